@@ -1,0 +1,43 @@
+/// The `DMA_ATTR_*` flags a mapping call may carry (include/linux/dma-mapping.h).
+///
+/// Bit positions follow the kernel's definitions where the kernel has one, so an
+/// imported trace's numeric attrs keep their meaning.
+public struct DMAAttributes: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    public static let weakOrdering = DMAAttributes(rawValue: 1 << 1)
+    public static let writeCombine = DMAAttributes(rawValue: 1 << 2)
+    /// Skips cache maintenance and swiotlb copies at map/link/unlink, and silences
+    /// dma-debug's overlap check.
+    public static let skipCPUSync = DMAAttributes(rawValue: 1 << 5)
+    public static let noWarn = DMAAttributes(rawValue: 1 << 8)
+    /// Adds `IOMMU_PRIV` to the page-table entry.
+    public static let privileged = DMAAttributes(rawValue: 1 << 9)
+    /// The range is MMIO (a P2P BAR): `IOMMU_MMIO` replaces `IOMMU_CACHE` (6.18+).
+    public static let mmio = DMAAttributes(rawValue: 1 << 10)
+    /// Newer kernels refuse a link that would need a bounce or cache maintenance.
+    public static let requireCoherent = DMAAttributes(rawValue: 1 << 12)
+
+    /// Op-script spellings, in the order the printer emits them.
+    public static let namedFlags: [(name: String, flag: DMAAttributes)] = [
+        ("weak-ordering", .weakOrdering),
+        ("write-combine", .writeCombine),
+        ("skip-cpu-sync", .skipCPUSync),
+        ("no-warn", .noWarn),
+        ("privileged", .privileged),
+        ("mmio", .mmio),
+        ("require-coherent", .requireCoherent),
+    ]
+
+    /// The comma list used by op scripts (`skip-cpu-sync,mmio`); empty for no flags.
+    public var scriptSpelling: String {
+        Self.namedFlags.filter { contains($0.flag) }.map(\.name).joined(separator: ",")
+    }
+
+    /// Parses one flag name; nil for a name the kernel has no attribute for.
+    public init?(flagName: String) {
+        guard let entry = Self.namedFlags.first(where: { $0.name == flagName }) else { return nil }
+        self = entry.flag
+    }
+}

@@ -1,0 +1,20 @@
+/// The errno values the modelled kernel calls can return. A simulated `-EIO` is data in
+/// an `Outcome`, never a Swift `throw`.
+public enum Errno: String, Sendable, CaseIterable, Hashable {
+    case EPERM, EIO, ENOMEM, EFAULT, EBUSY, EEXIST, ENODEV, EINVAL, EOPNOTSUPP
+
+    /// The value from include/uapi/asm-generic/errno-base.h and errno.h.
+    public var number: Int32 {
+        switch self {
+        case .EPERM: return 1
+        case .EIO: return 5
+        case .ENOMEM: return 12
+        case .EFAULT: return 14
+        case .EBUSY: return 16
+        case .EEXIST: return 17
+        case .ENODEV: return 19
+        case .EINVAL: return 22
+        case .EOPNOTSUPP: return 95
+        }
+    }
+}

@@ -1,0 +1,67 @@
+/// The misuse classes the checker reports, with stable names (the raw values) that
+/// scripts, journals and queries use. Each cites the spec's misuse catalogue (§7) or the
+/// dma-debug error class (kernel/dma/debug.c) it stands for.
+public enum MisuseClass: String, Sendable, CaseIterable, Hashable {
+    // Two-step API (§7)
+    /// §7.1: device touched a linked granule no `dma_iova_sync` covered (needs-sync-map).
+    case accessBeforeSync = "access-before-sync"
+    /// §7.2: device access to a range after `dma_iova_unlink`.
+    case useAfterUnlink = "use-after-unlink"
+    /// §7.2/§7.9: device access, or an API call, after `dma_iova_destroy`.
+    case useAfterDestroy = "use-after-destroy"
+    /// §7.10: device access, or an API call, after `dma_iova_free`.
+    case useAfterFree = "use-after-free"
+    /// §7.3: device write through a READ-only PTE or read through a WRITE-only one.
+    case directionViolation = "direction-violation"
+    /// §7.4: link over an already linked granule (-EEXIST).
+    case overlappingLink = "overlapping-link"
+    /// §7.5/§7.7: link with unaligned phys at offset > 0 (-EIO), or a misaligned IOVA
+    /// (-EINVAL) such as a first link whose in-granule offset differs from try_alloc's.
+    case unalignedLink = "unaligned-link"
+    /// §7.6: link past `dma_iova_size()`; the kernel does not check it.
+    case linkOutOfBounds = "link-out-of-bounds"
+    /// §7.8/§7.9: destroy whose mapped_len is not exactly what is linked.
+    case destroyLengthMismatch = "destroy-length-mismatch"
+    /// §7.10: `dma_iova_free` while ranges are still linked (no unmap, no flush).
+    case freeWithLinkedRanges = "free-with-linked-ranges"
+    /// §7.11: a second destroy/free of the same state.
+    case doubleFree = "double-free"
+    /// §7.12: link, sync or unlink on a state whose try_alloc returned false.
+    case linkWithoutIOVA = "link-without-iova"
+    /// §7.13: sync or device use after a failed link, without `destroy(mapped)`.
+    case partialLinkNotCleaned = "partial-link-not-cleaned"
+    /// Unlink of granules that are not linked (`WARN_ON(unmapped != size)`).
+    case unlinkNotLinked = "unlink-not-linked"
+    /// §7.17 / dma-debug 22: states or mappings still live at device teardown.
+    case leakAtDetach = "leak-at-detach"
+    /// try_alloc on a handle whose state is still live: its IOVA is leaked.
+    case stateOverwritten = "state-overwritten"
+
+    // Streaming API (dma-debug classes)
+    /// dma-debug 1: unmap of `DMA_MAPPING_ERROR`.
+    case unmapOfMappingError = "unmap-of-mapping-error"
+    /// dma-debug 2: unmap of memory not mapped (never, or already unmapped).
+    case unmapNotMapped = "unmap-not-mapped"
+    /// dma-debug 3: unmap with a different size than the map.
+    case unmapSizeMismatch = "unmap-size-mismatch"
+    /// dma-debug 7: unmap with a different direction than the map.
+    case unmapDirectionMismatch = "unmap-direction-mismatch"
+    /// dma-debug 8: unmapped without `dma_mapping_error()` having been checked.
+    case mapErrorUnchecked = "map-error-unchecked"
+    /// §7.18: device use of a `DMA_MAPPING_ERROR` address.
+    case useOfMappingError = "use-of-mapping-error"
+    /// Device access through a streaming mapping after its unmap.
+    case useAfterUnmap = "use-after-unmap"
+}
+
+/// One misuse finding, tied to the op that produced it.
+public struct Finding: Sendable, Hashable {
+    public var misuse: MisuseClass
+    /// The IOVA state or mapping concerned, when there is one.
+    public var handle: String?
+    /// A one-line explanation naming the kernel rule.
+    public var message: String
+    public init(_ misuse: MisuseClass, handle: String?, _ message: String) {
+        self.misuse = misuse; self.handle = handle; self.message = message
+    }
+}

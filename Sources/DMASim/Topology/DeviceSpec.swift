@@ -1,0 +1,48 @@
+/// The bus a device sits on; PCI devices get the kernel's 32-bit-first IOVA workaround.
+public enum DeviceBus: String, Sendable, CaseIterable, Hashable {
+    case pci
+    case platform
+}
+
+/// `device NAME iommu=… dma-bits=… coherent|noncoherent [untrusted] [bus=…] [group=…]`.
+public struct DeviceSpec: Sendable, Hashable {
+    public var name: String
+    /// The IOMMU the device sits behind; nil for `iommu=none` (dma-direct).
+    public var iommu: String?
+    /// `dma_set_mask(dev, DMA_BIT_MASK(bits))`.
+    public var dmaBits: Int
+    /// `dev_is_dma_coherent()`: no CPU cache maintenance needed.
+    public var coherent: Bool
+    /// `pci_dev->untrusted` (external-facing ports): partial granules are bounced.
+    public var untrusted: Bool
+    public var bus: DeviceBus
+    /// Devices naming the same group on the same IOMMU share one DMA domain (one IOVA
+    /// space and page table), as functions of one IOMMU group do. Nil: a group of its own.
+    public var group: String?
+
+    public init(
+        name: String, iommu: String?, dmaBits: Int = 64, coherent: Bool = true, untrusted: Bool = false,
+        bus: DeviceBus = .pci, group: String? = nil
+    ) {
+        self.name = name; self.iommu = iommu; self.dmaBits = dmaBits; self.coherent = coherent
+        self.untrusted = untrusted; self.bus = bus; self.group = group
+    }
+
+    /// `dma_get_mask(dev)`.
+    public var dmaMask: UInt64 { .dmaBitMask(dmaBits) }
+}
+
+/// `swiotlb size=… [force]`: the bounce pool. It lives at `base` in its own RAM region.
+public struct SwiotlbSpec: Sendable, Hashable {
+    public var sizeBytes: UInt64
+    /// Physical base of the pool (default just above 16 MiB, inside the low 4 GiB).
+    public var base: UInt64
+    /// `swiotlb=force`: dma-direct bounces every mapping.
+    public var force: Bool
+
+    public static let defaultBase: UInt64 = 0x0100_0000
+
+    public init(sizeBytes: UInt64, base: UInt64 = SwiotlbSpec.defaultBase, force: Bool = false) {
+        self.sizeBytes = sizeBytes; self.base = base; self.force = force
+    }
+}

@@ -1,0 +1,43 @@
+/// How an IOMMU's default DMA domain invalidates its IOTLB (`iommu.strict=`,
+/// `CONFIG_IOMMU_DEFAULT_DMA_*`).
+public enum IOMMUMode: String, Sendable, CaseIterable, Hashable {
+    /// Unmap invalidates the IOTLB and frees the IOVA at once (`iommu.strict=1`).
+    case strict
+    /// DMA-FQ: unmap/destroy queue the IOVA; the IOTLB is flushed and the IOVA freed only
+    /// when the flush queue drains (full, the 10 ms timer, or a `flush` op).
+    case lazy
+    /// Identity domain: `use_dma_iommu()` is false, so the device does dma-direct.
+    case passthrough
+}
+
+/// `iommu NAME mode=… granule=… aperture-bits=… [needs-sync-map] …`.
+public struct IOMMUSpec: Sendable, Hashable {
+    public var name: String
+    public var mode: IOMMUMode
+    /// The smallest page size in `pgsize_bitmap`: the IOVA granule G.
+    public var granuleBytes: UInt64
+    /// `geometry.aperture_end = 2^bits - 1`; the allocator never goes above it.
+    public var apertureBits: Int
+    /// The driver implements `iotlb_sync_map` (virtio-iommu, s390, …): linked granules
+    /// are invisible to the device until `dma_iova_sync` covers them.
+    public var needsSyncMap: Bool
+    /// Entries per flush-queue ring: 256 per CPU (`IOVA_DEFAULT_FQ_SIZE`) or 32768 for
+    /// the single-queue option (`IOVA_SINGLE_FQ_SIZE`).
+    public var flushQueueSlots: Int
+    /// `iommu.forcedac=1`: PCI devices skip the below-4-GiB first attempt.
+    public var forceDAC: Bool
+    /// IOVA ranges the domain reserves (MSI windows, PCI host-bridge windows), reserved
+    /// with `reserve_iova()` when each domain is created. Inclusive byte ranges.
+    public var reservedRanges: [ClosedRange<UInt64>]
+
+    public init(
+        name: String, mode: IOMMUMode = .strict, granuleBytes: UInt64 = 4096, apertureBits: Int = 48,
+        needsSyncMap: Bool = false, flushQueueSlots: Int = 256, forceDAC: Bool = false,
+        reservedRanges: [ClosedRange<UInt64>] = []
+    ) {
+        self.name = name; self.mode = mode; self.granuleBytes = granuleBytes
+        self.apertureBits = apertureBits; self.needsSyncMap = needsSyncMap
+        self.flushQueueSlots = flushQueueSlots; self.forceDAC = forceDAC
+        self.reservedRanges = reservedRanges
+    }
+}

@@ -1,0 +1,28 @@
+/// What a physical memory region is, as the kernel sees it.
+public enum RegionKind: String, Sendable, CaseIterable, Hashable {
+    /// Ordinary RAM with a memmap (`struct page` exists).
+    case ram
+    /// A large shared region with no `struct page` (cluster memory, Xen guest memory,
+    /// GPU memory): the reason the two-step API exists.
+    case shared
+    /// Device memory reached peer to peer (a BAR); linked with `DMA_ATTR_MMIO`.
+    case mmio
+}
+
+/// `region NAME base=… size=… kind=…`.
+public struct RegionSpec: Sendable, Hashable {
+    public var name: String
+    public var base: UInt64
+    public var sizeBytes: UInt64
+    public var kind: RegionKind
+
+    public init(name: String, base: UInt64, sizeBytes: UInt64, kind: RegionKind) {
+        self.name = name; self.base = base; self.sizeBytes = sizeBytes; self.kind = kind
+    }
+
+    /// One past the last byte; nil when the region would wrap the 64-bit space.
+    public var end: UInt64? {
+        let (sum, overflow) = base.addingReportingOverflow(sizeBytes)
+        return overflow ? nil : sum
+    }
+}

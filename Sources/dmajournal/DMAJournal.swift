@@ -1,0 +1,6 @@
+import ArgumentParser
+
+@main
+struct DMAJournal: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "dmajournal")
+}
