@@ -34,6 +34,9 @@ public enum MisuseClass: String, Sendable, CaseIterable, Hashable {
     case unlinkNotLinked = "unlink-not-linked"
     /// §7.17 / dma-debug 22: states or mappings still live at device teardown.
     case leakAtDetach = "leak-at-detach"
+    /// §7.10 consequence: the device used a cached translation the page table no longer
+    /// holds (a free without unlink, then the IOVA reused), so it reached old memory.
+    case staleIOTLBHit = "stale-iotlb-hit"
     /// try_alloc on a handle whose state is still live: its IOVA is leaked.
     case stateOverwritten = "state-overwritten"
 

@@ -1,0 +1,39 @@
+/// What owned an IOVA range: an IOVA state or a streaming mapping, by record index.
+enum IOVAOwner: Hashable {
+    case state(Int)
+    case mapping(Int)
+}
+
+/// Per domain, the last owner of every IOVA range ever handed out. Entries leave only when
+/// a new allocation covers them, so it stays bounded by the IOVA space in use, and a
+/// destroyed state's range still names it until the IOVA is reused — which is what turns
+/// a bare fault address into "use after destroy of s1".
+struct IOVAOwnerMap {
+    struct Span: SortKeyed, Hashable {
+        var first: UInt64
+        var last: UInt64
+        var owner: IOVAOwner
+        var sortKey: UInt64 { first }
+    }
+
+    private var spans = BlockedSortedArray<Span>()
+
+    /// Records `owner` for `[first, last]`, dropping the older spans it covers.
+    mutating func assign(first: UInt64, last: UInt64, to owner: IOVAOwner) {
+        var cursor = spans.floor(last)
+        while let at = cursor, spans[at].last >= first {
+            let previous = spans.predecessor(at)
+            spans.remove(at: at)
+            cursor = previous
+        }
+        spans.insert(Span(first: first, last: last, owner: owner))
+    }
+
+    /// The owner whose range contains `iova`.
+    func owner(of iova: UInt64) -> IOVAOwner? {
+        guard let at = spans.floor(iova), spans[at].last >= iova else { return nil }
+        return spans[at].owner
+    }
+
+    var count: Int { spans.count }
+}

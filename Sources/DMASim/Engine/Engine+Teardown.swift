@@ -1,0 +1,142 @@
+/// `dma_iova_unlink`, `dma_iova_destroy` and `dma_iova_free` (drivers/iommu/dma-iommu.c).
+extension Engine {
+    /// `dma_iova_unlink(dev, state, offset, size, dir, attrs)`.
+    func unlink(_ call: UnlinkOp) -> Outcome {
+        liveDevice(ofState: call.state).orReject { index, device in
+            var outcome = Outcome()
+            noteCallOnDeadState(index, call: "dma_iova_unlink", into: &outcome)
+            return domain(of: device, for: "dma_iova_unlink").orReject { domain in
+                let result = unlinkRange(state: index, device: device, domain: domain, offset: call.offset,
+                                         length: call.length, attributes: call.attributes, freeIOVA: false, outcome: &outcome)
+                if result.unmapped < result.requested {
+                    outcome.findings.append(Finding(.unlinkNotLinked, handle: call.state,
+                        "unlink of 0x\(hex(result.requested)) bytes found only 0x\(hex(result.unmapped)) linked (WARN_ON(unmapped != size))"))
+                }
+                return outcome
+            }
+        }
+    }
+
+    /// `dma_iova_destroy(dev, state, mapped_len, dir, attrs)`.
+    func destroy(_ call: DestroyOp) -> Outcome {
+        liveDevice(ofState: call.state).orReject { index, device in
+            var outcome = Outcome()
+            noteSecondRelease(index, call: "dma_iova_destroy", into: &outcome)
+            return domain(of: device, for: "dma_iova_destroy").orReject { domain in
+                if call.mappedLength == 0 {
+                    // "We can be here if first call to dma_iova_link() failed."
+                    freeStateIOVA(index, domain: domain, outcome: &outcome)
+                } else {
+                    let result = unlinkRange(state: index, device: device, domain: domain, offset: 0, length: call.mappedLength,
+                                             attributes: call.attributes, freeIOVA: true, outcome: &outcome)
+                    noteShortUnmap(call, result, into: &outcome)
+                }
+                noteStalePTEs(index, domain: domain, call: call, into: &outcome)
+                states[index].life = .destroyed
+                return outcome
+            }
+        }
+    }
+
+    /// `dma_iova_free(dev, state)`: no unmap, no IOTLB flush, no queueing.
+    func free(_ call: FreeOp) -> Outcome {
+        liveDevice(ofState: call.state).orReject { index, device in
+            var outcome = Outcome()
+            noteSecondRelease(index, call: "dma_iova_free", into: &outcome)
+            return domain(of: device, for: "dma_iova_free").orReject { domain in
+                if states[index].life == .allocated && hasPresentPTEs(states[index], in: domain) {
+                    outcome.findings.append(Finding(.freeWithLinkedRanges, handle: call.state,
+                        "dma_iova_free of \(call.state) with ranges still linked: their PTEs now map freed IOVA and no IOTLB flush ran"))
+                }
+                freeStateIOVA(index, domain: domain, outcome: &outcome)
+                states[index].life = .freed
+                return outcome
+            }
+        }
+    }
+
+    /// `__iommu_dma_iova_unlink()`: the slow path for non-coherent devices and bounced
+    /// states, `iommu_unmap_fast()` until the first hole, then either a synchronous IOTLB
+    /// sync (always for unlink) or, when freeing in lazy mode, the flush queue.
+    func unlinkRange(state index: Int, device: DeviceRuntime, domain: DMADomain, offset: UInt64, length: UInt64,
+                     attributes: DMAAttributes, freeIOVA: Bool, outcome: inout Outcome) -> (requested: UInt64, unmapped: UInt64) {
+        let granule = domain.granule
+        let addr = states[index].addr &+ offset
+        let pad = granule.offset(addr)
+        if states[index].usesSwiotlb || (!device.spec.coherent && !attributes.contains(.skipCPUSync)) {
+            unlinkRangeSlow(domain: domain, addr: addr, length: length, outcome: &outcome)
+        }
+        let queued = freeIOVA && domain.usesFlushQueue
+        let iova = addr - pad
+        let sizeBytes = granule.alignUp(length + pad)
+        let unmapped = domain.unmap(iova: iova, sizeBytes: sizeBytes)
+        if unmapped != sizeBytes {
+            outcome.warnings.append("WARN_ON(unmapped != size): unmapped 0x\(hex(unmapped)) of 0x\(hex(sizeBytes)) at iova 0x\(hex(iova))")
+            outcome.events.append(SideEvent(.kernelWarning, address: iova, length: sizeBytes))
+        }
+        if !queued { domain.iotlbSync(iova: iova, sizeBytes: unmapped, outcome: &outcome) }
+        if freeIOVA { domain.freeIOVA(iova: iova, sizeBytes: sizeBytes, queued: queued, outcome: &outcome) }
+        // Destroy ends the state's life, so only an unlink needs remembering.
+        if !freeIOVA { recordUnlinked(index, firstGranule: granule.pfn(iova), count: unmapped >> granule.shift) }
+        return (sizeBytes, unmapped)
+    }
+
+    /// `iommu_dma_iova_unlink_range_slow()`: per granule, `iova_to_phys` (a 0 is a WARN
+    /// that abandons the rest of the slow path), then the cache invalidate.
+    private func unlinkRangeSlow(domain: DMADomain, addr: UInt64, length: UInt64, outcome: inout Outcome) {
+        var cursor = addr
+        var pad = domain.granule.offset(addr)
+        let end = addr &+ length
+        repeat {
+            let phys = domain.iovaToPhys(cursor)
+            if phys == 0 {
+                outcome.warnings.append("WARN_ON(!phys) at iova 0x\(hex(cursor)): slow unlink path abandoned")
+                return
+            }
+            let chunk = min(end - cursor, domain.granule.bytes - pad)
+            outcome.events.append(SideEvent(.cacheInvalidate, address: phys, length: chunk))
+            cursor += chunk
+            pad = 0
+        } while cursor < end
+    }
+
+    /// `dma_iova_free()`: `free_iova_fast(addr - pad, iova_align(size + pad))` at once.
+    private func freeStateIOVA(_ index: Int, domain: DMADomain, outcome: inout Outcome) {
+        let range = allocation(of: states[index], in: domain)
+        domain.freeIOVA(iova: range.iova, sizeBytes: range.sizeBytes, queued: false, outcome: &outcome)
+    }
+
+    /// §7.11: destroy/free of a state already released (or never allocated).
+    private func noteSecondRelease(_ index: Int, call: String, into outcome: inout Outcome) {
+        let state = states[index]
+        switch state.life {
+        case .allocated:
+            return
+        case .failed:
+            outcome.findings.append(Finding(.linkWithoutIOVA, handle: state.handle,
+                "\(call) on \(state.handle), whose dma_iova_try_alloc returned false: frees pfn 0 into the rcache"))
+        case .destroyed, .freed:
+            outcome.findings.append(Finding(.doubleFree, handle: state.handle,
+                "\(call) on \(state.handle), already released: the state is not cleared, so its IOVA is freed twice"))
+        }
+    }
+
+    /// §7.8: mapped_len larger than what is linked from offset 0.
+    private func noteShortUnmap(_ call: DestroyOp, _ result: (requested: UInt64, unmapped: UInt64), into outcome: inout Outcome) {
+        guard result.unmapped < result.requested else { return }
+        outcome.findings.append(Finding(.destroyLengthMismatch, handle: call.state,
+            "destroy with mapped_len 0x\(hex(call.mappedLength)) but the unmap stopped at the first hole after 0x\(hex(result.unmapped)) bytes"))
+    }
+
+    /// §7.9: PTEs left in the allocation after destroy point at IOVA now freed.
+    private func noteStalePTEs(_ index: Int, domain: DMADomain, call: DestroyOp, into outcome: inout Outcome) {
+        guard states[index].life == .allocated, hasPresentPTEs(states[index], in: domain) else { return }
+        outcome.findings.append(Finding(.destroyLengthMismatch, handle: call.state,
+            "destroy with mapped_len 0x\(hex(call.mappedLength)) left ranges of \(call.state) linked: stale PTEs now map freed IOVA"))
+    }
+
+    private func recordUnlinked(_ index: Int, firstGranule: UInt64, count: UInt64) {
+        guard count > 0 else { return }
+        for granule in firstGranule..<firstGranule + count { states[index].unlinkedGranules.insert(granule) }
+    }
+}

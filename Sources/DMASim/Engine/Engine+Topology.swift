@@ -1,0 +1,66 @@
+extension Engine {
+    func declareRegion(_ spec: RegionSpec) -> Outcome {
+        if let problem = memory.add(spec) { return .rejected(problem) }
+        return .ok
+    }
+
+    func declareIOMMU(_ spec: IOMMUSpec) -> Outcome {
+        guard iommus[spec.name] == nil else { return .rejected("iommu \(spec.name) is already declared") }
+        guard spec.granuleBytes >= 4096, spec.granuleBytes <= 65536, spec.granuleBytes.nonzeroBitCount == 1 else {
+            return .rejected("iommu \(spec.name): granule must be 4K, 16K or 64K (≤ PAGE_SIZE)")
+        }
+        guard (32...64).contains(spec.apertureBits) else {
+            return .rejected("iommu \(spec.name): aperture-bits must be 32…64")
+        }
+        guard spec.flushQueueSlots >= 2, spec.flushQueueSlots.nonzeroBitCount == 1 else {
+            return .rejected("iommu \(spec.name): fq-size must be a power of two ≥ 2")
+        }
+        iommus[spec.name] = spec
+        domainsOfIOMMU[spec.name] = []
+        return .ok
+    }
+
+    func declareDevice(_ spec: DeviceSpec) -> Outcome {
+        guard devices[spec.name] == nil else { return .rejected("device \(spec.name) is already declared") }
+        guard (12...64).contains(spec.dmaBits) else { return .rejected("device \(spec.name): dma-bits must be 12…64") }
+        var domain: DMADomain?
+        var forceDAC = false
+        if let iommuName = spec.iommu {
+            guard let iommu = iommus[iommuName] else { return .rejected("device \(spec.name): unknown iommu \(iommuName)") }
+            forceDAC = iommu.forceDAC
+            if iommu.mode != .passthrough { domain = domainFor(spec, on: iommu) }
+        }
+        devices[spec.name] = DeviceRuntime(spec: spec, domain: domain, forceDAC: forceDAC)
+        return .ok
+    }
+
+    /// The group's shared domain, or a fresh one for a device in a group of its own.
+    private func domainFor(_ spec: DeviceSpec, on iommu: IOMMUSpec) -> DMADomain {
+        let groupKey = spec.group.map { "\(iommu.name)/\($0)" }
+        if let key = groupKey, let shared = domainOfGroup[key] { return shared }
+        let domain = DMADomain(iommu: iommu)
+        domainsOfIOMMU[iommu.name, default: []].append(domain)
+        if let key = groupKey { domainOfGroup[key] = domain }
+        return domain
+    }
+
+    func declareSwiotlb(_ spec: SwiotlbSpec) -> Outcome {
+        guard swiotlb == nil else { return .rejected("swiotlb is already declared") }
+        guard spec.sizeBytes > 0 else { return .rejected("swiotlb size must be positive") }
+        swiotlb = spec
+        return .ok
+    }
+
+    /// The device named by an op, or why the op cannot run.
+    func device(named name: String) -> Result<DeviceRuntime, RejectReason> {
+        guard let device = devices[name] else { return .failure(RejectReason("unknown device \(name)")) }
+        guard !device.isDetached else { return .failure(RejectReason("device \(name) was detached")) }
+        return .success(device)
+    }
+}
+
+/// Why an op was rejected; becomes `OutcomeStatus.rejected`.
+struct RejectReason: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}

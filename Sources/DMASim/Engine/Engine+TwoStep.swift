@@ -1,0 +1,149 @@
+/// `dma_iova_try_alloc`, `dma_iova_link` and `dma_iova_sync` (drivers/iommu/dma-iommu.c).
+extension Engine {
+    /// `dma_iova_try_alloc(dev, state, phys, size)`.
+    func tryAlloc(_ call: AllocOp) -> Outcome {
+        device(named: call.device).orReject { device in
+            var outcome = Outcome(status: .fallback)
+            if let previous = stateIndexOfHandle[call.state], states[previous].isLive {
+                outcome.findings.append(Finding(.stateOverwritten, handle: call.state,
+                    "dma_iova_try_alloc over live state \(call.state): its IOVA is leaked"))
+            }
+            // 1. memset(state, 0) runs first, so a false return leaves dma_use_iova() false.
+            let index = states.count
+            states.append(IOVAStateRecord(handle: call.state, device: call.device, addr: 0, sizeBytes: 0, life: .failed))
+            stateIndexOfHandle[call.state] = index
+            // 2. !use_dma_iommu(dev): no IOMMU or an identity domain.
+            guard let domain = device.domain else { return outcome }
+            // 3. WARN_ON_ONCE(!size) and the DMA_IOVA_USE_SWIOTLB bit.
+            guard call.sizeBytes != 0, call.sizeBytes & (1 << 63) == 0 else {
+                outcome.warnings.append("WARN_ON_ONCE: dma_iova_try_alloc size 0x\(hex(call.sizeBytes))")
+                return outcome
+            }
+            // 4. allocate iova_align(size + iova_offset(phys)) below the DMA mask.
+            let pad = domain.granule.offset(call.phys)
+            let allocationBytes = domain.granule.alignUp(call.sizeBytes + pad)
+            let base = domain.allocIOVA(sizeBytes: allocationBytes, dmaMask: device.spec.dmaMask, device: device, outcome: &outcome)
+            guard base != 0 else { return outcome }
+            // 5. state->addr = base + offset: the offset of phys is kept in the IOVA.
+            states[index].addr = base + pad
+            states[index].sizeBytes = call.sizeBytes
+            states[index].life = .allocated
+            domain.owners.assign(first: base, last: base + allocationBytes - 1, to: .state(index))
+            outcome.status = .ok
+            outcome.address = base + pad
+            return outcome
+        }
+    }
+
+    /// `dma_iova_link(dev, state, phys, offset, size, dir, attrs)`.
+    func link(_ call: LinkOp) -> Outcome {
+        liveDevice(ofState: call.state).orReject { index, device in
+            var outcome = Outcome()
+            noteCallOnDeadState(index, call: "dma_iova_link", into: &outcome)
+            return domain(of: device, for: "dma_iova_link").orReject { domain in
+                link(call, state: index, device: device, domain: domain, outcome: &outcome)
+                return outcome
+            }
+        }
+    }
+
+    private func link(_ call: LinkOp, state index: Int, device: DeviceRuntime, domain: DMADomain, outcome: inout Outcome) {
+        let granule = domain.granule
+        let pad = granule.offset(call.phys)
+        // Only the first link (offset 0) may start unaligned.
+        if pad != 0 && call.offset > 0 {
+            outcome.warnings.append("WARN_ON_ONCE(iova_start_pad && offset > 0)")
+            outcome.findings.append(Finding(.unalignedLink, handle: call.state,
+                "link at offset 0x\(hex(call.offset)) with phys 0x\(hex(call.phys)) not granule aligned: -EIO"))
+            return failLink(index, .EIO, &outcome)
+        }
+        noteOutOfBounds(call, state: states[index], into: &outcome)
+        if needsSwiotlb(device, length: call.length, direction: call.direction) && !granule.isAligned(call.phys | call.length) {
+            outcome.status = .rejected("swiotlb bounce path for dma_iova_link is not modelled yet")
+            return
+        }
+        // __dma_iova_link(dev, state->addr + offset - pad, phys - pad, iova_align(size + pad))
+        let iova = states[index].addr &+ call.offset &- pad
+        let phys = call.phys - pad
+        let sizeBytes = granule.alignUp(call.length + pad)
+        if !device.spec.coherent && !call.attributes.contains(.skipCPUSync) {
+            outcome.events.append(SideEvent(.cacheClean, address: phys, length: sizeBytes))
+        }
+        let prot = IOMMUProt(direction: call.direction, coherent: device.spec.coherent, attributes: call.attributes)
+        if let errno = domain.mapNoSync(iova: iova, phys: phys, sizeBytes: sizeBytes, prot: prot, outcome: &outcome) {
+            outcome.findings.append(linkFailureFinding(errno, call: call, iova: iova))
+            return failLink(index, errno, &outcome)
+        }
+        recordLinked(index, firstGranule: granule.pfn(iova), count: sizeBytes >> granule.shift, bytes: call.length)
+        outcome.address = states[index].addr &+ call.offset
+        outcome.ranges = [MappedRange(iova: iova, phys: phys, length: sizeBytes, prot: prot, bounced: false)]
+    }
+
+    /// `dma_iova_sync(dev, state, offset, size)`: `iommu_sync_map()` over the aligned range.
+    func sync(_ call: SyncOp) -> Outcome {
+        liveDevice(ofState: call.state).orReject { index, device in
+            var outcome = Outcome()
+            noteCallOnDeadState(index, call: "dma_iova_sync", into: &outcome)
+            notePartialLink(index, into: &outcome)
+            return domain(of: device, for: "dma_iova_sync").orReject { domain in
+                let addr = states[index].addr &+ call.offset
+                let pad = domain.granule.offset(addr)
+                domain.syncMap(iova: addr - pad, sizeBytes: domain.granule.alignUp(call.length + pad), outcome: &outcome)
+                return outcome
+            }
+        }
+    }
+
+    /// `dev_use_swiotlb()` (drivers/iommu/dma-iommu.c): untrusted devices, and
+    /// non-coherent ones whose buffer `dma_kmalloc_needs_bounce()`, when a pool exists.
+    func needsSwiotlb(_ device: DeviceRuntime, length: UInt64, direction: DMADirection) -> Bool {
+        guard swiotlb != nil else { return false }
+        return device.spec.untrusted || kmallocNeedsBounce(device, length: length, direction: direction)
+    }
+
+    /// `dma_kmalloc_needs_bounce()` as arm64 builds it (CONFIG_DMA_BOUNCE_UNALIGNED_KMALLOC,
+    /// ARCH_DMA_MINALIGN 128, 64-byte cache lines): a non-coherent device, not TO_DEVICE,
+    /// and a size whose kmalloc bucket is not cache-line aligned.
+    func kmallocNeedsBounce(_ device: DeviceRuntime, length: UInt64, direction: DMADirection) -> Bool {
+        if device.spec.coherent || direction == .toDevice { return false }
+        if length >= 2 * 128 { return false }
+        let bucket: UInt64 = [8, 16, 32, 64, 96, 128, 192, 256].first { $0 >= length } ?? 256
+        return bucket % 64 != 0
+    }
+
+    private func noteOutOfBounds(_ call: LinkOp, state: IOVAStateRecord, into outcome: inout Outcome) {
+        let (end, overflow) = call.offset.addingReportingOverflow(call.length)
+        guard state.isLive, overflow || end > state.sizeBytes else { return }
+        outcome.findings.append(Finding(.linkOutOfBounds, handle: call.state,
+            "link of [0x\(hex(call.offset)), +0x\(hex(call.length))) past dma_iova_size 0x\(hex(state.sizeBytes)): maps IOVA the state does not own"))
+    }
+
+    private func linkFailureFinding(_ errno: Errno, call: LinkOp, iova: UInt64) -> Finding {
+        switch errno {
+        case .EEXIST:
+            return Finding(.overlappingLink, handle: call.state, "link over a present PTE near IOVA 0x\(hex(iova)): -EEXIST")
+        default:
+            return Finding(.unalignedLink, handle: call.state,
+                "IOVA 0x\(hex(iova)) is not granule aligned (in-granule offset of phys differs from try_alloc's, or an earlier range ended mid-granule): -\(errno.rawValue)")
+        }
+    }
+
+    private func failLink(_ index: Int, _ errno: Errno, _ outcome: inout Outcome) {
+        states[index].hasFailedLink = true
+        outcome.status = .errno(errno)
+    }
+
+    private func recordLinked(_ index: Int, firstGranule: UInt64, count: UInt64, bytes: UInt64) {
+        states[index].linkedBytes += bytes
+        guard !states[index].unlinkedGranules.isEmpty else { return }
+        for granule in firstGranule..<firstGranule + count { states[index].unlinkedGranules.remove(granule) }
+    }
+
+    /// §7.13: a sync or device use after a failed link, with no `destroy(mapped)` between.
+    func notePartialLink(_ index: Int, into outcome: inout Outcome) {
+        let state = states[index]
+        guard state.isLive, state.hasFailedLink else { return }
+        outcome.findings.append(Finding(.partialLinkNotCleaned, handle: state.handle,
+            "\(state.handle) is used after a failed dma_iova_link without dma_iova_destroy(mapped): linked ranges stay mapped"))
+    }
+}

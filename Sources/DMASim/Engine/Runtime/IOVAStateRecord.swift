@@ -1,0 +1,35 @@
+/// One `struct dma_iova_state` as the driver holds it, plus what the checker remembers
+/// about its life. The kernel part is `addr` and `size` (with `DMA_IOVA_USE_SWIOTLB`);
+/// the rest is shadow bookkeeping the kernel does not keep.
+struct IOVAStateRecord {
+    enum Life: Hashable {
+        /// try_alloc succeeded; the IOVA is ours.
+        case allocated
+        /// try_alloc returned false: the state is zeroed (`dma_use_iova()` false).
+        case failed
+        case destroyed
+        case freed
+    }
+
+    let handle: String
+    let device: String
+    /// `state->addr`: the IOVA plus the in-granule offset of try_alloc's `phys`.
+    var addr: UInt64
+    /// `dma_iova_size(state)`.
+    var sizeBytes: UInt64
+    /// `DMA_IOVA_USE_SWIOTLB` in `__size`.
+    var usesSwiotlb = false
+    var life: Life
+    /// Granules unlinked and not linked again, to tell use-after-unlink from a plain fault.
+    var unlinkedGranules = Set<UInt64>()
+    /// A link of this state failed after earlier links succeeded (blk-mq-dma bug shape).
+    var hasFailedLink = false
+    /// Bytes linked successfully so far (for the partial-link check).
+    var linkedBytes: UInt64 = 0
+
+    init(handle: String, device: String, addr: UInt64, sizeBytes: UInt64, life: Life) {
+        self.handle = handle; self.device = device; self.addr = addr; self.sizeBytes = sizeBytes; self.life = life
+    }
+
+    var isLive: Bool { life == .allocated }
+}

@@ -1,0 +1,34 @@
+/// One streaming mapping (`dma_map_phys`), with what dma-debug keeps in its
+/// `dma_debug_entry`: device, address, size, direction, and whether the map error was
+/// checked.
+struct StreamingMappingRecord {
+    enum Life: Hashable {
+        case mapped
+        /// The map returned `DMA_MAPPING_ERROR`.
+        case failed
+        case unmapped
+    }
+
+    let handle: String
+    let device: String
+    /// The DMA address returned (`DMA_MAPPING_ERROR` = ~0 when failed).
+    var dmaAddress: UInt64
+    let phys: UInt64
+    let length: UInt64
+    let direction: DMADirection
+    let attributes: DMAAttributes
+    var life: Life
+    /// `map_err_type`: CHECKED once `dma_mapping_error()` looked at it.
+    var errorChecked = false
+    /// Whether the mapping went through the IOMMU (else dma-direct).
+    let throughIOMMU: Bool
+
+    static let mappingErrorAddress = UInt64.max
+
+    init(handle: String, device: String, dmaAddress: UInt64, phys: UInt64, length: UInt64,
+         direction: DMADirection, attributes: DMAAttributes, life: Life, throughIOMMU: Bool) {
+        self.handle = handle; self.device = device; self.dmaAddress = dmaAddress; self.phys = phys
+        self.length = length; self.direction = direction; self.attributes = attributes; self.life = life
+        self.throughIOMMU = throughIOMMU
+    }
+}

@@ -1,0 +1,87 @@
+/// The domain's I/O page table: one leaf PTE per granule, stored the way hardware tables
+/// are — in leaves of 64 entries found through a directory — so that bookkeeping grows
+/// with live mappings, and an empty leaf is recycled as soon as its last entry goes.
+struct IOPageTable {
+    private static let leafShift: UInt64 = 6
+    private static let leafEntries = 1 << 6
+
+    private var leafSlot: [UInt64: Int32] = [:]
+    private var entries: [UInt64] = []
+    private var liveInLeaf: [UInt16] = []
+    private var freeSlots: [Int32] = []
+    private(set) var presentCount = 0
+
+    init() {}
+
+    /// The PTE for granule index `granule` (`iova >> shift`).
+    func entry(_ granule: UInt64) -> PageTableEntry {
+        guard let slot = leafSlot[granule >> Self.leafShift] else { return .absent }
+        return PageTableEntry(raw: entries[Self.index(slot, granule)])
+    }
+
+    /// Installs a PTE where none is present.
+    mutating func install(_ granule: UInt64, _ pte: PageTableEntry) {
+        let slot = slotCreatingLeaf(granule >> Self.leafShift)
+        let index = Self.index(slot, granule)
+        precondition(entries[index] == 0, "install over a present PTE")
+        entries[index] = pte.raw
+        liveInLeaf[Int(slot)] += 1
+        presentCount += 1
+    }
+
+    /// Replaces a present PTE (setting the visible bit at sync time).
+    mutating func update(_ granule: UInt64, _ pte: PageTableEntry) {
+        let slot = leafSlot[granule >> Self.leafShift]!
+        entries[Self.index(slot, granule)] = pte.raw
+    }
+
+    /// Clears a present PTE, releasing its leaf when it was the last one.
+    mutating func clear(_ granule: UInt64) {
+        let leaf = granule >> Self.leafShift
+        let slot = leafSlot[leaf]!
+        let index = Self.index(slot, granule)
+        precondition(entries[index] != 0, "clear of an absent PTE")
+        entries[index] = 0
+        presentCount -= 1
+        liveInLeaf[Int(slot)] -= 1
+        if liveInLeaf[Int(slot)] == 0 {
+            leafSlot[leaf] = nil
+            freeSlots.append(slot)
+        }
+    }
+
+    /// Whether any granule in `[first, first+count)` is present; skips empty leaves whole.
+    func anyPresent(from first: UInt64, count: UInt64) -> Bool {
+        var granule = first
+        let end = first + count
+        while granule < end {
+            let leafEnd = min(end, (granule | UInt64(Self.leafEntries - 1)) + 1)
+            if let slot = leafSlot[granule >> Self.leafShift] {
+                for g in granule..<leafEnd where entries[Self.index(slot, g)] != 0 { return true }
+            }
+            granule = leafEnd
+        }
+        return false
+    }
+
+    /// Leaves in use (for memory accounting).
+    var leafCount: Int { leafSlot.count }
+
+    private static func index(_ slot: Int32, _ granule: UInt64) -> Int {
+        Int(slot) << Int(leafShift) | Int(granule & UInt64(leafEntries - 1))
+    }
+
+    private mutating func slotCreatingLeaf(_ leaf: UInt64) -> Int32 {
+        if let slot = leafSlot[leaf] { return slot }
+        let slot: Int32
+        if let reused = freeSlots.popLast() {
+            slot = reused
+        } else {
+            slot = Int32(liveInLeaf.count)
+            entries.append(contentsOf: repeatElement(0, count: Self.leafEntries))
+            liveInLeaf.append(0)
+        }
+        leafSlot[leaf] = slot
+        return slot
+    }
+}

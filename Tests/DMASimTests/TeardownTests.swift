@@ -1,0 +1,141 @@
+import Testing
+@testable import DMASim
+
+/// `dma_iova_unlink`, `dma_iova_destroy`, `dma_iova_free` (spec §1) and the misuse
+/// they make possible (§7.2, §7.8–7.11).
+@Suite struct TeardownTests {
+    static let base = TestMachine.shared
+
+    /// Unlink is always a synchronous IOTLB invalidation, even in lazy (DMA-FQ) mode, and
+    /// it does not free the IOVA.
+    @Test(arguments: [IOMMUMode.strict, .lazy])
+    func unlinkInvalidatesTheIOTLBAtOnce(mode: IOMMUMode) {
+        let machine = TestMachine(mode: mode)
+        let addr = machine.alloc("s1", size: 8192).address!
+        machine.link("s1", len: 8192)
+        machine.devWrite(.s("s1"), len: 8192, fill: .seed(1))  // caches both granules
+        let unlinked = machine.unlink("s1", off: 4096, len: 4096)
+        #expect(unlinked == Outcome(events: [SideEvent(.iotlbInvalidate, address: addr + 4096, length: 4096)]))
+        let late = machine.devRead(.s("s1", 4096), len: 4096)
+        #expect(late.status == .fault(Fault(kind: .notPresent, address: addr + 4096, isWrite: false)))
+        #expect(TestMachine.classes(late) == [.useAfterUnlink])
+        // The first granule is still linked and the IOVA still belongs to s1.
+        #expect(machine.devRead(.s("s1"), len: 4096).status == .ok)
+        #expect(machine.alloc("s2", size: 8192).address != addr)
+    }
+
+    /// A plain not-present fault on a never-linked granule of a live state (an ODP page
+    /// fault) is not misuse.
+    @Test func faultOnANeverLinkedGranuleHasNoFinding() {
+        let machine = TestMachine()
+        machine.alloc("s1", size: 8192)
+        machine.link("s1", len: 4096)
+        let outcome = machine.devRead(.s("s1", 4096), len: 4096)
+        #expect(outcome.status.faultKind == .notPresent)
+        #expect(outcome.findings.isEmpty)
+    }
+
+    @Test func unlinkOfUnlinkedGranulesWarns() {
+        let machine = TestMachine()
+        machine.alloc("s1", size: 8192)
+        machine.link("s1", len: 4096)
+        let outcome = machine.unlink("s1", len: 8192)
+        #expect(TestMachine.classes(outcome) == [.unlinkNotLinked])
+        #expect(outcome.warnings.first?.hasPrefix("WARN_ON(unmapped != size)") == true)
+    }
+
+    /// Strict destroy: unmap, `iotlb_sync`, `free_iova_fast` — the IOVA is reusable at once
+    /// and a late access faults.
+    @Test func strictDestroyInvalidatesAndFreesImmediately() {
+        let machine = TestMachine(mode: .strict)
+        let addr = machine.alloc("s1", size: 8192).address!
+        machine.link("s1", len: 8192)
+        machine.devWrite(.s("s1"), len: 4096, fill: .seed(0))
+        let destroyed = machine.destroy("s1", mapped: 8192)
+        #expect(destroyed.events == [
+            SideEvent(.iotlbInvalidate, address: addr, length: 8192),
+            SideEvent(.iovaFreed, address: addr, length: 8192),
+        ])
+        let late = machine.devWrite(.s("s1"), len: 4096, fill: .seed(1))
+        #expect(late.status.faultKind == .notPresent)
+        #expect(TestMachine.classes(late) == [.useAfterDestroy])
+        #expect(machine.alloc("s2", size: 8192).address == addr)
+    }
+
+    /// §7.8: mapped_len larger than what is linked: the unmap stops at the first hole and
+    /// WARNs; the whole allocation is still freed.
+    @Test func destroyWithTooLargeMappedLength() {
+        let machine = TestMachine()
+        machine.alloc("s1", size: 16384)
+        machine.link("s1", len: 4096)
+        let outcome = machine.destroy("s1", mapped: 16384)
+        #expect(TestMachine.classes(outcome) == [.destroyLengthMismatch])
+        #expect(outcome.events.contains(SideEvent(.kernelWarning, address: 0xFFFF_C000, length: 16384)))
+    }
+
+    /// §7.9: mapped_len smaller than what is linked leaves PTEs over freed IOVA; the next
+    /// user of that IOVA gets -EEXIST.
+    @Test func destroyWithTooSmallMappedLengthLeavesStalePTEs() {
+        let machine = TestMachine()
+        machine.alloc("s1", size: 8192)
+        machine.link("s1", len: 8192)
+        #expect(TestMachine.classes(machine.destroy("s1", mapped: 4096)) == [.destroyLengthMismatch])
+        // destroy freed iova_align(4096) = one granule into the order-0 rcache;
+        // a one-granule alloc gets it back, and linking it is fine…
+        machine.alloc("s2", size: 4096)
+        #expect(machine.link("s2", len: 4096).status == .ok)
+        // …but the second granule's stale PTE is still there for the device to use.
+        #expect(machine.devRead(.absolute(0xFFFF_F000), len: 4096).status == .ok)
+    }
+
+    /// §7.10: free without unlink: no unmap and no flush, so the PTEs keep working.
+    @Test func freeWithLinkedRangesKeepsStalePTEsReachable() {
+        let machine = TestMachine()
+        machine.alloc("s1", size: 4096)
+        machine.link("s1", len: 4096)
+        let freed = machine.free("s1")
+        #expect(TestMachine.classes(freed) == [.freeWithLinkedRanges])
+        #expect(freed.events == [SideEvent(.iovaFreed, address: 0xFFFF_F000, length: 4096)])
+        let late = machine.devWrite(.s("s1"), len: 4096, fill: .byte(7))
+        #expect(late.status == .ok)
+        #expect(TestMachine.classes(late) == [.useAfterFree])
+        // The next user of the IOVA cannot link over the stale PTE.
+        machine.alloc("s2", size: 4096)
+        #expect(machine.link("s2", len: 4096).status == .errno(.EEXIST))
+    }
+
+    /// destroy(0) is `dma_iova_free` only: the documented path after a failed first link.
+    @Test func destroyWithZeroLengthOnlyFrees() {
+        let machine = TestMachine()
+        machine.alloc("s1", size: 8192)
+        let outcome = machine.destroy("s1", mapped: 0)
+        #expect(outcome == Outcome(events: [SideEvent(.iovaFreed, address: 0xFFFF_E000, length: 8192)]))
+    }
+
+    @Test func doubleDestroyIsFlagged() {
+        let machine = TestMachine()
+        machine.alloc("s1", size: 4096)
+        machine.link("s1", len: 4096)
+        machine.destroy("s1", mapped: 4096)
+        #expect(TestMachine.classes(machine.destroy("s1", mapped: 4096)).contains(.doubleFree))
+    }
+
+    @Test func linkAfterDestroyIsFlagged() {
+        let machine = TestMachine()
+        machine.alloc("s1", size: 4096)
+        machine.destroy("s1", mapped: 0)
+        #expect(TestMachine.classes(machine.link("s1", len: 4096)) == [.useAfterDestroy])
+    }
+
+    @Test func detachReportsLiveStatesAndMappingsInCreationOrder() {
+        let machine = TestMachine()
+        machine.alloc("s1", size: 4096)
+        machine.alloc("s2", size: 4096)
+        machine.destroy("s1", mapped: 0)
+        machine.map("m1", phys: TestMachine.ram, len: 4096)
+        let outcome = machine.run(.detach(DetachOp(device: "nvme0")))
+        #expect(outcome.findings.map(\.handle) == ["s2", "m1"])
+        #expect(TestMachine.classes(outcome) == [.leakAtDetach, .leakAtDetach])
+        #expect(machine.alloc("s3", size: 4096).status == .rejected("device nvme0 was detached"))
+    }
+}
