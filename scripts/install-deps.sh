@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian machine lacks to build and test dmajournal: the headers of
+# liblz4, SQLite and xxHash (the runtime libraries alone are not enough to link against),
+# and the lz4 and sqlite3 command-line tools the interoperability tests call.
+set -euo pipefail
+needed=(liblz4-dev libsqlite3-dev libxxhash-dev lz4 sqlite3)
+missing=()
+for package in "${needed[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}" >&2
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
