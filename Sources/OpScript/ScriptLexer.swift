@@ -23,7 +23,9 @@ enum ScriptLexer {
         guard let arrow = arrowIndex(in: content) else {
             return Line(number: number, op: run(content, commasSplit: false), claims: nil)
         }
-        let op = run(content[..<arrow], commasSplit: false)
+        var op = run(content[..<arrow], commasSplit: false)
+        // With no op before it, the arrow itself is what stands where the verb was due.
+        if op.tokens.isEmpty { op = TokenRun(tokens: [], end: Token("=>", column: arrow + 1)) }
         let claims = run(content[(arrow + 2)...], commasSplit: true, emptyEndColumn: arrow + 3)
         return Line(number: number, op: op, claims: claims)
     }
