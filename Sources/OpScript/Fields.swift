@@ -1,5 +1,3 @@
-import DMASim
-
 /// The `key=value` and flag tokens of one op line, checked once against the verb's
 /// grammar (unknown word, wrong shape, given twice), then read by key. Every verb reads
 /// its line through this one type, so every verb reports mistakes the same way.
@@ -12,7 +10,9 @@ struct Fields {
         self.verb = verb
         var seen: [String: Token] = [:]
         for token in tokens {
-            let (name, value) = token.keyValue.map { ($0.key.text, $0.value as Token?) } ?? (token.text, nil)
+            let split = token.keyValue
+            let name = split?.key.text ?? token.text
+            let value = split?.value
             try Self.check(token, named: name, hasValue: value != nil, verb: verb, grammar: grammar)
             if let first = seen[name] {
                 let message = "expected each key once, found a second '\(name)' (first at column \(first.column))"
