@@ -1,0 +1,27 @@
+import DMASim
+
+// CPU and device accesses, then the policy, teardown and verification events.
+extension OpReader {
+    func accessOp() throws(TokenError) -> Op {
+        switch kind {
+        case .cpuWrite:
+            return .cpuWrite(CPUWriteOp(phys: try number("phys"), length: try number("len"), fill: try fill()))
+        case .cpuRead:
+            return .cpuRead(CPUReadOp(phys: try number("phys"), length: try number("len")))
+        case .deviceWrite:
+            return .deviceWrite(DeviceWriteOp(device: name, address: try address(), length: try number("len"), fill: try fill()))
+        default:
+            return .deviceRead(DeviceReadOp(device: name, address: try address(), length: try number("len")))
+        }
+    }
+
+    /// These take nothing but their name, which the reader has already checked.
+    func policyOp() -> Op {
+        switch kind {
+        case .flush: return .flush(FlushOp(iommu: name))
+        case .detach: return .detach(DetachOp(device: name))
+        case .checkpoint: return .checkpoint(CheckpointOp(name: name))
+        default: return .verify(VerifyOp(name: name))
+        }
+    }
+}

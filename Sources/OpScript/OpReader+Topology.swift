@@ -1,0 +1,90 @@
+import DMASim
+
+// Topology lines. Defaults come from the DMASim specs' initialisers, so the format and
+// the engine cannot disagree about them.
+extension OpReader {
+    func topologyOp() throws(TokenError) -> Op {
+        switch kind {
+        case .region: return .region(try region())
+        case .iommu: return .iommu(try iommu())
+        case .device: return .device(try device())
+        default: return .swiotlb(try swiotlb())
+        }
+    }
+
+    /// `region NAME base= size= kind=ram|shared|mmio`.
+    private func region() throws(TokenError) -> RegionSpec {
+        RegionSpec(
+            name: name, base: try number("base"), sizeBytes: try number("size"),
+            kind: try fields.required("kind", as: WordSyntax.regionKind))
+    }
+
+    /// `iommu NAME [mode=] [granule=] [aperture-bits=] [needs-sync-map] [fq-size=] [forcedac] [reserve=]`.
+    private func iommu() throws(TokenError) -> IOMMUSpec {
+        var spec = IOMMUSpec(name: name)
+        spec.mode = try fields.optional("mode", as: WordSyntax.iommuMode) ?? spec.mode
+        spec.granuleBytes = try fields.optional("granule", as: Self.granule) ?? spec.granuleBytes
+        spec.apertureBits = try fields.optional("aperture-bits", as: Self.bitCount) ?? spec.apertureBits
+        spec.needsSyncMap = fields.flag("needs-sync-map") != nil
+        spec.flushQueueSlots = try fields.optional("fq-size", as: Self.flushQueueSlots) ?? spec.flushQueueSlots
+        spec.forceDAC = fields.flag("forcedac") != nil
+        spec.reservedRanges = try fields.optional("reserve", as: RangeListSyntax.read) ?? []
+        return spec
+    }
+
+    /// `device NAME iommu=NAME|none [dma-bits=] [coherent|noncoherent] [untrusted] [bus=] [group=]`.
+    private func device() throws(TokenError) -> DeviceSpec {
+        var spec = DeviceSpec(name: name, iommu: try fields.required("iommu", as: Self.iommuName))
+        spec.dmaBits = try fields.optional("dma-bits", as: Self.bitCount) ?? spec.dmaBits
+        spec.coherent = try coherence() ?? spec.coherent
+        spec.untrusted = fields.flag("untrusted") != nil
+        spec.bus = try fields.optional("bus", as: WordSyntax.bus) ?? spec.bus
+        spec.group = try nameValue("group", as: .group)
+        return spec
+    }
+
+    /// `swiotlb size= [base=] [force]`.
+    private func swiotlb() throws(TokenError) -> SwiotlbSpec {
+        SwiotlbSpec(
+            sizeBytes: try number("size"),
+            base: try fields.optional("base", as: ScriptNumber.read(_:)) ?? SwiotlbSpec.defaultBase,
+            force: fields.flag("force") != nil)
+    }
+
+    /// `coherent` or `noncoherent`, at most one of them; nil when neither is given.
+    private func coherence() throws(TokenError) -> Bool? {
+        switch (fields.flag("coherent"), fields.flag("noncoherent")) {
+        case (.some(let first), .some(let second)):
+            let later = first.column > second.column ? first : second
+            throw .expected("one of coherent or noncoherent", found: later)
+        case (.some, nil): return true
+        case (nil, .some): return false
+        case (nil, nil): return nil
+        }
+    }
+
+    /// `iommu=none` puts the device on dma-direct; anything else names an IOMMU.
+    private static func iommuName(_ token: Token) throws(TokenError) -> String? {
+        token.text == "none" ? nil : try NameSyntax.read(token, as: .iommu)
+    }
+
+    /// `granule=`: a power of two of at least 4K, the smallest page an IOMMU maps.
+    private static func granule(_ token: Token) throws(TokenError) -> UInt64 {
+        let bytes = try ScriptNumber.read(token)
+        guard bytes >= 4096, bytes.nonzeroBitCount == 1 else {
+            throw .expected("a granule that is a power of two of at least 4K", found: token)
+        }
+        return bytes
+    }
+
+    /// `dma-bits=`, `aperture-bits=`: an address width.
+    private static func bitCount(_ token: Token) throws(TokenError) -> Int {
+        try ScriptNumber.read(token, in: 1...64, as: "a bit count from 1 to 64")
+    }
+
+    /// `fq-size=`: the kernel's rings hold 256 (per CPU) or 32768 (single queue) entries;
+    /// 64K leaves room to experiment without inviting absurd rings.
+    private static func flushQueueSlots(_ token: Token) throws(TokenError) -> Int {
+        try ScriptNumber.read(token, in: 1...65536, as: "a flush-queue size from 1 to 64K")
+    }
+}

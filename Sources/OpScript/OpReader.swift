@@ -1,0 +1,82 @@
+import DMASim
+
+/// Reads the op part of one line: the verb, the name its grammar wants, then its fields.
+/// One small function per verb builds the `Op` (in the `OpReader+…` files); the value
+/// helpers below are shared by all of them.
+struct OpReader {
+    let kind: OpKind
+    /// The name after the verb (state, mapping, device, …); empty for verbs that take none.
+    let name: String
+    let fields: Fields
+    /// Handles declared by earlier lines, to resolve bare names in `addr=`.
+    let handles: HandleKinds
+
+    static let verbs = OpKind.allCases.map(\.rawValue)
+
+    init(_ run: TokenRun, handles: HandleKinds) throws(TokenError) {
+        let verb = run.tokens.first ?? run.end
+        guard !verb.isEndOfLine, let kind = OpKind(rawValue: verb.text) else {
+            throw .expected(WordSyntax.listing(Self.verbs, as: "a verb"), found: verb)
+        }
+        let grammar = VerbGrammar.of(kind)
+        var rest = run.tokens.dropFirst()
+        if let role = grammar.nameRole {
+            name = try NameSyntax.read(rest.first ?? run.end, as: role)
+            rest = rest.dropFirst()
+        } else {
+            name = ""
+        }
+        self.kind = kind
+        self.handles = handles
+        fields = try Fields(Array(rest), verb: verb, grammar: grammar)
+    }
+
+    /// Builds the op: one dispatcher, one function per verb.
+    func op() throws(TokenError) -> Op {
+        switch kind {
+        case .region, .iommu, .device, .swiotlb: return try topologyOp()
+        case .alloc, .link, .sync, .unlink, .destroy, .free: return try twoStepOp()
+        case .map, .unmap, .syncForCPU, .syncForDevice, .mappingError: return try streamingOp()
+        case .cpuWrite, .cpuRead, .deviceWrite, .deviceRead: return try accessOp()
+        case .flush, .detach, .checkpoint, .verify: return policyOp()
+        }
+    }
+}
+
+// Values every verb reads the same way.
+extension OpReader {
+    func number(_ key: String) throws(TokenError) -> UInt64 {
+        try fields.required(key, as: ScriptNumber.read(_:))
+    }
+
+    /// `off=`, which defaults to 0.
+    func offset() throws(TokenError) -> UInt64 {
+        try fields.optional("off", as: ScriptNumber.read(_:)) ?? 0
+    }
+
+    /// `dir=`, required wherever it is accepted: the kernel call has no default direction.
+    func direction() throws(TokenError) -> DMADirection {
+        try fields.required("dir", as: WordSyntax.direction)
+    }
+
+    /// `attrs=`, empty when left out.
+    func attributes() throws(TokenError) -> DMAAttributes {
+        try fields.optional("attrs", as: WordSyntax.attributes) ?? []
+    }
+
+    func fill() throws(TokenError) -> Fill {
+        try fields.required("fill", as: FillSyntax.read)
+    }
+
+    func address() throws(TokenError) -> DeviceAddress {
+        let handles = handles
+        return try fields.required("addr") { (token) throws(TokenError) in
+            try AddressSyntax.read(token, handles: handles)
+        }
+    }
+
+    /// A key whose value is a name: `dev=`, `group=`.
+    func nameValue(_ key: String, as role: NameRole) throws(TokenError) -> String? {
+        try fields.optional(key) { (token) throws(TokenError) in try NameSyntax.read(token, as: role) }
+    }
+}

@@ -1,0 +1,33 @@
+import DMASim
+
+// CPU and device accesses, then the policy, teardown and verification events.
+extension ScriptPrinter {
+    func accessFields(of op: Op, handles: HandleKinds) -> [String?] {
+        switch op {
+        case .cpuWrite(let write):
+            return [hex("phys", write.phys), size("len", write.length), fill(write.fill)]
+        case .cpuRead(let read):
+            return [hex("phys", read.phys), size("len", read.length)]
+        case .deviceWrite(let write):
+            return [write.device, address(write.address, handles), size("len", write.length), fill(write.fill)]
+        case .deviceRead(let read):
+            return [read.device, address(read.address, handles), size("len", read.length)]
+        default:
+            return [policyName(of: op)]
+        }
+    }
+
+    private func address(_ address: DeviceAddress, _ handles: HandleKinds) -> String {
+        "addr=" + AddressSyntax.text(of: address, handles: handles)
+    }
+
+    private func policyName(of op: Op) -> String {
+        switch op {
+        case .flush(let flush): return flush.iommu
+        case .detach(let detach): return detach.device
+        case .checkpoint(let checkpoint): return checkpoint.name
+        case .verify(let verify): return verify.name
+        default: preconditionFailure("not a policy op: \(op.kind)")
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import DMASim
+
+// Topology lines. What counts as a default is read from the DMASim specs' initialisers,
+// the same place the parser takes it from.
+extension ScriptPrinter {
+    func topologyFields(of op: Op) -> [String?] {
+        switch op {
+        case .region(let spec): return regionFields(spec)
+        case .iommu(let spec): return iommuFields(spec)
+        case .device(let spec): return deviceFields(spec)
+        case .swiotlb(let spec): return swiotlbFields(spec)
+        default: preconditionFailure("not a topology op: \(op.kind)")
+        }
+    }
+
+    private func regionFields(_ spec: RegionSpec) -> [String?] {
+        [spec.name, hex("base", spec.base), size("size", spec.sizeBytes), "kind=" + spec.kind.rawValue]
+    }
+
+    /// Mode, granule and aperture are always written: they are what a reader looks for.
+    private func iommuFields(_ spec: IOMMUSpec) -> [String?] {
+        let defaults = IOMMUSpec(name: spec.name)
+        return [
+            spec.name, "mode=" + spec.mode.rawValue, size("granule", spec.granuleBytes),
+            "aperture-bits=\(spec.apertureBits)", flag("needs-sync-map", spec.needsSyncMap),
+            spec.flushQueueSlots == defaults.flushQueueSlots ? nil : "fq-size=\(spec.flushQueueSlots)",
+            flag("forcedac", spec.forceDAC),
+            spec.reservedRanges.isEmpty ? nil : "reserve=" + RangeListSyntax.text(of: spec.reservedRanges),
+        ]
+    }
+
+    /// DMA width and coherence are always written; bus and group only when not the default.
+    private func deviceFields(_ spec: DeviceSpec) -> [String?] {
+        let defaults = DeviceSpec(name: spec.name, iommu: spec.iommu)
+        return [
+            spec.name, "iommu=" + (spec.iommu ?? "none"), "dma-bits=\(spec.dmaBits)",
+            spec.coherent ? "coherent" : "noncoherent", flag("untrusted", spec.untrusted),
+            spec.bus == defaults.bus ? nil : "bus=" + spec.bus.rawValue,
+            spec.group.map { "group=" + $0 },
+        ]
+    }
+
+    private func swiotlbFields(_ spec: SwiotlbSpec) -> [String?] {
+        [
+            size("size", spec.sizeBytes),
+            spec.base == SwiotlbSpec.defaultBase ? nil : hex("base", spec.base),
+            flag("force", spec.force),
+        ]
+    }
+}

@@ -1,0 +1,71 @@
+import DMASim
+
+/// Writes ops (and their claims) as canonical op-script text, which `ScriptParser` reads
+/// back to the same values: `parse(print(ops)) == ops`, and `print(parse(text)) == text`
+/// for text already in canonical form.
+///
+/// Canonical form: single spaces; keys in the order of `VerbGrammar`; addresses (`base`,
+/// `phys`, `addr`, `iova`, `reserve`) in lower-case hex; sizes, lengths and offsets with
+/// the largest exact K/M/G/T suffix; defaults and empty `attrs=` left out; claims after
+/// ` => `; one line per op, each ending in a newline.
+public struct ScriptPrinter: Sendable {
+    public init() {}
+
+    public func print(_ script: Script) -> String {
+        var handles = HandleKinds()
+        var text = ""
+        for line in script.lines {
+            text += self.line(line.op, claims: line.claims, handles: handles) + "\n"
+            handles.record(line.op)
+        }
+        return text
+    }
+
+    public func print(_ ops: [Op]) -> String {
+        print(Script(lines: ops.enumerated().map { ScriptLine(lineNumber: $0.offset + 1, op: $0.element) }))
+    }
+
+    /// One line on its own, without a newline. Symbolic addresses are written as if no
+    /// handle had been declared before it (explicitly where a bare name would misread).
+    public func line(_ op: Op, claims: [Claim] = []) -> String {
+        line(op, claims: claims, handles: HandleKinds())
+    }
+
+    func line(_ op: Op, claims: [Claim], handles: HandleKinds) -> String {
+        let words = [op.kind.rawValue] + fields(of: op, handles: handles).compactMap { $0 }
+        let opText = words.joined(separator: " ")
+        return claims.isEmpty ? opText : opText + " => " + Claim.text(of: claims)
+    }
+
+    /// The words after the verb; nil stands for a field left out.
+    private func fields(of op: Op, handles: HandleKinds) -> [String?] {
+        switch op {
+        case .region, .iommu, .device, .swiotlb: return topologyFields(of: op)
+        case .alloc, .link, .sync, .unlink, .destroy, .free: return twoStepFields(of: op)
+        case .map, .unmap, .syncForCPU, .syncForDevice, .mappingError: return streamingFields(of: op)
+        default: return accessFields(of: op, handles: handles)
+        }
+    }
+}
+
+// How each kind of value is written; shared by every verb.
+extension ScriptPrinter {
+    func hex(_ key: String, _ value: UInt64) -> String { key + "=" + ScriptNumber.hex(value) }
+
+    func size(_ key: String, _ value: UInt64) -> String { key + "=" + ScriptNumber.size(value) }
+
+    /// `off=`, left out when 0 (its default).
+    func offset(_ value: UInt64) -> String? { value == 0 ? nil : size("off", value) }
+
+    func direction(_ direction: DMADirection) -> String { "dir=" + direction.rawValue }
+
+    /// `attrs=`, left out when empty.
+    func attributes(_ attributes: DMAAttributes) -> String? {
+        attributes.isEmpty ? nil : "attrs=" + attributes.scriptSpelling
+    }
+
+    func fill(_ fill: Fill) -> String { "fill=" + FillSyntax.text(of: fill) }
+
+    /// A bare flag when set, nothing otherwise.
+    func flag(_ name: String, _ isSet: Bool) -> String? { isSet ? name : nil }
+}
