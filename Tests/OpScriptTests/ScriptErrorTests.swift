@@ -1,4 +1,5 @@
 import Testing
+import DMASim
 @testable import OpScript
 
 /// Script text and the one line its error must print as.
@@ -95,11 +96,8 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
         ErrorCase("cpu-read phys=0 len=4K => bytes=nothing",
                   "t.ops:1:33: expected a fill (seed:N, byte:0xAB, hex:DEADBEEF, zero), found 'nothing'"),
     ]
-    static let misuseClasses = "access-before-sync, use-after-unlink, use-after-destroy, use-after-free, direction-violation, "
-        + "overlapping-link, unaligned-link, link-out-of-bounds, destroy-length-mismatch, free-with-linked-ranges, "
-        + "double-free, link-without-iova, partial-link-not-cleaned, unlink-not-linked, leak-at-detach, "
-        + "state-overwritten, unmap-of-mapping-error, unmap-not-mapped, unmap-size-mismatch, "
-        + "unmap-direction-mismatch, map-error-unchecked, use-of-mapping-error, use-after-unmap"
+    /// The list the parser names, in declaration order: every class the checker has.
+    static let misuseClasses = MisuseClass.allCases.map(\.rawValue).joined(separator: ", ")
 
     @Test(arguments: lineShapeCases + valueCases + claimCases)
     func everyMistakePrintsOneLineWithItsPlace(_ testCase: ErrorCase) {

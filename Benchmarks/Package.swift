@@ -1,0 +1,31 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Benchmarks live in their own package so `swift test` in the main package never pays
+// for package-benchmark. Run: `swift package --package-path Benchmarks benchmark`.
+let package = Package(
+    name: "dmajournal-benchmarks",
+    platforms: [.macOS(.v13)],
+    dependencies: [
+        // Named, because a path dependency is otherwise known by its folder name, which
+        // differs between checkouts.
+        .package(name: "dmajournal", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "EngineBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "DMASim", package: "dmajournal"),
+            ],
+            path: "Benchmarks/EngineBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "MemoryFootprint",
+            dependencies: [.product(name: "DMASim", package: "dmajournal")],
+            path: "Sources/MemoryFootprint"
+        ),
+    ]
+)

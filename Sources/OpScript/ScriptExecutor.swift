@@ -1,0 +1,48 @@
+import DMASim
+
+/// Runs a script's ops through an engine in order and checks each line's claims:
+/// the "run" pipe, `text → parser → engine → outcomes`, with no I/O of its own.
+public struct ScriptExecutor {
+    /// One executed line.
+    public struct LineResult: Sendable {
+        /// 0-based position of the op in apply order.
+        public var sequence: Int
+        public var line: ScriptLine
+        public var outcome: Outcome
+        /// Claims of the line that did not hold; empty when it passed or had none.
+        public var failedClaims: [Claim]
+
+        /// The op could not run and the line did not expect that.
+        public var isUnexpectedRejection: Bool {
+            if case .rejected = outcome.status { return !line.claims.contains(.rejected) }
+            return false
+        }
+    }
+
+    /// Why a run ended.
+    public enum Ending: Sendable {
+        case completed
+        /// The first line whose claims did not hold.
+        case claimFailed(LineResult)
+        /// The first op that could not run at all (unknown handle, bad topology).
+        case rejected(LineResult)
+    }
+
+    public let engine: Engine
+
+    public init(engine: Engine = Engine()) { self.engine = engine }
+
+    /// Applies every line, handing each result to `body`; stops at the first rejection or
+    /// failed claim.
+    public func run(_ script: Script, _ body: (LineResult) throws -> Void) rethrows -> Ending {
+        for (sequence, line) in script.lines.enumerated() {
+            let outcome = engine.apply(line.op)
+            let failed = Claim.check(line.claims, outcome: outcome, op: line.op)
+            let result = LineResult(sequence: sequence, line: line, outcome: outcome, failedClaims: failed)
+            try body(result)
+            if result.isUnexpectedRejection { return .rejected(result) }
+            if !failed.isEmpty { return .claimFailed(result) }
+        }
+        return .completed
+    }
+}

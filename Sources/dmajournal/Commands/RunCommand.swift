@@ -1,0 +1,53 @@
+import ArgumentParser
+import DMASim
+import OpScript
+
+/// `dmajournal run SCRIPT`: execute an op script, print each line's outcome, check its
+/// `=>` expectations.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run an op script and print each line's outcome; check its => expectations.",
+        discussion: """
+            Exit status: 0 when every expectation held, 1 at the first that did not \
+            (naming the line, what was expected and what happened), 2 for bad input \
+            (unreadable file, syntax error, an op that cannot run).
+            """
+    )
+
+    @Argument(help: "The op script to run (see docs/op-script.md).")
+    var script: String
+
+    @Option(help: "Output format: text or json (one JSON object per op).")
+    var format: OutputFormat = .text
+
+    @Flag(help: "Print only failures and the summary.")
+    var quiet = false
+
+    func run() throws {
+        try CLIFailure.rendering {
+            let parsed = try ScriptFile.load(script)
+            var printer = OutcomePrinter(format: format, quiet: quiet, fileName: parsed.fileName)
+            let ending = try ScriptExecutor().run(parsed.script) { try printer.print($0) }
+            printer.printSummary(ending)
+            try ending.exitStatus(fileName: parsed.fileName)
+        }
+    }
+}
+
+extension ScriptExecutor.Ending {
+    /// Throws the failure the CLI reports for this ending; returns for a completed run.
+    func exitStatus(fileName: String) throws {
+        switch self {
+        case .completed:
+            return
+        case .claimFailed(let result):
+            let expected = Claim.text(of: result.line.claims)
+            let actual = OutcomeDescriber().describe(result.outcome)
+            throw CLIFailure.expectationFailed("\(fileName):\(result.line.lineNumber): expected '\(expected)', got '\(actual)'")
+        case .rejected(let result):
+            guard case .rejected(let reason) = result.outcome.status else { return }
+            throw CLIFailure.badInput("\(fileName):\(result.line.lineNumber): \(reason)")
+        }
+    }
+}
