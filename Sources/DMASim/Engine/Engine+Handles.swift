@@ -18,23 +18,42 @@ extension Engine {
         return .success(domain)
     }
 
-    /// §7.12 and use-after-destroy/free: a link, sync or unlink through a state that is not
-    /// live. The kernel cannot tell; the call goes ahead on whatever `state->addr` holds.
-    func noteCallOnDeadState(_ index: Int, call: String, into outcome: inout Outcome) {
-        let state = states[index]
-        switch state.life {
-        case .allocated:
-            return
-        case .failed:
-            outcome.findings.append(Finding(.linkWithoutIOVA, handle: state.handle,
-                "\(call) on \(state.handle) after dma_iova_try_alloc returned false: state->addr is 0"))
-        case .destroyed:
-            outcome.findings.append(Finding(.useAfterDestroy, handle: state.handle,
-                "\(call) on \(state.handle) after dma_iova_destroy"))
-        case .freed:
-            outcome.findings.append(Finding(.useAfterFree, handle: state.handle,
-                "\(call) on \(state.handle) after dma_iova_free"))
+    /// Runs a two-step call on a state: looks up the state, its device and domain, notes
+    /// a call through a state that is not live, then hands over to `body`.
+    func stateCall(_ handle: String, _ call: String, releasing: Bool = false,
+                   _ body: (Int, DeviceRuntime, DMADomain, inout Outcome) -> Void) -> Outcome {
+        liveDevice(ofState: handle).orReject { index, device in
+            var outcome = Outcome()
+            noteStateLife(index, call: call, releasing: releasing, into: &outcome)
+            return domain(of: device, for: call).orReject { domain in
+                body(index, device, domain, &outcome)
+                return outcome
+            }
         }
+    }
+
+    /// The kernel cannot tell a live state from a dead one: the call goes ahead on
+    /// whatever `state->addr` holds. The checker can. §7.12 for a state whose try_alloc
+    /// failed; for a released one, §7.11 double-free when `releasing` (destroy/free),
+    /// else use-after-destroy/free.
+    func noteStateLife(_ index: Int, call: String, releasing: Bool, into outcome: inout Outcome) {
+        let state = states[index]
+        let finding: Finding
+        switch (state.life, releasing) {
+        case (.allocated, _):
+            return
+        case (.failed, _):
+            finding = Finding(.linkWithoutIOVA, handle: state.handle,
+                "\(call) on \(state.handle) after dma_iova_try_alloc returned false: state->addr is 0")
+        case (.destroyed, true), (.freed, true):
+            finding = Finding(.doubleFree, handle: state.handle,
+                "\(call) on \(state.handle), already released: the state is not cleared, so its IOVA is freed twice")
+        case (.destroyed, false):
+            finding = Finding(.useAfterDestroy, handle: state.handle, "\(call) on \(state.handle) after dma_iova_destroy")
+        case (.freed, false):
+            finding = Finding(.useAfterFree, handle: state.handle, "\(call) on \(state.handle) after dma_iova_free")
+        }
+        outcome.findings.append(finding)
     }
 
     /// The first IOVA and the byte size of a state's allocation:

@@ -2,56 +2,41 @@
 extension Engine {
     /// `dma_iova_unlink(dev, state, offset, size, dir, attrs)`.
     func unlink(_ call: UnlinkOp) -> Outcome {
-        liveDevice(ofState: call.state).orReject { index, device in
-            var outcome = Outcome()
-            noteCallOnDeadState(index, call: "dma_iova_unlink", into: &outcome)
-            return domain(of: device, for: "dma_iova_unlink").orReject { domain in
-                let result = unlinkRange(state: index, device: device, domain: domain, offset: call.offset,
-                                         length: call.length, attributes: call.attributes, freeIOVA: false, outcome: &outcome)
-                if result.unmapped < result.requested {
-                    outcome.findings.append(Finding(.unlinkNotLinked, handle: call.state,
-                        "unlink of 0x\(hex(result.requested)) bytes found only 0x\(hex(result.unmapped)) linked (WARN_ON(unmapped != size))"))
-                }
-                return outcome
+        stateCall(call.state, "dma_iova_unlink") { index, device, domain, outcome in
+            let result = unlinkRange(state: index, device: device, domain: domain, offset: call.offset,
+                                     length: call.length, attributes: call.attributes, freeIOVA: false, outcome: &outcome)
+            if result.unmapped < result.requested {
+                outcome.findings.append(Finding(.unlinkNotLinked, handle: call.state,
+                    "unlink of 0x\(hex(result.requested)) bytes found only 0x\(hex(result.unmapped)) linked (WARN_ON(unmapped != size))"))
             }
         }
     }
 
     /// `dma_iova_destroy(dev, state, mapped_len, dir, attrs)`.
     func destroy(_ call: DestroyOp) -> Outcome {
-        liveDevice(ofState: call.state).orReject { index, device in
-            var outcome = Outcome()
-            noteSecondRelease(index, call: "dma_iova_destroy", into: &outcome)
-            return domain(of: device, for: "dma_iova_destroy").orReject { domain in
-                if call.mappedLength == 0 {
-                    // "We can be here if first call to dma_iova_link() failed."
-                    freeStateIOVA(index, domain: domain, outcome: &outcome)
-                } else {
-                    let result = unlinkRange(state: index, device: device, domain: domain, offset: 0, length: call.mappedLength,
-                                             attributes: call.attributes, freeIOVA: true, outcome: &outcome)
-                    noteShortUnmap(call, result, into: &outcome)
-                }
-                noteStalePTEs(index, domain: domain, call: call, into: &outcome)
-                states[index].life = .destroyed
-                return outcome
+        stateCall(call.state, "dma_iova_destroy", releasing: true) { index, device, domain, outcome in
+            if call.mappedLength == 0 {
+                // "We can be here if first call to dma_iova_link() failed."
+                freeStateIOVA(index, domain: domain, outcome: &outcome)
+            } else {
+                let result = unlinkRange(state: index, device: device, domain: domain, offset: 0, length: call.mappedLength,
+                                         attributes: call.attributes, freeIOVA: true, outcome: &outcome)
+                noteShortUnmap(call, result, into: &outcome)
             }
+            noteStalePTEs(index, domain: domain, call: call, into: &outcome)
+            states[index].life = .destroyed
         }
     }
 
     /// `dma_iova_free(dev, state)`: no unmap, no IOTLB flush, no queueing.
     func free(_ call: FreeOp) -> Outcome {
-        liveDevice(ofState: call.state).orReject { index, device in
-            var outcome = Outcome()
-            noteSecondRelease(index, call: "dma_iova_free", into: &outcome)
-            return domain(of: device, for: "dma_iova_free").orReject { domain in
-                if states[index].life == .allocated && hasPresentPTEs(states[index], in: domain) {
-                    outcome.findings.append(Finding(.freeWithLinkedRanges, handle: call.state,
-                        "dma_iova_free of \(call.state) with ranges still linked: their PTEs now map freed IOVA and no IOTLB flush ran"))
-                }
-                freeStateIOVA(index, domain: domain, outcome: &outcome)
-                states[index].life = .freed
-                return outcome
+        stateCall(call.state, "dma_iova_free", releasing: true) { index, _, domain, outcome in
+            if states[index].life == .allocated && hasPresentPTEs(states[index], in: domain) {
+                outcome.findings.append(Finding(.freeWithLinkedRanges, handle: call.state,
+                    "dma_iova_free of \(call.state) with ranges still linked: their PTEs now map freed IOVA and no IOTLB flush ran"))
             }
+            freeStateIOVA(index, domain: domain, outcome: &outcome)
+            states[index].life = .freed
         }
     }
 
@@ -104,21 +89,6 @@ extension Engine {
     private func freeStateIOVA(_ index: Int, domain: DMADomain, outcome: inout Outcome) {
         let range = allocation(of: states[index], in: domain)
         domain.freeIOVA(iova: range.iova, sizeBytes: range.sizeBytes, queued: false, outcome: &outcome)
-    }
-
-    /// §7.11: destroy/free of a state already released (or never allocated).
-    private func noteSecondRelease(_ index: Int, call: String, into outcome: inout Outcome) {
-        let state = states[index]
-        switch state.life {
-        case .allocated:
-            return
-        case .failed:
-            outcome.findings.append(Finding(.linkWithoutIOVA, handle: state.handle,
-                "\(call) on \(state.handle), whose dma_iova_try_alloc returned false: frees pfn 0 into the rcache"))
-        case .destroyed, .freed:
-            outcome.findings.append(Finding(.doubleFree, handle: state.handle,
-                "\(call) on \(state.handle), already released: the state is not cleared, so its IOVA is freed twice"))
-        }
     }
 
     /// §7.8: mapped_len larger than what is linked from offset 0.

@@ -37,13 +37,8 @@ extension Engine {
 
     /// `dma_iova_link(dev, state, phys, offset, size, dir, attrs)`.
     func link(_ call: LinkOp) -> Outcome {
-        liveDevice(ofState: call.state).orReject { index, device in
-            var outcome = Outcome()
-            noteCallOnDeadState(index, call: "dma_iova_link", into: &outcome)
-            return domain(of: device, for: "dma_iova_link").orReject { domain in
-                link(call, state: index, device: device, domain: domain, outcome: &outcome)
-                return outcome
-            }
+        stateCall(call.state, "dma_iova_link") { index, device, domain, outcome in
+            link(call, state: index, device: device, domain: domain, outcome: &outcome)
         }
     }
 
@@ -81,16 +76,11 @@ extension Engine {
 
     /// `dma_iova_sync(dev, state, offset, size)`: `iommu_sync_map()` over the aligned range.
     func sync(_ call: SyncOp) -> Outcome {
-        liveDevice(ofState: call.state).orReject { index, device in
-            var outcome = Outcome()
-            noteCallOnDeadState(index, call: "dma_iova_sync", into: &outcome)
+        stateCall(call.state, "dma_iova_sync") { index, _, domain, outcome in
             notePartialLink(index, into: &outcome)
-            return domain(of: device, for: "dma_iova_sync").orReject { domain in
-                let addr = states[index].addr &+ call.offset
-                let pad = domain.granule.offset(addr)
-                domain.syncMap(iova: addr - pad, sizeBytes: domain.granule.alignUp(call.length + pad), outcome: &outcome)
-                return outcome
-            }
+            let addr = states[index].addr &+ call.offset
+            let pad = domain.granule.offset(addr)
+            domain.syncMap(iova: addr - pad, sizeBytes: domain.granule.alignUp(call.length + pad), outcome: &outcome)
         }
     }
 
