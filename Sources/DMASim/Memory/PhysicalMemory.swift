@@ -1,6 +1,8 @@
 /// The machine's physical address space: named, non-overlapping regions over one sparse
 /// byte store. Addresses are physical; there is no `struct page` anywhere, only ranges.
 final class PhysicalMemory {
+    static let pageShift = SparsePageStore.pageShift
+    static let pageBytes = SparsePageStore.pageBytes
     private(set) var regions: [RegionSpec] = []
     let store = SparsePageStore()
     /// What an untouched page reads as. Allocated once, never written after, never freed.
@@ -41,11 +43,7 @@ final class PhysicalMemory {
     /// Feeds `length` bytes at `phys` to `hasher`.
     func hash(phys: UInt64, length: UInt64, into hasher: inout XXH64) {
         forEachPageSpan(phys: phys, length: length) { pageNumber, offset, count, _ in
-            if let page = store.existingPage(pageNumber) {
-                hasher.update(UnsafeRawBufferPointer(start: page + offset, count: count))
-            } else {
-                hasher.update(UnsafeRawBufferPointer(rebasing: Self.zeroPage[offset..<offset + count]))
-            }
+            hasher.update(bytes(page: pageNumber, offset: offset, count: count))
         }
     }
 
@@ -77,9 +75,16 @@ final class PhysicalMemory {
         }
     }
 
+    /// `count` bytes of page `pageNumber` from `offset`, as memory holds them (zeros for
+    /// a page never written).
+    func bytes(page pageNumber: UInt64, offset: Int, count: Int) -> UnsafeRawBufferPointer {
+        if let page = store.existingPage(pageNumber) { return UnsafeRawBufferPointer(start: page + offset, count: count) }
+        return UnsafeRawBufferPointer(rebasing: Self.zeroPage[offset..<offset + count])
+    }
+
     /// Splits `[phys, phys+length)` at 4 KiB page boundaries: (page, offset in page,
     /// bytes in this span, bytes done before it).
-    private func forEachPageSpan(
+    func forEachPageSpan(
         phys: UInt64, length: UInt64, _ body: (UInt64, Int, Int, UInt64) -> Void
     ) {
         var done: UInt64 = 0
