@@ -39,4 +39,48 @@ import Testing
         #expect(first.contains { !$0.findings.isEmpty })
         #expect(first.contains { $0.fault != nil })
     }
+
+    /// Bounces, the cache model and the streaming checks: an untrusted device with
+    /// unaligned links, a non-coherent dma-direct device mapping beyond its mask through
+    /// swiotlb, CPU traffic over the same buffers.
+    static func bounceWorkload(seed: UInt64) -> [Op] {
+        var random = SeededGenerator(seed: seed)
+        var ops: [Op] = [
+            .region(RegionSpec(name: "shm0", base: 0x1000_0000_0000, sizeBytes: 1 << 40, kind: .shared)),
+            .swiotlb(SwiotlbSpec(sizeBytes: 1 << 20)),
+            .iommu(IOMMUSpec(name: "mmu0", mode: .lazy, flushQueueSlots: 16)),
+            .device(DeviceSpec(name: "tb0", iommu: "mmu0", coherent: false, untrusted: true)),
+            .device(DeviceSpec(name: "dsp0", iommu: nil, dmaBits: 32, coherent: false)),
+        ]
+        let directions: [DMADirection] = [.toDevice, .fromDevice, .bidirectional]
+        for index in 0..<600 {
+            let handle = "h\(Int.random(in: 0..<12, using: &random))"
+            let phys = 0x1000_0000_0000 + UInt64.random(in: 0..<(1 << 16), using: &random) * 64
+            let length = UInt64.random(in: 1...64, using: &random) * 64
+            let direction = directions[Int.random(in: 0..<3, using: &random)]
+            switch Int.random(in: 0..<9, using: &random) {
+            case 0: ops.append(.alloc(AllocOp(state: handle, device: "tb0", phys: phys, sizeBytes: length)))
+            case 1: ops.append(.link(LinkOp(state: handle, offset: 0, phys: phys, length: length, direction: direction)))
+            case 2: ops.append(.unlink(UnlinkOp(state: handle, offset: 0, length: length, direction: direction)))
+            case 3: ops.append(.map(MapOp(mapping: "m" + handle, device: "dsp0", phys: phys, length: length, direction: direction)))
+            case 4: ops.append(.unmap(UnmapOp(mapping: "m" + handle, length: length, direction: direction)))
+            case 5: ops.append(.syncForCPU(StreamingSyncOp(mapping: "m" + handle, offset: 0, length: length, direction: direction)))
+            case 6: ops.append(.cpuWrite(CPUWriteOp(phys: phys, length: length, fill: .seed(UInt64(index)))))
+            case 7: ops.append(.cpuRead(CPUReadOp(phys: phys, length: length)))
+            default: ops.append(.deviceWrite(DeviceWriteOp(device: index % 2 == 0 ? "tb0" : "dsp0",
+                address: index % 2 == 0 ? .state(handle, offset: 0) : .mapping("m" + handle, offset: 0),
+                length: length, fill: .seed(UInt64(index)))))
+            }
+        }
+        return ops
+    }
+
+    @Test func bounceAndCacheWorkloadIsDeterministic() {
+        let ops = Self.bounceWorkload(seed: 7)
+        let first = Engine().apply(ops)
+        #expect(first == Engine().apply(ops))
+        #expect(first.contains { $0.events.contains { $0.kind == .bounceToDevice } })
+        #expect(first.contains { $0.events.contains { $0.kind == .cacheInvalidate } })
+        #expect(first.contains { $0.reports(.cpuAccessDeviceOwned) })
+    }
 }

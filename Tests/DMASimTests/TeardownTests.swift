@@ -138,4 +138,16 @@ import Testing
         #expect(TestMachine.classes(outcome) == [.leakAtDetach, .leakAtDetach])
         #expect(machine.alloc("s3", size: 4096).status == .rejected("device nvme0 was detached"))
     }
+
+    /// §7.14: an unlink or destroy whose direction or skip-cpu-sync/mmio matches no link
+    /// of the state; one that matches is clean.
+    @Test func unlinkWithOtherArgumentsThanTheLinkIsFlagged() {
+        let machine = TestMachine()
+        machine.alloc("s1", size: 8192)
+        machine.link("s1", len: 8192, dir: .fromDevice)
+        #expect(TestMachine.classes(machine.unlink("s1", len: 4096, dir: .fromDevice, attrs: .skipCPUSync)) == [.unlinkAttributeMismatch])
+        #expect(TestMachine.classes(machine.unlink("s1", off: 4096, len: 4096, dir: .fromDevice)).isEmpty)
+        machine.link("s1", len: 4096, dir: .fromDevice)
+        #expect(TestMachine.classes(machine.destroy("s1", mapped: 4096, dir: .bidirectional)) == [.unlinkAttributeMismatch])
+    }
 }

@@ -45,8 +45,9 @@ final class TestMachine {
     }
 
     @discardableResult
-    func unlink(_ state: String, off: UInt64 = 0, len: UInt64, dir: DMADirection = .bidirectional) -> Outcome {
-        run(.unlink(UnlinkOp(state: state, offset: off, length: len, direction: dir)))
+    func unlink(_ state: String, off: UInt64 = 0, len: UInt64, dir: DMADirection = .bidirectional,
+                attrs: DMAAttributes = []) -> Outcome {
+        run(.unlink(UnlinkOp(state: state, offset: off, length: len, direction: dir, attributes: attrs)))
     }
 
     @discardableResult
@@ -63,8 +64,33 @@ final class TestMachine {
     }
 
     @discardableResult
-    func unmap(_ mapping: String, len: UInt64, dir: DMADirection = .bidirectional) -> Outcome {
-        run(.unmap(UnmapOp(mapping: mapping, length: len, direction: dir)))
+    func unmap(_ mapping: String, len: UInt64, dir: DMADirection = .bidirectional, attrs: DMAAttributes = []) -> Outcome {
+        run(.unmap(UnmapOp(mapping: mapping, length: len, direction: dir, attributes: attrs)))
+    }
+
+    @discardableResult
+    func mapAttrs(_ mapping: String, dev: String = "nvme0", phys: UInt64, len: UInt64, dir: DMADirection = .bidirectional,
+                  attrs: DMAAttributes) -> Outcome {
+        run(.map(MapOp(mapping: mapping, device: dev, phys: phys, length: len, direction: dir, attributes: attrs)))
+    }
+
+    @discardableResult
+    func syncForCPU(_ mapping: String, off: UInt64 = 0, len: UInt64, dir: DMADirection) -> Outcome {
+        run(.syncForCPU(StreamingSyncOp(mapping: mapping, offset: off, length: len, direction: dir)))
+    }
+
+    @discardableResult
+    func syncForDevice(_ mapping: String, off: UInt64 = 0, len: UInt64, dir: DMADirection) -> Outcome {
+        run(.syncForDevice(StreamingSyncOp(mapping: mapping, offset: off, length: len, direction: dir)))
+    }
+
+    @discardableResult
+    func checkError(_ mapping: String) -> Outcome { run(.mappingError(MappingErrorOp(mapping: mapping))) }
+
+    /// Declares a swiotlb pool (default base 16 MiB, outside the machine's regions).
+    @discardableResult
+    func swiotlb(size: UInt64 = 256 * 1024, base: UInt64 = SwiotlbSpec.defaultBase, force: Bool = false) -> Outcome {
+        run(.swiotlb(SwiotlbSpec(sizeBytes: size, base: base, force: force)))
     }
 
     @discardableResult

@@ -1,17 +1,23 @@
 /// CPU loads and stores by physical address: the kernel's linear map, or
-/// `kmap_local_phys()` for memory with no `struct page`.
+/// `kmap_local_phys()` for memory with no `struct page`. They go through the CPU cache
+/// model when there is one, and the checker looks at whose buffer they touch.
 extension Engine {
     func cpuWrite(_ access: CPUWriteOp) -> Outcome {
         if let problem = outsideMemory(access.phys, access.length) { return problem }
-        memory.write(phys: access.phys, length: access.length, fill: access.fill, fillPosition: 0)
-        return .ok
+        var outcome = Outcome()
+        noteCPUAccess(phys: access.phys, length: access.length, isWrite: true, into: &outcome)
+        cpuStore(phys: access.phys, length: access.length, fill: access.fill)
+        return outcome
     }
 
     func cpuRead(_ access: CPUReadOp) -> Outcome {
         if let problem = outsideMemory(access.phys, access.length) { return problem }
+        var outcome = Outcome()
+        noteCPUAccess(phys: access.phys, length: access.length, isWrite: false, into: &outcome)
         var hasher = XXH64()
-        memory.hash(phys: access.phys, length: access.length, into: &hasher)
-        return Outcome(digest: hasher.finalize())
+        cpuLoad(phys: access.phys, length: access.length, into: &hasher)
+        outcome.digest = hasher.finalize()
+        return outcome
     }
 
     /// -EFAULT for a CPU access that is not inside one region.

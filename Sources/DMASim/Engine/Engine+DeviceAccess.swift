@@ -5,7 +5,7 @@ extension Engine {
     func deviceAccess(_ deviceName: String, _ address: DeviceAddress, _ length: UInt64, write fill: Fill?) -> Outcome {
         device(named: deviceName).orReject { device in
             resolve(address).orReject { dmaAddress, namedOwner in
-                var access = DeviceAccess(dmaAddress: dmaAddress, length: length, fill: fill, namedOwner: namedOwner)
+                var access = DeviceAccess(device: device, dmaAddress: dmaAddress, length: length, fill: fill, namedOwner: namedOwner)
                 if let domain = device.domain {
                     translateAndAccess(&access, domain: domain)
                 } else {
@@ -84,9 +84,9 @@ extension Engine {
             return false
         }
         if let fill = access.fill {
-            memory.write(phys: phys, length: count, fill: fill, fillPosition: access.done)
+            deviceStore(access.device, phys: phys, count: count, fill: fill, fillPosition: access.done)
         } else {
-            memory.hash(phys: phys, length: count, into: &access.hasher)
+            deviceLoad(access.device, phys: phys, count: count, into: &access.hasher)
         }
         access.advance(phys: phys, count: count)
         return true
@@ -120,7 +120,7 @@ extension Engine {
     }
 
     private func noteFault(_ kind: FaultKind, owner: IOVAOwner?, granule: UInt64, into outcome: inout Outcome) {
-        let handle = owner.flatMap(handleName)
+        let handle = owner.map(ownerName)
         switch kind {
         case .notSynced:
             outcome.addOnce(Finding(.accessBeforeSync, handle: handle, "device touched a linked granule before dma_iova_sync covered it"))
@@ -139,7 +139,7 @@ extension Engine {
     private func noteStaleHit(_ owner: IOVAOwner?, iova: UInt64, into outcome: inout Outcome) {
         if case .state(let index)? = owner, !states[index].isLive { return }  // already named by noteDeadOwner
         if case .mapping(let index)? = owner, mappings[index].life == .unmapped { return }
-        outcome.addOnce(Finding(.staleIOTLBHit, handle: owner.flatMap(handleName),
+        outcome.addOnce(Finding(.staleIOTLBHit, handle: owner.map(ownerName),
             "device used a stale IOTLB entry for iova 0x\(hex(iova)): the page table no longer maps it so"))
     }
 
@@ -150,13 +150,6 @@ extension Engine {
         if !allowed {
             access.outcome.addOnce(Finding(.directionViolation, handle: mapping.handle,
                 "device \(access.isWrite ? "write to" : "read of") a \(mapping.direction.rawValue) mapping; no IOMMU stops it"))
-        }
-    }
-
-    private func handleName(_ owner: IOVAOwner) -> String? {
-        switch owner {
-        case .state(let index): return states[index].handle
-        case .mapping(let index): return mappings[index].handle
         }
     }
 }
@@ -170,6 +163,7 @@ enum Translation {
 
 /// The progress of one device access.
 struct DeviceAccess {
+    let device: DeviceRuntime
     let dmaAddress: UInt64
     let length: UInt64
     let fill: Fill?
@@ -178,8 +172,8 @@ struct DeviceAccess {
     var hasher = XXH64()
     var outcome = Outcome()
 
-    init(dmaAddress: UInt64, length: UInt64, fill: Fill?, namedOwner: IOVAOwner?) {
-        self.dmaAddress = dmaAddress; self.length = length; self.fill = fill; self.namedOwner = namedOwner
+    init(device: DeviceRuntime, dmaAddress: UInt64, length: UInt64, fill: Fill?, namedOwner: IOVAOwner?) {
+        self.device = device; self.dmaAddress = dmaAddress; self.length = length; self.fill = fill; self.namedOwner = namedOwner
     }
 
     var isWrite: Bool { fill != nil }

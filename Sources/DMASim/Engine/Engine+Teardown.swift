@@ -3,8 +3,9 @@ extension Engine {
     /// `dma_iova_unlink(dev, state, offset, size, dir, attrs)`.
     func unlink(_ call: UnlinkOp) -> Outcome {
         stateCall(call.state, "dma_iova_unlink") { index, device, domain, outcome in
-            let result = unlinkRange(state: index, device: device, domain: domain, offset: call.offset,
-                                     length: call.length, attributes: call.attributes, freeIOVA: false, outcome: &outcome)
+            noteUnlinkSignature(index, direction: call.direction, attributes: call.attributes, call: "dma_iova_unlink", into: &outcome)
+            let result = unlinkRange(state: index, device: device, domain: domain, offset: call.offset, length: call.length,
+                                     direction: call.direction, attributes: call.attributes, freeIOVA: false, outcome: &outcome)
             if result.unmapped < result.requested {
                 outcome.findings.append(Finding(.unlinkNotLinked, handle: call.state,
                     "unlink of 0x\(hex(result.requested)) bytes found only 0x\(hex(result.unmapped)) linked (WARN_ON(unmapped != size))"))
@@ -19,11 +20,13 @@ extension Engine {
                 // "We can be here if first call to dma_iova_link() failed."
                 freeStateIOVA(index, domain: domain, outcome: &outcome)
             } else {
+                noteUnlinkSignature(index, direction: call.direction, attributes: call.attributes, call: "dma_iova_destroy", into: &outcome)
                 let result = unlinkRange(state: index, device: device, domain: domain, offset: 0, length: call.mappedLength,
-                                         attributes: call.attributes, freeIOVA: true, outcome: &outcome)
+                                         direction: call.direction, attributes: call.attributes, freeIOVA: true, outcome: &outcome)
                 noteShortUnmap(call, result, into: &outcome)
             }
             noteStalePTEs(index, domain: domain, call: call, into: &outcome)
+            releaseOwnership(ofState: index)
             states[index].life = .destroyed
         }
     }
@@ -36,6 +39,7 @@ extension Engine {
                     "dma_iova_free of \(call.state) with ranges still linked: their PTEs now map freed IOVA and no IOTLB flush ran"))
             }
             freeStateIOVA(index, domain: domain, outcome: &outcome)
+            releaseOwnership(ofState: index)
             states[index].life = .freed
         }
     }
@@ -44,12 +48,14 @@ extension Engine {
     /// states, `iommu_unmap_fast()` until the first hole, then either a synchronous IOTLB
     /// sync (always for unlink) or, when freeing in lazy mode, the flush queue.
     func unlinkRange(state index: Int, device: DeviceRuntime, domain: DMADomain, offset: UInt64, length: UInt64,
-                     attributes: DMAAttributes, freeIOVA: Bool, outcome: inout Outcome) -> (requested: UInt64, unmapped: UInt64) {
+                     direction: DMADirection, attributes: DMAAttributes, freeIOVA: Bool,
+                     outcome: inout Outcome) -> (requested: UInt64, unmapped: UInt64) {
         let granule = domain.granule
         let addr = states[index].addr &+ offset
         let pad = granule.offset(addr)
-        if states[index].usesSwiotlb || (!device.spec.coherent && !attributes.contains(.skipCPUSync)) {
-            unlinkRangeSlow(domain: domain, addr: addr, length: length, outcome: &outcome)
+        if states[index].usesSwiotlb || (!device.spec.coherent && !attributes.skipsCacheMaintenance) {
+            unlinkRangeSlow(device, domain: domain, addr: addr, length: length, direction: direction,
+                            attributes: attributes, outcome: &outcome)
         }
         let queued = freeIOVA && domain.usesFlushQueue
         let iova = addr - pad
@@ -62,13 +68,20 @@ extension Engine {
         if !queued { domain.iotlbSync(iova: iova, sizeBytes: unmapped, outcome: &outcome) }
         if freeIOVA { domain.freeIOVA(iova: iova, sizeBytes: sizeBytes, queued: queued, outcome: &outcome) }
         // Destroy ends the state's life, so only an unlink needs remembering.
-        if !freeIOVA { recordUnlinked(index, firstGranule: granule.pfn(iova), count: unmapped >> granule.shift) }
+        if !freeIOVA {
+            recordUnlinked(index, firstGranule: granule.pfn(iova), count: unmapped >> granule.shift)
+            releaseOwnership(ofState: index, iovaFirst: iova, iovaEnd: iova + sizeBytes)
+        }
         return (sizeBytes, unmapped)
     }
 
     /// `iommu_dma_iova_unlink_range_slow()`: per granule, `iova_to_phys` (a 0 is a WARN
-    /// that abandons the rest of the slow path), then the cache invalidate.
-    private func unlinkRangeSlow(domain: DMADomain, addr: UInt64, length: UInt64, outcome: inout Outcome) {
+    /// that abandons the rest of the slow path), the cache invalidate for a non-coherent
+    /// device, and `swiotlb_tbl_unmap_single()`, which acts only on a bounce slot: it
+    /// copies the device's data back to the original (FROM_DEVICE, BIDIRECTIONAL, no
+    /// SKIP_CPU_SYNC) and frees the slot. The loop body runs once even for size 0.
+    private func unlinkRangeSlow(_ device: DeviceRuntime, domain: DMADomain, addr: UInt64, length: UInt64,
+                                 direction: DMADirection, attributes: DMAAttributes, outcome: inout Outcome) {
         var cursor = addr
         var pad = domain.granule.offset(addr)
         let end = addr &+ length
@@ -79,7 +92,8 @@ extension Engine {
                 return
             }
             let chunk = min(end - cursor, domain.granule.bytes - pad)
-            outcome.events.append(SideEvent(.cacheInvalidate, address: phys, length: chunk))
+            syncForCPUIfNeeded(device, phys: phys, length: chunk, direction: direction, attributes: attributes, into: &outcome)
+            swiotlbUnmapSingle(device, tlb: phys, length: chunk, direction: direction, attributes: attributes, into: &outcome)
             cursor += chunk
             pad = 0
         } while cursor < end
@@ -108,5 +122,18 @@ extension Engine {
     private func recordUnlinked(_ index: Int, firstGranule: UInt64, count: UInt64) {
         guard count > 0 else { return }
         for granule in firstGranule..<firstGranule + count { states[index].unlinkedGranules.insert(granule) }
+    }
+
+    /// §7.14: an unlink or destroy whose direction or cache-relevant attributes match no
+    /// link of the state: the invalidate or the swiotlb copy-back is not what the link
+    /// needs (e.g. linked FROM_DEVICE, unlinked with SKIP_CPU_SYNC: no copy-back).
+    private func noteUnlinkSignature(_ index: Int, direction: DMADirection, attributes: DMAAttributes, call: String,
+                                     into outcome: inout Outcome) {
+        let signatures = states[index].linkSignatures
+        let signature = LinkSignature(direction: direction, attributes: attributes)
+        guard !signatures.isEmpty, !signatures.contains(signature) else { return }
+        let linked = signatures.map(\.description).joined(separator: ", ")
+        outcome.findings.append(Finding(.unlinkAttributeMismatch, handle: states[index].handle,
+            "\(call) with \(signature.description) but \(states[index].handle) was linked with \(linked)"))
     }
 }

@@ -31,6 +31,7 @@ extension Engine {
             if iommu.mode != .passthrough { domain = domainFor(spec, on: iommu) }
         }
         devices[spec.name] = DeviceRuntime(spec: spec, domain: domain, forceDAC: forceDAC)
+        if !spec.coherent && cache == nil { cache = CPUCache(memory: memory) }
         return .ok
     }
 
@@ -44,11 +45,32 @@ extension Engine {
         return domain
     }
 
+    /// `swiotlb size=… [base=…] [force]`: the bounce pool. Inside a declared `ram` region
+    /// it is carved out of it; in no region it gets an implicit `ram` region named
+    /// `swiotlb`; half in a region, or in shared or MMIO memory, it is refused.
     func declareSwiotlb(_ spec: SwiotlbSpec) -> Outcome {
         guard swiotlb == nil else { return .rejected("swiotlb is already declared") }
-        guard spec.sizeBytes > 0 else { return .rejected("swiotlb size must be positive") }
+        let segmentBytes = SwiotlbPool.slotBytes * UInt64(SwiotlbPool.segmentSlots)
+        guard spec.sizeBytes > 0, spec.sizeBytes % segmentBytes == 0 else {
+            return .rejected("swiotlb size must be a positive multiple of 256K (IO_TLB_SEGSIZE slots of 2K; the kernel rounds nslabs up to it)")
+        }
+        guard spec.base % SwiotlbPool.pageBytes == 0 else { return .rejected("swiotlb base must be 4K aligned") }
+        if let problem = placePool(spec) { return .rejected(problem) }
         swiotlb = spec
+        swiotlbPool = SwiotlbPool(base: spec.base, sizeBytes: spec.sizeBytes)
         return .ok
+    }
+
+    private func placePool(_ spec: SwiotlbSpec) -> String? {
+        let pool = RegionSpec(name: "swiotlb", base: spec.base, sizeBytes: spec.sizeBytes, kind: .ram)
+        guard let end = pool.end else { return "swiotlb pool wraps the 64-bit address space" }
+        if let home = memory.region(containing: spec.base, length: spec.sizeBytes) {
+            return home.kind == .ram ? nil : "swiotlb pool lies in \(home.kind.rawValue) region \(home.name); it must be RAM"
+        }
+        if let clash = memory.regions.first(where: { $0.base < end && spec.base < $0.end! }) {
+            return "swiotlb pool [0x\(hex(spec.base)), 0x\(hex(end))) overlaps region \(clash.name) only in part"
+        }
+        return memory.add(pool)
     }
 
     /// The device named by an op, or why the op cannot run.

@@ -53,25 +53,41 @@ extension Engine {
             return failLink(index, .EIO, &outcome)
         }
         noteOutOfBounds(call, state: states[index], into: &outcome)
+        let link = TwoStepLink(call: call, state: index, device: device, domain: domain)
+        let failure: Errno?
         if needsSwiotlb(device, length: call.length, direction: call.direction) && !granule.isAligned(call.phys | call.length) {
-            outcome.status = .rejected("swiotlb bounce path for dma_iova_link is not modelled yet")
-            return
+            failure = linkSwiotlb(link, outcome: &outcome)
+        } else {
+            // __dma_iova_link(dev, state->addr + offset - pad, phys - pad, iova_align(size + pad))
+            let iova = states[index].addr &+ call.offset &- pad
+            let piece = LinkPiece(iova: iova, phys: call.phys - pad, sizeBytes: granule.alignUp(call.length + pad),
+                                  buffer: call.phys..<call.phys + call.length, bounced: false)
+            failure = dmaIOVALink(link, piece, outcome: &outcome)
         }
-        // __dma_iova_link(dev, state->addr + offset - pad, phys - pad, iova_align(size + pad))
-        let iova = states[index].addr &+ call.offset &- pad
-        let phys = call.phys - pad
-        let sizeBytes = granule.alignUp(call.length + pad)
-        if !device.spec.coherent && !call.attributes.contains(.skipCPUSync) {
-            outcome.events.append(SideEvent(.cacheClean, address: phys, length: sizeBytes))
-        }
-        let prot = IOMMUProt(direction: call.direction, coherent: device.spec.coherent, attributes: call.attributes)
-        if let errno = domain.mapNoSync(iova: iova, phys: phys, sizeBytes: sizeBytes, prot: prot, outcome: &outcome) {
-            outcome.findings.append(linkFailureFinding(errno, call: call, iova: iova))
-            return failLink(index, errno, &outcome)
-        }
-        recordLinked(index, firstGranule: granule.pfn(iova), count: sizeBytes >> granule.shift, bytes: call.length)
+        if let failure { return failLink(index, failure, &outcome) }
+        states[index].linkedBytes += call.length
+        let signature = LinkSignature(direction: call.direction, attributes: call.attributes)
+        if !states[index].linkSignatures.contains(signature) { states[index].linkSignatures.append(signature) }
         outcome.address = states[index].addr &+ call.offset
-        outcome.ranges = [MappedRange(iova: iova, phys: phys, length: sizeBytes, prot: prot, bounced: false)]
+    }
+
+    /// `__dma_iova_link()`: the cache clean for a non-coherent device, then
+    /// `iommu_map_nosync()`. On success the piece is recorded: page-table range,
+    /// granules linked, and (where the device needs syncs) the bytes it now owns.
+    func dmaIOVALink(_ link: TwoStepLink, _ piece: LinkPiece, outcome: inout Outcome) -> Errno? {
+        let call = link.call
+        syncForDeviceIfNeeded(link.device, phys: piece.phys, length: piece.sizeBytes, attributes: call.attributes, into: &outcome)
+        let prot = IOMMUProt(direction: call.direction, coherent: link.device.spec.coherent, attributes: call.attributes)
+        if let errno = link.domain.mapNoSync(iova: piece.iova, phys: piece.phys, sizeBytes: piece.sizeBytes, prot: prot, outcome: &outcome) {
+            outcome.findings.append(linkFailureFinding(errno, call: call, iova: piece.iova))
+            return errno
+        }
+        guard piece.sizeBytes > 0 else { return nil }
+        let granule = link.domain.granule
+        recordLinked(link.state, firstGranule: granule.pfn(piece.iova), count: piece.sizeBytes >> granule.shift)
+        outcome.ranges.append(MappedRange(iova: piece.iova, phys: piece.phys, length: piece.sizeBytes, prot: prot, bounced: piece.bounced))
+        noteDeviceOwns(link, piece)
+        return nil
     }
 
     /// `dma_iova_sync(dev, state, offset, size)`: `iommu_sync_map()` over the aligned range.
@@ -84,11 +100,13 @@ extension Engine {
         }
     }
 
-    /// `dev_use_swiotlb()` (drivers/iommu/dma-iommu.c): untrusted devices, and
-    /// non-coherent ones whose buffer `dma_kmalloc_needs_bounce()`, when a pool exists.
+    /// `dev_use_swiotlb()` (drivers/iommu/dma-iommu.c): untrusted devices, pool or not
+    /// (without one the bounce fails: "DMA bounce buffers are inactive"), and
+    /// non-coherent ones whose buffer `dma_kmalloc_needs_bounce()`. That one needs a pool:
+    /// without swiotlb, kmalloc() aligns its caches to the cache line
+    /// (mm/slab_common.c `__kmalloc_minalign()`), so no kmalloc buffer needs a bounce.
     func needsSwiotlb(_ device: DeviceRuntime, length: UInt64, direction: DMADirection) -> Bool {
-        guard swiotlb != nil else { return false }
-        return device.spec.untrusted || kmallocNeedsBounce(device, length: length, direction: direction)
+        device.spec.untrusted || (swiotlbPool != nil && kmallocNeedsBounce(device, length: length, direction: direction))
     }
 
     /// `dma_kmalloc_needs_bounce()` as arm64 builds it (CONFIG_DMA_BOUNCE_UNALIGNED_KMALLOC,
@@ -123,8 +141,7 @@ extension Engine {
         outcome.status = .errno(errno)
     }
 
-    private func recordLinked(_ index: Int, firstGranule: UInt64, count: UInt64, bytes: UInt64) {
-        states[index].linkedBytes += bytes
+    private func recordLinked(_ index: Int, firstGranule: UInt64, count: UInt64) {
         guard !states[index].unlinkedGranules.isEmpty else { return }
         for granule in firstGranule..<firstGranule + count { states[index].unlinkedGranules.remove(granule) }
     }

@@ -5,9 +5,13 @@
 ///                ├─ topology   region / iommu / device / swiotlb     Engine+Topology
 ///                ├─ two-step   alloc / link / sync                   Engine+TwoStep
 ///                │             unlink / destroy / free               Engine+Teardown
+///                │             swiotlb head/middle/tail split        Engine+BounceLink
 ///                ├─ streaming  map / unmap / syncs / mapping-error   Engine+Streaming
-///                ├─ data       cpu-read/write                        Engine+CPUAccess
+///                │             IOMMU, dma-direct, dma-debug          Engine+StreamingIOMMU/Direct, +DMADebug
+///                ├─ bounce     swiotlb slots and copies              Engine+Swiotlb, +SwiotlbMap
+///                ├─ data       cpu-read/write                        Engine+CPUAccess, +Ownership
 ///                │             dev-read/write through IOTLB/PTEs     Engine+DeviceAccess
+///                │             through or past the CPU cache         Engine+DataPath, +CacheMaintenance
 ///                └─ policy     flush / detach / checkpoint / verify  Engine+Policy
 ///
 /// The engine is deterministic and pure: no clock, no randomness, no I/O, and no
@@ -24,12 +28,21 @@ public final class Engine {
     var domainOfGroup: [String: DMADomain] = [:]
     var devices: [String: DeviceRuntime] = [:]
     var swiotlb: SwiotlbSpec?
+    /// The bounce pool, once `swiotlb` is declared (`is_swiotlb_active()`).
+    var swiotlbPool: SwiotlbPool?
+    /// The CPU cache model, once a non-coherent device is declared.
+    var cache: CPUCache?
 
     var states: [IOVAStateRecord] = []
     var stateIndexOfHandle: [String: Int] = [:]
     var mappings: [StreamingMappingRecord] = []
     var mappingIndexOfHandle: [String: Int] = [:]
     var checkpointNames: Set<String> = []
+    /// Checker: the physical bytes devices own now (streaming mappings, and two-step
+    /// links where a device needs syncs).
+    var ownership = OwnershipMap()
+    /// dma-debug's `dma_active_cacheline` tree: first cachelines of live mappings.
+    var activeCachelines = ActiveCachelines()
 
     /// Ops applied so far.
     public private(set) var appliedCount = 0

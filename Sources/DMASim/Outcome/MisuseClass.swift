@@ -39,6 +39,17 @@ public enum MisuseClass: String, Sendable, CaseIterable, Hashable {
     case staleIOTLBHit = "stale-iotlb-hit"
     /// try_alloc on a handle whose state is still live: its IOVA is leaked.
     case stateOverwritten = "state-overwritten"
+    /// §7.14: unlink or destroy with a direction, `SKIP_CPU_SYNC` or `MMIO` no link of
+    /// the state used, so the cache invalidate or the swiotlb copy-back differs.
+    case unlinkAttributeMismatch = "unlink-attribute-mismatch"
+    /// §7.16: the CPU reads the original of a bounced head or tail granule before
+    /// unlink/destroy copies the device's data back: it sees pre-DMA bytes.
+    case cpuReadBeforeBounceBack = "cpu-read-before-bounce-back"
+
+    // Ownership (dma-api.rst Part Id, §3, §7.15), both APIs
+    /// The CPU wrote a buffer the device owns, read one the device may write, or wrote
+    /// a FROM_DEVICE buffer at all while it is mapped.
+    case cpuAccessDeviceOwned = "cpu-access-device-owned"
 
     // Streaming API (dma-debug classes)
     /// dma-debug 1: unmap of `DMA_MAPPING_ERROR`.
@@ -51,6 +62,20 @@ public enum MisuseClass: String, Sendable, CaseIterable, Hashable {
     case unmapDirectionMismatch = "unmap-direction-mismatch"
     /// dma-debug 8: unmapped without `dma_mapping_error()` having been checked.
     case mapErrorUnchecked = "map-error-unchecked"
+    /// dma-debug 14: sync of memory no live mapping contains (unmapped, failed, or an
+    /// offset past the end).
+    case syncNotMapped = "sync-not-mapped"
+    /// dma-debug 15: a sync that starts inside the mapping and runs past its end.
+    case syncOutOfRange = "sync-out-of-range"
+    /// dma-debug 16: sync with another direction than the map (not for BIDIRECTIONAL maps).
+    case syncDirectionMismatch = "sync-direction-mismatch"
+    /// dma-debug 17: `sync_for_cpu` of a TO_DEVICE mapping as if the device had written it.
+    case syncReadOnlyForCPU = "sync-read-only-for-cpu"
+    /// dma-debug 18: `sync_for_device` of a FROM_DEVICE mapping as if the device would read it.
+    case syncWriteOnlyForDevice = "sync-write-only-for-device"
+    /// dma-debug 20: a mapping whose first cacheline is another live mapping's first
+    /// cacheline (not TO_DEVICE, not `SKIP_CPU_SYNC`).
+    case overlappingCachelineMapping = "overlapping-cacheline-mapping"
     /// §7.18: device use of a `DMA_MAPPING_ERROR` address.
     case useOfMappingError = "use-of-mapping-error"
     /// Device access through a streaming mapping after its unmap.

@@ -90,7 +90,10 @@ extension SwiotlbPool {
         let offset = Self.alignOffset(minAlignMask: minAlignMask, alignMask: 0, tlb)
         var index = Int((tlb - offset - base) >> Self.slotShift)
         index -= slots[index].padSlots
-        let count = Self.slotsFor(UInt64(max(0, slots[index].allocSize)) + offset)
+        // A `tlb` inside an allocation (an unlink at another offset than the link) frees
+        // from there on, one slot too many, as the kernel does; only the pool's end,
+        // which the kernel would run past, bounds it here.
+        let count = min(Self.slotsFor(UInt64(max(0, slots[index].allocSize)) + offset), slotCount - index)
         let segmentEnd = (index / Self.segmentSlots + 1) * Self.segmentSlots
         var run = index + count < segmentEnd ? slots[index + count].list : 0
         for slot in stride(from: index + count - 1, through: index, by: -1) {

@@ -26,10 +26,38 @@ struct IOVAStateRecord {
     var hasFailedLink = false
     /// Bytes linked successfully so far (for the partial-link check).
     var linkedBytes: UInt64 = 0
+    /// The distinct direction/attribute combinations links of this state used, for
+    /// the unlink-attribute-mismatch check.
+    var linkSignatures: [LinkSignature] = []
+    /// Checker: ownership-map entries of linked pieces the CPU must keep off.
+    var ownershipIDs: [Int] = []
 
     init(handle: String, device: String, addr: UInt64, sizeBytes: UInt64, life: Life) {
         self.handle = handle; self.device = device; self.addr = addr; self.sizeBytes = sizeBytes; self.life = life
     }
 
     var isLive: Bool { life == .allocated }
+}
+
+/// What of a link's arguments `__iommu_dma_iova_unlink()` acts on again at unlink: the
+/// direction (cache invalidate, swiotlb copy-back) and the attributes that skip them.
+struct LinkSignature: Hashable {
+    var direction: DMADirection
+    var skipCPUSync: Bool
+    var mmio: Bool
+
+    init(direction: DMADirection, attributes: DMAAttributes) {
+        self.direction = direction
+        skipCPUSync = attributes.contains(.skipCPUSync)
+        mmio = attributes.contains(.mmio)
+    }
+
+    /// `dir=from-device attrs=skip-cpu-sync`, as an op script spells it.
+    var description: String {
+        var attributes: DMAAttributes = []
+        if skipCPUSync { attributes.insert(.skipCPUSync) }
+        if mmio { attributes.insert(.mmio) }
+        let spelled = attributes.scriptSpelling
+        return "dir=\(direction.rawValue)" + (spelled.isEmpty ? "" : " attrs=\(spelled)")
+    }
 }

@@ -22,6 +22,10 @@ struct StreamingMappingRecord {
     var errorChecked = false
     /// Whether the mapping went through the IOMMU (else dma-direct).
     let throughIOMMU: Bool
+    /// The swiotlb bounce address the device uses instead of `phys`, when bounced.
+    var bounceAddress: UInt64?
+    /// Checker: this mapping's entry in the ownership map while it is mapped.
+    var ownershipID: Int?
 
     static let mappingErrorAddress = UInt64.max
 

@@ -1,0 +1,95 @@
+/// dma-debug (kernel/dma/debug.c) for the streaming API: the checks of
+/// `debug_dma_map_phys()` → `add_dma_entry()`, `check_unmap()` and `check_sync()`.
+/// Findings carry the kernel's `err_printk` text; the call itself goes ahead, as in the
+/// kernel, where dma-debug only reports.
+extension Engine {
+    /// `add_dma_entry()`: a mapping that is not TO_DEVICE enters the active-cacheline
+    /// tree by its first cacheline; -EEXIST is reported unless the map had
+    /// SKIP_CPU_SYNC or (CONFIG_DMA_BOUNCE_UNALIGNED_KMALLOC, as arm64 builds it) swiotlb
+    /// is active, which bounces the small buffers that share lines.
+    func debugDMAMap(_ call: MapOp, into outcome: inout Outcome) {
+        guard call.direction != .toDevice else { return }
+        let fresh = activeCachelines.insert(phys: call.phys)
+        guard !fresh, !call.attributes.contains(.skipCPUSync), swiotlbPool == nil else { return }
+        outcome.findings.append(Finding(.overlappingCachelineMapping, handle: call.mapping,
+            "cacheline tracking EEXIST, overlapping mappings aren't supported [cacheline=0x\(hex(call.phys >> ActiveCachelines.lineShift))]"))
+    }
+
+    /// `dma_entry_free()` → `active_cacheline_remove()`.
+    func debugDMAUnmap(_ mapping: StreamingMappingRecord) {
+        if mapping.direction != .toDevice { activeCachelines.remove(phys: mapping.phys) }
+    }
+
+    /// `check_unmap()`: returns false when the unmap must stop (an invalid address never
+    /// reaches the IOMMU).
+    func checkUnmap(_ index: Int, _ call: UnmapOp, into outcome: inout Outcome) -> Bool {
+        let mapping = mappings[index]
+        switch mapping.life {
+        case .failed:
+            outcome.findings.append(Finding(.unmapOfMappingError, handle: call.mapping,
+                "device driver tries to free an invalid DMA memory address"))
+            return false
+        case .unmapped:
+            outcome.findings.append(Finding(.unmapNotMapped, handle: call.mapping,
+                "device driver tries to free DMA memory it has not allocated [device address=0x\(hex(mapping.dmaAddress))] [size=\(call.length) bytes]"))
+            return true
+        case .mapped:
+            noteUnmapMismatches(mapping, call, into: &outcome)
+            return true
+        }
+    }
+
+    private func noteUnmapMismatches(_ mapping: StreamingMappingRecord, _ call: UnmapOp, into outcome: inout Outcome) {
+        let place = "[device address=0x\(hex(mapping.dmaAddress))]"
+        if call.length != mapping.length {
+            outcome.findings.append(Finding(.unmapSizeMismatch, handle: call.mapping,
+                "device driver frees DMA memory with different size \(place) [map size=\(mapping.length) bytes] [unmap size=\(call.length) bytes]"))
+        }
+        if call.direction != mapping.direction {
+            outcome.findings.append(Finding(.unmapDirectionMismatch, handle: call.mapping,
+                "device driver frees DMA memory with different direction \(place) [mapped with \(mapping.direction.rawValue)] [unmapped with \(call.direction.rawValue)]"))
+        }
+        if !mapping.errorChecked {
+            outcome.findings.append(Finding(.mapErrorUnchecked, handle: call.mapping,
+                "device driver failed to check map error \(place) [size=\(mapping.length) bytes]"))
+        }
+    }
+
+    /// `check_sync()`: classes 14–18. Returns whether the mapping is live, so the sync
+    /// has something to act on.
+    func checkSync(_ index: Int, _ call: StreamingSyncOp, forDevice: Bool, into outcome: inout Outcome) -> Bool {
+        let mapping = mappings[index]
+        let address = mapping.dmaAddress &+ call.offset
+        guard mapping.life == .mapped, call.offset < mapping.length else {
+            outcome.findings.append(Finding(.syncNotMapped, handle: call.mapping,
+                "device driver tries to sync DMA memory it has not allocated [device address=0x\(hex(address))] [size=\(call.length) bytes]"))
+            return mapping.life == .mapped
+        }
+        if call.offset + call.length > mapping.length {
+            outcome.findings.append(Finding(.syncOutOfRange, handle: call.mapping,
+                "device driver syncs DMA memory outside allocated range [device address=0x\(hex(mapping.dmaAddress))] [allocation size=\(mapping.length) bytes] [sync offset+size=\(call.offset + call.length)]"))
+        }
+        noteSyncDirection(mapping, call, forDevice: forDevice, into: &outcome)
+        return true
+    }
+
+    /// Classes 16, 17 and 18, skipped for a BIDIRECTIONAL mapping. As in the kernel, 17
+    /// and 18 come with 16: they name what the wrong direction implies.
+    private func noteSyncDirection(_ mapping: StreamingMappingRecord, _ call: StreamingSyncOp, forDevice: Bool,
+                                   into outcome: inout Outcome) {
+        guard mapping.direction != .bidirectional else { return }
+        let place = "[device address=0x\(hex(mapping.dmaAddress))] [size=\(mapping.length) bytes] [mapped with \(mapping.direction.rawValue)] [synced with \(call.direction.rawValue)]"
+        if call.direction != mapping.direction {
+            outcome.findings.append(Finding(.syncDirectionMismatch, handle: call.mapping,
+                "device driver syncs DMA memory with different direction \(place)"))
+        }
+        if !forDevice && mapping.direction != .fromDevice && call.direction != .toDevice {
+            outcome.findings.append(Finding(.syncReadOnlyForCPU, handle: call.mapping,
+                "device driver syncs device read-only DMA memory for cpu \(place)"))
+        }
+        if forDevice && mapping.direction != .toDevice && call.direction != .fromDevice {
+            outcome.findings.append(Finding(.syncWriteOnlyForDevice, handle: call.mapping,
+                "device driver syncs device write-only DMA memory to device \(place)"))
+        }
+    }
+}

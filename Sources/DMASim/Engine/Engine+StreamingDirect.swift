@@ -1,0 +1,49 @@
+/// The streaming API without an IOMMU: dma-direct (kernel/dma/direct.h, direct.c).
+/// The bus address is the physical address, or a swiotlb slot's.
+extension Engine {
+    /// `dma_direct_map_phys()`: `swiotlb=force` bounces everything; a buffer the device
+    /// cannot reach (`!dma_capable`) or a kmalloc buffer that needs it is bounced when
+    /// swiotlb is active, else `DMA_MAPPING_ERROR` with the "overflow" dev_WARN; then
+    /// the clean for a non-coherent device. MMIO is never bounced.
+    func directMap(_ call: MapOp, device: DeviceRuntime, outcome: inout Outcome) -> StreamingMap? {
+        let isMMIO = call.attributes.contains(.mmio)
+        if swiotlb?.force == true && !isMMIO { return bounceDirect(call, device: device, outcome: &outcome) }
+        let capable = dmaCapable(device, address: call.phys, length: call.length)
+        let kmallocBounce = swiotlbPool != nil && kmallocNeedsBounce(device, length: call.length, direction: call.direction)
+        if !capable || (kmallocBounce && !isMMIO) {
+            if swiotlbPool != nil && !isMMIO { return bounceDirect(call, device: device, outcome: &outcome) }
+            outcome.warnings.append(
+                "\(device.spec.name): DMA addr 0x\(hex(call.phys))+\(call.length) overflow (mask \(hex(device.spec.dmaMask)), bus limit 0).")
+            return nil
+        }
+        syncForDeviceIfNeeded(device, phys: call.phys, length: call.length, attributes: call.attributes, into: &outcome)
+        let prot = IOMMUProt(direction: call.direction, coherent: device.spec.coherent, attributes: call.attributes)
+        outcome.ranges = [MappedRange(iova: call.phys, phys: call.phys, length: call.length, prot: prot, bounced: false)]
+        return StreamingMap(dmaAddress: call.phys, bounceAddress: nil)
+    }
+
+    private func bounceDirect(_ call: MapOp, device: DeviceRuntime, outcome: inout Outcome) -> StreamingMap? {
+        guard let tlb = swiotlbMap(device, phys: call.phys, length: call.length, attributes: call.attributes,
+                                   direction: call.direction, into: &outcome) else { return nil }
+        let prot = IOMMUProt(direction: call.direction, coherent: device.spec.coherent, attributes: call.attributes)
+        outcome.ranges = [MappedRange(iova: tlb, phys: tlb, length: call.length, prot: prot, bounced: true)]
+        return StreamingMap(dmaAddress: tlb, bounceAddress: tlb)
+    }
+
+    /// `dma_direct_unmap_phys()`: unless SKIP_CPU_SYNC, `dma_direct_sync_single_for_cpu()`
+    /// (invalidate, copy back from the slot); then the slot is freed without a second copy.
+    func directUnmap(_ dmaAddress: UInt64, _ call: UnmapOp, device: DeviceRuntime, outcome: inout Outcome) {
+        if !call.attributes.skipsCacheMaintenance {
+            let sync = StreamingSyncOp(mapping: call.mapping, offset: 0, length: call.length, direction: call.direction)
+            syncAt(dmaAddress, sync, forDevice: false, device: device, outcome: &outcome)
+        }
+        swiotlbUnmapSingle(device, tlb: dmaAddress, length: call.length, direction: call.direction,
+                           attributes: call.attributes.union(.skipCPUSync), into: &outcome)
+    }
+
+    /// `dma_direct_sync_single_for_{device,cpu}()` at `dma_to_phys(addr)`.
+    func directSync(_ dmaAddress: UInt64, _ call: StreamingSyncOp, forDevice: Bool, device: DeviceRuntime,
+                    outcome: inout Outcome) {
+        syncAt(dmaAddress, call, forDevice: forDevice, device: device, outcome: &outcome)
+    }
+}

@@ -1,0 +1,101 @@
+/// The streaming API through the IOMMU: `iommu_dma_map_phys()`, `iommu_dma_unmap_phys()`
+/// and `iommu_dma_sync_single_for_{cpu,device}()` (drivers/iommu/dma-iommu.c).
+extension Engine {
+    /// `iommu_dma_map_phys()`: an untrusted or kmalloc-unsafe buffer that is not granule
+    /// aligned is bounced WHOLE; the clean; then `__iommu_dma_map()`: allocate
+    /// `iova_align(size + off)`, `iommu_map()` (nosync plus sync_map, so visible at once),
+    /// return `iova + off`. A failed map gives the bounce slot back.
+    func iommuMap(_ call: MapOp, device: DeviceRuntime, domain: DMADomain, owner: IOVAOwner,
+                  outcome: inout Outcome) -> StreamingMap? {
+        let granule = domain.granule
+        var phys = call.phys
+        var bounce: UInt64?
+        if needsSwiotlb(device, length: call.length, direction: call.direction) && !granule.isAligned(call.phys | call.length) {
+            guard let tlb = iommuMapSwiotlb(device, domain: domain, phys: phys, length: call.length,
+                                            attributes: call.attributes, into: &outcome) else { return nil }
+            phys = tlb
+            bounce = tlb
+        }
+        syncForDeviceIfNeeded(device, phys: phys, length: call.length, attributes: call.attributes, into: &outcome)
+        guard let iova = iommuDMAMap(call, phys: phys, device: device, domain: domain, owner: owner, bounced: bounce != nil,
+                                     outcome: &outcome) else {
+            if let bounce {
+                swiotlbUnmapSingle(device, tlb: bounce, length: call.length, direction: call.direction,
+                                   attributes: call.attributes, into: &outcome)
+            }
+            return nil
+        }
+        return StreamingMap(dmaAddress: iova, bounceAddress: bounce)
+    }
+
+    /// `__iommu_dma_map()`.
+    private func iommuDMAMap(_ call: MapOp, phys: UInt64, device: DeviceRuntime, domain: DMADomain, owner: IOVAOwner,
+                             bounced: Bool, outcome: inout Outcome) -> UInt64? {
+        let pad = domain.granule.offset(phys)
+        let sizeBytes = domain.granule.alignUp(call.length + pad)
+        let iova = domain.allocIOVA(sizeBytes: sizeBytes, dmaMask: device.spec.dmaMask, device: device, outcome: &outcome)
+        guard iova != 0 else { return nil }
+        let prot = IOMMUProt(direction: call.direction, coherent: device.spec.coherent, attributes: call.attributes)
+        if domain.mapNoSync(iova: iova, phys: phys - pad, sizeBytes: sizeBytes, prot: prot, outcome: &outcome) != nil {
+            domain.freeIOVA(iova: iova, sizeBytes: sizeBytes, queued: false, outcome: &outcome)
+            return nil
+        }
+        domain.syncMap(iova: iova, sizeBytes: sizeBytes, outcome: &outcome)
+        domain.owners.assign(first: iova, last: iova + sizeBytes - 1, to: owner)
+        outcome.ranges = [MappedRange(iova: iova, phys: phys - pad, length: sizeBytes, prot: prot, bounced: bounced)]
+        return iova + pad
+    }
+
+    /// `iommu_dma_unmap_phys()`: `iova_to_phys` (WARN on 0), the invalidate,
+    /// `__iommu_dma_unmap()`, then `swiotlb_tbl_unmap_single()` (copy-back, slot freed).
+    func iommuUnmap(_ dmaAddress: UInt64, _ call: UnmapOp, device: DeviceRuntime, domain: DMADomain,
+                    outcome: inout Outcome) {
+        let phys = domain.iovaToPhys(dmaAddress)
+        guard phys != 0 else {
+            outcome.warnings.append("WARN_ON(!phys): nothing mapped at dma address 0x\(hex(dmaAddress))")
+            return
+        }
+        syncForCPUIfNeeded(device, phys: phys, length: call.length, direction: call.direction,
+                           attributes: call.attributes, into: &outcome)
+        iommuDMAUnmap(dmaAddress, length: call.length, domain: domain, outcome: &outcome)
+        swiotlbUnmapSingle(device, tlb: phys, length: call.length, direction: call.direction,
+                           attributes: call.attributes, into: &outcome)
+    }
+
+    /// `__iommu_dma_unmap()`: unmap, IOTLB sync or flush queue, IOVA free.
+    private func iommuDMAUnmap(_ dmaAddress: UInt64, length: UInt64, domain: DMADomain, outcome: inout Outcome) {
+        let pad = domain.granule.offset(dmaAddress)
+        let iova = dmaAddress - pad
+        let sizeBytes = domain.granule.alignUp(length + pad)
+        let queued = domain.usesFlushQueue
+        let unmapped = domain.unmap(iova: iova, sizeBytes: sizeBytes)
+        if unmapped != sizeBytes {
+            outcome.warnings.append("WARN_ON(unmapped != size): unmapped 0x\(hex(unmapped)) of 0x\(hex(sizeBytes)) at iova 0x\(hex(iova))")
+            outcome.events.append(SideEvent(.kernelWarning, address: iova, length: sizeBytes))
+        }
+        if !queued { domain.iotlbSync(iova: iova, sizeBytes: unmapped, outcome: &outcome) }
+        domain.freeIOVA(iova: iova, sizeBytes: sizeBytes, queued: queued, outcome: &outcome)
+    }
+
+    /// `iommu_dma_sync_single_for_{device,cpu}()`: nothing for a coherent device that
+    /// needs no bounce; else, at `iova_to_phys(addr)`, the swiotlb copy and the cache
+    /// maintenance, in the kernel's order (copy then clean; invalidate then copy back).
+    func iommuSync(_ dmaAddress: UInt64, _ call: StreamingSyncOp, forDevice: Bool, device: DeviceRuntime,
+                   domain: DMADomain, outcome: inout Outcome) {
+        if device.spec.coherent && !needsSwiotlb(device, length: call.length, direction: call.direction) { return }
+        let phys = domain.iovaToPhys(dmaAddress)
+        guard phys != 0 else { return }
+        syncAt(phys, call, forDevice: forDevice, device: device, outcome: &outcome)
+    }
+
+    /// The swiotlb copy and cache maintenance of a sync at physical address `phys`.
+    func syncAt(_ phys: UInt64, _ call: StreamingSyncOp, forDevice: Bool, device: DeviceRuntime, outcome: inout Outcome) {
+        if forDevice {
+            swiotlbSyncForDevice(device, tlb: phys, length: call.length, direction: call.direction, into: &outcome)
+            if !device.spec.coherent { archSyncForDevice(phys: phys, length: call.length, into: &outcome) }
+        } else {
+            if !device.spec.coherent { archSyncForCPU(phys: phys, length: call.length, direction: call.direction, into: &outcome) }
+            swiotlbSyncForCPU(device, tlb: phys, length: call.length, direction: call.direction, into: &outcome)
+        }
+    }
+}

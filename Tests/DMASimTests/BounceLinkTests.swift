@@ -1,0 +1,126 @@
+import Testing
+@testable import DMASim
+
+/// `dma_iova_link` through `iommu_dma_iova_link_swiotlb()` (drivers/iommu/dma-iommu.c,
+/// 6.16) and its undoing in `iommu_dma_iova_unlink_range_slow()` (spec §1).
+@Suite struct BounceLinkTests {
+    static let shared = TestMachine.shared
+    static let pool = SwiotlbSpec.defaultBase
+
+    static func untrustedMachine(pool: Bool = true) -> TestMachine {
+        let machine = TestMachine(devices: [DeviceSpec(name: "nvme0", iommu: "mmu0", untrusted: true)])
+        if pool { machine.swiotlb() }
+        return machine
+    }
+
+    /// Head only: `min(size, G - pad)` is all of it; one slot at the original's offset,
+    /// linked as one granule, copied from the original at link, `DMA_IOVA_USE_SWIOTLB` set.
+    @Test func headOnlyIsBouncedAtTheOriginalsOffset() {
+        let machine = Self.untrustedMachine()
+        machine.alloc("s1", phys: Self.shared + 0x100, size: 0x200)
+        let outcome = machine.link("s1", phys: Self.shared + 0x100, len: 0x200)
+        #expect(outcome.status == .ok)
+        #expect(outcome.ranges == [MappedRange(iova: 0xFFFF_F000, phys: Self.pool, length: 4096,
+                                               prot: [.read, .write, .cache], bounced: true)])
+        #expect(outcome.events.contains(SideEvent(.bounceToDevice, address: Self.shared + 0x100, length: 0x200, target: Self.pool + 0x100)))
+        #expect(machine.engine.states[0].usesSwiotlb)
+        #expect(machine.devRead(.s("s1"), len: 0x200).touched == [PhysRange(phys: Self.pool + 0x100, length: 0x200)])
+    }
+
+    /// Head, middle, tail: three page-table ranges; only head and tail are slots.
+    @Test func headMiddleAndTailAreSplit() {
+        let machine = Self.untrustedMachine()
+        let phys = Self.shared + 0xF00
+        machine.alloc("s1", phys: phys, size: 0x2180)
+        let ranges = machine.link("s1", phys: phys, len: 0x2180).ranges
+        #expect(ranges.map(\.bounced) == [true, false, true])
+        #expect(ranges.map(\.length) == [4096, 8192, 4096])
+        #expect(ranges[1].phys == Self.shared + 0x1000)
+        #expect(ranges[2].phys == Self.pool + 0x1000)          // next fit: the slot pair after the head's
+        #expect(machine.engine.swiotlbPool?.usedSlots == 4)
+    }
+
+    /// 6.16 links an empty middle (tail-only link shorter than a granule): a 0-byte
+    /// `iommu_map_nosync()` that does nothing, then the tail.
+    @Test func emptyMiddleIsAZeroByteLink() {
+        let machine = Self.untrustedMachine()
+        machine.alloc("s1", phys: Self.shared, size: 0x300)
+        let outcome = machine.link("s1", phys: Self.shared, len: 0x300)
+        #expect(outcome.status == .ok && outcome.warnings.isEmpty)
+        #expect(outcome.ranges.map(\.bounced) == [true])
+    }
+
+    /// `iommu_dma_map_swiotlb()`: no pool is "DMA bounce buffers are inactive", a full one
+    /// "swiotlb buffer is full"; the link returns -ENOMEM either way.
+    @Test func noPoolOrAFullPoolIsENOMEM() {
+        let bare = Self.untrustedMachine(pool: false)
+        bare.alloc("s1", phys: Self.shared + 0x100, size: 0x200)
+        let inactive = bare.link("s1", phys: Self.shared + 0x100, len: 0x200)
+        #expect(inactive.status == .errno(.ENOMEM))
+        #expect(inactive.warnings == ["nvme0: DMA bounce buffers are inactive, unable to map unaligned transaction."])
+        let full = Self.untrustedMachine()
+        for index in 0..<64 {      // 64 heads of two slots each fill the 128-slot pool
+            full.alloc("s\(index)", phys: Self.shared + UInt64(index) << 12 + 0x100, size: 0x200)
+            full.link("s\(index)", phys: Self.shared + UInt64(index) << 12 + 0x100, len: 0x200)
+        }
+        full.alloc("last", phys: Self.shared + 0x100, size: 0x200)
+        let refused = full.link("last", phys: Self.shared + 0x100, len: 0x200)
+        #expect(refused.status == .errno(.ENOMEM))
+        #expect(refused.warnings.first?.contains("swiotlb buffer is full (sz: 4096 bytes), total 128 (slots), used 128 (slots)") == true)
+    }
+
+    struct CopyBackCase: CustomTestStringConvertible, Sendable {
+        let name: String
+        let direction: DMADirection
+        let attributes: DMAAttributes
+        let copiesBack: Bool
+        var testDescription: String { name }
+    }
+
+    /// `swiotlb_tbl_unmap_single()` at unlink: copy back for FROM_DEVICE and
+    /// BIDIRECTIONAL unless SKIP_CPU_SYNC; the slot is freed in every case.
+    @Test(arguments: [
+        CopyBackCase(name: "from-device", direction: .fromDevice, attributes: [], copiesBack: true),
+        CopyBackCase(name: "bidirectional", direction: .bidirectional, attributes: [], copiesBack: true),
+        CopyBackCase(name: "to-device", direction: .toDevice, attributes: [], copiesBack: false),
+        CopyBackCase(name: "from-device, skip-cpu-sync", direction: .fromDevice, attributes: .skipCPUSync, copiesBack: false),
+    ])
+    func unlinkCopiesBackByDirection(_ example: CopyBackCase) {
+        let machine = Self.untrustedMachine()
+        machine.alloc("s1", phys: Self.shared + 0x100, size: 0x200)
+        machine.link("s1", phys: Self.shared + 0x100, len: 0x200, dir: example.direction, attrs: example.attributes)
+        let unlinked = machine.unlink("s1", len: 0x200, dir: example.direction, attrs: example.attributes)
+        let copy = SideEvent(.bounceToCPU, address: Self.pool + 0x100, length: 0x200, target: Self.shared + 0x100)
+        #expect(unlinked.events.contains(copy) == example.copiesBack)
+        #expect(machine.engine.swiotlbPool?.usedSlots == 0)
+    }
+
+    /// The 6.16 unwind: a tail that cannot be bounced is undone with
+    /// `dma_iova_unlink(state, 0, mapped)`, which unlinks the state's FIRST granule (an
+    /// earlier link) and leaves this call's middle mapped.
+    @Test func failedTailUnwindsFromOffsetZero() {
+        let machine = Self.untrustedMachine()
+        let hog = DeviceSpec(name: "old0", iommu: nil, dmaBits: 32)
+        machine.run(.device(hog))
+        machine.map("fill", dev: "old0", phys: Self.shared + 0x100_0000, len: 256 * 1024)   // every slot
+        machine.alloc("s1", phys: Self.shared, size: 3 * 4096)
+        machine.link("s1", phys: Self.shared, len: 4096)
+        let failed = machine.link("s1", off: 4096, phys: Self.shared + 0x10000, len: 0x1300)
+        #expect(failed.status == .errno(.ENOMEM))
+        #expect(machine.devRead(.s("s1"), len: 64).status.faultKind == .notPresent)
+        #expect(machine.devRead(.s("s1", 4096), len: 64).status == .ok)
+    }
+
+    /// `dma_kmalloc_needs_bounce()`: a small FROM_DEVICE buffer of a non-coherent device
+    /// is bounced when a pool exists; without one kmalloc() aligns to the cache line
+    /// (`__kmalloc_minalign()`) and the link maps in place.
+    @Test func kmallocSizedBuffersOfNonCoherentDevicesBounceOnlyWithAPool() {
+        for withPool in [true, false] {
+            let machine = TestMachine(devices: [DeviceSpec(name: "nvme0", iommu: "mmu0", coherent: false)])
+            if withPool { machine.swiotlb() }
+            machine.alloc("s1", phys: Self.shared + 0x40, size: 0x60)
+            let outcome = machine.link("s1", phys: Self.shared + 0x40, len: 0x60, dir: .fromDevice)   // kmalloc-96
+            #expect(outcome.ranges.map(\.bounced) == [withPool])
+        }
+    }
+}

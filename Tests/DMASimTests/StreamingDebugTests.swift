@@ -1,0 +1,100 @@
+import Testing
+@testable import DMASim
+
+/// dma-debug for the streaming API (kernel/dma/debug.c): `check_sync()` classes 14–18
+/// and `add_dma_entry()`'s active-cacheline overlap, class 20 (spec §4).
+@Suite struct StreamingDebugTests {
+    static let ram = TestMachine.ram
+
+    static func machine() -> TestMachine {
+        TestMachine(iommu: nil, devices: [DeviceSpec(name: "dsp0", iommu: nil, coherent: false)])
+    }
+
+    struct SyncCase: CustomTestStringConvertible, Sendable {
+        let name: String
+        let mapped: DMADirection
+        let forDevice: Bool
+        let synced: DMADirection
+        var offset: UInt64 = 0
+        var length: UInt64 = 4096
+        let expected: [MisuseClass]
+        var testDescription: String { name }
+    }
+
+    @Test(arguments: [
+        SyncCase(name: "matching sync", mapped: .fromDevice, forDevice: false, synced: .fromDevice, expected: []),
+        SyncCase(name: "partial sync inside", mapped: .fromDevice, forDevice: false, synced: .fromDevice,
+                 offset: 0x800, length: 0x800, expected: []),
+        SyncCase(name: "past the end", mapped: .fromDevice, forDevice: false, synced: .fromDevice,
+                 offset: 0x800, length: 0x1000, expected: [.syncOutOfRange]),
+        SyncCase(name: "starts past the end", mapped: .fromDevice, forDevice: false, synced: .fromDevice,
+                 offset: 0x1000, length: 0x10, expected: [.syncNotMapped]),
+        SyncCase(name: "bidirectional map takes any direction", mapped: .bidirectional, forDevice: true,
+                 synced: .toDevice, expected: []),
+        SyncCase(name: "different direction", mapped: .fromDevice, forDevice: false, synced: .bidirectional,
+                 expected: [.syncDirectionMismatch]),
+        SyncCase(name: "TO_DEVICE for cpu as TO_DEVICE", mapped: .toDevice, forDevice: false, synced: .toDevice, expected: []),
+        SyncCase(name: "TO_DEVICE for cpu as FROM_DEVICE", mapped: .toDevice, forDevice: false, synced: .fromDevice,
+                 expected: [.syncDirectionMismatch, .syncReadOnlyForCPU]),
+        SyncCase(name: "FROM_DEVICE for device as FROM_DEVICE", mapped: .fromDevice, forDevice: true, synced: .fromDevice,
+                 expected: []),
+        SyncCase(name: "FROM_DEVICE for device as TO_DEVICE", mapped: .fromDevice, forDevice: true, synced: .toDevice,
+                 expected: [.syncDirectionMismatch, .syncWriteOnlyForDevice]),
+    ])
+    func checkSync(_ example: SyncCase) {
+        let machine = Self.machine()
+        machine.map("m1", dev: "dsp0", phys: Self.ram, len: 4096, dir: example.mapped)
+        let outcome = example.forDevice
+            ? machine.syncForDevice("m1", off: example.offset, len: example.length, dir: example.synced)
+            : machine.syncForCPU("m1", off: example.offset, len: example.length, dir: example.synced)
+        #expect(TestMachine.classes(outcome) == example.expected)
+    }
+
+    /// Class 14 for a mapping that is gone or never was: no effect is applied.
+    @Test func syncAfterUnmapIsNotMapped() {
+        let machine = Self.machine()
+        machine.map("m1", dev: "dsp0", phys: Self.ram, len: 4096, dir: .fromDevice)
+        machine.checkError("m1")
+        machine.unmap("m1", len: 4096, dir: .fromDevice)
+        let outcome = machine.syncForCPU("m1", len: 4096, dir: .fromDevice)
+        #expect(TestMachine.classes(outcome) == [.syncNotMapped])
+        #expect(outcome.events.isEmpty)
+    }
+
+    struct OverlapCase: CustomTestStringConvertible, Sendable {
+        let name: String
+        let secondPhys: UInt64
+        let direction: DMADirection
+        var attributes: DMAAttributes = []
+        var pool = false
+        let reported: Bool
+        var testDescription: String { name }
+    }
+
+    /// `active_cacheline_insert()`: only FIRST cachelines count, TO_DEVICE is not
+    /// inserted, SKIP_CPU_SYNC and an active swiotlb (DMA_BOUNCE_UNALIGNED_KMALLOC) silence it.
+    @Test(arguments: [
+        OverlapCase(name: "same first line", secondPhys: ram + 0x20, direction: .fromDevice, reported: true),
+        OverlapCase(name: "second line shared only", secondPhys: ram + 0x40, direction: .fromDevice, reported: false),
+        OverlapCase(name: "TO_DEVICE", secondPhys: ram + 0x20, direction: .toDevice, reported: false),
+        OverlapCase(name: "skip-cpu-sync", secondPhys: ram + 0x20, direction: .fromDevice, attributes: .skipCPUSync, reported: false),
+        OverlapCase(name: "swiotlb active", secondPhys: ram + 0x20, direction: .fromDevice, pool: true, reported: false),
+    ])
+    func overlappingCachelines(_ example: OverlapCase) {
+        let machine = Self.machine()
+        if example.pool { machine.swiotlb() }
+        machine.map("m1", dev: "dsp0", phys: Self.ram, len: 0x80, dir: .fromDevice)
+        let second = machine.mapAttrs("m2", dev: "dsp0", phys: example.secondPhys, len: 0x20, dir: example.direction,
+                                      attrs: example.attributes)
+        #expect(second.reports(.overlappingCachelineMapping) == example.reported)
+    }
+
+    /// `active_cacheline_remove()` at unmap: the line is free again.
+    @Test func unmapRemovesTheCacheline() {
+        let machine = Self.machine()
+        machine.map("m1", dev: "dsp0", phys: Self.ram, len: 0x20, dir: .fromDevice)
+        machine.checkError("m1")
+        machine.unmap("m1", len: 0x20, dir: .fromDevice)
+        #expect(!machine.map("m2", dev: "dsp0", phys: Self.ram + 0x20, len: 0x20, dir: .fromDevice).reports(.overlappingCachelineMapping))
+    }
+}
