@@ -6,12 +6,22 @@ import Testing
 @Suite struct CPUCacheTests {
     static let page: UInt64 = 0x1000_0000
 
-    let memory = PhysicalMemory()
-    let cache: CPUCache
+    /// The cache under test, in a class so the tests can mutate it.
+    final class Bench {
+        let memory = PhysicalMemory()
+        var cache: CPUCache
 
-    init() {
-        _ = memory.add(RegionSpec(name: "ram0", base: Self.page, sizeBytes: 1 << 20, kind: .ram))
-        cache = CPUCache(memory: memory)
+        init() {
+            _ = memory.add(RegionSpec(name: "ram0", base: CPUCacheTests.page, sizeBytes: 1 << 20, kind: .ram))
+            cache = CPUCache(memory: memory)
+        }
+    }
+
+    let bench = Bench()
+    var memory: PhysicalMemory { bench.memory }
+    var cache: CPUCache {
+        get { bench.cache }
+        nonmutating _modify { yield &bench.cache }
     }
 
     func cpuWrite(_ phys: UInt64, _ length: UInt64, _ fill: Fill) {

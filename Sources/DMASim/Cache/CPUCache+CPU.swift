@@ -6,7 +6,7 @@ extension CPUCache {
     /// A store: every line written becomes dirty and memory keeps its old bytes. A line
     /// written only in part is first filled from the CPU's view of it (its own data when
     /// dirty or stale, memory otherwise), as a write-allocate cache does.
-    func cpuWrite(phys: UInt64, length: UInt64, _ source: ByteSource) {
+    mutating func cpuWrite(phys: UInt64, length: UInt64, _ source: ByteSource) {
         memory.forEachPageSpan(phys: phys, length: length) { page, offset, count, done in
             let entry = entryCreating(page: page)
             Self.forEachLine(offset: offset, count: count) { line, from, to in
@@ -19,7 +19,7 @@ extension CPUCache {
 
     /// A load: dirty and stale lines answer from their data, the rest from memory; every
     /// line read is held afterwards (clean when it was not held).
-    func cpuRead(phys: UInt64, length: UInt64, _ sink: (UnsafeRawBufferPointer) -> Void) {
+    mutating func cpuRead(phys: UInt64, length: UInt64, _ sink: (UnsafeRawBufferPointer) -> Void) {
         memory.forEachPageSpan(phys: phys, length: length) { page, offset, count, _ in
             let entry = entryCreating(page: page)
             let mask = Self.lineMask(offset: offset, count: count)
@@ -29,7 +29,7 @@ extension CPUCache {
     }
 
     /// The data of a line about to be stored to, marked dirty.
-    private func lineForWriting(_ entry: Int32, page: UInt64, line: Int, whole: Bool) -> UnsafeMutableRawPointer {
+    private mutating func lineForWriting(_ entry: Int32, page: UInt64, line: Int, whole: Bool) -> UnsafeMutableRawPointer {
         let bit = UInt64(1) << UInt64(line)
         let target: UnsafeMutableRawPointer
         if self[entry].withData & bit != 0 {

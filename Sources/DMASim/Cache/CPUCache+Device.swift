@@ -5,7 +5,7 @@ extension CPUCache {
     /// bytes), dirty ones stay dirty (their later write-back clobbers the device's data).
     /// A coherent device's write snoops: dirty lines are written back first, then every
     /// line in the range is dropped, so the CPU sees the new bytes.
-    func deviceWillWrite(phys: UInt64, length: UInt64, coherent: Bool) {
+    mutating func deviceWillWrite(phys: UInt64, length: UInt64, coherent: Bool) {
         memory.forEachPageSpan(phys: phys, length: length) { page, offset, count, _ in
             guard let entry = entry(ofPage: page) else { return }
             let mask = Self.lineMask(offset: offset, count: count)
@@ -30,7 +30,7 @@ extension CPUCache {
     }
 
     /// Copies memory's current line into the cache and marks it stale.
-    private func keepStaleCopy(_ entry: Int32, page: UInt64, line: Int) {
+    private mutating func keepStaleCopy(_ entry: Int32, page: UInt64, line: Int) {
         let target = allocateData(entry, line: line)
         target.copyMemory(from: memory.bytes(page: page, offset: line << 6, count: Self.lineBytes).baseAddress!,
                           byteCount: Self.lineBytes)

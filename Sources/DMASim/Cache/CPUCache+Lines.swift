@@ -45,7 +45,7 @@ extension CPUCache {
     }
 
     /// Writes a dirty line back to memory and forgets its data; it stays held, clean.
-    func writeBack(_ entry: Int32, page: UInt64, line: Int) {
+    mutating func writeBack(_ entry: Int32, page: UInt64, line: Int) {
         let target = memory.store.page(page) + line << 6
         target.copyMemory(from: data(entry, line: line), byteCount: Self.lineBytes)
         self[entry].dirty &= ~(UInt64(1) << UInt64(line))
@@ -54,7 +54,7 @@ extension CPUCache {
     }
 
     /// Forgets every line in `mask` (data included) and the entry once it is empty.
-    func drop(_ mask: UInt64, entry: Int32, page: UInt64) {
+    mutating func drop(_ mask: UInt64, entry: Int32, page: UInt64) {
         let withData = self[entry].withData & mask
         self[entry].held &= ~mask
         self[entry].dirty &= ~mask

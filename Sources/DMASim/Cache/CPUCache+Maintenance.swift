@@ -3,7 +3,7 @@
 extension CPUCache {
     /// `dcache_clean_poc`: every dirty line touching the range is written back and stays
     /// held, clean. Stale lines are not touched (a clean of a clean line does nothing).
-    func clean(phys: UInt64, length: UInt64) {
+    mutating func clean(phys: UInt64, length: UInt64) {
         memory.forEachPageSpan(phys: phys, length: length) { page, offset, count, _ in
             guard let entry = entry(ofPage: page) else { return }
             let dirty = self[entry].dirty & Self.lineMask(offset: offset, count: count)
@@ -14,7 +14,7 @@ extension CPUCache {
     /// `dcache_inval_poc`: a line only partly inside the range is cleaned and invalidated
     /// (`dc civac`), a line wholly inside is invalidated (`dc ivac`) — a dirty one loses
     /// its data. Afterwards the CPU holds none of the range.
-    func invalidate(phys: UInt64, length: UInt64) {
+    mutating func invalidate(phys: UInt64, length: UInt64) {
         memory.forEachPageSpan(phys: phys, length: length) { page, offset, count, _ in
             guard let entry = entry(ofPage: page) else { return }
             let mask = Self.lineMask(offset: offset, count: count)

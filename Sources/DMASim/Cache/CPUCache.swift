@@ -13,7 +13,10 @@
 /// page to a `PageLines` entry (three 64-bit line masks), and, for pages that hold
 /// dirty or stale data, a table of 64 arena slots into a dense `LineArena`. Clean lines
 /// carry no data.
-final class CPUCache {
+///
+/// A value type: the engine holds one and mutates it in place, so line bookkeeping
+/// pays no dynamic exclusivity checks.
+struct CPUCache {
     static let lineShift: UInt64 = 6
     static let lineBytes = 64
     static let linesPerPage = 64
@@ -28,20 +31,24 @@ final class CPUCache {
         var withData: UInt64 { dirty | stale }
     }
 
+    /// One page of scratch for views that mix memory and line data.
+    final class Scratch {
+        let page = UnsafeMutableRawBufferPointer.allocate(byteCount: PhysicalMemory.pageBytes, alignment: 64)
+        deinit { page.deallocate() }
+    }
+
     let memory: PhysicalMemory
-    let arena = LineArena()
+    private let scratch = Scratch()
+    var arena = LineArena()
     private var entryOfPage: [UInt64: Int32] = [:]
-    private(set) var pages: [PageLines] = []
+    private var pages: [PageLines] = []
     private var freeEntries: [Int32] = []
     private var lineSlots: [Int32] = []
     private var freeTables: [Int32] = []
 
-    /// One page of scratch for views that mix memory and line data.
-    let scratchPage = UnsafeMutableRawBufferPointer.allocate(byteCount: PhysicalMemory.pageBytes, alignment: 64)
-
     init(memory: PhysicalMemory) { self.memory = memory }
 
-    deinit { scratchPage.deallocate() }
+    var scratchPage: UnsafeMutableRawBufferPointer { scratch.page }
 
     /// Lines the CPU holds in any state, and lines carrying data (dirty or stale).
     var heldLineCount: Int { entryOfPage.values.reduce(0) { $0 + pages[Int($1)].held.nonzeroBitCount } }
@@ -63,7 +70,7 @@ final class CPUCache {
 
     func entry(ofPage page: UInt64) -> Int32? { entryOfPage[page] }
 
-    func entryCreating(page: UInt64) -> Int32 {
+    mutating func entryCreating(page: UInt64) -> Int32 {
         if let entry = entryOfPage[page] { return entry }
         let entry: Int32
         if let reused = freeEntries.popLast() {
@@ -83,7 +90,7 @@ final class CPUCache {
     }
 
     /// Drops the entry once it holds no line.
-    func releaseIfEmpty(_ entry: Int32, page: UInt64) {
+    mutating func releaseIfEmpty(_ entry: Int32, page: UInt64) {
         guard pages[Int(entry)].held == 0 else { return }
         precondition(pages[Int(entry)].slotTable < 0, "an empty page entry still has line data")
         entryOfPage[page] = nil
@@ -99,7 +106,7 @@ final class CPUCache {
     }
 
     /// Gives a line a data slot (uninitialised); the caller sets dirty or stale.
-    func allocateData(_ entry: Int32, line: Int) -> UnsafeMutableRawPointer {
+    mutating func allocateData(_ entry: Int32, line: Int) -> UnsafeMutableRawPointer {
         if pages[Int(entry)].slotTable < 0 { pages[Int(entry)].slotTable = allocateTable() }
         let slot = arena.allocate()
         lineSlots[Int(pages[Int(entry)].slotTable) + line] = slot
@@ -108,19 +115,19 @@ final class CPUCache {
 
     /// Frees a line's data slot; the caller clears its dirty or stale bit and calls
     /// `releaseTableIfUnused` when done with the page.
-    func freeData(_ entry: Int32, line: Int) {
+    mutating func freeData(_ entry: Int32, line: Int) {
         arena.free(lineSlots[Int(pages[Int(entry)].slotTable) + line])
     }
 
     /// Returns the page's slot table once no line of it carries data.
-    func releaseTableIfUnused(_ entry: Int32) {
+    mutating func releaseTableIfUnused(_ entry: Int32) {
         let table = pages[Int(entry)].slotTable
         guard table >= 0, pages[Int(entry)].withData == 0 else { return }
         freeTables.append(table)
         pages[Int(entry)].slotTable = -1
     }
 
-    private func allocateTable() -> Int32 {
+    private mutating func allocateTable() -> Int32 {
         if let reused = freeTables.popLast() { return reused }
         let table = Int32(lineSlots.count)
         lineSlots.append(contentsOf: repeatElement(-1, count: Self.linesPerPage))

@@ -5,27 +5,27 @@
 extension Engine {
     /// A CPU store of `fill` (bytes `fillPosition…` of it) at `phys`.
     func cpuStore(phys: UInt64, length: UInt64, fill: Fill, fillPosition: UInt64 = 0) {
-        guard let cache else { return memory.write(phys: phys, length: length, fill: fill, fillPosition: fillPosition) }
-        cache.cpuWrite(phys: phys, length: length) { destination, position in
+        guard cache != nil else { return memory.write(phys: phys, length: length, fill: fill, fillPosition: fillPosition) }
+        cache!.cpuWrite(phys: phys, length: length) { destination, position in
             fill.render(into: destination, from: fillPosition + position)
         }
     }
 
     /// A CPU load, fed to `hasher`.
     func cpuLoad(phys: UInt64, length: UInt64, into hasher: inout XXH64) {
-        guard let cache else { return memory.hash(phys: phys, length: length, into: &hasher) }
-        cache.cpuRead(phys: phys, length: length) { hasher.update($0) }
+        guard cache != nil else { return memory.hash(phys: phys, length: length, into: &hasher) }
+        cache!.cpuRead(phys: phys, length: length) { hasher.update($0) }
     }
 
     /// A CPU `memcpy` inside physical memory: what `swiotlb_bounce()` and the padding
     /// `memset` of `iommu_dma_map_swiotlb()` are.
     func cpuCopy(from source: UInt64, to destination: UInt64, length: UInt64) {
-        guard let cache else { return memory.copy(from: source, to: destination, length: length) }
+        guard cache != nil else { return memory.copy(from: source, to: destination, length: length) }
         var bytes = [UInt8]()
         bytes.reserveCapacity(Int(length))
-        cache.cpuRead(phys: source, length: length) { bytes.append(contentsOf: $0) }
+        cache!.cpuRead(phys: source, length: length) { bytes.append(contentsOf: $0) }
         bytes.withUnsafeBytes { buffer in
-            cache.cpuWrite(phys: destination, length: length) { target, position in
+            cache!.cpuWrite(phys: destination, length: length) { target, position in
                 target.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[Int(position)..<Int(position) + target.count]))
             }
         }
