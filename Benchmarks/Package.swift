@@ -22,10 +22,21 @@ let package = Package(
             path: "Benchmarks/EngineBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .target(name: "ProcStatus", path: "Sources/ProcStatus"),
         .executableTarget(
             name: "MemoryFootprint",
-            dependencies: [.product(name: "DMASim", package: "dmajournal")],
+            dependencies: ["ProcStatus", .product(name: "DMASim", package: "dmajournal")],
             path: "Sources/MemoryFootprint"
+        ),
+        .executableTarget(
+            name: "CacheFootprint",
+            dependencies: ["ProcStatus", .product(name: "DMASim", package: "dmajournal")],
+            path: "Sources/CacheFootprint"
+        ),
+        .executableTarget(
+            name: "MixThroughput",
+            dependencies: [.product(name: "DMASim", package: "dmajournal")],
+            path: "Sources/MixThroughput"
         ),
     ]
 )

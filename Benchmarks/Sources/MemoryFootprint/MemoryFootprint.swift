@@ -1,8 +1,5 @@
 import DMASim
-
-#if canImport(Glibc)
-import Glibc
-#endif
+import ProcStatus
 
 /// Resident memory of the engine holding N live 4 KiB mappings over a shared region of a
 /// given size, read from /proc/self/status (VmRSS plus VmPTE, the kernel page tables a
@@ -16,7 +13,7 @@ struct MemoryFootprint {
         let mappings = arguments.count > 1 ? Int(arguments[1])! : 100_000
         let regionLog2 = arguments.count > 2 ? UInt64(arguments[2])! : 40
         let writeBytes = arguments.count > 3 ? UInt64(arguments[3])! : 0
-        let before = residentKiB()
+        let before = ProcStatus.residentKiB()
         let engine = Engine()
         let base: UInt64 = 0x1000_0000_0000
         _ = engine.apply(.region(RegionSpec(name: "shm0", base: base, sizeBytes: 1 << regionLog2, kind: .shared)))
@@ -35,7 +32,7 @@ struct MemoryFootprint {
             let write = DeviceWriteOp(device: "nvme0", address: .state(state, offset: 0), length: writeBytes, fill: .seed(UInt64(index)))
             if engine.apply(.deviceWrite(write)).status != .ok { failures += 1 }
         }
-        let after = residentKiB()
+        let after = ProcStatus.residentKiB()
         withExtendedLifetime(engine) {
             print("mappings=\(mappings) region=2^\(regionLog2) bytes, device write of \(writeBytes) bytes each, failures=\(failures)")
             print("resident before: \(before.rss) KiB (+\(before.pte) KiB page tables)")
@@ -43,22 +40,4 @@ struct MemoryFootprint {
             print("engine cost:     \((after.rss + after.pte - before.rss - before.pte) / 1024) MiB")
         }
     }
-
-    static func residentKiB() -> (rss: Int, pte: Int) {
-        guard let file = fopen("/proc/self/status", "r") else { return (0, 0) }
-        defer { fclose(file) }
-        var rss = 0, pte = 0
-        var line = [CChar](repeating: 0, count: 256)
-        while fgets(&line, Int32(line.count), file) != nil {
-            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            let value = Int(text.split(separator: " ").dropFirst().first.map(String.init)?.trimmingCharacters() ?? "") ?? 0
-            if text.hasPrefix("VmRSS:") { rss = value }
-            if text.hasPrefix("VmPTE:") { pte = value }
-        }
-        return (rss, pte)
-    }
-}
-
-extension String {
-    func trimmingCharacters() -> String { String(filter { !$0.isWhitespace }) }
 }
