@@ -27,5 +27,10 @@ let package = Package(
             dependencies: [.product(name: "DMASim", package: "dmajournal")],
             path: "Sources/MemoryFootprint"
         ),
+        .executableTarget(
+            name: "ProfileLoop",
+            dependencies: [.product(name: "DMASim", package: "dmajournal")],
+            path: "Sources/ProfileLoop"
+        ),
     ]
 )
