@@ -23,6 +23,15 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "BaselineBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "DMASim", package: "dmajournal"),
+            ],
+            path: "Benchmarks/BaselineBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "MemoryFootprint",
             dependencies: [.product(name: "DMASim", package: "dmajournal")],
             path: "Sources/MemoryFootprint"
