@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependency direction, never reversed:
-//   dmajournal (CLI) -> OpScript -> DMASim
+//   dmajournal (CLI) -> OpScript, Snapshot -> DMASim
 // DMASim is the pure, deterministic engine: standard library only, no I/O.
 let package = Package(
     name: "dmajournal",
@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "dmajournal", targets: ["dmajournal"]),
         .library(name: "DMASim", targets: ["DMASim"]),
         .library(name: "OpScript", targets: ["OpScript"]),
+        .library(name: "Snapshot", targets: ["Snapshot"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -24,6 +25,9 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         .target(name: "OpScript", dependencies: ["DMASim"]),
+        .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CXXHash", path: "Sources/CXXHash", providers: [.apt(["libxxhash-dev"])]),
+        .target(name: "Snapshot", dependencies: ["DMASim", "CLZ4", "CXXHash"]),
         .executableTarget(
             name: "dmajournal",
             dependencies: [
@@ -34,6 +38,7 @@ let package = Package(
         ),
         .testTarget(name: "DMASimTests", dependencies: ["DMASim"]),
         .testTarget(name: "OpScriptTests", dependencies: ["OpScript", "DMASim"]),
+        .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "DMASim"]),
         .testTarget(name: "dmajournalTests", dependencies: ["dmajournal", "OpScript", "DMASim"]),
     ],
     swiftLanguageModes: [.v6]

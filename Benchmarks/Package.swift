@@ -37,6 +37,14 @@ let package = Package(
             path: "Sources/MemoryFootprint"
         ),
         .executableTarget(
+            name: "SnapshotThroughput",
+            dependencies: [
+                .product(name: "DMASim", package: "dmajournal"),
+                .product(name: "Snapshot", package: "dmajournal"),
+            ],
+            path: "Sources/SnapshotThroughput"
+        ),
+        .executableTarget(
             name: "ProfileLoop",
             dependencies: [.product(name: "DMASim", package: "dmajournal")],
             path: "Sources/ProfileLoop"
