@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependency direction, never reversed:
-//   dmajournal (CLI) -> OpScript -> DMASim
+//   dmajournal (CLI) -> OpScript, Snapshot -> DMASim
 // DMASim is the pure, deterministic engine: standard library only, no I/O.
 let package = Package(
     name: "dmajournal",
@@ -10,14 +10,24 @@ let package = Package(
         .executable(name: "dmajournal", targets: ["dmajournal"]),
         .library(name: "DMASim", targets: ["DMASim"]),
         .library(name: "OpScript", targets: ["OpScript"]),
+        .library(name: "Snapshot", targets: ["Snapshot"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
-        .target(name: "DMASim"),
+        .target(
+            name: "DMASim",
+            // The engine's state lives in final classes mutated only from one thread;
+            // dynamic exclusivity checks cost a fifth of each API call (measured with
+            // perf on Benchmarks/ProfileLoop), so release builds leave them out.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+        ),
         .target(name: "OpScript", dependencies: ["DMASim"]),
+        .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CXXHash", path: "Sources/CXXHash", providers: [.apt(["libxxhash-dev"])]),
+        .target(name: "Snapshot", dependencies: ["DMASim", "CLZ4", "CXXHash"]),
         .executableTarget(
             name: "dmajournal",
             dependencies: [
@@ -28,6 +38,7 @@ let package = Package(
         ),
         .testTarget(name: "DMASimTests", dependencies: ["DMASim"]),
         .testTarget(name: "OpScriptTests", dependencies: ["OpScript", "DMASim"]),
+        .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "DMASim"]),
         .testTarget(name: "dmajournalTests", dependencies: ["dmajournal", "OpScript", "DMASim"]),
     ],
     swiftLanguageModes: [.v6]

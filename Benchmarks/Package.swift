@@ -24,6 +24,15 @@ let package = Package(
         ),
         .target(name: "ProcStatus", path: "Sources/ProcStatus"),
         .executableTarget(
+            name: "BaselineBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "DMASim", package: "dmajournal"),
+            ],
+            path: "Benchmarks/BaselineBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "MemoryFootprint",
             dependencies: ["ProcStatus", .product(name: "DMASim", package: "dmajournal")],
             path: "Sources/MemoryFootprint"
@@ -37,6 +46,19 @@ let package = Package(
             name: "MixThroughput",
             dependencies: [.product(name: "DMASim", package: "dmajournal")],
             path: "Sources/MixThroughput"
+        ),
+        .executableTarget(
+            name: "SnapshotThroughput",
+            dependencies: [
+                .product(name: "DMASim", package: "dmajournal"),
+                .product(name: "Snapshot", package: "dmajournal"),
+            ],
+            path: "Sources/SnapshotThroughput"
+        ),
+        .executableTarget(
+            name: "ProfileLoop",
+            dependencies: [.product(name: "DMASim", package: "dmajournal")],
+            path: "Sources/ProfileLoop"
         ),
     ]
 )

@@ -6,7 +6,9 @@ extension Engine {
         guard let index = stateIndexOfHandle[handle] else {
             return .failure(RejectReason("unknown IOVA state \(handle) (no alloc declared it)"))
         }
-        return device(named: states[index].device).map { (index, $0) }
+        let device = states[index].runtime
+        guard !device.isDetached else { return .failure(RejectReason("device \(device.spec.name) was detached")) }
+        return .success((index, device))
     }
 
     /// The DMA domain a two-step call dereferences. Without one the kernel follows a NULL
@@ -37,9 +39,11 @@ extension Engine {
     /// failed; for a released one, §7.11 double-free when `releasing` (destroy/free),
     /// else use-after-destroy/free.
     func noteStateLife(_ index: Int, call: String, releasing: Bool, into outcome: inout Outcome) {
+        let life = states[index].life
+        if life == .allocated { return }  // the hot path: no copy of the record
         let state = states[index]
         let finding: Finding
-        switch (state.life, releasing) {
+        switch (life, releasing) {
         case (.allocated, _):
             return
         case (.failed, _):

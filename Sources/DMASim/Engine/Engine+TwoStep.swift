@@ -10,7 +10,7 @@ extension Engine {
             }
             // 1. memset(state, 0) runs first, so a false return leaves dma_use_iova() false.
             let index = states.count
-            states.append(IOVAStateRecord(handle: call.state, device: call.device, addr: 0, sizeBytes: 0, life: .failed))
+            states.append(IOVAStateRecord(handle: call.state, device: device, addr: 0, sizeBytes: 0, life: .failed))
             stateIndexOfHandle[call.state] = index
             // 2. !use_dma_iommu(dev): no IOMMU or an identity domain.
             guard let domain = device.domain else { return outcome }

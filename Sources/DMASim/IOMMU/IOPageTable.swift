@@ -10,13 +10,27 @@ struct IOPageTable {
     private var liveInLeaf: [UInt16] = []
     private var freeSlots: [Int32] = []
     private(set) var presentCount = 0
+    /// The last leaf looked up: calls touch one leaf over and over (a link, its sync, its
+    /// unlink), so this saves most directory hashing.
+    private var recentLeaf: UInt64 = .max
+    private var recentSlot: Int32 = -1
 
     init() {}
 
     /// The PTE for granule index `granule` (`iova >> shift`).
     func entry(_ granule: UInt64) -> PageTableEntry {
-        guard let slot = leafSlot[granule >> Self.leafShift] else { return .absent }
+        guard let slot = slot(ofLeaf: granule >> Self.leafShift) else { return .absent }
         return PageTableEntry(raw: entries[Self.index(slot, granule)])
+    }
+
+    private func slot(ofLeaf leaf: UInt64) -> Int32? {
+        if leaf == recentLeaf { return recentSlot }
+        return leafSlot[leaf]
+    }
+
+    private mutating func remember(_ leaf: UInt64, _ slot: Int32) {
+        recentLeaf = leaf
+        recentSlot = slot
     }
 
     /// Installs a PTE where none is present.
@@ -31,14 +45,14 @@ struct IOPageTable {
 
     /// Replaces a present PTE (setting the visible bit at sync time).
     mutating func update(_ granule: UInt64, _ pte: PageTableEntry) {
-        let slot = leafSlot[granule >> Self.leafShift]!
+        let slot = slot(ofLeaf: granule >> Self.leafShift)!
         entries[Self.index(slot, granule)] = pte.raw
     }
 
     /// Clears a present PTE, releasing its leaf when it was the last one.
     mutating func clear(_ granule: UInt64) {
         let leaf = granule >> Self.leafShift
-        let slot = leafSlot[leaf]!
+        let slot = slot(ofLeaf: leaf)!
         let index = Self.index(slot, granule)
         precondition(entries[index] != 0, "clear of an absent PTE")
         entries[index] = 0
@@ -47,6 +61,7 @@ struct IOPageTable {
         if liveInLeaf[Int(slot)] == 0 {
             leafSlot[leaf] = nil
             freeSlots.append(slot)
+            if recentLeaf == leaf { remember(.max, -1) }
         }
     }
 
@@ -56,7 +71,7 @@ struct IOPageTable {
         let end = first + count
         while granule < end {
             let leafEnd = min(end, (granule | UInt64(Self.leafEntries - 1)) + 1)
-            if let slot = leafSlot[granule >> Self.leafShift] {
+            if let slot = slot(ofLeaf: granule >> Self.leafShift) {
                 for g in granule..<leafEnd where entries[Self.index(slot, g)] != 0 { return true }
             }
             granule = leafEnd
@@ -72,7 +87,7 @@ struct IOPageTable {
     }
 
     private mutating func slotCreatingLeaf(_ leaf: UInt64) -> Int32 {
-        if let slot = leafSlot[leaf] { return slot }
+        if let slot = slot(ofLeaf: leaf) { return slot }
         let slot: Int32
         if let reused = freeSlots.popLast() {
             slot = reused
@@ -82,6 +97,7 @@ struct IOPageTable {
             liveInLeaf.append(0)
         }
         leafSlot[leaf] = slot
+        remember(leaf, slot)
         return slot
     }
 }

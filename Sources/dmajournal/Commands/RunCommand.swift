@@ -24,9 +24,13 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print only failures and the summary.")
     var quiet = false
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
         try CLIFailure.rendering {
+            let log = logging.logger("dmajournal.run")
             let parsed = try ScriptFile.load(script)
+            log.debug("parsed \(parsed.fileName): \(parsed.script.lines.count) ops")
             var printer = OutcomePrinter(format: format, quiet: quiet, fileName: parsed.fileName)
             let ending = try ScriptExecutor().run(parsed.script) { try printer.print($0) }
             printer.printSummary(ending)

@@ -13,6 +13,8 @@ struct IOVAStateRecord {
 
     let handle: String
     let device: String
+    /// The device itself, so calls on the state need no lookup by name.
+    let runtime: DeviceRuntime
     /// `state->addr`: the IOVA plus the in-granule offset of try_alloc's `phys`.
     var addr: UInt64
     /// `dma_iova_size(state)`.
@@ -32,8 +34,9 @@ struct IOVAStateRecord {
     /// Checker: ownership-map entries of linked pieces the CPU must keep off.
     var ownershipIDs: [Int] = []
 
-    init(handle: String, device: String, addr: UInt64, sizeBytes: UInt64, life: Life) {
-        self.handle = handle; self.device = device; self.addr = addr; self.sizeBytes = sizeBytes; self.life = life
+    init(handle: String, device: DeviceRuntime, addr: UInt64, sizeBytes: UInt64, life: Life) {
+        self.handle = handle; self.device = device.spec.name; self.runtime = device
+        self.addr = addr; self.sizeBytes = sizeBytes; self.life = life
     }
 
     var isLive: Bool { life == .allocated }

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs our numbers beside their baselines in one run on this machine, and prints ratios.
+#   engine link+unlink 4K        vs  a plain Dictionary page table (the naive design)
+#   snapshot / restore of 1 GiB  vs  the lz4 CLI (-1 / -d) on the same bytes
+# Usage: Benchmarks/compare.sh [image-MiB]   (release builds; takes a few minutes)
+set -euo pipefail
+cd "$(dirname "$0")"
+mebibytes=${1:-1024}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+echo "== building (release)" >&2
+swift build -c release --product SnapshotThroughput >&2
+swift build -c release --product BaselineBenchmarks >&2
+
+echo "== engine vs the naive Dictionary page table"
+swift package --disable-sandbox benchmark --target BaselineBenchmarks --format markdown --no-progress 2>/dev/null \
+    | awk '/^### /{name=$0} /Throughput/{print name " | p50 " $8 " " $3 $4 $5}' | tee "$work/baseline.txt"
+
+seconds() { /usr/bin/time -f "%e %U" "$@" 2>&1 >/dev/null | tail -1; }
+for mixing in page chunk; do
+    echo "== snapshot vs lz4 on a ${mebibytes} MiB image mixed by $mixing"
+    ./.build/release/SnapshotThroughput "$mebibytes" "$mixing" "$work/image.raw" | tee "$work/ours.txt"
+    read -r lz4_wall lz4_user < <(seconds lz4 -1 -f -q "$work/image.raw" "$work/image.lz4")
+    read -r unlz4_wall unlz4_user < <(seconds lz4 -d -f -q "$work/image.lz4" "$work/image.out")
+    ours=$(awk '/^snapshot:/{print $2}' "$work/ours.txt")
+    restore=$(awk '/^restore into empty/{print $5}' "$work/ours.txt")
+    awk -v o="$ours" -v w="$lz4_wall" -v u="$lz4_user" -v r="$restore" -v dw="$unlz4_wall" -v du="$unlz4_user" 'BEGIN {
+        printf "lz4 -1: %.2f s wall, %.2f s user -> snapshot is %.2fx its wall time, %.2fx its user time\n", w, u, w / o, u / o
+        printf "lz4 -d: %.2f s wall, %.2f s user -> cold restore is %.2fx its wall time, %.2fx its user time\n", dw, du, dw / r, du / r
+    }'
+    rm -f "$work/image.raw" "$work/image.lz4" "$work/image.out"
+done
