@@ -68,7 +68,7 @@ struct OwnershipMap {
         if cut.upperBound < entry.end {
             var right = entry
             right.first = max(entry.first, cut.upperBound)
-            right.iovaFirst = entry.iovaFirst + (right.first - entry.first)
+            right.iovaFirst = entry.iovaFirst &+ (right.first - entry.first)
             parts.append(add(right))
         }
         return parts

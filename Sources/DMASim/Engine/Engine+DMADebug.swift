@@ -65,9 +65,9 @@ extension Engine {
                 "device driver tries to sync DMA memory it has not allocated [device address=0x\(hex(address))] [size=\(call.length) bytes]"))
             return mapping.life == .mapped
         }
-        if call.offset + call.length > mapping.length {
+        if call.length > mapping.length - call.offset {
             outcome.findings.append(Finding(.syncOutOfRange, handle: call.mapping,
-                "device driver syncs DMA memory outside allocated range [device address=0x\(hex(mapping.dmaAddress))] [allocation size=\(mapping.length) bytes] [sync offset+size=\(call.offset + call.length)]"))
+                "device driver syncs DMA memory outside allocated range [device address=0x\(hex(mapping.dmaAddress))] [allocation size=\(mapping.length) bytes] [sync offset+size=\(call.offset &+ call.length)]"))
         }
         noteSyncDirection(mapping, call, forDevice: forDevice, into: &outcome)
         return true

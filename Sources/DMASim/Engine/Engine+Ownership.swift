@@ -13,7 +13,7 @@ extension Engine {
     /// A linked piece becomes device-owned when the device needs syncs for it.
     func noteDeviceOwns(_ link: TwoStepLink, _ piece: LinkPiece) {
         guard !link.device.spec.coherent || piece.bounced, !piece.buffer.isEmpty else { return }
-        let iovaFirst = piece.iova + link.domain.granule.offset(piece.buffer.lowerBound)
+        let iovaFirst = piece.iova &+ link.domain.granule.offset(piece.buffer.lowerBound)
         let entry = OwnershipMap.Entry(owner: .state(link.state), first: piece.buffer.lowerBound, end: piece.buffer.upperBound,
                                        direction: link.call.direction, bounced: piece.bounced, iovaFirst: iovaFirst)
         states[link.state].ownershipIDs.append(ownership.add(entry))
@@ -26,7 +26,7 @@ extension Engine {
         states[index].ownershipIDs = states[index].ownershipIDs.flatMap { id -> [Int] in
             let entry = ownership[id]
             let first = max(iovaFirst, entry.iovaFirst)
-            let end = min(iovaEnd, entry.iovaFirst + (entry.end - entry.first))
+            let end = min(iovaEnd, entry.iovaFirst &+ (entry.end - entry.first))
             guard first < end else { return [id] }
             return ownership.cut(id, entry.first + (first - entry.iovaFirst)..<entry.first + (end - entry.iovaFirst))
         }

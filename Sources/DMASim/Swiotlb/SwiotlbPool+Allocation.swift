@@ -24,6 +24,11 @@ extension SwiotlbPool {
     /// Allocates slots for `request` and records the original address of each; returns
     /// `tlb_addr`, which repeats the original's low bits under the alignment masks.
     mutating func mapSingle(_ request: Request) -> Result<UInt64, Full> {
+        // Beyond one segment nothing fits (`swiotlb_find_slots()`); said before the
+        // arithmetic below could overflow.
+        guard request.mappingBytes <= Self.slotBytes * UInt64(Self.segmentSlots) else {
+            return .failure(Full(sizeBytes: request.mappingBytes, totalSlots: slotCount, usedSlots: usedSlots))
+        }
         var offset = Self.alignOffset(minAlignMask: request.minAlignMask, alignMask: request.allocAlignMask, request.orig)
         let allocBytes = alignUp(request.mappingBytes + offset, to: request.allocAlignMask + 1)
         guard var index = findSlots(request, allocBytes: allocBytes) else {
