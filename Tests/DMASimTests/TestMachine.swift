@@ -116,6 +116,7 @@ final class TestMachine {
         run(.cpuWrite(CPUWriteOp(phys: phys, length: len, fill: fill)))
     }
 
+    @discardableResult
     func cpuRead(_ phys: UInt64, len: UInt64) -> Outcome { run(.cpuRead(CPUReadOp(phys: phys, length: len))) }
 
     @discardableResult
