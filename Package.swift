@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Dependency direction, never reversed:
-//   dmajournal (CLI) -> OpScript -> DMASim
+//   dmajournal (CLI) -> OpScript, Journal -> DMASim
+//   Journal -> CSQLite (the system libsqlite3, bound through its C API)
 // DMASim is the pure, deterministic engine: standard library only, no I/O.
 let package = Package(
     name: "dmajournal",
@@ -10,6 +11,7 @@ let package = Package(
         .executable(name: "dmajournal", targets: ["dmajournal"]),
         .library(name: "DMASim", targets: ["DMASim"]),
         .library(name: "OpScript", targets: ["OpScript"]),
+        .library(name: "Journal", targets: ["Journal"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -18,6 +20,8 @@ let package = Package(
     targets: [
         .target(name: "DMASim"),
         .target(name: "OpScript", dependencies: ["DMASim"]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "Journal", dependencies: ["DMASim", "CSQLite"]),
         .executableTarget(
             name: "dmajournal",
             dependencies: [
@@ -28,6 +32,7 @@ let package = Package(
         ),
         .testTarget(name: "DMASimTests", dependencies: ["DMASim"]),
         .testTarget(name: "OpScriptTests", dependencies: ["OpScript", "DMASim"]),
+        .testTarget(name: "JournalTests", dependencies: ["Journal", "DMASim", "CSQLite"]),
         .testTarget(name: "dmajournalTests", dependencies: ["dmajournal", "OpScript", "DMASim"]),
     ],
     swiftLanguageModes: [.v6]
