@@ -18,6 +18,11 @@
 --     virtual time of an op is its seq (the views call it vtime).
 --   * Names (devices, IOMMUs, regions, IOVA states, streaming mappings, checkpoints) are
 --     interned in `names`; ops refer to them by id.
+--   * Secondary indexes go after the "-- @deferred-indexes" line. The writer creates them
+--     when it finishes a recording: inserting into them op by op costs random B-tree
+--     writes that slowed a 10M-op recording fourfold, while building them once at the end
+--     is a sort. A recording that was killed has no secondary indexes until
+--     JournalWriter.recover(path:) builds them; its queries are right, only slower.
 
 PRAGMA application_id = 1145913674; -- 0x444D414A, 'DMAJ': marks the file as a journal
 
@@ -133,9 +138,7 @@ CREATE TABLE ops (
     fault_kind    INTEGER REFERENCES fault_kind (code),
     fault_address INTEGER               -- device-side address of the first faulting byte
 );
--- Everything that happened to one state or mapping, in order.
-CREATE INDEX ops_by_handle ON ops (handle, seq) WHERE handle IS NOT NULL;
-CREATE INDEX ops_faults ON ops (fault_kind) WHERE fault_kind IS NOT NULL;
+-- (Secondary indexes: see the deferred section at the end of this file.)
 
 -- The machine, one row per topology op (the op row itself is in `ops`).
 CREATE TABLE topology (
@@ -173,8 +176,6 @@ CREATE TABLE mapped_ranges (
     bounced INTEGER NOT NULL,   -- 1: the physical side is a swiotlb slot
     PRIMARY KEY (seq, idx)
 ) WITHOUT ROWID;
-CREATE INDEX mapped_ranges_by_iova ON mapped_ranges (iova);
-CREATE INDEX mapped_ranges_by_phys ON mapped_ranges (phys);
 
 -- Side events: IOTLB sync/invalidate/flush, flush queue, IOVA frees, cache maintenance,
 -- bounce copies. address is IOVA or physical as event_kind.address_space says.
@@ -293,19 +294,23 @@ WHERE t.kind = 'device';
 
 -- One row per mapped range: when it was mapped, and the first later op on the same
 -- state or mapping that took it out of the page table (NULL: still mapped at the end).
+-- It selects from mapped_ranges alone (the op's details come from scalar subqueries) so
+-- that SQLite can flatten it into a LEFT JOIN and filter on iova or phys by index.
 --   map    -> the next unmap of the mapping
 --   link   -> the first unlink or destroy of the state whose range overlaps this one.
 --             The state's address is the link's returned IOVA minus its offset; destroy
 --             unmaps [addr, addr + mapped_len). A dma_iova_free never unmaps: ranges it
 --             leaves behind stay mapped, as in the kernel.
--- A range partly unlinked counts as unmapped at that unlink.
+-- A range partly unlinked counts as unmapped at that unlink. The match is by handle: a
+-- later unlink through another state that happens to cover the same IOVA is not seen.
 CREATE VIEW mapping_spans AS
 SELECT r.seq AS mapped_seq,
        r.idx,
-       k.name AS mapped_by,
-       d.name AS device,
-       h.name AS handle,
-       o.device AS device_id,
+       (SELECT k.name FROM ops o JOIN op_kind k ON k.code = o.kind WHERE o.seq = r.seq) AS mapped_by,
+       (SELECT n.name FROM ops o JOIN names n ON n.id = o.device WHERE o.seq = r.seq) AS device,
+       (SELECT n.name FROM ops o JOIN names n ON n.id = o.handle WHERE o.seq = r.seq) AS handle,
+       (SELECT o.device FROM ops o WHERE o.seq = r.seq) AS device_id,
+       (SELECT dd.domain FROM ops o JOIN device_domains dd ON dd.device_id = o.device WHERE o.seq = r.seq) AS domain,
        r.iova,
        r.iova + r.length AS iova_end,
        r.phys,
@@ -313,22 +318,22 @@ SELECT r.seq AS mapped_seq,
        r.length,
        r.prot,
        r.bounced,
-       (SELECT min(e.seq)
-          FROM ops e JOIN op_kind ek ON ek.code = e.kind
-         WHERE e.handle = o.handle AND e.seq > r.seq
+       (SELECT e.seq
+          FROM ops o
+          JOIN op_kind k ON k.code = o.kind
+          JOIN ops e ON e.handle = o.handle AND e.seq > o.seq
+          JOIN op_kind ek ON ek.code = e.kind
+         WHERE o.seq = r.seq
            AND ((k.name = 'map' AND ek.name = 'unmap')
              OR (k.name = 'link' AND ek.name IN ('unlink', 'destroy')
                  AND o.out_address - o.offset + coalesce(e.offset, 0) < r.iova + r.length
-                 AND o.out_address - o.offset + coalesce(e.offset, 0) + e.length > r.iova))) AS unmapped_seq
-FROM mapped_ranges r
-JOIN ops o ON o.seq = r.seq
-JOIN op_kind k ON k.code = o.kind
-LEFT JOIN names d ON d.id = o.device
-LEFT JOIN names h ON h.id = o.handle;
+                 AND o.out_address - o.offset + coalesce(e.offset, 0) + e.length > r.iova))
+         ORDER BY e.seq LIMIT 1) AS unmapped_seq
+FROM mapped_ranges r;
 
 -- Mapping lifetimes, readable: each range from its link/map to its unlink/destroy/unmap.
 CREATE VIEW mapping_lifetimes AS
-SELECT s.mapped_seq, s.mapped_by, s.device, s.handle,
+SELECT s.mapped_seq, s.idx, s.mapped_by, s.device, s.handle,
        printf('0x%x', s.iova) AS iova,
        printf('0x%x', s.phys) AS phys,
        s.length,
@@ -363,12 +368,13 @@ JOIN status_kind st ON st.code = s.status
 LEFT JOIN names h ON h.id = s.handle
 LEFT JOIN names d ON d.id = s.device
 LEFT JOIN ops e ON e.seq = (
-        SELECT min(x.seq)
+        SELECT x.seq
           FROM ops x JOIN op_kind xk ON xk.code = x.kind
          WHERE x.handle = s.handle AND x.seq > s.seq
            AND (xk.name = sk.name
              OR (sk.name = 'alloc' AND xk.name IN ('destroy', 'free'))
-             OR (sk.name = 'map' AND xk.name = 'unmap')))
+             OR (sk.name = 'map' AND xk.name = 'unmap'))
+         ORDER BY x.seq LIMIT 1)
 LEFT JOIN op_kind ek ON ek.code = e.kind;
 
 -- Every device fault with the last mapped range of the same IOVA space that covered the
@@ -377,34 +383,43 @@ LEFT JOIN op_kind ek ON ek.code = e.kind;
 --   while-mapped  the range was still mapped (a permission or not-synced fault)
 --   never-mapped  nothing was ever mapped there
 CREATE VIEW fault_history AS
-SELECT f.seq AS fault_seq,
-       fd.device,
-       fk.name AS fault_kind,
-       CASE WHEN f.fault_address IS NOT NULL THEN printf('0x%x', f.fault_address) END AS fault_address,
+SELECT f.fault_seq,
+       f.device,
+       f.fault_kind,
+       printf('0x%x', f.fault_address) AS fault_address,
        s.handle AS last_handle,
        s.mapped_seq,
        s.unmapped_seq,
        CASE WHEN s.iova IS NOT NULL THEN printf('0x%x', s.iova) END AS range_iova,
        s.length AS range_length,
        CASE WHEN s.mapped_seq IS NULL THEN 'never-mapped'
-            WHEN s.unmapped_seq < f.seq THEN 'after-unmap'
+            WHEN s.unmapped_seq < f.fault_seq THEN 'after-unmap'
             ELSE 'while-mapped' END AS verdict,
-       f.seq - s.unmapped_seq AS ops_since_unmap
-FROM ops f
-JOIN fault_kind fk ON fk.code = f.fault_kind
-JOIN device_domains fd ON fd.device_id = f.device
+       f.fault_seq - s.unmapped_seq AS ops_since_unmap
+FROM (SELECT fault.*,
+             -- The latest range of the same IOVA space covering the address, mapped before
+             -- the fault: a backward walk from the fault, which the EXISTS spares when no
+             -- range ever covered the address.
+             CASE WHEN EXISTS (SELECT 1 FROM mapped_ranges r
+                                WHERE r.iova BETWEEN fault.fault_address - (SELECT max_range_bytes FROM run) + 1
+                                                 AND fault.fault_address
+                                  AND r.iova + r.length > fault.fault_address)
+             THEN (SELECT s.mapped_seq
+                     FROM mapping_spans s
+                    WHERE s.mapped_seq < fault.fault_seq
+                      AND s.iova <= fault.fault_address AND s.iova_end > fault.fault_address
+                      AND s.domain = fault.domain
+                    ORDER BY s.mapped_seq DESC LIMIT 1)
+             END AS range_seq
+        FROM (SELECT o.seq AS fault_seq,
+                     (SELECT name FROM names WHERE id = o.device) AS device,
+                     (SELECT domain FROM device_domains WHERE device_id = o.device) AS domain,
+                     (SELECT name FROM fault_kind WHERE code = o.fault_kind) AS fault_kind,
+                     o.fault_address
+                FROM ops o
+               WHERE o.fault_kind IS NOT NULL) fault) f
 LEFT JOIN mapping_spans s
-       ON s.mapped_seq = (
-              SELECT max(r.seq)
-                FROM mapped_ranges r
-                JOIN ops ro ON ro.seq = r.seq
-                JOIN device_domains rd ON rd.device_id = ro.device
-               WHERE r.iova BETWEEN f.fault_address - (SELECT max_range_bytes FROM run) + 1 AND f.fault_address
-                 AND r.iova + r.length > f.fault_address
-                 AND r.seq < f.seq
-                 AND rd.domain = fd.domain)
-      AND s.iova <= f.fault_address AND s.iova_end > f.fault_address
-WHERE f.fault_kind IS NOT NULL;
+       ON s.mapped_seq = f.range_seq AND s.iova <= f.fault_address AND s.iova_end > f.fault_address;
 
 -- IOVA states and mappings still live when their device detached (dma-debug class 22),
 -- with the alloc or map that created them.
@@ -421,17 +436,20 @@ FROM findings f
 JOIN ops o ON o.seq = f.seq
 LEFT JOIN names d ON d.id = o.device
 LEFT JOIN ops s ON s.seq = (
-        SELECT max(x.seq)
-          FROM ops x
-          JOIN names xn ON xn.id = x.handle
+        SELECT x.seq
+          FROM names xn
+          JOIN ops x ON x.handle = xn.id
           JOIN op_kind xk ON xk.code = x.kind
-         WHERE xn.name = f.handle AND xk.name IN ('alloc', 'map') AND x.seq < f.seq AND x.device = o.device)
+         WHERE xn.kind IN ('state', 'mapping') AND xn.name = f.handle
+           AND xk.name IN ('alloc', 'map') AND x.seq < f.seq AND x.device = o.device
+         ORDER BY x.seq DESC LIMIT 1)
 LEFT JOIN op_kind sk ON sk.code = s.kind
 WHERE f.class = 'leak-at-detach';
 
 -- For each mapped range, the previous range that started at the same IOVA in the same
 -- IOVA space, and how many ops ago: how quickly the allocator hands an IOVA out again.
 CREATE VIEW iova_reuse AS
+WITH domains AS MATERIALIZED (SELECT device_id, domain FROM device_domains)
 SELECT r.seq,
        dd.domain,
        printf('0x%x', r.iova) AS iova,
@@ -441,28 +459,54 @@ SELECT r.seq,
        lag(r.seq) OVER w AS previous_seq,
        r.seq - lag(r.seq) OVER w AS reuse_distance
 FROM mapped_ranges r
-JOIN ops o ON o.seq = r.seq
-JOIN device_domains dd ON dd.device_id = o.device
+CROSS JOIN ops o ON o.seq = r.seq   -- walk the ranges in seq order (see per_device)
+JOIN domains dd ON dd.device_id = o.device
 LEFT JOIN names h ON h.id = o.handle
+WHERE r.seq >= 0
 WINDOW w AS (PARTITION BY dd.domain, r.iova ORDER BY r.seq, r.idx);
 
 -- Totals per device.
 CREATE VIEW per_device AS
+WITH op_totals AS (
+         SELECT o.device AS device_id,
+                count(*) AS ops,
+                sum(k.name IN ('alloc', 'map')) AS allocs,
+                sum(k.name = 'link') AS links,
+                sum(k.name IN ('dev-read', 'dev-write')) AS accesses,
+                sum(CASE WHEN k.name IN ('dev-read', 'dev-write') AND st.name = 'ok' THEN o.length ELSE 0 END) AS bytes_accessed,
+                sum(o.fault_kind IS NOT NULL) AS faults,
+                sum(st.name IN ('errno', 'fallback', 'mapping-error')) AS failed_calls
+           FROM ops o
+           JOIN op_kind k ON k.code = o.kind
+           JOIN status_kind st ON st.code = o.status
+          GROUP BY o.device),
+     -- "seq >= 0" and CROSS JOIN make SQLite walk the child table in seq order and look
+     -- ops up in the same order; left alone it walked the phys index and looked ops up
+     -- at random (10x slower on 10M ops).
+     range_totals AS (
+         SELECT o.device AS device_id, sum(r.length) AS bytes_mapped
+           FROM mapped_ranges r CROSS JOIN ops o ON o.seq = r.seq
+          WHERE r.seq >= 0
+          GROUP BY o.device),
+     finding_totals AS (
+         SELECT o.device AS device_id, count(*) AS findings
+           FROM findings f CROSS JOIN ops o ON o.seq = f.seq
+          WHERE f.seq >= 0
+          GROUP BY o.device)
 SELECT d.name AS device,
-       count(*) AS ops,
-       sum(k.name IN ('alloc', 'map')) AS allocs,
-       sum(k.name = 'link') AS links,
-       coalesce(sum((SELECT sum(r.length) FROM mapped_ranges r WHERE r.seq = o.seq)), 0) AS bytes_mapped,
-       sum(k.name IN ('dev-read', 'dev-write')) AS accesses,
-       sum(CASE WHEN k.name IN ('dev-read', 'dev-write') AND o.status = 0 THEN o.length ELSE 0 END) AS bytes_accessed,
-       sum(o.fault_kind IS NOT NULL) AS faults,
-       sum(st.name IN ('errno', 'fallback', 'mapping-error')) AS failed_calls,
-       sum((SELECT count(*) FROM findings fi WHERE fi.seq = o.seq)) AS findings
-FROM ops o
-JOIN names d ON d.id = o.device AND d.kind = 'device'
-JOIN op_kind k ON k.code = o.kind
-JOIN status_kind st ON st.code = o.status
-GROUP BY o.device
+       t.ops,
+       t.allocs,
+       t.links,
+       coalesce(r.bytes_mapped, 0) AS bytes_mapped,
+       t.accesses,
+       t.bytes_accessed,
+       t.faults,
+       t.failed_calls,
+       coalesce(fi.findings, 0) AS findings
+FROM op_totals t
+JOIN names d ON d.id = t.device_id AND d.kind = 'device'
+LEFT JOIN range_totals r ON r.device_id = t.device_id
+LEFT JOIN finding_totals fi ON fi.device_id = t.device_id
 ORDER BY d.name;
 
 -- ---------------------------------------------------------------------------------------
@@ -486,19 +530,43 @@ INSERT INTO named_queries (name, parameters, description, sql) VALUES
      'SELECT * FROM fault_history WHERE verdict = ''after-unmap'' ORDER BY fault_seq'),
     ('leaks', '', 'states and mappings still live when their device detached',
      'SELECT * FROM leaks ORDER BY detach_seq, start_seq'),
-    ('reuse-distance', '', 'ranges mapped at an IOVA used before in the same IOVA space, with the distance in ops',
-     'SELECT * FROM iova_reuse WHERE previous_seq IS NOT NULL ORDER BY seq'),
+    ('reuse-distance', '', 'per IOVA space: how many ranges reused an IOVA, and how many ops after its previous use',
+     'SELECT domain, count(*) AS reuses, min(reuse_distance) AS min_ops, round(avg(reuse_distance), 1) AS avg_ops,
+             max(reuse_distance) AS max_ops
+        FROM iova_reuse WHERE previous_seq IS NOT NULL
+       GROUP BY domain ORDER BY domain'),
     ('per-device', '', 'op, mapping, access, fault and finding totals per device',
      'SELECT * FROM per_device'),
-    ('mapped-at', 'iova,seq', 'what was mapped at device-side address :iova just after op :seq',
-     'SELECT mapped_seq, device, handle, printf(''0x%x'', iova) AS iova, printf(''0x%x'', phys) AS phys, length, unmapped_seq
-        FROM mapping_spans
-       WHERE iova BETWEEN :iova - (SELECT max_range_bytes FROM run) + 1 AND :iova
-         AND iova_end > :iova AND mapped_seq <= :seq
-         AND (unmapped_seq IS NULL OR unmapped_seq > :seq)
-       ORDER BY mapped_seq, idx'),
+    ('mapped-at', 'iova,seq', 'what was mapped at device-side address :iova just after op :seq, per IOVA space',
+     -- A page table holds at most one entry per IOVA: in each IOVA space, of the ranges
+     -- starting at one address only the latest mapped by :seq can still be mapped. So each
+     -- distinct range start within max_range_bytes below :iova is found by one index probe
+     -- (the recursive CTE), and its latest range per IOVA space by another.
+     'WITH RECURSIVE
+        starts(iova) AS (
+            SELECT (SELECT max(iova) FROM mapped_ranges
+                     WHERE iova <= :iova AND iova > :iova - (SELECT max_range_bytes FROM run))
+            UNION ALL
+            SELECT (SELECT max(r.iova) FROM mapped_ranges r
+                     WHERE r.iova < starts.iova AND r.iova > :iova - (SELECT max_range_bytes FROM run))
+              FROM starts WHERE starts.iova IS NOT NULL),
+        domains(domain) AS (SELECT DISTINCT domain FROM device_domains)
+      SELECT s.mapped_seq, s.domain, s.device, s.handle, printf(''0x%x'', s.iova) AS iova,
+             printf(''0x%x'', s.phys) AS phys, s.length, s.unmapped_seq
+        FROM starts st
+        CROSS JOIN domains d
+        JOIN mapping_spans s
+          ON s.iova = st.iova
+         AND s.mapped_seq = (SELECT x.mapped_seq FROM mapping_spans x
+                              WHERE x.iova = st.iova AND x.mapped_seq <= :seq AND x.domain = d.domain
+                              ORDER BY x.mapped_seq DESC LIMIT 1)
+       WHERE st.iova IS NOT NULL AND s.iova_end > :iova
+         AND (s.unmapped_seq IS NULL OR s.unmapped_seq > :seq)
+       ORDER BY s.mapped_seq, s.idx'),
+    -- One physical page may be mapped at many IOVAs at once, so there is no "latest wins"
+    -- shortcut here: every range that ever covered :phys is checked.
     ('mapped-at-phys', 'phys,seq', 'which device-side ranges mapped physical address :phys just after op :seq',
-     'SELECT mapped_seq, device, handle, printf(''0x%x'', iova) AS iova, printf(''0x%x'', phys) AS phys, length, unmapped_seq
+     'SELECT mapped_seq, domain, device, handle, printf(''0x%x'', iova) AS iova, printf(''0x%x'', phys) AS phys, length, unmapped_seq
         FROM mapping_spans
        WHERE phys BETWEEN :phys - (SELECT max_range_bytes FROM run) + 1 AND :phys
          AND phys_end > :phys AND mapped_seq <= :seq
@@ -506,3 +574,16 @@ INSERT INTO named_queries (name, parameters, description, sql) VALUES
        ORDER BY mapped_seq, idx');
 
 PRAGMA user_version = 1;
+
+-- @deferred-indexes
+-- Everything above runs when a journal is created; what follows runs when the recording
+-- finishes (JournalWriter.finish, or JournalWriter.recover after a crash).
+
+-- Everything that happened to one state or mapping, in order: lifetimes, the op that
+-- unmapped a range.
+CREATE INDEX IF NOT EXISTS ops_by_handle ON ops (handle, seq) WHERE handle IS NOT NULL;
+-- Faults in seq order: on (seq), so "faults ORDER BY seq" needs neither a sort nor a scan.
+CREATE INDEX IF NOT EXISTS ops_faults ON ops (seq) WHERE fault_kind IS NOT NULL;
+-- "What was mapped at IOVA X / physical P": ranges starting in (X - max_range_bytes, X].
+CREATE INDEX IF NOT EXISTS mapped_ranges_by_iova ON mapped_ranges (iova);
+CREATE INDEX IF NOT EXISTS mapped_ranges_by_phys ON mapped_ranges (phys);

@@ -77,14 +77,5 @@ import Testing
 /// Runs the stock sqlite3 shell on `path`.
 @discardableResult
 func sqlite3(_ path: String, _ sql: String, arguments: [String] = []) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    process.arguments = arguments + [path, sql]
-    let output = Pipe()
-    process.standardOutput = output
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    precondition(process.terminationStatus == 0, "sqlite3 failed on \(sql)")
-    return String(decoding: data, as: UTF8.self)
+    try run("/usr/bin/sqlite3", arguments + [path, sql])
 }

@@ -25,6 +25,7 @@ import Testing
         try Recording.record(Scenarios.nvmeLike(ios: 50), to: path, batchSize: 64)
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         #expect(files == ["run.db"])
+        #expect(try JournalReader(path: path).missingIndexes.isEmpty)
         // Header bytes 18 and 19 (file format write/read version): 1 = rollback journal,
         // 2 = WAL. A file left in WAL mode would need its -wal beside it.
         let header = try Data(contentsOf: URL(fileURLWithPath: path)).prefix(20)

@@ -10,6 +10,11 @@ import Testing
             [.real(0.5), .blob([0xDE, 0xAD]), .text("tab\there")],
         ])
 
+    @Test func csvQuotesEmptyTextButNotNull() {
+        let result = QueryResult(columns: ["a", "b", "c"], rows: [[.text(""), .null, .text("é")]])
+        #expect(result.formatted(as: .csv) == "a,b,c\n\"\",,\"é\"\n")
+    }
+
     @Test func table() {
         #expect(Self.result.formatted(as: .table) == """
             seq  device  note
@@ -27,7 +32,7 @@ import Testing
             7,nvme0,
             12,"nic,1","say ""hi""
             bye"
-            0.5,xdead,tab\there
+            0.5,xdead,"tab\there"
 
             """)
     }

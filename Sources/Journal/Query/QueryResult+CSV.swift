@@ -1,18 +1,26 @@
-/// `--format csv` (RFC 4180).
+/// `--format csv` (RFC 4180), quoting exactly as the sqlite3 shell's `-csv` mode does, so
+/// the tool's output and the shell's compare byte for byte.
 extension QueryResult {
     func csvText() -> String {
-        let lines = [columns.map(Self.csvField)] + rows.map { $0.map { Self.csvField($0.plainText ?? "") } }
+        let header = columns.map { Self.csvField($0) }
+        let lines = [header] + rows.map { $0.map { $0.plainText.map(Self.csvField) ?? "" } }
         return lines.map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
 
+    /// A field is quoted when it is empty (so it differs from NULL, which is written as
+    /// nothing) or holds a byte the shell's `needCsvQuote` table marks: control
+    /// characters, space, `"`, `'`, `,`, DEL and every non-ASCII byte.
     private static func csvField(_ text: String) -> String {
-        // By scalar: "\r\n" is one Character and would slip past a Character test.
-        guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        guard text.isEmpty || text.utf8.contains(where: needsQuote) else { return text }
         var quoted = "\""
-        for character in text {
-            quoted.append(character)
-            if character == "\"" { quoted.append("\"") }  // a quote is written twice
+        for character in text.unicodeScalars {
+            quoted.unicodeScalars.append(character)
+            if character == "\"" { quoted += "\"" }  // a quote is written twice
         }
         return quoted + "\""
+    }
+
+    private static func needsQuote(_ byte: UInt8) -> Bool {
+        byte < 0x21 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: ",") || byte >= 0x7F
     }
 }

@@ -1,7 +1,6 @@
 import CSQLite
 
-/// Opens a journal for reading and proves it is one, for `JournalReader` and
-/// `QueryRunner` alike: read-only at the file level (`SQLITE_OPEN_READONLY`) and at the
+/// Opens a journal and proves it is one, for `JournalReader` and `QueryRunner` alike: read-only at the file level (`SQLITE_OPEN_READONLY`) and at the
 /// connection level (`PRAGMA query_only`).
 enum JournalOpener {
     /// `PRAGMA application_id` of every journal: 0x444D414A, "DMAJ".
@@ -11,10 +10,15 @@ enum JournalOpener {
     static let requiredTables = ["run", "names", "ops", "topology", "mapped_ranges", "events", "findings", "warnings", "rejections"]
 
     static func openReadOnly(_ path: String) throws(JournalError) -> (database: Database, schemaVersion: Int) {
+        try open(path, readOnly: true)
+    }
+
+    /// Opens an existing journal; read-write only for `JournalWriter.recover`.
+    static func open(_ path: String, readOnly: Bool) throws(JournalError) -> (database: Database, schemaVersion: Int) {
         guard FileSystem.exists(path) else { throw .missingFile(path: path) }
         guard FileSystem.isRegularFile(path) else { throw .cannotOpen(path: path, message: "not a regular file") }
-        let database = try Database(path: path, flags: SQLITE_OPEN_READONLY)
-        try database.execute("PRAGMA query_only=1")
+        let database = try Database(path: path, flags: readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE)
+        if readOnly { try database.execute("PRAGMA query_only=1") }
         let version = try validate(database)
         return (database, version)
     }

@@ -20,6 +20,9 @@ public final class JournalReader {
     public let opCount: Int
     /// The last op the journal holds: after a crash, the last one committed.
     public let lastCommittedSequence: Int?
+    /// Secondary indexes the journal lacks: all of them when the recording never finished
+    /// and was not recovered. Queries still give the same answers, more slowly.
+    public let missingIndexes: [String]
 
     let database: Database
     let codes: JournalCodes
@@ -40,14 +43,16 @@ public final class JournalReader {
         isFinished = statement.int(at: 4) == 1
         opCount = statement.int(at: 5) ?? 0
         lastCommittedSequence = statement.int(at: 6)
+        missingIndexes = try SchemaMigrator.missingIndexes(database)
     }
 
     /// One line on how the recording ended, for `dmajournal` to print.
     public var stopDescription: String {
         let extent = lastCommittedSequence.map { "\(opCount) ops, last seq \($0)" } ?? "no ops"
+        let indexes = missingIndexes.isEmpty ? "" : "; indexes not built yet (recover the journal to build them)"
         return isFinished
-            ? "\(path): complete recording (\(extent))"
-            : "\(path): recording did not finish; it stops after the last committed batch (\(extent))"
+            ? "\(path): complete recording (\(extent))\(indexes)"
+            : "\(path): recording did not finish; it stops after the last committed batch (\(extent))\(indexes)"
     }
 
     /// A cursor over the ops with `seq >= sequence`, in order.
