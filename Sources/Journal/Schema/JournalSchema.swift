@@ -254,6 +254,26 @@ LEFT JOIN direction dn ON dn.code = o.dir
 LEFT JOIN errno_name e ON e.code = o.errno
 LEFT JOIN fault_kind f ON f.code = o.fault_kind;
 
+-- Every side event with its op: IOTLB maintenance, flush queue, IOVA frees, cache
+-- maintenance, bounce copies. address_space says whether address is an IOVA or physical.
+CREATE VIEW event_log AS
+SELECT e.seq,
+       e.idx,
+       k.name AS op,
+       d.name AS device,
+       h.name AS handle,
+       ek.name AS event,
+       ek.address_space,
+       printf('0x%x', e.address) AS address,
+       e.length,
+       CASE WHEN e.target <> 0 THEN printf('0x%x', e.target) END AS target
+FROM events e
+JOIN ops o ON o.seq = e.seq
+JOIN op_kind k ON k.code = o.kind
+JOIN event_kind ek ON ek.code = e.kind
+LEFT JOIN names d ON d.id = o.device
+LEFT JOIN names h ON h.id = o.handle;
+
 -- The machine as op-script lines, in declaration order (declarations that were rejected
 -- are left out).
 CREATE VIEW topology_lines AS
@@ -402,7 +422,7 @@ SELECT f.fault_seq,
        CASE WHEN s.mapped_seq IS NULL THEN 'never-mapped'
             WHEN s.unmapped_seq < f.fault_seq THEN 'after-unmap'
             ELSE 'while-mapped' END AS verdict,
-       f.fault_seq - s.unmapped_seq AS ops_since_unmap
+       CASE WHEN s.unmapped_seq < f.fault_seq THEN f.fault_seq - s.unmapped_seq END AS ops_since_unmap
 FROM (SELECT fault.*,
              -- The latest range of the same IOVA space covering the address, mapped before
              -- the fault: a backward walk from the fault, which the EXISTS spares when no

@@ -82,3 +82,36 @@ enum Scenarios {
         return ops
     }
 }
+
+extension Scenarios {
+    /// The journal docs/queries.md is written against; the document shows it as an op
+    /// script. Comments give each op's seq.
+    static let docsExample: [Op] = [
+        .region(RegionSpec(name: "shm0", base: shared, sizeBytes: 1 << 40, kind: .shared)),  // 0
+        .iommu(IOMMUSpec(name: "mmu0", mode: .strict)),  // 1
+        .iommu(IOMMUSpec(name: "mmu1", mode: .lazy)),  // 2
+        .device(DeviceSpec(name: "nvme0", iommu: "mmu0")),  // 3
+        .device(DeviceSpec(name: "nic0", iommu: "mmu1")),  // 4
+        .alloc(AllocOp(state: "s1", device: "nvme0", phys: shared, sizeBytes: 16384)),  // 5
+        .link(LinkOp(state: "s1", offset: 0, phys: shared, length: 8192, direction: .toDevice)),  // 6
+        .link(LinkOp(state: "s1", offset: 8192, phys: shared + 0x10000, length: 8192, direction: .toDevice)),  // 7
+        .sync(SyncOp(state: "s1", offset: 0, length: 16384)),  // 8
+        .deviceRead(DeviceReadOp(device: "nvme0", address: .state("s1", offset: 0), length: 4096)),  // 9
+        .destroy(DestroyOp(state: "s1", mappedLength: 16384, direction: .toDevice)),  // 10
+        .deviceRead(DeviceReadOp(device: "nvme0", address: .state("s1", offset: 0), length: 4096)),  // 11: use after unmap
+        .alloc(AllocOp(state: "s2", device: "nvme0", phys: shared + 0x20000, sizeBytes: 16384)),  // 12
+        .link(LinkOp(state: "s2", offset: 0, phys: shared + 0x20000, length: 16384, direction: .fromDevice)),  // 13
+        .deviceWrite(DeviceWriteOp(device: "nvme0", address: .state("s2", offset: 0), length: 4096, fill: .seed(7))),  // 14
+        .deviceRead(DeviceReadOp(device: "nvme0", address: .state("s2", offset: 0x1000), length: 512)),  // 15: permission
+        .unlink(UnlinkOp(state: "s2", offset: 0, length: 16384, direction: .fromDevice)),  // 16
+        .free(FreeOp(state: "s2")),  // 17
+        .map(MapOp(mapping: "m1", device: "nic0", phys: shared + 0x30000, length: 8192, direction: .bidirectional)),  // 18
+        .deviceWrite(DeviceWriteOp(device: "nic0", address: .mapping("m1", offset: 0), length: 4096, fill: .byte(0xAB))),  // 19
+        .unmap(UnmapOp(mapping: "m1", length: 8192, direction: .bidirectional)),  // 20: map error unchecked
+        .flush(FlushOp(iommu: "mmu1")),  // 21
+        .alloc(AllocOp(state: "s3", device: "nic0", phys: shared + 0x40000, sizeBytes: 8192)),  // 22
+        .link(LinkOp(state: "s3", offset: 0, phys: shared + 0x40000, length: 8192, direction: .bidirectional)),  // 23
+        .detach(DetachOp(device: "nic0")),  // 24: s3 leaks
+        .deviceRead(DeviceReadOp(device: "nvme0", address: .absolute(0x10000), length: 64)),  // 25: never mapped
+    ]
+}
