@@ -85,7 +85,8 @@ extension JournalError {
             self = .corrupt(path: path, message: message)
         case SQLITE_NOTADB:
             self = .notAJournal(path: path, reason: message)
-        case SQLITE_READONLY, SQLITE_AUTH:
+        case SQLITE_AUTH:
+            // Only QueryRunner's authorizer denies anything.
             self = .readOnly(path: path, sql: sql ?? "")
         case SQLITE_ERROR where sql != nil:
             self = .badSQL(path: path, message: message, sql: sql ?? "")

@@ -52,4 +52,13 @@ import Testing
         #expect(tail.map(\.seq) == Array(30..<Scenarios.everyKind.count))
         #expect(tail.first?.op == Scenarios.everyKind[30])
     }
+
+    /// A cursor keeps its connection: it outlives the reader that made it.
+    @Test func cursorOutlivesItsReader() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("machine.db")
+        try Recording.record(Scenarios.machine, to: path)
+        let cursor = try JournalReader(path: path).makeCursor()
+        #expect(try cursor.all().map(\.op) == Scenarios.machine)
+    }
 }

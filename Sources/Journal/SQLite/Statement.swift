@@ -8,7 +8,8 @@ import CSQLite
 /// user's mistake. Stepping throws, because the database can fail (disk full, corrupt).
 final class Statement {
     let handle: OpaquePointer
-    unowned let database: Database
+    /// Strong: a cursor's statements keep their connection open after its reader is gone.
+    let database: Database
     let sql: String
     /// Text after the first statement, when the SQL held more than one.
     let remainder: String
