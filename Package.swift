@@ -2,7 +2,9 @@
 import PackageDescription
 
 // Dependency direction, never reversed:
-//   dmajournal (CLI) -> OpScript, Snapshot -> DMASim
+//   dmajournal (CLI) -> OpScript, Journal, Snapshot -> DMASim
+//   Journal -> CSQLite (the system libsqlite3, bound through its C API)
+//   Snapshot -> CLZ4, CXXHash (the system liblz4 and libxxhash)
 // DMASim is the pure, deterministic engine: standard library only, no I/O.
 let package = Package(
     name: "dmajournal",
@@ -11,6 +13,7 @@ let package = Package(
         .library(name: "DMASim", targets: ["DMASim"]),
         .library(name: "OpScript", targets: ["OpScript"]),
         .library(name: "Snapshot", targets: ["Snapshot"]),
+        .library(name: "Journal", targets: ["Journal"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,10 +31,12 @@ let package = Package(
         .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CXXHash", path: "Sources/CXXHash", providers: [.apt(["libxxhash-dev"])]),
         .target(name: "Snapshot", dependencies: ["DMASim", "CLZ4", "CXXHash"]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "Journal", dependencies: ["DMASim", "CSQLite"]),
         .executableTarget(
             name: "dmajournal",
             dependencies: [
-                "DMASim", "OpScript",
+                "DMASim", "OpScript", "Journal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -39,7 +44,8 @@ let package = Package(
         .testTarget(name: "DMASimTests", dependencies: ["DMASim"]),
         .testTarget(name: "OpScriptTests", dependencies: ["OpScript", "DMASim"]),
         .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "DMASim"]),
-        .testTarget(name: "dmajournalTests", dependencies: ["dmajournal", "OpScript", "DMASim"]),
+        .testTarget(name: "JournalTests", dependencies: ["Journal", "DMASim", "CSQLite"]),
+        .testTarget(name: "dmajournalTests", dependencies: ["dmajournal", "OpScript", "DMASim", "Journal"]),
     ],
     swiftLanguageModes: [.v6]
 )

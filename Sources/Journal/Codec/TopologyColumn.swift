@@ -1,0 +1,8 @@
+/// The `topology` table's columns (schema/001-journal.sql), in order.
+enum TopologyColumn: Int32, TableColumn {
+    case seq = 1, kind, name, base, sizeBytes, regionKind
+    case mode, granuleBytes, apertureBits, needsSyncMap, fqSlots, forceDac, reserved
+    case iommu, dmaBits, coherent, untrusted, bus, iommuGroup, force
+
+    static let table = "topology"
+}

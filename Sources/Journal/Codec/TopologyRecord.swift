@@ -1,0 +1,86 @@
+import DMASim
+
+/// A topology op's spec in the `topology` table: written by the writer, read back by the
+/// reader into the same `Op`. Columns a kind does not use stay NULL.
+enum TopologyRecord {
+    /// Binds every column of `TopologyColumn.insertSQL` for `op` (a topology op).
+    static func bind(_ op: Op, seq: Int, to statement: Statement) {
+        for column in TopologyColumn.allCases { statement.bind(nil as Int64?, at: column.rawValue) }
+        statement.bind(seq, at: TopologyColumn.seq.rawValue)
+        statement.bind(op.kind.rawValue, at: TopologyColumn.kind.rawValue)
+        switch op {
+        case .region(let spec): bindRegion(spec, statement)
+        case .iommu(let spec): bindIOMMU(spec, statement)
+        case .device(let spec): bindDevice(spec, statement)
+        case .swiotlb(let spec): bindSwiotlb(spec, statement)
+        default: preconditionFailure("not a topology op: \(op.kind)")
+        }
+    }
+
+    private static func bindRegion(_ spec: RegionSpec, _ statement: Statement) {
+        statement.bind(spec.name, at: TopologyColumn.name.rawValue)
+        statement.bind(spec.base, at: TopologyColumn.base.rawValue)
+        statement.bind(spec.sizeBytes, at: TopologyColumn.sizeBytes.rawValue)
+        statement.bind(spec.kind.rawValue, at: TopologyColumn.regionKind.rawValue)
+    }
+
+    private static func bindIOMMU(_ spec: IOMMUSpec, _ statement: Statement) {
+        statement.bind(spec.name, at: TopologyColumn.name.rawValue)
+        statement.bind(spec.mode.rawValue, at: TopologyColumn.mode.rawValue)
+        statement.bind(spec.granuleBytes, at: TopologyColumn.granuleBytes.rawValue)
+        statement.bind(spec.apertureBits, at: TopologyColumn.apertureBits.rawValue)
+        statement.bind(spec.needsSyncMap, at: TopologyColumn.needsSyncMap.rawValue)
+        statement.bind(spec.flushQueueSlots, at: TopologyColumn.fqSlots.rawValue)
+        statement.bind(spec.forceDAC, at: TopologyColumn.forceDac.rawValue)
+        statement.bind(ReservedRangesText.text(of: spec.reservedRanges), at: TopologyColumn.reserved.rawValue)
+    }
+
+    private static func bindDevice(_ spec: DeviceSpec, _ statement: Statement) {
+        statement.bind(spec.name, at: TopologyColumn.name.rawValue)
+        statement.bind(spec.iommu, at: TopologyColumn.iommu.rawValue)
+        statement.bind(spec.dmaBits, at: TopologyColumn.dmaBits.rawValue)
+        statement.bind(spec.coherent, at: TopologyColumn.coherent.rawValue)
+        statement.bind(spec.untrusted, at: TopologyColumn.untrusted.rawValue)
+        statement.bind(spec.bus.rawValue, at: TopologyColumn.bus.rawValue)
+        statement.bind(spec.group, at: TopologyColumn.iommuGroup.rawValue)
+    }
+
+    private static func bindSwiotlb(_ spec: SwiotlbSpec, _ statement: Statement) {
+        statement.bind(spec.base, at: TopologyColumn.base.rawValue)
+        statement.bind(spec.sizeBytes, at: TopologyColumn.sizeBytes.rawValue)
+        statement.bind(spec.force, at: TopologyColumn.force.rawValue)
+    }
+
+    // MARK: reading
+
+    /// The topology op in the current row of `SELECT TopologyColumn.selectList`.
+    static func op(from row: Statement) throws(OpFieldsProblem) -> Op {
+        let reader = ColumnReader<TopologyColumn>(row: row)
+        switch try reader.text(.kind) {
+        case OpKind.region.rawValue:
+            return .region(RegionSpec(name: try reader.text(.name), base: try reader.uint64(.base), sizeBytes: try reader.uint64(.sizeBytes),
+                                      kind: try reader.enumeration(.regionKind)))
+        case OpKind.iommu.rawValue:
+            return .iommu(IOMMUSpec(
+                name: try reader.text(.name), mode: try reader.enumeration(.mode), granuleBytes: try reader.uint64(.granuleBytes),
+                apertureBits: try reader.int(.apertureBits), needsSyncMap: try reader.bool(.needsSyncMap),
+                flushQueueSlots: try reader.int(.fqSlots), forceDAC: try reader.bool(.forceDac),
+                reservedRanges: try reservedRanges(reader)))
+        case OpKind.device.rawValue:
+            return .device(DeviceSpec(
+                name: try reader.text(.name), iommu: row.text(at: TopologyColumn.iommu.resultIndex), dmaBits: try reader.int(.dmaBits),
+                coherent: try reader.bool(.coherent), untrusted: try reader.bool(.untrusted), bus: try reader.enumeration(.bus),
+                group: row.text(at: TopologyColumn.iommuGroup.resultIndex)))
+        case OpKind.swiotlb.rawValue:
+            return .swiotlb(SwiotlbSpec(sizeBytes: try reader.uint64(.sizeBytes), base: try reader.uint64(.base), force: try reader.bool(.force)))
+        case let other:
+            throw OpFieldsProblem("topology kind '\(other)'")
+        }
+    }
+
+    private static func reservedRanges(_ reader: ColumnReader<TopologyColumn>) throws(OpFieldsProblem) -> [ClosedRange<UInt64>] {
+        let text = try reader.text(.reserved)
+        guard let ranges = ReservedRangesText.ranges(from: text) else { throw OpFieldsProblem("reserved ranges '\(text)'") }
+        return ranges
+    }
+}

@@ -1,0 +1,97 @@
+import CSQLite
+
+/// What went wrong with a journal file, as one line that names the file and the problem.
+/// The command-line tool prints `description` and exits non-zero.
+///
+/// These are the tool's own failures. A simulated kernel error (`-EIO`, a fault) is data
+/// in an `Outcome` and is recorded, never thrown.
+public enum JournalError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// There is no file at `path`.
+    case missingFile(path: String)
+    /// A writer refused to replace an existing file (pass `force`).
+    case alreadyExists(path: String)
+    /// SQLite could not open the file at all (a directory, no permission).
+    case cannotOpen(path: String, message: String)
+    /// A readable file that is not a dmajournal journal: not SQLite, or SQLite without
+    /// the journal's marks and tables.
+    case notAJournal(path: String, reason: String)
+    /// The journal was written by a newer tool than this one.
+    case newerSchema(path: String, found: Int, supported: Int)
+    /// SQLite reported the database as damaged.
+    case corrupt(path: String, message: String)
+    /// The user's SQL did not compile or failed while running.
+    case badSQL(path: String, message: String, sql: String)
+    /// The user's SQL would change the journal; queries are read-only.
+    case readOnly(path: String, sql: String)
+    /// More than one statement in one query.
+    case multipleStatements(path: String, sql: String)
+    /// The query text held no statement.
+    case emptyQuery(path: String)
+    case unknownNamedQuery(path: String, name: String, known: [String])
+    /// A `:name` parameter the query uses was not given.
+    case missingParameter(path: String, name: String)
+    /// A row that cannot be turned back into an op (unknown code, missing column).
+    case invalidRecord(path: String, seq: Int64, reason: String)
+    /// Any other SQLite failure (I/O error, disk full, locked), with SQLite's message.
+    case sqlite(path: String, code: Int32, message: String)
+
+    public var description: String {
+        switch self {
+        case .missingFile(let path):
+            return "\(path): no such file"
+        case .alreadyExists(let path):
+            return "\(path): already exists; refusing to overwrite it without --force"
+        case .cannotOpen(let path, let message):
+            return "\(path): cannot open: \(message)"
+        case .notAJournal(let path, let reason):
+            return "\(path): not a dmajournal journal (\(reason))"
+        case .newerSchema(let path, let found, let supported):
+            return "\(path): journal schema version \(found) is newer than this tool reads (up to \(supported)); use a newer dmajournal"
+        case .corrupt(let path, let message):
+            return "\(path): corrupt database: \(message)"
+        case .badSQL(let path, let message, let sql):
+            return "\(path): SQL error: \(message) in: \(Self.oneLine(sql))"
+        case .readOnly(let path, let sql):
+            return "\(path): journals are opened read-only; refused: \(Self.oneLine(sql))"
+        case .multipleStatements(let path, let sql):
+            return "\(path): one statement per query, found more in: \(Self.oneLine(sql))"
+        case .emptyQuery(let path):
+            return "\(path): the query is empty"
+        case .unknownNamedQuery(let path, let name, let known):
+            return "\(path): no named query '\(name)'; known: \(known.joined(separator: ", "))"
+        case .missingParameter(let path, let name):
+            return "\(path): the query needs parameter :\(name)"
+        case .invalidRecord(let path, let seq, let reason):
+            return "\(path): op \(seq) cannot be read back: \(reason)"
+        case .sqlite(let path, let code, let message):
+            return "\(path): SQLite error \(code): \(message)"
+        }
+    }
+
+    /// SQL as one line, cut short: an error message stays one line however long the query.
+    static func oneLine(_ sql: String, limit: Int = 120) -> String {
+        let words = sql.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" })
+        let line = words.joined(separator: " ")
+        return line.count > limit ? String(line.prefix(limit)) + "…" : line
+    }
+}
+
+extension JournalError {
+    /// Classifies a failed SQLite call. `sql` is the statement involved, when the failure
+    /// is about a statement (so a syntax error reads as bad SQL).
+    init(sqliteCode code: Int32, message: String, path: String, sql: String?) {
+        switch SQLiteCode.primary(code) {
+        case SQLITE_CORRUPT:
+            self = .corrupt(path: path, message: message)
+        case SQLITE_NOTADB:
+            self = .notAJournal(path: path, reason: message)
+        case SQLITE_AUTH:
+            // Only QueryRunner's authorizer denies anything.
+            self = .readOnly(path: path, sql: sql ?? "")
+        case SQLITE_ERROR where sql != nil:
+            self = .badSQL(path: path, message: message, sql: sql ?? "")
+        default:
+            self = .sqlite(path: path, code: code, message: message)
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import DMASim
+
+/// Reads a journal back: the run, the machine, and every op with its outcome, in order.
+///
+///     let reader = try JournalReader(path: "run.db")
+///     print(reader.stopDescription)
+///     let cursor = try reader.makeCursor()
+///     while let recorded = try cursor.next() { … recorded.op, recorded.outcome … }
+///
+/// The file is opened read-only; nothing a reader does changes its bytes. A journal
+/// whose recording was killed opens like any other: it holds every committed batch, and
+/// `isFinished` / `lastCommittedSequence` say where it stopped.
+public final class JournalReader {
+    public let path: String
+    /// `PRAGMA user_version`: the schema the file is at.
+    public let schemaVersion: Int
+    public let run: RunInfo
+    /// The writer's `finish()` ran; false for a recording that was killed or abandoned.
+    public let isFinished: Bool
+    public let opCount: Int
+    /// The last op the journal holds: after a crash, the last one committed.
+    public let lastCommittedSequence: Int?
+    /// Secondary indexes the journal lacks: all of them when the recording never finished
+    /// and was not recovered. Queries still give the same answers, more slowly.
+    public let missingIndexes: [String]
+
+    let database: Database
+    let codes: JournalCodes
+
+    public init(path: String) throws(JournalError) {
+        let (database, version) = try JournalOpener.openReadOnly(path)
+        self.path = path
+        self.database = database
+        schemaVersion = version
+        codes = try JournalCodes(database)
+        let statement = try database.prepare("""
+            SELECT tool_version, seed, source, created_at, finished, (SELECT count(*) FROM ops), (SELECT max(seq) FROM ops)
+            FROM run WHERE id = 1
+            """)
+        guard try statement.step() else { throw .notAJournal(path: path, reason: "the run table is empty") }
+        run = RunInfo(toolVersion: statement.text(at: 0) ?? "", seed: statement.uint64(at: 1),
+                      source: statement.text(at: 2) ?? "", createdAt: statement.text(at: 3) ?? "")
+        isFinished = statement.int(at: 4) == 1
+        opCount = statement.int(at: 5) ?? 0
+        lastCommittedSequence = statement.int(at: 6)
+        missingIndexes = try SchemaMigrator.missingIndexes(database)
+    }
+
+    /// One line on how the recording ended, for `dmajournal` to print.
+    public var stopDescription: String {
+        let extent = lastCommittedSequence.map { "\(opCount) ops, last seq \($0)" } ?? "no ops"
+        let indexes = missingIndexes.isEmpty ? "" : "; indexes not built yet (recover the journal to build them)"
+        return isFinished
+            ? "\(path): complete recording (\(extent))\(indexes)"
+            : "\(path): recording did not finish; it stops after the last committed batch (\(extent))\(indexes)"
+    }
+
+    /// A cursor over the ops with `seq >= sequence`, in order.
+    public func makeCursor(fromSequence sequence: Int = 0) throws(JournalError) -> RecordedOpCursor {
+        try RecordedOpCursor(database, codes: codes, from: Int64(sequence))
+    }
+
+    /// Every op, in order. For long journals prefer `makeCursor()`.
+    public func readAll() throws(JournalError) -> [RecordedOp] {
+        try makeCursor().all()
+    }
+
+    /// The topology ops that were accepted (a rejected duplicate declaration is left out),
+    /// in declaration order: what a replay declares before anything else.
+    public func topology() throws(JournalError) -> [Op] {
+        let statement = try database.prepare("""
+            SELECT \(TopologyColumn.selectList) FROM topology JOIN ops ON ops.seq = topology.seq
+            WHERE ops.status = 0 ORDER BY topology.seq
+            """)
+        var result: [Op] = []
+        while try statement.step() {
+            do throws(OpFieldsProblem) {
+                result.append(try TopologyRecord.op(from: statement))
+            } catch {
+                throw .invalidRecord(path: path, seq: statement.int64(at: 0) ?? -1, reason: error.reason)
+            }
+        }
+        return result
+    }
+
+    /// The topology as op-script lines (the `topology_lines` view).
+    public func topologyText() throws(JournalError) -> String {
+        let statement = try database.prepare("SELECT line FROM topology_lines ORDER BY seq")
+        var lines: [String] = []
+        while try statement.step() { lines.append(statement.text(at: 0) ?? "") }
+        return lines.joined(separator: "\n")
+    }
+}

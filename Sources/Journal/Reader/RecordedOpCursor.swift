@@ -1,0 +1,70 @@
+import DMASim
+
+/// Streams a journal's ops back in order, each with its recorded outcome:
+///
+///     let cursor = try reader.makeCursor()
+///     while let recorded = try cursor.next() { … }
+///
+/// Memory stays flat however long the journal: one row per table is in flight.
+public final class RecordedOpCursor {
+    let path: String
+    let codes: JournalCodes
+    let ops: Statement
+    private let topology: ChildRowCursor<Op>
+    let ranges: ChildRowCursor<MappedRange>
+    let events: ChildRowCursor<SideEvent>
+    let findings: ChildRowCursor<Finding>
+    let warnings: ChildRowCursor<String>
+    let rejections: ChildRowCursor<String>
+
+    /// The ops columns, then the kind and name of the device and of the handle.
+    static let opsSQL = """
+        SELECT \(OpsColumn.selectList), d.kind, d.name, h.kind, h.name
+        FROM ops LEFT JOIN names d ON d.id = ops.device LEFT JOIN names h ON h.id = ops.handle
+        WHERE ops.seq >= ? ORDER BY ops.seq
+        """
+    static let nameColumns: Int32 = Int32(OpsColumn.allCases.count)
+
+    init(_ database: Database, codes: JournalCodes, from seq: Int64) throws(JournalError) {
+        path = database.path
+        self.codes = codes
+        ops = try database.prepare(Self.opsSQL)
+        ops.bind(seq, at: 1)
+        topology = try ChildRowCursor(database, sql: "SELECT \(TopologyColumn.selectList) FROM topology WHERE seq >= ? ORDER BY seq",
+                                      from: seq, decode: TopologyRecord.op(from:))
+        ranges = try ChildRowCursor(database, sql: "SELECT seq, iova, phys, length, prot, bounced FROM mapped_ranges WHERE seq >= ? ORDER BY seq, idx",
+                                    from: seq, decode: Self.range)
+        events = try ChildRowCursor(database, sql: "SELECT seq, kind, address, length, target FROM events WHERE seq >= ? ORDER BY seq, idx",
+                                    from: seq, decode: { row throws(OpFieldsProblem) in try Self.event(row, codes) })
+        findings = try ChildRowCursor(database, sql: "SELECT seq, class, handle, message FROM findings WHERE seq >= ? ORDER BY seq, idx",
+                                      from: seq, decode: Self.finding)
+        warnings = try ChildRowCursor(database, sql: "SELECT seq, text FROM warnings WHERE seq >= ? ORDER BY seq, idx",
+                                      from: seq, decode: { row throws(OpFieldsProblem) in try Self.text(row, "warnings.text") })
+        rejections = try ChildRowCursor(database, sql: "SELECT seq, reason FROM rejections WHERE seq >= ? ORDER BY seq",
+                                        from: seq, decode: { row throws(OpFieldsProblem) in try Self.text(row, "rejections.reason") })
+    }
+
+    /// The next op, or nil after the last.
+    public func next() throws(JournalError) -> RecordedOp? {
+        guard try ops.step() else { return nil }
+        let seq = ops.int64(at: OpsColumn.seq.resultIndex) ?? 0
+        let topologyOp = try topology.rows(for: seq).first
+        let fields: OpFields
+        let op: Op
+        do throws(OpFieldsProblem) {
+            fields = try opFields()
+            op = try fields.op(topology: topologyOp)
+        } catch {
+            throw .invalidRecord(path: path, seq: seq, reason: error.reason)
+        }
+        let outcome = try recordedOutcome(seq: seq, kind: fields.kind)
+        return RecordedOp(seq: Int(seq), op: op, outcome: outcome, sourceLine: ops.int(at: OpsColumn.sourceLine.resultIndex))
+    }
+
+    /// Every remaining op.
+    public func all() throws(JournalError) -> [RecordedOp] {
+        var result: [RecordedOp] = []
+        while let recorded = try next() { result.append(recorded) }
+        return result
+    }
+}

@@ -1,0 +1,32 @@
+/// One numbered schema file: `schema/NNN-name.sql`, applied once, in order. Each file ends
+/// by setting `PRAGMA user_version` to its number.
+///
+/// A file may end with a deferred section, after the line `-- @deferred-indexes`: the
+/// secondary indexes, which a recording builds when it finishes rather than keeping them
+/// up to date op by op (see schema/001-journal.sql).
+struct Migration: Sendable {
+    static let deferredMarker = "-- @deferred-indexes"
+
+    let version: Int
+    let file: String
+    let sql: String
+
+    /// What runs when the migration is applied: everything before the marker.
+    var immediateSQL: String { split.immediate }
+
+    /// What runs when a recording finishes: everything after the marker.
+    var deferredSQL: String { split.deferred }
+
+    /// The indexes the deferred section creates (`CREATE INDEX IF NOT EXISTS name …`).
+    var deferredIndexNames: [String] {
+        let prefix = "CREATE INDEX IF NOT EXISTS "
+        return deferredSQL.split(separator: "\n")
+            .filter { $0.hasPrefix(prefix) }
+            .compactMap { $0.dropFirst(prefix.count).split(separator: " ").first.map(String.init) }
+    }
+
+    private var split: (immediate: String, deferred: String) {
+        guard let marker = sql.firstRange(of: "\n" + Self.deferredMarker + "\n") else { return (sql, "") }
+        return (String(sql[..<marker.lowerBound]) + "\n", String(sql[marker.upperBound...]))
+    }
+}

@@ -1,0 +1,134 @@
+import CSQLite
+import DMASim
+
+/// Records ops and their outcomes into a new journal file: the `EventSink` the recording
+/// pipeline hands each applied op to.
+///
+///     let writer = try JournalWriter(path: "run.db", force: false, run: info)
+///     for (sequence, op) in ops.enumerated() {
+///         try writer.record(op, outcome: engine.apply(op), sequence: sequence, sourceLine: nil)
+///     }
+///     try writer.finish()
+///
+/// While recording, the database is in WAL mode with `synchronous=NORMAL`, and ops are
+/// committed `batchSize` at a time: a process killed mid-recording leaves a valid
+/// database holding every committed batch (`JournalReader` reports where it stopped).
+/// `finish()` commits the rest, checkpoints the WAL and switches back to
+/// `journal_mode=DELETE`, so one self-contained file remains.
+///
+/// After a thrown error the writer should be abandoned: the ops committed so far stay
+/// readable, the open batch is rolled back when the connection closes.
+public final class JournalWriter: EventSink {
+    public static let defaultBatchSize = 10_000
+
+    public let path: String
+    public let batchSize: Int
+    /// Ops recorded so far, committed or not.
+    public private(set) var recordedCount = 0
+
+    private var statements: WriterStatements?
+    private var opsInBatch = 0
+    private var maxRangeBytes: UInt64 = 0
+    private var storedMaxRangeBytes: UInt64 = 0
+
+    /// Creates the journal at `path`. An existing file is an error unless `force`, which
+    /// replaces it (and any `-wal`/`-shm` beside it).
+    public init(path: String, force: Bool = false, run: RunInfo, batchSize: Int = JournalWriter.defaultBatchSize) throws(JournalError) {
+        precondition(batchSize > 0, "batchSize must be positive")
+        if FileSystem.exists(path) {
+            guard force else { throw .alreadyExists(path: path) }
+            FileSystem.removeJournal(at: path)
+        }
+        self.path = path
+        self.batchSize = batchSize
+        let database = try Database(path: path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+        // WAL: a commit appends to the -wal file, and a killed process loses only the open
+        // batch. NORMAL: no fsync per commit (a process crash loses nothing committed;
+        // only a power cut can lose the last batches). A 64 MiB cache keeps the index
+        // builds of finish() in memory for journals of a few million ops.
+        try database.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536")
+        try SchemaMigrator.migrate(database)
+        try Self.insertRun(run, batchSize: batchSize, into: database)
+        let statements = try WriterStatements(database)
+        let missing = statements.codes.missing
+        precondition(missing.isEmpty, "schema/ has no code for \(missing.joined(separator: ", "))")
+        self.statements = statements
+        try statements.begin.execute()
+    }
+
+    private static func insertRun(_ run: RunInfo, batchSize: Int, into database: Database) throws(JournalError) {
+        let insert = try database.prepare("""
+            INSERT INTO run (id, tool_version, schema_version, seed, source, created_at, batch_size)
+            VALUES (1, ?, ?, ?, ?, ?, ?)
+            """)
+        insert.bind(run.toolVersion, at: 1)
+        insert.bind(SchemaMigrator.latestVersion, at: 2)
+        insert.bind(run.seed, at: 3)
+        insert.bind(run.source, at: 4)
+        insert.bind(run.createdAt, at: 5)
+        insert.bind(batchSize, at: 6)
+        try insert.execute()
+    }
+
+    /// Records op number `sequence` and its outcome. Sequences must be distinct; they are
+    /// normally 0, 1, 2, … in apply order.
+    public func record(_ op: Op, outcome: Outcome, sequence: Int, sourceLine: Int?) throws(JournalError) {
+        guard let statements else { preconditionFailure("JournalWriter.record after finish()") }
+        let seq = Int64(sequence)
+        try insertOp(OpFields(op), outcome: outcome, seq: seq, sourceLine: sourceLine, statements)
+        if op.kind.isTopology {
+            TopologyRecord.bind(op, seq: sequence, to: statements.insertTopology)
+            try statements.insertTopology.execute()
+        }
+        try insertChildren(of: outcome, seq: seq, statements)
+        recordedCount += 1
+        opsInBatch += 1
+        if opsInBatch >= batchSize { try commitBatch(statements, thenBegin: true) }
+    }
+
+    /// Commits what is left, builds the secondary indexes, checkpoints the WAL into the
+    /// file, switches to `journal_mode=DELETE` and closes: one self-contained file remains.
+    public func finish() throws(JournalError) {
+        guard let statements else { return }
+        try commitBatch(statements, thenBegin: false)
+        try Self.seal(statements.database, markFinished: true)
+        self.statements = nil
+    }
+
+    /// Completes the journal of a recording that was killed or abandoned: builds its
+    /// secondary indexes and leaves one self-contained file, as `finish()` would have. The
+    /// ops stay as they were committed, and the journal still says it did not finish.
+    public static func recover(path: String) throws(JournalError) {
+        let database = try JournalOpener.open(path, readOnly: false).database
+        try seal(database, markFinished: false)
+    }
+
+    /// Builds the deferred indexes (and marks the run finished) in one transaction, then
+    /// moves the WAL into the file and leaves WAL mode. A crash in the middle leaves the
+    /// journal as it was before: WAL readers never see an uncommitted transaction.
+    private static func seal(_ database: Database, markFinished: Bool) throws(JournalError) {
+        try SchemaMigrator.inTransaction(database) { () throws(JournalError) in
+            if markFinished { try database.execute("UPDATE run SET finished = 1 WHERE id = 1") }
+            try SchemaMigrator.buildDeferredIndexes(database)
+        }
+        try database.execute("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE")
+    }
+
+    /// Ends the open transaction. `max_range_bytes` is updated inside it, so whatever a
+    /// crash leaves behind is consistent with the ranges it holds.
+    private func commitBatch(_ statements: WriterStatements, thenBegin: Bool) throws(JournalError) {
+        if maxRangeBytes != storedMaxRangeBytes {
+            statements.updateMaxRange.bind(maxRangeBytes, at: 1)
+            try statements.updateMaxRange.execute()
+            storedMaxRangeBytes = maxRangeBytes
+        }
+        try statements.commit.execute()
+        opsInBatch = 0
+        if thenBegin { try statements.begin.execute() }
+    }
+
+    /// Notes a range's length for the `max_range_bytes` bound.
+    func noteRange(lengthBytes: UInt64) {
+        if lengthBytes > maxRangeBytes { maxRangeBytes = lengthBytes }
+    }
+}

@@ -1,0 +1,19 @@
+/// What a journal says about its recording: the `run` row.
+public struct RunInfo: Sendable, Hashable {
+    /// The dmajournal version that wrote the journal.
+    public var toolVersion: String
+    /// The workload's seed; nil for a script.
+    public var seed: UInt64?
+    /// The script's path or the workload's name.
+    public var source: String
+    /// When the recording started, ISO 8601. The caller supplies it: the engine has no
+    /// clock, and a fixed value keeps test journals byte-for-byte reproducible.
+    public var createdAt: String
+
+    public init(toolVersion: String, seed: UInt64? = nil, source: String, createdAt: String) {
+        self.toolVersion = toolVersion
+        self.seed = seed
+        self.source = source
+        self.createdAt = createdAt
+    }
+}
