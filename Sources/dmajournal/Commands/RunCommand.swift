@@ -24,6 +24,12 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print only failures and the summary.")
     var quiet = false
 
+    @Option(help: "Record every op and outcome in this SQLite journal (see docs/queries.md).")
+    var journal: String?
+
+    @Flag(help: "Overwrite an existing journal.")
+    var force = false
+
     @OptionGroup var logging: LoggingOptions
 
     func run() throws {
@@ -32,7 +38,13 @@ struct RunCommand: ParsableCommand {
             let parsed = try ScriptFile.load(script)
             log.debug("parsed \(parsed.fileName): \(parsed.script.lines.count) ops")
             var printer = OutcomePrinter(format: format, quiet: quiet, fileName: parsed.fileName)
-            let ending = try ScriptExecutor().run(parsed.script) { try printer.print($0) }
+            let sink = try JournalSink(path: journal, force: force, source: parsed.fileName)
+            let ending = try ScriptExecutor().run(parsed.script) { result in
+                try printer.print(result)
+                try sink.record(result)
+            }
+            // The journal keeps every op that ran, also when the run stopped early.
+            try sink.finish()
             printer.printSummary(ending)
             try ending.exitStatus(fileName: parsed.fileName)
         }

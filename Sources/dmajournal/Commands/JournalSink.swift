@@ -1,0 +1,32 @@
+import DMASim
+import Journal
+import OpScript
+
+/// Hands each executed line to a journal, when the user asked for one.
+struct JournalSink {
+    private let writer: JournalWriter?
+
+    /// Opens `path` for recording `source`; nil path records nothing.
+    init(path: String?, force: Bool, source: String, seed: UInt64? = nil) throws {
+        guard let path else { writer = nil; return }
+        do {
+            writer = try JournalWriter(path: path, force: force, run: RunInfo(
+                toolVersion: ToolVersion.current, seed: seed, source: source, createdAt: ToolVersion.timestamp()))
+        } catch {
+            throw CLIFailure.badInput(error.description)
+        }
+    }
+
+    func record(_ result: ScriptExecutor.LineResult) throws {
+        do {
+            try writer?.record(result.line.op, outcome: result.outcome, sequence: result.sequence, sourceLine: result.line.lineNumber)
+        } catch {
+            throw CLIFailure.badInput(error.description)
+        }
+    }
+
+    /// Commits the last batch and leaves one self-contained file.
+    func finish() throws {
+        do { try writer?.finish() } catch { throw CLIFailure.badInput(error.description) }
+    }
+}

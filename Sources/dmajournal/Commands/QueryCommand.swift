@@ -1,0 +1,73 @@
+import ArgumentParser
+import Journal
+
+/// `dmajournal query FILE "SQL"` / `--named NAME`: read-only SQL over a journal.
+struct QueryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "query",
+        abstract: "Ask a journal SQL questions (read-only): your own SQL or a named query.",
+        discussion: """
+            The journal is opened read-only: INSERT, UPDATE, DELETE, DROP, ATTACH and the \
+            like fail and the file is left as it was. Views and named queries are listed \
+            in docs/queries.md; `--list` prints the named ones.
+            """
+    )
+
+    @Argument(help: "The journal file.")
+    var journal: String
+
+    @Argument(help: "An SQL statement (omit with --named or --list).")
+    var sql: String?
+
+    @Option(help: "Run a named query, e.g. faults-after-unmap, lifetimes, leaks, mapped-at.")
+    var named: String?
+
+    @Option(name: .customLong("param"), help: "A named query's parameter, NAME=VALUE (0x hex allowed); repeatable.")
+    var parameters: [String] = []
+
+    @Option(help: "Output format: table, csv or json.")
+    var format: QueryOutputFormat = .table
+
+    @Flag(help: "List the named queries and their parameters.")
+    var list = false
+
+    func run() throws {
+        try CLIFailure.rendering {
+            let result = try journalCall { () throws(JournalError) -> QueryResult in try answer() }
+            print(result.formatted(as: format), terminator: "")
+        }
+    }
+
+    private func answer() throws(JournalError) -> QueryResult {
+        let runner = try QueryRunner(path: journal)
+        if list { return try Self.listing(runner) }
+        if let named { return try runner.named(named, parameters: try parsedParameters()) }
+        guard let sql else { throw JournalError.emptyQuery(path: journal) }
+        return try runner.run(sql)
+    }
+
+    private func parsedParameters() throws(JournalError) -> [String: SQLValue] {
+        var values: [String: SQLValue] = [:]
+        for parameter in parameters {
+            guard let equals = parameter.firstIndex(of: "=") else {
+                throw JournalError.missingParameter(path: journal, name: parameter)
+            }
+            values[String(parameter[..<equals])] = SQLValue(parsing: String(parameter[parameter.index(after: equals)...]))
+        }
+        return values
+    }
+
+    private static func listing(_ runner: QueryRunner) throws(JournalError) -> QueryResult {
+        let rows = try runner.namedQueries().map { query -> [SQLValue] in
+            [.text(query.name), .text(query.parameters.joined(separator: ", ")), .text(query.description)]
+        }
+        return QueryResult(columns: ["name", "parameters", "description"], rows: rows)
+    }
+}
+
+extension QueryOutputFormat: ExpressibleByArgument {}
+
+/// Runs a journal call, turning its error into the CLI's one-line bad-input failure.
+func journalCall<T>(_ body: () throws(JournalError) -> T) throws -> T {
+    do { return try body() } catch { throw CLIFailure.badInput(error.description) }
+}
