@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependency direction, never reversed:
-//   dmajournal (CLI) -> OpScript -> DMASim
+//   dmajournal (CLI) -> Workloads -> OpScript -> DMASim
 // DMASim is the pure, deterministic engine: standard library only, no I/O.
 let package = Package(
     name: "dmajournal",
@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "dmajournal", targets: ["dmajournal"]),
         .library(name: "DMASim", targets: ["DMASim"]),
         .library(name: "OpScript", targets: ["OpScript"]),
+        .library(name: "Workloads", targets: ["Workloads"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -24,6 +25,8 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         .target(name: "OpScript", dependencies: ["DMASim"]),
+        // Seeded generators of realistic driver traffic and injected misuse (issue 7).
+        .target(name: "Workloads", dependencies: ["DMASim", "OpScript"]),
         .executableTarget(
             name: "dmajournal",
             dependencies: [
@@ -34,6 +37,7 @@ let package = Package(
         ),
         .testTarget(name: "DMASimTests", dependencies: ["DMASim"]),
         .testTarget(name: "OpScriptTests", dependencies: ["OpScript", "DMASim"]),
+        .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "OpScript", "DMASim"]),
         .testTarget(name: "dmajournalTests", dependencies: ["dmajournal", "OpScript", "DMASim"]),
     ],
     swiftLanguageModes: [.v6]
