@@ -46,12 +46,3 @@ import Testing
         #expect(Array(injected[trafficStart..<markIndex]) == Array(clean[trafficStart...]))
     }
 }
-
-extension Op {
-    var isTopology: Bool {
-        switch self {
-        case .region, .iommu, .device, .swiotlb: return true
-        default: return false
-        }
-    }
-}

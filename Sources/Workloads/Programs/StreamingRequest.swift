@@ -11,25 +11,29 @@ import OpScript
 ///     unmap × n           dma_unmap_phys at completion
 ///     cpu-read × n        (from-device only)
 ///
-/// When the buffer is beyond the device's DMA mask (no swiotlb to bounce through), the
-/// first map returns `DMA_MAPPING_ERROR` and the driver fails the request there.
+/// When a segment is beyond the device's DMA mask (no swiotlb to bounce through), its
+/// map returns `DMA_MAPPING_ERROR`; the driver unmaps what it had mapped and fails the
+/// request there.
 final class StreamingRequest: RequestProgram {
     enum Stage: Equatable { case fill, alloc, map, access, unmap, verify, failedMap }
 
     let device: DeviceProfile
     let state: String
     let buffer: RequestBuffer
-    /// One mapping handle per segment.
+    /// One mapping handle per segment mapped, and one for the map that fails.
     let mappings: [String]
+    /// Segments mapped successfully: all of them, or those before the unreachable one.
+    let mappedCount: Int
     var cursor: StageCursor<Stage>
 
     init(device: DeviceProfile, buffer: RequestBuffer, _ context: TrafficContext) {
         self.device = device
         self.buffer = buffer
         state = context.nextStateHandle()
-        let reachable = buffer.segments.allSatisfy { device.reaches($0.phys, length: $0.length) }
-        mappings = reachable ? buffer.segments.map { _ in context.nextMappingHandle() } : [context.nextMappingHandle()]
-        cursor = StageCursor(reachable ? [.fill, .alloc, .map, .access, .unmap, .verify] : [.fill, .alloc, .failedMap])
+        let unreachable = buffer.segments.firstIndex { !device.reaches($0.phys, length: $0.length) }
+        mappedCount = unreachable ?? buffer.segments.count
+        mappings = (0..<(unreachable.map { $0 + 1 } ?? mappedCount)).map { _ in context.nextMappingHandle() }
+        cursor = StageCursor(unreachable == nil ? [.fill, .alloc, .map, .access, .unmap, .verify] : [.fill, .alloc, .map, .failedMap, .unmap])
     }
 
     func nextStep(_ context: TrafficContext) -> WorkloadStep? {
@@ -44,8 +48,9 @@ final class StreamingRequest: RequestProgram {
         switch stage {
         case .fill: return buffer.fillCount
         case .alloc: return 1
-        case .map, .failedMap: return 2 * mappings.count  // map, then check it
-        case .access, .unmap: return mappings.count
+        case .map: return 2 * mappedCount  // map, then check it
+        case .failedMap: return 2
+        case .access, .unmap: return mappedCount
         case .verify: return buffer.verifyCount
         }
     }
@@ -56,7 +61,8 @@ final class StreamingRequest: RequestProgram {
         case .alloc: return WorkloadStep(op: .alloc(AllocOp(state: state, device: device.name, phys: buffer.segments[0].phys,
                                                             sizeBytes: buffer.totalBytes)), claims: StepClaims.fallback)
         case .map: return item % 2 == 0 ? map(item / 2, claims: StepClaims.ok) : check(item / 2, claims: StepClaims.ok)
-        case .failedMap: return item == 0 ? map(0, claims: StepClaims.mapFailed) : check(0, claims: StepClaims.mappingErrorChecked)
+        case .failedMap: return item == 0 ? map(mappedCount, claims: StepClaims.mapFailed)
+                                          : check(mappedCount, claims: StepClaims.mappingErrorChecked)
         case .access: return buffer.deviceStep(item, device: device.name, address: .mapping(mappings[item], offset: 0))
         case .unmap: return WorkloadStep(op: .unmap(UnmapOp(mapping: mappings[item], length: buffer.segments[item].length,
                                                             direction: buffer.direction, attributes: buffer.segments[item].attributes)),
