@@ -28,6 +28,15 @@ let package = Package(
             path: "Sources/MemoryFootprint"
         ),
         .executableTarget(
+            name: "WorkloadThroughput",
+            dependencies: [
+                .product(name: "DMASim", package: "dmajournal"),
+                .product(name: "OpScript", package: "dmajournal"),
+                .product(name: "Workloads", package: "dmajournal"),
+            ],
+            path: "Sources/WorkloadThroughput"
+        ),
+        .executableTarget(
             name: "ProfileLoop",
             dependencies: [.product(name: "DMASim", package: "dmajournal")],
             path: "Sources/ProfileLoop"
