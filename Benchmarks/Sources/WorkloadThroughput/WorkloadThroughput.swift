@@ -28,6 +28,7 @@ struct WorkloadThroughput {
         precondition(tally.checksum >= 0)
         print("\(kind.rawValue) \(mode): \(tally.steps) steps in \(String(format: "%.2f", seconds)) s = "
               + "\(String(format: "%.2f", Double(tally.steps) / seconds / 1e6)) M steps/s; "
+              + "\(tally.dataBytes / UInt64(max(tally.steps, 1))) data bytes a step; "
               + "\(tally.failedClaims) failed claims, \(tally.findings) findings; peak RSS \(peakResidentMiB()) MiB")
     }
 
@@ -35,6 +36,8 @@ struct WorkloadThroughput {
         var steps = 0
         var failedClaims = 0
         var findings = 0
+        /// Bytes the CPU and devices read and write: what the engine's time goes on.
+        var dataBytes: UInt64 = 0
         /// Folds every op in, so the optimiser cannot drop the generation.
         var checksum = 0
     }
@@ -44,6 +47,7 @@ struct WorkloadThroughput {
         let engine = Engine()
         for step in stream {
             tally.steps += 1
+            tally.dataBytes += step.op.dataBytes
             guard mode != "generate" else {
                 tally.checksum &+= step.claims.count &+ (step.injected == nil ? 0 : 1)
                 continue
@@ -60,5 +64,17 @@ struct WorkloadThroughput {
         let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
         let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
         return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) / 1024
+    }
+}
+
+extension Op {
+    var dataBytes: UInt64 {
+        switch self {
+        case .cpuWrite(let access): return access.length
+        case .cpuRead(let access): return access.length
+        case .deviceWrite(let access): return access.length
+        case .deviceRead(let access): return access.length
+        default: return 0
+        }
     }
 }
