@@ -89,3 +89,23 @@ import Testing
         }
     }
 }
+
+extension BufferShapeTests {
+    /// A 16 MiB region of 64 KiB pages has only 256 of them: at most a quarter are
+    /// linked at once, so there is always a page left to fault in.
+    @Test func odpRegionsStaySparseWithLargeGranules() throws {
+        var allocated: [String: UInt64] = [:]
+        var linked: [String: Int] = [:]
+        let options = WorkloadOptions(opCount: 30_000, granuleBytes: 64 << 10, inFlightPerDevice: 1)
+        for step in try WorkloadKind.rdmaODP.generator.steps(options) {
+            switch step.op {
+            case .alloc(let call): allocated[call.state] = call.sizeBytes
+            case .link(let call):
+                linked[call.state, default: 0] += 1
+                #expect(UInt64(linked[call.state]!) <= max(1, allocated[call.state]! / (64 << 10) / 4))
+            case .unlink(let call): linked[call.state, default: 0] -= 1
+            default: break
+            }
+        }
+    }
+}

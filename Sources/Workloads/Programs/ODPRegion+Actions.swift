@@ -5,7 +5,7 @@ import DMASim
 extension ODPRegion {
     func act(_ context: TrafficContext) {
         if linked.isEmpty { return fault(context) }
-        if linked.count >= ODPShape.maxLinkedPages { return invalidate(context) }
+        if linked.count >= maxLinkedPages { return invalidate(context) }
         let draw = context.random.fraction()
         if draw < ODPShape.faultShare { return fault(context) }
         if draw < ODPShape.faultShare + ODPShape.accessShare { return access(context) }
@@ -53,7 +53,7 @@ extension ODPRegion {
               injected: .overlappingLink)
     }
 
-    /// A page not faulted in; regions are far larger than what is linked, so a few tries
+    /// A page not faulted in; at most a quarter of a region is linked, so a few tries
     /// find one.
     private func unlinkedPage(_ random: inout WorkloadRandom) -> Int {
         while true {

@@ -44,6 +44,9 @@ final class ODPRegion: RequestProgram {
 
     var unit: UInt64 { device.unitBytes }
 
+    /// Pages linked at once: sparse even in the smallest region (16 MiB of 64 KiB pages).
+    var maxLinkedPages: Int { min(ODPShape.maxLinkedPages, pageCount / 4) }
+
     func nextStep(_ context: TrafficContext) -> WorkloadStep? {
         while queuedIndex == queued.count {
             queued.removeAll(keepingCapacity: true)

@@ -1,7 +1,7 @@
 /// An on-demand-paging memory region (`ib_umem_odp_get` → `hmm_dma_map_alloc`):
 /// 16 MiB to 4 GiB of virtual address space, at most a sixteenth of the device's DMA
-/// space, of which at most `maxLinkedPages` are faulted in at once — sparse and
-/// long-lived. Each region lives for 256 to 8192 faults, accesses and invalidations.
+/// space, of which at most `maxLinkedPages` (and a quarter) are faulted in at once —
+/// sparse and long-lived. Each region lives for 256 to 8192 faults, accesses and invalidations.
 enum ODPShape {
     static let minRegionBytes: UInt64 = 16 << 20
     static let maxRegionBytes: UInt64 = 4 << 30
