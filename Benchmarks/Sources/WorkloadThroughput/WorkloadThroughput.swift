@@ -6,7 +6,8 @@ import Workloads
 /// Steps per second of a workload, in one of three depths, and the process's peak
 /// resident memory. One mode per process, so the peak is that mode's own.
 ///
-///     WorkloadThroughput KIND [OPS] [generate|engine|check]
+///     WorkloadThroughput KIND [OPS] [generate|engine|check] [seed=N] [dma-bits=N] [granule=N]
+///                        [iommu=strict|lazy|passthrough] [inject=CLASS@RATE|@SEQ …]
 ///
 /// generate: iterate the stream only (the generator's overhead); engine: apply every
 /// op to a fresh engine; check: also evaluate every claim, as `record` will.
@@ -20,7 +21,7 @@ struct WorkloadThroughput {
         }
         let ops = arguments.count > 2 ? Int(arguments[2])! : 1_000_000
         let mode = arguments.count > 3 ? arguments[3] : "check"
-        let stream = try kind.generator.steps(WorkloadOptions(seed: 1, opCount: ops))
+        let stream = try kind.generator.steps(try options(ops: ops, settings: arguments.dropFirst(4)))
         let clock = ContinuousClock()
         var tally = Tally()
         let elapsed = clock.measure { tally = run(stream, mode: mode) }
@@ -30,6 +31,23 @@ struct WorkloadThroughput {
               + "\(String(format: "%.2f", Double(tally.steps) / seconds / 1e6)) M steps/s; "
               + "\(tally.dataBytes / UInt64(max(tally.steps, 1))) data bytes a step; "
               + "\(tally.failedClaims) failed claims, \(tally.findings) findings; peak RSS \(peakResidentMiB()) MiB")
+    }
+
+    /// Options from `key=value` arguments.
+    static func options(ops: Int, settings: ArraySlice<String>) throws -> WorkloadOptions {
+        var options = WorkloadOptions(seed: 1, opCount: ops)
+        for setting in settings {
+            let (key, value) = (setting.prefix { $0 != "=" }, String(setting.drop { $0 != "=" }.dropFirst()))
+            switch key {
+            case "seed": options.seed = UInt64(value)!
+            case "dma-bits": options.dmaBits = Int(value)!
+            case "granule": options.granuleBytes = UInt64(value)!
+            case "iommu": options.iommuMode = IOMMUMode(rawValue: value)!
+            case "inject": options.injections.append(try InjectionSpec(parsing: value))
+            default: fatalError("unknown setting \(setting)")
+            }
+        }
+        return options
     }
 
     struct Tally {
