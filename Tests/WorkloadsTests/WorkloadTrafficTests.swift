@@ -50,6 +50,14 @@ import Testing
         #expect(!steps.contains { $0.op.device == "nvme3" })
     }
 
+    @Test func noBudgetMeansNoTraffic() throws {
+        let steps = try WorkloadKind.mixed.generator.steps(WorkloadOptions(opCount: 0))
+        #expect(steps.allSatisfy { step in
+            if case .detach = step.op { return true }
+            return step.op.isTopology
+        })
+    }
+
     @Test(arguments: WorkloadKind.allCases)
     func theStreamEndsByDetachingEveryDevice(_ kind: WorkloadKind) throws {
         let stream = try kind.generator.steps(WorkloadOptions(opCount: 500, inFlightPerDevice: 1))

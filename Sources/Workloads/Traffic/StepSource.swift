@@ -41,7 +41,7 @@ final class StepSource {
                 phase = .topology(index + 1)
                 return WorkloadStep(op: topology.ops[index], claims: StepClaims.ok)
             case .topology:
-                startAllDevices()
+                if context.emitted < opCount { startAllDevices() }
                 phase = .traffic
             case .traffic:
                 if let step = trafficStep() { return step }
