@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Dependency direction, never reversed:
-//   dmajournal (CLI) -> OpScript, Journal, Snapshot -> DMASim
+//   dmajournal (CLI) -> Workloads -> OpScript -> DMASim
+//   dmajournal (CLI) -> Journal, Snapshot -> DMASim
 //   Journal -> CSQLite (the system libsqlite3, bound through its C API)
 //   Snapshot -> CLZ4, CXXHash (the system liblz4 and libxxhash)
 // DMASim is the pure, deterministic engine: standard library only, no I/O.
@@ -14,6 +15,7 @@ let package = Package(
         .library(name: "OpScript", targets: ["OpScript"]),
         .library(name: "Snapshot", targets: ["Snapshot"]),
         .library(name: "Journal", targets: ["Journal"]),
+        .library(name: "Workloads", targets: ["Workloads"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,10 +35,17 @@ let package = Package(
         .target(name: "Snapshot", dependencies: ["DMASim", "CLZ4", "CXXHash"]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "Journal", dependencies: ["DMASim", "CSQLite"]),
+        // Seeded generators of realistic driver traffic and injected misuse (issue 7). Like
+        // the engine, single-threaded classes: exclusivity checks were 15 % of generation
+        // time (perf on Benchmarks/WorkloadThroughput), so release builds leave them out.
+        .target(
+            name: "Workloads", dependencies: ["DMASim", "OpScript"],
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+        ),
         .executableTarget(
             name: "dmajournal",
             dependencies: [
-                "DMASim", "OpScript", "Journal",
+                "DMASim", "OpScript", "Journal", "Workloads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -45,6 +54,7 @@ let package = Package(
         .testTarget(name: "OpScriptTests", dependencies: ["OpScript", "DMASim"]),
         .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "DMASim"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "DMASim", "CSQLite"]),
+        .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "OpScript", "DMASim"]),
         .testTarget(name: "dmajournalTests", dependencies: ["dmajournal", "OpScript", "DMASim", "Journal"]),
     ],
     swiftLanguageModes: [.v6]

@@ -56,6 +56,15 @@ let package = Package(
             path: "Sources/SnapshotThroughput"
         ),
         .executableTarget(
+            name: "WorkloadThroughput",
+            dependencies: [
+                .product(name: "DMASim", package: "dmajournal"),
+                .product(name: "OpScript", package: "dmajournal"),
+                .product(name: "Workloads", package: "dmajournal"),
+            ],
+            path: "Sources/WorkloadThroughput"
+        ),
+        .executableTarget(
             name: "ProfileLoop",
             dependencies: [.product(name: "DMASim", package: "dmajournal")],
             path: "Sources/ProfileLoop"

@@ -1,0 +1,66 @@
+import DMASim
+
+/// A misuse the simulated driver can be told to commit (`--inject CLASS`). Each is a bug
+/// real drivers have had or could have; `detectedBy` names the checker class that
+/// reports it (docs/workloads.md says how each is committed).
+public enum InjectionClass: String, Sendable, CaseIterable, Hashable {
+    /// §7.1: no `dma_iova_sync` after the links, on a needs-sync-map IOMMU.
+    case missingSync = "missing-sync"
+    /// §7.2: the device touches the buffer again after `dma_iova_destroy`; in lazy mode
+    /// the IOTLB still translates and the access lands.
+    case lateAccess = "late-access"
+    /// §7.3: one range linked with the opposite direction, then used as intended.
+    case wrongDirection = "wrong-direction"
+    /// §7.4: a range linked again over itself (-EEXIST).
+    case overlappingLink = "overlapping-link"
+    /// §7.8/§7.9: `dma_iova_destroy` with a `mapped_len` one granule short.
+    case destroyLengthMismatch = "destroy-length-mismatch"
+    /// §7.11: destroy (or free) twice.
+    case doubleFree = "double-free"
+    /// §7.17: a state never released; the `detach` at the end reports it.
+    case leakedState = "leaked-state"
+    /// §7.13 (81e7223b1a2d): a link fails with -EIO, then sync and use as if it had not.
+    case partialLinkNotCleaned = "partial-link-not-cleaned"
+    /// §7.10: `dma_iova_free` while ranges are still linked.
+    case freeWithLinkedRanges = "free-with-linked-ranges"
+    /// §7.2: the device touches a page after its invalidation unlinked it.
+    case useAfterUnlink = "use-after-unlink"
+    /// §7.14: release with `DMA_ATTR_SKIP_CPU_SYNC` on a non-coherent device, so the
+    /// cache is not invalidated. Committed, but not observable until the engine models
+    /// CPU caches.
+    case skippedCacheSync = "skipped-cache-sync"
+
+    /// The checker classes that report this misuse, the one expected first first. Empty
+    /// when the engine cannot observe it yet.
+    public var detectedBy: [MisuseClass] {
+        switch self {
+        case .missingSync: return [.accessBeforeSync]
+        case .lateAccess: return [.useAfterDestroy]
+        case .wrongDirection: return [.directionViolation]
+        case .overlappingLink: return [.overlappingLink]
+        case .destroyLengthMismatch: return [.destroyLengthMismatch]
+        case .doubleFree: return [.doubleFree]
+        case .leakedState: return [.leakAtDetach]
+        case .partialLinkNotCleaned: return [.unalignedLink, .partialLinkNotCleaned]
+        case .freeWithLinkedRanges: return [.freeWithLinkedRanges]
+        case .useAfterUnlink: return [.useAfterUnlink]
+        case .skippedCacheSync: return []
+        }
+    }
+
+    /// Whether the engine can tell the misuse happened (skipped-cache-sync waits for the
+    /// CPU cache model).
+    public var isObservable: Bool { !detectedBy.isEmpty }
+
+    /// Parses a class name, or the checker class that detects it (`access-before-sync`
+    /// means `missing-sync`).
+    public init?(name: String) {
+        if let injection = InjectionClass(rawValue: name) {
+            self = injection
+        } else if let injection = InjectionClass.allCases.first(where: { $0.detectedBy.first?.rawValue == name }) {
+            self = injection
+        } else {
+            return nil
+        }
+    }
+}
