@@ -33,6 +33,9 @@ final class TwoStepRequest: RequestProgram {
         self.pieces = pieces
         state = context.nextStateHandle()
         destroyLength = buffer.totalBytes
+        // Drivers unmap with the attributes they mapped with (nvme passes DMA_ATTR_MMIO
+        // again for a P2P request); an injected misuse may change this below.
+        releaseAttributes = pieces.first?.attributes ?? []
         if let injection = context.injection(for: device, possible: canCommit) { commit(injection, context) }
     }
 
