@@ -12,6 +12,10 @@ public struct ScriptExecutor {
         /// Claims of the line that did not hold; empty when it passed or had none.
         public var failedClaims: [Claim]
 
+        public init(sequence: Int, line: ScriptLine, outcome: Outcome, failedClaims: [Claim]) {
+            self.sequence = sequence; self.line = line; self.outcome = outcome; self.failedClaims = failedClaims
+        }
+
         /// The op could not run and the line did not expect that.
         public var isUnexpectedRejection: Bool {
             if case .rejected = outcome.status { return !line.claims.contains(.rejected) }

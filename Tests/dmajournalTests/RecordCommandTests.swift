@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+/// `dmajournal record`, end to end: the journal holds what the summary says, injected
+/// misuse shows up in SQL, and Ctrl-C leaves a journal of everything recorded so far.
+@Suite struct RecordCommandTests {
+    static func temporaryJournal() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("record-\(UUID().uuidString).db").path
+    }
+
+    @Test func aCleanRecordingJournalsEveryStepAndExitsZero() throws {
+        let journal = Self.temporaryJournal()
+        let run = try ToolRun.run(["record", "--workload", "rdma-odp", "--ops", "2000", "--journal", journal, "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains(" 0 failed data claims, 0 injected; journal \(journal) "))
+        let recorded = try #require(Int(run.stdout.split(separator: " ")[1]))
+        let count = try ToolRun.run(["query", journal, "SELECT count(*) FROM ops", "--format", "csv"])
+        #expect(count.stdout == "count(*)\n\(recorded)\n")
+    }
+
+    @Test func anInjectedLateAccessIsFoundBySQL() throws {
+        let journal = Self.temporaryJournal()
+        let run = try ToolRun.run(["record", "--workload", "nvme", "--ops", "3000", "--journal", journal, "--quiet",
+                                   "--iommu-mode", "lazy", "--inject", "late-access@1000"])
+        #expect(run.stdout.contains(", 1 injected;"))
+        let findings = try ToolRun.run(["query", journal, "SELECT DISTINCT class FROM findings", "--format", "csv"])
+        #expect(findings.stdout.contains("use-after-destroy"))
+    }
+
+    @Test func badInjectionsAreBadInput() throws {
+        let run = try ToolRun.run(["record", "--workload", "nvme", "--journal", Self.temporaryJournal(), "--inject", "bogus@1"])
+        #expect(run.status == 2)
+        #expect(run.stderr.hasPrefix("dmajournal: record: --inject bogus@1: expected a class ("))
+    }
+
+    @Test func ctrlCStopsCleanlyAndTheJournalHoldsEveryOpSoFar() throws {
+        let journal = Self.temporaryJournal()
+        let process = Process()
+        process.executableURL = TestPaths.tool
+        process.arguments = ["record", "--workload", "mixed", "--ops", "100000000", "--journal", journal, "--quiet"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = Pipe()
+        try process.run()
+        Thread.sleep(forTimeInterval: 1.5)
+        process.interrupt()
+        // Never hang the suite: a recorder that ignores Ctrl-C is killed and the test fails.
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            Issue.record("record did not stop within 30 s of SIGINT")
+            return
+        }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0)
+        #expect(text.hasPrefix("interrupted: journal holds ops 0…"))
+        let recorded = try #require(Int(text.split(separator: " ")[6]))
+        let count = try ToolRun.run(["query", journal, "SELECT count(*), max(seq) FROM ops", "--format", "csv"])
+        #expect(count.stdout == "count(*),max(seq)\n\(recorded),\(recorded - 1)\n")
+    }
+}
