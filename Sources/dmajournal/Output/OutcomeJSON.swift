@@ -1,4 +1,5 @@
 import DMASim
+import Journal
 import OpScript
 
 /// One JSON object per executed op, keys in a fixed order so output diffs cleanly.
@@ -59,25 +60,6 @@ enum OutcomeJSON {
 
     static func hex(_ value: UInt64) -> String { "\"0x\(String(value, radix: 16))\"" }
 
-    /// A JSON string literal (RFC 8259 escaping).
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += unicodeEscape(scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-
-    private static func unicodeEscape(_ value: UInt32) -> String {
-        let digits = String(value, radix: 16)
-        return "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
-    }
+    /// A JSON string literal.
+    static func quote(_ text: String) -> String { JSONString.literal(text) }
 }
