@@ -65,6 +65,26 @@ let package = Package(
             path: "Sources/WorkloadThroughput"
         ),
         .executableTarget(
+            name: "JournalBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "DMASim", package: "dmajournal"),
+                .product(name: "Journal", package: "dmajournal"),
+                .product(name: "Workloads", package: "dmajournal"),
+            ],
+            path: "Benchmarks/JournalBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "JournalThroughput",
+            dependencies: [
+                .product(name: "DMASim", package: "dmajournal"),
+                .product(name: "Journal", package: "dmajournal"),
+                .product(name: "Workloads", package: "dmajournal"),
+            ],
+            path: "Sources/JournalThroughput"
+        ),
+        .executableTarget(
             name: "ProfileLoop",
             dependencies: [.product(name: "DMASim", package: "dmajournal")],
             path: "Sources/ProfileLoop"

@@ -2,6 +2,7 @@
 # Runs our numbers beside their baselines in one run on this machine, and prints ratios.
 #   engine link+unlink 4K        vs  a plain Dictionary page table (the naive design)
 #   snapshot / restore of 1 GiB  vs  the lz4 CLI (-1 / -d) on the same bytes
+#   journal inserts              vs  a C program inserting the same rows (baselines/sqlite_insert.c)
 # Usage: Benchmarks/compare.sh [image-MiB]   (release builds; takes a few minutes)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,6 +13,20 @@ trap 'rm -rf "$work"' EXIT
 echo "== building (release)" >&2
 swift build -c release --product SnapshotThroughput >&2
 swift build -c release --product BaselineBenchmarks >&2
+swift build -c release --product JournalThroughput >&2
+cc -O2 -o "$work/sqlite_insert" baselines/sqlite_insert.c -lsqlite3
+
+echo "== journal inserts vs C prepared inserts of the same rows (1M nvme ops)"
+ours=$(./.build/release/JournalThroughput 1000000 "$work/journal.db")
+theirs=$("$work/sqlite_insert" "$work/journal.db" "$work/copy.db")
+echo "ours: $ours"
+echo "C:    $theirs"
+awk -v o="$ours" -v t="$theirs" 'BEGIN {
+    match(o, /ops_per_s=[0-9]+/); ours = substr(o, RSTART + 10, RLENGTH - 10)
+    match(t, /ops_per_s=[0-9]+/); base = substr(t, RSTART + 10, RLENGTH - 10)
+    printf "journal inserts are %.2fx the C baseline (target 0.8)\n", ours / base
+}'
+rm -f "$work/journal.db" "$work/copy.db"
 
 echo "== engine vs the naive Dictionary page table"
 swift package --disable-sandbox benchmark --target BaselineBenchmarks --format markdown --no-progress 2>/dev/null \
