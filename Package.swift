@@ -3,6 +3,7 @@ import PackageDescription
 
 // Dependency direction, never reversed:
 //   dmajournal (CLI) -> Workloads -> OpScript -> DMASim
+//   dmajournal (CLI) -> Replay -> Journal, OpScript -> DMASim
 //   dmajournal (CLI) -> Journal, Snapshot -> DMASim
 //   Journal -> CSQLite (the system libsqlite3, bound through its C API)
 //   Snapshot -> CLZ4, CXXHash (the system liblz4 and libxxhash)
@@ -16,6 +17,7 @@ let package = Package(
         .library(name: "Snapshot", targets: ["Snapshot"]),
         .library(name: "Journal", targets: ["Journal"]),
         .library(name: "Workloads", targets: ["Workloads"]),
+        .library(name: "Replay", targets: ["Replay"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -42,10 +44,11 @@ let package = Package(
             name: "Workloads", dependencies: ["DMASim", "OpScript"],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
+        .target(name: "Replay", dependencies: ["DMASim", "OpScript", "Journal"]),
         .executableTarget(
             name: "dmajournal",
             dependencies: [
-                "DMASim", "OpScript", "Journal", "Workloads",
+                "DMASim", "OpScript", "Journal", "Workloads", "Replay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -55,6 +58,7 @@ let package = Package(
         .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "DMASim"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "DMASim", "CSQLite"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "OpScript", "DMASim"]),
+        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Journal", "Workloads", "DMASim"]),
         .testTarget(name: "dmajournalTests", dependencies: ["dmajournal", "OpScript", "DMASim", "Journal"]),
     ],
     swiftLanguageModes: [.v6]

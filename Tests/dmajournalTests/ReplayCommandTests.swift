@@ -1,0 +1,29 @@
+import Foundation
+import Testing
+
+/// `dmajournal replay`, end to end: identical outcomes exit 0, a changed one exits 1 with
+/// its sequence number, op line and both outcomes.
+@Suite struct ReplayCommandTests {
+    @Test func aRecordedScriptReplaysIdentically() throws {
+        let journal = try QueryCommandTests.recordQuickstart()
+        let replay = try ToolRun.run(["replay", journal])
+        #expect(replay.status == 0)
+        #expect(replay.stdout.hasPrefix("23 ops replayed, all outcomes identical; "))
+    }
+
+    @Test func aChangedOutcomeIsTheFirstDivergence() throws {
+        let journal = try QueryCommandTests.recordQuickstart()
+        let update = Process()
+        update.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        update.arguments = [journal, "UPDATE ops SET out_address = out_address + 4096 WHERE seq = 5"]
+        try update.run()
+        update.waitUntilExit()
+        let replay = try ToolRun.run(["replay", journal])
+        #expect(replay.status == 1)
+        let lines = replay.stderr.split(separator: "\n")
+        #expect(lines.first == "dmajournal: \(journal): replay diverged after 6 ops")
+        #expect(lines.dropFirst().first == "seq 5: alloc s1 dev=nvme0 phys=0x100000010000 size=12K  (differs in address)")
+        #expect(lines.dropFirst(2).first == "  recorded: ok iova=0xffffd000")
+        #expect(lines.dropFirst(3).first == "  replayed: ok iova=0xffffc000")
+    }
+}
