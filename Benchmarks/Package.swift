@@ -2,7 +2,28 @@
 import PackageDescription
 
 // Benchmarks live in their own package so `swift test` in the main package never pays
-// for package-benchmark. Run: `swift package --package-path Benchmarks benchmark`.
+// for package-benchmark. Run: `swift package --package-path Benchmarks --disable-sandbox benchmark`.
+
+/// Products of the main package, by name.
+func ours(_ names: String...) -> [Target.Dependency] {
+    names.map { .product(name: $0, package: "dmajournal") }
+}
+
+/// A package-benchmark suite in Benchmarks/NAME.
+func suite(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [.product(name: "Benchmark", package: "benchmark")] + dependencies,
+        path: "Benchmarks/\(name)",
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+}
+
+/// A measuring program in Sources/NAME, run by hand or by compare.sh.
+func probe(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .executableTarget(name: name, dependencies: dependencies, path: "Sources/\(name)")
+}
+
 let package = Package(
     name: "dmajournal-benchmarks",
     platforms: [.macOS(.v13)],
@@ -13,81 +34,16 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
-        .executableTarget(
-            name: "EngineBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "DMASim", package: "dmajournal"),
-            ],
-            path: "Benchmarks/EngineBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
+        suite("EngineBenchmarks", ours("DMASim")),
+        suite("BaselineBenchmarks", ours("DMASim")),
+        suite("JournalBenchmarks", ours("DMASim", "Journal", "Workloads")),
         .target(name: "ProcStatus", path: "Sources/ProcStatus"),
-        .executableTarget(
-            name: "BaselineBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "DMASim", package: "dmajournal"),
-            ],
-            path: "Benchmarks/BaselineBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "MemoryFootprint",
-            dependencies: ["ProcStatus", .product(name: "DMASim", package: "dmajournal")],
-            path: "Sources/MemoryFootprint"
-        ),
-        .executableTarget(
-            name: "CacheFootprint",
-            dependencies: ["ProcStatus", .product(name: "DMASim", package: "dmajournal")],
-            path: "Sources/CacheFootprint"
-        ),
-        .executableTarget(
-            name: "MixThroughput",
-            dependencies: [.product(name: "DMASim", package: "dmajournal")],
-            path: "Sources/MixThroughput"
-        ),
-        .executableTarget(
-            name: "SnapshotThroughput",
-            dependencies: [
-                .product(name: "DMASim", package: "dmajournal"),
-                .product(name: "Snapshot", package: "dmajournal"),
-            ],
-            path: "Sources/SnapshotThroughput"
-        ),
-        .executableTarget(
-            name: "WorkloadThroughput",
-            dependencies: [
-                .product(name: "DMASim", package: "dmajournal"),
-                .product(name: "OpScript", package: "dmajournal"),
-                .product(name: "Workloads", package: "dmajournal"),
-            ],
-            path: "Sources/WorkloadThroughput"
-        ),
-        .executableTarget(
-            name: "JournalBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "DMASim", package: "dmajournal"),
-                .product(name: "Journal", package: "dmajournal"),
-                .product(name: "Workloads", package: "dmajournal"),
-            ],
-            path: "Benchmarks/JournalBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "JournalThroughput",
-            dependencies: [
-                .product(name: "DMASim", package: "dmajournal"),
-                .product(name: "Journal", package: "dmajournal"),
-                .product(name: "Workloads", package: "dmajournal"),
-            ],
-            path: "Sources/JournalThroughput"
-        ),
-        .executableTarget(
-            name: "ProfileLoop",
-            dependencies: [.product(name: "DMASim", package: "dmajournal")],
-            path: "Sources/ProfileLoop"
-        ),
+        probe("MemoryFootprint", ["ProcStatus"] + ours("DMASim")),
+        probe("CacheFootprint", ["ProcStatus"] + ours("DMASim")),
+        probe("MixThroughput", ours("DMASim")),
+        probe("SnapshotThroughput", ours("DMASim", "Snapshot")),
+        probe("WorkloadThroughput", ours("DMASim", "OpScript", "Workloads")),
+        probe("JournalThroughput", ours("DMASim", "Journal", "Workloads")),
+        probe("ProfileLoop", ours("DMASim")),
     ]
 )

@@ -65,3 +65,16 @@ import Testing
         #expect(query.stdout == "count(*)\n4\n")
     }
 }
+
+extension QueryCommandTests {
+    @Test func aParameterWithoutAValueIsBadInput() throws {
+        let journal = try Self.recordQuickstart()
+        let query = try ToolRun.run(["query", journal, "--named", "mapped-at", "--param", "iova"])
+        #expect(query.status == 2)
+        #expect(query.stderr == "dmajournal: --param iova: expected NAME=VALUE, e.g. iova=0xffffd000\n")
+        let mapped = try ToolRun.run(["query", journal, "--named", "mapped-at", "--param", "iova=0xffffc000", "--param", "seq=8",
+                                      "--format", "csv"])
+        #expect(mapped.status == 0)
+        #expect(mapped.stdout.contains("s1"))
+    }
+}

@@ -33,24 +33,25 @@ struct QueryCommand: ParsableCommand {
 
     func run() throws {
         try CLIFailure.rendering {
-            let result = try journalCall { () throws(JournalError) -> QueryResult in try answer() }
+            let values = try parsedParameters()
+            let result = try journalCall { () throws(JournalError) -> QueryResult in try answer(values) }
             print(result.formatted(as: format), terminator: "")
         }
     }
 
-    private func answer() throws(JournalError) -> QueryResult {
+    private func answer(_ parameters: [String: SQLValue]) throws(JournalError) -> QueryResult {
         let runner = try QueryRunner(path: journal)
         if list { return try Self.listing(runner) }
-        if let named { return try runner.named(named, parameters: try parsedParameters()) }
+        if let named { return try runner.named(named, parameters: parameters) }
         guard let sql else { throw JournalError.emptyQuery(path: journal) }
         return try runner.run(sql)
     }
 
-    private func parsedParameters() throws(JournalError) -> [String: SQLValue] {
+    private func parsedParameters() throws -> [String: SQLValue] {
         var values: [String: SQLValue] = [:]
         for parameter in parameters {
             guard let equals = parameter.firstIndex(of: "=") else {
-                throw JournalError.missingParameter(path: journal, name: parameter)
+                throw CLIFailure.badInput("--param \(parameter): expected NAME=VALUE, e.g. iova=0xffffd000")
             }
             values[String(parameter[..<equals])] = SQLValue(parsing: String(parameter[parameter.index(after: equals)...]))
         }
