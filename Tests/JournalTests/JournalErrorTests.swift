@@ -21,7 +21,7 @@ import Testing
         Case(name: "journal marks without tables", make: { try sqlite3($0, "PRAGMA application_id = 1145913674; PRAGMA user_version = 1") },
              expected: { "\($0): not a dmajournal journal (no table 'run')" }),
         Case(name: "newer schema", make: { try Recording.record([], to: $0); try sqlite3($0, "PRAGMA user_version = 99") },
-             expected: { "\($0): journal schema version 99 is newer than this tool reads (up to 1); use a newer dmajournal" }),
+             expected: { "\($0): journal schema version 99 is newer than this tool reads (up to \(SchemaMigrator.latestVersion)); use a newer dmajournal" }),
     ]
 
     @Test(arguments: cases)

@@ -38,7 +38,7 @@ import Testing
         try Recording.record(Scenarios.everyKind, to: path)
         let reader = try JournalReader(path: path)
         #expect(reader.run == Recording.run)
-        #expect(reader.schemaVersion == 1)
+        #expect(reader.schemaVersion == SchemaMigrator.latestVersion)
         #expect(reader.isFinished)
         #expect(reader.opCount == Scenarios.everyKind.count)
         #expect(reader.lastCommittedSequence == Scenarios.everyKind.count - 1)

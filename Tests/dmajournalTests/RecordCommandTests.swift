@@ -25,6 +25,10 @@ import Testing
         #expect(run.stdout.contains(", 1 injected;"))
         let findings = try ToolRun.run(["query", journal, "SELECT DISTINCT class FROM findings", "--format", "csv"])
         #expect(findings.stdout.contains("use-after-destroy"))
+        // The mark sits on the op that committed the misuse, which the checker flagged.
+        let marked = try ToolRun.run(["query", journal, "SELECT injected, kind, findings_here FROM injected_ops", "--format", "csv"])
+        #expect(marked.stdout == "injected,kind,findings_here\nlate-access,dev-write,use-after-destroy\n"
+             || marked.stdout == "injected,kind,findings_here\nlate-access,dev-read,use-after-destroy\n", "\(marked.stdout)")
     }
 
     @Test func badInjectionsAreBadInput() throws {

@@ -86,6 +86,17 @@ public final class JournalWriter: EventSink {
         if opsInBatch >= batchSize { try commitBatch(statements, thenBegin: true) }
     }
 
+    /// Marks op `sequence` (already recorded) as the place where a workload committed an
+    /// injected misuse of `injectionClass` on `handle`. Only tests and curious users read
+    /// the mark; replay, bisect and minimise never do.
+    public func markInjection(sequence: Int, injectionClass: String, handle: String) throws(JournalError) {
+        guard let statements else { preconditionFailure("JournalWriter.markInjection after finish()") }
+        statements.insertInjection.bind(Int64(sequence), at: 1)
+        statements.insertInjection.bind(injectionClass, at: 2)
+        statements.insertInjection.bind(handle, at: 3)
+        try statements.insertInjection.execute()
+    }
+
     /// Commits what is left, builds the secondary indexes, checkpoints the WAL into the
     /// file, switches to `journal_mode=DELETE` and closes: one self-contained file remains.
     public func finish() throws(JournalError) {

@@ -10,6 +10,7 @@ final class WriterStatements {
     let insertFinding: Statement
     let insertWarning: Statement
     let insertRejection: Statement
+    let insertInjection: Statement
     let begin: Statement
     let commit: Statement
     let updateMaxRange: Statement
@@ -26,6 +27,7 @@ final class WriterStatements {
         insertFinding = try database.prepare("INSERT INTO findings (seq, idx, class, handle, message) VALUES (?, ?, ?, ?, ?)")
         insertWarning = try database.prepare("INSERT INTO warnings (seq, idx, text) VALUES (?, ?, ?)")
         insertRejection = try database.prepare("INSERT INTO rejections (seq, reason) VALUES (?, ?)")
+        insertInjection = try database.prepare("INSERT INTO injections (seq, class, handle) VALUES (?, ?, ?)")
         begin = try database.prepare("BEGIN IMMEDIATE")
         commit = try database.prepare("COMMIT")
         updateMaxRange = try database.prepare("UPDATE run SET max_range_bytes = ? WHERE id = 1")

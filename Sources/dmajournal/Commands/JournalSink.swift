@@ -1,6 +1,7 @@
 import DMASim
 import Journal
 import OpScript
+import Workloads
 
 /// Hands each executed line to a journal, when the user asked for one.
 struct JournalSink {
@@ -17,9 +18,14 @@ struct JournalSink {
         }
     }
 
-    func record(_ result: ScriptExecutor.LineResult) throws {
+    /// Records one executed line; `injection` marks a workload's injected misuse.
+    func record(_ result: ScriptExecutor.LineResult, injection: MisuseInjection? = nil) throws {
         do {
-            try writer?.record(result.line.op, outcome: result.outcome, sequence: result.sequence, sourceLine: result.line.lineNumber)
+            let sourceLine = result.line.lineNumber > 0 ? result.line.lineNumber : nil
+            try writer?.record(result.line.op, outcome: result.outcome, sequence: result.sequence, sourceLine: sourceLine)
+            if let injection {
+                try writer?.markInjection(sequence: result.sequence, injectionClass: injection.injectionClass.rawValue, handle: injection.handle)
+            }
         } catch {
             throw CLIFailure.badInput(error.description)
         }

@@ -62,8 +62,8 @@ struct RecordCommand: ParsableCommand {
             let sink = try JournalSink(path: journal, force: force, source: "workload \(workload.rawValue)", seed: seed)
             InterruptFlag.install()
             var progress = ProgressReporter(total: ops)
-            let summary = try WorkloadRecorder(stream: stream).record { step in
-                try sink.record(step)
+            let summary = try WorkloadRecorder(stream: stream).record { step, injection in
+                try sink.record(step, injection: injection)
                 if !quiet { progress.update(done: step.sequence + 1) }
             }
             try sink.finish()

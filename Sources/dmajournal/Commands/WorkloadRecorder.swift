@@ -31,7 +31,7 @@ struct WorkloadRecorder {
         }
     }
 
-    func record(_ sink: (ScriptExecutor.LineResult) throws -> Void) rethrows -> Summary {
+    func record(_ sink: (ScriptExecutor.LineResult, MisuseInjection?) throws -> Void) rethrows -> Summary {
         let engine = Engine()
         var summary = Summary(workload: stream.kind.rawValue, seed: stream.options.seed)
         for (sequence, step) in stream.enumerated() {
@@ -39,7 +39,7 @@ struct WorkloadRecorder {
             let outcome = engine.apply(step.op)
             let failed = Claim.check(step.claims, outcome: outcome, op: step.op)
             let line = ScriptLine(lineNumber: 0, op: step.op, claims: step.claims)
-            try sink(ScriptExecutor.LineResult(sequence: sequence, line: line, outcome: outcome, failedClaims: failed))
+            try sink(ScriptExecutor.LineResult(sequence: sequence, line: line, outcome: outcome, failedClaims: failed), step.injected)
             summary.count(outcome, failed: !failed.isEmpty, at: sequence, injected: step.injected != nil)
         }
         return summary
