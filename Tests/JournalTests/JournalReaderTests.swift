@@ -12,7 +12,8 @@ import Testing
     @Test func everyOpKindRoundTrips() throws {
         let directory = TemporaryDirectory()
         let path = directory.file("every.db")
-        let outcomes = try Recording.record(Scenarios.everyKind, to: path, batchSize: 7, sourceLines: true)
+        let claimed = { (sequence: Int) in sequence % 3 == 0 ? "ok iova=0x\(sequence)" : nil }
+        let outcomes = try Recording.record(Scenarios.everyKind, to: path, batchSize: 7, sourceLines: true, claims: claimed)
         let recorded = try JournalReader(path: path).readAll()
         #expect(recorded.count == Scenarios.everyKind.count)
         for (index, entry) in recorded.enumerated() {
@@ -20,6 +21,7 @@ import Testing
             #expect(entry.op == Scenarios.everyKind[index])
             #expect(entry.outcome == RecordedOutcome(outcomes[index]), "op \(index) \(entry.op.kind)")
             #expect(entry.sourceLine == index + 1)
+            #expect(entry.claims == claimed(index))
         }
     }
 

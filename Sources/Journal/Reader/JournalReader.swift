@@ -57,7 +57,7 @@ public final class JournalReader {
 
     /// A cursor over the ops with `seq >= sequence`, in order.
     public func makeCursor(fromSequence sequence: Int = 0) throws(JournalError) -> RecordedOpCursor {
-        try RecordedOpCursor(database, codes: codes, from: Int64(sequence))
+        try RecordedOpCursor(database, codes: codes, schemaVersion: schemaVersion, from: Int64(sequence))
     }
 
     /// Every op, in order. For long journals prefer `makeCursor()`.

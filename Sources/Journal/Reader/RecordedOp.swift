@@ -8,8 +8,11 @@ public struct RecordedOp: Sendable, Hashable {
     public var outcome: RecordedOutcome
     /// The op-script line it came from, when it came from one.
     public var sourceLine: Int?
+    /// The `=>` claims it was recorded with, as op-script text (nil: none, or a journal
+    /// older than schema 5).
+    public var claims: String?
 
-    public init(seq: Int, op: Op, outcome: RecordedOutcome, sourceLine: Int?) {
-        self.seq = seq; self.op = op; self.outcome = outcome; self.sourceLine = sourceLine
+    public init(seq: Int, op: Op, outcome: RecordedOutcome, sourceLine: Int?, claims: String? = nil) {
+        self.seq = seq; self.op = op; self.outcome = outcome; self.sourceLine = sourceLine; self.claims = claims
     }
 }

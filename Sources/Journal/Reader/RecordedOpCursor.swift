@@ -17,18 +17,22 @@ public final class RecordedOpCursor {
     let warnings: ChildRowCursor<String>
     let rejections: ChildRowCursor<String>
 
-    /// The ops columns, then the kind and name of the device and of the handle.
-    static let opsSQL = """
-        SELECT \(OpsColumn.selectList), d.kind, d.name, h.kind, h.name
-        FROM ops LEFT JOIN names d ON d.id = ops.device LEFT JOIN names h ON h.id = ops.handle
-        WHERE ops.seq >= ? ORDER BY ops.seq
-        """
+    /// The ops columns, then the kind and name of the device and of the handle. A journal
+    /// older than schema 5 has no `claims` column; it reads as NULL.
+    static func opsSQL(schemaVersion: Int) -> String {
+        let columns = schemaVersion >= 5 ? OpsColumn.selectList : OpsColumn.allCases.map { $0 == .claims ? "NULL" : "ops.\($0.name)" }.joined(separator: ", ")
+        return """
+            SELECT \(columns), d.kind, d.name, h.kind, h.name
+            FROM ops LEFT JOIN names d ON d.id = ops.device LEFT JOIN names h ON h.id = ops.handle
+            WHERE ops.seq >= ? ORDER BY ops.seq
+            """
+    }
     static let nameColumns: Int32 = Int32(OpsColumn.allCases.count)
 
-    init(_ database: Database, codes: JournalCodes, from seq: Int64) throws(JournalError) {
+    init(_ database: Database, codes: JournalCodes, schemaVersion: Int, from seq: Int64) throws(JournalError) {
         path = database.path
         self.codes = codes
-        ops = try database.prepare(Self.opsSQL)
+        ops = try database.prepare(Self.opsSQL(schemaVersion: schemaVersion))
         ops.bind(seq, at: 1)
         topology = try ChildRowCursor(database, sql: "SELECT \(TopologyColumn.selectList) FROM topology WHERE seq >= ? ORDER BY seq",
                                       from: seq, decode: TopologyRecord.op(from:))
@@ -58,7 +62,8 @@ public final class RecordedOpCursor {
             throw .invalidRecord(path: path, seq: seq, reason: error.reason)
         }
         let outcome = try recordedOutcome(seq: seq, kind: fields.kind)
-        return RecordedOp(seq: Int(seq), op: op, outcome: outcome, sourceLine: ops.int(at: OpsColumn.sourceLine.resultIndex))
+        return RecordedOp(seq: Int(seq), op: op, outcome: outcome, sourceLine: ops.int(at: OpsColumn.sourceLine.resultIndex),
+                          claims: ops.text(at: OpsColumn.claims.resultIndex))
     }
 
     /// Every remaining op.

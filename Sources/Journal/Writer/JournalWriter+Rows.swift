@@ -3,7 +3,7 @@ import DMASim
 /// The rows one op becomes: its `ops` row, then one row per range, event, finding,
 /// warning, and the rejection reason.
 extension JournalWriter {
-    func insertOp(_ fields: OpFields, outcome: Outcome, seq: Int64, sourceLine: Int?, _ statements: WriterStatements) throws(JournalError) {
+    func insertOp(_ fields: OpFields, outcome: Outcome, seq: Int64, sourceLine: Int?, claims: String?, _ statements: WriterStatements) throws(JournalError) {
         let insert = statements.insertOp
         let handle = try statements.names.optionalID(of: fields.handle)
         var device = try statements.names.optionalID(of: fields.device)
@@ -24,6 +24,7 @@ extension JournalWriter {
         insert.bind(fields.attributes.map { Int64($0.rawValue) }, at: OpsColumn.attrs.rawValue)
         insert.bind(fields.fill.map(FillText.text(of:)), at: OpsColumn.fill.rawValue)
         insert.bind(sourceLine, at: OpsColumn.sourceLine.rawValue)
+        insert.bind(claims, at: OpsColumn.claims.rawValue)
         bindOutcome(outcome, to: insert, statements.codes)
         try insert.execute()
     }

@@ -71,11 +71,12 @@ public final class JournalWriter: EventSink {
     }
 
     /// Records op number `sequence` and its outcome. Sequences must be distinct; they are
-    /// normally 0, 1, 2, … in apply order.
-    public func record(_ op: Op, outcome: Outcome, sequence: Int, sourceLine: Int?) throws(JournalError) {
+    /// normally 0, 1, 2, … in apply order. `claims` is the op-script text after `=>` the
+    /// op was run with, if any.
+    public func record(_ op: Op, outcome: Outcome, sequence: Int, sourceLine: Int?, claims: String?) throws(JournalError) {
         guard let statements else { preconditionFailure("JournalWriter.record after finish()") }
         let seq = Int64(sequence)
-        try insertOp(OpFields(op), outcome: outcome, seq: seq, sourceLine: sourceLine, statements)
+        try insertOp(OpFields(op), outcome: outcome, seq: seq, sourceLine: sourceLine, claims: claims, statements)
         if op.kind.isTopology {
             TopologyRecord.bind(op, seq: sequence, to: statements.insertTopology)
             try statements.insertTopology.execute()
@@ -95,6 +96,11 @@ public final class JournalWriter: EventSink {
         statements.insertInjection.bind(injectionClass, at: 2)
         statements.insertInjection.bind(handle, at: 3)
         try statements.insertInjection.execute()
+    }
+
+    /// `EventSink`: records an op that claimed nothing.
+    public func record(_ op: Op, outcome: Outcome, sequence: Int, sourceLine: Int?) throws(JournalError) {
+        try record(op, outcome: outcome, sequence: sequence, sourceLine: sourceLine, claims: nil)
     }
 
     /// Commits what is left, builds the secondary indexes, checkpoints the WAL into the

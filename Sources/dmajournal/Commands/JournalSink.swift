@@ -22,7 +22,8 @@ struct JournalSink {
     func record(_ result: ScriptExecutor.LineResult, injection: MisuseInjection? = nil) throws {
         do {
             let sourceLine = result.line.lineNumber > 0 ? result.line.lineNumber : nil
-            try writer?.record(result.line.op, outcome: result.outcome, sequence: result.sequence, sourceLine: sourceLine)
+            let claims = result.line.claims.isEmpty ? nil : Claim.text(of: result.line.claims)
+            try writer?.record(result.line.op, outcome: result.outcome, sequence: result.sequence, sourceLine: sourceLine, claims: claims)
             if let injection {
                 try writer?.markInjection(sequence: result.sequence, injectionClass: injection.injectionClass.rawValue, handle: injection.handle)
             }

@@ -7,14 +7,15 @@ enum Recording {
 
     @discardableResult
     static func record(_ ops: [Op], to path: String, batchSize: Int = JournalWriter.defaultBatchSize,
-                       sourceLines: Bool = false, finish: Bool = true) throws -> [Outcome] {
+                       sourceLines: Bool = false, claims: (Int) -> String? = { _ in nil }, finish: Bool = true) throws -> [Outcome] {
         let engine = Engine()
         let writer = try JournalWriter(path: path, run: run, batchSize: batchSize)
         var outcomes: [Outcome] = []
         for (sequence, op) in ops.enumerated() {
             let outcome = engine.apply(op)
             outcomes.append(outcome)
-            try writer.record(op, outcome: outcome, sequence: sequence, sourceLine: sourceLines ? sequence + 1 : nil)
+            try writer.record(op, outcome: outcome, sequence: sequence, sourceLine: sourceLines ? sequence + 1 : nil,
+                             claims: claims(sequence))
         }
         if finish { try writer.finish() }
         return outcomes
