@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "DMASim"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "DMASim", "CSQLite"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "OpScript", "DMASim"]),
-        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Journal", "Workloads", "DMASim"]),
+        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Journal", "Workloads", "DMASim", "OpScript"]),
         .testTarget(name: "dmajournalTests", dependencies: ["dmajournal", "OpScript", "DMASim", "Journal"]),
     ],
     swiftLanguageModes: [.v6]

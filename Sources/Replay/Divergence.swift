@@ -8,19 +8,13 @@ public struct Divergence: Sendable, Equatable, CustomStringConvertible {
     public let op: Op
     public let recorded: RecordedOutcome
     public let replayed: RecordedOutcome
+    /// The parts of the outcome that differ (status, address, digest, ranges, events,
+    /// findings, warnings), under the comparison the replay used.
+    public let differingFields: [String]
 
-    /// The parts of the outcome that differ: status, address, digest, ranges, events,
-    /// findings, warnings.
-    public var differingFields: [String] {
-        var fields: [String] = []
-        if recorded.status != replayed.status { fields.append("status") }
-        if recorded.address != replayed.address { fields.append("address") }
-        if recorded.digest != replayed.digest { fields.append("digest") }
-        if recorded.ranges != replayed.ranges { fields.append("ranges") }
-        if recorded.events != replayed.events { fields.append("events") }
-        if recorded.findings != replayed.findings { fields.append("findings") }
-        if recorded.warnings != replayed.warnings { fields.append("warnings") }
-        return fields
+    public init(sequence: Int, op: Op, recorded: RecordedOutcome, replayed: RecordedOutcome, differingFields: [String]) {
+        self.sequence = sequence; self.op = op; self.recorded = recorded; self.replayed = replayed
+        self.differingFields = differingFields
     }
 
     /// Three lines: where and what, what the journal says, what replay gives.

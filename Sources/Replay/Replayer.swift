@@ -4,7 +4,7 @@ import Journal
 /// Re-executes a journal's ops in order on a fresh engine built from the journal's own
 /// topology lines, comparing each outcome with the recorded one. The engine is
 /// deterministic, so any difference is a finding: a changed engine, a hand-edited or
-/// imported journal, or (later, with `--with`) a changed topology.
+/// imported journal, or a changed machine (`overrides`, from `--with`).
 ///
 /// Replay reads ops and outcomes only; it never looks at a workload's injected-misuse mark.
 public struct Replayer {
@@ -15,8 +15,20 @@ public struct Replayer {
     }
 
     private let reader: JournalReader
+    private let overrides: [TopologyOverride]
+    /// Exact on the recorded machine; behaviour only on a changed one.
+    public var comparison: OutcomeComparison { overrides.isEmpty ? .exact : .behaviour }
 
-    public init(reader: JournalReader) { self.reader = reader }
+    /// Fails when an override has nothing to change in this journal's machine.
+    public init(reader: JournalReader, overrides: [TopologyOverride] = []) throws(ReplayError) {
+        self.reader = reader
+        self.overrides = overrides
+        let topology: [Op]
+        do { topology = try reader.topology() } catch { throw .journal(error) }
+        if let idle = overrides.first(where: { !$0.applies(to: topology) }) {
+            throw .overrideUnused(idle, path: reader.path)
+        }
+    }
 
     /// Replays ops with sequence ≤ `lastSequence` (all when nil), stopping at the first
     /// divergence. `progress` is called with each replayed sequence number.
@@ -26,12 +38,13 @@ public struct Replayer {
         var count = 0
         while let recorded = try cursor.next() {
             if let lastSequence, recorded.seq > lastSequence { break }
-            let replayed = RecordedOutcome(engine.apply(recorded.op))
+            let replayed = RecordedOutcome(engine.apply(overrides.apply(to: recorded.op)))
             count += 1
             progress(recorded.seq)
-            if replayed != recorded.outcome {
-                return Result(replayedCount: count, divergence: Divergence(sequence: recorded.seq, op: recorded.op,
-                                                                          recorded: recorded.outcome, replayed: replayed))
+            let differing = comparison.differingFields(recorded.outcome, replayed)
+            if !differing.isEmpty {
+                return Result(replayedCount: count, divergence: Divergence(sequence: recorded.seq, op: recorded.op, recorded: recorded.outcome,
+                                                                          replayed: replayed, differingFields: differing))
             }
         }
         return Result(replayedCount: count, divergence: nil)

@@ -1,6 +1,7 @@
 import DMASim
 import Foundation
 import Journal
+import OpScript
 import Replay
 import Testing
 import Workloads
@@ -10,15 +11,22 @@ import Workloads
 @Suite struct ReplayerTests {
     /// Records `kind` (with its real outcomes) into a fresh journal.
     static func record(_ kind: WorkloadKind, opCount: Int, injections: [InjectionSpec] = []) throws -> String {
+        try recordWithMarks(kind, options: WorkloadOptions(seed: 1, opCount: opCount, injections: injections)).path
+    }
+
+    /// Records a workload with its claims; returns the journal and the injected seqs.
+    static func recordWithMarks(_ kind: WorkloadKind, options: WorkloadOptions) throws -> (path: String, injected: [Int]) {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("replay-\(UUID().uuidString).db").path
         let writer = try JournalWriter(path: path, run: RunInfo(toolVersion: "test", seed: 1, source: kind.rawValue, createdAt: "2026-01-01T00:00:00Z"))
         let engine = Engine()
-        let stream = try kind.generator.steps(WorkloadOptions(seed: 1, opCount: opCount, injections: injections))
-        for (sequence, step) in stream.enumerated() {
-            try writer.record(step.op, outcome: engine.apply(step.op), sequence: sequence, sourceLine: nil)
+        var injected: [Int] = []
+        for (sequence, step) in try kind.generator.steps(options).enumerated() {
+            let claims = step.claims.isEmpty ? nil : Claim.text(of: step.claims)
+            try writer.record(step.op, outcome: engine.apply(step.op), sequence: sequence, sourceLine: nil, claims: claims)
+            if step.injected != nil { injected.append(sequence) }
         }
         try writer.finish()
-        return path
+        return (path, injected)
     }
 
     @Test(arguments: WorkloadKind.allCases)

@@ -34,7 +34,7 @@ struct QueryCommand: ParsableCommand {
     func run() throws {
         try CLIFailure.rendering {
             let values = try parsedParameters()
-            let result = try journalCall { () throws(JournalError) -> QueryResult in try answer(values) }
+            let result = try libraryCall { () throws(JournalError) -> QueryResult in try answer(values) }
             print(result.formatted(as: format), terminator: "")
         }
     }
@@ -68,7 +68,3 @@ struct QueryCommand: ParsableCommand {
 
 extension QueryOutputFormat: ExpressibleByArgument {}
 
-/// Runs a journal call, turning its error into the CLI's one-line bad-input failure.
-func journalCall<T>(_ body: () throws(JournalError) -> T) throws -> T {
-    do { return try body() } catch { throw CLIFailure.badInput(error.description) }
-}

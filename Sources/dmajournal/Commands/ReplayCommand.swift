@@ -12,6 +12,10 @@ struct ReplayCommand: ParsableCommand {
             page-table ranges, side events, findings, kernel warnings); 1 at the first \
             divergence, printed as its sequence number, the op as a script line, and the \
             recorded and replayed outcomes; 2 for bad input.
+
+            --with replays on a changed machine (e.g. --with iommu-mode=strict, \
+            --with needs-sync-map=on): a bug that stayed latent in the recording then \
+            shows as a divergence. Keys: \(TopologyOverride.keys.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")).
             """
     )
 
@@ -21,18 +25,31 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Stop after this sequence number.")
     var to: Int?
 
+    @Option(name: .customLong("with"), help: "Replay on a changed machine: KEY=VALUE; repeatable.")
+    var overrides: [String] = []
+
     func run() throws {
         try CLIFailure.rendering {
-            let reader = try journalCall { () throws(JournalError) -> JournalReader in try JournalReader(path: journal) }
+            let changes = try Self.parse(overrides)
+            let reader = try libraryCall { () throws(JournalError) -> JournalReader in try JournalReader(path: journal) }
+            let replayer = try libraryCall { () throws(ReplayError) -> Replayer in try Replayer(reader: reader, overrides: changes) }
             var progress = ProgressReporter(total: reader.opCount)
-            let result = try journalCall { () throws(JournalError) -> Replayer.Result in
-                try Replayer(reader: reader).replay(through: to) { progress.update(done: $0 + 1) }
+            let result = try libraryCall { () throws(JournalError) -> Replayer.Result in
+                try replayer.replay(through: to) { progress.update(done: $0 + 1) }
             }
             progress.finish()
+            let machine = changes.isEmpty ? "" : " with \(changes.map(\.description).joined(separator: ", "))"
             if let divergence = result.divergence {
-                throw CLIFailure.expectationFailed("\(journal): replay diverged after \(result.replayedCount) ops\n\(divergence)")
+                throw CLIFailure.expectationFailed("\(journal): replay\(machine) diverged after \(result.replayedCount) ops\n\(divergence)")
             }
-            print("\(result.replayedCount) ops replayed, all outcomes identical; \(reader.stopDescription)")
+            print("\(result.replayedCount) ops replayed\(machine), all outcomes identical; \(reader.stopDescription)")
+        }
+    }
+
+    /// Parses `--with` arguments; shared by replay, bisect and minimize.
+    static func parse(_ arguments: [String]) throws -> [TopologyOverride] {
+        try arguments.map { text throws -> TopologyOverride in
+            try libraryCall { () throws(TopologyOverrideError) -> TopologyOverride in try TopologyOverride(parsing: text) }
         }
     }
 }

@@ -1,0 +1,128 @@
+import DMASim
+import OpScript
+
+/// One `--with KEY=VALUE`: a change to the machine a journal is replayed on. A bug that
+/// stayed latent in the recording (a missing `dma_iova_sync` on an IOMMU that does not
+/// need it, a late access that strict mode would have faulted) shows up as a divergence
+/// when the same ops run on the machine where it matters.
+public enum TopologyOverride: Sendable, Hashable {
+    /// Every IOMMU's domain type: strict ⇄ lazy (DMA vs DMA-FQ), or passthrough.
+    case iommuMode(IOMMUMode)
+    /// Every IOMMU implements `iotlb_sync_map` (virtio-iommu) or not.
+    case needsSyncMap(Bool)
+    /// Every IOMMU's granule (smallest page size).
+    case granule(UInt64)
+    /// Every IOMMU's flush-queue ring size.
+    case flushQueueSlots(Int)
+    /// `iommu.forcedac=` on every IOMMU.
+    case forceDAC(Bool)
+    /// Every device's DMA mask.
+    case dmaBits(Int)
+    /// Every device coherent or not.
+    case coherent(Bool)
+    /// Every device untrusted (external-facing) or not.
+    case untrusted(Bool)
+    /// The declared swiotlb pool's size.
+    case swiotlbSize(UInt64)
+    /// `swiotlb=force` on the declared pool.
+    case swiotlbForce(Bool)
+
+    /// The keys, as `--with` spells them, with what each takes.
+    public static let keys: [(key: String, value: String)] = [
+        ("iommu-mode", "strict|lazy|passthrough"), ("needs-sync-map", "on|off"), ("granule", "size"),
+        ("fq-size", "count"), ("forcedac", "on|off"), ("dma-bits", "bits"), ("coherent", "on|off"),
+        ("untrusted", "on|off"), ("swiotlb-size", "size"), ("swiotlb-force", "on|off"),
+    ]
+
+    /// Parses `KEY=VALUE`.
+    public init(parsing text: String) throws(TopologyOverrideError) {
+        guard let equals = text.firstIndex(of: "=") else { throw .init(text, "expected KEY=VALUE") }
+        let key = String(text[..<equals]), value = String(text[text.index(after: equals)...])
+        switch key {
+        case "iommu-mode":
+            guard let mode = IOMMUMode(rawValue: value) else { throw .init(text, "expected strict, lazy or passthrough") }
+            self = .iommuMode(mode)
+        case "needs-sync-map": self = .needsSyncMap(try Self.flag(value, text))
+        case "granule": self = .granule(try Self.size(value, text))
+        case "fq-size": self = .flushQueueSlots(try Self.count(value, text))
+        case "forcedac": self = .forceDAC(try Self.flag(value, text))
+        case "dma-bits":
+            let bits = try Self.count(value, text)
+            guard (12...64).contains(bits) else { throw .init(text, "DMA mask bits must be 12…64") }
+            self = .dmaBits(bits)
+        case "coherent": self = .coherent(try Self.flag(value, text))
+        case "untrusted": self = .untrusted(try Self.flag(value, text))
+        case "swiotlb-size": self = .swiotlbSize(try Self.size(value, text))
+        case "swiotlb-force": self = .swiotlbForce(try Self.flag(value, text))
+        default:
+            throw .init(text, "unknown key '\(key)' (keys: \(Self.keys.map(\.key).joined(separator: ", ")))")
+        }
+    }
+
+    /// The declaration `op` on the changed machine; other ops pass through unchanged.
+    public func apply(to op: Op) -> Op {
+        switch (self, op) {
+        case (.iommuMode(let mode), .iommu(var spec)): spec.mode = mode; return .iommu(spec)
+        case (.needsSyncMap(let on), .iommu(var spec)): spec.needsSyncMap = on; return .iommu(spec)
+        case (.granule(let bytes), .iommu(var spec)): spec.granuleBytes = bytes; return .iommu(spec)
+        case (.flushQueueSlots(let slots), .iommu(var spec)): spec.flushQueueSlots = slots; return .iommu(spec)
+        case (.forceDAC(let on), .iommu(var spec)): spec.forceDAC = on; return .iommu(spec)
+        case (.dmaBits(let bits), .device(var spec)): spec.dmaBits = bits; return .device(spec)
+        case (.coherent(let on), .device(var spec)): spec.coherent = on; return .device(spec)
+        case (.untrusted(let on), .device(var spec)): spec.untrusted = on; return .device(spec)
+        case (.swiotlbSize(let bytes), .swiotlb(var spec)): spec.sizeBytes = bytes; return .swiotlb(spec)
+        case (.swiotlbForce(let on), .swiotlb(var spec)): spec.force = on; return .swiotlb(spec)
+        default: return op
+        }
+    }
+
+    /// Whether the override changes anything in a machine declared by `topology`: a
+    /// swiotlb override on a journal without a pool would silently do nothing.
+    public func applies(to topology: [Op]) -> Bool {
+        topology.contains { $0.kind == targetKind }
+    }
+
+    private var targetKind: OpKind {
+        switch self {
+        case .iommuMode, .needsSyncMap, .granule, .flushQueueSlots, .forceDAC: return .iommu
+        case .dmaBits, .coherent, .untrusted: return .device
+        case .swiotlbSize, .swiotlbForce: return .swiotlb
+        }
+    }
+
+    private static func flag(_ value: String, _ text: String) throws(TopologyOverrideError) -> Bool {
+        switch value {
+        case "on", "true", "1", "yes": return true
+        case "off", "false", "0", "no": return false
+        default: throw .init(text, "expected on or off")
+        }
+    }
+
+    private static func size(_ value: String, _ text: String) throws(TopologyOverrideError) -> UInt64 {
+        guard let bytes = try? ScriptNumber.value(of: value), bytes > 0 else { throw .init(text, "expected a size (4K, 64K, 0x1000)") }
+        return bytes
+    }
+
+    private static func count(_ value: String, _ text: String) throws(TopologyOverrideError) -> Int {
+        guard let number = Int(value), number > 0 else { throw .init(text, "expected a positive number") }
+        return number
+    }
+}
+
+/// A `--with` argument that cannot be understood.
+public struct TopologyOverrideError: Error, CustomStringConvertible, Equatable {
+    public let argument: String
+    public let problem: String
+
+    init(_ argument: String, _ problem: String) { self.argument = argument; self.problem = problem }
+
+    public var description: String { "--with \(argument): \(problem)" }
+}
+
+extension Array where Element == TopologyOverride {
+    /// `op` with every override applied, in order.
+    public func apply(to op: Op) -> Op {
+        guard op.kind.isTopology else { return op }
+        return reduce(op) { $1.apply(to: $0) }
+    }
+}

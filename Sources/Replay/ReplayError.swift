@@ -1,0 +1,54 @@
+import Journal
+
+/// Why a replay, bisect or minimisation could not run (as opposed to what it found).
+public enum ReplayError: Error, CustomStringConvertible {
+    case journal(JournalError)
+    /// A `--with` override that changes nothing in the journal's machine.
+    case overrideUnused(TopologyOverride, path: String)
+    /// `--until` that cannot be understood.
+    case badPredicate(String)
+    /// The predicate does not hold even after the last op: nothing to bisect.
+    case neverHolds(String, path: String)
+    /// The predicate holds before the first op could have caused it.
+    case holdsAtStart(String, path: String)
+    /// The external `--run` command exited with a status ≥ 128 or could not start.
+    case commandAborted(String)
+
+    public var description: String {
+        switch self {
+        case .journal(let error): return error.description
+        case .overrideUnused(let override, let path):
+            return "\(path): --with \(override) changes nothing: the journal declares no matching \(override.declarationName)"
+        case .badPredicate(let reason): return "--until: \(reason)"
+        case .neverHolds(let predicate, let path): return "\(path): '\(predicate)' never holds, even after the last op"
+        case .holdsAtStart(let predicate, let path): return "\(path): '\(predicate)' already holds before the first op"
+        case .commandAborted(let reason): return "--run: \(reason)"
+        }
+    }
+}
+
+extension TopologyOverride: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .iommuMode(let mode): return "iommu-mode=\(mode.rawValue)"
+        case .needsSyncMap(let on): return "needs-sync-map=\(on ? "on" : "off")"
+        case .granule(let bytes): return "granule=\(bytes)"
+        case .flushQueueSlots(let slots): return "fq-size=\(slots)"
+        case .forceDAC(let on): return "forcedac=\(on ? "on" : "off")"
+        case .dmaBits(let bits): return "dma-bits=\(bits)"
+        case .coherent(let on): return "coherent=\(on ? "on" : "off")"
+        case .untrusted(let on): return "untrusted=\(on ? "on" : "off")"
+        case .swiotlbSize(let bytes): return "swiotlb-size=\(bytes)"
+        case .swiotlbForce(let on): return "swiotlb-force=\(on ? "on" : "off")"
+        }
+    }
+
+    /// What the override changes: "iommu", "device" or "swiotlb".
+    var declarationName: String {
+        switch self {
+        case .iommuMode, .needsSyncMap, .granule, .flushQueueSlots, .forceDAC: return "iommu"
+        case .dmaBits, .coherent, .untrusted: return "device"
+        case .swiotlbSize, .swiotlbForce: return "swiotlb"
+        }
+    }
+}
