@@ -7,7 +7,7 @@ import DMASim
 /// a name not declared yet follows the naming habit: `m…` is a mapping, anything else a
 /// state. The parser and the printer walk the same table, so the printer knows when the
 /// bare form would be misread and writes `state(NAME)` or `mapping(NAME)` instead.
-struct HandleKinds {
+struct HandleKinds: Sendable {
     enum Kind: Hashable {
         case state, mapping
     }

@@ -2,7 +2,7 @@
 extension SQLValue {
     /// The value as text; nil for NULL. Reals use Swift's shortest round-trip form, blobs
     /// their bytes in hex with an `x` prefix, as SQL writes blob literals.
-    var plainText: String? {
+    public var plainText: String? {
         switch self {
         case .null: return nil
         case .integer(let value): return String(value)

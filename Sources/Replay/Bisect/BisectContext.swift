@@ -1,0 +1,77 @@
+import DMASim
+import Journal
+import OpScript
+
+/// The story around the first bad op, for a human: the op and its outcomes, the life so
+/// far of the IOVA state or mapping it used, and the mapped ranges that covered the
+/// device address it touched. Read from the journal with indexed queries, so it costs
+/// milliseconds on a long journal.
+public struct BisectContext {
+    /// Ops on the same handle shown before the bad one.
+    public static let historyLimit = 12
+
+    private let reader: JournalReader
+    private let runner: QueryRunner
+
+    public init(reader: JournalReader) throws(JournalError) {
+        self.reader = reader
+        runner = try QueryRunner(path: reader.path)
+    }
+
+    /// Lines describing op `seq`; `replayed` is its outcome on replay, when it differs.
+    public func describe(seq: Int, replayed: Outcome?) throws(JournalError) -> [String] {
+        guard let recorded = try reader.makeCursor(fromSequence: seq).next(), recorded.seq == seq else {
+            return ["seq \(seq) is not in \(reader.path)"]
+        }
+        let describer = OutcomeDescriber()
+        var lines = ["  \(ScriptPrinter().line(recorded.op))"]
+        lines.append("    recorded: \(describer.describe(recorded.outcome.asOutcome))")
+        if let replayed, RecordedOutcome(replayed) != recorded.outcome {
+            lines.append("    replayed: \(describer.describe(replayed))")
+        }
+        lines += try history(of: seq)
+        lines += try coveringRanges(of: seq)
+        return lines
+    }
+
+    /// The last ops on the bad op's state or mapping, oldest first.
+    private func history(of seq: Int) throws(JournalError) -> [String] {
+        let result = try runner.run("""
+            SELECT l.seq, l.kind, l.handle, l.status, l.errno, l.out_address, l.fault_kind
+              FROM (SELECT o.seq FROM ops o
+                     WHERE o.handle = (SELECT handle FROM ops WHERE seq = :seq) AND o.seq <= :seq
+                     ORDER BY o.seq DESC LIMIT :limit) h
+              JOIN op_log l ON l.seq = h.seq
+             ORDER BY l.seq
+            """, parameters: ["seq": .integer(Int64(seq)), "limit": .integer(Int64(Self.historyLimit))])
+        guard let handle = result.rows.first?[2].plainText else { return [] }
+        return ["  life of \(handle) so far (last \(Self.historyLimit) ops):"] + result.rows.map { row in
+            let outcome = [row[3].plainText, row[4].plainText, row[5].plainText.map { "at \($0)" }, row[6].plainText].compactMap { $0 }
+            return "    seq \(row[0].plainText ?? "?")  \(row[1].plainText ?? "?")  \(outcome.joined(separator: " "))"
+        }
+    }
+
+    /// For a device access at an absolute address: the latest ranges that covered it.
+    private func coveringRanges(of seq: Int) throws(JournalError) -> [String] {
+        let result = try runner.run("""
+            SELECT s.mapped_seq, s.mapped_by, s.handle, printf('0x%x', s.iova), s.length, s.unmapped_seq
+              FROM ops o JOIN mapping_spans s
+                ON s.iova BETWEEN o.address - (SELECT max_range_bytes FROM run) + 1 AND o.address
+               AND s.iova_end > o.address AND s.mapped_seq <= o.seq
+             WHERE o.seq = :seq AND o.address IS NOT NULL
+             ORDER BY s.mapped_seq DESC LIMIT 4
+            """, parameters: ["seq": .integer(Int64(seq))])
+        guard !result.rows.isEmpty else { return [] }
+        return ["  mapped ranges that covered its address (latest first):"] + result.rows.map { row in
+            let unmapped = row[5].plainText.map { "unmapped at seq \($0)" } ?? "still mapped"
+            return "    seq \(row[0].plainText ?? "?")  \(row[1].plainText ?? "?") \(row[2].plainText ?? "-")  iova \(row[3].plainText ?? "?") +\(row[4].plainText ?? "?")  \(unmapped)"
+        }
+    }
+}
+
+extension RecordedOutcome {
+    /// As a live outcome, for describing it with `OutcomeDescriber`.
+    var asOutcome: Outcome {
+        Outcome(status: status, address: address, digest: digest, ranges: ranges, events: events, findings: findings, warnings: warnings)
+    }
+}

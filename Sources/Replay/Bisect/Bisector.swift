@@ -1,0 +1,91 @@
+import DMASim
+import Journal
+import OpScript
+
+/// Finds the first op of a journal after which a predicate holds.
+///
+/// Event predicates (a finding, a fault, an expectation mismatch, a divergence) replay
+/// forward and stop at the first op whose replayed outcome shows the event: each op is
+/// one step. Prefix predicates (`--run`) are judged by binary search over prefixes,
+/// `git bisect` style, with skips.
+///
+/// Bisect reads ops, outcomes and claims; never the injected-misuse mark.
+public struct Bisector {
+    private let reader: JournalReader
+    private let overrides: [TopologyOverride]
+
+    public init(reader: JournalReader, overrides: [TopologyOverride] = []) throws(ReplayError) {
+        // Validates the overrides against the journal's machine.
+        _ = try Replayer(reader: reader, overrides: overrides)
+        self.reader = reader
+        self.overrides = overrides
+    }
+
+    private var comparison: OutcomeComparison { overrides.isEmpty ? .exact : .behaviour }
+
+    /// Bisects for `predicate`. `progress` gets a short status now and then.
+    public func bisect(_ predicate: BisectPredicate, progress: (Int) -> Void = { _ in }) throws(ReplayError) -> BisectResult {
+        switch predicate {
+        case .finding, .fault, .mismatch, .divergence:
+            return try firstEvent(predicate, progress: progress)
+        case .command(let command):
+            let scripts: PrefixScripts
+            do { scripts = try PrefixScripts(reader: reader, progress: progress) } catch let error as JournalError {
+                throw .journal(error)
+            } catch {
+                throw .commandAborted("cannot print the journal as a script: \(error)")
+            }
+            let judge = CommandJudge(command: command, scripts: scripts)
+            return try searchPrefixes(predicate) { seq throws(ReplayError) in try judge.judge(through: seq) }
+        case .memory(let name):
+            throw .badPredicate("memory=\(name) needs snapshots in the journal, which this build cannot read yet")
+        }
+    }
+
+    /// Replays forward to the first op whose outcome fires `predicate`.
+    private func firstEvent(_ predicate: BisectPredicate, progress: (Int) -> Void) throws(ReplayError) -> BisectResult {
+        let engine = Engine()
+        var steps = 0
+        do {
+            let cursor = try reader.makeCursor()
+            while let recorded = try cursor.next() {
+                let outcome = engine.apply(overrides.apply(to: recorded.op))
+                steps += 1
+                let claims = predicate == .mismatch ? try Self.claims(of: recorded, path: reader.path) : []
+                if predicate.fires(op: recorded.op, outcome: outcome, claims: claims, recorded: recorded.outcome, comparison: comparison) {
+                    return BisectResult(verdict: .firstBad(recorded.seq), steps: steps, replayedOps: steps, startedAfter: -1,
+                                        replayedOutcome: outcome)
+                }
+                progress(recorded.seq)
+            }
+        } catch let error as JournalError {
+            throw .journal(error)
+        } catch {
+            throw .journal(.invalidRecord(path: reader.path, seq: -1, reason: "\(error)"))
+        }
+        throw .neverHolds(predicate.description, path: reader.path)
+    }
+
+    /// Binary search over prefixes; the whole journal must judge bad.
+    private func searchPrefixes(_ predicate: BisectPredicate, judge: (Int) throws(ReplayError) -> PrefixVerdict) throws(ReplayError) -> BisectResult {
+        guard let last = reader.lastCommittedSequence else { throw .neverHolds(predicate.description, path: reader.path) }
+        var steps = 1
+        switch try judge(last) {
+        case .good: throw .neverHolds(predicate.description, path: reader.path)
+        case .skip: throw .commandAborted("the whole journal was skipped (exit 125): nothing to bisect against")
+        case .bad: break
+        }
+        var search = PrefixSearch(good: -1, bad: last)
+        while let seq = search.next() {
+            search.record(try judge(seq), at: seq)
+            steps += 1
+        }
+        return BisectResult(verdict: search.verdict, steps: steps, replayedOps: 0, startedAfter: -1, replayedOutcome: nil,
+                            skipped: search.skipped)
+    }
+
+    static func claims(of recorded: RecordedOp, path: String) throws(ScriptError) -> [Claim] {
+        guard let text = recorded.claims else { return [] }
+        return try ScriptParser().parseClaims(text, fileName: "\(path) seq \(recorded.seq) claims")
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Journal
+import OpScript
+
+/// Reproducer scripts of journal prefixes, for `bisect --run`: the whole journal is
+/// printed once, as an op script with each op's recorded `=>` claims, to a scratch file
+/// beside the byte offset where each op's line ends; the prefix through op `seq` is then
+/// one copy of the file's head, not a re-read of the journal.
+final class PrefixScripts {
+    let directory: URL
+    private let fullScript: URL
+    /// Byte offset just past each op's line, by seq; the header's length first.
+    private var lineEnds: [Int] = []
+
+    init(reader: JournalReader, progress: (Int) -> Void) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("dmajournal-bisect-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        fullScript = directory.appendingPathComponent("journal.ops")
+        guard FileManager.default.createFile(atPath: fullScript.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: fullScript.path])
+        }
+        let output = try FileHandle(forWritingTo: fullScript)
+        defer { try? output.close() }
+        var printer = ScriptPrinter.LineStream()
+        var buffer = "# prefix of \(reader.path), replayed by dmajournal bisect\n"
+        var written = 0
+        let cursor = try reader.makeCursor()
+        while let recorded = try cursor.next() {
+            precondition(recorded.seq == lineEnds.count, "journal seqs must be 0, 1, 2, …")
+            let claims = try recorded.claims.map { try ScriptParser().parseClaims($0, fileName: reader.path) } ?? []
+            buffer += printer.line(recorded.op, claims: claims) + "\n"
+            lineEnds.append(written + buffer.utf8.count)
+            if buffer.utf8.count > 1 << 20 {
+                output.write(Data(buffer.utf8))
+                written += buffer.utf8.count
+                buffer = ""
+            }
+            progress(recorded.seq)
+        }
+        output.write(Data(buffer.utf8))
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    /// Writes the script of ops 0…`seq` and returns its path.
+    func writePrefix(through seq: Int) throws -> String {
+        let path = directory.appendingPathComponent("prefix-\(seq).ops").path
+        let input = try FileHandle(forReadingFrom: fullScript)
+        defer { try? input.close() }
+        let data = try input.read(upToCount: lineEnds[seq]) ?? Data()
+        guard FileManager.default.createFile(atPath: path, contents: data) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+        return path
+    }
+}
