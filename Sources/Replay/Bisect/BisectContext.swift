@@ -34,16 +34,32 @@ public struct BisectContext {
         return lines
     }
 
-    /// The last ops on the bad op's state or mapping, oldest first.
-    private func history(of seq: Int) throws(JournalError) -> [String] {
-        let result = try runner.run("""
+    /// The seqs of the last ops on the bad op's state or mapping, oldest first: the
+    /// handle the op names, or else the one its first finding names (a leak reported at
+    /// `detach`). A misuse that shows late (a missing sync, a wrong direction, a leak) was
+    /// committed in this history.
+    public func handleHistory(of seq: Int) throws(JournalError) -> [Int] {
+        try historyRows(of: seq).rows.compactMap { row in row[0].plainText.flatMap { Int($0) } }
+    }
+
+    private func historyRows(of seq: Int) throws(JournalError) -> QueryResult {
+        try runner.run("""
+            WITH target(handle) AS (
+                SELECT coalesce((SELECT handle FROM ops WHERE seq = :seq),
+                                (SELECT n.id FROM findings f JOIN names n ON n.name = f.handle AND n.kind IN ('state', 'mapping')
+                                  WHERE f.seq = :seq ORDER BY f.idx LIMIT 1)))
             SELECT l.seq, l.kind, l.handle, l.status, l.errno, l.out_address, l.fault_kind
-              FROM (SELECT o.seq FROM ops o
-                     WHERE o.handle = (SELECT handle FROM ops WHERE seq = :seq) AND o.seq <= :seq
+              FROM (SELECT o.seq FROM ops o, target t
+                     WHERE o.handle = t.handle AND o.seq <= :seq
                      ORDER BY o.seq DESC LIMIT :limit) h
               JOIN op_log l ON l.seq = h.seq
              ORDER BY l.seq
             """, parameters: ["seq": .integer(Int64(seq)), "limit": .integer(Int64(Self.historyLimit))])
+    }
+
+    /// The last ops on the bad op's state or mapping, as lines.
+    private func history(of seq: Int) throws(JournalError) -> [String] {
+        let result = try historyRows(of: seq)
         guard let handle = result.rows.first?[2].plainText else { return [] }
         return ["  life of \(handle) so far (last \(Self.historyLimit) ops):"] + result.rows.map { row in
             let outcome = [row[3].plainText, row[4].plainText, row[5].plainText.map { "at \($0)" }, row[6].plainText].compactMap { $0 }
