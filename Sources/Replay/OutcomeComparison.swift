@@ -33,7 +33,7 @@ public enum OutcomeComparison: Sendable {
     }
 
     /// The status without the fault's address, which moves with the IOVA.
-    private static func observable(_ status: OutcomeStatus) -> String {
+    static func observable(_ status: OutcomeStatus) -> String {
         switch status {
         case .ok: return "ok"
         case .fallback: return "fallback"

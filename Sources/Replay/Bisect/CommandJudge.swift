@@ -14,6 +14,12 @@ struct CommandJudge {
             throw .commandAborted("cannot write the prefix script: \(error.localizedDescription)")
         }
         defer { try? FileManager.default.removeItem(atPath: script) }
+        return try Self.judge(script: script, seq: seq, command: command)
+    }
+
+    /// Runs `command` on the script at `script` (the prefix through `seq`, or a candidate
+    /// reproducer whose last op is `seq`).
+    static func judge(script: String, seq: Int, command: String) throws(ReplayError) -> PrefixVerdict {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command, "sh", script]
@@ -25,7 +31,7 @@ struct CommandJudge {
         process.waitUntilExit()
         let status = process.terminationStatus
         guard process.terminationReason == .exit, status < 128 else {
-            throw .commandAborted("'\(command)' ended with status \(status) on the prefix through seq \(seq); bisect aborted")
+            throw .commandAborted("'\(command)' ended with status \(status) on the script through seq \(seq); aborted")
         }
         switch status {
         case 0: return .good

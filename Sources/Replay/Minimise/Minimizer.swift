@@ -1,0 +1,128 @@
+import DMASim
+import Journal
+import OpScript
+
+/// Shrinks a journal to a short op script that still makes a predicate hold.
+///
+/// 1. Bisect to the first bad op; later ops cannot matter.
+/// 2. Try the slice first: the machine plus the lives of the handle the bad op used.
+///    When the bug is there, delta debugging starts from a handful of groups.
+/// 3. ddmin over op groups (a handle's alloc … free together, so candidates stay valid
+///    scripts), then over single ops (dropping part of a life may itself be the bug),
+///    then shrink data-access lengths.
+/// 4. Print the survivors with claims describing their outcomes: a self-checking
+///    reproducer.
+///
+/// Like replay and bisect, it never reads the injected-misuse mark.
+public struct Minimizer {
+    /// Data accesses are shrunk no further than this.
+    static let smallestAccess: UInt64 = 64
+
+    private let reader: JournalReader
+    private let overrides: [TopologyOverride]
+
+    public init(reader: JournalReader, overrides: [TopologyOverride] = []) throws(ReplayError) {
+        _ = try Replayer(reader: reader, overrides: overrides)
+        self.reader = reader
+        self.overrides = overrides
+    }
+
+    public func minimize(_ predicate: BisectPredicate, progress: (Int) -> Void = { _ in }) throws(ReplayError) -> Reproducer {
+        let bisected = try Bisector(reader: reader, overrides: overrides).bisect(predicate, progress: progress)
+        guard case .firstBad(let firstBad) = bisected.verdict else {
+            throw .commandAborted("bisect was inconclusive, so there is no first bad op to minimise towards")
+        }
+        let prefix = try readPrefix(through: firstBad)
+        let target = Self.specialise(predicate, by: bisected.replayedOutcome)
+        var judge = CandidateJudge(predicate: target, status: target.isEvent ? bisected.replayedOutcome?.status : nil, overrides: overrides)
+        let groups = OpGroups(prefix.map(\.op)).groups
+        var start = groups
+        let slice = Self.slice(groups, prefix: prefix, firstBad: prefix.count - 1)
+        if slice.count < groups.count, try judge.holds(Self.lines(slice.flatMap { $0 }, prefix)) { start = slice }
+        let keptGroups = try DeltaDebugger.minimise(start) { (candidate) throws(ReplayError) in
+            try judge.holds(Self.lines(candidate.flatMap { $0 }, prefix))
+        }
+        let keptOps = try DeltaDebugger.minimise(keptGroups.flatMap { $0 }.sorted()) { (candidate) throws(ReplayError) in
+            try judge.holds(Self.lines(candidate, prefix))
+        }
+        var lines = Self.lines(keptOps, prefix)
+        try shrinkAccesses(&lines, judge: &judge)
+        return Reproducer(script: describe(lines, predicate: target, firstBad: firstBad), opCount: lines.count,
+                          prefixOpCount: prefix.count, firstBad: firstBad, candidatesRun: judge.runs)
+    }
+
+    /// A loose predicate made as specific as the bug found: `finding` becomes the class
+    /// the first bad op reported, `fault` its kind, so shrinking cannot wander to a
+    /// different bug.
+    static func specialise(_ predicate: BisectPredicate, by outcome: Outcome?) -> BisectPredicate {
+        switch predicate {
+        case .finding(nil): return outcome?.findings.first.map { .finding($0.misuse) } ?? predicate
+        case .fault(nil): return outcome?.fault.map { .fault($0.kind) } ?? predicate
+        default: return predicate
+        }
+    }
+
+    /// Topology declarations plus every life of the handle the bad op used.
+    static func slice(_ groups: [[Int]], prefix: [ScriptLine], firstBad: Int) -> [[Int]] {
+        let handle = prefix[firstBad].op.handleName
+        return groups.filter { group in
+            let op = prefix[group[0]].op
+            return op.kind.isTopology || group.contains(firstBad) || (handle != nil && op.handleName == handle)
+        }
+    }
+
+    static func lines(_ indexes: [Int], _ prefix: [ScriptLine]) -> [ScriptLine] {
+        indexes.sorted().map { prefix[$0] }
+    }
+
+    private func readPrefix(through last: Int) throws(ReplayError) -> [ScriptLine] {
+        var lines: [ScriptLine] = []
+        do {
+            let cursor = try reader.makeCursor()
+            while let recorded = try cursor.next(), recorded.seq <= last {
+                lines.append(ScriptLine(lineNumber: recorded.seq, op: recorded.op, claims: try Bisector.claims(of: recorded, path: reader.path)))
+            }
+        } catch let error as JournalError {
+            throw .journal(error)
+        } catch {
+            throw .journal(.invalidRecord(path: reader.path, seq: -1, reason: "\(error)"))
+        }
+        return lines
+    }
+
+    /// Halves each data access while the bug still shows.
+    private func shrinkAccesses(_ lines: inout [ScriptLine], judge: inout CandidateJudge) throws(ReplayError) {
+        for index in lines.indices {
+            while let length = lines[index].op.accessLength, length > Self.smallestAccess,
+                  let shorter = lines[index].op.withAccessLength(length / 2) {
+                var candidate = lines
+                candidate[index].op = shorter
+                guard try judge.holds(candidate) else { break }
+                lines = candidate
+            }
+        }
+    }
+
+    /// The script: a header saying where it came from, then each op with the claims
+    /// its outcome has now; for `mismatch`, the recorded expectation that fails is kept
+    /// as a comment above its op.
+    private func describe(_ lines: [ScriptLine], predicate: BisectPredicate, firstBad: Int) -> String {
+        let engine = Engine()
+        var printer = ScriptPrinter.LineStream()
+        var text = """
+            # Reproducer minimised by dmajournal from \(reader.path)
+            # until \(predicate)\(overrides.isEmpty ? "" : " with " + overrides.map(\.description).joined(separator: " "))
+            # \(lines.count) of the \(firstBad + 1) ops up to seq \(firstBad), where it first held.
+
+            """
+        for line in lines {
+            // On a changed machine the script declares that machine, so it checks itself.
+            let op = overrides.apply(to: line.op)
+            let outcome = engine.apply(op)
+            let failed = Claim.check(line.claims, outcome: outcome, op: line.op)
+            if predicate == .mismatch, !failed.isEmpty { text += "# seq \(line.lineNumber) was recorded expecting: => \(Claim.text(of: line.claims))\n" }
+            text += printer.line(op, claims: OutcomeDescriber().claims(for: outcome)) + "\n"
+        }
+        return text
+    }
+}

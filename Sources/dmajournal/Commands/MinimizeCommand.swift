@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import Journal
+import Replay
+
+/// `dmajournal minimize FILE --until PREDICATE -o repro.ops`.
+struct MinimizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "minimize",
+        abstract: "Shrink a journal to a short, self-checking op script that still shows the bug.",
+        discussion: """
+            Bisects to the first op where the predicate holds, then removes ops by delta \
+            debugging (a handle's alloc … free first as a group, then single ops) and \
+            shrinks data accesses, keeping every candidate a valid script. The output \
+            runs with `dmajournal run` and passes: its => claims describe what happens, \
+            violations included. Predicates as for bisect; --run CMD judges candidate \
+            scripts (exit 1-127 except 125: the bug still shows).
+            """
+    )
+
+    @Argument(help: "The journal file.")
+    var journal: String
+
+    @Option(help: "What makes the run bad: \(BisectPredicate.syntax).")
+    var until: String?
+
+    @Option(name: .customLong("run"), help: "Judge candidates with this shell command instead.")
+    var command: String?
+
+    @Option(name: .customLong("with"), help: "Replay on a changed machine: KEY=VALUE; repeatable.")
+    var overrides: [String] = []
+
+    @Option(name: [.short, .customLong("output")], help: "Where to write the reproducer (default: standard output).")
+    var output: String?
+
+    func run() throws {
+        try CLIFailure.rendering {
+            let predicate: BisectPredicate
+            switch (until, command) {
+            case (nil, let command?): predicate = .command(command)
+            case (let text?, nil): predicate = try libraryCall { () throws(ReplayError) -> BisectPredicate in try BisectPredicate(parsing: text) }
+            default: throw CLIFailure.badInput("minimize: give exactly one of --until PREDICATE and --run CMD")
+            }
+            let changes = try ReplayCommand.parse(overrides)
+            let reader = try libraryCall { () throws(JournalError) -> JournalReader in try JournalReader(path: journal) }
+            let minimizer = try libraryCall { () throws(ReplayError) -> Minimizer in try Minimizer(reader: reader, overrides: changes) }
+            var progress = ProgressReporter(total: reader.opCount)
+            let reproducer: Reproducer
+            do throws(ReplayError) {
+                reproducer = try minimizer.minimize(predicate) { progress.update(done: $0 + 1) }
+            } catch {
+                progress.finish()
+                throw BisectCommand.failure(error)
+            }
+            progress.finish()
+            if let output {
+                guard FileManager.default.createFile(atPath: output, contents: Data(reproducer.script.utf8)) else {
+                    throw CLIFailure.badInput("minimize: cannot write \(output)")
+                }
+            } else {
+                print(reproducer.script, terminator: "")
+            }
+            StandardError.write("minimized \(reproducer.prefixOpCount) ops (through the first bad one, seq \(reproducer.firstBad)) "
+                                + "to \(reproducer.opCount) in \(reproducer.candidatesRun) candidate runs"
+                                + (output.map { "; wrote \($0)" } ?? ""))
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import DMASim
+import Journal
+import OpScript
+@testable import Replay
+import Testing
+import Workloads
+
+/// `minimize` turns a recorded journal with an injected misuse into a short script that
+/// runs clean under `dmajournal run` (its claims describe what happens) and still shows
+/// the same misuse.
+@Suite struct MinimizeTests {
+    @Test(arguments: BisectTests.observable)
+    func everyInjectedClassShrinksToAShortSelfCheckingReproducer(_ injection: InjectionClass) throws {
+        let options = WorkloadOptions(seed: 9, opCount: 3000, injections: [try InjectionSpec(parsing: "\(injection.rawValue)@1200")])
+        let path = try ReplayerTests.recordWithMarks(injection == .useAfterUnlink ? .rdmaODP : .nvme, options: options).path
+        let misuse = try #require(injection.detectedBy.first)
+        let reproducer = try Minimizer(reader: JournalReader(path: path)).minimize(.finding(misuse))
+        #expect(reproducer.opCount <= 15, "\(reproducer.script)")
+        let script = try ScriptParser().parse(reproducer.script, fileName: "repro.ops")
+        var reported = false
+        let ending = ScriptExecutor().run(script) { line in
+            if line.outcome.reports(misuse) { reported = true }
+        }
+        guard case .completed = ending else { Issue.record("the reproducer does not check itself: \(ending)\n\(reproducer.script)"); return }
+        #expect(reported)
+    }
+
+    /// On a changed machine: a late access that landed in lazy mode faults in strict mode;
+    /// the reproducer declares the strict machine and shows the fault.
+    @Test func aDivergenceUnderWithShrinksToo() throws {
+        var options = WorkloadOptions(seed: 3, opCount: 2500, injections: [try InjectionSpec(parsing: "late-access@1000")])
+        options.iommuMode = .lazy
+        let path = try ReplayerTests.recordWithMarks(.nvme, options: options).path
+        let reproducer = try Minimizer(reader: JournalReader(path: path), overrides: [.iommuMode(.strict)]).minimize(.divergence)
+        #expect(reproducer.opCount <= 15)
+        #expect(reproducer.script.contains("mode=strict"))
+        #expect(reproducer.script.contains("=> fault not-present"))
+    }
+
+    @Test func deltaDebuggingFindsTheOneMinimalSubset() throws {
+        let units = Array(0..<40)
+        let kept = try DeltaDebugger.minimise(units) { (candidate) throws(ReplayError) in
+            candidate.contains(7) && candidate.contains(31)
+        }
+        #expect(kept == [7, 31])
+    }
+}
