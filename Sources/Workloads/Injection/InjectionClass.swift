@@ -26,8 +26,7 @@ public enum InjectionClass: String, Sendable, CaseIterable, Hashable {
     /// §7.2: the device touches a page after its invalidation unlinked it.
     case useAfterUnlink = "use-after-unlink"
     /// §7.14: release with `DMA_ATTR_SKIP_CPU_SYNC` on a non-coherent device, so the
-    /// cache is not invalidated. Committed, but not observable until the engine models
-    /// CPU caches.
+    /// cache is not invalidated: the destroy's attributes match no link of the state.
     case skippedCacheSync = "skipped-cache-sync"
 
     /// The checker classes that report this misuse, the one expected first first. Empty
@@ -44,12 +43,12 @@ public enum InjectionClass: String, Sendable, CaseIterable, Hashable {
         case .partialLinkNotCleaned: return [.unalignedLink, .partialLinkNotCleaned]
         case .freeWithLinkedRanges: return [.freeWithLinkedRanges]
         case .useAfterUnlink: return [.useAfterUnlink]
-        case .skippedCacheSync: return []
+        case .skippedCacheSync: return [.unlinkAttributeMismatch]
         }
     }
 
-    /// Whether the engine can tell the misuse happened (skipped-cache-sync waits for the
-    /// CPU cache model).
+    /// Whether the engine can tell the misuse happened (every class can now; kept so a
+    /// future class the engine cannot see yet says so).
     public var isObservable: Bool { !detectedBy.isEmpty }
 
     /// Parses a class name, or the checker class that detects it (`access-before-sync`
