@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import Journal
+
+/// `dmajournal recover FILE`: finish the journal of a recording that was killed.
+struct RecoverCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recover",
+        abstract: "Complete the journal of a killed recording: build its indexes, fold the WAL into one file.",
+        discussion: """
+            A recording killed mid-way leaves a valid journal holding every committed \
+            batch, in WAL mode and without its secondary indexes (queries are right, only \
+            slower). recover builds the indexes and leaves one self-contained file; the ops \
+            stay as committed and the journal keeps saying it did not finish. Safe to run \
+            twice; a finished journal is left as it is.
+            """
+    )
+
+    @Argument(help: "The journal file.")
+    var journal: String
+
+    func run() throws {
+        try CLIFailure.rendering {
+            if let complete = try completeDescription() {
+                print(complete + "; nothing to recover")
+                return
+            }
+            try libraryCall { () throws(JournalError) in try JournalWriter.recover(path: journal) }
+            let after = try libraryCall { () throws(JournalError) -> JournalReader in try JournalReader(path: journal) }
+            print("recovered: " + after.stopDescription)
+        }
+    }
+
+    /// How the journal stopped, when it needs no recovery. The reader is closed on return:
+    /// leaving WAL mode needs the only connection to the file.
+    private func completeDescription() throws -> String? {
+        let reader = try libraryCall { () throws(JournalError) -> JournalReader in try JournalReader(path: journal) }
+        let walLeft = FileManager.default.fileExists(atPath: journal + "-wal")
+        return reader.missingIndexes.isEmpty && !walLeft ? reader.stopDescription : nil
+    }
+}
