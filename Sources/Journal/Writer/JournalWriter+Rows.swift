@@ -3,7 +3,9 @@ import DMASim
 /// The rows one op becomes: its `ops` row, then one row per range, event, finding,
 /// warning, and the rejection reason.
 extension JournalWriter {
-    func insertOp(_ fields: OpFields, outcome: Outcome, seq: Int64, sourceLine: Int?, claims: String?, _ statements: WriterStatements) throws(JournalError) {
+    /// Inserts the ops row; returns the device id it was filed under.
+    @discardableResult
+    func insertOp(_ fields: OpFields, outcome: Outcome, seq: Int64, sourceLine: Int?, claims: String?, _ statements: WriterStatements) throws(JournalError) -> Int64? {
         let insert = statements.insertOp
         let handle = try statements.names.optionalID(of: fields.handle)
         var device = try statements.names.optionalID(of: fields.device)
@@ -27,6 +29,7 @@ extension JournalWriter {
         insert.bind(claims, at: OpsColumn.claims.rawValue)
         bindOutcome(outcome, to: insert, statements.codes)
         try insert.execute()
+        return device
     }
 
     private func bindOutcome(_ outcome: Outcome, to insert: Statement, _ codes: JournalCodes) {

@@ -76,7 +76,9 @@ public final class JournalWriter: EventSink {
     public func record(_ op: Op, outcome: Outcome, sequence: Int, sourceLine: Int?, claims: String?) throws(JournalError) {
         guard let statements else { preconditionFailure("JournalWriter.record after finish()") }
         let seq = Int64(sequence)
-        try insertOp(OpFields(op), outcome: outcome, seq: seq, sourceLine: sourceLine, claims: claims, statements)
+        let fields = OpFields(op)
+        let device = try insertOp(fields, outcome: outcome, seq: seq, sourceLine: sourceLine, claims: claims, statements)
+        statements.deviceTally.count(op.kind, length: fields.length, outcome: outcome, device: device)
         if op.kind.isTopology {
             TopologyRecord.bind(op, seq: sequence, to: statements.insertTopology)
             try statements.insertTopology.execute()
@@ -131,9 +133,10 @@ public final class JournalWriter: EventSink {
         try database.execute("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE")
     }
 
-    /// Ends the open transaction. `max_range_bytes` is updated inside it, so whatever a
-    /// crash leaves behind is consistent with the ranges it holds.
+    /// Ends the open transaction. `max_range_bytes` and the device totals are updated
+    /// inside it, so whatever a crash leaves behind is consistent with the ops it holds.
     private func commitBatch(_ statements: WriterStatements, thenBegin: Bool) throws(JournalError) {
+        try statements.deviceTally.store()
         if maxRangeBytes != storedMaxRangeBytes {
             statements.updateMaxRange.bind(maxRangeBytes, at: 1)
             try statements.updateMaxRange.execute()
