@@ -46,12 +46,20 @@ public final class Engine {
 
     /// Ops applied so far.
     public private(set) var appliedCount = 0
+    /// Faults and findings so far.
+    public internal(set) var tally = OutcomeTally()
 
     public init() {}
 
     /// Applies one op.
     public func apply(_ op: Op) -> Outcome {
         appliedCount += 1
+        let outcome = dispatch(op)
+        if outcome.fault != nil || !outcome.findings.isEmpty { tally.count(outcome) }
+        return outcome
+    }
+
+    private func dispatch(_ op: Op) -> Outcome {
         switch op {
         case .region(let spec): return declareRegion(spec)
         case .iommu(let spec): return declareIOMMU(spec)
