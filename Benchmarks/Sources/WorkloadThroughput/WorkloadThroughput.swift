@@ -7,7 +7,7 @@ import Workloads
 /// resident memory. One mode per process, so the peak is that mode's own.
 ///
 ///     WorkloadThroughput KIND [OPS] [generate|engine|check] [seed=N] [dma-bits=N] [granule=N]
-///                        [iommu=strict|lazy|passthrough] [inject=CLASS@RATE|@SEQ …]
+///                        [iommu=strict|lazy|passthrough] [region=SIZE] [inject=CLASS@RATE|@SEQ …]
 ///
 /// generate: iterate the stream only (the generator's overhead); engine: apply every
 /// op to a fresh engine; check: also evaluate every claim, as `record` will.
@@ -42,6 +42,7 @@ struct WorkloadThroughput {
             case "seed": options.seed = UInt64(value)!
             case "dma-bits": options.dmaBits = Int(value)!
             case "granule": options.granuleBytes = UInt64(value)!
+            case "region": options.regionSizeBytes = try ScriptNumber.value(of: value)
             case "iommu": options.iommuMode = IOMMUMode(rawValue: value)!
             case "inject": options.injections.append(try InjectionSpec(parsing: value))
             default: fatalError("unknown setting \(setting)")

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# How the figures change with the length of a run and the size of the shared region:
+# for 10k, 100k, 1M and 10M ops of the nvme workload, on a 1 GiB and a 1 TiB region,
+#   engine   apply every op (WorkloadThroughput ... engine): steps/s and peak RSS
+#   record   dmajournal record into a journal: ops/s, bytes per op, peak RSS
+#   replay   dmajournal replay of that journal: ops/s, peak RSS
+# Each point is its own process, so a peak RSS is that point's own (GNU time's %M).
+# Usage: Benchmarks/scaling.sh [max-ops]   (release builds; 10M points take minutes)
+set -euo pipefail
+cd "$(dirname "$0")"
+max=${1:-10000000}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+echo "== building (release)" >&2
+swift build -c release --product WorkloadThroughput >&2
+(cd .. && swift build -c release --product dmajournal >&2)
+tool=../.build/release/dmajournal
+
+# wall seconds and peak RSS (KiB) of a command
+measure() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
+
+printf "%-9s %-7s | %-22s | %-32s | %-22s\n" ops region "engine steps/s  RSS" "record ops/s  B/op  RSS" "replay ops/s  RSS"
+for ops in 10000 100000 1000000 10000000; do
+    [ "$ops" -le "$max" ] || continue
+    for region in 1G 1T; do
+        engine=$(./.build/release/WorkloadThroughput nvme "$ops" engine "region=$region")
+        engine_rate=$(echo "$engine" | sed -E 's/.* = ([0-9.]+) M steps\/s.*/\1/')
+        engine_rss=$(echo "$engine" | sed -E 's/.*peak RSS ([0-9]+) MiB.*/\1/')
+        journal="$work/run.db"
+        read -r record_s record_kib < <(measure "$tool" record --workload nvme --ops "$ops" --region-size "$region" \
+                                               --journal "$journal" --force --quiet)
+        recorded=$(sqlite3 "$journal" "SELECT count(*) FROM ops")
+        bytes=$(stat -c %s "$journal")
+        read -r replay_s replay_kib < <(measure "$tool" replay "$journal")
+        awk -v ops="$ops" -v region="$region" -v er="$engine_rate" -v erss="$engine_rss" -v n="$recorded" \
+            -v rs="$record_s" -v rk="$record_kib" -v b="$bytes" -v ps="$replay_s" -v pk="$replay_kib" 'BEGIN {
+            printf "%-9d %-7s | %6.2f M/s  %6d MiB  | %8.0f  %5.1f  %6d MiB        | %8.0f  %6d MiB\n",
+                ops, region, er, erss, n / rs, b / n, rk / 1024, n / ps, pk / 1024
+        }'
+        rm -f "$journal"
+    done
+done
