@@ -12,11 +12,10 @@ public struct ScriptPrinter: Sendable {
     public init() {}
 
     public func print(_ script: Script) -> String {
-        var handles = HandleKinds()
+        var writer = ScriptLineWriter()
         var text = ""
         for line in script.lines {
-            text += self.line(line.op, claims: line.claims, handles: handles) + "\n"
-            handles.record(line.op)
+            text += writer.line(line.op, claims: line.claims) + "\n"
         }
         return text
     }
