@@ -12,11 +12,10 @@ public struct ScriptPrinter: Sendable {
     public init() {}
 
     public func print(_ script: Script) -> String {
-        var handles = HandleKinds()
+        var writer = ScriptLineWriter()
         var text = ""
         for line in script.lines {
-            text += self.line(line.op, claims: line.claims, handles: handles) + "\n"
-            handles.record(line.op)
+            text += writer.line(line.op, claims: line.claims) + "\n"
         }
         return text
     }
@@ -68,21 +67,4 @@ extension ScriptPrinter {
 
     /// A bare flag when set, nothing otherwise.
     func flag(_ name: String, _ isSet: Bool) -> String? { isSet ? name : nil }
-}
-
-extension ScriptPrinter {
-    /// Prints a script one line at a time, remembering the handles declared so far as
-    /// `print(_:)` does: for scripts too long to hold as one `Script`.
-    public struct LineStream: Sendable {
-        private let printer = ScriptPrinter()
-        private var handles = HandleKinds()
-
-        public init() {}
-
-        /// The next line, without its newline.
-        public mutating func line(_ op: Op, claims: [Claim] = []) -> String {
-            defer { handles.record(op) }
-            return printer.line(op, claims: claims, handles: handles)
-        }
-    }
 }

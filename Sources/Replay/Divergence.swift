@@ -27,8 +27,6 @@ public struct Divergence: Sendable, Equatable, CustomStringConvertible {
     }
 
     private static func claims(_ outcome: RecordedOutcome) -> String {
-        OutcomeDescriber().describe(Outcome(status: outcome.status, address: outcome.address, digest: outcome.digest,
-                                            ranges: outcome.ranges, events: outcome.events, findings: outcome.findings,
-                                            warnings: outcome.warnings))
+        OutcomeDescriber().describe(outcome.outcome)
     }
 }

@@ -25,17 +25,27 @@ public final class QueryRunner {
 
     /// Runs one statement. `parameters` binds its `:name` parameters.
     public func run(_ sql: String, parameters: [String: SQLValue] = [:]) throws(JournalError) -> QueryResult {
+        let rows = try cursor(sql, parameters: parameters)
+        var values: [[SQLValue]] = []
+        while try rows.next() { values.append(rows.values) }
+        return QueryResult(columns: rows.columns, rows: values)
+    }
+
+    /// Prepares one statement, with the same checks as `run`, and hands its rows over one
+    /// at a time: memory stays flat however many rows the query returns.
+    public func cursor(_ sql: String, parameters: [String: SQLValue] = [:]) throws(JournalError) -> QueryCursor {
         let statement = try database.prepare(sql)
         try checkSingleStatement(statement)
         guard statement.isReadOnly else { throw .readOnly(path: path, sql: sql) }
         try bind(parameters, to: statement)
-        let columnCount = statement.columnCount
-        let columns = (0..<columnCount).map(statement.columnName(at:))
-        var rows: [[SQLValue]] = []
-        while try statement.step() {
-            rows.append((0..<columnCount).map(statement.value(at:)))
-        }
-        return QueryResult(columns: columns, rows: rows)
+        return QueryCursor(statement)
+    }
+
+    /// The first column of the first row, as an integer; nil for no row or NULL. For
+    /// counts and bounds: `try runner.integer("SELECT count(*) FROM findings")`.
+    public func integer(_ sql: String) throws(JournalError) -> Int64? {
+        let rows = try cursor(sql)
+        return try rows.next() ? rows.integer(at: 0) : nil
     }
 
     /// Runs the named query `name` from the journal's `named_queries` table.

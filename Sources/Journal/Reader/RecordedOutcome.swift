@@ -26,4 +26,11 @@ public struct RecordedOutcome: Sendable, Hashable {
         self.init(status: outcome.status, address: outcome.address, digest: outcome.digest, ranges: outcome.ranges,
                   events: outcome.events, findings: outcome.findings, warnings: outcome.warnings)
     }
+
+    /// As an engine `Outcome`, for code that describes outcomes (`OutcomeDescriber`):
+    /// `touched` is left empty, since the journal does not keep it.
+    public var outcome: Outcome {
+        Outcome(status: status, address: address, digest: digest, ranges: ranges, events: events, findings: findings,
+                warnings: warnings)
+    }
 }

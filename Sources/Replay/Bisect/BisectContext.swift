@@ -25,7 +25,7 @@ public struct BisectContext {
         }
         let describer = OutcomeDescriber()
         var lines = ["  \(ScriptPrinter().line(recorded.op))"]
-        lines.append("    recorded: \(describer.describe(recorded.outcome.asOutcome))")
+        lines.append("    recorded: \(describer.describe(recorded.outcome.outcome))")
         if let replayed, RecordedOutcome(replayed) != recorded.outcome {
             lines.append("    replayed: \(describer.describe(replayed))")
         }
@@ -82,12 +82,5 @@ public struct BisectContext {
             let unmapped = row[5].plainText.map { "unmapped at seq \($0)" } ?? "still mapped"
             return "    seq \(row[0].plainText ?? "?")  \(row[1].plainText ?? "?") \(row[2].plainText ?? "-")  iova \(row[3].plainText ?? "?") +\(row[4].plainText ?? "?")  \(unmapped)"
         }
-    }
-}
-
-extension RecordedOutcome {
-    /// As a live outcome, for describing it with `OutcomeDescriber`.
-    var asOutcome: Outcome {
-        Outcome(status: status, address: address, digest: digest, ranges: ranges, events: events, findings: findings, warnings: warnings)
     }
 }

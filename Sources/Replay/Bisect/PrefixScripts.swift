@@ -21,7 +21,7 @@ final class PrefixScripts {
         }
         let output = try FileHandle(forWritingTo: fullScript)
         defer { try? output.close() }
-        var printer = ScriptPrinter.LineStream()
+        var printer = ScriptLineWriter()
         var buffer = "# prefix of \(reader.path), replayed by dmajournal bisect\n"
         var written = 0
         let cursor = try reader.makeCursor()

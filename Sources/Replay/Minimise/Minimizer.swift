@@ -108,7 +108,7 @@ public struct Minimizer {
     /// as a comment above its op.
     private func describe(_ lines: [ScriptLine], predicate: BisectPredicate, firstBad: Int) -> String {
         let engine = Engine()
-        var printer = ScriptPrinter.LineStream()
+        var printer = ScriptLineWriter()
         var text = """
             # Reproducer minimised by dmajournal from \(reader.path)
             # until \(predicate)\(overrides.isEmpty ? "" : " with " + overrides.map(\.description).joined(separator: " "))

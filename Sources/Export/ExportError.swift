@@ -1,0 +1,36 @@
+import Journal
+
+/// Why an export or a report could not be written, as one line naming the place: the
+/// journal file, the output path, the table. The command-line tool prints `description`
+/// and exits with status 2 (bad input).
+public enum ExportError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The journal could not be read (missing, not a journal, corrupt, a bad record).
+    case journal(JournalError)
+    /// The output could not be created or written.
+    case cannotWrite(path: String, reason: String)
+    /// `--table NAME` named no table the CSV export knows.
+    case unknownTable(name: String, known: [String])
+    /// The table exists in the CSV export but not in this journal (an older schema).
+    case tableNotInJournal(path: String, table: String, schemaVersion: Int)
+    /// A name the op-script format cannot spell, so the exported script would not parse.
+    case unscriptableName(path: String, kind: String, name: String)
+    /// A sequence window with nothing in it (`--from-seq` after `--to-seq`).
+    case emptyWindow(from: Int, to: Int)
+
+    public var description: String {
+        switch self {
+        case .journal(let error):
+            return error.description
+        case .cannotWrite(let path, let reason):
+            return "\(path): cannot write: \(reason)"
+        case .unknownTable(let name, let known):
+            return "no CSV table '\(name)'; known: \(known.joined(separator: ", "))"
+        case .tableNotInJournal(let path, let table, let version):
+            return "\(path): the journal (schema version \(version)) has no '\(table)' table"
+        case .unscriptableName(let path, let kind, let name):
+            return "\(path): \(kind) name '\(name)' cannot be written in an op script ([A-Za-z_][A-Za-z0-9_.:-]*)"
+        case .emptyWindow(let from, let to):
+            return "--from-seq \(from) is after --to-seq \(to): the window is empty"
+        }
+    }
+}

@@ -1,0 +1,35 @@
+/// The rows of one read-only query, one at a time: what `QueryRunner.run` collects into a
+/// `QueryResult`, for callers that cannot hold every row (an export of a 10M-op journal).
+///
+///     let cursor = try runner.cursor("SELECT seq, kind FROM op_log ORDER BY seq")
+///     while try cursor.next() { use(cursor.integer(at: 0), cursor.text(at: 1)) }
+///
+/// Columns are 0-based. The accessors read the row the last `next()` stood on.
+public final class QueryCursor {
+    public let columns: [String]
+    private let statement: Statement
+
+    init(_ statement: Statement) {
+        self.statement = statement
+        columns = (0..<statement.columnCount).map(statement.columnName(at:))
+    }
+
+    /// Moves to the next row: false once there are no more.
+    public func next() throws(JournalError) -> Bool {
+        try statement.step()
+    }
+
+    /// The integer in `column`; nil for NULL. Unsigned values read back by bit pattern
+    /// through `unsigned(at:)`.
+    public func integer(at column: Int) -> Int64? { statement.int64(at: Int32(column)) }
+
+    /// An address, length or digest column: the stored bit pattern as `UInt64`.
+    public func unsigned(at column: Int) -> UInt64? { statement.uint64(at: Int32(column)) }
+
+    public func text(at column: Int) -> String? { statement.text(at: Int32(column)) }
+
+    public func value(at column: Int) -> SQLValue { statement.value(at: Int32(column)) }
+
+    /// Every column of the current row.
+    public var values: [SQLValue] { (0..<columns.count).map(value(at:)) }
+}

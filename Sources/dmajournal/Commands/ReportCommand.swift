@@ -1,0 +1,34 @@
+import ArgumentParser
+import Export
+
+/// `dmajournal report FILE -o report.html`: one self-contained HTML page about a journal.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write one self-contained HTML report of a journal: run, IOVA occupancy, histograms, main queries.",
+        discussion: """
+            No script and nothing fetched: inline CSS and SVG only, so the file can be attached \
+            to a bug report. Without -o the page goes to standard output. Exit status 2 for \
+            bad input. See docs/export.md; scripts/render-report.sh takes a screenshot with \
+            headless Chromium.
+            """
+    )
+
+    @Argument(help: "The journal file.")
+    var journal: String
+
+    @Option(name: [.short, .customLong("output")], help: "The HTML file to write.")
+    var output: String?
+
+    func run() throws {
+        try CLIFailure.rendering {
+            let builder = ReportBuilder(journalPath: journal)
+            let summary = try exportCall { () throws(ExportError) in
+                try builder.write(to: output.map { path throws(ExportError) in try TextOutput(path: path) } ?? TextOutput())
+            }
+            if let output {
+                print("wrote \(output): \(summary.devicesCharted) devices charted, \(summary.svgElements) SVG elements")
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+import Foundation
+import Testing
+
+/// `dmajournal report`, end to end: one self-contained HTML file with every section.
+@Suite struct ReportCommandTests {
+    @Test func theReportIsOneSelfContainedPage() throws {
+        let journal = try QueryCommandTests.recordQuickstart()
+        let path = ExportCommandTests.temporary("report.html")
+        let run = try ToolRun.run(["report", journal, "-o", path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("wrote \(path): 1 devices charted, "))
+        let html = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        for id in ["run", "totals", "occupancy", "histograms", "faults-after-unmap", "leaks", "per-device", "findings-by-class"] {
+            #expect(html.contains("id=\"\(id)\""), "no section \(id)")
+        }
+        #expect(html.contains("<tr id=\"total-faults\"><th>device faults</th><td class=\"n\">2</td></tr>"))
+        #expect(!html.contains("<script") && !html.contains("src="))
+    }
+}
