@@ -73,14 +73,33 @@ public final class JournalWriter: EventSink {
     /// Records op number `sequence` and its outcome. Sequences must be distinct; they are
     /// normally 0, 1, 2, … in apply order.
     public func record(_ op: Op, outcome: Outcome, sequence: Int, sourceLine: Int?) throws(JournalError) {
-        guard let statements else { preconditionFailure("JournalWriter.record after finish()") }
+        let statements = openStatements
+        try insert(OpFields(op), op, outcome: outcome, sequence: sequence, sourceLine: sourceLine, statements)
+        try countRecorded(statements)
+    }
+
+    /// The statements of the open journal; recording after `finish()` is a programming error.
+    var openStatements: WriterStatements {
+        guard let statements else { preconditionFailure("JournalWriter used after finish()") }
+        return statements
+    }
+
+    /// Writes one op's rows: `ops`, its `topology` row for a declaration (with NULL in
+    /// `unknownTopology`), and its ranges, events, findings, warnings and rejection.
+    func insert(_ fields: OpFields, _ op: Op, outcome: Outcome, sequence: Int, sourceLine: Int?,
+                unknownTopology: [TopologyColumn] = [], _ statements: WriterStatements) throws(JournalError) {
         let seq = Int64(sequence)
-        try insertOp(OpFields(op), outcome: outcome, seq: seq, sourceLine: sourceLine, statements)
+        try insertOp(fields, outcome: outcome, seq: seq, sourceLine: sourceLine, statements)
         if op.kind.isTopology {
             TopologyRecord.bind(op, seq: sequence, to: statements.insertTopology)
+            for column in unknownTopology { statements.insertTopology.bind(nil as Int64?, at: column.rawValue) }
             try statements.insertTopology.execute()
         }
         try insertChildren(of: outcome, seq: seq, statements)
+    }
+
+    /// Counts one recorded op and commits the batch when it is full.
+    func countRecorded(_ statements: WriterStatements) throws(JournalError) {
         recordedCount += 1
         opsInBatch += 1
         if opsInBatch >= batchSize { try commitBatch(statements, thenBegin: true) }
@@ -90,7 +109,7 @@ public final class JournalWriter: EventSink {
     /// injected misuse of `injectionClass` on `handle`. Only tests and curious users read
     /// the mark; replay, bisect and minimise never do.
     public func markInjection(sequence: Int, injectionClass: String, handle: String) throws(JournalError) {
-        guard let statements else { preconditionFailure("JournalWriter.markInjection after finish()") }
+        let statements = openStatements
         statements.insertInjection.bind(Int64(sequence), at: 1)
         statements.insertInjection.bind(injectionClass, at: 2)
         statements.insertInjection.bind(handle, at: 3)

@@ -14,6 +14,7 @@ final class WriterStatements {
     let begin: Statement
     let commit: Statement
     let updateMaxRange: Statement
+    let imports: ImportStatements
 
     init(_ database: Database) throws(JournalError) {
         self.database = database
@@ -31,5 +32,6 @@ final class WriterStatements {
         begin = try database.prepare("BEGIN IMMEDIATE")
         commit = try database.prepare("COMMIT")
         updateMaxRange = try database.prepare("UPDATE run SET max_range_bytes = ? WHERE id = 1")
+        imports = try ImportStatements(database)
     }
 }
