@@ -5,6 +5,7 @@ import PackageDescription
 //   dmajournal (CLI) -> Workloads -> OpScript -> DMASim
 //   dmajournal (CLI) -> Replay -> Journal, OpScript -> DMASim
 //   dmajournal (CLI) -> Journal, Snapshot -> DMASim
+//   dmajournal (CLI) -> TraceImport -> Journal -> DMASim
 //   Journal -> CSQLite (the system libsqlite3, bound through its C API)
 //   Snapshot -> CLZ4, CXXHash (the system liblz4 and libxxhash)
 // DMASim is the pure, deterministic engine: standard library only, no I/O.
@@ -18,6 +19,7 @@ let package = Package(
         .library(name: "Journal", targets: ["Journal"]),
         .library(name: "Workloads", targets: ["Workloads"]),
         .library(name: "Replay", targets: ["Replay"]),
+        .library(name: "TraceImport", targets: ["TraceImport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -45,10 +47,12 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         .target(name: "Replay", dependencies: ["DMASim", "OpScript", "Journal"]),
+        // Real kernel traces and logs (ftrace, dmesg, syslog, QEMU) into journals (issue 9).
+        .target(name: "TraceImport", dependencies: ["DMASim", "Journal"]),
         .executableTarget(
             name: "dmajournal",
             dependencies: [
-                "DMASim", "OpScript", "Journal", "Workloads", "Replay",
+                "DMASim", "OpScript", "Journal", "Workloads", "Replay", "TraceImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -59,6 +63,7 @@ let package = Package(
         .testTarget(name: "JournalTests", dependencies: ["Journal", "DMASim", "CSQLite"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "OpScript", "DMASim"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Journal", "Workloads", "DMASim"]),
+        .testTarget(name: "TraceImportTests", dependencies: ["TraceImport", "Journal", "DMASim"]),
         .testTarget(name: "dmajournalTests", dependencies: ["dmajournal", "OpScript", "DMASim", "Journal"]),
     ],
     swiftLanguageModes: [.v6]
