@@ -199,6 +199,52 @@ import Testing
         #expect(event.sizeBytes == 0x40_0000)
     }
 
+    struct PrefixCase: Sendable, CustomStringConvertible {
+        let line: String
+        let format: SourceFormat
+        let nanoseconds: UInt64?
+        let wallClock: String?
+        let device: String
+        var description: String { line }
+    }
+
+    /// Kernel log prefixes from other tools and setups, on one kind of report.
+    static let prefixCases: [PrefixCase] = [
+        PrefixCase(line: "[  278.999480] myhost kernel: DMAR: [DMA Read NO_PASID] Request device [00:16.7] fault addr 0x9cdff000 [fault reason 0x02] Present bit in context entry is clear",
+                   format: .dmesg, nanoseconds: 278_999_480_000, wallClock: nil, device: "00:16.7"),
+        PrefixCase(line: "kern  :err   : [   12.300000] DMAR: [DMA Read NO_PASID] Request device [00:16.7] fault addr 0x9cdff000 [fault reason 0x02] Present bit in context entry is clear",
+                   format: .dmesg, nanoseconds: 12_300_000_000, wallClock: nil, device: "00:16.7"),
+        PrefixCase(line: "2024-01-04T23:12:54+0100 myhost kernel: DMAR: [DMA Read NO_PASID] Request device [00:16.7] fault addr 0x9cdff000 [fault reason 0x02] Present bit in context entry is clear",
+                   format: .syslog, nanoseconds: nil, wallClock: "2024-01-04T23:12:54+0100", device: "00:16.7"),
+        PrefixCase(line: "Jan 04 23:12:54 myhost kernel: DMAR: [DMA Read NO_PASID] Request device [00:16.7] fault addr 0x9cdff000 [fault reason 0x02] Present bit in context entry is clear",
+                   format: .syslog, nanoseconds: nil, wallClock: "Jan 04 23:12:54", device: "00:16.7"),
+        PrefixCase(line: "[Aug 4 09:48] DMAR: [DMA Read NO_PASID] Request device [00:16.7] fault addr 0x9cdff000 [fault reason 0x02] Present bit in context entry is clear",
+                   format: .dmesg, nanoseconds: nil, wallClock: "Aug 4 09:48", device: "00:16.7"),
+    ]
+
+    @Test(arguments: prefixCases) func kernelLogPrefixes(_ sample: PrefixCase) throws {
+        let event = try Self.only(sample.line)
+        #expect(event.provenance.format == sample.format)
+        #expect(event.provenance.timestampNanoseconds == sample.nanoseconds)
+        #expect(event.provenance.wallClock == sample.wallClock)
+        #expect(event.device == sample.device)
+        #expect(event.address == 0x9cdf_f000)
+    }
+
+    /// Xen prints the SMMU's context faults with its own prefix.
+    @Test func armSMMUContextFaultUnderXen() throws {
+        let event = try Self.only("(XEN) smmu: /smmu@fd800000: Unhandled context fault: fsr=0x402, iova=0x8424cb148, fsynr=0xb0001, cb=0")
+        #expect(event.device == "/smmu@fd800000/cb0")
+        #expect(event.address == 0x8_424c_b148)
+        #expect(event.isWrite == false)
+    }
+
+    @Test func amdViOlderFormWithShortDevice() throws {
+        let event = try Self.only("AMD-Vi: Event logged [IO_PAGE_FAULT device=0a:00.0 domain=0x001d address=0x000000000637c000 flags=0x0000]")
+        #expect(event.device == "0a:00.0")
+        #expect(event.address == 0x637_c000)
+    }
+
     @Test func printkCallerAndLogLevel() throws {
         let event = try Self.only("<3>[   12.345678][  T123] DMAR: [DMA Read NO_PASID] Request device [00:02.0] fault addr 0x1000 [fault reason 0x01] Present bit in root entry is clear")
         #expect(event.provenance.pid == 123)

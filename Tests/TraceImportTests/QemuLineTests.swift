@@ -65,6 +65,15 @@ import Testing
         #expect(event.isWrite == true)
     }
 
+    /// The ftrace backend writes QEMU's events into the kernel's trace buffer.
+    @Test func throughTheFtraceBackend() throws {
+        let event = try Self.only(" qemu-system-x86-1234 [000] ..... 12.500000: tracing_mark_write: vtd_dmar_fault sid 0x10 fault 5 addr 0x1000 write 1")
+        #expect(event.naming == "vtd_dmar_fault")
+        #expect(event.device == "00:02.0")
+        #expect(event.provenance.timestampNanoseconds == 12_500_000_000)
+        #expect(event.isWrite == true)
+    }
+
     /// QEMU's own error messages are not trace events.
     @Test func errorReportsAreSkipped() {
         #expect(TraceText.events(in: "2023-02-13T07:02:37.074397Z qemu-system-x86_64: vtd_iova_to_slpte: detected slpte permission error (iova=0x1187a9000, level=0x3, slpte=0x0, write=0, pasid=0xffffffff)").isEmpty)

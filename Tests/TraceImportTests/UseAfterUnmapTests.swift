@@ -32,6 +32,15 @@ import Testing
         #expect(findings == [["2", "use-after-unmap", "m1"]])
     }
 
+    /// A real trace (fixtures/traces/ftrace-ath12k-…): dma_alloc, dma_free, then the
+    /// device faults on the freed buffer; the iommu:map/unmap of the same buffer sit beside them.
+    @Test func theAth12kTraceFromTheMailingList() throws {
+        let (journal, _) = try ImportFixture.importing([ImportFixture.trace("ftrace-ath12k-dma-free-then-io-page-fault.txt")])
+        #expect(try Self.faultsAfterUnmap(journal) == [["4", "0000:c2:00.0", "m2", "1", "2", "after-unmap"]])
+        let unmap = try ImportFixture.rows(journal, "SELECT kernel_naming, line, time, task, pid, cpu FROM imported_log WHERE seq = 2")
+        #expect(unmap == [["dma_free", "11", "327.747763", "kworker/u64:0", "12", "11"]])
+    }
+
     /// iommu:map and iommu:unmap name no device; the faulting device shares their space.
     @Test func iommuEventsThenAnIOPageFault() throws {
         let (journal, _) = try ImportFixture.importing(text: """

@@ -52,7 +52,7 @@ extension EventJournaler {
             if kind == nil {
                 kind = mapping != nil ? .permission : .notPresent
                 draft.notes.append(mapping.map { "fault kind not in the report: permission, \($0.handle) still mapped the address" }
-                                   ?? "fault kind not in the report: not-present, nothing the trace mapped covered the address")
+                                   ?? "fault kind not in the report: not-present, no mapping the trace showed covered the address then")
             }
             draft.outcome = Outcome(status: .fault(Fault(kind: kind ?? .notPresent, address: address, isWrite: isWrite)))
         }

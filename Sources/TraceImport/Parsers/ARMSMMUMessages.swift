@@ -19,20 +19,23 @@ enum ARMSMMUMessages {
     static let fsrTranslation: UInt64 = 1 << 1, fsrAccessFlag: UInt64 = 1 << 2, fsrPermission: UInt64 = 1 << 3
     static let fsynrWrite: UInt64 = 1 << 4
 
-    /// Nil when the message is not an arm-smmu report.
+    /// Nil when the message is not an arm-smmu report. The SMMU is the `dev_err` prefix's
+    /// device, or whatever `name:` comes right before the report (Xen prints
+    /// `(XEN) smmu: /smmu@fd800000: Unhandled context fault: …`).
     static func parse(_ record: TraceRecord, _ range: Range<Int>, devices: DeviceDirectory) -> LineResult? {
         let bytes = record.text
-        guard let prefix = DevicePrefix.parse(bytes, range), bytes.hasPrefix(utf8("arm-smmu"), at: prefix.driver.lowerBound),
-              !bytes.hasPrefix(utf8("arm-smmu-v3"), at: prefix.driver.lowerBound) else { return nil }
-        let body = prefix.rest..<range.upperBound
-        if decodeLines.contains(where: { bytes.hasPrefix($0, at: body.lowerBound) }) { return .context }
-        if bytes.hasPrefix(globalFault, at: body.lowerBound) { return .skipped(.faultWithoutAddress) }
-        guard bytes.hasPrefix(contextFault, at: body.lowerBound) else { return .skipped(.notDMA) }
-        let values = KeyValueFields(bytes, (body.lowerBound + contextFault.count)..<body.upperBound)
+        if let prefix = DevicePrefix.parse(bytes, range), bytes.hasPrefix(utf8("arm-smmu"), at: prefix.driver.lowerBound),
+           !bytes.hasPrefix(SMMUv3Report.driver, at: prefix.driver.lowerBound) {
+            let body = prefix.rest..<range.upperBound
+            if decodeLines.contains(where: { bytes.hasPrefix($0, at: body.lowerBound) }) { return .context }
+            if bytes.hasPrefix(globalFault, at: body.lowerBound) { return .skipped(.faultWithoutAddress) }
+        }
+        guard let marker = TextScanner.find(contextFault, in: bytes, from: range.lowerBound, to: range.upperBound) else { return nil }
+        let values = KeyValueFields(bytes, (marker + contextFault.count)..<range.upperBound)
         var event = record.event(.fault, "arm_smmu_context_fault")
         guard let address = values.hex(iova) else { return .skipped(.malformed(event.naming, missing: "iova")) }
         event.address = address
-        let smmu = bytes.text(prefix.device)
+        let smmu = smmuName(bytes, range.lowerBound..<marker)
         event.device = values.decimal(cb).map { "\(smmu)/cb\($0)" } ?? smmu
         event.isWrite = values.hex(fsynr).map { $0 & fsynrWrite != 0 }
         if let status = values.hex(fsr) {
@@ -44,5 +47,14 @@ enum ARMSMMUMessages {
             event.reason = "fsr \(String(format2: status))"
         }
         return .event(event)
+    }
+
+    /// The last `name:` before the report: the SMMU's device name.
+    private static func smmuName(_ bytes: [UInt8], _ range: Range<Int>) -> String {
+        let trimmed = bytes.trimmed(range)
+        guard trimmed.count > 1, bytes[trimmed.upperBound - 1] == .colon else { return "smmu" }
+        let end = trimmed.upperBound - 1
+        let start = bytes[trimmed.lowerBound..<end].lastIndex(of: .space).map { $0 + 1 } ?? trimmed.lowerBound
+        return start < end ? bytes.text(start..<end) : "smmu"
     }
 }

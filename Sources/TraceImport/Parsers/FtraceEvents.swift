@@ -33,6 +33,16 @@ enum FtraceEvents {
             return .skipped(.otherFtraceEvent)
         }
         let range = fields..<record.text.count
+        if name == "tracing_mark_write" || name == "print" {
+            // QEMU's ftrace trace backend writes its events into the kernel's trace buffer.
+            var marked = record.prefix
+            var scanner = TextScanner(record.text, from: fields)
+            scanner.skipSpaces()
+            marked.messageStart = scanner.position
+            let inner = TraceRecord(text: record.text, prefix: marked, firstLine: record.firstLine, lineCount: record.lineCount)
+            return QemuEvents.startsWithEventName(record.text, at: scanner.position)
+                ? QemuEvents.parse(inner, devices: devices) : .skipped(.otherFtraceEvent)
+        }
         if system != "iommu", DMATracepoints.names.contains(name) {
             return DMATracepoints.parse(name, fields: range, record, devices: devices)
         }

@@ -18,12 +18,42 @@ enum KernelLogPrefix {
             prefix.wallClock = wallClock
         }
         skipLogLevel(&scanner)
+        skipFacility(&scanner)
         if dmesgBracket(&scanner, into: &prefix) {
             callerBracket(&scanner, into: &prefix)
+            scanner.skipSpaces()
+            skipJournalHost(&scanner)
         }
         scanner.skipSpaces()
         prefix.messageStart = scanner.position
         return prefix
+    }
+
+    static let kernelTag = utf8("kernel:")
+
+    /// journalctl's monotonic form puts the host and the tag after the time:
+    /// `[  278.999480] host kernel: …`.
+    private static func skipJournalHost(_ scanner: inout TextScanner) {
+        var probe = scanner
+        let host = probe.word()
+        probe.skipSpaces()
+        guard !host.isEmpty, probe.skip(kernelTag) else { return }
+        probe.skipSpaces()
+        scanner = probe
+    }
+
+    /// `dmesg -x`: `kern  :err   : ` (facility, level) before the time.
+    private static func skipFacility(_ scanner: inout TextScanner) {
+        var probe = scanner
+        for _ in 0..<2 {
+            let name = probe.position
+            while let byte = probe.current, byte.isLetter { probe.position += 1 }
+            guard probe.position > name else { return }
+            probe.skipSpaces()
+            guard probe.skip(byte: .colon) else { return }
+        }
+        probe.skipSpaces()
+        scanner = probe
     }
 
     /// Whether the line opens with a kernel-log time (or level) that makes it a record.
@@ -85,6 +115,9 @@ enum KernelLogPrefix {
             index += 1
         } else if index + 6 <= bytes.count, bytes[index] == .plus || bytes[index] == .dash, bytes[index + 3] == .colon {
             index += 6
+        } else if index + 5 <= bytes.count, bytes[index] == .plus || bytes[index] == .dash,
+                  bytes[(index + 1)..<(index + 5)].allSatisfy(\.isDigit) {
+            index += 5   // journalctl -o short-iso: +0100
         }
         return index
     }
