@@ -43,6 +43,14 @@ import Testing
         #expect(findings.stdout == "seq,class,handle\n4,use-after-unmap,m1\n5,direction-violation,m2\n")
     }
 
+    @Test func anImportedJournalIsNotReplayed() throws {
+        let journal = Self.temporaryJournal()
+        #expect(try ToolRun.run(["import", Self.dmesg, "--journal", journal, "--quiet"]).status == 0)
+        let replay = try ToolRun.run(["replay", journal])
+        #expect(replay.status == 2)
+        #expect(replay.stderr == "dmajournal: \(journal): imported from kernel traces (\(Self.dmesg)), not recorded by the simulator: there is nothing to replay\n")
+    }
+
     @Test func aMissingFileIsBadInput() throws {
         let journal = Self.temporaryJournal()
         let run = try ToolRun.run(["import", "no/such/trace.txt", "--journal", journal])

@@ -24,6 +24,10 @@ struct ReplayCommand: ParsableCommand {
     func run() throws {
         try CLIFailure.rendering {
             let reader = try journalCall { () throws(JournalError) -> JournalReader in try JournalReader(path: journal) }
+            let imported = try journalCall { () throws(JournalError) -> [String] in try reader.importedSources() }
+            if let first = imported.first {
+                throw CLIFailure.badInput("\(journal): imported from kernel traces (\(first)\(imported.count > 1 ? ", …" : "")), not recorded by the simulator: there is nothing to replay")
+            }
             var progress = ProgressReporter(total: reader.opCount)
             let result = try journalCall { () throws(JournalError) -> Replayer.Result in
                 try Replayer(reader: reader).replay(through: to) { progress.update(done: $0 + 1) }
