@@ -5,15 +5,9 @@ import Testing
 /// ftrace text: the prefix (task, pid, CPU, the 4-, 5- or 7-character flags, timestamp)
 /// and the fields of the dma:* and iommu:* events, one line each.
 @Suite struct FtraceLineTests {
-    static func only(_ line: String) throws -> ParsedEvent {
-        let events = TraceText.events(in: line)
-        #expect(events.count == 1, "\(events)")
-        return try #require(events.first)
-    }
-
     /// A real line (fixtures/traces/03…): the newer range form of iommu:map, 5-character flags.
     @Test func iommuMapRangeFormWithFiveCharacterFlags() throws {
-        let event = try Self.only("  gem_exec_gttfil-1010    [004] .N...    50.126420: map: IOMMU: iova=0x00003fffffc00000 - 0x0000400000000000 paddr=0x00000001b9400000 size=4194304")
+        let event = try onlyEvent(in: "  gem_exec_gttfil-1010    [004] .N...    50.126420: map: IOMMU: iova=0x00003fffffc00000 - 0x0000400000000000 paddr=0x00000001b9400000 size=4194304")
         #expect(event.kind == .map)
         #expect(event.naming == "iommu_map")
         #expect(event.provenance.format == .ftrace)
@@ -42,7 +36,7 @@ import Testing
     ]
 
     @Test(arguments: flagCases) func prefixWithAnyFlagsColumn(_ sample: FlagsCase) throws {
-        let event = try Self.only(sample.line)
+        let event = try onlyEvent(in: sample.line)
         #expect(FtracePrefix.parse(Array(sample.line.utf8), from: 0)?.flagsWidth == sample.width)
         #expect(event.provenance.task == "<idle>")
         #expect(event.provenance.pid == 0)
@@ -57,7 +51,7 @@ import Testing
 
     /// 6.12's naming, hex without 0x, the attributes decoded.
     @Test func dmaMapPage() throws {
-        let event = try Self.only("    kworker/u16:3-187     [002] ..... 1023.456789: dma_map_page: 0000:02:00.0 dir=TO_DEVICE dma_addr=ffffd000 size=1500 phys_addr=10a3c4002 attrs=SKIP_CPU_SYNC|NO_WARN")
+        let event = try onlyEvent(in: "    kworker/u16:3-187     [002] ..... 1023.456789: dma_map_page: 0000:02:00.0 dir=TO_DEVICE dma_addr=ffffd000 size=1500 phys_addr=10a3c4002 attrs=SKIP_CPU_SYNC|NO_WARN")
         #expect(event.kind == .map)
         #expect(event.naming == "dma_map_page")
         #expect(event.provenance.task == "kworker/u16:3")
@@ -72,7 +66,7 @@ import Testing
 
     /// The later naming (dma_map_phys / dma_unmap_phys) parses the same way.
     @Test func dmaUnmapPhys() throws {
-        let event = try Self.only("    kworker/u16:3-187     [002] ..... 1023.456999: dma_unmap_phys: 0000:02:00.0 dir=FROM_DEVICE dma_addr=ffffd000 size=2048 attrs=")
+        let event = try onlyEvent(in: "    kworker/u16:3-187     [002] ..... 1023.456999: dma_unmap_phys: 0000:02:00.0 dir=FROM_DEVICE dma_addr=ffffd000 size=2048 attrs=")
         #expect(event.kind == .unmap)
         #expect(event.naming == "dma_unmap_phys")
         #expect(event.direction == .fromDevice)
@@ -82,7 +76,7 @@ import Testing
 
     /// The spec's real 6.12.35 dma_alloc line: no direction, no physical address.
     @Test func dmaAlloc() throws {
-        let event = try Self.only("   modprobe-512   [007] ..... 12.000001: dma_alloc: 0000:c2:00.0 dma_addr=fe980000 size=524288 virt_addr=00000000b2c4a1f3 flags=GFP_KERNEL attrs=")
+        let event = try onlyEvent(in: "   modprobe-512   [007] ..... 12.000001: dma_alloc: 0000:c2:00.0 dma_addr=fe980000 size=524288 virt_addr=00000000b2c4a1f3 flags=GFP_KERNEL attrs=")
         #expect(event.kind == .map)
         #expect(event.address == 0xfe98_0000)
         #expect(event.sizeBytes == 524_288)
@@ -91,7 +85,7 @@ import Testing
     }
 
     @Test func dmaMapScatterGather() throws {
-        let event = try Self.only("   fio-900 [003] ..... 77.000001: dma_map_sg: 0000:03:00.0 dir=FROM_DEVICE nents=2/2 ents=1/1 dma_addrs={0xfffe0000} sizes={0x2000} phys_addrs={0x81000000,0x82000000} attrs=")
+        let event = try onlyEvent(in: "   fio-900 [003] ..... 77.000001: dma_map_sg: 0000:03:00.0 dir=FROM_DEVICE nents=2/2 ents=1/1 dma_addrs={0xfffe0000} sizes={0x2000} phys_addrs={0x81000000,0x82000000} attrs=")
         #expect(event.kind == .map)
         #expect(event.segments == [DMASegment(address: 0xfffe_0000, length: 0x2000)])
         #expect(event.physList == [0x8100_0000, 0x8200_0000])
@@ -99,7 +93,7 @@ import Testing
     }
 
     @Test func dmaSyncSingle() throws {
-        let event = try Self.only("   irq/42-eth0-300 [000] d..1. 88.000002: dma_sync_single_for_cpu: 0000:03:00.0 dir=FROM_DEVICE dma_addr=fffe0800 size=64")
+        let event = try onlyEvent(in: "   irq/42-eth0-300 [000] d..1. 88.000002: dma_sync_single_for_cpu: 0000:03:00.0 dir=FROM_DEVICE dma_addr=fffe0800 size=64")
         #expect(event.kind == .syncForCPU)
         #expect(event.provenance.task == "irq/42-eth0")
         #expect(event.provenance.pid == 300)
@@ -109,7 +103,7 @@ import Testing
 
     /// A real line (fixtures/traces/04…): the old iommu:unmap form, pasted without a prefix.
     @Test func iommuUnmapOldFormWithoutPrefix() throws {
-        let event = try Self.only("  unmap: IOMMU: iova=0x0000000ffff36000 size=4096 unmapped_size=4096")
+        let event = try onlyEvent(in: "  unmap: IOMMU: iova=0x0000000ffff36000 size=4096 unmapped_size=4096")
         #expect(event.kind == .unmap)
         #expect(event.naming == "iommu_unmap_old")
         #expect(event.address == 0xf_fff3_6000)
@@ -119,7 +113,7 @@ import Testing
     }
 
     @Test func iommuMapWithProposedDeviceField() throws {
-        let event = try Self.only("  map: IOMMU: dev=1d84000.ufshc iova=0x0000000fffa88000 paddr=0x00000001063db000 size=4096")
+        let event = try onlyEvent(in: "  map: IOMMU: dev=1d84000.ufshc iova=0x0000000fffa88000 paddr=0x00000001063db000 size=4096")
         #expect(event.naming == "iommu_map_dev")
         #expect(event.device == "1d84000.ufshc")
         #expect(event.phys == 0x1_063d_b000)

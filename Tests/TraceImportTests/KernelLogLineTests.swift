@@ -5,15 +5,9 @@ import Testing
 /// dmesg and syslog IOMMU fault reports and dma-debug warnings, one line (or one report)
 /// each, most of them real lines from fixtures/traces.
 @Suite struct KernelLogLineTests {
-    static func only(_ text: String) throws -> ParsedEvent {
-        let events = TraceText.events(in: text)
-        #expect(events.count == 1, "\(events)")
-        return try #require(events.first)
-    }
-
     /// fixtures/traces/10…: syslog, 5.x report (`PASID %x`, reason in decimal).
     @Test func intelDMARInSyslog() throws {
-        let event = try Self.only("May 30 17:35:46 localhost kernel: [  278.999485] DMAR: [DMA Read] Request device [00:16.7] PASID ffffffff fault addr 9cdff000 [fault reason 02] Present bit in context entry is clear")
+        let event = try onlyEvent(in: "May 30 17:35:46 localhost kernel: [  278.999485] DMAR: [DMA Read] Request device [00:16.7] PASID ffffffff fault addr 9cdff000 [fault reason 02] Present bit in context entry is clear")
         #expect(event.provenance.format == .syslog)
         #expect(event.provenance.wallClock == "May 30 17:35:46")
         #expect(event.provenance.timestampNanoseconds == 278_999_485_000)
@@ -30,7 +24,7 @@ import Testing
     /// fixtures/traces/24…: the NO_PASID form, wrapped by the mail client; hex reason 6
     /// ("PTE Read access is not set") leaves the kind to the importer.
     @Test func intelDMARNoPASIDWrapped() throws {
-        let event = try Self.only("""
+        let event = try onlyEvent(in: """
             [ 3762.001609] DMAR: [DMA Read NO_PASID] Request device [0b:00.0]
             fault addr 0x1187a9000 [fault reason 0x06] PTE Read access is not set
             """)
@@ -45,7 +39,7 @@ import Testing
     }
 
     @Test func intelDMARWithPASID() throws {
-        let event = try Self.only("[   12.5] DMAR: [DMA Write PASID 0x2] Request device [00:02.0] fault addr 0xdead000 [fault reason 0x5a] SM: Present bit in PASID table entry is clear")
+        let event = try onlyEvent(in: "[   12.5] DMAR: [DMA Write PASID 0x2] Request device [00:02.0] fault addr 0xdead000 [fault reason 0x5a] SM: Present bit in PASID table entry is clear")
         #expect(event.naming == "dmar_fault_pasid")
         #expect(event.pasid == 2)
         #expect(event.isWrite == true)
@@ -54,7 +48,7 @@ import Testing
 
     /// Before 5.x the reason was printed on a line of its own.
     @Test func intelDMARLegacyTwoLines() throws {
-        let event = try Self.only("""
+        let event = try onlyEvent(in: """
             DMAR:[DMA Write] Request device [00:02.0] fault addr 6df084000
             DMAR:[fault reason 05] PTE Write access is not set
             """)
@@ -75,7 +69,7 @@ import Testing
 
     /// fixtures/traces/13…: dmesg -T, quoted twice.
     @Test func amdViIOPageFault() throws {
-        let event = try Self.only("> > [Thu Jan  4 23:12:54 2024] ahci 0000:28:00.0: AMD-Vi: Event logged [IO_PAGE_FAULT domain=0x0035 address=0x7fffff00000 flags=0x0000]")
+        let event = try onlyEvent(in: "> > [Thu Jan  4 23:12:54 2024] ahci 0000:28:00.0: AMD-Vi: Event logged [IO_PAGE_FAULT domain=0x0035 address=0x7fffff00000 flags=0x0000]")
         #expect(event.provenance.wallClock == "2024-01-04T23:12:54")
         #expect(event.provenance.timestampNanoseconds == nil)
         #expect(event.naming == "amd_iommu_io_page_fault")
@@ -87,7 +81,7 @@ import Testing
     }
 
     @Test func amdViWithDeviceField() throws {
-        let event = try Self.only("[  262.09] iommu ivhd0: AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:03:00.0 domain=0x0010 address=0x64a7f000 flags=0x0030]")
+        let event = try onlyEvent(in: "[  262.09] iommu ivhd0: AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:03:00.0 domain=0x0010 address=0x64a7f000 flags=0x0030]")
         #expect(event.device == "0000:03:00.0")
         #expect(event.isWrite == true)
         #expect(event.faultKind == .permission)
@@ -95,7 +89,7 @@ import Testing
 
     /// fixtures/traces/16…: quoted, the fault line wrapped, decode lines as context.
     @Test func armSMMUContextFault() throws {
-        let event = try Self.only("""
+        let event = try onlyEvent(in: """
             > [  157.563136] arm-smmu 15000000.iommu: Unhandled context fault: fsr=0x402
             > ,iova=0xd65504710, fsynr=0x100011, cbfrsynra=0x0, cb=6
             > [  157.574842] arm-smmu 15000000.iommu: FSR    = 00000402 [Format=2 TF],
@@ -111,7 +105,7 @@ import Testing
 
     /// fixtures/traces/18…: the event words and the decoded lines make one event.
     @Test func armSMMUv3Event() throws {
-        let event = try Self.only("""
+        let event = try onlyEvent(in: """
             [   70.355743] arm-smmu-v3 arm-smmu-v3.5.auto: event 0x10 received:
             [   70.361893] arm-smmu-v3 arm-smmu-v3.5.auto:  0x0002060000000010
             [   70.367948] arm-smmu-v3 arm-smmu-v3.5.auto:  0x0000020000000000
@@ -131,7 +125,7 @@ import Testing
 
     /// Older kernels print only the words: the stream ID, direction and address come from them.
     @Test func armSMMUv3EventWordsOnly() throws {
-        let event = try Self.only("""
+        let event = try onlyEvent(in: """
             [    9.1] arm-smmu-v3 arm-smmu-v3.0.auto: event 0x13 received:
             [    9.1] arm-smmu-v3 arm-smmu-v3.0.auto: 	0x0000010000000013
             [    9.1] arm-smmu-v3 arm-smmu-v3.0.auto: 	0x0000000800000000
@@ -146,7 +140,7 @@ import Testing
 
     /// fixtures/traces/20…: quoted without a space, the WARN's CPU and PID taken from the next line.
     @Test func dmaDebugDifferentSize() throws {
-        let event = try Self.only("""
+        let event = try onlyEvent(in: """
             >[  215.351612] DMA-API: atlantic 0000:4b:00.0: device driver frees DMA memory with different size [device address=0x00000000fbdd0000] [map size=34816 bytes] [unmap size=32768 bytes]
             >[  215.351635] WARNING: CPU: 33 PID: 10759 at kernel/dma/debug.c:988 check_unmap+0xa6f/0x2360
             """)
@@ -160,7 +154,7 @@ import Testing
     }
 
     @Test func dmaDebugOlderPrefixOrder() throws {
-        let event = try Self.only("[ 5.1] e1000e 0000:00:19.0: DMA-API: device driver frees DMA memory with different direction [device address=0x0000000012345000] [size=2048 bytes] [mapped with DMA_FROM_DEVICE] [unmapped with DMA_TO_DEVICE]")
+        let event = try onlyEvent(in: "[ 5.1] e1000e 0000:00:19.0: DMA-API: device driver frees DMA memory with different direction [device address=0x0000000012345000] [size=2048 bytes] [mapped with DMA_FROM_DEVICE] [unmapped with DMA_TO_DEVICE]")
         #expect(event.misuse == .unmapDirectionMismatch)
         #expect(event.device == "0000:00:19.0")
         #expect(event.direction == .toDevice)
@@ -189,7 +183,7 @@ import Testing
 
     /// fixtures/traces/06…: iommu.c's dynamic-debug lines; the per-page-size lines are context.
     @Test func iommuDebugMapLines() throws {
-        let event = try Self.only("""
+        let event = try onlyEvent(in: """
             [ 1189.113527] iommu: map: iova 0x6e200000 pa 0x00000004f4800000 size 0x400000
             [ 1189.113527] iommu: mapping: iova 0x6e200000 pa 0x00000004f4800000 pgsize 0x200000 count 2
             """)
@@ -223,7 +217,7 @@ import Testing
     ]
 
     @Test(arguments: prefixCases) func kernelLogPrefixes(_ sample: PrefixCase) throws {
-        let event = try Self.only(sample.line)
+        let event = try onlyEvent(in: sample.line)
         #expect(event.provenance.format == sample.format)
         #expect(event.provenance.timestampNanoseconds == sample.nanoseconds)
         #expect(event.provenance.wallClock == sample.wallClock)
@@ -233,20 +227,20 @@ import Testing
 
     /// Xen prints the SMMU's context faults with its own prefix.
     @Test func armSMMUContextFaultUnderXen() throws {
-        let event = try Self.only("(XEN) smmu: /smmu@fd800000: Unhandled context fault: fsr=0x402, iova=0x8424cb148, fsynr=0xb0001, cb=0")
+        let event = try onlyEvent(in: "(XEN) smmu: /smmu@fd800000: Unhandled context fault: fsr=0x402, iova=0x8424cb148, fsynr=0xb0001, cb=0")
         #expect(event.device == "/smmu@fd800000/cb0")
         #expect(event.address == 0x8_424c_b148)
         #expect(event.isWrite == false)
     }
 
     @Test func amdViOlderFormWithShortDevice() throws {
-        let event = try Self.only("AMD-Vi: Event logged [IO_PAGE_FAULT device=0a:00.0 domain=0x001d address=0x000000000637c000 flags=0x0000]")
+        let event = try onlyEvent(in: "AMD-Vi: Event logged [IO_PAGE_FAULT device=0a:00.0 domain=0x001d address=0x000000000637c000 flags=0x0000]")
         #expect(event.device == "0a:00.0")
         #expect(event.address == 0x637_c000)
     }
 
     @Test func printkCallerAndLogLevel() throws {
-        let event = try Self.only("<3>[   12.345678][  T123] DMAR: [DMA Read NO_PASID] Request device [00:02.0] fault addr 0x1000 [fault reason 0x01] Present bit in root entry is clear")
+        let event = try onlyEvent(in: "<3>[   12.345678][  T123] DMAR: [DMA Read NO_PASID] Request device [00:02.0] fault addr 0x1000 [fault reason 0x01] Present bit in root entry is clear")
         #expect(event.provenance.pid == 123)
         #expect(event.provenance.timestampNanoseconds == 12_345_678_000)
         #expect(event.faultKind == .notPresent)

@@ -4,15 +4,9 @@ import Testing
 
 /// QEMU's IOMMU trace events (log backend: `PID@SECONDS.MICROS:event args`).
 @Suite struct QemuLineTests {
-    static func only(_ text: String) throws -> ParsedEvent {
-        let events = TraceText.events(in: text)
-        #expect(events.count == 1, "\(events)")
-        return try #require(events.first)
-    }
-
     /// fixtures/traces/24…: wrapped by the mail client.
     @Test func vtdDMARFault() throws {
-        let event = try Self.only("""
+        let event = try onlyEvent(in: """
             236498@1676271757.075075:vtd_dmar_fault sid 0xb00 fault 6 addr
             0x1187a9000 write 0
             """)
@@ -27,7 +21,7 @@ import Testing
     }
 
     @Test func vtdDMARTranslate() throws {
-        let event = try Self.only("""
+        let event = try onlyEvent(in: """
             278365@1676297375.587513:vtd_dmar_translate pasid 0xffffffff: dev
             0b:00.00 iova 0x800000000 -> gpa 0x1f2556000 mask 0xfff
             """)
@@ -58,7 +52,7 @@ import Testing
     }
 
     @Test func smmuv3TranslateAbort() throws {
-        let event = try Self.only("smmuv3_translate_abort smmuv3-iommu-memory-region-0-0 sid=0x8 abort on iova:0x10000 is_write=1")
+        let event = try onlyEvent(in: "smmuv3_translate_abort smmuv3-iommu-memory-region-0-0 sid=0x8 abort on iova:0x10000 is_write=1")
         #expect(event.kind == .fault)
         #expect(event.device == "00:01.0")
         #expect(event.address == 0x10000)
@@ -67,7 +61,7 @@ import Testing
 
     /// The ftrace backend writes QEMU's events into the kernel's trace buffer.
     @Test func throughTheFtraceBackend() throws {
-        let event = try Self.only(" qemu-system-x86-1234 [000] ..... 12.500000: tracing_mark_write: vtd_dmar_fault sid 0x10 fault 5 addr 0x1000 write 1")
+        let event = try onlyEvent(in: " qemu-system-x86-1234 [000] ..... 12.500000: tracing_mark_write: vtd_dmar_fault sid 0x10 fault 5 addr 0x1000 write 1")
         #expect(event.naming == "vtd_dmar_fault")
         #expect(event.device == "00:02.0")
         #expect(event.provenance.timestampNanoseconds == 12_500_000_000)
