@@ -39,9 +39,3 @@ enum AMDViMessages {
         return .event(event)
     }
 }
-
-extension String {
-    func trimmingSuffix(_ suffix: String) -> String {
-        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
-    }
-}

@@ -129,12 +129,3 @@ enum DMADebugMessages {
         return .event(event)
     }
 }
-
-extension Array where Element == UInt8 {
-    /// The leading digits of `range` (`34816` of `34816 bytes`).
-    func digitsPrefix(_ range: Range<Int>) -> Range<Int> {
-        var upper = range.lowerBound
-        while upper < range.upperBound, self[upper].isDigit { upper += 1 }
-        return range.lowerBound..<upper
-    }
-}

@@ -106,11 +106,3 @@ enum IntelDMARMessages {
         return reason(&event, record.text, scanner.position..<range.upperBound)
     }
 }
-
-extension String {
-    /// `0x06`: a reason code as the newer reports print it.
-    init(format2 value: UInt64) {
-        let digits = String(value, radix: 16)
-        self = "0x" + (digits.count < 2 ? "0" + digits : digits)
-    }
-}

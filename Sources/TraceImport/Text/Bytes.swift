@@ -65,6 +65,13 @@ extension Array where Element == UInt8 {
     func contains(_ needle: [UInt8], from start: Int = 0) -> Bool {
         TextScanner.find(needle, in: self, from: start) != nil
     }
+
+    /// The leading digits of `range` (`34816` of `34816 bytes`).
+    func digitsPrefix(_ range: Range<Int>) -> Range<Int> {
+        var upper = range.lowerBound
+        while upper < range.upperBound, self[upper].isDigit { upper += 1 }
+        return range.lowerBound..<upper
+    }
 }
 
 /// The bytes of a literal, for the scanners' `skip` and `find`.
