@@ -46,6 +46,25 @@ import Testing
         #expect(records[0].2.hasSuffix("fsr=0x402 ,iova=0xd65504710, fsynr=0x100011, cbfrsynra=0x0, cb=6"))
     }
 
+    /// A real paste (LKML, cx23885): an indented log whose long lines the mail client
+    /// wrapped to the first column; the WARN line before the message gives its CPU and PID.
+    @Test func anIndentedLogWithWrappedLines() throws {
+        let event = try onlyEvent(in: """
+              ------------[ cut here ]------------
+              WARNING: CPU: 1 PID: 6946 at lib/dma-debug.c:1093 \ncheck_unmap+0x180/0x7c6()
+              cx23885 0000:0a:00.0: DMA-API: device driver tries to free DMA memory \nit has not allocated [device address=0x0000000000d27000] [size=504 bytes]
+              Modules linked in: ip6table_filter ip6_tables act_police cls_basic \ncls_flow cls_fw cls_u32 sch_fq_codel sch_tbf
+            """)
+        #expect(event.misuse == .unmapNotMapped)
+        #expect(event.device == "0000:0a:00.0")
+        #expect(event.address == 0xd2_7000)
+        #expect(event.sizeBytes == 504)
+        #expect(event.provenance.cpu == 1)
+        #expect(event.provenance.pid == 6946)
+        #expect(event.provenance.line == 4)
+        #expect(event.provenance.lineCount == 2)
+    }
+
     @Test func aChainOfWrapsIsOneRecord() {
         let records = Self.records("""
             2023-02-13T07:02:37.074397Z qemu-system-x86_64: vtd_iova_to_slpte:
@@ -69,6 +88,8 @@ import Testing
         Unjoined(text: "[  1.000000] short\ncontinuation", why: "the line before was not wrapped: too short"),
         Unjoined(text: "> [  1.000000] DMAR: DRHD: handling fault status reg 3 and some more text\nan unquoted reply line", why: "another quote depth"),
         Unjoined(text: "I also enabled vtd_iommu_translate and vtd_dmar_fault traces which is\nshowing the following", why: "prose is not a record"),
+        Unjoined(text: "  cx23885 0000:0a:00.0: DMA-API: device driver tries to free DMA memory\n  Modules linked in: ip6table_filter",
+                 why: "an indented line belongs to an indented log, not to a wrap"),
     ]
 
     @Test(arguments: unjoined) func linesThatStayApart(_ sample: Unjoined) {

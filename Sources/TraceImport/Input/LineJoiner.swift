@@ -1,9 +1,11 @@
 /// Turns physical lines into log records: removes mail quote prefixes, and re-joins a line
 /// a mail client wrapped. A line is taken as the rest of the one before when it does not
-/// open a record itself, sits at the same quote depth right after a record, and the line
-/// before looks wrapped: between 40 and 100 characters long (mail clients wrap at 72 to
-/// 80 columns), or ending in a space (format=flowed's soft break). A blank line ends a
-/// record. The joined record keeps the number of its first line.
+/// open a record itself, starts at its first column (a mail client breaks at a space and
+/// indents nothing, while an indented line is one of a pasted, indented log), sits at the
+/// same quote depth right after a record, and the line before looks wrapped: between 40
+/// and 100 characters long (mail clients wrap at 72 to 80 columns), or ending in a space
+/// (format=flowed's soft break). A blank line ends a record. The joined record keeps the
+/// number of its first line.
 struct LineJoiner {
     private(set) var joinedLines = 0
     private(set) var quotedLines = 0
@@ -19,7 +21,8 @@ struct LineJoiner {
         let isBlank = text.allSatisfy(\.isSpace)
         if isBlank { return flush() }
         let startsRecord = RecordStart.isRecordStart(text, from: 0)
-        if !startsRecord, var record = pending, record.startsRecord, record.quoteDepth == depth, Self.looksWrapped(record) {
+        if !startsRecord, text.first?.isSpace == false, var record = pending, record.startsRecord, record.quoteDepth == depth,
+           Self.looksWrapped(record) {
             while let last = record.text.last, last.isSpace { record.text.removeLast() }
             record.text.append(.space)
             record.text.append(contentsOf: text[text.trimmed(0..<text.count)])
