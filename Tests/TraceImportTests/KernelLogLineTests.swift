@@ -138,6 +138,36 @@ import Testing
         #expect(event.faultKind == .permission)
     }
 
+    /// A real report (LKML, 5.3-rc1 on HiSilicon) whose first word the mail split in two halves.
+    @Test func armSMMUv3WordSplitByTheMail() throws {
+        let event = try onlyEvent(in: """
+            > [  196.747107] arm-smmu-v3 arm-smmu-v3.0.auto: event 0x10 received:
+            > [  196.747109] arm-smmu-v3 arm-smmu-v3.0.auto: 0x00000180 00000010
+            > [  196.747110] arm-smmu-v3 arm-smmu-v3.0.auto: 0x0000020100000000
+            > [  196.747111] arm-smmu-v3 arm-smmu-v3.0.auto: 0x00000000ffffe040
+            > [  196.747113] arm-smmu-v3 arm-smmu-v3.0.auto: 0x00000000ffffe000
+            """)
+        #expect(event.device == "arm-smmu-v3.0.auto/sid0x180")
+        #expect(event.address == 0xffff_e040)
+        #expect(event.isWrite == true)   // word 1 bit 35 (RnW) clear: the MSI doorbell write
+        #expect(event.faultKind == .notPresent)
+    }
+
+    /// A bad stream ID is no fault with an address: its five lines are skipped for that reason.
+    @Test func armSMMUv3EventsWithoutAddressAreSkipped() throws {
+        let (journal, summary) = try ImportFixture.importing(text: """
+               arm-smmu-v3 arm-smmu-v3.0.auto: event 0x02 received:
+               arm-smmu-v3 arm-smmu-v3.0.auto: 0x0000090000000002
+               arm-smmu-v3 arm-smmu-v3.0.auto: 0x0000000000000000
+               arm-smmu-v3 arm-smmu-v3.0.auto: 0x0000000000000000
+               arm-smmu-v3 arm-smmu-v3.0.auto: 0x0000000000000000
+               arm-smmu-v3 arm-smmu-v3.0.auto: event: C_BAD_STREAMID client: (unassigned sid) sid: 0x900 ssid: 0x0
+            DMAR: [DMA Read NO_PASID] Request device [00:02.0] fault addr 0x1000 [fault reason 0x01] Present bit in root entry is clear
+            """)
+        #expect(summary.eventCount == 1)
+        #expect(try ImportFixture.rows(journal, "SELECT reason, count FROM import_skip_reasons") == [["IOMMU event without a fault address", "6"]])
+    }
+
     /// fixtures/traces/20…: quoted without a space, the WARN's CPU and PID taken from the next line.
     @Test func dmaDebugDifferentSize() throws {
         let event = try onlyEvent(in: """

@@ -45,15 +45,27 @@ struct SMMUv3Report {
             // Events without an input address (a bad STE, a page request) are not faults here.
             return report.eventID.map { faultNames[$0] != nil } == true ? report : nil
         }
-        return report.readDecoded(bytes, prefix.rest) ? report : nil
+        return report.readDecoded(bytes, prefix.rest) && report.eventID != nil ? report : nil
+    }
+
+    /// One of the event's words: `0x0002060000000010`, or split in two halves by a mail
+    /// client (`0x00000180 00000010`).
+    static func word(_ bytes: [UInt8], at start: Int) -> UInt64? {
+        var scanner = TextScanner(bytes, from: start)
+        guard scanner.startsWith(.hexPrefix) else { return nil }
+        let digitsStart = scanner.position + 2
+        guard let high = scanner.hex() else { return nil }
+        guard scanner.position - digitsStart == 8, scanner.skip(byte: .space) else { return high }
+        let lowStart = scanner.position
+        guard let low = scanner.hex(), scanner.position - lowStart == 8 else { return high }
+        return high << 32 | low
     }
 
     /// Takes the next line of the same report; false when it is not one.
     mutating func continueWith(_ record: TraceRecord, _ prefix: DevicePrefix) -> Bool {
         let bytes = record.text
         guard bytes.text(prefix.device) == smmu else { return false }
-        var scanner = TextScanner(bytes, from: prefix.rest)
-        if scanner.startsWith(.hexPrefix), let word = scanner.hex(), words.count < 4, clientName == nil, streamID == nil {
+        if let word = Self.word(bytes, at: prefix.rest), words.count < 4, clientName == nil, streamID == nil {
             words.append(word)
         } else if bytes.hasPrefix(Self.received, at: prefix.rest) || !(readDecoded(bytes, prefix.rest) || readAccessLine(bytes, prefix.rest)) {
             return false

@@ -8,6 +8,8 @@ final class KernelLogParser {
     private var pending: Pending?
     /// A dma-debug `WARNING:` line that came before its message (older kernels).
     private var warningBefore: (cpu: Int?, pid: Int?, line: Int)?
+    /// The SMMU whose last event was skipped (not a fault with an address).
+    private var skippedSMMUv3Event: String?
 
     private enum Pending {
         case event(ParsedEvent)
@@ -48,7 +50,14 @@ final class KernelLogParser {
         if let result = DMADebugMessages.parse(record, message, devices: devices) { return hold(result) }
         if let result = IOMMUDebugMessages.parse(record, message) { return result }
         if let prefix = DevicePrefix.parse(bytes, message), bytes.hasPrefix(SMMUv3Report.driver, at: prefix.driver.lowerBound) {
-            guard let report = SMMUv3Report.start(record, prefix) else { return .skipped(.faultWithoutAddress) }
+            let smmu = bytes.text(prefix.device)
+            guard let report = SMMUv3Report.start(record, prefix) else {
+                // An event that is not a fault with an address: its words go with it.
+                let isWord = SMMUv3Report.word(bytes, at: prefix.rest) != nil
+                if !isWord { skippedSMMUv3Event = smmu }
+                return isWord && skippedSMMUv3Event != smmu ? .skipped(.notDMA) : .skipped(.faultWithoutAddress)
+            }
+            skippedSMMUv3Event = nil
             pending = .smmuV3(report)
             return LineResult(disposition: .event)
         }
