@@ -58,6 +58,18 @@ import Testing
         #expect(event.provenance.lineCount == 2)
     }
 
+    /// 3.x kernels: lower-case `dmar:` before the report, the reason on its own line.
+    @Test func intelDMAROnThreeDotX() throws {
+        let event = try onlyEvent(in: """
+            [ 2.1] dmar: DRHD: handling fault status reg 2
+            [ 2.1] dmar: DMAR:[DMA Read] Request device [00:02.0] fault addr fff8e000 
+            [ 2.1] DMAR:[fault reason 06] PTE Read access is not set
+            """)
+        #expect(event.naming == "dmar_fault_legacy")
+        #expect(event.address == 0xfff8_e000)
+        #expect(event.reason == "fault reason 0x06: PTE Read access is not set")
+    }
+
     /// A short `BB:DD.F` resolves to the one full name seen with it.
     @Test func intelDMARDeviceTakesTheFullNameSeenBefore() throws {
         let events = TraceText.events(in: """

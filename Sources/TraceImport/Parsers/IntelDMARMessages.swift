@@ -22,7 +22,11 @@ enum IntelDMARMessages {
     static func parse(_ record: TraceRecord, _ range: Range<Int>, devices: DeviceDirectory) -> LineResult? {
         let bytes = record.text
         var scanner = TextScanner(bytes, from: range.lowerBound, to: range.upperBound)
-        if scanner.skip(oldPrefix) { scanner.skipSpaces() }
+        if scanner.skip(oldPrefix) {
+            // 3.x: `dmar: DRHD: handling fault status reg 2`, `dmar: DMAR:[DMA Read] …`
+            scanner.skipSpaces()
+            if scanner.startsWith(drhd) { return .context }
+        }
         guard scanner.skip(prefix) else { return nil }
         scanner.skipSpaces()
         if scanner.startsWith(drhd) { return .context }
