@@ -6,6 +6,7 @@ import PackageDescription
 //   dmajournal (CLI) -> Replay -> Journal, OpScript -> DMASim
 //   dmajournal (CLI) -> Journal, Snapshot -> DMASim
 //   dmajournal (CLI) -> Export -> Journal, OpScript -> DMASim
+//   dmajournal (CLI) -> TraceImport -> Journal -> DMASim
 //   Journal -> CSQLite (the system libsqlite3, bound through its C API)
 //   Snapshot -> CLZ4, CXXHash (the system liblz4 and libxxhash)
 // DMASim is the pure, deterministic engine: standard library only, no I/O.
@@ -20,6 +21,7 @@ let package = Package(
         .library(name: "Workloads", targets: ["Workloads"]),
         .library(name: "Replay", targets: ["Replay"]),
         .library(name: "Export", targets: ["Export"]),
+        .library(name: "TraceImport", targets: ["TraceImport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -49,10 +51,12 @@ let package = Package(
         .target(name: "Replay", dependencies: ["DMASim", "OpScript", "Journal"]),
         // Journals out: Perfetto trace JSON, op scripts, CSV, the HTML report (issue 9).
         .target(name: "Export", dependencies: ["DMASim", "OpScript", "Journal"]),
+        // Real kernel traces and logs (ftrace, dmesg, syslog, QEMU) into journals (issue 9).
+        .target(name: "TraceImport", dependencies: ["DMASim", "Journal"]),
         .executableTarget(
             name: "dmajournal",
             dependencies: [
-                "DMASim", "OpScript", "Journal", "Workloads", "Replay", "Export",
+                "DMASim", "OpScript", "Journal", "Workloads", "Replay", "Export", "TraceImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -64,6 +68,7 @@ let package = Package(
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "OpScript", "DMASim"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Journal", "Workloads", "DMASim", "OpScript"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Journal", "OpScript", "DMASim"]),
+        .testTarget(name: "TraceImportTests", dependencies: ["TraceImport", "Journal", "DMASim"]),
         .testTarget(name: "dmajournalTests", dependencies: ["dmajournal", "OpScript", "DMASim", "Journal"]),
     ],
     swiftLanguageModes: [.v6]

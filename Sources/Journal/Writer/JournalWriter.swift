@@ -74,16 +74,35 @@ public final class JournalWriter: EventSink {
     /// normally 0, 1, 2, … in apply order. `claims` is the op-script text after `=>` the
     /// op was run with, if any.
     public func record(_ op: Op, outcome: Outcome, sequence: Int, sourceLine: Int?, claims: String?) throws(JournalError) {
-        guard let statements else { preconditionFailure("JournalWriter.record after finish()") }
+        let statements = openStatements
+        try insert(OpFields(op), op, outcome: outcome, sequence: sequence, sourceLine: sourceLine, claims: claims, statements)
+        try countRecorded(statements)
+    }
+
+    /// The statements of the open journal; recording after `finish()` is a programming error.
+    var openStatements: WriterStatements {
+        guard let statements else { preconditionFailure("JournalWriter used after finish()") }
+        return statements
+    }
+
+    /// Writes one op's rows: `ops`, its `topology` row for a declaration (with NULL in
+    /// `unknownTopology`), and its ranges, events, findings, warnings and rejection; and
+    /// counts it in its device's totals.
+    func insert(_ fields: OpFields, _ op: Op, outcome: Outcome, sequence: Int, sourceLine: Int?, claims: String? = nil,
+                unknownTopology: [TopologyColumn] = [], _ statements: WriterStatements) throws(JournalError) {
         let seq = Int64(sequence)
-        let fields = OpFields(op)
         let device = try insertOp(fields, outcome: outcome, seq: seq, sourceLine: sourceLine, claims: claims, statements)
         statements.deviceTally.count(op.kind, length: fields.length, outcome: outcome, device: device)
         if op.kind.isTopology {
             TopologyRecord.bind(op, seq: sequence, to: statements.insertTopology)
+            for column in unknownTopology { statements.insertTopology.bind(nil as Int64?, at: column.rawValue) }
             try statements.insertTopology.execute()
         }
         try insertChildren(of: outcome, seq: seq, statements)
+    }
+
+    /// Counts one recorded op and commits the batch when it is full.
+    func countRecorded(_ statements: WriterStatements) throws(JournalError) {
         recordedCount += 1
         opsInBatch += 1
         if opsInBatch >= batchSize { try commitBatch(statements, thenBegin: true) }
@@ -93,7 +112,7 @@ public final class JournalWriter: EventSink {
     /// injected misuse of `injectionClass` on `handle`. Only tests and curious users read
     /// the mark; replay, bisect and minimise never do.
     public func markInjection(sequence: Int, injectionClass: String, handle: String) throws(JournalError) {
-        guard let statements else { preconditionFailure("JournalWriter.markInjection after finish()") }
+        let statements = openStatements
         statements.insertInjection.bind(Int64(sequence), at: 1)
         statements.insertInjection.bind(injectionClass, at: 2)
         statements.insertInjection.bind(handle, at: 3)

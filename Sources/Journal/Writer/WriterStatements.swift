@@ -15,6 +15,7 @@ final class WriterStatements {
     let commit: Statement
     let updateMaxRange: Statement
     let deviceTally: DeviceTally
+    let imports: ImportStatements
 
     init(_ database: Database) throws(JournalError) {
         self.database = database
@@ -33,5 +34,6 @@ final class WriterStatements {
         commit = try database.prepare("COMMIT")
         updateMaxRange = try database.prepare("UPDATE run SET max_range_bytes = ? WHERE id = 1")
         deviceTally = try DeviceTally(database)
+        imports = try ImportStatements(database)
     }
 }

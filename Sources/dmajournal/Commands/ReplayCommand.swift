@@ -32,6 +32,10 @@ struct ReplayCommand: ParsableCommand {
         try CLIFailure.rendering {
             let changes = try Self.parse(overrides)
             let reader = try libraryCall { () throws(JournalError) -> JournalReader in try JournalReader(path: journal) }
+            let imported = try libraryCall { () throws(JournalError) -> [String] in try reader.importedSources() }
+            if let first = imported.first {
+                throw CLIFailure.badInput("\(journal): imported from kernel traces (\(first)\(imported.count > 1 ? ", …" : "")), not recorded by the simulator: there is nothing to replay")
+            }
             let replayer = try libraryCall { () throws(ReplayError) -> Replayer in try Replayer(reader: reader, overrides: changes) }
             var progress = ProgressReporter(total: reader.opCount)
             let result = try libraryCall { () throws(JournalError) -> Replayer.Result in

@@ -1,0 +1,32 @@
+import DMASim
+import Journal
+
+/// What an import read and wrote: per file, and in total.
+public struct ImportSummary: Sendable {
+    /// One file.
+    public struct Source: Sendable {
+        public var path: String
+        public var totals: ImportSourceTotals
+        /// Events per kind (map, unmap, sync, fault, access, dma-debug, attach/detach).
+        public var eventsByKind: [String: Int]
+    }
+
+    public var sources: [Source]
+    public var opCount: Int
+    public var opsByKind: [OpKind: Int]
+    public var findingCount: Int
+    /// Whether the files' events were interleaved by their time since boot.
+    public var mergedByTime: Bool
+
+    public var eventCount: Int { sources.reduce(0) { $0 + $1.totals.events } }
+    public var lineCount: Int { sources.reduce(0) { $0 + $1.totals.lines } }
+    public var skippedCount: Int { sources.reduce(0) { $0 + $1.totals.skipped } }
+
+    /// Events per kind over all files, most frequent first: `12 map, 10 unmap, 3 fault`.
+    public var eventsByKindText: String {
+        var totals: [String: Int] = [:]
+        for source in sources { totals.merge(source.eventsByKind, uniquingKeysWith: +) }
+        return totals.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+    }
+}

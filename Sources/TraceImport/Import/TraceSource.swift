@@ -1,0 +1,98 @@
+/// One file's events, read lazily: lines → records (unquoted, wrapped lines joined) →
+/// prefix (ftrace, dmesg, syslog, QEMU) → the parser for that format.
+final class TraceSource {
+    let path: String
+    private(set) var tally = SourceTally()
+    private let reader: LineProvider
+    private var joiner = LineJoiner()
+    private let kernelLog: KernelLogParser
+    private let devices: DeviceDirectory
+    private var ready: [ParsedEvent] = []
+    private var readyIndex = 0
+    private var finished = false
+
+    static let qemuProgram = utf8("qemu-")
+
+    /// Opens `path`; nil when it cannot be read.
+    convenience init?(path: String, devices: DeviceDirectory) {
+        guard let reader = LineReader(path: path) else { return nil }
+        self.init(path: path, lines: reader, devices: devices)
+    }
+
+    init(path: String, lines: LineProvider, devices: DeviceDirectory) {
+        self.path = path
+        self.reader = lines
+        self.devices = devices
+        kernelLog = KernelLogParser(devices: devices)
+    }
+
+    /// The next event in file order; nil at the end of the file.
+    func next() -> ParsedEvent? {
+        while readyIndex == ready.count {
+            ready.removeAll(keepingCapacity: true)
+            readyIndex = 0
+            guard !finished else { return nil }
+            readRecord()
+        }
+        defer { readyIndex += 1 }
+        return ready[readyIndex]
+    }
+
+    /// Reads lines until one record completes (or the file ends) and parses it.
+    private func readRecord() {
+        while let line = reader.next() {
+            if let record = joiner.feed(line, number: reader.lineNumber) {
+                handle(record)
+                return
+            }
+        }
+        if let record = joiner.flush() { handle(record) }
+        release(kernelLog.finish())
+        tally.lines = reader.lineNumber
+        tally.joinedLines = joiner.joinedLines
+        tally.quotedLines = joiner.quotedLines
+        finished = true
+    }
+
+    private func handle(_ line: LogicalLine) {
+        guard let result = dispatch(line) else { return }
+        if case .skipped(let reason) = result.disposition { tally.countSkipped(reason, line) }
+        release(result.events)
+    }
+
+    private func release(_ events: [ParsedEvent]) {
+        for event in events { tally.countEvent(event) }
+        ready.append(contentsOf: events)
+    }
+
+    /// The parser for a record's format; nil for a comment.
+    private func dispatch(_ line: LogicalLine) -> LineResult? {
+        let text = line.text
+        let start = text.firstIndex { !$0.isSpace } ?? text.count
+        guard start < text.count, text[start] != .hash else { return nil }
+        if let prefix = QemuPrefix.parse(text, from: start) {
+            return QemuEvents.parse(record(line, prefix), devices: devices)
+        }
+        if let prefix = FtracePrefix.parse(text, from: 0) {
+            return FtraceEvents.parse(record(line, prefix), devices: devices)
+        }
+        var prefix = KernelLogPrefix.parse(text, from: start)
+        let bare = prefix.timestampNanoseconds == nil && prefix.wallClock == nil
+        if bare, FtraceEvents.isBareEvent(text, at: prefix.messageStart) {
+            prefix.format = .ftrace
+            return FtraceEvents.parse(record(line, prefix), devices: devices)
+        }
+        if bare, QemuEvents.startsWithEventName(text, at: prefix.messageStart) {
+            prefix.format = .qemu
+            return QemuEvents.parse(record(line, prefix), devices: devices)
+        }
+        if bare, let end = KernelLogPrefix.isoTimeEnd(text, at: start), text.hasPrefix(Self.qemuProgram, at: end + 1) {
+            return .skipped(.qemuMessage)
+        }
+        return kernelLog.parse(record(line, prefix))
+    }
+
+    private func record(_ line: LogicalLine, _ prefix: LinePrefix) -> TraceRecord {
+        TraceRecord(text: line.text, prefix: prefix, firstLine: line.firstLine, lineCount: line.lineCount)
+    }
+}

@@ -1,0 +1,142 @@
+import DMASim
+import Journal
+
+/// Turns parsed events into the ops a simulation would have journaled, numbering them,
+/// keeping each IOVA space's mapped and unmapped ranges to name handles and check calls
+/// (`ImportChecker`), and noting devices for the declarations written at the end.
+///
+/// Handles: `m1`, `m2` … for maps the trace shows; `u1`, `u2` … for a mapping the trace
+/// never showed mapped (its unmap or sync is all there is), one per address.
+final class EventJournaler {
+    /// An op being built, before it gets its seq and provenance.
+    struct Draft {
+        var op: Op
+        var outcome: Outcome = .ok
+        var unknown: UnknownFields = []
+        var device: String?
+        var address: UInt64?
+        var notes: [String] = []
+    }
+
+    private(set) var nextSeq = 0
+    var registry = DeviceRegistry()
+    private(set) var findingCount = 0
+    private(set) var opCounts: [OpKind: Int] = [:]
+    private var spaces: [String: AddressSpace] = [:]
+    private var mappingCount = 0
+    private var unseenHandles: [String: String] = [:]
+    private var sourceID: Int64 = 0
+
+    /// The ops for `event` (none for an event that only describes the machine).
+    func journal(_ event: ParsedEvent, sourceID: Int64) -> [(seq: Int, op: ImportedOp)] {
+        self.sourceID = sourceID
+        switch event.kind {
+        case .map: return map(event)
+        case .mapFailed: return [emit(mapFailed(event), event)]
+        case .unmap: return unmap(event)
+        case .syncForCPU, .syncForDevice: return [emit(sync(event), event)]
+        case .fault, .access: return [emit(access(event), event)]
+        case .debugReport(let call): return [emit(report(event, call), event)]
+        case .attach, .groupAdd, .groupRemove: noteMachine(event); return []
+        case .detach: return [emit(detach(event), event)]
+        }
+    }
+
+    /// The device and IOMMU declarations, numbered after the events.
+    func declarations() -> [(seq: Int, op: ImportedOp)] {
+        registry.declarations().map { imported in
+            defer { nextSeq += 1 }
+            opCounts[imported.op.kind, default: 0] += 1
+            return (nextSeq, imported)
+        }
+    }
+
+    // MARK: building ops
+
+    /// Numbers a draft and ties it to its line.
+    func emit(_ draft: Draft, _ event: ParsedEvent) -> (seq: Int, op: ImportedOp) {
+        let seq = nextSeq
+        nextSeq += 1
+        findingCount += draft.outcome.findings.count
+        opCounts[draft.op.kind, default: 0] += 1
+        let source = event.provenance
+        let notes = ([event.note] + draft.notes.map(Optional.some)).compactMap { $0 }
+        let provenance = ImportProvenance(
+            sourceID: sourceID, line: source.line, lineCount: source.lineCount, sourceFormat: source.format.rawValue,
+            kernelNaming: event.naming, timestampNanoseconds: source.timestampNanoseconds, wallClock: source.wallClock,
+            cpu: source.cpu, task: source.task, pid: source.pid, note: notes.isEmpty ? nil : notes.joined(separator: "; "),
+            raw: source.raw)
+        return (seq, ImportedOp(op: draft.op, outcome: draft.outcome, unknown: draft.unknown, device: draft.device,
+                                address: draft.address, provenance: provenance))
+    }
+
+    /// The seq the next emitted op gets.
+    var seqOfNextOp: Int { nextSeq }
+
+    func newMappingHandle() -> String {
+        mappingCount += 1
+        return "m\(mappingCount)"
+    }
+
+    /// The handle for a mapping the trace never showed mapped, one per space and address.
+    func unseenHandle(_ space: String, _ address: UInt64?) -> String {
+        let key = "\(space)@\(address.map { String($0, radix: 16) } ?? "?")"
+        if let handle = unseenHandles[key] { return handle }
+        let handle = "u\(unseenHandles.count + 1)"
+        unseenHandles[key] = handle
+        return handle
+    }
+
+    // MARK: IOVA spaces
+
+    func space(named name: String) -> AddressSpace {
+        if let space = spaces[name] { return space }
+        let space = AddressSpace(name: name)
+        spaces[name] = space
+        return space
+    }
+
+    static func deviceSpaceName(_ device: String) -> String { "device " + device }
+
+    /// The space and device a map, unmap or sync happened in: a virtio-iommu domain, the
+    /// device's own space, or the shared space of device-less iommu events.
+    func mappingSpace(_ event: ParsedEvent) -> (space: AddressSpace, device: String) {
+        if let name = event.space {
+            registry.update(name) { $0.spaceName = name }
+            return (space(named: name), name)
+        }
+        if let device = event.device {
+            registry.note(device)
+            return (space(named: Self.deviceSpaceName(device)), device)
+        }
+        registry.update(DeviceRegistry.unattributed) { $0.spaceName = DeviceRegistry.unattributed }
+        return (space(named: DeviceRegistry.unattributed), DeviceRegistry.unattributed)
+    }
+
+    /// The space a device's fault or access is checked in: its virtio-iommu domain, its
+    /// own space when the trace mapped anything there, else the device-less iommu events'
+    /// space when there is one.
+    func accessSpace(_ device: String) -> AddressSpace? {
+        if let virtio = registry.entry(device)?.virtioSpace { return space(named: virtio) }
+        if let own = spaces[Self.deviceSpaceName(device)], own.hasMappings { return own }
+        if let shared = spaces[DeviceRegistry.unattributed], shared.hasMappings { return shared }
+        return spaces[Self.deviceSpaceName(device)]
+    }
+
+    /// Attach and group events: what they say about a device's IOVA space.
+    private func noteMachine(_ event: ParsedEvent) {
+        guard let device = event.device else { return }
+        registry.update(device) { entry in
+            if let groupID = event.groupID, event.kind == .groupAdd { entry.groupID = groupID }
+            if let space = event.space, event.kind == .attach { entry.virtioSpace = space }
+        }
+    }
+
+    private func detach(_ event: ParsedEvent) -> Draft {
+        guard let device = event.device else {
+            return Draft(op: .detach(DetachOp(device: "")), unknown: .device)
+        }
+        registry.note(device)
+        return Draft(op: .detach(DetachOp(device: device)))
+    }
+}

@@ -1,0 +1,82 @@
+import DMASim
+
+/// One DMA or IOMMU event read from a trace, with every field the line carried and nil
+/// for every field it did not. Nothing here is guessed: the importer decides what the
+/// unknowns become when it journals the event, and says so.
+public struct ParsedEvent: Sendable, Hashable {
+    public var kind: TraceEventKind
+    /// The event or message as the kernel (or QEMU) names it: `dma_map_page`,
+    /// `dma_map_phys`, `iommu_map_old`, `dmar_fault`, `vtd_dmar_fault`, …
+    public var naming: String
+    /// The device as the line names it (`0000:00:14.0`, `1d84000.ufshc`), normalized.
+    public var device: String?
+    /// An IOVA space the line names itself (a virtio-iommu domain), when it does.
+    public var space: String?
+    /// The DMA address or IOVA: what a map returned, what an unmap or sync named, where a
+    /// fault or access happened.
+    public var address: UInt64?
+    public var phys: UInt64?
+    public var sizeBytes: UInt64?
+    public var direction: DMADirection?
+    public var attributes: DMAAttributes?
+    /// Page permissions the line states (virtio-iommu MAP flags).
+    public var prot: IOMMUProt?
+    /// Scatter-gather: each DMA segment, and the list's physical addresses.
+    public var segments: [DMASegment] = []
+    public var physList: [UInt64] = []
+    /// A fault's or access's direction, when the report gives it.
+    public var isWrite: Bool?
+    /// A fault's kind, when the report says it (AMD-Vi PR bit, SMMU fault type).
+    public var faultKind: FaultKind?
+    /// A fault's reason text, or a dma-debug warning's message.
+    public var reason: String?
+    public var pasid: UInt64?
+    /// `add_device_to_group`'s group ID.
+    public var groupID: Int?
+    /// The dma-debug class a warning names.
+    public var misuse: MisuseClass?
+    /// The errno a failed map returned (`dma_map_sg_err`'s `err=`).
+    public var errno: Int?
+    /// `iommu:unmap`'s `unmapped_size`: what the kernel really unmapped.
+    public var unmappedBytes: UInt64?
+    /// What the parser had to decide (a fault with no read/write flag, …).
+    public var note: String?
+    public var provenance: EventProvenance
+
+    public init(kind: TraceEventKind, naming: String, provenance: EventProvenance) {
+        self.kind = kind
+        self.naming = naming
+        self.provenance = provenance
+    }
+}
+
+/// One segment of a scatter-gather mapping as the device sees it.
+public struct DMASegment: Sendable, Hashable {
+    public var address: UInt64
+    public var length: UInt64
+    public init(address: UInt64, length: UInt64) { self.address = address; self.length = length }
+}
+
+/// Where an event came from: its lines and what their prefix said.
+public struct EventProvenance: Sendable, Hashable {
+    public var format: SourceFormat
+    /// First line of the record in its file (from 1) and how many lines it spans.
+    public var line: Int
+    public var lineCount: Int
+    /// Time since boot: ftrace's clock, dmesg's `[seconds]`.
+    public var timestampNanoseconds: UInt64?
+    /// A calendar time as the line gave it.
+    public var wallClock: String?
+    public var cpu: Int?
+    public var task: String?
+    public var pid: Int?
+    /// The record as read: quote prefixes removed, wrapped lines joined.
+    public var raw: String
+
+    public init(format: SourceFormat, line: Int, lineCount: Int = 1, raw: String) {
+        self.format = format
+        self.line = line
+        self.lineCount = lineCount
+        self.raw = raw
+    }
+}

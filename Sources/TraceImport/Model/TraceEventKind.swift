@@ -1,0 +1,47 @@
+/// What a trace line reported. Each kind becomes its own kind of op (docs/import.md).
+public enum TraceEventKind: Sendable, Hashable {
+    /// A mapping made: `dma_map_page`/`dma_map_phys`, `dma_alloc`, `dma_map_sg`, `iommu:map`,
+    /// virtio-iommu MAP, iommu.c's `map:` debug line, a dma-debug mapping dump.
+    case map
+    /// A mapping call that failed (`dma_map_sg_err`, `dma_alloc_sgt_err`).
+    case mapFailed
+    /// A mapping undone: `dma_unmap_*`, `dma_free*`, `iommu:unmap`, virtio-iommu UNMAP.
+    case unmap
+    case syncForCPU
+    case syncForDevice
+    /// The IOMMU refused a device access: DMAR, AMD-Vi, arm-smmu, SMMUv3, `io_page_fault`, QEMU.
+    case fault
+    /// A device access the IOMMU translated (QEMU's translate events).
+    case access
+    /// A dma-debug warning: the call it fired in, and what it found.
+    case debugReport(ReportedCall)
+    /// The device joined or left an IOMMU domain or group.
+    case attach
+    case detach
+    case groupAdd
+    case groupRemove
+
+    /// The word the summary counts it under.
+    public var summaryName: String {
+        switch self {
+        case .map: return "map"
+        case .mapFailed: return "failed map"
+        case .unmap: return "unmap"
+        case .syncForCPU, .syncForDevice: return "sync"
+        case .fault: return "fault"
+        case .access: return "access"
+        case .debugReport: return "dma-debug"
+        case .attach, .detach, .groupAdd, .groupRemove: return "attach/detach"
+        }
+    }
+}
+
+/// The DMA API call a dma-debug warning fired in (kernel/dma/debug.c): `check_unmap`
+/// runs in every unmap and free, `check_sync` in every sync, `add_dma_entry` and the map
+/// checks in every map, the bus notifier at driver unbind.
+public enum ReportedCall: Sendable, Hashable {
+    case map, unmap, syncForCPU, syncForDevice
+    /// `check_sync`'s own messages do not say which way the sync went.
+    case sync
+    case detach
+}

@@ -1,0 +1,142 @@
+/// Reads kernel log messages (dmesg, syslog) one record at a time. Some reports span
+/// several records: a legacy DMAR fault with its reason on the next line, a dma-debug
+/// warning followed by the WARN's `WARNING: CPU: n PID: p` line, dma-debug's leak report
+/// and its details line, an SMMUv3 event and its words. Such an event is held until the
+/// record after its last line, then released with everything those lines added.
+final class KernelLogParser {
+    private let devices: DeviceDirectory
+    private var pending: Pending?
+    /// A dma-debug `WARNING:` line that came before its message (older kernels).
+    private var warningBefore: (cpu: Int?, pid: Int?, line: Int)?
+    /// The SMMU whose last event was skipped (not a fault with an address).
+    private var skippedSMMUv3Event: String?
+
+    private enum Pending {
+        case event(ParsedEvent)
+        case smmuV3(SMMUv3Report)
+    }
+
+    static let warning = utf8("WARNING: CPU:"), dmaDebugSource = utf8("dma-debug.c"), dmaDebugSourceNew = utf8("dma/debug.c")
+
+    init(devices: DeviceDirectory) {
+        self.devices = devices
+    }
+
+    func parse(_ record: TraceRecord) -> LineResult {
+        noteDeviceName(record)
+        if let result = continuePending(record) { return result }
+        let released = releasePending()
+        var result = parseFresh(record)
+        result.events = released + result.events
+        return result
+    }
+
+    /// The event still held at the end of the input.
+    func finish() -> [ParsedEvent] { releasePending() }
+
+    /// A `driver DDDD:BB:DD.F: ` prefix teaches the full name of a PCI device, so a later
+    /// DMAR report's `BB:DD.F` can be resolved.
+    private func noteDeviceName(_ record: TraceRecord) {
+        if let prefix = DevicePrefix.parse(record.text, record.message) {
+            devices.noteFullName(record.text.text(prefix.device))
+        }
+    }
+
+    private func parseFresh(_ record: TraceRecord) -> LineResult {
+        let bytes = record.text
+        let message = record.message
+        if let result = IntelDMARMessages.parse(record, message, devices: devices) { return hold(result) }
+        if let result = AMDViMessages.parse(record, message, devices: devices) { return result }
+        if let result = DMADebugMessages.parse(record, message, devices: devices) { return hold(result) }
+        if let result = IOMMUDebugMessages.parse(record, message) { return result }
+        if let prefix = DevicePrefix.parse(bytes, message), bytes.hasPrefix(SMMUv3Report.driver, at: prefix.driver.lowerBound) {
+            let smmu = bytes.text(prefix.device)
+            guard let report = SMMUv3Report.start(record, prefix) else {
+                // An event that is not a fault with an address: its words go with it.
+                let isWord = SMMUv3Report.word(bytes, at: prefix.rest) != nil
+                if !isWord { skippedSMMUv3Event = smmu }
+                return isWord && skippedSMMUv3Event != smmu ? .skipped(.notDMA) : .skipped(.faultWithoutAddress)
+            }
+            skippedSMMUv3Event = nil
+            pending = .smmuV3(report)
+            return LineResult(disposition: .event)
+        }
+        if let result = ARMSMMUMessages.parse(record, message, devices: devices) { return result }
+        if bytes.hasPrefix(Self.warning, at: message.lowerBound) {
+            if TextScanner.find(Self.dmaDebugSource, in: bytes, from: message.lowerBound) != nil
+                || TextScanner.find(Self.dmaDebugSourceNew, in: bytes, from: message.lowerBound) != nil {
+                let (cpu, pid) = Self.cpuAndPID(record)
+                warningBefore = (cpu, pid, record.firstLine + record.lineCount)
+            }
+            return .skipped(.notDMA)
+        }
+        return .skipped(.notDMA)
+    }
+
+    /// Holds a DMAR fault without its reason, or a dma-debug warning, for the lines that
+    /// complete it.
+    private func hold(_ result: LineResult) -> LineResult {
+        guard result.disposition == .event, var event = result.events.first else { return result }
+        if case .debugReport = event.kind, let before = warningBefore, before.line == event.provenance.line {
+            event.provenance.cpu = before.cpu
+            event.provenance.pid = before.pid
+        }
+        warningBefore = nil
+        let waits: Bool
+        switch event.kind {
+        case .fault: waits = event.reason == nil
+        case .debugReport: waits = true
+        default: waits = false
+        }
+        guard waits else { return result }
+        pending = .event(event)
+        return LineResult(disposition: .event)
+    }
+
+    private func continuePending(_ record: TraceRecord) -> LineResult? {
+        guard let held = pending else { return nil }
+        switch held {
+        case .smmuV3(var report):
+            guard let prefix = DevicePrefix.parse(record.text, record.message), report.continueWith(record, prefix) else { return nil }
+            pending = .smmuV3(report)
+            return .context
+        case .event(var event):
+            guard complete(&event, with: record) else { return nil }
+            event.provenance.lineCount = record.firstLine + record.lineCount - event.provenance.line
+            pending = .event(event)
+            return .context
+        }
+    }
+
+    /// Adds what `record` says to the held event; false when it says nothing about it.
+    private func complete(_ event: inout ParsedEvent, with record: TraceRecord) -> Bool {
+        let message = record.message
+        switch event.kind {
+        case .fault:
+            return IntelDMARMessages.reasonLine(&event, record, message)
+        case .debugReport:
+            if record.text.hasPrefix(Self.warning, at: message.lowerBound), event.provenance.cpu == nil {
+                (event.provenance.cpu, event.provenance.pid) = Self.cpuAndPID(record)
+                return true
+            }
+            return DMADebugMessages.leakDetailsLine(&event, record, message)
+        default:
+            return false
+        }
+    }
+
+    private func releasePending() -> [ParsedEvent] {
+        defer { pending = nil }
+        switch pending {
+        case .event(let event): return [event]
+        case .smmuV3(let report): return report.finished(devices: devices).map { [$0] } ?? []
+        case nil: return []
+        }
+    }
+
+    /// `WARNING: CPU: 33 PID: 10759 at kernel/dma/debug.c:988 check_unmap+0xa6f/0x2360`
+    private static func cpuAndPID(_ record: TraceRecord) -> (Int?, Int?) {
+        let words = SpacedWords(record.text, record.message)
+        return (words.number(after: "CPU:").map { Int($0) }, words.number(after: "PID:").map { Int($0) })
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import Journal
+import TraceImport
+
+/// `dmajournal import FILE... --journal J.db`: real kernel traces and logs into a journal.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Journal real kernel traces: ftrace dma/iommu events, dmesg/syslog IOMMU faults, dma-debug warnings, QEMU IOMMU trace events.",
+        discussion: """
+            Mail quoting ('>') and lines a mail client wrapped are undone first. Several \
+            files are interleaved by their time since boot when each has one. Lines that \
+            are not DMA or IOMMU events are counted and shown on stderr (the first few of \
+            each reason); the journal keeps them too (import_skips). The summary line goes \
+            to stdout. Exit status 0; 2 for bad input: a file that cannot be read or holds \
+            no DMA or IOMMU event, or an existing journal without --force. See docs/import.md.
+            """
+    )
+
+    @Argument(help: "Trace and log files (ftrace/trace-cmd text, dmesg, syslog, QEMU trace output, mail excerpts).")
+    var files: [String]
+
+    @Option(help: "The journal file to write.")
+    var journal: String
+
+    @Flag(help: "Overwrite an existing journal.")
+    var force = false
+
+    @Flag(help: "No report of skipped lines on stderr; only the summary.")
+    var quiet = false
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("name at least one trace or log file") }
+    }
+
+    func run() throws {
+        try CLIFailure.rendering {
+            if FileManager.default.fileExists(atPath: journal), !force {
+                throw CLIFailure.badInput(JournalError.alreadyExists(path: journal).description)
+            }
+            let importer = try importCall { () throws(TraceImportError) -> TraceImporter in try TraceImporter(paths: files) }
+            let summary = try JournalFile.write(journal, source: files.joined(separator: " ")) { writer in
+                try importCall { () throws(TraceImportError) -> ImportSummary in try importer.run(into: writer) }
+            }
+            if !quiet { ImportReport.skippedLines(summary).forEach(StandardError.write) }
+            print(ImportReport.summaryLine(summary, journal: journal))
+        }
+    }
+}
+
+/// Runs an import call, turning its error into the CLI's one-line bad-input failure.
+func importCall<T>(_ body: () throws(TraceImportError) -> T) throws -> T {
+    do { return try body() } catch { throw CLIFailure.badInput(error.description) }
+}

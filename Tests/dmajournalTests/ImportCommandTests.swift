@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+/// `dmajournal import`, end to end: the summary, the skipped-lines report, the journal's
+/// answers, and one line with exit status 2 for bad input.
+@Suite struct ImportCommandTests {
+    static func temporaryJournal() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("import-\(UUID().uuidString).db").path
+    }
+
+    static let ftrace = "fixtures/traces/constructed/use-after-unmap-ftrace.txt"
+    static let dmesg = "fixtures/traces/constructed/use-after-unmap-dmesg.txt"
+
+    @Test func importsARealTraceAndReportsWhatItSkipped() throws {
+        let journal = Self.temporaryJournal()
+        let run = try ToolRun.run(["import", "fixtures/traces/13-dmesg-T-amdvi-io-page-fault-ahci-asm1061-43bit.txt", "--journal", journal])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "imported 1 file, 5 lines: 3 events (3 fault) as 5 ops, 0 findings; 1 line skipped; journal \(journal)\n")
+        #expect(run.stderr == """
+            fixtures/traces/13-dmesg-T-amdvi-io-page-fault-ahci-asm1061-43bit.txt: 1 of 5 lines not imported
+              1 not a DMA or IOMMU line: line 2 '[Thu Jan  4 23:12:54 2024] ahci 0000:28:00.0: Using 64-bit D…'
+
+            """)
+    }
+
+    /// The issue's acceptance: map and unmap in ftrace, the faults in dmesg; the documented
+    /// query names the unmap. The other fault hit a TO_DEVICE buffer still mapped.
+    @Test func faultsAfterUnmapNamesTheUnmap() throws {
+        let journal = Self.temporaryJournal()
+        let run = try ToolRun.run(["import", Self.ftrace, Self.dmesg, "--journal", journal, "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "imported 2 files merged by time since boot, 21 lines: 7 events (2 fault, 2 map, 2 unmap, 1 sync)"
+                + " as 9 ops, 2 findings; 1 line skipped; journal \(journal)\n")
+        let faults = try ToolRun.run(["query", journal, "--named", "faults-after-unmap", "--format", "csv"])
+        #expect(faults.stdout == """
+            fault_seq,device,fault_kind,fault_address,last_handle,mapped_seq,unmapped_seq,range_iova,range_length,verdict,ops_since_unmap
+            4,0000:00:14.0,not-present,0xfffff000,m1,0,2,0xfffff000,4096,after-unmap,2
+
+            """)
+        let unmap = try ToolRun.run(["query", journal, "SELECT source, line, kernel_naming, time, task, pid FROM imported_log WHERE seq = 2", "--format", "csv"])
+        #expect(unmap.stdout == "source,line,kernel_naming,time,task,pid\n\(Self.ftrace),15,dma_unmap_page,312.100400,kworker/2:1,118\n")
+        let findings = try ToolRun.run(["query", journal, "SELECT seq, class, handle FROM findings ORDER BY seq", "--format", "csv"])
+        #expect(findings.stdout == "seq,class,handle\n4,use-after-unmap,m1\n5,direction-violation,m2\n")
+    }
+
+    @Test func anImportedJournalIsNotReplayed() throws {
+        let journal = Self.temporaryJournal()
+        #expect(try ToolRun.run(["import", Self.dmesg, "--journal", journal, "--quiet"]).status == 0)
+        let replay = try ToolRun.run(["replay", journal])
+        #expect(replay.status == 2)
+        #expect(replay.stderr == "dmajournal: \(journal): imported from kernel traces (\(Self.dmesg)), not recorded by the simulator: there is nothing to replay\n")
+    }
+
+    @Test func aMissingFileIsBadInput() throws {
+        let journal = Self.temporaryJournal()
+        let run = try ToolRun.run(["import", "no/such/trace.txt", "--journal", journal])
+        #expect(run.status == 2)
+        #expect(run.stderr == "dmajournal: no/such/trace.txt: cannot read the file (missing, a directory, or no permission)\n")
+        #expect(!FileManager.default.fileExists(atPath: journal))
+    }
+
+    @Test func aFileWithoutEventsIsBadInputAndLeavesNoJournal() throws {
+        let journal = Self.temporaryJournal()
+        let run = try ToolRun.run(["import", "README.md", "--journal", journal])
+        #expect(run.status == 2)
+        #expect(run.stderr.hasPrefix("dmajournal: README.md: no DMA or IOMMU events in "))
+        #expect(run.stderr.split(separator: "\n").count == 1)
+        #expect(!FileManager.default.fileExists(atPath: journal))
+        #expect(!FileManager.default.fileExists(atPath: journal + ".importing"))
+    }
+
+    @Test func anExistingJournalNeedsForce() throws {
+        let journal = Self.temporaryJournal()
+        let first = try ToolRun.run(["import", Self.dmesg, "--journal", journal, "--quiet"])
+        #expect(first.status == 0)
+        let again = try ToolRun.run(["import", Self.dmesg, "--journal", journal])
+        #expect(again.status == 2)
+        #expect(again.stderr == "dmajournal: \(journal): already exists; refusing to overwrite it without --force\n")
+        let forced = try ToolRun.run(["import", Self.dmesg, "--journal", journal, "--force", "--quiet"])
+        #expect(forced.status == 0)
+    }
+}
