@@ -32,6 +32,14 @@ import Testing
         #expect(CSVText.row([.null, .text(""), .integer(-3)]) == ",\"\",-3\n")
     }
 
+    /// docs/export.md lists every table the export writes.
+    @Test func theDocsListEveryTable() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("docs/export.md"), encoding: .utf8)
+        let missing = CSVTable.all.map(\.name).filter { !text.contains("| `\($0).csv` |") }
+        #expect(missing == [], "docs/export.md lacks \(missing)")
+    }
+
     @Test func anUnknownTableNamesTheKnownOnes() {
         #expect(throws: ExportError.unknownTable(name: "opz", known: CSVTable.all.map(\.name))) { try CSVTable.named("opz") }
     }

@@ -12,7 +12,7 @@ extension PerfettoTrace {
             WHERE \(inWindow("f.fault_seq"))
             ORDER BY f.fault_seq
             """
-        try forEachRow(sql) { row in
+        summary.faults = try writeInstants(sql) { row in
             var event = instant("fault \(row.text(at: 4) ?? "")", category: "fault", row, scope: .thread)
             event.args.add("fault_kind", text: row.text(at: 4))
             event.args.add("address", hex: row.unsigned(at: 5))
@@ -20,8 +20,7 @@ extension PerfettoTrace {
             event.args.add("last_handle", text: row.text(at: 7))
             event.args.add("last_mapped_seq", integer: row.integer(at: 8))
             event.args.add("last_unmapped_seq", integer: row.integer(at: 9))
-            write(event)
-            summary.faults += 1
+            return event
         }
     }
 
@@ -33,12 +32,11 @@ extension PerfettoTrace {
             WHERE \(inWindow("f.seq"))
             ORDER BY f.seq, f.idx
             """
-        try forEachRow(sql) { row in
+        summary.findings = try writeInstants(sql) { row in
             var event = instant(row.text(at: 4) ?? "finding", category: "finding", row, scope: .process)
             event.args.add("handle", text: row.text(at: 5))
             event.args.add("message", text: row.text(at: 6))
-            write(event)
-            summary.findings += 1
+            return event
         }
     }
 
@@ -49,11 +47,10 @@ extension PerfettoTrace {
             WHERE \(inWindow("w.seq"))
             ORDER BY w.seq, w.idx
             """
-        try forEachRow(sql) { row in
+        summary.warnings = try writeInstants(sql) { row in
             var event = instant("kernel warning", category: "kernel", row, scope: .thread)
             event.args.add("text", text: row.text(at: 4))
-            write(event)
-            summary.warnings += 1
+            return event
         }
     }
 
@@ -66,7 +63,7 @@ extension PerfettoTrace {
             WHERE \(inWindow("e.seq")) AND ek.name <> 'kernel-warning'
             ORDER BY e.seq, e.idx
             """
-        try forEachRow(sql) { row in
+        summary.sideEvents = try writeInstants(sql) { row in
             let name = row.text(at: 4) ?? "event"
             var event = instant(name, category: Self.category(of: name), row, scope: .thread)
             let space = row.text(at: 5) ?? "none"
@@ -74,9 +71,18 @@ extension PerfettoTrace {
             // A drain's length is the number of flush-queue entries it freed.
             event.args.add(name == SideEventKind.flushQueueDrained.rawValue ? "entries" : "length", integer: row.integer(at: 7))
             if let target = row.unsigned(at: 8), target != 0 { event.args.add("target", hex: target) }
-            write(event)
-            summary.sideEvents += 1
+            return event
         }
+    }
+
+    /// Writes one instant per row of `sql`; returns how many.
+    private func writeInstants(_ sql: String, _ event: (QueryCursor) -> TraceEvent) throws(ExportError) -> Int {
+        var count = 0
+        try forEachRow(sql) { row in
+            write(event(row))
+            count += 1
+        }
+        return count
     }
 
     /// An instant from a row that starts with seq, time, owner id and op kind.

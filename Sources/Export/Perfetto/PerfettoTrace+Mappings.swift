@@ -11,14 +11,20 @@ extension PerfettoTrace {
     }
 
     func writeMappingSlices() throws(ExportError) {
-        let mappedTime = timeBase.sql(timeOfSeq: "s.mapped_seq")
+        // `mapping_spans` computes unmapped_seq with a correlated subquery. Flattened into
+        // this query, each mention of the column would run it again (five times a row);
+        // `LIMIT -1 OFFSET 0` keeps the view a subquery evaluated once per row, and keeps
+        // the outer filter from being pushed into it.
+        let mappedTime = timeBase.sql(timeOfSeq: "mapped_seq")
         let sql = """
             SELECT s.mapped_seq, s.idx, s.mapped_by, s.device_id, s.handle, s.iova, s.phys, s.length, s.prot, s.bounced,
                    s.unmapped_seq, (SELECT k.name FROM ops u JOIN op_kind k ON k.code = u.kind WHERE u.seq = s.unmapped_seq),
-                   \(mappedTime), \(timeBase.sql(timeOfSeq: "s.unmapped_seq"))
-            FROM mapping_spans s
-            WHERE s.mapped_seq <= \(lastSeq) AND (s.unmapped_seq IS NULL OR s.unmapped_seq > \(firstSeq))
-            ORDER BY \(mappedTime), s.mapped_seq, s.idx
+                   s.mapped_time, \(timeBase.sql(timeOfSeq: "s.unmapped_seq"))
+            FROM (SELECT mapped_seq, idx, mapped_by, device_id, handle, iova, phys, length, prot, bounced, unmapped_seq,
+                         \(mappedTime) AS mapped_time
+                    FROM mapping_spans WHERE mapped_seq <= \(lastSeq)
+                   ORDER BY \(mappedTime), mapped_seq, idx LIMIT -1 OFFSET 0) s
+            WHERE s.unmapped_seq IS NULL OR s.unmapped_seq > \(firstSeq)
             """
         try forEachRow(sql) { row in write(mappingSlice(row)) }
     }
