@@ -3,8 +3,8 @@ import PackageDescription
 
 // Dependency direction, never reversed:
 //   dmajournal (CLI) -> Workloads -> OpScript -> DMASim
-//   dmajournal (CLI) -> Replay -> Journal, OpScript -> DMASim
-//   dmajournal (CLI) -> Journal, Snapshot -> DMASim
+//   dmajournal (CLI) -> Replay -> Checkpoint -> Journal, Snapshot -> DMASim
+//   Replay -> OpScript -> Snapshot -> DMASim (scripts run checkpoint/verify through a SnapshotKeeper)
 //   Journal -> CSQLite (the system libsqlite3, bound through its C API)
 //   Snapshot -> CLZ4, CXXHash (the system liblz4 and libxxhash)
 // DMASim is the pure, deterministic engine: standard library only, no I/O.
@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Snapshot", targets: ["Snapshot"]),
         .library(name: "Journal", targets: ["Journal"]),
         .library(name: "Workloads", targets: ["Workloads"]),
+        .library(name: "Checkpoint", targets: ["Checkpoint"]),
         .library(name: "Replay", targets: ["Replay"]),
     ],
     dependencies: [
@@ -31,7 +32,7 @@ let package = Package(
             // perf on Benchmarks/ProfileLoop), so release builds leave them out.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
-        .target(name: "OpScript", dependencies: ["DMASim"]),
+        .target(name: "OpScript", dependencies: ["DMASim", "Snapshot"]),
         .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CXXHash", path: "Sources/CXXHash", providers: [.apt(["libxxhash-dev"])]),
         .target(name: "Snapshot", dependencies: ["DMASim", "CLZ4", "CXXHash"]),
@@ -44,11 +45,14 @@ let package = Package(
             name: "Workloads", dependencies: ["DMASim", "OpScript"],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
-        .target(name: "Replay", dependencies: ["DMASim", "OpScript", "Journal"]),
+        // Where the Snapshot module's chunks and manifests meet the journal's tables:
+        // journal-backed snapshot storage, checkpoint state, loading a checkpoint.
+        .target(name: "Checkpoint", dependencies: ["DMASim", "Snapshot", "Journal"]),
+        .target(name: "Replay", dependencies: ["DMASim", "OpScript", "Journal", "Snapshot", "Checkpoint"]),
         .executableTarget(
             name: "dmajournal",
             dependencies: [
-                "DMASim", "OpScript", "Journal", "Workloads", "Replay",
+                "DMASim", "OpScript", "Journal", "Workloads", "Replay", "Snapshot", "Checkpoint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Checkpoint
 import Journal
 import Replay
 
@@ -21,18 +22,23 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Stop after this sequence number.")
     var to: Int?
 
+    @Option(help: "Start at this checkpoint (its memory and engine state) instead of op 0.")
+    var from: String?
+
     func run() throws {
         try CLIFailure.rendering {
             let reader = try journalCall { () throws(JournalError) -> JournalReader in try JournalReader(path: journal) }
             var progress = ProgressReporter(total: reader.opCount)
-            let result = try journalCall { () throws(JournalError) -> Replayer.Result in
-                try Replayer(reader: reader).replay(through: to) { progress.update(done: $0 + 1) }
+            let (result, start) = try journalCall { () throws(JournalError) -> (Replayer.Result, ReplayPosition?) in
+                let start = try from.map { name throws(JournalError) in try CheckpointLoader(reader: reader).position(atCheckpoint: name) }
+                return (try Replayer(reader: reader).replay(from: start, through: to) { progress.update(done: $0 + 1) }, start)
             }
             progress.finish()
             if let divergence = result.divergence {
                 throw CLIFailure.expectationFailed("\(journal): replay diverged after \(result.replayedCount) ops\n\(divergence)")
             }
-            print("\(result.replayedCount) ops replayed, all outcomes identical; \(reader.stopDescription)")
+            let origin = start.map { " from checkpoint \($0.checkpoint ?? "") (after seq \($0.sequence))" } ?? ""
+            print("\(result.replayedCount) ops replayed\(origin), all outcomes identical; \(reader.stopDescription)")
         }
     }
 }
