@@ -45,7 +45,7 @@ public final class Engine {
     var activeCachelines = ActiveCachelines()
 
     /// Ops applied so far.
-    public private(set) var appliedCount = 0
+    public internal(set) var appliedCount = 0
 
     public init() {}
 
