@@ -75,9 +75,10 @@ public final class LZ4FrameCodec {
 }
 
 /// Why bytes are not a frame this codec can read; the caller says whose bytes they were.
-public struct LZ4FrameError: Error, Equatable, Sendable {
+public struct LZ4FrameError: Error, Equatable, Sendable, CustomStringConvertible {
     public let reason: String
     init(_ reason: String) { self.reason = reason }
+    public var description: String { "corrupt LZ4 frame: \(reason)" }
 }
 
 extension LZ4FrameCodec {

@@ -37,7 +37,7 @@ import Testing
         bytes[8] &+= 1
         let error = Self.error(decoding: bytes)
         #expect(error == EngineStateError(.unsupportedVersion(found: EngineStateFormat.version + 1, supported: EngineStateFormat.version), at: 8))
-        #expect(error?.description == "engine state, byte 8: format version 2, but this build reads version 1")
+        #expect(error?.description == "engine state, byte 8: format version 3, but this build reads version 2")
     }
 
     @Test func aCutOffCopyIsTruncated() {

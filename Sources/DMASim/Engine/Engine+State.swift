@@ -24,6 +24,7 @@ extension Engine {
         activeCachelines.encode(to: &writer)
         encodeRecords(to: &writer, links: links)
         writer.array(checkpointNames.sorted()) { $0.string($1) }
+        writer.optional(memory.lastWriters) { $1.encode(to: &$0) }
         return EngineStateFormat.seal(writer.bytes)
     }
 
@@ -47,6 +48,9 @@ extension Engine {
         engine.checkpointNames = Set(try reader.array("checkpoint names") { reader throws(EngineStateError) in
             try reader.string("checkpoint name")
         })
+        engine.memory.lastWriters = try reader.optional("last writers") { reader throws(EngineStateError) in
+            try LastWriterMap(from: &reader)
+        }
         try reader.expectEnd()
         return engine
     }

@@ -15,7 +15,7 @@
 enum EngineStateFormat {
     static let magic: [UInt8] = Array("DMAJSTAT".utf8)
     /// Bump whenever any component's encoding changes; a reader takes only its own version.
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
     static let headerBytes = 28
 
     /// Header + `payload`.

@@ -14,7 +14,7 @@ final class LastWriterMap {
         var writer: MemoryWriter
     }
 
-    private(set) var segmentsOfPage: [UInt64: [Segment]] = [:]
+    var segmentsOfPage: [UInt64: [Segment]] = [:]
     /// The op being applied; the engine sets it before each op.
     private var current = MemoryWriter(sequence: -1, op: .checkpoint, device: nil, handle: nil, path: .cpuStore)
 

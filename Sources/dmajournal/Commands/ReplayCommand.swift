@@ -29,15 +29,15 @@ struct ReplayCommand: ParsableCommand {
         try CLIFailure.rendering {
             let reader = try journalCall { () throws(JournalError) -> JournalReader in try JournalReader(path: journal) }
             var progress = ProgressReporter(total: reader.opCount)
-            let (result, start) = try journalCall { () throws(JournalError) -> (Replayer.Result, ReplayPosition?) in
+            let (result, origin) = try journalCall { () throws(JournalError) -> (Replayer.Result, String) in
                 let start = try from.map { name throws(JournalError) in try CheckpointLoader(reader: reader).position(atCheckpoint: name) }
-                return (try Replayer(reader: reader).replay(from: start, through: to) { progress.update(done: $0 + 1) }, start)
+                let origin = start.map { " from checkpoint \($0.checkpoint ?? "") (after seq \($0.sequence))" } ?? ""
+                return (try Replayer(reader: reader).replay(from: start, through: to) { progress.update(done: $0 + 1) }, origin)
             }
             progress.finish()
             if let divergence = result.divergence {
                 throw CLIFailure.expectationFailed("\(journal): replay diverged after \(result.replayedCount) ops\n\(divergence)")
             }
-            let origin = start.map { " from checkpoint \($0.checkpoint ?? "") (after seq \($0.sequence))" } ?? ""
             print("\(result.replayedCount) ops replayed\(origin), all outcomes identical; \(reader.stopDescription)")
         }
     }

@@ -47,8 +47,8 @@ struct SnapshotCommand: ParsableCommand {
             let record = try store(position)
             let statistics = record.statistics
             print("snapshot \(record.name) after seq \(at): \(record.manifest.chunks.count) non-zero chunks "
-                  + "(\(record.manifest.chunks.count * 64) KiB), \(statistics.chunksStored) new "
-                  + "(\(statistics.compressedBytesStored / 1024) KiB compressed)"
+                  + "(\(record.manifest.chunks.count * 64) KiB), \(statistics.chunksStored) of them new "
+                  + "(\(statistics.compressedBytesStored) bytes compressed)"
                   + (checkpoint ? ", with engine state" : "") + "; replayed from "
                   + (position.checkpoint.map { "checkpoint \($0)" } ?? "op 0"))
         }
