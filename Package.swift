@@ -62,7 +62,8 @@ let package = Package(
         .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "DMASim"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "DMASim", "CSQLite"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "OpScript", "DMASim"]),
-        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Journal", "Workloads", "DMASim"]),
+        .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "Snapshot", "Journal", "DMASim", "OpScript"]),
+        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Checkpoint", "Snapshot", "Journal", "Workloads", "OpScript", "DMASim"]),
         .testTarget(name: "dmajournalTests", dependencies: ["dmajournal", "OpScript", "DMASim", "Journal"]),
     ],
     swiftLanguageModes: [.v6]

@@ -80,8 +80,15 @@ public final class SnapshotTables {
         defer { select.reset() }
         select.bind(hash, at: 1)
         guard try select.step() else { return nil }
-        guard case .blob(let bytes) = select.value(at: 0) else { return [] }
-        return bytes
+        return Self.bytes(select, at: 0)
+    }
+
+    /// A column's bytes whatever its type: a frame damaged into TEXT or NULL is still
+    /// handed to the frame decoder, which says what is wrong with it.
+    private static func bytes(_ statement: Statement, at column: Int32) -> [UInt8] {
+        let count = Int(sqlite3_column_bytes(statement.handle, column))
+        guard count > 0, let bytes = sqlite3_column_blob(statement.handle, column) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: bytes, count: count))
     }
 
     // MARK: snapshots
@@ -182,7 +189,6 @@ public final class SnapshotTables {
         defer { select.reset() }
         select.bind(id, at: 1)
         guard try select.step() else { return nil }
-        guard case .blob(let frame) = select.value(at: 0) else { return CheckpointStateRow(frame: [], format: select.int(at: 1) ?? 0, rawBytes: 0) }
-        return CheckpointStateRow(frame: frame, format: select.int(at: 1) ?? 0, rawBytes: select.int(at: 2) ?? 0)
+        return CheckpointStateRow(frame: Self.bytes(select, at: 0), format: select.int(at: 1) ?? 0, rawBytes: select.int(at: 2) ?? 0)
     }
 }

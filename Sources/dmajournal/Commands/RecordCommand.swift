@@ -60,7 +60,7 @@ struct RecordCommand: ParsableCommand {
     var quiet = false
 
     /// Measured so checkpoints cost under 10 % of recording time (docs/snapshots.md).
-    static let defaultCheckpointEvery = 100_000
+    static let defaultCheckpointEvery = 250_000
 
     func run() throws {
         try CLIFailure.rendering {
