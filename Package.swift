@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "DMASimTests", dependencies: ["DMASim"]),
         .testTarget(name: "OpScriptTests", dependencies: ["OpScript", "DMASim"]),
         .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "DMASim"]),
-        .testTarget(name: "JournalTests", dependencies: ["Journal", "DMASim", "CSQLite"]),
+        .testTarget(name: "JournalTests", dependencies: ["Journal", "DMASim", "CSQLite", "Checkpoint", "Snapshot"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "OpScript", "DMASim"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "Snapshot", "Journal", "DMASim", "OpScript"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Checkpoint", "Snapshot", "Journal", "Workloads", "OpScript", "DMASim"]),
