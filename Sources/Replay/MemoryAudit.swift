@@ -66,9 +66,8 @@ public struct MemoryAudit {
     /// Replays from the latest checkpoint at or before `older` through op `last`, tracking
     /// every memory write after `older`.
     private func replayTrackingWrites(after older: SnapshotRecord, through last: Int) throws(JournalError) -> (ReplayPosition, Replayer.Result) {
-        let position = try loader.position(atOrBefore: older.sequence)
         let replayer = Replayer(reader: reader)
-        let before = try replayer.replay(from: position, through: older.sequence)
+        let (position, before) = try replayer.position(after: older.sequence)
         position.engine.startTrackingWriters()
         guard before.divergence == nil else { return (position, before) }
         let after = try replayer.replay(from: position, through: last)

@@ -17,7 +17,7 @@ public struct Replayer {
         public var divergence: Divergence?
     }
 
-    private let reader: JournalReader
+    let reader: JournalReader
 
     public init(reader: JournalReader) { self.reader = reader }
 

@@ -43,7 +43,7 @@ extension Engine {
     /// is taken by the layer that keeps snapshots (`SnapshotKeeper`).
     func checkpoint(_ call: CheckpointOp) -> Outcome {
         checkpointNames.insert(call.name)
-        if memory.lastWriters == nil { memory.lastWriters = LastWriterMap() }
+        startTrackingWriters()
         return .ok
     }
 

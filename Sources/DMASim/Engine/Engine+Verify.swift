@@ -15,9 +15,13 @@ extension Engine {
     /// Whether a `checkpoint` op has declared `name`.
     public func hasCheckpoint(_ name: String) -> Bool { checkpointNames.contains(name) }
 
-    /// Starts recording who writes memory, afresh: from now on every RAM write notes its
-    /// op. `checkpoint` ops start it too (without clearing what was recorded).
-    public func startTrackingWriters() { memory.lastWriters = LastWriterMap() }
+    /// Starts recording who writes memory, unless it already does: from now on every RAM
+    /// write notes its op. The first `checkpoint` op starts it. What was recorded is kept,
+    /// because `verify` outcomes depend on it: a byte that differs from a snapshot was
+    /// last written after it, so older entries never name the wrong op.
+    public func startTrackingWriters() {
+        if memory.lastWriters == nil { memory.lastWriters = LastWriterMap() }
+    }
 
     public var isTrackingWriters: Bool { memory.lastWriters != nil }
 

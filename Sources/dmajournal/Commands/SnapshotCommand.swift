@@ -38,8 +38,7 @@ struct SnapshotCommand: ParsableCommand {
             let last = reader.lastCommittedSequence ?? -1
             guard (0...last).contains(at) else { throw CLIFailure.badInput("\(journal): --at \(at) is not an op of the journal (0…\(last))") }
             let (position, replay) = try journalCall { () throws(JournalError) -> (ReplayPosition, Replayer.Result) in
-                let position = try CheckpointLoader(reader: reader).position(atOrBefore: at)
-                return (position, try Replayer(reader: reader).replay(from: position, through: at))
+                try Replayer(reader: reader).position(after: at)
             }
             if let divergence = replay.divergence {
                 throw CLIFailure.expectationFailed("\(journal): replay diverged before seq \(at); nothing stored\n\(divergence)")
