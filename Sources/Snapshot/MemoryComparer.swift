@@ -1,7 +1,8 @@
 import DMASim
 
 /// Finds the bytes where memory differs from a snapshot, or one snapshot from another,
-/// as runs: maximal ranges of differing bytes, ascending, merged across chunk borders.
+/// as runs: ranges that start and end with a differing byte, ascending, merged across
+/// chunk borders and across gaps of fewer than `RunCollector.mergedGapBytes` equal bytes.
 ///
 /// Only chunks that can differ are read: those either side holds. A chunk of memory whose
 /// XXH3 hash equals the one the snapshot stored is equal without decompressing anything;
@@ -66,6 +67,12 @@ public final class MemoryComparer {
 
 /// Differing bytes gathered into ascending, merged runs.
 struct RunCollector {
+    /// Runs closer than this are one run. A DMA of random bytes over other random bytes
+    /// leaves, by chance, one equal byte in 256; without merging, one 4 KiB write would
+    /// read as sixteen runs. Sixteen equal bytes in a row by chance are a 2^-128 event:
+    /// a gap that long is a real gap.
+    static let mergedGapBytes: UInt64 = 16
+
     private(set) var runs: [PhysRange] = []
 
     /// Adds the bytes where `a` and `b` (same length) differ; `phys` is where they start.
@@ -84,10 +91,10 @@ struct RunCollector {
         }
     }
 
-    /// Adds one differing byte at `address`, extending the last run when it is adjacent.
+    /// Adds one differing byte at `address`, extending the last run when it is near.
     private mutating func add(_ address: UInt64) {
-        if let last = runs.last, last.phys + last.length == address {
-            runs[runs.count - 1].length += 1
+        if let last = runs.last, address - (last.phys + last.length) < Self.mergedGapBytes {
+            runs[runs.count - 1].length = address + 1 - last.phys
         } else {
             runs.append(PhysRange(phys: address, length: 1))
         }
