@@ -57,7 +57,8 @@ extension Engine {
         var outcome = Outcome()
         let differences = describe(runs)
         for difference in differences.prefix(Self.listedDifferenceLimit) {
-            outcome.findings.append(Finding(.memoryMismatch, handle: difference.writers.last?.handle,
+            let latest = difference.writers.max { $0.sequence < $1.sequence }
+            outcome.findings.append(Finding(.memoryMismatch, handle: latest?.handle,
                 "memory differs from checkpoint \(call.name) at \(difference)"))
         }
         let unlisted = differences.dropFirst(Self.listedDifferenceLimit)
