@@ -40,7 +40,7 @@ public struct CheckpointLoader {
     public func position(atCheckpoint name: String) throws(JournalError) -> ReplayPosition {
         let row = try snapshotRow(named: name)
         guard row.kind == SnapshotRecord.Kind.checkpoint.rawValue else {
-            throw .unknownSnapshot(path: path, name: name, known: try snapshotNames(kind: .checkpoint))
+            throw .notACheckpoint(path: path, name: name, checkpoints: try snapshotNames(kind: .checkpoint))
         }
         return try load(row)
     }
@@ -68,7 +68,7 @@ public struct CheckpointLoader {
 
     private func snapshotRow(named name: String, atOrBefore sequence: Int = .max) throws(JournalError) -> SnapshotRow {
         guard let row = try storage.tables.latestSnapshot(named: name, atOrBefore: sequence) else {
-            throw .unknownSnapshot(path: path, name: name, known: try snapshotNames())
+            throw .unknownSnapshot(path: path, name: name, known: try snapshotNames(), atOrBefore: sequence == .max ? nil : sequence)
         }
         return row
     }

@@ -38,8 +38,10 @@ public enum JournalError: Error, Sendable, Hashable, CustomStringConvertible {
     /// an incomplete snapshot, an engine state that does not decode. `table` is where the
     /// damage is, `detail` names the snapshot and chunk. Never a difference in memory.
     case corruptSnapshot(path: String, table: String, detail: String)
-    /// No snapshot or checkpoint of that name (at or before the op asked about).
-    case unknownSnapshot(path: String, name: String, known: [String])
+    /// No snapshot or checkpoint of that name (taken at or before op `atOrBefore`).
+    case unknownSnapshot(path: String, name: String, known: [String], atOrBefore: Int? = nil)
+    /// A replay was asked to start at a snapshot that has no engine state.
+    case notACheckpoint(path: String, name: String, checkpoints: [String])
 
     public var description: String {
         switch self {
@@ -73,9 +75,12 @@ public enum JournalError: Error, Sendable, Hashable, CustomStringConvertible {
             return "\(path): SQLite error \(code): \(message)"
         case .corruptSnapshot(let path, let table, let detail):
             return "\(path): corrupt journal: table \(table): \(detail)"
-        case .unknownSnapshot(let path, let name, let known):
+        case .unknownSnapshot(let path, let name, let known, let sequence):
             let list = known.isEmpty ? "the journal holds none" : "known: \(known.joined(separator: ", "))"
-            return "\(path): no snapshot or checkpoint named '\(name)'; \(list)"
+            return "\(path): no snapshot or checkpoint named '\(name)'\(sequence.map { " taken at or before seq \($0)" } ?? ""); \(list)"
+        case .notACheckpoint(let path, let name, let checkpoints):
+            let list = checkpoints.isEmpty ? "the journal holds none" : "checkpoints: \(checkpoints.joined(separator: ", "))"
+            return "\(path): '\(name)' is a snapshot without engine state, not a checkpoint; \(list)"
         }
     }
 

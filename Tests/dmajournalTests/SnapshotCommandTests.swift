@@ -70,6 +70,25 @@ import Testing
         #expect(unknown.stderr == "dmajournal: \(journal): no snapshot or checkpoint named 'nope'; known: c1\n")
     }
 
+    /// A name that does not exist, one taken after the op asked about, a snapshot with no
+    /// engine state to start a replay from, an op the journal does not have: bad input.
+    @Test func namesAndSequencesThatDoNotFitAreBadInput() throws {
+        let journal = try Self.recordFixture()
+        _ = try ToolRun.run(["snapshot", journal, "--at", "11", "--name", "plain"])
+        let cases: [([String], String)] = [
+            (["verify", journal, "--against", "c1", "--at", "5"],
+             "no snapshot or checkpoint named 'c1' taken at or before seq 5; known: c1, plain"),
+            (["replay", journal, "--from", "plain"], "'plain' is a snapshot without engine state, not a checkpoint; checkpoints: c1"),
+            (["diff", journal, "c1", "nope"], "no snapshot or checkpoint named 'nope'; known: c1, plain"),
+            (["snapshot", journal, "--at", "15"], "--at 15 is not an op of the journal (0…14)"),
+        ]
+        for (arguments, message) in cases {
+            let run = try ToolRun.run(arguments)
+            #expect(run.status == 2)
+            #expect(run.stderr == "dmajournal: \(journal): \(message)\n")
+        }
+    }
+
     @Test func aDamagedChunkIsOneLineAboutTheJournalNotADifference() throws {
         let journal = try Self.recordFixture()
         _ = try Self.sqlite(journal, "UPDATE chunks SET frame = substr(frame, 1, 10)")
