@@ -65,6 +65,14 @@ import Testing
         #expect(copy.describe(runs) == described)
     }
 
+    @Test func aRunIsSplitWhereItsRegionEnds() {
+        let machine = TestMachine()
+        let end = TestMachine.ram + (1 << 32)
+        let pieces = machine.engine.describe([PhysRange(phys: end - 8, length: 16)])
+        #expect(pieces.map(\.region) == ["ram0", "(no region)"])
+        #expect(pieces.map(\.length) == [8, 8])
+    }
+
     @Test func verifyTurnsRunsIntoOneFindingEachAndSumsUpTheRest() {
         let machine = TestMachine()
         _ = machine.run(.checkpoint(CheckpointOp(name: "c1")))

@@ -27,25 +27,32 @@ extension Engine {
 
     /// The runs as differences: split at region borders, each with its last writers.
     public func describe(_ runs: [PhysRange]) -> [MemoryDifference] {
-        var differences: [MemoryDifference] = []
-        for run in runs {
-            var rest = run
-            while rest.length > 0 {
-                let region = memory.regions.last { $0.base <= rest.phys }
-                let inRegion = region.flatMap { $0.end }.map { min(rest.length, $0 &- rest.phys) } ?? rest.length
-                let piece = PhysRange(phys: rest.phys, length: inRegion > 0 ? inRegion : rest.length)
-                let (writers, untracked) = memory.lastWriters?.writers(of: piece) ?? ([], true)
-                differences.append(MemoryDifference(region: regionLabel(region, at: piece.phys), phys: piece.phys, length: piece.length,
-                                                    writers: writers, hasUntrackedBytes: untracked))
-                rest = PhysRange(phys: piece.phys + piece.length, length: rest.length - piece.length)
-            }
+        runs.flatMap(splitAtRegionBorders).map { piece in
+            let (writers, untracked) = memory.lastWriters?.writers(of: piece) ?? ([], true)
+            return MemoryDifference(region: regionLabel(at: piece.phys), phys: piece.phys, length: piece.length,
+                                    writers: writers, hasUntrackedBytes: untracked)
         }
-        return differences
+    }
+
+    private func splitAtRegionBorders(_ run: PhysRange) -> [PhysRange] {
+        var pieces: [PhysRange] = []
+        var start = run.phys
+        let end = run.phys + run.length
+        while start < end {
+            let pieceEnd = min(end, region(at: start)?.end ?? end)
+            pieces.append(PhysRange(phys: start, length: pieceEnd - start))
+            start = pieceEnd
+        }
+        return pieces
+    }
+
+    private func region(at phys: UInt64) -> RegionSpec? {
+        memory.regions.first { $0.base <= phys && $0.end.map { phys < $0 } ?? true }
     }
 
     /// The region's name, marked when the address is in the swiotlb pool.
-    private func regionLabel(_ region: RegionSpec?, at phys: UInt64) -> String {
-        let name = region?.name ?? "(no region)"
+    private func regionLabel(at phys: UInt64) -> String {
+        let name = region(at: phys)?.name ?? "(no region)"
         guard let pool = swiotlb, pool.base <= phys, phys - pool.base < pool.sizeBytes else { return name }
         return name + " (swiotlb pool)"
     }
