@@ -36,7 +36,7 @@ import Testing
         writer.wordMap([(key: 1, word: 0x1000_0003), (key: 2, word: 0x1000_1003)])
         var reader = Self.reader(writer)
         #expect(try reader.string("name") == "nvme0/é")
-        #expect(try reader.flags("flags", count: 3) == [true, false, true])
+        #expect(try reader.flags("flags", count: 3) == StateFlags(bits: 0b101))
         var readPrevious: UInt64?
         for key in [5, 6, 9, UInt64.max] { #expect(try reader.ascendingKey("key", after: &readPrevious) == key) }
         let map = try reader.wordMap("map")
@@ -66,6 +66,20 @@ import Testing
         #expect(throws: EngineStateError(.badTag(field: "bool", value: 2), at: 0)) { try reader.bool("bool") }
         #expect(throws: EngineStateError(.badTag(field: "flags", value: 8), at: 1)) { try reader.flags("flags", count: 3) }
         #expect(throws: EngineStateError(.invalid(field: "name", reason: "not UTF-8"), at: 2)) { try reader.string("name") }
+    }
+
+    @Test func disjointRangesCostTwoBytesWhenPacked() throws {
+        var writer = StateWriter()
+        var previous: UInt64?
+        for range: ClosedRange<UInt64> in [10...12, 13...13, 20...100] {
+            writer.disjointRange(range.lowerBound, range.upperBound, after: &previous)
+        }
+        #expect(writer.bytes == [10, 2, 0, 0, 6, 80])
+        var reader = Self.reader(writer)
+        var readPrevious: UInt64?
+        var ranges: [ClosedRange<UInt64>] = []
+        for _ in 0..<3 { ranges.append(try reader.disjointRange("range", after: &readPrevious)) }
+        #expect(ranges == [10...12, 13...13, 20...100])
     }
 
     @Test func aKeyPastTheTopIsInvalid() throws {

@@ -21,16 +21,14 @@ extension IOVAOwner {
     }
 }
 
-/// Spans by ascending first IOVA: the first as a gap from the previous span's, the last
-/// as a size, then the owner.
+/// Spans by ascending IOVA, each with its owner.
 extension IOVAOwnerMap {
     func encode(to writer: inout StateWriter) {
         let all = spans.elements
         writer.varint(all.count)
         var previous: UInt64?
         for span in all {
-            writer.ascendingKey(span.first, after: &previous)
-            writer.varint(span.last - span.first)
+            writer.disjointRange(span.first, span.last, after: &previous)
             span.owner.encode(to: &writer)
         }
     }
@@ -39,16 +37,9 @@ extension IOVAOwnerMap {
         self.init()
         let count = try reader.count("iova owners", minimumBytes: 3)
         var previous: UInt64?
-        var previousLast: UInt64?
         for _ in 0..<count {
-            let start = reader.offset
-            let first = try reader.ascendingKey("iova owner first", after: &previous)
-            let (last, overflow) = first.addingReportingOverflow(try reader.varint("iova owner size"))
-            guard !overflow, previousLast.map({ $0 < first }) ?? true else {
-                throw reader.invalid("iova owner", "overlaps the span before it or ends past the 64-bit range", at: start)
-            }
-            assign(first: first, last: last, to: try IOVAOwner(from: &reader, links: links))
-            previousLast = last
+            let range = try reader.disjointRange("iova owner", after: &previous)
+            assign(first: range.lowerBound, last: range.upperBound, to: try IOVAOwner(from: &reader, links: links))
         }
     }
 }

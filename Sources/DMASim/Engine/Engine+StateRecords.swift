@@ -3,10 +3,11 @@
 /// the index of its current record.
 extension Engine {
     func encodeRecords(to writer: inout StateWriter, links: EncodingLinks) {
-        for state in states { state.encode(to: &writer, links: links) }
-        Self.encodeCurrentRecords(stateIndexOfHandle, handles: { states[$0].handle }, to: &writer)
-        for mapping in mappings { mapping.encode(to: &writer, links: links) }
-        Self.encodeCurrentRecords(mappingIndexOfHandle, handles: { mappings[$0].handle }, to: &writer)
+        // By index: a for-in over the array copies (retains) every record it visits.
+        for index in states.indices { states[index].encode(to: &writer, links: links) }
+        Self.encodeCurrentRecords(stateIndexOfHandle, recordCount: states.count, handles: { states[$0].handle }, to: &writer)
+        for index in mappings.indices { mappings[index].encode(to: &writer, links: links) }
+        Self.encodeCurrentRecords(mappingIndexOfHandle, recordCount: mappings.count, handles: { mappings[$0].handle }, to: &writer)
     }
 
     func decodeRecords(from reader: inout StateReader, links: DecodingLinks) throws(EngineStateError) {
@@ -20,20 +21,21 @@ extension Engine {
 
     /// A handle's current record is the one its key maps to, and it carries the handle:
     /// so the ascending record indexes say it all.
-    private static func encodeCurrentRecords(_ indexOfHandle: [String: Int], handles: (Int) -> String,
+    private static func encodeCurrentRecords(_ indexOfHandle: [String: Int], recordCount: Int, handles: (Int) -> String,
                                              to writer: inout StateWriter) {
+        assert(indexOfHandle.allSatisfy { handles($0.value) == $0.key }, "a handle maps to another handle's record")
+        var isCurrent = [Bool](repeating: false, count: recordCount)
+        for index in indexOfHandle.values { isCurrent[index] = true }
         writer.varint(indexOfHandle.count)
         var previous: UInt64?
-        for (handle, index) in indexOfHandle.sorted(by: { $0.value < $1.value }) {
-            precondition(handles(index) == handle, "handle \(handle) maps to record \(index) of \(handles(index))")
-            writer.ascendingKey(UInt64(index), after: &previous)
-        }
+        for index in isCurrent.indices where isCurrent[index] { writer.ascendingKey(UInt64(index), after: &previous) }
     }
 
     private static func decodeCurrentRecords(count: Int, handles: (Int) -> String, from reader: inout StateReader)
         throws(EngineStateError) -> [String: Int] {
         let handleCount = try reader.count("current records")
         var indexOfHandle: [String: Int] = [:]
+        indexOfHandle.reserveCapacity(handleCount)
         var previous: UInt64?
         for _ in 0..<handleCount {
             let start = reader.offset

@@ -9,15 +9,11 @@ extension IOVAAllocator {
         writer.varint(max32AllocSize)
         writer.varint(cachedNodeKey)
         writer.varint(cached32NodeKey)
-        // Nodes by ascending pfn_lo, as a gap from the previous one and a size: densely
-        // packed IOVA space costs two bytes a node.
+        // Nodes by ascending pfn: densely packed IOVA space costs two bytes a node.
         let nodes = tree.elements
         writer.varint(nodes.count)
         var previous: UInt64?
-        for node in nodes {
-            writer.ascendingKey(node.pfnLo, after: &previous)
-            writer.varint(node.pfnHi - node.pfnLo)
-        }
+        for node in nodes { writer.disjointRange(node.pfnLo, node.pfnHi, after: &previous) }
         writer.array(rangeCaches) { $1.encode(to: &$0) }
     }
 
@@ -47,13 +43,8 @@ extension IOVAAllocator {
         var previous: UInt64?
         var lastNode: IOVANode?
         for _ in 0..<count {
-            let nodeStart = reader.offset
-            let pfnLo = try reader.ascendingKey("allocator node pfn_lo", after: &previous)
-            let (pfnHi, overflow) = pfnLo.addingReportingOverflow(try reader.varint("allocator node size"))
-            guard !overflow, lastNode.map({ $0.pfnHi < pfnLo }) ?? true else {
-                throw reader.invalid("allocator node", "overlaps the node before it or ends past the 64-bit range", at: nodeStart)
-            }
-            lastNode = IOVANode(pfnLo: pfnLo, pfnHi: pfnHi)
+            let range = try reader.disjointRange("allocator node", after: &previous)
+            lastNode = IOVANode(pfnLo: range.lowerBound, pfnHi: range.upperBound)
             tree.insert(lastNode!)
         }
         guard lastNode == IOVANode(pfnLo: anchorPfn, pfnHi: anchorPfn) else {

@@ -18,38 +18,51 @@ public enum CheckpointVerifier {
         }
     }
 
-    /// Runs `ops[..<k]`, restores a copy from a checkpoint, runs the rest on both and
-    /// compares, for each `k` in `splitPoints` (0…ops.count). Returns the first divergence.
+    /// Runs `ops` once; after `k` ops, for each `k` in `splitPoints` (0…ops.count), takes a
+    /// checkpoint and restores a copy from it, which then runs the rest of the ops in
+    /// lockstep with the original. Returns the first divergence.
     public static func firstDivergence(in ops: [Op], splittingAfter splitPoints: [Int]) -> Divergence? {
-        for split in splitPoints {
-            if let divergence = divergence(in: ops, splittingAfter: split) { return divergence }
+        let original = Engine()
+        var copies: [(split: Int, engine: Engine)] = []
+        let splits = Set(splitPoints)
+        for index in 0...ops.count {
+            if splits.contains(index) {
+                switch restoredCopy(of: original, splitAfter: index) {
+                case .success(let copy): copies.append((index, copy))
+                case .failure(let divergence): return divergence
+                }
+            }
+            guard index < ops.count else { break }
+            let expected = original.apply(ops[index])
+            for (split, copy) in copies {
+                let actual = copy.apply(ops[index])
+                if actual != expected {
+                    return Divergence(splitAfter: split, opIndex: index, detail: "expected \(expected), restored engine gave \(actual)")
+                }
+            }
+        }
+        let finalState = original.encodeState()
+        if let (split, _) = copies.first(where: { $0.engine.encodeState() != finalState }) {
+            return Divergence(splitAfter: split, opIndex: nil, detail: "the engines end in states with different bytes")
         }
         return nil
     }
 
-    private static func divergence(in ops: [Op], splittingAfter split: Int) -> Divergence? {
-        let original = Engine()
-        for op in ops[..<split] { _ = original.apply(op) }
-        let restored: Engine
+    /// The copy a checkpoint of `original` restores, provided its state decodes and
+    /// re-encodes to the same bytes.
+    private static func restoredCopy(of original: Engine, splitAfter split: Int) -> Result<Engine, Divergence> {
+        let state = original.encodeState()
+        let copy: Engine
         do {
-            restored = try original.checkpointCopy()
+            copy = try Engine.decodingState(state)
         } catch {
-            return Divergence(splitAfter: split, opIndex: nil, detail: "the state does not decode: \(error)")
+            return .failure(Divergence(splitAfter: split, opIndex: nil, detail: "the state does not decode: \(error)"))
         }
-        if restored.encodeState() != original.encodeState() {
-            return Divergence(splitAfter: split, opIndex: nil, detail: "re-encoding the decoded state gives other bytes")
+        original.copyPages(into: copy)
+        guard copy.encodeState() == state else {
+            return .failure(Divergence(splitAfter: split, opIndex: nil, detail: "re-encoding the decoded state gives other bytes"))
         }
-        for index in split..<ops.count {
-            let expected = original.apply(ops[index])
-            let actual = restored.apply(ops[index])
-            if actual != expected {
-                return Divergence(splitAfter: split, opIndex: index, detail: "expected \(expected), restored engine gave \(actual)")
-            }
-        }
-        if restored.encodeState() != original.encodeState() {
-            return Divergence(splitAfter: split, opIndex: nil, detail: "the engines end in states with different bytes")
-        }
-        return nil
+        return .success(copy)
     }
 }
 
@@ -58,11 +71,17 @@ extension Engine {
     /// and decoded, then every page it has written copied in.
     public func checkpointCopy() throws(EngineStateError) -> Engine {
         let copy = try Engine.decodingState(encodeState())
+        copyPages(into: copy)
+        return copy
+    }
+
+    /// Copies every page this engine has written into `other`: what a memory snapshot
+    /// restores.
+    func copyPages(into other: Engine) {
         let page = UnsafeMutableRawPointer.allocate(byteCount: Engine.memoryPageBytes, alignment: 16)
         defer { page.deallocate() }
         for pageNumber in touchedPages() where copyPage(pageNumber, into: page) {
-            copy.restorePage(pageNumber, from: page)
+            other.restorePage(pageNumber, from: page)
         }
-        return copy
     }
 }

@@ -10,6 +10,23 @@ struct EncodingLinks {
     func index(of domain: DMADomain) -> Int { domainIndex[ObjectIdentifier(domain)]! }
 }
 
+extension StateWriter {
+    /// What every record starts with: its handle, and its device by number.
+    mutating func recordHead(handle: String, device: String, links: EncodingLinks) {
+        string(handle)
+        varint(links.deviceIndex[device]!)
+    }
+}
+
+extension StateReader {
+    /// What `StateWriter.recordHead` wrote, the device re-linked.
+    mutating func recordHead(_ handleField: StaticString, _ deviceField: StaticString, links: DecodingLinks)
+        throws(EngineStateError) -> (handle: String, device: DeviceRuntime) {
+        let handle = try string(handleField)
+        return (handle, links.devices[try index(deviceField, below: links.devices.count)])
+    }
+}
+
 /// What decoding a part needs from the parts before it: the objects to re-link to, and
 /// the sizes that indexes into later parts must stay below.
 struct DecodingLinks {

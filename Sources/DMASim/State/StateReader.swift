@@ -1,3 +1,10 @@
+/// Booleans read from one flag byte: `flags[0]` is bit 0. (Not an array: decoding a
+/// hundred thousand records should not allocate one per record.)
+struct StateFlags: Equatable {
+    let bits: UInt8
+    subscript(index: Int) -> Bool { bits & (1 << UInt8(index)) != 0 }
+}
+
 /// Reads back what `StateWriter` wrote, in the same order, checking every step: a read
 /// past the end is `truncated`, a varint longer than 64 bits, a tag or flag bit no writer
 /// emits, a count longer than the bytes left or an index out of range is `badTag` or
@@ -113,20 +120,22 @@ struct StateReader {
     }
 
     /// `count` booleans packed by `StateWriter.flags`; other bits set are a bad tag.
-    mutating func flags(_ field: StaticString, count: Int) throws(EngineStateError) -> [Bool] {
+    mutating func flags(_ field: StaticString, count: Int) throws(EngineStateError) -> StateFlags {
         let start = offset
         let packed = try byte(field)
         guard packed >> UInt8(count) == 0 else { throw badTag(field, UInt64(packed), at: start) }
-        return (0..<count).map { packed & (1 << UInt8($0)) != 0 }
+        return StateFlags(bits: packed)
     }
 
     mutating func string(_ field: StaticString) throws(EngineStateError) -> String {
         let start = offset
         let length = try count(field)
-        defer { offset += length }
-        guard let value = String(validating: bytes[offset..<offset + length], as: UTF8.self) else {
-            throw invalid(field, "not UTF-8", at: start)
-        }
+        let utf8 = bytes[offset..<offset + length]
+        offset += length
+        // Handles and names are ASCII, always valid UTF-8: the generic validator costs more
+        // than the rest of a record's decoding.
+        if utf8.allSatisfy({ $0 < 0x80 }) { return String(decoding: utf8, as: UTF8.self) }
+        guard let value = String(validating: utf8, as: UTF8.self) else { throw invalid(field, "not UTF-8", at: start) }
         return value
     }
 
@@ -152,6 +161,17 @@ struct StateReader {
         guard !wrapped, !overflow else { throw invalid(field, "key past the 64-bit range", at: start) }
         previous = next
         return next
+    }
+
+    /// What `StateWriter.disjointRange` wrote: a range after `previousLast`.
+    mutating func disjointRange(_ field: StaticString, after previousLast: inout UInt64?) throws(EngineStateError)
+        -> ClosedRange<UInt64> {
+        let start = offset
+        let first = try ascendingKey(field, after: &previousLast)
+        let (last, overflow) = first.addingReportingOverflow(try varint(field))
+        guard !overflow else { throw invalid(field, "range ends past the 64-bit range", at: start) }
+        previousLast = last
+        return first...last
     }
 
     // MARK: composites

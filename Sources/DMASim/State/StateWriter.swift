@@ -63,6 +63,15 @@ struct StateWriter {
         previous = key
     }
 
+    /// One closed range of an ascending, disjoint sequence (allocator nodes, IOVA spans):
+    /// its start as the gap after the previous range's end, then its size. Packed ranges
+    /// cost two bytes, and the reader gets disjointness by construction.
+    mutating func disjointRange(_ first: UInt64, _ last: UInt64, after previousLast: inout UInt64?) {
+        ascendingKey(first, after: &previousLast)
+        varint(last - first)
+        previousLast = last
+    }
+
     /// Ascending 64-bit keys with a 64-bit word each (page-table and IOTLB entries): keys
     /// as gaps, words as the zigzag difference from the word before, so a run of PTEs
     /// whose physical address steps by one granule costs three bytes an entry.

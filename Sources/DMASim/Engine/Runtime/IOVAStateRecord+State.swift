@@ -6,8 +6,7 @@ extension IOVAStateRecord.Life: StateTagged {
 /// device is named by its index in the name-sorted device table.
 extension IOVAStateRecord {
     func encode(to writer: inout StateWriter, links: EncodingLinks) {
-        writer.string(handle)
-        writer.varint(links.deviceIndex[device]!)
+        writer.recordHead(handle: handle, device: device, links: links)
         writer.varint(addr)
         writer.varint(sizeBytes)
         life.encode(to: &writer)
@@ -21,8 +20,7 @@ extension IOVAStateRecord {
     }
 
     init(from reader: inout StateReader, links: DecodingLinks) throws(EngineStateError) {
-        let handle = try reader.string("state handle")
-        let device = links.devices[try reader.index("state device", below: links.devices.count)]
+        let (handle, device) = try reader.recordHead("state handle", "state device", links: links)
         self.init(handle: handle, device: device, addr: try reader.varint("state addr"), sizeBytes: try reader.varint("state size"),
                   life: try Life(from: &reader, "state life"))
         let flags = try reader.flags("state flags", count: 2)

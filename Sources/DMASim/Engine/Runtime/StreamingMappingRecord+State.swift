@@ -6,8 +6,7 @@ extension StreamingMappingRecord.Life: StateTagged {
 /// the name-sorted device table.
 extension StreamingMappingRecord {
     func encode(to writer: inout StateWriter, links: EncodingLinks) {
-        writer.string(handle)
-        writer.varint(links.deviceIndex[device]!)
+        writer.recordHead(handle: handle, device: device, links: links)
         writer.varint(dmaAddress)
         writer.varint(phys)
         writer.varint(length)
@@ -20,8 +19,7 @@ extension StreamingMappingRecord {
     }
 
     init(from reader: inout StateReader, links: DecodingLinks) throws(EngineStateError) {
-        let handle = try reader.string("mapping handle")
-        let device = links.devices[try reader.index("mapping device", below: links.devices.count)]
+        let (handle, device) = try reader.recordHead("mapping handle", "mapping device", links: links)
         let dmaAddress = try reader.varint("mapping dma address")
         let phys = try reader.varint("mapping phys")
         let length = try reader.varint("mapping length")
