@@ -25,7 +25,7 @@ final class SparsePageStore {
     private var writeEpochOfSlot: [UInt32] = []
     /// Advanced by `startEpoch()`; starts at 1 so 0 can mean "before any snapshot". Set
     /// only to continue the count of an engine restored from a checkpoint.
-    internal(set) var epoch: UInt32 = 1
+    var epoch: UInt32 = 1
 
     init() {}
 
