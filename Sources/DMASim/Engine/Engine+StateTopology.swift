@@ -37,7 +37,8 @@ extension Engine {
         for _ in 0..<deviceCount {
             let start = reader.offset
             let device = try DeviceRuntime.decoding(from: &reader, links: links)
-            guard devices[device.spec.name] == nil, device.spec.name > (links.devices.last?.spec.name ?? "") || links.devices.isEmpty else {
+            // Strictly ascending names: unique, and in the order records number them by.
+            guard links.devices.last.map({ $0.spec.name < device.spec.name }) ?? true else {
                 throw reader.invalid("device", "\(device.spec.name) is out of name order or repeated", at: start)
             }
             devices[device.spec.name] = device

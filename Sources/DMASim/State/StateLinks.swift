@@ -25,6 +25,14 @@ extension StateReader {
         let handle = try string(handleField)
         return (handle, links.devices[try index(deviceField, below: links.devices.count)])
     }
+
+    /// An ownership-map id that holds an entry (`OwnershipMap`'s subscript unwraps it).
+    mutating func liveOwnershipID(_ field: StaticString, links: DecodingLinks) throws(EngineStateError) -> Int {
+        let start = offset
+        let id = try int(field, in: 0...Int.max)
+        guard links.liveOwnershipIDs.contains(id) else { throw invalid(field, "id \(id) has no ownership entry", at: start) }
+        return id
+    }
 }
 
 /// What decoding a part needs from the parts before it: the objects to re-link to, and

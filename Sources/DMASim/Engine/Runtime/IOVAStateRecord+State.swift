@@ -52,13 +52,3 @@ extension LinkSignature {
         self.init(direction: direction, attributes: attributes)
     }
 }
-
-extension StateReader {
-    /// An ownership-map id that holds an entry (`OwnershipMap`'s subscript unwraps it).
-    mutating func liveOwnershipID(_ field: StaticString, links: DecodingLinks) throws(EngineStateError) -> Int {
-        let start = offset
-        let id = try int(field, in: 0...Int.max)
-        guard links.liveOwnershipIDs.contains(id) else { throw invalid(field, "id \(id) has no ownership entry", at: start) }
-        return id
-    }
-}
