@@ -3,8 +3,8 @@ import PackageDescription
 
 // Dependency direction, never reversed:
 //   dmajournal (CLI) -> Workloads -> OpScript -> DMASim
-//   dmajournal (CLI) -> Replay -> Journal, OpScript -> DMASim
-//   dmajournal (CLI) -> Journal, Snapshot -> DMASim
+//   dmajournal (CLI) -> Replay -> Checkpoint -> Journal, Snapshot -> DMASim
+//   Replay -> OpScript -> Snapshot -> DMASim (scripts run checkpoint/verify through a SnapshotKeeper)
 //   dmajournal (CLI) -> Export -> Journal, OpScript -> DMASim
 //   dmajournal (CLI) -> TraceImport -> Journal -> DMASim
 //   Journal -> CSQLite (the system libsqlite3, bound through its C API)
@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "Snapshot", targets: ["Snapshot"]),
         .library(name: "Journal", targets: ["Journal"]),
         .library(name: "Workloads", targets: ["Workloads"]),
+        .library(name: "Checkpoint", targets: ["Checkpoint"]),
         .library(name: "Replay", targets: ["Replay"]),
         .library(name: "Export", targets: ["Export"]),
         .library(name: "TraceImport", targets: ["TraceImport"]),
@@ -35,7 +36,7 @@ let package = Package(
             // perf on Benchmarks/ProfileLoop), so release builds leave them out.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
-        .target(name: "OpScript", dependencies: ["DMASim"]),
+        .target(name: "OpScript", dependencies: ["DMASim", "Snapshot"]),
         .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CXXHash", path: "Sources/CXXHash", providers: [.apt(["libxxhash-dev"])]),
         .target(name: "Snapshot", dependencies: ["DMASim", "CLZ4", "CXXHash"]),
@@ -48,7 +49,10 @@ let package = Package(
             name: "Workloads", dependencies: ["DMASim", "OpScript"],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
-        .target(name: "Replay", dependencies: ["DMASim", "OpScript", "Journal"]),
+        // Where the Snapshot module's chunks and manifests meet the journal's tables:
+        // journal-backed snapshot storage, checkpoint state, loading a checkpoint.
+        .target(name: "Checkpoint", dependencies: ["DMASim", "Snapshot", "Journal"]),
+        .target(name: "Replay", dependencies: ["DMASim", "OpScript", "Journal", "Snapshot", "Checkpoint"]),
         // Journals out: Perfetto trace JSON, op scripts, CSV, the HTML report (issue 9).
         .target(name: "Export", dependencies: ["DMASim", "OpScript", "Journal"]),
         // Real kernel traces and logs (ftrace, dmesg, syslog, QEMU) into journals (issue 9).
@@ -56,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "dmajournal",
             dependencies: [
-                "DMASim", "OpScript", "Journal", "Workloads", "Replay", "Export", "TraceImport",
+                "DMASim", "OpScript", "Journal", "Workloads", "Replay", "Snapshot", "Checkpoint", "Export", "TraceImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -64,9 +68,10 @@ let package = Package(
         .testTarget(name: "DMASimTests", dependencies: ["DMASim"]),
         .testTarget(name: "OpScriptTests", dependencies: ["OpScript", "DMASim"]),
         .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "DMASim"]),
-        .testTarget(name: "JournalTests", dependencies: ["Journal", "DMASim", "CSQLite"]),
+        .testTarget(name: "JournalTests", dependencies: ["Journal", "DMASim", "CSQLite", "Checkpoint", "Snapshot"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "OpScript", "DMASim"]),
-        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Journal", "Workloads", "DMASim", "OpScript"]),
+        .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "Snapshot", "Journal", "DMASim", "OpScript"]),
+        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Checkpoint", "Snapshot", "Journal", "Workloads", "OpScript", "DMASim"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Journal", "OpScript", "DMASim"]),
         .testTarget(name: "TraceImportTests", dependencies: ["TraceImport", "Journal", "DMASim"]),
         .testTarget(name: "dmajournalTests", dependencies: ["dmajournal", "OpScript", "DMASim", "Journal"]),

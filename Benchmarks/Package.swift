@@ -45,5 +45,6 @@ let package = Package(
         probe("WorkloadThroughput", ours("DMASim", "OpScript", "Workloads")),
         probe("JournalThroughput", ours("DMASim", "Journal", "Workloads")),
         probe("ProfileLoop", ours("DMASim")),
+        probe("CheckpointState", ours("DMASim", "Workloads")),
     ]
 )

@@ -34,6 +34,14 @@ public enum JournalError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidRecord(path: String, seq: Int64, reason: String)
     /// Any other SQLite failure (I/O error, disk full, locked), with SQLite's message.
     case sqlite(path: String, code: Int32, message: String)
+    /// Snapshot or checkpoint data that cannot be read back: a damaged or missing chunk,
+    /// an incomplete snapshot, an engine state that does not decode. `table` is where the
+    /// damage is, `detail` names the snapshot and chunk. Never a difference in memory.
+    case corruptSnapshot(path: String, table: String, detail: String)
+    /// No snapshot or checkpoint of that name (taken at or before op `atOrBefore`).
+    case unknownSnapshot(path: String, name: String, known: [String], atOrBefore: Int? = nil)
+    /// A replay was asked to start at a snapshot that has no engine state.
+    case notACheckpoint(path: String, name: String, checkpoints: [String])
 
     public var description: String {
         switch self {
@@ -65,6 +73,14 @@ public enum JournalError: Error, Sendable, Hashable, CustomStringConvertible {
             return "\(path): op \(seq) cannot be read back: \(reason)"
         case .sqlite(let path, let code, let message):
             return "\(path): SQLite error \(code): \(message)"
+        case .corruptSnapshot(let path, let table, let detail):
+            return "\(path): corrupt journal: table \(table): \(detail)"
+        case .unknownSnapshot(let path, let name, let known, let sequence):
+            let list = known.isEmpty ? "the journal holds none" : "known: \(known.joined(separator: ", "))"
+            return "\(path): no snapshot or checkpoint named '\(name)'\(sequence.map { " taken at or before seq \($0)" } ?? ""); \(list)"
+        case .notACheckpoint(let path, let name, let checkpoints):
+            let list = checkpoints.isEmpty ? "the journal holds none" : "checkpoints: \(checkpoints.joined(separator: ", "))"
+            return "\(path): '\(name)' is a snapshot without engine state, not a checkpoint; \(list)"
         }
     }
 

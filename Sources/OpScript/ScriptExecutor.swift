@@ -1,7 +1,11 @@
 import DMASim
+import Snapshot
 
 /// Runs a script's ops through an engine in order and checks each line's claims:
 /// the "run" pipe, `text → parser → engine → outcomes`, with no I/O of its own.
+///
+/// Ops go through a `SnapshotKeeper`, which runs `checkpoint` and `verify`: by default it
+/// keeps snapshots in memory; give it journal storage to keep them in a journal.
 public struct ScriptExecutor {
     /// One executed line.
     public struct LineResult: Sendable {
@@ -33,14 +37,18 @@ public struct ScriptExecutor {
     }
 
     public let engine: Engine
+    public let keeper: SnapshotKeeper
 
-    public init(engine: Engine = Engine()) { self.engine = engine }
+    public init(engine: Engine = Engine(), keeper: SnapshotKeeper = SnapshotKeeper()) {
+        self.engine = engine
+        self.keeper = keeper
+    }
 
     /// Applies every line, handing each result to `body`; stops at the first rejection or
-    /// failed claim.
-    public func run(_ script: Script, _ body: (LineResult) throws -> Void) rethrows -> Ending {
+    /// failed claim. Throws what `body` throws, and a keeper's storage failure.
+    public func run(_ script: Script, _ body: (LineResult) throws -> Void) throws -> Ending {
         for (sequence, line) in script.lines.enumerated() {
-            let outcome = engine.apply(line.op)
+            let outcome = try keeper.apply(line.op, to: engine, sequence: sequence)
             let failed = Claim.check(line.claims, outcome: outcome, op: line.op)
             let result = LineResult(sequence: sequence, line: line, outcome: outcome, failedClaims: failed)
             try body(result)

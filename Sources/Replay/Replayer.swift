@@ -1,8 +1,11 @@
+import Checkpoint
 import DMASim
 import Journal
 
 /// Re-executes a journal's ops in order on a fresh engine built from the journal's own
-/// topology lines, comparing each outcome with the recorded one. The engine is
+/// topology lines (or from a checkpoint, `CheckpointLoader`), comparing each outcome
+/// with the recorded one. `checkpoint` and `verify` ops run through the position's
+/// snapshot keeper, so they replay like any other op. The engine is
 /// deterministic, so any difference is a finding: a changed engine, a hand-edited or
 /// imported journal, or a changed machine (`overrides`, from `--with`).
 ///
@@ -14,13 +17,20 @@ public struct Replayer {
         public var divergence: Divergence?
     }
 
-    private let reader: JournalReader
+    let reader: JournalReader
     private let overrides: [TopologyOverride]
     /// Exact on the recorded machine; behaviour only on a changed one.
     public var comparison: OutcomeComparison { overrides.isEmpty ? .exact : .behaviour }
 
-    /// Fails when an override has nothing to change in this journal's machine.
-    public init(reader: JournalReader, overrides: [TopologyOverride] = []) throws(ReplayError) {
+    /// A replay on the recorded machine.
+    public init(reader: JournalReader) {
+        self.reader = reader
+        overrides = []
+    }
+
+    /// A replay on a changed machine. Fails when an override has nothing to change in
+    /// this journal's machine.
+    public init(reader: JournalReader, overrides: [TopologyOverride]) throws(ReplayError) {
         self.reader = reader
         self.overrides = overrides
         let topology: [Op]
@@ -30,15 +40,21 @@ public struct Replayer {
         }
     }
 
-    /// Replays ops with sequence ≤ `lastSequence` (all when nil), stopping at the first
-    /// divergence. `progress` is called with each replayed sequence number.
-    public func replay(through lastSequence: Int? = nil, progress: (Int) -> Void = { _ in }) throws(JournalError) -> Result {
-        let engine = Engine()
-        let cursor = try reader.makeCursor()
+    /// Replays the ops after `start` (a fresh engine when nil) with sequence ≤
+    /// `lastSequence` (all when nil), stopping at the first divergence. `start` is left
+    /// standing after the last op replayed. `progress` is called with each replayed
+    /// sequence number.
+    public func replay(from start: ReplayPosition? = nil, through lastSequence: Int? = nil,
+                       progress: (Int) -> Void = { _ in }) throws(JournalError) -> Result {
+        let position: ReplayPosition
+        if let start { position = start } else { position = try CheckpointLoader(reader: reader).freshPosition() }
+        let cursor = try reader.makeCursor(fromSequence: position.sequence + 1)
         var count = 0
         while let recorded = try cursor.next() {
             if let lastSequence, recorded.seq > lastSequence { break }
-            let replayed = RecordedOutcome(engine.apply(overrides.apply(to: recorded.op)))
+            let replayed = RecordedOutcome(try JournalError.mapping(path: reader.path) {
+                try position.apply(overrides.apply(to: recorded.op), sequence: recorded.seq)
+            })
             count += 1
             progress(recorded.seq)
             let differing = comparison.differingFields(recorded.outcome, replayed)

@@ -1,21 +1,73 @@
-/// Snapshot failures. Corruption of stored chunk data is reported as corruption of the
-/// journal — never as a difference in memory.
-public enum SnapshotError: Error, Equatable, CustomStringConvertible {
-    /// A stored chunk is not a well-formed LZ4 frame, or does not decompress to its size.
-    case corruptChunk(hash: UInt64, reason: String)
-    /// A chunk decompressed but its XXH3 hash is not the one it is stored under.
-    case checksumMismatch(expected: UInt64, actual: UInt64)
-    /// A manifest names a chunk the store does not have.
-    case missingChunk(hash: UInt64)
+/// A snapshot that cannot be read back. Corruption of stored chunk data is reported as
+/// corruption of the store (the journal) — never as a difference in memory.
+///
+/// The problem comes with as much of its place as the code that found it knows: the
+/// chunk's hash, then (added on the way up) its index and the snapshot's name.
+public struct SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Problem: Equatable, Sendable {
+        /// The stored bytes are not a well-formed LZ4 frame, or not of a whole chunk.
+        case corruptFrame(String)
+        /// The frame decompressed, but its XXH3 hash is not the one it is stored under.
+        case checksumMismatch(actual: UInt64)
+        /// A manifest names a chunk the store does not have.
+        case missingChunk
+        /// A snapshot lists fewer (or more) chunks than it says it holds.
+        case incompleteManifest(expected: Int, found: Int)
+        /// No snapshot of this name was taken before the op that asks for it.
+        case unknownSnapshot
+    }
+
+    public var problem: Problem
+    /// The chunk's content hash, for chunk problems.
+    public var hash: UInt64?
+    /// The chunk's index (`phys / 64 KiB`), once known.
+    public var chunkIndex: UInt64?
+    /// The snapshot's name and the op it was taken after, once known.
+    public var snapshot: String?
+    public var sequence: Int?
+
+    public init(_ problem: Problem, hash: UInt64? = nil, chunkIndex: UInt64? = nil, snapshot: String? = nil, sequence: Int? = nil) {
+        self.problem = problem; self.hash = hash; self.chunkIndex = chunkIndex
+        self.snapshot = snapshot; self.sequence = sequence
+    }
+
+    /// The same problem, placed at chunk `index`.
+    func at(chunk index: UInt64) -> SnapshotError {
+        var placed = self
+        placed.chunkIndex = placed.chunkIndex ?? index
+        return placed
+    }
+
+    /// The same problem, placed in the snapshot `name` taken after op `sequence`.
+    public func `in`(snapshot name: String, sequence: Int?) -> SnapshotError {
+        var placed = self
+        placed.snapshot = placed.snapshot ?? name
+        placed.sequence = placed.sequence ?? sequence
+        return placed
+    }
+
+    /// Whether the stored data is damaged, as opposed to a snapshot that was asked for
+    /// and never taken.
+    public var isCorruption: Bool { problem != .unknownSnapshot }
 
     public var description: String {
-        switch self {
-        case .corruptChunk(let hash, let reason):
-            return "corrupt snapshot chunk \(ChunkHash(hash).hex): \(reason)"
-        case .checksumMismatch(let expected, let actual):
-            return "snapshot chunk \(ChunkHash(expected).hex) fails its checksum (decompressed data hashes to \(ChunkHash(actual).hex))"
-        case .missingChunk(let hash):
-            return "snapshot chunk \(ChunkHash(hash).hex) is missing from the journal"
+        var place: [String] = []
+        if let snapshot { place.append("snapshot '\(snapshot)'" + (sequence.map { " (after seq \($0))" } ?? "")) }
+        if let chunkIndex {
+            place.append("chunk \(chunkIndex) (phys 0x\(String(chunkIndex * UInt64(SnapshotManifest.chunkBytes), radix: 16)))")
+        }
+        if let hash { place.append("hash \(ChunkHash(hash).hex)") }
+        let prefix = place.isEmpty ? "" : place.joined(separator: ", ") + ": "
+        return prefix + problemText
+    }
+
+    private var problemText: String {
+        switch problem {
+        case .corruptFrame(let reason): return "corrupt LZ4 frame: \(reason)"
+        case .checksumMismatch(let actual): return "decompressed data fails its XXH3 checksum (hashes to \(ChunkHash(actual).hex))"
+        case .missingChunk: return "chunk data is missing"
+        case .incompleteManifest(let expected, let found): return "the snapshot lists \(found) chunks, its row says \(expected)"
+        case .unknownSnapshot: return "no such snapshot was taken"
         }
     }
 }

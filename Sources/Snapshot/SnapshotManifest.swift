@@ -5,8 +5,8 @@ public struct SnapshotManifest: Equatable, Sendable {
     public static let pagesPerChunk = UInt64(chunkBytes / 4096)
 
     public var chunks: [UInt64: ChunkHash]
-    /// The engine write epoch this snapshot ended; the next incremental snapshot looks only
-    /// at pages written in later epochs.
+    /// The engine write epoch this snapshot ended; the next incremental snapshot of the
+    /// same engine looks only at pages written in later epochs.
     public var epoch: UInt32
 
     public init(chunks: [UInt64: ChunkHash] = [:], epoch: UInt32 = 0) {
@@ -24,4 +24,13 @@ public struct SnapshotManifest: Equatable, Sendable {
         let zeroed = older.chunks.keys.filter { chunks[$0] == nil }.sorted()
         return (changed, zeroed)
     }
+
+    /// The 4 KiB page numbers of chunk `index`.
+    public static func pages(ofChunk index: UInt64) -> Range<UInt64> {
+        let first = index * pagesPerChunk
+        return first..<first + pagesPerChunk
+    }
+
+    /// The physical address chunk `index` starts at.
+    public static func phys(ofChunk index: UInt64) -> UInt64 { index * UInt64(chunkBytes) }
 }

@@ -4,6 +4,10 @@ import DMASim
 /// chunks elided, each distinct chunk hashed (XXH3), LZ4-framed and stored once.
 /// Incremental: after the first snapshot only chunks holding pages written since the
 /// previous one are read, hashed and compressed again.
+///
+/// Memory here is RAM, as a DRAM dump would show it: a CPU store still sitting in a dirty
+/// line of the non-coherent cache model is not in it (the engine state of a checkpoint
+/// carries the cache).
 public final class Snapshotter {
     public struct Statistics: Equatable, Sendable {
         /// Chunks examined (holding at least one page written since the base snapshot).
@@ -19,81 +23,75 @@ public final class Snapshotter {
     }
 
     private let codec = LZ4FrameCodec()
+    private let reader = ChunkReader()
     private var buffer = [UInt8](repeating: 0, count: SnapshotManifest.chunkBytes)
 
     public init() {}
 
-    /// Snapshots `engine`'s memory into `store`. With `base`, starts from that manifest and
-    /// re-reads only chunks with pages written since it. Ends the engine's write epoch.
-    public func capture<Store: ChunkStore>(_ engine: Engine, into store: inout Store, base: SnapshotManifest? = nil)
+    /// Snapshots `engine`'s memory into `store`. With `base` (a manifest this engine
+    /// produced, by capture or restore), starts from it and re-reads only chunks with pages
+    /// written since. Ends the engine's write epoch.
+    public func capture(_ engine: Engine, into store: some ChunkStore, base: SnapshotManifest? = nil)
         throws -> (SnapshotManifest, Statistics) {
         var manifest = base ?? SnapshotManifest()
         var statistics = Statistics()
         // Pages carry the epoch they were last written in; the base ended its epoch.
-        let pages = engine.touchedPages(writtenSince: base.map { $0.epoch + 1 } ?? 0)
-        for chunkIndex in Self.chunkIndexes(of: pages) {
+        for chunkIndex in engine.touchedChunks(writtenSince: base.map { $0.epoch + 1 } ?? 0) {
             statistics.chunksExamined += 1
-            guard let hash = try captureChunk(chunkIndex, of: engine, into: &store, statistics: &statistics) else {
-                manifest.chunks[chunkIndex] = nil
-                statistics.zeroChunks += 1
-                continue
+            do {
+                manifest.chunks[chunkIndex] = try captureChunk(chunkIndex, of: engine, into: store, statistics: &statistics)
+            } catch let error as SnapshotError {
+                throw error.at(chunk: chunkIndex)
             }
-            manifest.chunks[chunkIndex] = hash
+            if manifest.chunks[chunkIndex] == nil { statistics.zeroChunks += 1 }
         }
         manifest.epoch = engine.startMemoryEpoch()
         return (manifest, statistics)
     }
 
     /// Writes the snapshot back into `engine`: chunks it holds are restored, and pages the
-    /// engine has outside them are zeroed.
-    public func restore<Store: ChunkStore>(_ manifest: SnapshotManifest, from store: Store, into engine: Engine) throws {
-        for chunkIndex in Self.chunkIndexes(of: engine.touchedPages()) where manifest.chunks[chunkIndex] == nil {
-            for page in Self.pages(of: chunkIndex) { engine.zeroPage(page) }
+    /// engine has outside them are zeroed. Returns the manifest as a base for the next
+    /// incremental capture of this engine (its epoch is this engine's).
+    @discardableResult
+    public func restore(_ manifest: SnapshotManifest, from store: some ChunkStore, into engine: Engine) throws -> SnapshotManifest {
+        for chunkIndex in engine.touchedChunks() where manifest.chunks[chunkIndex] == nil {
+            for page in SnapshotManifest.pages(ofChunk: chunkIndex) { engine.zeroPage(page) }
         }
         for chunkIndex in manifest.sortedChunkIndexes {
-            try load(manifest.chunks[chunkIndex]!, from: store)
-            buffer.withUnsafeBytes { bytes in
-                for (offset, page) in Self.pages(of: chunkIndex).enumerated() {
+            do {
+                try reader.read(manifest.chunks[chunkIndex]!, from: store)
+            } catch let error as SnapshotError {
+                throw error.at(chunk: chunkIndex)
+            }
+            reader.buffer.withUnsafeBytes { bytes in
+                for (offset, page) in SnapshotManifest.pages(ofChunk: chunkIndex).enumerated() {
                     engine.restorePage(page, from: bytes.baseAddress! + offset * Engine.memoryPageBytes)
                 }
             }
         }
+        var rebased = manifest
+        rebased.epoch = engine.startMemoryEpoch()
+        return rebased
     }
 
     /// The chunk's bytes as the snapshot holds them (zero when absent).
-    public func chunkBytes<Store: ChunkStore>(_ chunkIndex: UInt64, of manifest: SnapshotManifest, from store: Store) throws -> [UInt8] {
-        guard let hash = manifest.chunks[chunkIndex] else { return [UInt8](repeating: 0, count: SnapshotManifest.chunkBytes) }
-        try load(hash, from: store)
-        return buffer
-    }
-
-    /// Decompresses a stored chunk into the buffer and checks its hash.
-    private func load<Store: ChunkStore>(_ hash: ChunkHash, from store: Store) throws {
-        let frame = try store.frame(hash)
-        let size = try buffer.withUnsafeMutableBytes { try LZ4FrameCodec.decode(frame, into: $0, hash: hash.value) }
-        guard size == SnapshotManifest.chunkBytes else {
-            throw SnapshotError.corruptChunk(hash: hash.value, reason: "content size \(size), not a whole chunk")
+    public func chunkBytes(_ chunkIndex: UInt64, of manifest: SnapshotManifest, from store: some ChunkStore) throws -> [UInt8] {
+        do {
+            return try reader.withChunk(manifest.chunks[chunkIndex], from: store) { Array($0) }
+        } catch let error as SnapshotError {
+            throw error.at(chunk: chunkIndex)
         }
-        let actual = buffer.withUnsafeBytes { ChunkHash(of: $0) }
-        guard actual == hash else { throw SnapshotError.checksumMismatch(expected: hash.value, actual: actual.value) }
     }
 
     /// Reads one chunk from the engine; nil when it is all zero.
-    private func captureChunk<Store: ChunkStore>(_ chunkIndex: UInt64, of engine: Engine, into store: inout Store,
-                                                 statistics: inout Statistics) throws -> ChunkHash? {
+    private func captureChunk(_ chunkIndex: UInt64, of engine: Engine, into store: some ChunkStore,
+                              statistics: inout Statistics) throws -> ChunkHash? {
         let hash: ChunkHash? = buffer.withUnsafeMutableBytes { bytes in
-            var anyData = false
-            for (offset, page) in Self.pages(of: chunkIndex).enumerated() {
-                let target = bytes.baseAddress! + offset * Engine.memoryPageBytes
-                if !engine.copyPage(page, into: target) {
-                    target.initializeMemory(as: UInt8.self, repeating: 0, count: Engine.memoryPageBytes)
-                }
-            }
-            anyData = !Self.isZero(UnsafeRawBufferPointer(bytes))
-            return anyData ? ChunkHash(of: UnsafeRawBufferPointer(bytes)) : nil
+            engine.copyChunk(chunkIndex, into: bytes)
+            return Self.isZero(UnsafeRawBufferPointer(bytes)) ? nil : ChunkHash(of: UnsafeRawBufferPointer(bytes))
         }
         guard let hash else { return nil }
-        if !store.contains(hash) {
+        if try !store.contains(hash) {
             let frame = buffer.withUnsafeBytes { codec.encode($0) }
             try store.put(hash, frame: frame, rawBytes: SnapshotManifest.chunkBytes)
             statistics.chunksStored += 1
@@ -101,20 +99,6 @@ public final class Snapshotter {
             statistics.compressedBytesStored += frame.count
         }
         return hash
-    }
-
-    static func chunkIndexes(of pages: [UInt64]) -> [UInt64] {
-        var indexes: [UInt64] = []
-        for page in pages {
-            let index = page / SnapshotManifest.pagesPerChunk
-            if indexes.last != index { indexes.append(index) }
-        }
-        return indexes
-    }
-
-    static func pages(of chunkIndex: UInt64) -> Range<UInt64> {
-        let first = chunkIndex * SnapshotManifest.pagesPerChunk
-        return first..<first + SnapshotManifest.pagesPerChunk
     }
 
     /// Word-at-a-time zero test.

@@ -8,7 +8,8 @@ struct DMAJournal: ParsableCommand {
         abstract: "Simulate, record, replay and query the Linux two-step DMA API (dma_iova_*).",
         subcommands: [
             RunCommand.self, RecordCommand.self, QueryCommand.self, ReplayCommand.self, BisectCommand.self,
-            MinimizeCommand.self, RecoverCommand.self, ImportCommand.self, ExportCommand.self, ReportCommand.self,
+            MinimizeCommand.self, RecoverCommand.self, SnapshotCommand.self, VerifyCommand.self, DiffCommand.self,
+            ImportCommand.self, ExportCommand.self, ReportCommand.self,
         ]
     )
 }

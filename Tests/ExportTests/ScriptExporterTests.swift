@@ -26,7 +26,7 @@ import Testing
         let script = try ScriptParser().parse(try Self.exportedScript(journal), fileName: "exported.ops")
         #expect(script.lines.allSatisfy { !$0.claims.isEmpty })
         var failures: [String] = []
-        let ending = ScriptExecutor().run(script) { result in
+        let ending = try ScriptExecutor().run(script) { result in
             if !result.failedClaims.isEmpty { failures.append("line \(result.line.lineNumber): \(result.failedClaims)") }
         }
         #expect(failures == [])

@@ -13,7 +13,7 @@ import Testing
     @Test func examplesProduceTheirDocumentedOutput() throws {
         let directory = TemporaryDirectory()
         let path = directory.file("example.db")
-        try Recording.record(Scenarios.docsExample, to: path, sourceLines: true)
+        try Recording.record(Scenarios.docsExample, to: path, sourceLines: true, snapshots: Scenarios.docsSnapshots)
         let runner = try QueryRunner(path: path)
         let markdown = MarkdownExamples(try SourceTree.read(Self.document))
         #expect(markdown.examples.count >= 10)
@@ -35,7 +35,7 @@ import Testing
     @Test func everyViewAndNamedQueryIsDocumented() throws {
         let directory = TemporaryDirectory()
         let path = directory.file("example.db")
-        try Recording.record(Scenarios.docsExample, to: path)
+        try Recording.record(Scenarios.docsExample, to: path, snapshots: Scenarios.docsSnapshots)
         let runner = try QueryRunner(path: path)
         let examples = MarkdownExamples(try SourceTree.read(Self.document)).examples
         let views = try runner.run("SELECT name FROM sqlite_schema WHERE type = 'view'").rows.compactMap { row -> String? in

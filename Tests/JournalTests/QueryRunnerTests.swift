@@ -70,7 +70,7 @@ import Testing
         let runner = try QueryRunner(path: path)
         let names = try runner.namedQueries().map(\.name)
         #expect(names == ["faults", "faults-after-unmap", "leaks", "lifetimes", "mapped-at", "mapped-at-phys",
-                          "per-device", "reuse-distance", "state-lifetimes"])
+                          "per-device", "reuse-distance", "snapshot-changes", "state-lifetimes"])
         #expect(throws: JournalError.missingParameter(path: path, name: "iova")) { try runner.named("mapped-at") }
         #expect(throws: JournalError.unknownNamedQuery(path: path, name: "nope", known: names)) { try runner.named("nope") }
 

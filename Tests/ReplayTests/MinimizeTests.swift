@@ -18,7 +18,7 @@ import Workloads
         #expect(reproducer.opCount <= 15, "\(reproducer.script)")
         let script = try ScriptParser().parse(reproducer.script, fileName: "repro.ops")
         var reported = false
-        let ending = ScriptExecutor().run(script) { line in
+        let ending = try ScriptExecutor().run(script) { line in
             if line.outcome.reports(misuse) { reported = true }
         }
         guard case .completed = ending else { Issue.record("the reproducer does not check itself: \(ending)\n\(reproducer.script)"); return }

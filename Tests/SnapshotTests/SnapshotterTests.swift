@@ -38,8 +38,8 @@ import Testing
     func restoreOfASnapshotGivesBackTheSameBytes(_ example: MemoryCase) throws {
         let original = Self.engine()
         for write in example.writes { Self.write(original, at: write.offset, length: write.length, fill: write.fill) }
-        var store = InMemoryChunkStore()
-        let (manifest, _) = try Snapshotter().capture(original, into: &store)
+        let store = InMemoryChunkStore()
+        let (manifest, _) = try Snapshotter().capture(original, into: store)
         let copy = Self.engine()
         try Snapshotter().restore(manifest, from: store, into: copy)
         for write in example.writes {
@@ -54,8 +54,8 @@ import Testing
         let engine = Self.engine()
         Self.write(engine, at: 0, length: 1 << 20, fill: .zero)
         Self.write(engine, at: 4 << 20, length: 16, fill: .byte(1))
-        var store = InMemoryChunkStore()
-        let (manifest, statistics) = try Snapshotter().capture(engine, into: &store)
+        let store = InMemoryChunkStore()
+        let (manifest, statistics) = try Snapshotter().capture(engine, into: store)
         #expect(statistics.chunksExamined == 17)
         #expect(statistics.zeroChunks == 16)
         #expect(manifest.chunks.count == 1)
@@ -66,10 +66,10 @@ import Testing
     @Test func identicalSnapshotsShareEveryChunk() throws {
         let engine = Self.engine()
         Self.write(engine, at: 0, length: 1 << 20, fill: .seed(5))
-        var store = InMemoryChunkStore()
+        let store = InMemoryChunkStore()
         let snapshotter = Snapshotter()
-        let (first, firstStatistics) = try snapshotter.capture(engine, into: &store)
-        let (second, secondStatistics) = try snapshotter.capture(engine, into: &store)
+        let (first, firstStatistics) = try snapshotter.capture(engine, into: store)
+        let (second, secondStatistics) = try snapshotter.capture(engine, into: store)
         #expect(firstStatistics.chunksStored == 16)
         #expect(secondStatistics.chunksStored == 0)
         #expect(first.chunks == second.chunks)
@@ -80,8 +80,8 @@ import Testing
         let engine = Self.engine()
         Self.write(engine, at: 0, length: 64 << 10, fill: .seed(7))
         Self.write(engine, at: 1 << 30, length: 64 << 10, fill: .seed(7))
-        var store = InMemoryChunkStore()
-        let (manifest, _) = try Snapshotter().capture(engine, into: &store)
+        let store = InMemoryChunkStore()
+        let (manifest, _) = try Snapshotter().capture(engine, into: store)
         #expect(manifest.chunks.count == 2)
         #expect(store.count == 1)
     }
@@ -90,12 +90,12 @@ import Testing
     @Test func incrementalSnapshotsExamineOnlyDirtiedChunks() throws {
         let engine = Self.engine()
         Self.write(engine, at: 0, length: 8 << 20, fill: .seed(1))
-        var store = InMemoryChunkStore()
+        let store = InMemoryChunkStore()
         let snapshotter = Snapshotter()
-        let (first, _) = try snapshotter.capture(engine, into: &store)
+        let (first, _) = try snapshotter.capture(engine, into: store)
         Self.write(engine, at: 3 << 20, length: 100, fill: .byte(0xEE))
         Self.write(engine, at: 20 << 20, length: 4096, fill: .seed(9))
-        let (second, statistics) = try snapshotter.capture(engine, into: &store, base: first)
+        let (second, statistics) = try snapshotter.capture(engine, into: store, base: first)
         #expect(statistics.chunksExamined == 2)
         #expect(statistics.chunksStored == 2)
         #expect(second.chunks.count == first.chunks.count + 1)
@@ -109,8 +109,8 @@ import Testing
     @Test func restoreOverChangedMemoryZeroesWhatTheSnapshotLacks() throws {
         let engine = Self.engine()
         Self.write(engine, at: 0, length: 4096, fill: .seed(1))
-        var store = InMemoryChunkStore()
-        let (manifest, _) = try Snapshotter().capture(engine, into: &store)
+        let store = InMemoryChunkStore()
+        let (manifest, _) = try Snapshotter().capture(engine, into: store)
         Self.write(engine, at: 0, length: 4096, fill: .seed(2))
         Self.write(engine, at: 1 << 30, length: 4096, fill: .seed(3))
         try Snapshotter().restore(manifest, from: store, into: engine)
@@ -121,18 +121,19 @@ import Testing
     @Test func corruptAndTruncatedChunksAreCorruptionNotDifferences() throws {
         let engine = Self.engine()
         Self.write(engine, at: 0, length: 64 << 10, fill: .seed(4))
-        var store = InMemoryChunkStore()
-        let (manifest, _) = try Snapshotter().capture(engine, into: &store)
+        let store = InMemoryChunkStore()
+        let (manifest, _) = try Snapshotter().capture(engine, into: store)
         let hash = manifest.chunks[manifest.sortedChunkIndexes[0]]!
         var flipped = try store.frame(hash)
         flipped[flipped.count / 2] ^= 0x40
         store.overwrite(hash, with: flipped)
         #expect(throws: SnapshotError.self) { try Snapshotter().restore(manifest, from: store, into: Self.engine()) }
         store.overwrite(hash, with: Array(flipped.prefix(10)))
-        #expect(throws: SnapshotError.corruptChunk(hash: hash.value, reason: "truncated frame (10 bytes)")) {
+        let chunk = manifest.sortedChunkIndexes[0]
+        #expect(throws: SnapshotError(.corruptFrame("truncated frame (10 bytes)"), hash: hash.value, chunkIndex: chunk)) {
             try Snapshotter().restore(manifest, from: store, into: Self.engine())
         }
-        #expect(throws: SnapshotError.missingChunk(hash: hash.value)) {
+        #expect(throws: SnapshotError(.missingChunk, hash: hash.value, chunkIndex: chunk)) {
             try Snapshotter().restore(manifest, from: InMemoryChunkStore(), into: Self.engine())
         }
     }

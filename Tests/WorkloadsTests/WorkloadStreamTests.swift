@@ -36,7 +36,7 @@ import Testing
         let parsed = try ScriptParser().parse(ScriptPrinter().print(script), fileName: "\(kind.rawValue).ops")
         #expect(parsed.ops == script.ops)
         #expect(parsed.lines.map(\.claims) == script.lines.map(\.claims))
-        let ending = ScriptExecutor().run(parsed) { _ in }
+        let ending = try ScriptExecutor().run(parsed) { _ in }
         guard case .completed = ending else {
             Issue.record("\(kind.rawValue) did not run clean: \(ending)")
             return

@@ -10,7 +10,7 @@ import Testing
     func scriptPasses(_ name: String) throws {
         let url = TestPaths.fixtureScripts().first { $0.lastPathComponent == name }!
         let script = try ScriptParser().parse(String(contentsOf: url, encoding: .utf8), fileName: name)
-        let ending = ScriptExecutor().run(script) { _ in }
+        let ending = try ScriptExecutor().run(script) { _ in }
         guard case .completed = ending else {
             Issue.record("\(name) did not pass: \(ending)")
             return

@@ -25,12 +25,12 @@ struct SnapshotThroughput {
             _ = engine.apply(.cpuWrite(CPUWriteOp(phys: base + first * 4096, length: 4096 * mixing, fill: fill)))
         }
         let touchedBytes = Double(pages * 4096)
-        var store = InMemoryChunkStore()
+        let store = InMemoryChunkStore()
         let snapshotter = Snapshotter()
         let clock = ContinuousClock()
         var manifest = SnapshotManifest()
         var statistics = Snapshotter.Statistics()
-        let captureTime = try clock.measure { (manifest, statistics) = try snapshotter.capture(engine, into: &store) }
+        let captureTime = try clock.measure { (manifest, statistics) = try snapshotter.capture(engine, into: store) }
         let target = Engine()
         _ = target.apply(.region(RegionSpec(name: "shm0", base: base, sizeBytes: 1 << 40, kind: .shared)))
         let restoreTime = try clock.measure { try snapshotter.restore(manifest, from: store, into: target) }

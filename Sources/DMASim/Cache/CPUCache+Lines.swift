@@ -47,6 +47,7 @@ extension CPUCache {
     /// Writes a dirty line back to memory and forgets its data; it stays held, clean.
     mutating func writeBack(_ entry: Int32, page: UInt64, line: Int) {
         let target = memory.store.page(page) + line << 6
+        memory.lastWriters?.note(phys: page << PhysicalMemory.pageShift | UInt64(line << 6), length: UInt64(Self.lineBytes), path: .cacheWriteback)
         target.copyMemory(from: data(entry, line: line), byteCount: Self.lineBytes)
         self[entry].dirty &= ~(UInt64(1) << UInt64(line))
         freeData(entry, line: line)

@@ -40,7 +40,7 @@ struct CPUCache {
     let memory: PhysicalMemory
     private let scratch = Scratch()
     var arena = LineArena()
-    private var entryOfPage: [UInt64: Int32] = [:]
+    private(set) var entryOfPage: [UInt64: Int32] = [:]
     private var pages: [PageLines] = []
     private var freeEntries: [Int32] = []
     private var lineSlots: [Int32] = []

@@ -6,7 +6,8 @@
 /// line are not seen.
 struct ActiveCachelines {
     static let lineShift: UInt64 = 6
-    private var mappingsOfLine: [UInt64: Int] = [:]
+    /// Internal rather than private so that ActiveCachelines+State can restore it.
+    var mappingsOfLine: [UInt64: Int] = [:]
 
     init() {}
 

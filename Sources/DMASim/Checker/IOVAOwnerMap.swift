@@ -16,7 +16,7 @@ struct IOVAOwnerMap {
         var sortKey: UInt64 { first }
     }
 
-    private var spans = BlockedSortedArray<Span>()
+    private(set) var spans = BlockedSortedArray<Span>()
 
     /// Records `owner` for `[first, last]`, dropping the older spans it covers.
     mutating func assign(first: UInt64, last: UInt64, to owner: IOVAOwner) {

@@ -23,8 +23,8 @@ struct OwnershipMap {
     }
 
     static let pageShift: UInt64 = 12
-    private var entries: [Entry?] = []
-    private var freeIDs: [Int] = []
+    private(set) var entries: [Entry?] = []
+    private(set) var freeIDs: [Int] = []
     private var idsOfPage: [UInt64: [Int]] = [:]
 
     init() {}

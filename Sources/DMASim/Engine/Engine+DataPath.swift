@@ -5,7 +5,10 @@
 extension Engine {
     /// A CPU store of `fill` (bytes `fillPosition…` of it) at `phys`.
     func cpuStore(phys: UInt64, length: UInt64, fill: Fill, fillPosition: UInt64 = 0) {
-        guard cache != nil else { return memory.write(phys: phys, length: length, fill: fill, fillPosition: fillPosition) }
+        guard cache != nil else {
+            memory.lastWriters?.note(phys: phys, length: length, path: .cpuStore)
+            return memory.write(phys: phys, length: length, fill: fill, fillPosition: fillPosition)
+        }
         cache!.cpuWrite(phys: phys, length: length) { destination, position in
             fill.render(into: destination, from: fillPosition + position)
         }
@@ -20,7 +23,10 @@ extension Engine {
     /// A CPU `memcpy` inside physical memory: what `swiotlb_bounce()` and the padding
     /// `memset` of `iommu_dma_map_swiotlb()` are.
     func cpuCopy(from source: UInt64, to destination: UInt64, length: UInt64) {
-        guard cache != nil else { return memory.copy(from: source, to: destination, length: length) }
+        guard cache != nil else {
+            memory.lastWriters?.note(phys: destination, length: length, path: .bounceCopy)
+            return memory.copy(from: source, to: destination, length: length)
+        }
         var bytes = [UInt8]()
         bytes.reserveCapacity(Int(length))
         cache!.cpuRead(phys: source, length: length) { bytes.append(contentsOf: $0) }
@@ -31,9 +37,10 @@ extension Engine {
         }
     }
 
-    /// A device DMA write of `count` fill bytes at `phys`.
-    func deviceStore(_ device: DeviceRuntime, phys: UInt64, count: UInt64, fill: Fill, fillPosition: UInt64) {
+    /// A device DMA write of `count` fill bytes at `phys` (`dma` says through what).
+    func deviceStore(_ device: DeviceRuntime, phys: UInt64, dma: DMAWrite, count: UInt64, fill: Fill, fillPosition: UInt64) {
         cache?.deviceWillWrite(phys: phys, length: count, coherent: device.spec.coherent)
+        memory.lastWriters?.note(phys: phys, length: count, path: .deviceDMA, dma: dma)
         memory.write(phys: phys, length: count, fill: fill, fillPosition: fillPosition)
     }
 

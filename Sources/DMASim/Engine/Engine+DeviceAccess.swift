@@ -34,6 +34,7 @@ extension Engine {
     private func translateAndAccess(_ access: inout DeviceAccess, domain: DMADomain) {
         let granule = domain.granule
         let owner = access.namedOwner ?? domain.owners.owner(of: access.dmaAddress)
+        access.owner = owner
         noteDeadOwner(owner, into: &access.outcome)
         while access.remaining > 0 {
             let iova = access.cursor
@@ -84,12 +85,22 @@ extension Engine {
             return false
         }
         if let fill = access.fill {
-            deviceStore(access.device, phys: phys, count: count, fill: fill, fillPosition: access.done)
+            let dma = DMAWrite(device: access.device.spec.name, handle: handle(of: access.owner), deviceAddress: access.cursor)
+            deviceStore(access.device, phys: phys, dma: dma, count: count, fill: fill, fillPosition: access.done)
         } else {
             deviceLoad(access.device, phys: phys, count: count, into: &access.hasher)
         }
         access.advance(phys: phys, count: count)
         return true
+    }
+
+    /// The handle of a state or mapping record.
+    private func handle(of owner: IOVAOwner?) -> String? {
+        switch owner {
+        case .state(let index)?: return states[index].handle
+        case .mapping(let index)?: return mappings[index].handle
+        case nil: return nil
+        }
     }
 
     // MARK: checker
@@ -168,12 +179,16 @@ struct DeviceAccess {
     let length: UInt64
     let fill: Fill?
     let namedOwner: IOVAOwner?
+    /// The state or mapping the access goes through: the one its address names, else
+    /// the last owner of the IOVA.
+    var owner: IOVAOwner?
     var done: UInt64 = 0
     var hasher = XXH64()
     var outcome = Outcome()
 
     init(device: DeviceRuntime, dmaAddress: UInt64, length: UInt64, fill: Fill?, namedOwner: IOVAOwner?) {
         self.device = device; self.dmaAddress = dmaAddress; self.length = length; self.fill = fill; self.namedOwner = namedOwner
+        owner = namedOwner
     }
 
     var isWrite: Bool { fill != nil }

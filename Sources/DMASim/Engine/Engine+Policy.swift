@@ -38,13 +38,19 @@ extension Engine {
         return states[index].addr == state.addr && states[index].device == state.device
     }
 
+    /// Notes the name; from the first checkpoint on, the engine tracks who writes memory
+    /// so a later `verify` can name the ops behind a difference. The memory snapshot itself
+    /// is taken by the layer that keeps snapshots (`SnapshotKeeper`).
     func checkpoint(_ call: CheckpointOp) -> Outcome {
         checkpointNames.insert(call.name)
+        startTrackingWriters()
         return .ok
     }
 
+    /// `verify` applied to the engine alone: the comparison needs the checkpoint's memory,
+    /// which only a snapshot keeper holds (see Engine+Verify).
     func verify(_ call: VerifyOp) -> Outcome {
         guard checkpointNames.contains(call.name) else { return .rejected("unknown checkpoint \(call.name)") }
-        return .rejected("verify needs memory snapshots, which this build does not have yet")
+        return .rejected("verify needs checkpoint \(call.name)'s memory snapshot: apply it through a SnapshotKeeper")
     }
 }

@@ -12,7 +12,8 @@
 ///                ├─ data       cpu-read/write                        Engine+CPUAccess, +Ownership
 ///                │             dev-read/write through IOTLB/PTEs     Engine+DeviceAccess
 ///                │             through or past the CPU cache         Engine+DataPath, +CacheMaintenance
-///                └─ policy     flush / detach / checkpoint / verify  Engine+Policy
+///                ├─ policy     flush / detach / checkpoint / verify  Engine+Policy
+///                └─ verify     differing runs → findings with writers Engine+Verify
 ///
 /// The engine is deterministic and pure: no clock, no randomness, no I/O, and no
 /// iteration over hashed collections where order could reach an outcome. The same ops
@@ -45,7 +46,7 @@ public final class Engine {
     var activeCachelines = ActiveCachelines()
 
     /// Ops applied so far.
-    public private(set) var appliedCount = 0
+    public internal(set) var appliedCount = 0
     /// Faults and findings so far.
     public internal(set) var tally = OutcomeTally()
 
@@ -53,6 +54,7 @@ public final class Engine {
 
     /// Applies one op.
     public func apply(_ op: Op) -> Outcome {
+        memory.lastWriters?.begin(op, sequence: appliedCount)
         appliedCount += 1
         let outcome = dispatch(op)
         if outcome.fault != nil || !outcome.findings.isEmpty { tally.count(outcome) }

@@ -9,24 +9,36 @@ final class DMADomain {
     /// `geometry.aperture_end`.
     let apertureEnd: UInt64
     var allocator: IOVAAllocator
-    var pageTable = IOPageTable()
-    var iotlb = IOTLB()
+    var pageTable: IOPageTable
+    var iotlb: IOTLB
     var flushQueue: FlushQueue
     /// Which state or mapping last owned each IOVA range: the checker's memory of what the
     /// kernel forgets.
-    var owners = IOVAOwnerMap()
+    var owners: IOVAOwnerMap
 
-    init(iommu: IOMMUSpec) {
-        self.iommu = iommu
-        self.granule = Granule(bytes: iommu.granuleBytes)
-        self.apertureEnd = .dmaBitMask(iommu.apertureBits)
+    /// A fresh domain (`iommu_dma_init_domain()`).
+    convenience init(iommu: IOMMUSpec) {
+        let granule = Granule(bytes: iommu.granuleBytes)
         // iommu_dma_init_domain(): base_pfn = max(1, aperture_start >> order) with
         // aperture_start 0, so IOVA 0 is never handed out and can mean "failed".
-        allocator = IOVAAllocator(granuleShift: granule.shift, startPfn: 1)
-        flushQueue = FlushQueue(slots: iommu.flushQueueSlots)
+        var allocator = IOVAAllocator(granuleShift: granule.shift, startPfn: 1)
         for range in iommu.reservedRanges {
             allocator.reserve(pfnLo: granule.pfn(range.lowerBound), pfnHi: granule.pfn(range.upperBound))
         }
+        self.init(iommu: iommu, allocator: allocator, flushQueue: FlushQueue(slots: iommu.flushQueueSlots))
+    }
+
+    /// A domain with the given parts: a fresh one, or one restored from an engine state.
+    init(iommu: IOMMUSpec, allocator: IOVAAllocator, pageTable: IOPageTable = IOPageTable(), iotlb: IOTLB = IOTLB(),
+         flushQueue: FlushQueue, owners: IOVAOwnerMap = IOVAOwnerMap()) {
+        self.iommu = iommu
+        self.granule = Granule(bytes: iommu.granuleBytes)
+        self.apertureEnd = .dmaBitMask(iommu.apertureBits)
+        self.allocator = allocator
+        self.pageTable = pageTable
+        self.iotlb = iotlb
+        self.flushQueue = flushQueue
+        self.owners = owners
     }
 
     /// `cookie->fq_domain` is set: unmaps queue their IOTLB flush and IOVA free.

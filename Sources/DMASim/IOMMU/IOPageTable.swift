@@ -2,11 +2,11 @@
 /// are — in leaves of 64 entries found through a directory — so that bookkeeping grows
 /// with live mappings, and an empty leaf is recycled as soon as its last entry goes.
 struct IOPageTable {
-    private static let leafShift: UInt64 = 6
-    private static let leafEntries = 1 << 6
+    static let leafShift: UInt64 = 6
+    static let leafEntries = 1 << 6
 
-    private var leafSlot: [UInt64: Int32] = [:]
-    private var entries: [UInt64] = []
+    private(set) var leafSlot: [UInt64: Int32] = [:]
+    private(set) var entries: [UInt64] = []
     private var liveInLeaf: [UInt16] = []
     private var freeSlots: [Int32] = []
     private(set) var presentCount = 0

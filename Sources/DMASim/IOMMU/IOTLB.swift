@@ -5,7 +5,7 @@
 /// Capacity is not modelled: an entry leaves only by invalidation (strict unmap, unlink,
 /// a flush-queue flush), which is the worst case a driver must be correct against.
 struct IOTLB {
-    private var cached: [UInt64: PageTableEntry] = [:]
+    private(set) var cached: [UInt64: PageTableEntry] = [:]
 
     init() {}
 

@@ -19,11 +19,12 @@ struct IOVAAllocator {
     /// `dma_32bit_pfn`: first pfn at or above 4 GiB.
     let dma32BitPfn: UInt64
     /// `max32_alloc_size`: a 32-bit request this large or larger is known to fail.
-    private(set) var max32AllocSize: UInt64
-    private(set) var tree = BlockedSortedArray<IOVANode>()
-    private var cachedNodeKey = IOVAAllocator.anchorPfn
-    private var cached32NodeKey = IOVAAllocator.anchorPfn
-    private var rangeCaches = [IOVARangeCache](repeating: IOVARangeCache(), count: IOVAAllocator.rangeCacheMaxOrder)
+    // Internal rather than private so that IOVAAllocator+State can write and restore them.
+    var max32AllocSize: UInt64
+    var tree = BlockedSortedArray<IOVANode>()
+    var cachedNodeKey = IOVAAllocator.anchorPfn
+    var cached32NodeKey = IOVAAllocator.anchorPfn
+    var rangeCaches = [IOVARangeCache](repeating: IOVARangeCache(), count: IOVAAllocator.rangeCacheMaxOrder)
 
     /// `init_iova_domain(iovad, granule, start_pfn)`.
     init(granuleShift: UInt64, startPfn: UInt64) {

@@ -5,6 +5,8 @@ final class PhysicalMemory {
     static let pageBytes = SparsePageStore.pageBytes
     private(set) var regions: [RegionSpec] = []
     let store = SparsePageStore()
+    /// Who last wrote each byte, once tracking started (`Engine+Verify`); nil until then.
+    var lastWriters: LastWriterMap?
     /// What an untouched page reads as. Allocated once, never written after, never freed.
     nonisolated(unsafe) private static let zeroPage: UnsafeRawBufferPointer = {
         let page = UnsafeMutableRawBufferPointer.allocate(byteCount: SparsePageStore.pageBytes, alignment: 16)

@@ -23,8 +23,9 @@ final class SparsePageStore {
     /// The write epoch each slot was last handed out for writing in; snapshots take only
     /// pages written since the epoch of the previous one (incremental snapshots).
     private var writeEpochOfSlot: [UInt32] = []
-    /// Advanced by `startEpoch()`; starts at 1 so 0 can mean "before any snapshot".
-    private(set) var epoch: UInt32 = 1
+    /// Advanced by `startEpoch()`; starts at 1 so 0 can mean "before any snapshot". Set
+    /// only to continue the count of an engine restored from a checkpoint.
+    var epoch: UInt32 = 1
 
     init() {}
 

@@ -80,6 +80,11 @@ public enum MisuseClass: String, Sendable, CaseIterable, Hashable {
     case useOfMappingError = "use-of-mapping-error"
     /// Device access through a streaming mapping after its unmap.
     case useAfterUnmap = "use-after-unmap"
+
+    // Verification (not a misuse of the API: a fact about memory)
+    /// `verify NAME`: memory differs from checkpoint NAME's snapshot; one finding per run
+    /// of differing bytes, naming the ops that last wrote it.
+    case memoryMismatch = "memory-mismatch"
 }
 
 /// One misuse finding, tied to the op that produced it.

@@ -27,6 +27,10 @@ public final class JournalWriter: EventSink {
     public private(set) var recordedCount = 0
 
     private var statements: WriterStatements?
+    /// Snapshot tables on this connection, made on first use (JournalWriter+Snapshots).
+    var openSnapshotTables: SnapshotTables?
+    /// The open connection; nil after `finish()`.
+    var openDatabase: Database? { statements?.database }
     private var opsInBatch = 0
     private var maxRangeBytes: UInt64 = 0
     private var storedMaxRangeBytes: UInt64 = 0
@@ -129,6 +133,7 @@ public final class JournalWriter: EventSink {
     public func finish() throws(JournalError) {
         guard let statements else { return }
         try commitBatch(statements, thenBegin: false)
+        openSnapshotTables = nil
         try Self.seal(statements.database, markFinished: true)
         self.statements = nil
     }

@@ -1,6 +1,8 @@
+import Checkpoint
 import DMASim
 import Journal
 import OpScript
+import Snapshot
 import Workloads
 
 /// Hands each executed line to a journal, when the user asked for one.
@@ -31,6 +33,17 @@ struct JournalSink {
             throw CLIFailure.badInput(error.description)
         }
     }
+
+    /// The keeper of the run's snapshots: in the journal (inside its open batch) when
+    /// there is one, else in memory.
+    func makeKeeper() throws -> SnapshotKeeper {
+        guard let writer else { return SnapshotKeeper() }
+        let tables = try libraryCall { () throws(JournalError) -> SnapshotTables in try writer.snapshotTables() }
+        return SnapshotKeeper(storage: JournalSnapshotStorage(tables: tables))
+    }
+
+    /// The journal's path, or what a run without one calls its in-memory snapshots.
+    var path: String { writer?.path ?? "(memory)" }
 
     /// Commits the last batch and leaves one self-contained file.
     func finish() throws {

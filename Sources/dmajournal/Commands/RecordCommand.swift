@@ -53,8 +53,14 @@ struct RecordCommand: ParsableCommand {
     @Option(name: .customLong("inject"), help: "Commit a misuse: CLASS[@RATE|@SEQ], e.g. late-access@0.001; repeatable.")
     var injections: [String] = []
 
+    @Option(help: "Take a checkpoint (memory snapshot and engine state) after every N ops; 0 for none (docs/snapshots.md).")
+    var checkpointEvery: Int = RecordCommand.defaultCheckpointEvery
+
     @Flag(help: "No progress line and no per-failure lines; only the summary.")
     var quiet = false
+
+    /// Measured so checkpoints cost under 10 % of recording time (docs/snapshots.md).
+    static let defaultCheckpointEvery = 250_000
 
     func run() throws {
         try CLIFailure.rendering {
@@ -62,9 +68,13 @@ struct RecordCommand: ParsableCommand {
             let sink = try JournalSink(path: journal, force: force, source: "workload \(workload.rawValue)", seed: seed)
             InterruptFlag.install()
             var progress = ProgressReporter(total: ops)
-            let summary = try WorkloadRecorder(stream: stream).record { step, injection in
-                try sink.record(step, injection: injection)
-                if !quiet { progress.update(done: step.sequence + 1) }
+            guard checkpointEvery >= 0 else { throw CLIFailure.badInput("record: --checkpoint-every must be 0 (none) or more") }
+            let recorder = WorkloadRecorder(stream: stream, keeper: try sink.makeKeeper(), checkpointEvery: checkpointEvery)
+            let summary = try snapshotCall(path: journal) {
+                try recorder.record { step, injection in
+                    try sink.record(step, injection: injection)
+                    if !quiet { progress.update(done: step.sequence + 1) }
+                }
             }
             try sink.finish()
             progress.finish()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Checkpoint
 import Journal
 import Replay
 
@@ -28,9 +29,16 @@ struct ReplayCommand: ParsableCommand {
     @Option(name: .customLong("with"), help: "Replay on a changed machine: KEY=VALUE; repeatable.")
     var overrides: [String] = []
 
+    @Option(help: "Start at this checkpoint (its memory and engine state) instead of op 0.")
+    var from: String?
+
     func run() throws {
         try CLIFailure.rendering {
             let changes = try Self.parse(overrides)
+            if from != nil && !changes.isEmpty {
+                // A checkpoint holds the recorded machine's state: a changed machine must start at op 0.
+                throw CLIFailure.badInput("replay: --from and --with do not combine: a checkpoint was taken on the recorded machine")
+            }
             let reader = try libraryCall { () throws(JournalError) -> JournalReader in try JournalReader(path: journal) }
             let imported = try libraryCall { () throws(JournalError) -> [String] in try reader.importedSources() }
             if let first = imported.first {
@@ -38,15 +46,17 @@ struct ReplayCommand: ParsableCommand {
             }
             let replayer = try libraryCall { () throws(ReplayError) -> Replayer in try Replayer(reader: reader, overrides: changes) }
             var progress = ProgressReporter(total: reader.opCount)
-            let result = try libraryCall { () throws(JournalError) -> Replayer.Result in
-                try replayer.replay(through: to) { progress.update(done: $0 + 1) }
+            let (result, origin) = try libraryCall { () throws(JournalError) -> (Replayer.Result, String) in
+                let start = try from.map { name throws(JournalError) in try CheckpointLoader(reader: reader).position(atCheckpoint: name) }
+                let origin = start.map { " from checkpoint \($0.checkpoint ?? "") (after seq \($0.sequence))" } ?? ""
+                return (try replayer.replay(from: start, through: to) { progress.update(done: $0 + 1) }, origin)
             }
             progress.finish()
             let machine = changes.isEmpty ? "" : " with \(changes.map(\.description).joined(separator: ", "))"
             if let divergence = result.divergence {
                 throw CLIFailure.expectationFailed("\(journal): replay\(machine) diverged after \(result.replayedCount) ops\n\(divergence)")
             }
-            print("\(result.replayedCount) ops replayed\(machine), all outcomes identical; \(reader.stopDescription)")
+            print("\(result.replayedCount) ops replayed\(origin)\(machine), all outcomes identical; \(reader.stopDescription)")
         }
     }
 

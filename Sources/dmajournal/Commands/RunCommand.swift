@@ -39,9 +39,12 @@ struct RunCommand: ParsableCommand {
             log.debug("parsed \(parsed.fileName): \(parsed.script.lines.count) ops")
             var printer = OutcomePrinter(format: format, quiet: quiet, fileName: parsed.fileName)
             let sink = try JournalSink(path: journal, force: force, source: parsed.fileName)
-            let ending = try ScriptExecutor().run(parsed.script) { result in
-                try printer.print(result)
-                try sink.record(result)
+            let executor = ScriptExecutor(keeper: try sink.makeKeeper())
+            let ending = try snapshotCall(path: sink.path) {
+                try executor.run(parsed.script) { result in
+                    try printer.print(result)
+                    try sink.record(result)
+                }
             }
             // The journal keeps every op that ran, also when the run stopped early.
             try sink.finish()

@@ -116,4 +116,12 @@ extension Scenarios {
         .detach(DetachOp(device: "nic0")),  // 24: s3 leaks
         .deviceRead(DeviceReadOp(device: "nvme0", address: .absolute(0x10000), length: 64)),  // 25: never mapped
     ]
+
+    /// The snapshots docs/queries.md shows: around the two device writes (seq 14, 19),
+    /// and one more at the end that adds no chunk.
+    static let docsSnapshots: [Recording.SnapshotPoint] = [
+        .init(after: 13, name: "before-io", kind: .checkpoint),
+        .init(after: 19, name: "after-io", kind: .checkpoint),
+        .init(after: 25, name: "end", kind: .snapshot),
+    ]
 }

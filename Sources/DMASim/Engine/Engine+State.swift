@@ -1,0 +1,59 @@
+/// Checkpoints: the engine's whole state except page contents, as versioned bytes, so a
+/// replay can start at a checkpoint instead of op 0 and reach the same outcomes bit for bit.
+///
+///     engine ──encodeState()──▶ bytes ──decodingState()──▶ engine′ (regions, no pages)
+///        └──── touchedPages / copyPage ──▶ snapshot ──restorePage──┘
+///
+/// The format is hand-written (`StateWriter`, `StateReader`, one `Type+State.swift` per
+/// component) rather than `Codable`: it must be compact (varints and deltas, a fresh
+/// swiotlb segment in a byte), deterministic (hashed collections written sorted by key,
+/// whatever the process's hash seed), re-link shared objects by index instead of copying
+/// them, and refuse anything it did not write with an error that names the byte.
+/// docs/checkpoints.md lists what the state holds and in which order.
+extension Engine {
+    /// Versioned, compact binary encoding of everything except page contents.
+    /// The same state gives the same bytes, in any process.
+    public func encodeState() -> [UInt8] {
+        var writer = StateWriter()
+        writer.varint(appliedCount)
+        writer.varint(states.count)
+        writer.varint(mappings.count)
+        memory.encode(to: &writer)
+        let links = encodeTopology(to: &writer)
+        ownership.encode(to: &writer)
+        activeCachelines.encode(to: &writer)
+        encodeRecords(to: &writer, links: links)
+        writer.array(checkpointNames.sorted()) { $0.string($1) }
+        writer.optional(memory.lastWriters) { $1.encode(to: &$0) }
+        tally.encode(to: &writer)
+        return EngineStateFormat.seal(writer.bytes)
+    }
+
+    /// An engine in the encoded state with empty memory (regions declared, no pages);
+    /// the caller restores pages from a snapshot with `restorePage(_:from:)`. Throws for
+    /// bytes this build did not write: another format version, a truncated or damaged
+    /// copy, or values the engine could not hold.
+    public static func decodingState(_ bytes: [UInt8]) throws(EngineStateError) -> Engine {
+        var reader = try EngineStateFormat.openPayload(bytes)
+        let engine = Engine()
+        engine.appliedCount = try reader.int("applied count", in: 0...Int.max)
+        var links = DecodingLinks()
+        links.stateCount = try reader.count("state records")
+        links.mappingCount = try reader.count("mapping records")
+        try engine.memory.restore(from: &reader)
+        try engine.decodeTopology(from: &reader, links: &links)
+        engine.ownership = try OwnershipMap(from: &reader, links: links)
+        links.liveOwnershipIDs = Set(engine.ownership.entries.indices.filter { engine.ownership.entries[$0] != nil })
+        engine.activeCachelines = try ActiveCachelines(from: &reader)
+        try engine.decodeRecords(from: &reader, links: links)
+        engine.checkpointNames = Set(try reader.array("checkpoint names") { reader throws(EngineStateError) in
+            try reader.string("checkpoint name")
+        })
+        engine.memory.lastWriters = try reader.optional("last writers") { reader throws(EngineStateError) in
+            try LastWriterMap(from: &reader)
+        }
+        engine.tally = try OutcomeTally(from: &reader)
+        try reader.expectEnd()
+        return engine
+    }
+}

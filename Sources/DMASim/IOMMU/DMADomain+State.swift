@@ -1,0 +1,23 @@
+/// A domain's parts in a fixed order. Its IOMMU is not written here: the domain table is
+/// grouped by IOMMU (`Engine+StateTopology`), which hands the spec back when decoding.
+extension DMADomain {
+    func encode(to writer: inout StateWriter) {
+        allocator.encode(to: &writer)
+        pageTable.encode(to: &writer)
+        iotlb.encode(to: &writer)
+        flushQueue.encode(to: &writer)
+        owners.encode(to: &writer)
+    }
+
+    /// `iommu` must have passed the checks of an `iommu` declaration (granule, fq size).
+    static func decoding(on iommu: IOMMUSpec, from reader: inout StateReader, links: DecodingLinks)
+        throws(EngineStateError) -> DMADomain {
+        let allocator = try IOVAAllocator(from: &reader)
+        let pageTable = try IOPageTable(from: &reader)
+        let iotlb = try IOTLB(from: &reader)
+        let flushQueue = try FlushQueue(from: &reader, slots: iommu.flushQueueSlots)
+        let owners = try IOVAOwnerMap(from: &reader, links: links)
+        return DMADomain(iommu: iommu, allocator: allocator, pageTable: pageTable, iotlb: iotlb,
+                         flushQueue: flushQueue, owners: owners)
+    }
+}

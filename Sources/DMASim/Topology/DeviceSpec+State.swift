@@ -1,0 +1,38 @@
+extension DeviceBus: StateTagged {
+    static let stateOrder: [DeviceBus] = [.pci, .platform]
+}
+
+extension DeviceSpec {
+    func encode(to writer: inout StateWriter) {
+        writer.string(name)
+        writer.optional(iommu) { $0.string($1) }
+        writer.varint(dmaBits)
+        writer.flags(coherent, untrusted)
+        bus.encode(to: &writer)
+        writer.optional(group) { $0.string($1) }
+    }
+
+    init(from reader: inout StateReader) throws(EngineStateError) {
+        let name = try reader.string("device name")
+        let iommu = try reader.optional("device iommu") { reader throws(EngineStateError) in try reader.string("device iommu") }
+        // The range a `device` declaration accepts: `DMA_BIT_MASK` of anything else traps.
+        let dmaBits = try reader.int("device dma bits", in: 12...64)
+        let flags = try reader.flags("device flags", count: 2)
+        let bus = try DeviceBus(from: &reader, "device bus")
+        let group = try reader.optional("device group") { reader throws(EngineStateError) in try reader.string("device group") }
+        self.init(name: name, iommu: iommu, dmaBits: dmaBits, coherent: flags[0], untrusted: flags[1], bus: bus, group: group)
+    }
+}
+
+extension SwiotlbSpec {
+    func encode(to writer: inout StateWriter) {
+        writer.varint(sizeBytes)
+        writer.varint(base)
+        writer.bool(force)
+    }
+
+    init(from reader: inout StateReader) throws(EngineStateError) {
+        self.init(sizeBytes: try reader.varint("swiotlb size"), base: try reader.varint("swiotlb base"),
+                  force: try reader.bool("swiotlb force"))
+    }
+}

@@ -1,0 +1,29 @@
+/// One run of bytes where memory differs from a snapshot: where it is, how long, and the
+/// ops that last wrote it.
+public struct MemoryDifference: Sendable, Hashable, CustomStringConvertible {
+    /// The region holding the run.
+    public var region: String
+    public var phys: UInt64
+    public var length: UInt64
+    /// The distinct ops that last wrote the run's bytes, in address order.
+    public var writers: [MemoryWriter]
+    /// Some bytes of the run have no tracked writer (written before tracking began).
+    public var hasUntrackedBytes: Bool
+
+    public init(region: String, phys: UInt64, length: UInt64, writers: [MemoryWriter], hasUntrackedBytes: Bool) {
+        self.region = region; self.phys = phys; self.length = length
+        self.writers = writers; self.hasUntrackedBytes = hasUntrackedBytes
+    }
+
+    /// `shm0 phys 0x100000020000 len 0x200: last written by seq 14 dev-write by nvme0 through s2 at 0xffffc000`
+    public var description: String {
+        "\(region) phys 0x\(hex(phys)) len 0x\(hex(length)): " + writerText
+    }
+
+    /// Who last wrote the run.
+    public var writerText: String {
+        var parts = writers.map(\.description)
+        if hasUntrackedBytes { parts.append(writers.isEmpty ? "no tracked write" : "bytes with no tracked write") }
+        return (writers.isEmpty ? "" : "last written by ") + parts.joined(separator: "; ")
+    }
+}
