@@ -45,4 +45,21 @@ import Testing
         let both = try ToolRun.run(["bisect", journal, "--until", "fault", "--run", "true"])
         #expect(both.status == 2)
     }
+
+    /// With checkpoints, bisect reads the fault and finding tallies of checkpoint states to
+    /// find the last one before the event and replays one interval, not the prefix.
+    @Test func bisectStartsFromTheLastCheckpointBeforeTheFinding() throws {
+        let journal = RecordCommandTests.temporaryJournal()
+        _ = try ToolRun.run(["record", "--workload", "nvme", "--ops", "6000", "--journal", journal, "--quiet",
+                             "--iommu-mode", "lazy", "--inject", "late-access@4000", "--checkpoint-every", "500"])
+        let marked = try ToolRun.run(["query", journal, "SELECT seq FROM injections", "--format", "csv"])
+        let seq = try #require(marked.stdout.split(separator: "\n").last.flatMap { Int($0) })
+        let bisect = try ToolRun.run(["bisect", journal, "--until", "finding"])
+        #expect(bisect.status == 0, "\(bisect.stderr)")
+        #expect(bisect.stdout.hasPrefix("first op where finding holds: seq \(seq) ("), "\(bisect.stdout)")
+        let replayed = bisect.stdout.components(separatedBy: " ops replayed from checkpoint auto:")
+        #expect(replayed.count == 2, "\(bisect.stdout)")
+        let count = try #require(replayed.first?.split(separator: " ").last.flatMap { Int($0) })
+        #expect(count <= 500)
+    }
 }

@@ -65,6 +65,24 @@ public enum BisectPredicate: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Whether the engine's running tally counts this event, so a checkpoint says whether
+    /// it had happened by then.
+    var isCountedInTally: Bool {
+        switch self {
+        case .finding, .fault: return true
+        default: return false
+        }
+    }
+
+    /// Whether the event had happened by the time `tally` was taken.
+    func holds(in tally: OutcomeTally) -> Bool {
+        switch self {
+        case .finding(let misuse): return tally.findingCount(misuse) > 0
+        case .fault(let kind): return tally.faultCount(kind) > 0
+        default: return false
+        }
+    }
+
     /// Whether the replayed `outcome` of `op` shows the event. `recorded` is the journal's
     /// outcome and claims, for `mismatch` and `divergence`.
     public func fires(op: Op, outcome: Outcome, claims: [Claim], recorded: RecordedOutcome?, comparison: OutcomeComparison) -> Bool {

@@ -22,4 +22,8 @@ public struct BisectResult: Sendable {
     public var replayedOutcome: Outcome?
     /// Skipped prefixes (`--run` exit 125), in the order they were tried.
     public var skipped: [Int] = []
+    /// Checkpoint states decoded to find where to start.
+    public var checkpointProbes = 0
+    /// The checkpoint the replay started from, if any.
+    public var startCheckpoint: String?
 }

@@ -1,3 +1,4 @@
+import Checkpoint
 import DMASim
 import Journal
 import OpScript
@@ -5,8 +6,9 @@ import OpScript
 /// Finds the first op of a journal after which a predicate holds.
 ///
 /// Event predicates (a finding, a fault, an expectation mismatch, a divergence) replay
-/// forward and stop at the first op whose replayed outcome shows the event: each op is
-/// one step. Prefix predicates (`--run`) are judged by binary search over prefixes,
+/// forward and stop at the first op whose replayed outcome shows the event. For findings
+/// and faults the replay starts at the last checkpoint whose engine state had not seen
+/// one yet, found by binary search over the checkpoints. Prefix predicates (`--run`) are judged by binary search over prefixes,
 /// `git bisect` style, with skips.
 ///
 /// Bisect reads ops, outcomes and claims; never the injected-misuse mark.
@@ -42,28 +44,55 @@ public struct Bisector {
         }
     }
 
-    /// Replays forward to the first op whose outcome fires `predicate`.
+    /// Replays forward to the first op whose outcome fires `predicate`, starting from the
+    /// latest checkpoint before it when the predicate can be read off a checkpoint.
     private func firstEvent(_ predicate: BisectPredicate, progress: (Int) -> Void) throws(ReplayError) -> BisectResult {
-        let engine = Engine()
-        var steps = 0
+        var probes = 0
+        let position: ReplayPosition
         do {
-            let cursor = try reader.makeCursor()
+            position = try start(for: predicate, probes: &probes)
+        } catch {
+            throw .journal(error)
+        }
+        var replayed = 0
+        do {
+            let cursor = try reader.makeCursor(fromSequence: position.sequence + 1)
             while let recorded = try cursor.next() {
-                let outcome = engine.apply(overrides.apply(to: recorded.op))
-                steps += 1
+                let outcome = try position.apply(overrides.apply(to: recorded.op), sequence: recorded.seq)
+                replayed += 1
                 let claims = predicate == .mismatch ? try Self.claims(of: recorded, path: reader.path) : []
                 if predicate.fires(op: recorded.op, outcome: outcome, claims: claims, recorded: recorded.outcome, comparison: comparison) {
-                    return BisectResult(verdict: .firstBad(recorded.seq), steps: steps, replayedOps: steps, startedAfter: -1,
-                                        replayedOutcome: outcome)
+                    return BisectResult(verdict: .firstBad(recorded.seq), steps: probes + replayed, replayedOps: replayed,
+                                        startedAfter: position.sequence, replayedOutcome: outcome, checkpointProbes: probes,
+                                        startCheckpoint: position.checkpoint)
                 }
                 progress(recorded.seq)
             }
         } catch let error as JournalError {
             throw .journal(error)
         } catch {
-            throw .journal(.invalidRecord(path: reader.path, seq: -1, reason: "\(error)"))
+            throw .journal(.invalidRecord(path: reader.path, seq: Int64(position.sequence), reason: "\(error)"))
         }
         throw .neverHolds(predicate.description, path: reader.path)
+    }
+
+    /// Where the forward replay starts. A finding or a fault is counted in every
+    /// checkpoint's engine state (its `OutcomeTally`), so a binary search over the
+    /// checkpoints — decoding only their states — finds the last one before the event, and
+    /// the replay covers one checkpoint interval instead of the whole prefix. On a changed
+    /// machine (`--with`) or for the other predicates it starts at op 0.
+    private func start(for predicate: BisectPredicate, probes: inout Int) throws(JournalError) -> ReplayPosition {
+        let loader = try CheckpointLoader(reader: reader)
+        guard overrides.isEmpty, predicate.isCountedInTally else { return loader.freshPosition() }
+        let checkpoints = try loader.checkpoints()
+        var lastClean = -1, firstFired = checkpoints.count
+        while firstFired - lastClean > 1 {
+            let middle = (lastClean + firstFired) / 2
+            probes += 1
+            if predicate.holds(in: try loader.tally(at: checkpoints[middle])) { firstFired = middle } else { lastClean = middle }
+        }
+        guard lastClean >= 0 else { return loader.freshPosition() }
+        return try loader.position(atCheckpoint: checkpoints[lastClean].name)
     }
 
     /// Binary search over prefixes; the whole journal must judge bad.

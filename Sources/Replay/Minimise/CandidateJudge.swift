@@ -1,6 +1,7 @@
 import DMASim
 import Foundation
 import OpScript
+import Snapshot
 
 /// Runs a candidate reproducer on a fresh engine and says whether the bug still shows.
 /// A candidate where an op cannot run at all (an unknown handle or device, because the
@@ -28,9 +29,10 @@ struct CandidateJudge {
         case .divergence: return divergenceShows(lines)
         case .memory(let name): throw .badPredicate("memory=\(name) cannot be minimised against: it needs snapshots")
         case .finding, .fault, .mismatch:
-            let engine = Engine()
-            for line in lines {
-                let outcome = engine.apply(overrides.apply(to: line.op))
+            let engine = Engine(), keeper = SnapshotKeeper()
+            for (sequence, line) in lines.enumerated() {
+                // Through a keeper, so `checkpoint` and `verify` lines run as in `dmajournal run`.
+                guard let outcome = try? keeper.apply(overrides.apply(to: line.op), to: engine, sequence: sequence) else { return false }
                 if case .rejected = outcome.status { return false }
                 if predicate.fires(op: line.op, outcome: outcome, claims: line.claims, recorded: nil, comparison: .exact),
                    status == nil || status == OutcomeComparison.observable(outcome.status) {

@@ -1,6 +1,7 @@
 import DMASim
 import Journal
 import OpScript
+import Snapshot
 
 /// Shrinks a journal to a short op script that still makes a predicate hold.
 ///
@@ -107,7 +108,7 @@ public struct Minimizer {
     /// its outcome has now; for `mismatch`, the recorded expectation that fails is kept
     /// as a comment above its op.
     private func describe(_ lines: [ScriptLine], predicate: BisectPredicate, firstBad: Int) -> String {
-        let engine = Engine()
+        let engine = Engine(), keeper = SnapshotKeeper()
         var printer = ScriptLineWriter()
         var text = """
             # Reproducer minimised by dmajournal from \(reader.path)
@@ -115,10 +116,10 @@ public struct Minimizer {
             # \(lines.count) of the \(firstBad + 1) ops up to seq \(firstBad), where it first held.
 
             """
-        for line in lines {
+        for (sequence, line) in lines.enumerated() {
             // On a changed machine the script declares that machine, so it checks itself.
             let op = overrides.apply(to: line.op)
-            let outcome = engine.apply(op)
+            let outcome = (try? keeper.apply(op, to: engine, sequence: sequence)) ?? engine.apply(op)
             let failed = Claim.check(line.claims, outcome: outcome, op: line.op)
             if predicate == .mismatch, !failed.isEmpty { text += "# seq \(line.lineNumber) was recorded expecting: => \(Claim.text(of: line.claims))\n" }
             text += printer.line(op, claims: OutcomeDescriber().claims(for: outcome)) + "\n"

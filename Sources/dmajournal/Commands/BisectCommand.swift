@@ -70,7 +70,8 @@ struct BisectCommand: ParsableCommand {
     }
 
     private func report(_ result: BisectResult, predicate: BisectPredicate, reader: JournalReader, seconds: Double) throws {
-        let cost = "\(result.steps) steps, \(result.replayedOps) ops replayed, \(String(format: "%.2f", seconds)) s"
+        let origin = result.startCheckpoint.map { " from checkpoint \($0) (after seq \(result.startedAfter), found in \(result.checkpointProbes) checkpoint probes)" } ?? ""
+        let cost = "\(result.steps) steps, \(result.replayedOps) ops replayed\(origin), \(String(format: "%.2f", seconds)) s"
         switch result.verdict {
         case .firstBad(let seq):
             print("first op where \(predicate) holds: seq \(seq) (\(cost))")
