@@ -55,15 +55,16 @@ public struct Bisector {
             throw .journal(error)
         }
         var replayed = 0
+        let startedAfter = position.sequence
         do {
-            let cursor = try reader.makeCursor(fromSequence: position.sequence + 1)
+            let cursor = try reader.makeCursor(fromSequence: startedAfter + 1)
             while let recorded = try cursor.next() {
                 let outcome = try position.apply(overrides.apply(to: recorded.op), sequence: recorded.seq)
                 replayed += 1
                 let claims = predicate == .mismatch ? try Self.claims(of: recorded, path: reader.path) : []
                 if predicate.fires(op: recorded.op, outcome: outcome, claims: claims, recorded: recorded.outcome, comparison: comparison) {
                     return BisectResult(verdict: .firstBad(recorded.seq), steps: probes + replayed, replayedOps: replayed,
-                                        startedAfter: position.sequence, replayedOutcome: outcome, checkpointProbes: probes,
+                                        startedAfter: startedAfter, replayedOutcome: outcome, checkpointProbes: probes,
                                         startCheckpoint: position.checkpoint)
                 }
                 progress(recorded.seq)

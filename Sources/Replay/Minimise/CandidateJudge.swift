@@ -12,13 +12,18 @@ struct CandidateJudge {
     /// that landed, a fault of a kind), which the firing op must keep, so a reproducer
     /// shows the bug the way the journal did and not a cousin of it.
     let status: String?
+    /// For event predicates: the misuse classes the first bad op reported, which the firing
+    /// op must report too (a fault that is a use after destroy stays one).
+    let misuses: Set<MisuseClass>
     let overrides: [TopologyOverride]
     /// Candidates judged so far.
     private(set) var runs = 0
 
-    init(predicate: BisectPredicate, status: OutcomeStatus?, overrides: [TopologyOverride]) {
+    /// `original` is the first bad op's replayed outcome, for event predicates.
+    init(predicate: BisectPredicate, original: Outcome?, overrides: [TopologyOverride]) {
         self.predicate = predicate
-        self.status = status.map(OutcomeComparison.observable)
+        self.status = original.map { OutcomeComparison.observable($0.status) }
+        misuses = Set(original?.findings.map(\.misuse) ?? [])
         self.overrides = overrides
     }
 
@@ -35,7 +40,8 @@ struct CandidateJudge {
                 guard let outcome = try? keeper.apply(overrides.apply(to: line.op), to: engine, sequence: sequence) else { return false }
                 if case .rejected = outcome.status { return false }
                 if predicate.fires(op: line.op, outcome: outcome, claims: line.claims, recorded: nil, comparison: .exact),
-                   status == nil || status == OutcomeComparison.observable(outcome.status) {
+                   status == nil || status == OutcomeComparison.observable(outcome.status),
+                   misuses.isSubset(of: outcome.findings.map(\.misuse)) {
                     return true
                 }
             }

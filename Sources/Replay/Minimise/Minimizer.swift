@@ -35,7 +35,7 @@ public struct Minimizer {
         }
         let prefix = try readPrefix(through: firstBad)
         let target = Self.specialise(predicate, by: bisected.replayedOutcome)
-        var judge = CandidateJudge(predicate: target, status: target.isEvent ? bisected.replayedOutcome?.status : nil, overrides: overrides)
+        var judge = CandidateJudge(predicate: target, original: target.isEvent ? bisected.replayedOutcome : nil, overrides: overrides)
         let groups = OpGroups(prefix.map(\.op)).groups
         var start = groups
         let slice = Self.slice(groups, prefix: prefix, firstBad: prefix.count - 1)
