@@ -19,18 +19,11 @@ extension Op {
         }
     }
 
-    /// The IOVA state a two-step call or an access names.
+    /// The IOVA state a two-step call or an access names (streaming calls name none).
     var stateHandle: String? {
         switch self {
-        case .alloc(let call): return call.state
-        case .link(let call): return call.state
-        case .sync(let call): return call.state
-        case .unlink(let call): return call.state
-        case .destroy(let call): return call.state
-        case .free(let call): return call.state
-        case .deviceRead(let access): return access.address.handle
-        case .deviceWrite(let access): return access.address.handle
-        default: return nil
+        case .map, .unmap, .syncForCPU, .syncForDevice, .mappingError: return nil
+        default: return handleName
         }
     }
 }
