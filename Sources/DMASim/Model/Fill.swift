@@ -53,10 +53,16 @@ public enum Fill: Sendable, Hashable {
         while index < destination.count && cursor & 7 != 0 {
             destination[index] = byte(at: cursor); index += 1; cursor += 1
         }
-        while destination.count - index >= 8 {
-            let word = SplitMix64.word(seed: seed, index: cursor >> 3).littleEndian
-            destination.storeBytes(of: word, toByteOffset: index, as: UInt64.self)
-            index += 8; cursor += 8
+        // Whole words through a raw pointer: one unaligned store each, no per-word bounds
+        // check (this loop renders every byte a workload writes and every `bytes=` claim).
+        let words = (destination.count - index) / 8
+        if words > 0, let base = destination.baseAddress {
+            let first = cursor >> 3
+            for word in 0..<words {
+                let value = SplitMix64.word(seed: seed, index: first + UInt64(word)).littleEndian
+                (base + index + word * 8).storeBytes(of: value, as: UInt64.self)
+            }
+            index += words * 8; cursor += UInt64(words * 8)
         }
         while index < destination.count {
             destination[index] = byte(at: cursor); index += 1; cursor += 1
