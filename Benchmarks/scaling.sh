@@ -9,16 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 max=${1:-10000000}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-echo "== building (release)" >&2
-swift build -c release --product WorkloadThroughput >&2
-(cd .. && swift build -c release --product dmajournal >&2)
-tool=../.build/release/dmajournal
-
-# wall seconds and peak RSS (KiB) of a command
-measure() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
+source ./lib.sh
 
 printf "%-9s %-7s | %-22s | %-32s | %-22s\n" ops region "engine steps/s  RSS" "record ops/s  B/op  RSS" "replay ops/s  RSS"
 for ops in 10000 100000 1000000 10000000; do

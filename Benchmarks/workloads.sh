@@ -7,13 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 ops=${1:-1000000}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-echo "== building (release)" >&2
-swift build -c release --product WorkloadThroughput >&2
-(cd .. && swift build -c release --product dmajournal >&2)
-tool=../.build/release/dmajournal
-measure() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
+source ./lib.sh
 
 printf "%-15s | %-18s | %-26s | %-20s | %-8s | %s\n" workload "engine+claims" "record ops/s  B/op  RSS" "replay ops/s  RSS" overhead "replay/record"
 for workload in nvme rdma-odp vfio-migration gpu-p2p mixed; do
