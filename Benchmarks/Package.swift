@@ -37,6 +37,7 @@ let package = Package(
         suite("EngineBenchmarks", ours("DMASim")),
         suite("BaselineBenchmarks", ours("DMASim")),
         suite("JournalBenchmarks", ours("DMASim", "Journal", "Workloads")),
+        suite("PipelineBenchmarks", ours("DMASim", "Journal", "Replay", "Snapshot", "Workloads")),
         .target(name: "ProcStatus", path: "Sources/ProcStatus"),
         probe("MemoryFootprint", ["ProcStatus"] + ours("DMASim")),
         probe("CacheFootprint", ["ProcStatus"] + ours("DMASim")),

@@ -49,6 +49,8 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    CallBenchmarks.register()
+
     Benchmark("device write 64K through the IOMMU", configuration: .init(
         metrics: [.throughput, .wallClock], scalingFactor: .kilo)) { benchmark in
         let engine = EngineFixture.make(mode: .strict)
