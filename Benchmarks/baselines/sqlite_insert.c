@@ -92,9 +92,11 @@ int main(int argc, char **argv) {
     if (sqlite3_open(argv[2], &dest) != SQLITE_OK) die(dest, argv[2]);
     sqlite3_exec(dest, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL);
 
-    /* The same tables, with their primary keys: the indexes a recording keeps live. */
+    /* The same tables, with their primary keys: the indexes a recording keeps live.
+       range_ends is left out: the writer fills it once, when it seals the journal, like
+       the deferred indexes. */
     sqlite3_stmt *schema;
-    sqlite3_prepare_v2(source, "SELECT name, sql FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'", -1, &schema, NULL);
+    sqlite3_prepare_v2(source, "SELECT name, sql FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name <> 'range_ends'", -1, &schema, NULL);
     Table tables[64];
     int count = 0;
     while (sqlite3_step(schema) == SQLITE_ROW && count < 64) {

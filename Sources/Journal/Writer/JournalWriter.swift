@@ -153,6 +153,7 @@ public final class JournalWriter: EventSink {
         try SchemaMigrator.inTransaction(database) { () throws(JournalError) in
             if markFinished { try database.execute("UPDATE run SET finished = 1 WHERE id = 1") }
             try SchemaMigrator.buildDeferredIndexes(database)
+            try RangeEndSweep.store(database)
         }
         try database.execute("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE")
     }
