@@ -11,8 +11,9 @@ extension PerfettoTrace {
     }
 
     func writeMappingSlices() throws(ExportError) {
-        // `mapping_spans` computes unmapped_seq with a correlated subquery. Flattened into
-        // this query, each mention of the column would run it again (five times a row);
+        // `mapping_spans` computes unmapped_seq with a scalar subquery (a `range_ends` lookup,
+        // or for a journal never sealed a search of later ops). Flattened into this query,
+        // each mention of the column would run it again (five times a row);
         // `LIMIT -1 OFFSET 0` keeps the view a subquery evaluated once per row, and keeps
         // the outer filter from being pushed into it.
         let mappedTime = timeBase.sql(timeOfSeq: "mapped_seq")
