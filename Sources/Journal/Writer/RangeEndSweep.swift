@@ -60,15 +60,19 @@ enum RangeEndSweep {
         try database.execute("UPDATE run SET range_ends_through = (SELECT max(seq) FROM ops) WHERE id = 1")
     }
 
-    /// Ends the open ranges of `handle` that `ends` selects at op `seq`.
+    /// Ends the open ranges of `handle` that `ends` selects at op `seq`. The list is
+    /// filtered in place: a copy of a long-lived state's ranges per unlink would cost more
+    /// than the scan.
     private static func close(_ open: inout [Int64: [OpenRange]], handle: Int64, by seq: Int64, _ insert: Statement,
                               where ends: (OpenRange) -> Bool) throws(JournalError) {
-        guard let ranges = open[handle] else { return }
-        var kept: [OpenRange] = []
-        for range in ranges {
-            if ends(range) { try record(range, endedBy: seq, insert) } else { kept.append(range) }
+        var ended: [OpenRange] = []
+        open[handle]?.removeAll { range in
+            guard ends(range) else { return false }
+            ended.append(range)
+            return true
         }
-        open[handle] = kept.isEmpty ? nil : kept
+        if open[handle]?.isEmpty == true { open[handle] = nil }
+        for range in ended { try record(range, endedBy: seq, insert) }
     }
 
     private static func record(_ range: OpenRange, endedBy seq: Int64, _ insert: Statement) throws(JournalError) {
