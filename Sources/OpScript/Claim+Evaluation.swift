@@ -6,6 +6,7 @@ extension Claim {
     public func holds(for outcome: Outcome, of op: Op) -> Bool {
         switch self {
         case .ok: return outcome.status == .ok && outcome.findings.isEmpty
+        case .completed: return outcome.status == .ok
         case .fallback: return outcome.status == .fallback
         case .iova(let address): return outcome.address == address
         case .error(let errno): return Self.isError(outcome.status, matching: errno)

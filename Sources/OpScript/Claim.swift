@@ -10,6 +10,10 @@ public enum Claim: Sendable, Hashable {
     /// The call succeeded and the checker found nothing (beyond findings the same line
     /// claims with `violation`).
     case ok
+    /// The call or access went through (no errno, mapping error, fault or rejection),
+    /// whatever the checker found: what a kernel trace shows of a call that returned, and
+    /// of an access the IOMMU translated (an extension).
+    case completed
     /// `dma_iova_try_alloc` returned false.
     case fallback
     /// The outcome's address (IOVA or DMA address) is exactly this.
@@ -49,6 +53,7 @@ extension Claim: CustomStringConvertible {
     public var description: String {
         switch self {
         case .ok: return "ok"
+        case .completed: return "completed"
         case .fallback: return "fallback"
         case .iova(let address): return "iova=" + ScriptNumber.hex(address)
         case .error(let errno): return errno.map { "error \($0.rawValue)" } ?? "error"

@@ -4,10 +4,10 @@ import DMASim
 /// `fault` and `violation` take the next word as their argument unless that word starts
 /// a claim itself, so `error EIO iova=0x1000` and `error, fault` both read as meant.
 enum ClaimSyntax {
-    static let keywords = ["ok", "fallback", "error", "fault", "violation", "rejected"]
+    static let keywords = ["ok", "completed", "fallback", "error", "fault", "violation", "rejected"]
     static let keys = ["iova", "digest", "bytes"]
     static let expectedClaim = WordSyntax.listing(
-        ["ok", "fallback", "iova=", "error", "fault", "digest=", "violation", "bytes=", "rejected"], as: "a claim")
+        ["ok", "completed", "fallback", "iova=", "error", "fault", "digest=", "violation", "bytes=", "rejected"], as: "a claim")
 
     static func read(_ run: TokenRun) throws(TokenError) -> [Claim] {
         var cursor = TokenCursor(run)
@@ -26,6 +26,7 @@ enum ClaimSyntax {
         }
         switch token.text {
         case "ok": return .ok
+        case "completed": return .completed
         case "fallback": return .fallback
         case "rejected": return .rejected
         case "error": return try argument(&cursor).map(errorClaim) ?? .error(nil)

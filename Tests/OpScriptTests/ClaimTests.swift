@@ -38,6 +38,12 @@ struct EvaluationCase: Sendable, CustomTestStringConvertible {
         EvaluationCase(.ok, "a call with a finding", staleWrite, false),
         EvaluationCase(.ok, "an errno", eio, false),
         EvaluationCase(.ok, "a fault", permissionFault, false),
+        EvaluationCase(.completed, "a clean call", clean, true),
+        EvaluationCase(.completed, "a call with a finding", staleWrite, true),
+        EvaluationCase(.completed, "an errno", eio, false),
+        EvaluationCase(.completed, "a mapping error", mappingFailed, false),
+        EvaluationCase(.completed, "a fault", permissionFault, false),
+        EvaluationCase(.completed, "a rejected op", refused, false),
         EvaluationCase(.fallback, "a fallback", fellBack, true),
         EvaluationCase(.fallback, "a clean call", clean, false),
         EvaluationCase(.iova(0x7FFF_F000), "that address", allocated, true),
@@ -100,6 +106,8 @@ struct EvaluationCase: Sendable, CustomTestStringConvertible {
 
     @Test(arguments: [
         ("ok", [Claim.ok]),
+        ("completed", [.completed]),
+        ("completed, violation use-after-destroy", [.completed, .violation(.useAfterDestroy)]),
         ("fallback", [.fallback]),
         ("rejected", [.rejected]),
         ("iova=0x7ffff000", [.iova(0x7FFF_F000)]),
@@ -134,6 +142,7 @@ struct EvaluationCase: Sendable, CustomTestStringConvertible {
 
     @Test(arguments: [
         ([Claim.ok], "ok"),
+        ([Claim.completed], "completed"),
         ([.ok, .iova(0xFFFF_F000)], "ok iova=0xfffff000"),
         ([.error(.EIO), .iova(0x1000), .digest(0xAB)], "error EIO iova=0x1000 digest=0xab"),
         ([.ok, .violation(.useAfterDestroy), .violation(nil)], "ok, violation use-after-destroy, violation"),

@@ -16,6 +16,7 @@ public struct ScriptExporter {
 
     /// Writes the script; returns the number of op lines.
     public func export(to output: TextOutput) throws(ExportError) -> Int {
+        if try TraceScenario.isImported(journalPath: journalPath) { return try exportTrace(to: output) }
         let reader = try reading { () throws(JournalError) in try JournalReader(path: journalPath) }
         try checkNames()
         output.write(header(reader))
@@ -29,6 +30,23 @@ public struct ScriptExporter {
         }
         try output.close()
         return count
+    }
+
+    /// An imported kernel trace: the simulation `TraceScenario` makes of it, each line
+    /// followed by the trace record it stands for.
+    private func exportTrace(to output: TextOutput) throws(ExportError) -> Int {
+        let scenario = try TraceScenario(journalPath: journalPath)
+        let notes = ["exported by dmajournal export --format script from \(journalPath), imported from a kernel trace",
+                     "each line's claims after => are what the kernel did; `dmajournal run` checks the model against them"]
+            + scenario.assumptions
+        output.write(notes.map { "# " + Self.oneLine($0) + "\n" }.joined())
+        var writer = ScriptLineWriter()
+        for line in scenario.lines {
+            let origin = line.origin.map { "  # " + Self.oneLine($0) } ?? ""
+            output.write(writer.line(line.line.op, claims: line.line.claims) + origin + "\n")
+        }
+        try output.close()
+        return scenario.lines.count
     }
 
     /// Comment lines saying where the script came from; the script parser skips them.

@@ -35,6 +35,7 @@ struct BisectCommand: ParsableCommand {
         try CLIFailure.rendering {
             let predicate = try predicate()
             let changes = try ReplayCommand.parse(overrides)
+            try ReplayCommand.refuseImported(journal, command: "bisect")
             let reader = try libraryCall { () throws(JournalError) -> JournalReader in try JournalReader(path: journal) }
             let bisector = try libraryCall { () throws(ReplayError) -> Bisector in try Bisector(reader: reader, overrides: changes) }
             let clock = ContinuousClock()

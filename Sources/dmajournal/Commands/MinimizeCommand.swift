@@ -42,6 +42,7 @@ struct MinimizeCommand: ParsableCommand {
             default: throw CLIFailure.badInput("minimize: give exactly one of --until PREDICATE and --run CMD")
             }
             let changes = try ReplayCommand.parse(overrides)
+            try ReplayCommand.refuseImported(journal, command: "minimize")
             let reader = try libraryCall { () throws(JournalError) -> JournalReader in try JournalReader(path: journal) }
             let minimizer = try libraryCall { () throws(ReplayError) -> Minimizer in try Minimizer(reader: reader, overrides: changes) }
             var progress = ProgressReporter(total: reader.opCount)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Checkpoint
+import Export
 import Journal
 import Replay
 
@@ -16,7 +17,9 @@ struct ReplayCommand: ParsableCommand {
 
             --with replays on a changed machine (e.g. --with iommu-mode=strict, \
             --with needs-sync-map=on): a bug that stayed latent in the recording then \
-            shows as a divergence. Keys: \(TopologyOverride.keys.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")).
+            shows as a divergence. A journal imported from a kernel trace runs as the \
+            simulation `export --format script` writes of it: the divergence is the first \
+            op where the model disagrees with what the kernel did. Keys: \(TopologyOverride.keys.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")).
             """
     )
 
@@ -39,11 +42,11 @@ struct ReplayCommand: ParsableCommand {
                 // A checkpoint holds the recorded machine's state: a changed machine must start at op 0.
                 throw CLIFailure.badInput("replay: --from and --with do not combine: a checkpoint was taken on the recorded machine")
             }
-            let reader = try libraryCall { () throws(JournalError) -> JournalReader in try JournalReader(path: journal) }
-            let imported = try libraryCall { () throws(JournalError) -> [String] in try reader.importedSources() }
-            if let first = imported.first {
-                throw CLIFailure.badInput("\(journal): imported from kernel traces (\(first)\(imported.count > 1 ? ", …" : "")), not recorded by the simulator: there is nothing to replay")
+            if try exportCall({ () throws(ExportError) in try TraceScenario.isImported(journalPath: journal) }) {
+                if from != nil { throw CLIFailure.badInput("replay: \(journal) is an imported kernel trace: it has no checkpoints to start --from") }
+                return try TraceReplay(journal: journal, overrides: changes, lastSequence: to).run()
             }
+            let reader = try libraryCall { () throws(JournalError) -> JournalReader in try JournalReader(path: journal) }
             let replayer = try libraryCall { () throws(ReplayError) -> Replayer in try Replayer(reader: reader, overrides: changes) }
             var progress = ProgressReporter(total: reader.opCount)
             let (result, origin) = try libraryCall { () throws(JournalError) -> (Replayer.Result, String) in
@@ -58,6 +61,14 @@ struct ReplayCommand: ParsableCommand {
             }
             print("\(result.replayedCount) ops replayed\(origin)\(machine), all outcomes identical; \(reader.stopDescription)")
         }
+    }
+
+    /// Bisect and minimise search a recording; an imported trace becomes one by running its
+    /// simulation into a journal, which the refusal spells out.
+    static func refuseImported(_ journal: String, command: String) throws {
+        guard try exportCall({ () throws(ExportError) in try TraceScenario.isImported(journalPath: journal) }) else { return }
+        throw CLIFailure.badInput("\(command): \(journal) is an imported kernel trace, not a recording: "
+            + "run `dmajournal export \(journal) --format script -o trace.ops` and `dmajournal run trace.ops --journal sim.db`, then \(command) sim.db")
     }
 
     /// Parses `--with` arguments; shared by replay, bisect and minimize.

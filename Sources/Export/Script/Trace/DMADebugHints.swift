@@ -1,0 +1,32 @@
+import Foundation
+import DMASim
+
+/// What a dma-debug report says of the mapping it complains about, from the kernel's own
+/// wording (kernel/dma/debug.c, `check_unmap` and `check_sync`): `[map size=N bytes]`,
+/// `[allocation size=N bytes]`, `[mapped as DMA_TO_DEVICE]`, `[mapped with …]`. When the
+/// trace never showed the map, this is how the scenario's stand-in map gets the size and
+/// direction the kernel's dma-debug entry had, so the model sees the same mismatch.
+struct DMADebugHints: Equatable {
+    var mappedLength: UInt64?
+    var mappedDirection: DMADirection?
+
+    init(report text: String) {
+        mappedLength = Self.number(after: "[map size=", in: text) ?? Self.number(after: "[allocation size=", in: text)
+        mappedDirection = Self.direction(after: "[mapped as ", in: text) ?? Self.direction(after: "[mapped with ", in: text)
+    }
+
+    private static func number(after marker: String, in text: String) -> UInt64? {
+        guard let start = text.range(of: marker)?.upperBound else { return nil }
+        return UInt64(text[start...].prefix { $0.isNumber })
+    }
+
+    private static func direction(after marker: String, in text: String) -> DMADirection? {
+        guard let start = text.range(of: marker)?.upperBound else { return nil }
+        switch text[start...].prefix(while: { $0 != "]" }) {
+        case "DMA_BIDIRECTIONAL": return .bidirectional
+        case "DMA_TO_DEVICE": return .toDevice
+        case "DMA_FROM_DEVICE": return .fromDevice
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import OpScript
+
+/// Kernel names as op-script names. A PCI address (`0000:c2:00.0`) or an SMMU context bank
+/// (`15000000.iommu/cb6`) does not start with a letter or has a `/`, which the script
+/// format does not spell; such a name gets a `dev-` prefix and `.` for each character the
+/// format lacks (`group-` for an IOVA space). Names that are valid already stay as they are, and no two kernel names
+/// end up as one.
+struct ScriptNames {
+    /// What a changed name starts with: `dev-` for devices, `group-` for IOVA spaces.
+    let prefix: String
+    private var scriptNameOf: [String: String] = [:]
+    private var taken: Set<String> = []
+
+    /// The script name for `kernelName`, the same one every time it is asked.
+    mutating func name(_ kernelName: String) -> String {
+        if let known = scriptNameOf[kernelName] { return known }
+        var candidate = ScriptLineWriter.canWrite(name: kernelName) ? kernelName : spelled(kernelName)
+        var suffix = 2
+        while taken.contains(candidate) { candidate = "\(spelled(kernelName))-\(suffix)"; suffix += 1 }
+        taken.insert(candidate)
+        scriptNameOf[kernelName] = candidate
+        return candidate
+    }
+
+    /// The names that had to change, as (script name, kernel name), in first-use order.
+    var renamed: [(script: String, kernel: String)] {
+        scriptNameOf.filter { $0.key != $0.value }.map { (script: $0.value, kernel: $0.key) }.sorted { $0.script < $1.script }
+    }
+
+    init(prefix: String) { self.prefix = prefix }
+
+    private func spelled(_ kernelName: String) -> String {
+        let body = String(kernelName.map { character in
+            character.isASCII && (character.isLetter || character.isNumber || "_.:-".contains(character)) ? character : "."
+        })
+        let name = prefix + body
+        return ScriptLineWriter.canWrite(name: name) ? name : prefix + "x"
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+
+/// An imported kernel trace runs on the model: `export --format script` writes the
+/// simulation `TraceScenario` makes of it, and `replay` runs it, checking every line's
+/// claim of what the kernel did.
+@Suite struct TraceReplayTests {
+    static func temporary(_ suffix: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("trace-\(UUID().uuidString)\(suffix)").path
+    }
+
+    static func imported(_ traces: [String]) throws -> String {
+        let journal = temporary(".db")
+        let run = try ToolRun.run(["import"] + traces + ["--journal", journal, "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        return journal
+    }
+
+    static let realTraces: [String] = {
+        let directory = TestPaths.packageRoot.appendingPathComponent("fixtures/traces")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { $0.hasSuffix(".txt") }.sorted().map { "fixtures/traces/" + $0 }
+    }()
+
+    /// On every real trace the model agrees with the kernel: the faults it reported, the
+    /// calls that went through, the misuse its dma-debug named.
+    @Test(arguments: realTraces)
+    func theModelAgreesWithTheKernelOnEachRealTrace(_ trace: String) throws {
+        let journal = try Self.imported([trace])
+        let script = Self.temporary(".ops")
+        let export = try ToolRun.run(["export", journal, "--format", "script", "-o", script])
+        #expect(export.status == 0, "\(export.stderr)")
+        let run = try ToolRun.run(["run", script])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let replay = try ToolRun.run(["replay", journal])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(replay.stdout.contains("ran on the model, which agrees with the kernel at each one"))
+    }
+
+    @Test func realTracesAreFound() {
+        #expect(Self.realTraces.count >= 11)
+    }
+
+    /// ath12k frees a coherent buffer, then the device writes to it: the write names the
+    /// freed mapping (the model hands out its own IOVAs), and faults on the model too.
+    @Test func aWriteAfterFreeNamesTheFreedMapping() throws {
+        let journal = try Self.imported(["fixtures/traces/ftrace-ath12k-dma-free-then-io-page-fault.txt"])
+        let export = try ToolRun.run(["export", journal, "--format", "script"])
+        let lines = export.stdout.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
+        #expect(lines.contains("device dev-0000:c2:00.0 iommu=iommu dma-bits=64 coherent group=group-iommu.0000:c2:00.0"))
+        #expect(lines.contains { $0.hasPrefix("map m2 dev=dev-0000:c2:00.0 phys=0x140000000 len=512K dir=bidirectional => completed  #") })
+        #expect(lines.contains("mapping-error m2"))
+        #expect(lines.contains("dev-write dev-0000:c2:00.0 addr=m2 len=4 fill=zero => fault not-present  # ftrace-ath12k-dma-free-then-io-page-fault.txt:17 io_page_fault"))
+        #expect(export.stdout.contains("# IOMMU mode lazy: the default on x86"))
+        let strict = try ToolRun.run(["replay", journal, "--with", "iommu-mode=strict"])
+        #expect(strict.stdout == "5 ops of the kernel trace ran on the model with iommu-mode=strict, which agrees with the kernel at each one\n")
+    }
+
+    /// docs/import.md "Running a trace on the model" shows this journal's script and replay.
+    @Test func theDocumentedSimulationIsWhatTheToolWrites() throws {
+        let text = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("docs/import.md"), encoding: .utf8)
+        let block = try #require(text.components(separatedBy: "```\n$ dmajournal export ath12k.db").dropFirst().first?
+            .components(separatedBy: "\n```").first)
+        let sessions = block.components(separatedBy: "\n\n$ ")
+        #expect(sessions.count == 2)
+        let journal = try Self.imported(["fixtures/traces/ftrace-ath12k-dma-free-then-io-page-fault.txt"])
+        let export = try ToolRun.run(["export", journal, "--format", "script"])
+        let scriptLines = export.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined(separator: "\n")
+        #expect(sessions[0].split(separator: "\n").dropFirst().joined(separator: "\n") == scriptLines)
+        let replay = try ToolRun.run(["replay", journal, "--with", "iommu-mode=strict"])
+        #expect(sessions[1].split(separator: "\n").dropFirst().joined(separator: "\n") + "\n" == replay.stdout)
+    }
+
+    /// Bisect and minimise search a recording: on a trace they say how to make one, and
+    /// the way they name works.
+    @Test func bisectOfATraceSaysHowToRecordItsSimulation() throws {
+        let journal = try Self.imported(["fixtures/traces/ftrace-ath12k-dma-free-then-io-page-fault.txt"])
+        for command in ["bisect", "minimize"] {
+            let refused = try ToolRun.run([command, journal, "--until", "fault"])
+            #expect(refused.status == 2)
+            #expect(refused.stderr.hasPrefix("dmajournal: \(command): \(journal) is an imported kernel trace, not a recording: run `dmajournal export"))
+        }
+        let script = Self.temporary(".ops"), recording = Self.temporary(".db")
+        #expect(try ToolRun.run(["export", journal, "--format", "script", "-o", script]).status == 0)
+        #expect(try ToolRun.run(["run", script, "--journal", recording, "--quiet"]).status == 0)
+        let bisect = try ToolRun.run(["bisect", recording, "--until", "fault"])
+        #expect(bisect.stdout.hasPrefix("first op where fault holds: seq 10 "), "\(bisect.stdout)\(bisect.stderr)")
+    }
+
+    /// dma-debug saw an unmap of a size other than the map's, and the trace never showed
+    /// the map: the stand-in map takes the size the report gives, so the model sees the
+    /// same mismatch (kernel/dma/debug.c check_unmap).
+    @Test func aDMADebugReportSizesTheStandInMap() throws {
+        let journal = try Self.imported(["fixtures/traces/20-dmesg-dma-api-debug-different-size-atlantic.txt"])
+        let export = try ToolRun.run(["export", journal, "--format", "script"])
+        let lines = export.stdout.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
+        #expect(lines.contains("map u1 dev=dev-0000:4b:00.0 phys=0x100000000 len=34K dir=bidirectional"))
+        #expect(lines.contains { $0.hasPrefix("unmap u1 len=32K dir=bidirectional => violation unmap-size-mismatch  #") })
+    }
+
+    /// A write fault the kernel reported inside a live bidirectional mapping: the model
+    /// lets the write through, and says where it parts from the kernel.
+    @Test func theFirstDisagreementIsTheDivergence() throws {
+        let trace = Self.temporary(".txt")
+        try """
+             kworker/2:1-118     [002] .....   312.100200: dma_map_page: 0000:00:14.0 dir=BIDIRECTIONAL dma_addr=fffff000 size=4096 phys_addr=11d4c2000 attrs=
+            [  312.100610] DMAR: [DMA Write NO_PASID] Request device [00:14.0] fault addr 0xfffff000 [fault reason 0x05] PTE Write access is not set
+
+            """.write(toFile: trace, atomically: true, encoding: .utf8)
+        let journal = try Self.imported([trace])
+        let replay = try ToolRun.run(["replay", journal])
+        #expect(replay.status == 1)
+        let name = URL(fileURLWithPath: trace).lastPathComponent
+        #expect(replay.stderr == """
+            dmajournal: \(journal): the model disagrees with the kernel at seq 1 (\(name):2 dmar_fault_no_pasid) after 2 ops
+              op:     dev-write dev-0000:00:14.0 addr=m1 len=4 fill=zero
+              kernel: fault permission
+              model:  ok
+
+            """)
+    }
+}
