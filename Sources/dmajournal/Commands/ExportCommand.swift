@@ -77,7 +77,9 @@ struct ExportCommand: ParsableCommand {
 
     private func exportScript() throws {
         let count = try exportCall { () throws(ExportError) in try ScriptExporter(journalPath: journal).export(to: try openOutput()) }
-        report("\(count) op lines with their recorded outcomes")
+        let trace = try exportCall { () throws(ExportError) in try TraceScenario.isImported(journalPath: journal) }
+        report(trace ? "\(count) op lines of the trace's simulation, claiming what the kernel did"
+                     : "\(count) op lines with their recorded outcomes")
     }
 
     private func exportCSV() throws {
