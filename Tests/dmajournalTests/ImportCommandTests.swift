@@ -51,6 +51,9 @@ import Testing
         let replay = try ToolRun.run(["replay", journal])
         #expect(replay.status == 0, "\(replay.stderr)")
         #expect(replay.stdout == "7 ops of the kernel trace ran on the model, which agrees with the kernel at each one\n")
+        // Up to the unmap at seq 2: the map of seq 3 and its mapping-error check stay out.
+        let prefix = try ToolRun.run(["replay", journal, "--to", "2"])
+        #expect(prefix.stdout == "3 ops of the kernel trace ran on the model, which agrees with the kernel at each one\n", "\(prefix.stderr)")
         let from = try ToolRun.run(["replay", journal, "--from", "auto:0"])
         #expect(from.status == 2)
         #expect(from.stderr == "dmajournal: replay: \(journal) is an imported kernel trace: it has no checkpoints to start --from\n")

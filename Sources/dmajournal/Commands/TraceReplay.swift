@@ -16,7 +16,10 @@ struct TraceReplay {
 
     func run() throws {
         let scenario = try exportCall { () throws(ExportError) in try TraceScenario(journalPath: journal) }
-        var lines = scenario.lines.filter { line in lastSequence.map { (line.sequence ?? 0) <= $0 } ?? true }
+        var lines = scenario.lines.filter { line in
+            guard let lastSequence, let partOf = line.partOf else { return true }
+            return partOf <= lastSequence
+        }
         for index in lines.indices { lines[index].line.op = overrides.apply(to: lines[index].line.op) }
         var news: [String] = []
         var replayed = 0
@@ -38,12 +41,13 @@ struct TraceReplay {
             }
         case .claimFailed(let result), .rejected(let result):
             let line = lines[result.sequence]
-            let place = line.sequence.map { "seq \($0) (\(line.origin ?? "added by the scenario"))" } ?? "line \(result.sequence + 1), added by the scenario"
+            let place = line.sequence.map { "seq \($0) (\(line.origin ?? "added by the scenario"))" }
+                ?? "script line \(result.sequence + 1), which the scenario adds"
             var writer = ScriptLineWriter()
             throw CLIFailure.expectationFailed("""
                 \(journal): the model\(machine) disagrees with the kernel at \(place) after \(replayed) ops
                   op:     \(writer.line(result.line.op, claims: []))
-                  kernel: \(result.line.claims.map(\.description).joined(separator: ", "))
+                  kernel: \(result.line.claims.isEmpty ? "(nothing: the trace does not show this op)" : result.line.claims.map(\.description).joined(separator: ", "))
                   model:  \(OutcomeDescriber().describe(result.outcome))
                 """)
         }

@@ -30,6 +30,9 @@ public struct TraceScenario {
         public var origin: String?
         /// The journal seq of the imported op; nil for lines the scenario adds.
         public var sequence: Int?
+        /// The imported op this line is, or serves when the scenario adds it (a stand-in
+        /// map, a `mapping-error` check); nil for the topology, which serves them all.
+        public var partOf: Int?
     }
 
     public private(set) var lines: [Line] = []

@@ -53,8 +53,8 @@ struct TraceScenarioBuilder {
         for row in trace.rows {
             guard let op = op(for: row, lines: &lines, nextInvented: &nextInvented) else { continue }
             lines.append(TraceScenario.Line(line: ScriptLine(lineNumber: 0, op: op, claims: claims(for: row)),
-                                            origin: row.origin, sequence: row.seq))
-            if case .map(let map) = op, row.status == "ok" { lines.append(Self.mappingErrorCheck(map.mapping)) }
+                                            origin: row.origin, sequence: row.seq, partOf: row.seq))
+            if case .map(let map) = op, row.status == "ok" { lines.append(Self.mappingErrorCheck(map.mapping, partOf: row.seq)) }
         }
         physEnd = max(physEnd, nextInvented)
         if nextInvented > inventedBase {
@@ -122,8 +122,8 @@ struct TraceScenarioBuilder {
         preTraceMappings += 1
         let op = Op.map(MapOp(mapping: handle, device: devices.name(device), phys: Self.take(length, from: &nextInvented),
                               length: length, direction: direction))
-        return [TraceScenario.Line(line: ScriptLine(lineNumber: 0, op: op), origin: nil, sequence: nil),
-                Self.mappingErrorCheck(handle)]
+        return [TraceScenario.Line(line: ScriptLine(lineNumber: 0, op: op), origin: nil, sequence: nil, partOf: row.seq),
+                Self.mappingErrorCheck(handle, partOf: row.seq)]
     }
 
     /// A page an access shows translated, mapped before the trace (`t1`, `t2` …: the
@@ -138,14 +138,15 @@ struct TraceScenarioBuilder {
         preTraceMappings += 1
         let phys = row.phys.map { $0 & ~4095 } ?? Self.take(4096, from: &nextInvented)
         let op = Op.map(MapOp(mapping: handle, device: devices.name(device), phys: phys, length: 4096, direction: .bidirectional))
-        return [TraceScenario.Line(line: ScriptLine(lineNumber: 0, op: op), origin: nil, sequence: nil), Self.mappingErrorCheck(handle)]
+        return [TraceScenario.Line(line: ScriptLine(lineNumber: 0, op: op), origin: nil, sequence: nil, partOf: row.seq),
+                Self.mappingErrorCheck(handle, partOf: row.seq)]
     }
 
     /// `dma_mapping_error()` after a map: drivers make the call and no trace shows it;
     /// without it the model's dma-debug would report every unmap (`check_unmap`).
-    private static func mappingErrorCheck(_ handle: String) -> TraceScenario.Line {
+    private static func mappingErrorCheck(_ handle: String, partOf seq: Int) -> TraceScenario.Line {
         TraceScenario.Line(line: ScriptLine(lineNumber: 0, op: .mappingError(MappingErrorOp(mapping: handle))),
-                           origin: nil, sequence: nil)
+                           origin: nil, sequence: nil, partOf: seq)
     }
 
     private mutating func remember(_ handle: String, at address: UInt64, length: UInt64, device: String) {
@@ -198,7 +199,7 @@ struct TraceScenarioBuilder {
             "a device access names the mapping that covered its address in the kernel's IOVA space; of unknown length, it is \(Self.accessLength) bytes",
         ], at: 0)
         for (script, kernel) in devices.renamed + groups.renamed { assumptions.append("\(script) is \(kernel) in the trace") }
-        return ops.map { TraceScenario.Line(line: ScriptLine(lineNumber: 0, op: $0), origin: nil, sequence: nil) }
+        return ops.map { TraceScenario.Line(line: ScriptLine(lineNumber: 0, op: $0), origin: nil, sequence: nil, partOf: nil) }
     }
 
     /// Lazy, the x86 kernel's default, unless the reports come from an Arm SMMU.
