@@ -18,4 +18,15 @@ import Testing
         }
         #expect(hasher.finalize() == XXH64.digest(bytes))
     }
+
+    /// A seed fill's digest is computed from its words without rendering them; it must
+    /// equal the digest of the rendered bytes at every length, stripe-aligned or not.
+    @Test(arguments: [0, 1, 7, 8, 31, 32, 33, 63, 64, 100, 4096, 4099, 65_537] as [UInt64])
+    func seedDigestEqualsTheDigestOfTheRenderedBytes(length: UInt64) {
+        for seed: UInt64 in [0, 7, .max] {
+            var bytes = [UInt8](repeating: 0, count: Int(length))
+            bytes.withUnsafeMutableBytes { Fill.seed(seed).render(into: $0, from: 0) }
+            #expect(Fill.seed(seed).digest(length: length) == XXH64.digest(bytes), "seed \(seed) length \(length)")
+        }
+    }
 }

@@ -126,6 +126,7 @@ extension Fill {
     /// The digest a read of `length` bytes returns when it reads exactly this fill:
     /// what `=> bytes=seed:7` compares against.
     public func digest(length: UInt64) -> UInt64 {
+        if case .seed(let seed) = self { return Self.seedDigest(seed, length: length) }
         var hasher = XXH64()
         // Rendered a chunk at a time into scratch no larger than the read: a 4 KiB read
         // (the common case) used to zero a 64 KiB buffer first, 16 % of `record`'s time.
@@ -140,6 +141,32 @@ extension Fill {
                 hasher.update(UnsafeRawBufferPointer(slice))
             }
             position += UInt64(take)
+        }
+        return hasher.finalize()
+    }
+
+    /// A seed fill's digest without rendering it. Word k of the fill is SplitMix64 output k,
+    /// stored little-endian at byte 8k, which is how XXH64 reads its lanes: each 32-byte
+    /// stripe is four words fed straight to the accumulators. Only the last partial stripe
+    /// is rendered. Every `bytes=seed:N` claim comes here, one read of data each.
+    static func seedDigest(_ seed: UInt64, length: UInt64) -> UInt64 {
+        var hasher = XXH64()
+        let stripes = length / 32
+        var word: UInt64 = 0
+        for _ in 0..<stripes {
+            hasher.consumeStripe(SplitMix64.word(seed: seed, index: word), SplitMix64.word(seed: seed, index: word + 1),
+                                 SplitMix64.word(seed: seed, index: word + 2), SplitMix64.word(seed: seed, index: word + 3))
+            word += 4
+        }
+        hasher.totalLength = stripes * 32
+        let rest = Int(length % 32)
+        if rest > 0 {
+            var tail: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            withUnsafeMutableBytes(of: &tail) { bytes in
+                let slice = UnsafeMutableRawBufferPointer(rebasing: bytes[0..<rest])
+                Fill.seed(seed).render(into: slice, from: stripes * 32)
+                hasher.update(UnsafeRawBufferPointer(slice))
+            }
         }
         return hasher.finalize()
     }
