@@ -8,6 +8,11 @@ import DMASim
 /// Memory here is RAM, as a DRAM dump would show it: a CPU store still sitting in a dirty
 /// line of the non-coherent cache model is not in it (the engine state of a checkpoint
 /// carries the cache).
+///
+/// Chunks go in batches. Within a batch the calling thread does everything that touches
+/// the engine or the store, in chunk order; `Workers` hash, compress, decompress and copy
+/// the batch's chunks side by side, each into its own buffer. What reaches the store, and
+/// in which order, is therefore the same for any number of workers.
 public final class Snapshotter {
     public struct Statistics: Equatable, Sendable {
         /// Chunks examined (holding at least one page written since the base snapshot).
@@ -22,11 +27,24 @@ public final class Snapshotter {
         public init() {}
     }
 
-    private let codec = LZ4FrameCodec()
-    private let reader = ChunkReader()
-    private var buffer = [UInt8](repeating: 0, count: SnapshotManifest.chunkBytes)
+    /// Chunks per batch: 4 MiB of buffers, enough to keep two workers busy between
+    /// hand-overs, small enough to stay in cache.
+    static let batchChunks = 64
+    static let pagesPerChunk = Int(SnapshotManifest.pagesPerChunk)
+    static let pageBytes = Engine.memoryPageBytes
 
-    public init() {}
+    let workers: Workers
+    /// One compression state per worker.
+    private let codecs: [LZ4FrameCodec]
+    let buffers = ChunkBuffers()
+    private let reader = ChunkReader()
+
+    /// A snapshotter running `workers` threads per batch (1: all on the calling thread;
+    /// the default, 2, is the project machine's core count).
+    public init(workers: Int = 2) {
+        self.workers = Workers(count: workers)
+        codecs = (0..<workers).map { _ in LZ4FrameCodec() }
+    }
 
     /// Snapshots `engine`'s memory into `store`. With `base` (a manifest this engine
     /// produced, by capture or restore), starts from it and re-reads only chunks with pages
@@ -36,42 +54,13 @@ public final class Snapshotter {
         var manifest = base ?? SnapshotManifest()
         var statistics = Statistics()
         // Pages carry the epoch they were last written in; the base ended its epoch.
-        for chunkIndex in engine.touchedChunks(writtenSince: base.map { $0.epoch + 1 } ?? 0) {
-            statistics.chunksExamined += 1
-            do {
-                manifest.chunks[chunkIndex] = try captureChunk(chunkIndex, of: engine, into: store, statistics: &statistics)
-            } catch let error as SnapshotError {
-                throw error.at(chunk: chunkIndex)
-            }
-            if manifest.chunks[chunkIndex] == nil { statistics.zeroChunks += 1 }
+        let indexes = engine.touchedChunks(writtenSince: base.map { $0.epoch + 1 } ?? 0)
+        for start in stride(from: 0, to: indexes.count, by: Self.batchChunks) {
+            let batch = Array(indexes[start..<min(start + Self.batchChunks, indexes.count)])
+            try captureBatch(batch, of: engine, into: store, manifest: &manifest, statistics: &statistics)
         }
         manifest.epoch = engine.startMemoryEpoch()
         return (manifest, statistics)
-    }
-
-    /// Writes the snapshot back into `engine`: chunks it holds are restored, and pages the
-    /// engine has outside them are zeroed. Returns the manifest as a base for the next
-    /// incremental capture of this engine (its epoch is this engine's).
-    @discardableResult
-    public func restore(_ manifest: SnapshotManifest, from store: some ChunkStore, into engine: Engine) throws -> SnapshotManifest {
-        for chunkIndex in engine.touchedChunks() where manifest.chunks[chunkIndex] == nil {
-            for page in SnapshotManifest.pages(ofChunk: chunkIndex) { engine.zeroPage(page) }
-        }
-        for chunkIndex in manifest.sortedChunkIndexes {
-            do {
-                try reader.read(manifest.chunks[chunkIndex]!, from: store)
-            } catch let error as SnapshotError {
-                throw error.at(chunk: chunkIndex)
-            }
-            reader.buffer.withUnsafeBytes { bytes in
-                for (offset, page) in SnapshotManifest.pages(ofChunk: chunkIndex).enumerated() {
-                    engine.restorePage(page, from: bytes.baseAddress! + offset * Engine.memoryPageBytes)
-                }
-            }
-        }
-        var rebased = manifest
-        rebased.epoch = engine.startMemoryEpoch()
-        return rebased
     }
 
     /// The chunk's bytes as the snapshot holds them (zero when absent).
@@ -83,22 +72,63 @@ public final class Snapshotter {
         }
     }
 
-    /// Reads one chunk from the engine; nil when it is all zero.
-    private func captureChunk(_ chunkIndex: UInt64, of engine: Engine, into store: some ChunkStore,
-                              statistics: inout Statistics) throws -> ChunkHash? {
-        let hash: ChunkHash? = buffer.withUnsafeMutableBytes { bytes in
-            engine.copyChunk(chunkIndex, into: bytes)
-            return Self.isZero(UnsafeRawBufferPointer(bytes)) ? nil : ChunkHash(of: UnsafeRawBufferPointer(bytes))
+    /// Captures chunks `batch` (ascending): workers copy and hash them, this thread asks
+    /// the store which are new, workers compress those, this thread stores the frames.
+    private func captureBatch(_ batch: [UInt64], of engine: Engine, into store: some ChunkStore,
+                              manifest: inout SnapshotManifest, statistics: inout Statistics) throws {
+        buffers.reserve(batch.count)
+        let sources = batch.flatMap { SnapshotManifest.pages(ofChunk: $0).map { engine.pageBytes($0) } }
+        let hashes: [ChunkHash?] = workers.map(batch.count) { job, _ in
+            let chunk = buffers.chunk(job)
+            Self.gather(sources[job * Self.pagesPerChunk..<(job + 1) * Self.pagesPerChunk], into: chunk)
+            let bytes = UnsafeRawBufferPointer(chunk)
+            return Self.isZero(bytes) ? nil : ChunkHash(of: bytes)
         }
-        guard let hash else { return nil }
-        if try !store.contains(hash) {
-            let frame = buffer.withUnsafeBytes { codec.encode($0) }
-            try store.put(hash, frame: frame, rawBytes: SnapshotManifest.chunkBytes)
+        var newJobs: [Int] = []
+        var scheduled = Set<ChunkHash>()
+        for (job, hash) in hashes.enumerated() {
+            statistics.chunksExamined += 1
+            manifest.chunks[batch[job]] = hash
+            guard let hash else {
+                statistics.zeroChunks += 1
+                continue
+            }
+            if try Self.placing(batch[job], { try !store.contains(hash) }) && scheduled.insert(hash).inserted {
+                newJobs.append(job)
+            }
+        }
+        let frames = workers.map(newJobs.count) { job, worker in
+            codecs[worker].encode(UnsafeRawBufferPointer(buffers.chunk(newJobs[job])))
+        }
+        for (job, frame) in zip(newJobs, frames) {
+            try Self.placing(batch[job]) {
+                try store.put(hashes[job]!, frame: frame, rawBytes: SnapshotManifest.chunkBytes)
+            }
             statistics.chunksStored += 1
             statistics.rawBytesStored += SnapshotManifest.chunkBytes
             statistics.compressedBytesStored += frame.count
         }
-        return hash
+    }
+
+    /// Copies a chunk's pages into `chunk`, zeros for pages without backing.
+    private static func gather(_ pages: ArraySlice<UnsafeRawPointer?>, into chunk: UnsafeMutableRawBufferPointer) {
+        for (offset, page) in pages.enumerated() {
+            let target = chunk.baseAddress! + offset * pageBytes
+            if let page {
+                target.copyMemory(from: page, byteCount: pageBytes)
+            } else {
+                target.initializeMemory(as: UInt8.self, repeating: 0, count: pageBytes)
+            }
+        }
+    }
+
+    /// Runs `body`, placing a `SnapshotError` it throws at chunk `index`.
+    static func placing<R>(_ index: UInt64, _ body: () throws -> R) throws -> R {
+        do {
+            return try body()
+        } catch let error as SnapshotError {
+            throw error.at(chunk: index)
+        }
     }
 
     /// Word-at-a-time zero test.

@@ -1,0 +1,70 @@
+import Dispatch
+
+/// A fixed number of threads for independent jobs (compressing, decompressing, copying
+/// chunks). Job `i` always runs on worker `i % count` and its result lands in slot `i`,
+/// so the results — and everything the caller builds from them in job order, such as the
+/// journal's rows — are the same however the threads were scheduled.
+///
+/// The Snapshot module is the only place threads run: the engine (DMASim) stays
+/// single-threaded and is never called from a worker. The calling thread resolves pages
+/// to pointers first (`Engine.pageBytes`, `pageBacking`), and workers read or fill only
+/// those, each its own.
+struct Workers {
+    let count: Int
+
+    init(count: Int) {
+        precondition(count >= 1, "at least one worker")
+        self.count = count
+    }
+
+    /// `body(job, worker)` for every job in `0..<jobs`, results in job order. `worker`
+    /// (in `0..<count`) names per-worker scratch the job may use.
+    func map<Result>(_ jobs: Int, _ body: (_ job: Int, _ worker: Int) -> Result) -> [Result] {
+        if count == 1 || jobs < 2 { return (0..<jobs).map { body($0, 0) } }
+        let workers = min(count, jobs)
+        return withoutActuallyEscaping(body) { body in
+            [Result](unsafeUninitializedCapacity: jobs) { slots, initialized in
+                // Each worker writes only its own slots, and `concurrentPerform` returns
+                // after every worker has finished: nothing is shared while they run.
+                nonisolated(unsafe) let first = slots.baseAddress!
+                nonisolated(unsafe) let body = body
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    for job in stride(from: worker, to: jobs, by: workers) {
+                        (first + job).initialize(to: body(job, worker))
+                    }
+                }
+                initialized = jobs
+            }
+        }
+    }
+
+    /// `body(job, worker)` for every job in `0..<jobs`.
+    func forEach(_ jobs: Int, _ body: (_ job: Int, _ worker: Int) -> Void) {
+        _ = map(jobs, body)
+    }
+}
+
+/// One 64 KiB buffer per chunk of a batch, reused from batch to batch, so workers never
+/// share one. Grows to the largest batch seen; a small snapshot allocates little.
+final class ChunkBuffers {
+    private var base: UnsafeMutableRawPointer?
+    private(set) var capacity = 0
+
+    init() {}
+
+    deinit { base?.deallocate() }
+
+    /// Makes room for `count` chunks (keeping none of the old contents).
+    func reserve(_ count: Int) {
+        guard count > capacity else { return }
+        base?.deallocate()
+        base = UnsafeMutableRawPointer.allocate(byteCount: count * SnapshotManifest.chunkBytes, alignment: 64)
+        capacity = count
+    }
+
+    /// Buffer `index` (below the reserved count).
+    func chunk(_ index: Int) -> UnsafeMutableRawBufferPointer {
+        precondition(index < capacity)
+        return UnsafeMutableRawBufferPointer(start: base! + index * SnapshotManifest.chunkBytes, count: SnapshotManifest.chunkBytes)
+    }
+}
