@@ -66,7 +66,7 @@ struct SnapshotThroughput {
 
         private static func cpu() -> (user: Double, system: Double) {
             var usage = rusage()
-            getrusage(RUSAGE_SELF, &usage)
+            getrusage(RUSAGE_SELF.rawValue, &usage)
             func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
             return (seconds(usage.ru_utime), seconds(usage.ru_stime))
         }
@@ -74,7 +74,7 @@ struct SnapshotThroughput {
 
     /// The same bytes as one flat file, for the lz4 CLI.
     static func writeImage(_ engine: Engine, pages: UInt64, base: UInt64, to path: String) throws {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
