@@ -72,18 +72,17 @@ public final class Snapshotter {
         }
     }
 
-    /// Captures chunks `batch` (ascending): workers copy and hash them, this thread asks
+    /// Captures chunks `batch` (ascending): workers read and hash them, this thread asks
     /// the store which are new, workers compress those, this thread stores the frames.
     private func captureBatch(_ batch: [UInt64], of engine: Engine, into store: some ChunkStore,
                               manifest: inout SnapshotManifest, statistics: inout Statistics) throws {
         buffers.reserve(batch.count)
         let sources = batch.flatMap { SnapshotManifest.pages(ofChunk: $0).map { engine.pageBytes($0) } }
-        let hashes: [ChunkHash?] = workers.map(batch.count) { job, _ in
-            let chunk = buffers.chunk(job)
-            Self.gather(sources[job * Self.pagesPerChunk..<(job + 1) * Self.pagesPerChunk], into: chunk)
-            let bytes = UnsafeRawBufferPointer(chunk)
-            return Self.isZero(bytes) ? nil : ChunkHash(of: bytes)
+        let examined = workers.map(batch.count) { job, _ in
+            let bytes = Self.chunkBytes(sources[job * Self.pagesPerChunk..<(job + 1) * Self.pagesPerChunk], scratch: buffers.chunk(job))
+            return (bytes: bytes, hash: Self.isZero(bytes) ? nil : ChunkHash(of: bytes))
         }
+        let hashes = examined.map(\.hash)
         var newJobs: [Int] = []
         var scheduled = Set<ChunkHash>()
         for (job, hash) in hashes.enumerated() {
@@ -98,7 +97,7 @@ public final class Snapshotter {
             }
         }
         let frames = workers.map(newJobs.count) { job, worker in
-            codecs[worker].encode(UnsafeRawBufferPointer(buffers.chunk(newJobs[job])))
+            codecs[worker].encode(examined[newJobs[job]].bytes)
         }
         for (job, frame) in zip(newJobs, frames) {
             try Self.placing(batch[job]) {
@@ -110,16 +109,22 @@ public final class Snapshotter {
         }
     }
 
-    /// Copies a chunk's pages into `chunk`, zeros for pages without backing.
-    private static func gather(_ pages: ArraySlice<UnsafeRawPointer?>, into chunk: UnsafeMutableRawBufferPointer) {
+    /// A chunk's 64 KiB, given its pages: read in place when the pages lie one after
+    /// another in the engine's backing (pages written in address order usually do), or
+    /// else gathered into `scratch`, zeros for pages without backing.
+    private static func chunkBytes(_ pages: ArraySlice<UnsafeRawPointer?>, scratch: UnsafeMutableRawBufferPointer) -> UnsafeRawBufferPointer {
+        if let first = pages.first!, pages.indices.allSatisfy({ pages[$0] == first + ($0 - pages.startIndex) * pageBytes }) {
+            return UnsafeRawBufferPointer(start: first, count: SnapshotManifest.chunkBytes)
+        }
         for (offset, page) in pages.enumerated() {
-            let target = chunk.baseAddress! + offset * pageBytes
+            let target = scratch.baseAddress! + offset * pageBytes
             if let page {
                 target.copyMemory(from: page, byteCount: pageBytes)
             } else {
                 target.initializeMemory(as: UInt8.self, repeating: 0, count: pageBytes)
             }
         }
+        return UnsafeRawBufferPointer(scratch)
     }
 
     /// Runs `body`, placing a `SnapshotError` it throws at chunk `index`.

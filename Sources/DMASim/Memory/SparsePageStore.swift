@@ -71,7 +71,13 @@ final class SparsePageStore {
 
     /// Page numbers written during or after `epoch`, ascending.
     func pagesWritten(since epoch: UInt32) -> [UInt64] {
-        slotOfPage.filter { writeEpochOfSlot[Int($0.value)] >= epoch }.keys.sorted()
+        // Straight into an array: filtering the dictionary would build a second one
+        // (a hash insert per touched page) only to read its keys.
+        var pages: [UInt64] = []
+        pages.reserveCapacity(slotOfPage.count)
+        for (page, slot) in slotOfPage where writeEpochOfSlot[Int(slot)] >= epoch { pages.append(page) }
+        pages.sort()
+        return pages
     }
 
     /// Page numbers with backing, ascending (for snapshots and tests).
