@@ -3,7 +3,7 @@ import DMASim
 /// Restore: stored chunks back into an engine's memory.
 ///
 /// Pages that are all zero in the snapshot are not given backing (memory stays sparse: a
-/// page never written reads as zero anyway); the other pages are copied straight from the
+/// page never written reads as zero anyway); the other pages are copied from the
 /// decompressed chunk into their backing. Both the decompression and that copy run on the
 /// workers: into fresh memory the copy is where the kernel supplies and zeroes pages, the
 /// larger cost on this machine, so it is spread over both cores too.
@@ -26,44 +26,50 @@ extension Snapshotter {
         return rebased
     }
 
-    /// Restores chunks `batch` (ascending): this thread fetches the frames, workers
-    /// decompress and check them, this thread finds each page's backing, workers fill it.
+    /// Restores chunks `batch` (ascending). This thread fetches the frames and decides
+    /// where every page goes: a page with backing is overwritten in place (cleared if the
+    /// snapshot holds it as zero); for the others each chunk gets a reservation of fresh
+    /// backing. A worker then decompresses a chunk into its own 64 KiB buffer (hot in its
+    /// cache), checks it, and copies its non-zero pages out. Last, this thread binds the
+    /// reserved pages that were filled, in address order; the zero ones stay unbacked.
     private func restoreBatch(_ batch: [UInt64], of manifest: SnapshotManifest, from store: some ChunkStore,
                               into engine: Engine) throws {
-        buffers.reserve(batch.count)
+        buffers.reserve(workers.count)
         let hashes = batch.map { manifest.chunks[$0]! }
         let frames = try batch.indices.map { job in try Self.placing(batch[job]) { try ChunkReader.frame(hashes[job], from: store) } }
-        let decoded = workers.map(batch.count) { job, _ in
+        var backed: [UnsafeMutableRawPointer?] = []
+        backed.reserveCapacity(batch.count * Self.pagesPerChunk)
+        var reservations: [PageBackingReservation?] = []
+        for chunkIndex in batch {
+            let first = backed.count
+            for page in SnapshotManifest.pages(ofChunk: chunkIndex) { backed.append(engine.existingPageBacking(page)) }
+            reservations.append(backed[first...].contains { $0 == nil } ? engine.reservePageBacking(Self.pagesPerChunk) : nil)
+        }
+        let decoded = workers.map(batch.count) { job, worker in
             Result { () throws(SnapshotError) -> ZeroPages in
-                let chunk = buffers.chunk(job)
+                let chunk = buffers.chunk(worker)
                 try ChunkReader.decode(frames[job], hash: hashes[job], into: chunk)
-                return ZeroPages(of: UnsafeRawBufferPointer(chunk))
+                let zeroPages = ZeroPages(of: UnsafeRawBufferPointer(chunk))
+                for offset in 0..<Self.pagesPerChunk {
+                    let target = backed[job * Self.pagesPerChunk + offset]
+                    if zeroPages.contains(offset) {
+                        target?.zeroPage()
+                    } else {
+                        (target ?? reservations[job]!.page(offset))
+                            .copyMemory(from: chunk.baseAddress! + offset * Self.pageBytes, byteCount: Self.pageBytes)
+                    }
+                }
+                return zeroPages
             }
         }
         // The first damaged chunk in address order is the one reported, whichever worker
         // found it first.
-        var zeroPages: [ZeroPages] = []
         for (job, result) in decoded.enumerated() {
-            zeroPages.append(try Self.placing(batch[job]) { try result.get() })
-        }
-        // Backing for the non-zero pages; a zero page keeps its backing only if it had
-        // some, and is cleared.
-        var targets: [UnsafeMutableRawPointer?] = []
-        targets.reserveCapacity(batch.count * Self.pagesPerChunk)
-        for (job, chunkIndex) in batch.enumerated() {
-            for (offset, page) in SnapshotManifest.pages(ofChunk: chunkIndex).enumerated() {
-                targets.append(zeroPages[job].contains(offset) ? engine.existingPageBacking(page) : engine.pageBacking(page))
-            }
-        }
-        workers.forEach(batch.count) { job, _ in
-            let chunk = buffers.chunk(job)
-            for offset in 0..<Self.pagesPerChunk {
-                guard let target = targets[job * Self.pagesPerChunk + offset] else { continue }
-                if zeroPages[job].contains(offset) {
-                    target.zeroPage()
-                } else {
-                    target.copyMemory(from: chunk.baseAddress! + offset * Self.pageBytes, byteCount: Self.pageBytes)
-                }
+            let zeroPages = try Self.placing(batch[job]) { try result.get() }
+            guard let reservation = reservations[job] else { continue }
+            for (offset, page) in SnapshotManifest.pages(ofChunk: batch[job]).enumerated()
+            where backed[job * Self.pagesPerChunk + offset] == nil && !zeroPages.contains(offset) {
+                engine.bindPageBacking(page, to: reservation, at: offset)
             }
         }
     }

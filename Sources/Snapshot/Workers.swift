@@ -1,9 +1,12 @@
 import Dispatch
+import Synchronization
 
 /// A fixed number of threads for independent jobs (compressing, decompressing, copying
-/// chunks). Job `i` always runs on worker `i % count` and its result lands in slot `i`,
-/// so the results — and everything the caller builds from them in job order, such as the
-/// journal's rows — are the same however the threads were scheduled.
+/// chunks). Workers take the next job as they come free (a worker the scheduler delays
+/// leaves its share to the others instead of holding everyone up), and job `i`'s result
+/// lands in slot `i` whichever worker ran it, so the results — and everything the caller
+/// builds from them in job order, such as the journal's rows — are the same however the
+/// threads were scheduled.
 ///
 /// The Snapshot module is the only place threads run: the engine (DMASim) stays
 /// single-threaded and is never called from a worker. The calling thread resolves pages
@@ -18,7 +21,8 @@ struct Workers {
     }
 
     /// `body(job, worker)` for every job in `0..<jobs`, results in job order. `worker`
-    /// (in `0..<count`) names per-worker scratch the job may use.
+    /// (in `0..<count`) names per-worker scratch the job may use: no two jobs run on the
+    /// same worker at once.
     func map<Result>(_ jobs: Int, _ body: (_ job: Int, _ worker: Int) -> Result) -> [Result] {
         if count == 1 || jobs < 2 { return (0..<jobs).map { body($0, 0) } }
         let workers = min(count, jobs)
@@ -28,8 +32,9 @@ struct Workers {
                 // after every worker has finished: nothing is shared while they run.
                 nonisolated(unsafe) let first = slots.baseAddress!
                 nonisolated(unsafe) let body = body
+                let counter = JobCounter()
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    for job in stride(from: worker, to: jobs, by: workers) {
+                    while case let job = counter.take(), job < jobs {
                         (first + job).initialize(to: body(job, worker))
                     }
                 }
@@ -37,15 +42,18 @@ struct Workers {
             }
         }
     }
-
-    /// `body(job, worker)` for every job in `0..<jobs`.
-    func forEach(_ jobs: Int, _ body: (_ job: Int, _ worker: Int) -> Void) {
-        _ = map(jobs, body)
-    }
 }
 
-/// One 64 KiB buffer per chunk of a batch, reused from batch to batch, so workers never
-/// share one. Grows to the largest batch seen; a small snapshot allocates little.
+/// Hands out job numbers 0, 1, 2, … to whichever worker asks.
+private final class JobCounter: Sendable {
+    private let next = Atomic<Int>(0)
+
+    func take() -> Int { next.wrappingAdd(1, ordering: .relaxed).oldValue }
+}
+
+/// 64 KiB buffers, one per chunk of a capture batch or per worker of a restore, reused
+/// from batch to batch, so workers never share one. Grows to the most ever asked for; a
+/// small snapshot allocates little.
 final class ChunkBuffers {
     private var base: UnsafeMutableRawPointer?
     private(set) var capacity = 0

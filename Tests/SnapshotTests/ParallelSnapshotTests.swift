@@ -103,7 +103,7 @@ import Testing
     @Test func workersReturnResultsInJobOrder() {
         let squares = Workers(count: 2).map(1000) { job, worker in (job * job, worker) }
         #expect(squares.map(\.0) == (0..<1000).map { $0 * $0 })
-        #expect(squares.map(\.1) == (0..<1000).map { $0 % 2 })
+        #expect(Set(squares.map(\.1)).isSubset(of: [0, 1]))
     }
 
     static func bytes(_ engine: Engine, _ page: UInt64) -> [UInt8] {

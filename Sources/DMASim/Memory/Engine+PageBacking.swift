@@ -13,15 +13,38 @@ extension Engine {
         memory.store.existingPage(pageNumber).map { UnsafeRawPointer($0) }
     }
 
-    /// The backing of page `pageNumber` (4 KiB) to overwrite, allocated when the page had
-    /// none (it then reads as zero until filled). Counts as written in the current epoch.
-    public func pageBacking(_ pageNumber: UInt64) -> UnsafeMutableRawPointer {
-        memory.store.page(pageNumber)
-    }
-
-    /// The backing of page `pageNumber` if it has any; nil for a page that reads as zero
-    /// without backing (and should stay so).
+    /// The backing of page `pageNumber` to overwrite if it has any; nil for a page that
+    /// reads as zero without backing.
     public func existingPageBacking(_ pageNumber: UInt64) -> UnsafeMutableRawPointer? {
         memory.store.existingPage(pageNumber)
     }
+
+    /// Fresh backing for up to 16 pages, side by side, belonging to no page yet: the
+    /// caller fills the ones it needs (on any thread, as above), then gives each filled
+    /// one to its page with `bindPageBacking`. One never bound is never written, so the
+    /// kernel never backs it. Reserving before knowing which pages will need it lets a
+    /// restore decompress a chunk and copy its pages out in one step on a worker, while
+    /// this thread alone, in address order, decides which pages get backing.
+    public func reservePageBacking(_ count: Int) -> PageBackingReservation {
+        let (first, bytes) = memory.store.reserveSlots(count)
+        return PageBackingReservation(firstSlot: first, count: count, bytes: bytes)
+    }
+
+    /// Makes page `index` of `reservation` the backing of page `pageNumber` (which has
+    /// none), written in the current epoch.
+    public func bindPageBacking(_ pageNumber: UInt64, to reservation: PageBackingReservation, at index: Int) {
+        precondition(index >= 0 && index < reservation.count)
+        memory.store.bind(pageNumber, toSlot: reservation.firstSlot + index)
+    }
+}
+
+/// Backing reserved by `Engine.reservePageBacking`.
+public struct PageBackingReservation {
+    let firstSlot: Int
+    public let count: Int
+    /// The first page's 4 KiB; page `i` starts `i` × 4 KiB further.
+    public let bytes: UnsafeMutableRawPointer
+
+    /// Page `index`'s 4 KiB.
+    public func page(_ index: Int) -> UnsafeMutableRawPointer { bytes + index * SparsePageStore.pageBytes }
 }

@@ -26,7 +26,8 @@ final class SparsePageStore {
 
     private var slotOfPage: [UInt64: Int32] = [:]
     private var chunks: [UnsafeMutableRawPointer] = []
-    private var pagesInUse = 0
+    /// Slots handed out so far: a page's, or reserved (`reserveSlots`) and never bound.
+    private var slotCount = 0
     /// The write epoch each slot was last handed out for writing in; snapshots take only
     /// pages written since the epoch of the previous one (incremental snapshots).
     private var writeEpochOfSlot: [UInt32] = []
@@ -41,7 +42,7 @@ final class SparsePageStore {
     }
 
     /// Number of pages that have backing.
-    var touchedPageCount: Int { pagesInUse }
+    var touchedPageCount: Int { slotOfPage.count }
 
     /// The page's bytes if it was ever written, nil for a page that still reads as zero.
     func existingPage(_ pageNumber: UInt64) -> UnsafeMutableRawPointer? {
@@ -55,12 +56,26 @@ final class SparsePageStore {
             writeEpochOfSlot[Int(slot)] = epoch
             return pointer(toSlot: Int(slot))
         }
-        let slot = pagesInUse
-        if slot % Self.pagesPerChunk == 0 { appendChunk() }
-        pagesInUse += 1
+        let slot = takeSlots(1)
         slotOfPage[pageNumber] = Int32(slot)
-        writeEpochOfSlot.append(epoch)
         return pointer(toSlot: slot)
+    }
+
+    /// Reserves `count` consecutive slots (at most a 64 KiB chunk's worth) and returns the
+    /// first and its bytes, for a caller to fill and then `bind` to pages. A reserved
+    /// slot belongs to no page; one never bound stays a hole that nobody writes, so the
+    /// kernel never backs it, and costs only its 4 bytes of epoch.
+    func reserveSlots(_ count: Int) -> (first: Int, bytes: UnsafeMutableRawPointer) {
+        precondition(count > 0 && count <= 16)
+        let first = takeSlots(count)
+        return (first, pointer(toSlot: first))
+    }
+
+    /// Makes reserved slot `slot` the backing of page `pageNumber`, which has none.
+    func bind(_ pageNumber: UInt64, toSlot slot: Int) {
+        precondition(slot < slotCount && slotOfPage[pageNumber] == nil, "page \(pageNumber) already has backing")
+        slotOfPage[pageNumber] = Int32(slot)
+        writeEpochOfSlot[slot] = epoch
     }
 
     /// Begins a new write epoch and returns the one that ended.
@@ -87,8 +102,17 @@ final class SparsePageStore {
         chunks[slot / Self.pagesPerChunk] + (slot % Self.pagesPerChunk) * Self.pageBytes
     }
 
-    private func appendChunk() {
-        chunks.append(Self.reserveChunk())
+    /// Hands out `count` consecutive slots inside one arena chunk (skipping to the next
+    /// chunk when they do not fit), written in the current epoch.
+    private func takeSlots(_ count: Int) -> Int {
+        var first = slotCount
+        if first % Self.pagesPerChunk + count > Self.pagesPerChunk {
+            first = (first / Self.pagesPerChunk + 1) * Self.pagesPerChunk
+        }
+        slotCount = first + count
+        while chunks.count * Self.pagesPerChunk < slotCount { chunks.append(Self.reserveChunk()) }
+        writeEpochOfSlot.append(contentsOf: repeatElement(epoch, count: slotCount - writeEpochOfSlot.count))
+        return first
     }
 
     private static var chunkBytes: Int { pagesPerChunk * pageBytes }
