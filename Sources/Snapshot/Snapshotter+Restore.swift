@@ -17,8 +17,8 @@ extension Snapshotter {
             for page in SnapshotManifest.pages(ofChunk: chunkIndex) { engine.existingPageBacking(page)?.zeroPage() }
         }
         let indexes = manifest.sortedChunkIndexes
-        for start in stride(from: 0, to: indexes.count, by: Self.batchChunks) {
-            let batch = Array(indexes[start..<min(start + Self.batchChunks, indexes.count)])
+        for start in stride(from: 0, to: indexes.count, by: Self.restoreBatchChunks) {
+            let batch = Array(indexes[start..<min(start + Self.restoreBatchChunks, indexes.count)])
             try restoreBatch(batch, of: manifest, from: store, into: engine)
         }
         var rebased = manifest

@@ -27,9 +27,13 @@ public final class Snapshotter {
         public init() {}
     }
 
-    /// Chunks per batch: 4 MiB of buffers, enough to keep two workers busy between
-    /// hand-overs, small enough to stay in cache.
-    static let batchChunks = 64
+    /// Chunks per batch. Each batch ends in waiting for the workers, and on a shared
+    /// machine a worker the scheduler preempts mid-chunk holds that wait up for a time
+    /// slice: few, large batches keep those waits rare. A capture batch keeps a 64 KiB
+    /// buffer per chunk it has to gather (16 MiB at most); a restore batch holds its
+    /// compressed frames (64 MiB of memory's worth at most) and one buffer per worker.
+    static let captureBatchChunks = 256
+    static let restoreBatchChunks = 1024
     static let pagesPerChunk = Int(SnapshotManifest.pagesPerChunk)
     static let pageBytes = Engine.memoryPageBytes
 
@@ -55,8 +59,8 @@ public final class Snapshotter {
         var statistics = Statistics()
         // Pages carry the epoch they were last written in; the base ended its epoch.
         let indexes = engine.touchedChunks(writtenSince: base.map { $0.epoch + 1 } ?? 0)
-        for start in stride(from: 0, to: indexes.count, by: Self.batchChunks) {
-            let batch = Array(indexes[start..<min(start + Self.batchChunks, indexes.count)])
+        for start in stride(from: 0, to: indexes.count, by: Self.captureBatchChunks) {
+            let batch = Array(indexes[start..<min(start + Self.captureBatchChunks, indexes.count)])
             try captureBatch(batch, of: engine, into: store, manifest: &manifest, statistics: &statistics)
         }
         manifest.epoch = engine.startMemoryEpoch()

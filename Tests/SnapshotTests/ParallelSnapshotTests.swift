@@ -21,7 +21,7 @@ import Testing
         func frame(_ hash: ChunkHash) throws -> [UInt8] { try frames.frame(hash) }
     }
 
-    /// 600 chunks (ten batches) page-mixed: random, patterned, zero and untouched pages,
+    /// 600 chunks (three capture batches) page-mixed: random, patterned, zero and untouched pages,
     /// with chunks repeated at other addresses (deduplicated across and within batches)
     /// and whole zero chunks.
     static func mixedEngine() -> Engine {
