@@ -85,6 +85,24 @@ import Testing
         }
     }
 
+    /// Memory backed in part: pages with backing are overwritten in place (cleared where
+    /// the snapshot holds zeros), pages without get backing only if not zero.
+    @Test func restoreOverPartlyBackedMemory() throws {
+        let original = Self.mixedEngine()
+        let store = InMemoryChunkStore()
+        let (manifest, _) = try Snapshotter().capture(original, into: store)
+        let target = SnapshotterTests.engine()
+        let backedBefore = stride(from: UInt64(0), to: 600 * 16, by: 3).map { $0 }
+        for page in backedBefore { SnapshotterTests.write(target, at: page * 4096, length: 4096, fill: .byte(0x5A)) }
+        try Snapshotter().restore(manifest, from: store, into: target)
+        let nonZero = original.touchedPages().filter { !SnapshotterTests.pageIsZero(original, $0) }
+        let firstPage = SnapshotterTests.base / 4096
+        #expect(target.touchedPages() == Set(nonZero).union(backedBefore.map { firstPage + $0 }).sorted())
+        for page in target.touchedPages() {
+            #expect(Self.bytes(target, page) == Self.bytes(original, page))
+        }
+    }
+
     /// With two damaged chunks, the error names the lower one, whichever worker saw
     /// which first.
     @Test(arguments: [1, 2])
