@@ -10,8 +10,8 @@ import Synchronization
 ///
 /// The Snapshot module is the only place threads run: the engine (DMASim) stays
 /// single-threaded and is never called from a worker. The calling thread resolves pages
-/// to pointers first (`Engine.pageBytes`, `pageBacking`), and workers read or fill only
-/// those, each its own.
+/// to pointers first (`Engine.pageBytes`, `existingPageBacking`, `reservePageBacking`),
+/// and workers read or fill only those, each job its own.
 struct Workers {
     let count: Int
 
@@ -28,8 +28,8 @@ struct Workers {
         let workers = min(count, jobs)
         return withoutActuallyEscaping(body) { body in
             [Result](unsafeUninitializedCapacity: jobs) { slots, initialized in
-                // Each worker writes only its own slots, and `concurrentPerform` returns
-                // after every worker has finished: nothing is shared while they run.
+                // A job's slot is written only by the worker that took the job, and
+                // `concurrentPerform` returns after every worker has finished.
                 nonisolated(unsafe) let first = slots.baseAddress!
                 nonisolated(unsafe) let body = body
                 let counter = JobCounter()
