@@ -40,9 +40,13 @@ for mixing in page chunk; do
     read -r unlz4_wall unlz4_user < <(seconds lz4 -d -f -q "$work/image.lz4" "$work/image.out")
     ours=$(awk '/^snapshot:/{print $2}' "$work/ours.txt")
     restore=$(awk '/^restore into empty/{print $5}' "$work/ours.txt")
-    awk -v o="$ours" -v w="$lz4_wall" -v u="$lz4_user" -v r="$restore" -v dw="$unlz4_wall" -v du="$unlz4_user" 'BEGIN {
-        printf "lz4 -1: %.2f s wall, %.2f s user -> snapshot is %.2fx its wall time, %.2fx its user time\n", w, u, w / o, u / o
-        printf "lz4 -d: %.2f s wall, %.2f s user -> cold restore is %.2fx its wall time, %.2fx its user time\n", dw, du, dw / r, du / r
+    # CPU time: SnapshotThroughput prints "(user U s, sys S s)" per phase.
+    ours_user=$(sed -n 's/^snapshot:.*(user \([0-9.]*\) s.*/\1/p' "$work/ours.txt")
+    restore_user=$(sed -n 's/^restore into empty.*(user \([0-9.]*\) s.*/\1/p' "$work/ours.txt")
+    awk -v o="$ours" -v ou="$ours_user" -v w="$lz4_wall" -v u="$lz4_user" -v r="$restore" -v ru="$restore_user" \
+        -v dw="$unlz4_wall" -v du="$unlz4_user" 'BEGIN {
+        printf "lz4 -1: %.2f s wall, %.2f s user -> snapshot is %.2fx faster by wall time, %.2fx by user time\n", w, u, w / o, u / ou
+        printf "lz4 -d: %.2f s wall, %.2f s user -> cold restore is %.2fx faster by wall time, %.2fx by user time\n", dw, du, dw / r, du / ru
     }'
     rm -f "$work/image.raw" "$work/image.lz4" "$work/image.out"
 done

@@ -6,26 +6,11 @@ final class ChunkReader {
 
     /// Reads the chunk stored under `hash` into `buffer`.
     func read(_ hash: ChunkHash, from store: some ChunkStore) throws {
-        let frame: [UInt8]
-        do {
-            frame = try store.frame(hash)
-        } catch var error as SnapshotError {
-            error.hash = error.hash ?? hash.value
-            throw error
-        }
+        let frame = try Self.frame(hash, from: store)
         let decoded = buffer.withUnsafeMutableBytes { bytes in
-            Result { () throws(LZ4FrameError) -> Int in try LZ4FrameCodec.decode(frame, into: bytes) }
+            Result { () throws(SnapshotError) in try Self.decode(frame, hash: hash, into: bytes) }
         }
-        let size: Int
-        switch decoded {
-        case .success(let count): size = count
-        case .failure(let error): throw SnapshotError(.corruptFrame(error.reason), hash: hash.value)
-        }
-        guard size == SnapshotManifest.chunkBytes else {
-            throw SnapshotError(.corruptFrame("content size \(size), not a whole chunk"), hash: hash.value)
-        }
-        let actual = buffer.withUnsafeBytes { ChunkHash(of: $0) }
-        guard actual == hash else { throw SnapshotError(.checksumMismatch(actual: actual.value), hash: hash.value) }
+        try decoded.get()
     }
 
     /// Calls `body` with the bytes of chunk `hash`, or 64 KiB of zeros for an elided chunk.
@@ -36,4 +21,30 @@ final class ChunkReader {
     }
 
     static let zeroChunk = [UInt8](repeating: 0, count: SnapshotManifest.chunkBytes)
+
+    /// The frame stored under `hash`; a store's error names the hash.
+    static func frame(_ hash: ChunkHash, from store: some ChunkStore) throws -> [UInt8] {
+        do {
+            return try store.frame(hash)
+        } catch var error as SnapshotError {
+            error.hash = error.hash ?? hash.value
+            throw error
+        }
+    }
+
+    /// Decompresses `frame` into `destination` (64 KiB) and checks the result against
+    /// `hash`. Touches nothing but its arguments, so workers may run it side by side.
+    static func decode(_ frame: [UInt8], hash: ChunkHash, into destination: UnsafeMutableRawBufferPointer) throws(SnapshotError) {
+        let size: Int
+        do {
+            size = try LZ4FrameCodec.decode(frame, into: destination)
+        } catch {
+            throw SnapshotError(.corruptFrame(error.reason), hash: hash.value)
+        }
+        guard size == SnapshotManifest.chunkBytes else {
+            throw SnapshotError(.corruptFrame("content size \(size), not a whole chunk"), hash: hash.value)
+        }
+        let actual = ChunkHash(of: UnsafeRawBufferPointer(destination))
+        guard actual == hash else { throw SnapshotError(.checksumMismatch(actual: actual.value), hash: hash.value) }
+    }
 }

@@ -138,6 +138,19 @@ import Testing
         }
     }
 
+    /// Every length around the 64-byte steps, with one non-zero byte at every place.
+    @Test func isZeroSeesEveryNonZeroByte() {
+        for length in [0, 1, 7, 8, 63, 64, 65, 127, 128, 130, 4096] {
+            var bytes = [UInt8](repeating: 0, count: length)
+            #expect(bytes.withUnsafeBytes { Snapshotter.isZero($0) })
+            for place in 0..<length {
+                bytes[place] = 0x80
+                #expect(!bytes.withUnsafeBytes { Snapshotter.isZero($0) }, "length \(length), byte \(place)")
+                bytes[place] = 0
+            }
+        }
+    }
+
     @Test func chunkHashIsXXH3() {
         let abc = Array("abc".utf8).withUnsafeBytes { ChunkHash(of: $0) }
         #expect(abc.value == 0x78AF_5F94_892F_3950)  // python3: xxhash.xxh3_64_intdigest(b"abc")
