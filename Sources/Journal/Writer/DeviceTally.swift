@@ -8,17 +8,18 @@ final class DeviceTally {
         var accesses: Int64 = 0, bytesAccessed: Int64 = 0, faults: Int64 = 0, failedCalls: Int64 = 0, findings: Int64 = 0
     }
 
+    // @exclusivity(unchecked) on the per-op state: see NameInterner.
     /// The totals of each device counted so far, in order of first count.
-    private var totals: [Totals] = []
+    @exclusivity(unchecked) private var totals: [Totals] = []
     /// The device id of each entry of `totals`.
-    private var deviceOfSlot: [Int64] = []
+    @exclusivity(unchecked) private var deviceOfSlot: [Int64] = []
     /// Indexed by device id: the device's index in `totals`, or -1. Device ids are name
     /// ids, dense from 1, so this array costs 4 bytes per name; a `[Int64: Totals]` lookup
     /// cost ~750 instructions per op (SipHash) where this costs a few.
-    private var slotOfDevice: [Int32] = []
+    @exclusivity(unchecked) private var slotOfDevice: [Int32] = []
     /// Slots whose totals changed since the last `store`.
-    private var changedSlots: [Int] = []
-    private var isChanged: [Bool] = []
+    @exclusivity(unchecked) private var changedSlots: [Int] = []
+    @exclusivity(unchecked) private var isChanged: [Bool] = []
     private let upsert: Statement
 
     init(_ database: Database) throws(JournalError) {

@@ -24,11 +24,14 @@ extension JournalWriter {
         insert.bind(fields.address, at: OpsColumn.address.rawValue)
         insert.bind(fields.direction.map { Int64($0.kernelValue) }, at: OpsColumn.dir.rawValue)
         insert.bind(fields.attributes.map { Int64($0.rawValue) }, at: OpsColumn.attrs.rawValue)
-        insert.bind(fields.fill.map(FillText.text(of:)), at: OpsColumn.fill.rawValue)
         insert.bind(sourceLine, at: OpsColumn.sourceLine.rawValue)
         insert.bind(claims, at: OpsColumn.claims.rawValue)
         bindOutcome(outcome, to: insert, statements.codes)
-        try insert.execute()
+        // The fill's text is bound without a copy, so the insert runs while it is in scope.
+        try FillText.withUTF8(of: fields.fill) { (fill) throws(JournalError) in
+            insert.bind(borrowingUTF8: fill, at: OpsColumn.fill.rawValue)
+            try insert.execute()
+        }
         return device
     }
 

@@ -23,16 +23,17 @@ public final class JournalWriter: EventSink {
 
     public let path: String
     public let batchSize: Int
+    // @exclusivity(unchecked) on the per-op state: see NameInterner.
     /// Ops recorded so far, committed or not.
-    public private(set) var recordedCount = 0
+    @exclusivity(unchecked) public private(set) var recordedCount = 0
 
-    private var statements: WriterStatements?
+    @exclusivity(unchecked) private var statements: WriterStatements?
     /// Snapshot tables on this connection, made on first use (JournalWriter+Snapshots).
     var openSnapshotTables: SnapshotTables?
     /// The open connection; nil after `finish()`.
     var openDatabase: Database? { statements?.database }
-    private var opsInBatch = 0
-    private var maxRangeBytes: UInt64 = 0
+    @exclusivity(unchecked) private var opsInBatch = 0
+    @exclusivity(unchecked) private var maxRangeBytes: UInt64 = 0
     private var storedMaxRangeBytes: UInt64 = 0
 
     /// Creates the journal at `path`. An existing file is an error unless `force`, which
@@ -48,9 +49,11 @@ public final class JournalWriter: EventSink {
         let database = try Database(path: path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
         // WAL: a commit appends to the -wal file, and a killed process loses only the open
         // batch. NORMAL: no fsync per commit (a process crash loses nothing committed;
-        // only a power cut can lose the last batches). A 64 MiB cache keeps the index
-        // builds of finish() in memory for journals of a few million ops.
-        try database.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536")
+        // only a power cut can lose the last batches). The page cache stays at SQLite's
+        // default while recording: appends touch only the right edge of each B-tree, and
+        // a 64 MiB cache there made each insert write to cold memory (seal() enlarges it
+        // for the index builds).
+        try database.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")
         try SchemaMigrator.migrate(database)
         try Self.insertRun(run, batchSize: batchSize, into: database)
         let statements = try WriterStatements(database)
@@ -150,6 +153,8 @@ public final class JournalWriter: EventSink {
     /// moves the WAL into the file and leaves WAL mode. A crash in the middle leaves the
     /// journal as it was before: WAL readers never see an uncommitted transaction.
     private static func seal(_ database: Database, markFinished: Bool) throws(JournalError) {
+        // A 64 MiB cache keeps the index builds in memory for journals of a few million ops.
+        try database.execute("PRAGMA cache_size=-65536")
         try SchemaMigrator.inTransaction(database) { () throws(JournalError) in
             if markFinished { try database.execute("UPDATE run SET finished = 1 WHERE id = 1") }
             try SchemaMigrator.buildDeferredIndexes(database)

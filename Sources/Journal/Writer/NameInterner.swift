@@ -3,12 +3,15 @@
 /// the first time a name appears.
 final class NameInterner {
     private let insert: Statement
-    private var table = NameIDTable()
-    private var nextID: Int64 = 1
+    // @exclusivity(unchecked) here and on the writer's other per-op state: each dynamic
+    // exclusivity check cost ~75 instructions, and the writer made ten an op. Only this
+    // class's own methods touch these, never across a call back into it.
+    @exclusivity(unchecked) private var table = NameIDTable()
+    @exclusivity(unchecked) private var nextID: Int64 = 1
     /// Indexed by handle id: the device id from the latest alloc or map of the handle, 0
     /// for none. Ids are dense (1, 2, 3, … in order of first use), so an array indexed by
     /// id is smaller and cheaper than a dictionary.
-    private var deviceOfHandle: [Int64] = [0]
+    @exclusivity(unchecked) private var deviceOfHandle: [Int64] = [0]
 
     init(_ database: Database) throws(JournalError) {
         insert = try database.prepare("INSERT INTO names (id, kind, name) VALUES (?, ?, ?)")
