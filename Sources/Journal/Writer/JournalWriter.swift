@@ -32,6 +32,8 @@ public final class JournalWriter: EventSink {
     var openSnapshotTables: SnapshotTables?
     /// The open connection; nil after `finish()`.
     var openDatabase: Database? { statements?.database }
+    /// The open batch's ranges and events, inserted by `commitBatch` (see `PendingChildRows`).
+    @exclusivity(unchecked) var pendingChildRows = PendingChildRows()
     @exclusivity(unchecked) private var opsInBatch = 0
     @exclusivity(unchecked) private var maxRangeBytes: UInt64 = 0
     private var storedMaxRangeBytes: UInt64 = 0
@@ -93,8 +95,8 @@ public final class JournalWriter: EventSink {
     }
 
     /// Writes one op's rows: `ops`, its `topology` row for a declaration (with NULL in
-    /// `unknownTopology`), and its ranges, events, findings, warnings and rejection; and
-    /// counts it in its device's totals.
+    /// `unknownTopology`), and its findings, warnings and rejection; keeps its ranges and
+    /// events for the batch's commit; and counts it in its device's totals.
     func insert(_ fields: OpFields, _ op: Op, outcome: Outcome, sequence: Int, sourceLine: Int?, claims: String? = nil,
                 unknownTopology: [TopologyColumn] = [], _ statements: WriterStatements) throws(JournalError) {
         let seq = Int64(sequence)
@@ -162,9 +164,11 @@ public final class JournalWriter: EventSink {
         try database.execute("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE")
     }
 
-    /// Ends the open transaction. `max_range_bytes` and the device totals are updated
-    /// inside it, so whatever a crash leaves behind is consistent with the ops it holds.
+    /// Ends the open transaction. The batch's ranges and events, `max_range_bytes` and the device
+    /// totals are written inside it, so whatever a crash leaves behind is consistent with
+    /// the ops it holds.
     private func commitBatch(_ statements: WriterStatements, thenBegin: Bool) throws(JournalError) {
+        try insertPendingChildRows(statements)
         try statements.deviceTally.store()
         if maxRangeBytes != storedMaxRangeBytes {
             statements.updateMaxRange.bind(maxRangeBytes, at: 1)

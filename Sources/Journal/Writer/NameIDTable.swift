@@ -42,9 +42,13 @@ struct NameIDTable {
     /// FNV-1a (64-bit) of the name's UTF-8 bytes. The kind is left out: an IOVA state and a
     /// mapping of the same name land in one probe run and are told apart by `==`.
     static func hash(of name: NameRef) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in name.name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        return hash
+        // Over a contiguous buffer: iterating `String.utf8` cost ~20 instructions a byte.
+        var text = name.name
+        return text.withUTF8 { bytes in
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+            return hash
+        }
     }
 
     private mutating func grow() {
