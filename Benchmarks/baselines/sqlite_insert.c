@@ -3,8 +3,9 @@
  * dmajournal into a fresh database with the same tables, through prepared statements
  * bound column by column, in one transaction, with the connection settings the recorder
  * uses while recording (WAL, synchronous=NORMAL, wal_autocheckpoint=10000,
- * SQLITE_OPEN_NOMUTEX, the default page cache). Rows are loaded into memory first; only the inserts are timed, by the wall
- * clock and by the thread's CPU time (steadier on a shared machine).
+ * SQLITE_OPEN_NOMUTEX, the default page cache). Rows are loaded into memory first; only
+ * the inserts are timed, by the wall clock and by the thread's CPU time (steadier on a
+ * shared machine).
  *
  *   cc -O2 -o sqlite_insert sqlite_insert.c -lsqlite3
  *   ./sqlite_insert SOURCE.db DEST.db      -> prints ops, rows and seconds

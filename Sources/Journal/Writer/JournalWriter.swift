@@ -166,9 +166,9 @@ public final class JournalWriter: EventSink {
         try database.execute("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE")
     }
 
-    /// Ends the open transaction. The batch's ranges and events, `max_range_bytes` and the device
-    /// totals are written inside it, so whatever a crash leaves behind is consistent with
-    /// the ops it holds.
+    /// Ends the open transaction. The batch's ranges and events, `max_range_bytes` and the
+    /// device totals are written inside it, so whatever a crash leaves behind is consistent
+    /// with the ops it holds.
     private func commitBatch(_ statements: WriterStatements, thenBegin: Bool) throws(JournalError) {
         try insertPendingChildRows(statements)
         try statements.deviceTally.store()

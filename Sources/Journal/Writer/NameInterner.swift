@@ -3,9 +3,9 @@
 /// the first time a name appears.
 final class NameInterner {
     private let insert: Statement
-    // @exclusivity(unchecked) here and on the writer's other per-op state: each dynamic
-    // exclusivity check cost ~75 instructions, and the writer made ten an op. Only this
-    // class's own methods touch these, never across a call back into it.
+    // @exclusivity(unchecked) here and on the writer's other per-op state: the dynamic
+    // exclusivity checks on them cost ~400 instructions an op (callgrind, issue #8). Only
+    // the owning class's own methods touch these, never across a call back into it.
     @exclusivity(unchecked) private var table = NameIDTable()
     @exclusivity(unchecked) private var nextID: Int64 = 1
     /// Indexed by handle id: the device id from the latest alloc or map of the handle, 0
