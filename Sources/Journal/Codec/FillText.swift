@@ -16,6 +16,35 @@ enum FillText {
         }
     }
 
+    /// Calls `body` with the UTF-8 bytes of `text(of: fill)`, or nil for no fill. The
+    /// common `seed:N` (every cpu-write and dev-write of a workload) is spelled into a stack
+    /// buffer: building a String for it, then having SQLite copy that, cost ~1000
+    /// instructions an op (issue #8). The bytes are valid only inside `body`.
+    static func withUTF8<Value, Failure: Error>(
+        of fill: Fill?, _ body: (UnsafeBufferPointer<UInt8>?) throws(Failure) -> Value
+    ) throws(Failure) -> Value {
+        guard let fill else { return try body(nil) }
+        guard case .seed(let seed) = fill else {
+            // String.withUTF8 rethrows untyped errors; Result carries the typed one through.
+            var text = text(of: fill)
+            return try text.withUTF8 { bytes in Result { () throws(Failure) -> Value in try body(bytes) } }.get()
+        }
+        let prefix = "seed:".utf8
+        // "seed:" and at most 20 decimal digits of a UInt64.
+        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: prefix.count + 20) { (buffer) throws(Failure) -> Value in
+            var start = buffer.count
+            var rest = seed
+            repeat {
+                start -= 1
+                buffer[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            start -= prefix.count
+            _ = UnsafeMutableBufferPointer(rebasing: buffer[start...]).initialize(from: prefix)
+            return try body(UnsafeBufferPointer(rebasing: buffer[start...]))
+        }
+    }
+
     /// The fill a stored text names; nil for text this grammar does not produce.
     static func fill(from text: String) -> Fill? {
         if text == "zero" { return .zero }

@@ -23,7 +23,7 @@ struct OpFields: Sendable {
 // MARK: Op → columns
 
 extension OpFields {
-    init(_ op: Op) {
+    init(_ op: borrowing Op) {
         self.init(kind: op.kind)
         switch op {
         case .region(let spec): device = NameRef(.region, spec.name)

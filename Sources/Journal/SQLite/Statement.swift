@@ -56,6 +56,19 @@ final class Statement {
         checkBind(code, index)
     }
 
+    /// Binds UTF-8 text without copying it (SQLITE_STATIC), or NULL for nil. The bytes must
+    /// stay valid until the statement has been stepped; the caller binds and steps inside
+    /// one `withUTF8`-style scope, and binds the parameter again before the next step.
+    func bind(borrowingUTF8 text: UnsafeBufferPointer<UInt8>?, at index: Int32) {
+        guard let text else { return checkBind(sqlite3_bind_null(handle, index), index) }
+        // An empty buffer may have no base address, and a NULL pointer binds NULL.
+        guard let bytes = text.baseAddress, !text.isEmpty else { return bind("", at: index) }
+        let code = bytes.withMemoryRebound(to: CChar.self, capacity: text.count) { characters in
+            sqlite3_bind_text(handle, index, characters, Int32(text.count), nil)
+        }
+        checkBind(code, index)
+    }
+
     func bind(_ value: SQLValue, at index: Int32) {
         switch value {
         case .null: checkBind(sqlite3_bind_null(handle, index), index)

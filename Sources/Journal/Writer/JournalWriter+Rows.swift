@@ -24,11 +24,14 @@ extension JournalWriter {
         insert.bind(fields.address, at: OpsColumn.address.rawValue)
         insert.bind(fields.direction.map { Int64($0.kernelValue) }, at: OpsColumn.dir.rawValue)
         insert.bind(fields.attributes.map { Int64($0.rawValue) }, at: OpsColumn.attrs.rawValue)
-        insert.bind(fields.fill.map(FillText.text(of:)), at: OpsColumn.fill.rawValue)
         insert.bind(sourceLine, at: OpsColumn.sourceLine.rawValue)
         insert.bind(claims, at: OpsColumn.claims.rawValue)
         bindOutcome(outcome, to: insert, statements.codes)
-        try insert.execute()
+        // The fill's text is bound without a copy, so the insert runs while it is in scope.
+        try FillText.withUTF8(of: fields.fill) { (fill) throws(JournalError) in
+            insert.bind(borrowingUTF8: fill, at: OpsColumn.fill.rawValue)
+            try insert.execute()
+        }
         return device
     }
 
@@ -44,13 +47,10 @@ extension JournalWriter {
         insert.bind(fault?.address, at: OpsColumn.faultAddress.rawValue)
     }
 
+    /// Inserts an op's findings, warnings and rejection; its ranges and events wait in
+    /// `pendingChildRows` for the batch's commit.
     func insertChildren(of outcome: Outcome, seq: Int64, _ statements: WriterStatements) throws(JournalError) {
-        for (index, range) in outcome.ranges.enumerated() {
-            try insertRange(range, seq: seq, index: index, statements.insertRange)
-        }
-        for (index, event) in outcome.events.enumerated() {
-            try insertEvent(event, seq: seq, index: index, statements)
-        }
+        pendingChildRows.keep(rangesAndEventsOf: outcome, seq: seq)
         for (index, finding) in outcome.findings.enumerated() {
             try insertFinding(finding, seq: seq, index: index, statements.insertFinding)
         }
@@ -64,6 +64,17 @@ extension JournalWriter {
             insert.bind(seq, at: 1); insert.bind(reason, at: 2)
             try insert.execute()
         }
+    }
+
+    /// Inserts the batch's kept ranges, then its events, each table in one run.
+    func insertPendingChildRows(_ statements: WriterStatements) throws(JournalError) {
+        for row in pendingChildRows.ranges {
+            try insertRange(row.range, seq: row.seq, index: row.index, statements.insertRange)
+        }
+        for row in pendingChildRows.events {
+            try insertEvent(row.event, seq: row.seq, index: row.index, statements)
+        }
+        pendingChildRows.removeAll()
     }
 
     private func insertRange(_ range: MappedRange, seq: Int64, index: Int, _ insert: Statement) throws(JournalError) {

@@ -23,16 +23,19 @@ public final class JournalWriter: EventSink {
 
     public let path: String
     public let batchSize: Int
+    // @exclusivity(unchecked) on the per-op state: see NameInterner.
     /// Ops recorded so far, committed or not.
-    public private(set) var recordedCount = 0
+    @exclusivity(unchecked) public private(set) var recordedCount = 0
 
-    private var statements: WriterStatements?
+    @exclusivity(unchecked) private var statements: WriterStatements?
     /// Snapshot tables on this connection, made on first use (JournalWriter+Snapshots).
     var openSnapshotTables: SnapshotTables?
     /// The open connection; nil after `finish()`.
     var openDatabase: Database? { statements?.database }
-    private var opsInBatch = 0
-    private var maxRangeBytes: UInt64 = 0
+    /// The open batch's ranges and events, inserted by `commitBatch` (see `PendingChildRows`).
+    @exclusivity(unchecked) var pendingChildRows = PendingChildRows()
+    @exclusivity(unchecked) private var opsInBatch = 0
+    @exclusivity(unchecked) private var maxRangeBytes: UInt64 = 0
     private var storedMaxRangeBytes: UInt64 = 0
 
     /// Creates the journal at `path`. An existing file is an error unless `force`, which
@@ -48,9 +51,13 @@ public final class JournalWriter: EventSink {
         let database = try Database(path: path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
         // WAL: a commit appends to the -wal file, and a killed process loses only the open
         // batch. NORMAL: no fsync per commit (a process crash loses nothing committed;
-        // only a power cut can lose the last batches). A 64 MiB cache keeps the index
-        // builds of finish() in memory for journals of a few million ops.
-        try database.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536")
+        // only a power cut can lose the last batches). Checkpoints every 10,000 WAL pages
+        // (~40 MB) instead of 1,000: each one waits for two fsyncs, and at the default a 1M-op
+        // recording spent ~1 s of wall clock in ~30 of them (issue #8); how often the WAL
+        // is copied into the file changes nothing a crash keeps. The page cache stays at
+        // SQLite's default while recording, since appends touch only the right edge of each
+        // B-tree (seal() enlarges it for the index builds).
+        try database.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=10000")
         try SchemaMigrator.migrate(database)
         try Self.insertRun(run, batchSize: batchSize, into: database)
         let statements = try WriterStatements(database)
@@ -90,8 +97,8 @@ public final class JournalWriter: EventSink {
     }
 
     /// Writes one op's rows: `ops`, its `topology` row for a declaration (with NULL in
-    /// `unknownTopology`), and its ranges, events, findings, warnings and rejection; and
-    /// counts it in its device's totals.
+    /// `unknownTopology`), and its findings, warnings and rejection; keeps its ranges and
+    /// events for the batch's commit; and counts it in its device's totals.
     func insert(_ fields: OpFields, _ op: Op, outcome: Outcome, sequence: Int, sourceLine: Int?, claims: String? = nil,
                 unknownTopology: [TopologyColumn] = [], _ statements: WriterStatements) throws(JournalError) {
         let seq = Int64(sequence)
@@ -150,6 +157,8 @@ public final class JournalWriter: EventSink {
     /// moves the WAL into the file and leaves WAL mode. A crash in the middle leaves the
     /// journal as it was before: WAL readers never see an uncommitted transaction.
     private static func seal(_ database: Database, markFinished: Bool) throws(JournalError) {
+        // A 64 MiB cache keeps the index builds in memory for journals of a few million ops.
+        try database.execute("PRAGMA cache_size=-65536")
         try SchemaMigrator.inTransaction(database) { () throws(JournalError) in
             if markFinished { try database.execute("UPDATE run SET finished = 1 WHERE id = 1") }
             try SchemaMigrator.buildDeferredIndexes(database)
@@ -158,9 +167,11 @@ public final class JournalWriter: EventSink {
         try database.execute("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE")
     }
 
-    /// Ends the open transaction. `max_range_bytes` and the device totals are updated
-    /// inside it, so whatever a crash leaves behind is consistent with the ops it holds.
+    /// Ends the open transaction. The batch's ranges and events, `max_range_bytes` and the
+    /// device totals are written inside it, so whatever a crash leaves behind is consistent
+    /// with the ops it holds.
     private func commitBatch(_ statements: WriterStatements, thenBegin: Bool) throws(JournalError) {
+        try insertPendingChildRows(statements)
         try statements.deviceTally.store()
         if maxRangeBytes != storedMaxRangeBytes {
             statements.updateMaxRange.bind(maxRangeBytes, at: 1)

@@ -3,10 +3,15 @@
 /// the first time a name appears.
 final class NameInterner {
     private let insert: Statement
-    private var idOfName: [NameRef: Int64] = [:]
-    private var nextID: Int64 = 1
-    /// handle id → device id, from the latest alloc or map of the handle.
-    private var deviceOfHandle: [Int64: Int64] = [:]
+    // @exclusivity(unchecked) here and on the writer's other per-op state: the dynamic
+    // exclusivity checks on them cost ~400 instructions an op (callgrind, issue #8). Only
+    // the owning class's own methods touch these, never across a call back into it.
+    @exclusivity(unchecked) private var table = NameIDTable()
+    @exclusivity(unchecked) private var nextID: Int64 = 1
+    /// Indexed by handle id: the device id from the latest alloc or map of the handle, 0
+    /// for none. Ids are dense (1, 2, 3, … in order of first use), so an array indexed by
+    /// id is smaller and cheaper than a dictionary.
+    @exclusivity(unchecked) private var deviceOfHandle: [Int64] = [0]
 
     init(_ database: Database) throws(JournalError) {
         insert = try database.prepare("INSERT INTO names (id, kind, name) VALUES (?, ?, ?)")
@@ -14,14 +19,16 @@ final class NameInterner {
 
     /// The id of `name`, inserting it on first use.
     func id(of name: NameRef) throws(JournalError) -> Int64 {
-        if let id = idOfName[name] { return id }
+        let hash = NameIDTable.hash(of: name)
+        if let id = table.id(of: name, hash: hash) { return id }
         let id = nextID
         insert.bind(id, at: 1)
         insert.bind(name.kind.rawValue, at: 2)
         insert.bind(name.name, at: 3)
         try insert.execute()
         nextID += 1
-        idOfName[name] = id
+        table.add(name, hash: hash, id: id)
+        deviceOfHandle.append(0)
         return id
     }
 
@@ -30,7 +37,10 @@ final class NameInterner {
         return try id(of: name)
     }
 
-    func noteOwner(handle: Int64, device: Int64) { deviceOfHandle[handle] = device }
+    func noteOwner(handle: Int64, device: Int64) { deviceOfHandle[Int(handle)] = device }
 
-    func device(ofHandle handle: Int64) -> Int64? { deviceOfHandle[handle] }
+    func device(ofHandle handle: Int64) -> Int64? {
+        let device = deviceOfHandle[Int(handle)]
+        return device == 0 ? nil : device
+    }
 }
