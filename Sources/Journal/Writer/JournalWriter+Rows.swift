@@ -27,9 +27,11 @@ extension JournalWriter {
         insert.bind(sourceLine, at: OpsColumn.sourceLine.rawValue)
         insert.bind(claims, at: OpsColumn.claims.rawValue)
         bindOutcome(outcome, to: insert, statements.codes)
-        // The fill's text is bound without a copy, so the insert runs while it is in scope.
+        // The fill's text is bound without a copy, so the insert runs while it is in scope,
+        // and the binding is cleared before the text goes: no later step can read it.
         try FillText.withUTF8(of: fields.fill) { (fill) throws(JournalError) in
             insert.bind(borrowingUTF8: fill, at: OpsColumn.fill.rawValue)
+            defer { insert.bind(nil as Int64?, at: OpsColumn.fill.rawValue) }
             try insert.execute()
         }
         return device
