@@ -1,0 +1,102 @@
+/// Bookkeeping bounded by live state: records of ended states and mappings leave the slot
+/// tables at the end of the op that ended them, once nothing but their handle names them.
+///
+///     alloc/map ──▶ full record in a slot ──ends, no IOVA owner span, no ownership──▶
+///         epitaph under its handle (IOVAStateEpitaph, MappingEpitaph)
+///     an op naming an ended handle ──▶ revived into a slot for that op, retired again after
+///     a new alloc/map of the handle ──▶ the old record goes once nothing names it
+///
+/// An IOVA owner span keeps an ended record whole: a bare-address fault in its IOVA is
+/// still "use after destroy of s1" until the IOVA is handed out again. The test is
+/// whether the span is still there, so no count has to be kept in step.
+extension Engine {
+    /// The slot of the state record `handle` names now; an ended handle's epitaph becomes
+    /// a full record for the op.
+    func stateSlot(of handle: String) -> Int? {
+        if let slot = stateIndexOfHandle[handle] { return slot }
+        guard let epitaph = endedStates.removeValue(forKey: handle) else { return nil }
+        let slot = states.insert(IOVAStateRecord(handle: handle, serial: takeStateSerial(), epitaph: epitaph))
+        stateIndexOfHandle[handle] = slot
+        retirementCandidates.append(.state(slot))
+        return slot
+    }
+
+    /// The slot of the mapping record `handle` names now, reviving an epitaph likewise.
+    func mappingSlot(of handle: String) -> Int? {
+        if let slot = mappingIndexOfHandle[handle] { return slot }
+        guard let epitaph = endedMappings.removeValue(forKey: handle) else { return nil }
+        let slot = mappings.insert(StreamingMappingRecord(handle: handle, serial: takeMappingSerial(), epitaph: epitaph))
+        mappingIndexOfHandle[handle] = slot
+        retirementCandidates.append(.mapping(slot))
+        return slot
+    }
+
+    /// A new record becomes its handle's current one; the record it replaces goes when
+    /// nothing else names it.
+    func insertState(_ record: IOVAStateRecord) -> Int {
+        let slot = states.insert(record)
+        if let previous = stateIndexOfHandle.updateValue(slot, forKey: record.handle) {
+            retirementCandidates.append(.state(previous))
+        } else {
+            endedStates[record.handle] = nil
+        }
+        return slot
+    }
+
+    func insertMapping(_ record: StreamingMappingRecord) -> Int {
+        let slot = mappings.insert(record)
+        if let previous = mappingIndexOfHandle.updateValue(slot, forKey: record.handle) {
+            retirementCandidates.append(.mapping(previous))
+        } else {
+            endedMappings[record.handle] = nil
+        }
+        return slot
+    }
+
+    func takeStateSerial() -> Int {
+        defer { nextStateSerial += 1 }
+        return nextStateSerial
+    }
+
+    func takeMappingSerial() -> Int {
+        defer { nextMappingSerial += 1 }
+        return nextMappingSerial
+    }
+
+    /// Notes that an op ended a record, or took away what kept it.
+    func noteMayRetire(_ owner: IOVAOwner) { retirementCandidates.append(owner) }
+
+    /// Run after every op: retires the records it may have left unreachable.
+    func retireUnreachableRecords() {
+        for candidate in retirementCandidates {
+            switch candidate {
+            case .state(let slot): retireState(slot)
+            case .mapping(let slot): retireMapping(slot)
+            }
+        }
+        retirementCandidates.removeAll(keepingCapacity: true)
+    }
+
+    private func retireState(_ slot: Int) {
+        guard states.isOccupied(slot) else { return }  // named twice, already retired
+        let record = states[slot]
+        guard !record.isLive, record.ownershipIDs.isEmpty,
+              record.runtime.domain?.owners.owner(of: record.addr) != .state(slot) else { return }
+        _ = states.remove(slot)
+        guard stateIndexOfHandle[record.handle] == slot else { return }  // replaced: nothing names it now
+        stateIndexOfHandle[record.handle] = nil
+        endedStates[record.handle] = record.epitaph
+    }
+
+    private func retireMapping(_ slot: Int) {
+        guard mappings.isOccupied(slot) else { return }
+        let record = mappings[slot]
+        let runtime = devices[record.device]!
+        guard record.life != .mapped, record.ownershipID == nil,
+              runtime.domain?.owners.owner(of: record.dmaAddress) != .mapping(slot) else { return }
+        _ = mappings.remove(slot)
+        guard mappingIndexOfHandle[record.handle] == slot else { return }
+        mappingIndexOfHandle[record.handle] = nil
+        endedMappings[record.handle] = record.epitaph(runtime: runtime)
+    }
+}
