@@ -178,8 +178,8 @@ extension RecordRetentionTests {
         original.copyPages(into: restored)
         // The same records are kept, though not in the same slots: a version-3 state
         // never had holes to reuse.
-        #expect(restored.endedStates.keys.sorted() == original.endedStates.keys.sorted())
-        #expect(restored.endedMappings.keys.sorted() == original.endedMappings.keys.sorted())
+        #expect(restored.endedStates.entries.map(\.handle) == original.endedStates.entries.map(\.handle))
+        #expect(restored.endedMappings.entries.map(\.handle) == original.endedMappings.entries.map(\.handle))
         #expect(restored.states.occupiedSlots.count == original.states.occupiedSlots.count)
         for op in ops[opCount...] { #expect(restored.apply(op) == original.apply(op)) }
     }

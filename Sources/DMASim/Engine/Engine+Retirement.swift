@@ -38,7 +38,7 @@ extension Engine {
         if let previous = stateIndexOfHandle.updateValue(slot, forKey: record.handle) {
             retirementCandidates.append(.state(previous))
         } else {
-            endedStates[record.handle] = nil
+            endedStates.removeValue(forKey: record.handle)
         }
         return slot
     }
@@ -48,7 +48,7 @@ extension Engine {
         if let previous = mappingIndexOfHandle.updateValue(slot, forKey: record.handle) {
             retirementCandidates.append(.mapping(previous))
         } else {
-            endedMappings[record.handle] = nil
+            endedMappings.removeValue(forKey: record.handle)
         }
         return slot
     }
@@ -85,7 +85,7 @@ extension Engine {
         _ = states.remove(slot)
         guard stateIndexOfHandle[record.handle] == slot else { return }  // replaced: nothing names it now
         stateIndexOfHandle[record.handle] = nil
-        endedStates[record.handle] = record.epitaph
+        endedStates.updateValue(record.epitaph, forKey: record.handle)
     }
 
     private func retireMapping(_ slot: Int) {
@@ -97,6 +97,6 @@ extension Engine {
         _ = mappings.remove(slot)
         guard mappingIndexOfHandle[record.handle] == slot else { return }
         mappingIndexOfHandle[record.handle] = nil
-        endedMappings[record.handle] = record.epitaph(runtime: runtime)
+        endedMappings.updateValue(record.epitaph(runtime: runtime), forKey: record.handle)
     }
 }

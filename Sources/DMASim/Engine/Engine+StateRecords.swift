@@ -9,10 +9,10 @@
 extension Engine {
     func encodeRecords(to writer: inout StateWriter, links: EncodingLinks) {
         Self.encodeSlots(states, current: stateIndexOfHandle, handle: \.handle, to: &writer) { $1.encode(to: &$0, links: links) }
-        writer.array(endedStates.sorted { $0.key < $1.key }) { $1.value.encode(handle: $1.key, to: &$0, links: links) }
+        writer.array(endedStates.entries) { $1.epitaph.encode(handle: $1.handle, to: &$0, links: links) }
         writer.varint(nextStateSerial)
         Self.encodeSlots(mappings, current: mappingIndexOfHandle, handle: \.handle, to: &writer) { $1.encode(to: &$0, links: links) }
-        writer.array(endedMappings.sorted { $0.key < $1.key }) { $1.value.encode(handle: $1.key, to: &$0, links: links) }
+        writer.array(endedMappings.entries) { $1.epitaph.encode(handle: $1.handle, to: &$0, links: links) }
         writer.varint(nextMappingSerial)
     }
 
@@ -112,22 +112,18 @@ extension Engine {
         return indexOfHandle
     }
 
-    /// Epitaphs by ascending handle, none for a handle that has a current record.
+    /// Epitaphs in `EpitaphTable.entries` order, none for a handle that has a current record.
     private static func decodeEpitaphs<Epitaph>(current indexOfHandle: [String: Int], from reader: inout StateReader,
                                                 _ decode: (inout StateReader) throws(EngineStateError) -> (handle: String, epitaph: Epitaph))
-        throws(EngineStateError) -> [String: Epitaph] {
+        throws(EngineStateError) -> EpitaphTable<Epitaph> {
         let count = try reader.count("ended handles", minimumBytes: 4)
-        var epitaphs: [String: Epitaph] = [:]
-        epitaphs.reserveCapacity(count)
-        var previous: String?
+        var epitaphs = EpitaphTable<Epitaph>()
         for _ in 0..<count {
             let start = reader.offset
             let (handle, epitaph) = try decode(&reader)
-            guard previous.map({ $0 < handle }) ?? true, indexOfHandle[handle] == nil else {
-                throw reader.invalid("ended handle", "\(handle) is out of order, repeated or has a current record", at: start)
+            guard indexOfHandle[handle] == nil, epitaphs.updateValue(epitaph, forKey: handle) == nil else {
+                throw reader.invalid("ended handle", "\(handle) is repeated or has a current record", at: start)
             }
-            previous = handle
-            epitaphs[handle] = epitaph
         }
         return epitaphs
     }

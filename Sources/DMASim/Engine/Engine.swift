@@ -38,11 +38,11 @@ public final class Engine {
     /// (Engine+Retirement); each handle's current record by slot, or its epitaph.
     var states = RecordSlots<IOVAStateRecord>()
     var stateIndexOfHandle: [String: Int] = [:]
-    var endedStates: [String: IOVAStateEpitaph] = [:]
+    var endedStates = EpitaphTable<IOVAStateEpitaph>()
     var nextStateSerial = 0
     var mappings = RecordSlots<StreamingMappingRecord>()
     var mappingIndexOfHandle: [String: Int] = [:]
-    var endedMappings: [String: MappingEpitaph] = [:]
+    var endedMappings = EpitaphTable<MappingEpitaph>()
     var nextMappingSerial = 0
     /// Records the current op ended or let go of: retired, if nothing names them, after it.
     var retirementCandidates: [IOVAOwner] = []
