@@ -13,42 +13,49 @@ extension Engine {
     /// The slot of the state record `handle` names now; an ended handle's epitaph becomes
     /// a full record for the op.
     func stateSlot(of handle: String) -> Int? {
-        if let slot = stateIndexOfHandle[handle] { return slot }
-        guard let epitaph = endedStates.removeValue(forKey: handle) else { return nil }
-        let slot = states.insert(IOVAStateRecord(handle: handle, serial: takeStateSerial(), epitaph: epitaph))
-        stateIndexOfHandle[handle] = slot
-        retirementCandidates.append(.state(slot))
-        return slot
+        if let slot = stateIndexOfHandle[handle] { return slot }  // the hot path: a live state
+        return Self.revive(handle, in: &states, &stateIndexOfHandle, &endedStates, retiring: &retirementCandidates,
+                           as: IOVAOwner.state) { IOVAStateRecord(handle: handle, serial: takeStateSerial(), epitaph: $0) }
     }
 
     /// The slot of the mapping record `handle` names now, reviving an epitaph likewise.
     func mappingSlot(of handle: String) -> Int? {
         if let slot = mappingIndexOfHandle[handle] { return slot }
-        guard let epitaph = endedMappings.removeValue(forKey: handle) else { return nil }
-        let slot = mappings.insert(StreamingMappingRecord(handle: handle, serial: takeMappingSerial(), epitaph: epitaph))
-        mappingIndexOfHandle[handle] = slot
-        retirementCandidates.append(.mapping(slot))
-        return slot
+        return Self.revive(handle, in: &mappings, &mappingIndexOfHandle, &endedMappings, retiring: &retirementCandidates,
+                           as: IOVAOwner.mapping) { StreamingMappingRecord(handle: handle, serial: takeMappingSerial(), epitaph: $0) }
     }
 
     /// A new record becomes its handle's current one; the record it replaces goes when
     /// nothing else names it.
     func insertState(_ record: IOVAStateRecord) -> Int {
-        let slot = states.insert(record)
-        if let previous = stateIndexOfHandle.updateValue(slot, forKey: record.handle) {
-            retirementCandidates.append(.state(previous))
-        } else {
-            endedStates.removeValue(forKey: record.handle)
-        }
-        return slot
+        Self.insert(record, handle: record.handle, in: &states, &stateIndexOfHandle, &endedStates,
+                    retiring: &retirementCandidates, as: IOVAOwner.state)
     }
 
     func insertMapping(_ record: StreamingMappingRecord) -> Int {
-        let slot = mappings.insert(record)
-        if let previous = mappingIndexOfHandle.updateValue(slot, forKey: record.handle) {
-            retirementCandidates.append(.mapping(previous))
+        Self.insert(record, handle: record.handle, in: &mappings, &mappingIndexOfHandle, &endedMappings,
+                    retiring: &retirementCandidates, as: IOVAOwner.mapping)
+    }
+
+    /// An ended handle's record back in a slot, to be retired again after the op.
+    private static func revive<Record, Epitaph>(_ handle: String, in slots: inout RecordSlots<Record>, _ indexOfHandle: inout [String: Int],
+                                                _ ended: inout EpitaphTable<Epitaph>, retiring candidates: inout [IOVAOwner],
+                                                as owner: (Int) -> IOVAOwner, record: (Epitaph) -> Record) -> Int? {
+        guard let epitaph = ended.removeValue(forKey: handle) else { return nil }
+        let slot = slots.insert(record(epitaph))
+        indexOfHandle[handle] = slot
+        candidates.append(owner(slot))
+        return slot
+    }
+
+    private static func insert<Record, Epitaph>(_ record: Record, handle: String, in slots: inout RecordSlots<Record>,
+                                                _ indexOfHandle: inout [String: Int], _ ended: inout EpitaphTable<Epitaph>,
+                                                retiring candidates: inout [IOVAOwner], as owner: (Int) -> IOVAOwner) -> Int {
+        let slot = slots.insert(record)
+        if let previous = indexOfHandle.updateValue(slot, forKey: handle) {
+            candidates.append(owner(previous))
         } else {
-            endedMappings.removeValue(forKey: record.handle)
+            ended.removeValue(forKey: handle)
         }
         return slot
     }

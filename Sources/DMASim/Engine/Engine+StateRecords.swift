@@ -17,31 +17,28 @@ extension Engine {
     }
 
     func decodeRecords(from reader: inout StateReader, links: DecodingLinks) throws(EngineStateError) {
-        (states, stateIndexOfHandle) = try Self.decodeSlots(count: links.stateCount, version: links.version, handle: \.handle,
-                                                            from: &reader) { reader, slot throws(EngineStateError) in
-            try IOVAStateRecord(from: &reader, links: links, slot: slot)
-        }
-        if links.version == 3 {
-            nextStateSerial = states.count
-        } else {
-            endedStates = try Self.decodeEpitaphs(current: stateIndexOfHandle, from: &reader) { reader throws(EngineStateError) in
-                try IOVAStateEpitaph.decoding(from: &reader, links: links)
-            }
-            nextStateSerial = try reader.int("next state serial", in: 0...Int.max)
-        }
-        (mappings, mappingIndexOfHandle) = try Self.decodeSlots(count: links.mappingCount, version: links.version, handle: \.handle,
-                                                                from: &reader) { reader, slot throws(EngineStateError) in
-            try StreamingMappingRecord(from: &reader, links: links, slot: slot)
-        }
-        if links.version == 3 {
-            nextMappingSerial = mappings.count
-        } else {
-            endedMappings = try Self.decodeEpitaphs(current: mappingIndexOfHandle, from: &reader) { reader throws(EngineStateError) in
-                try MappingEpitaph.decoding(from: &reader, links: links)
-            }
-            nextMappingSerial = try reader.int("next mapping serial", in: 0...Int.max)
-        }
+        (states, stateIndexOfHandle, endedStates, nextStateSerial) = try Self.decodeKind(
+            count: links.stateCount, version: links.version, handle: \.handle, from: &reader,
+            record: { reader, slot throws(EngineStateError) in try IOVAStateRecord(from: &reader, links: links, slot: slot) },
+            epitaph: { reader throws(EngineStateError) in try IOVAStateEpitaph.decoding(from: &reader, links: links) })
+        (mappings, mappingIndexOfHandle, endedMappings, nextMappingSerial) = try Self.decodeKind(
+            count: links.mappingCount, version: links.version, handle: \.handle, from: &reader,
+            record: { reader, slot throws(EngineStateError) in try StreamingMappingRecord(from: &reader, links: links, slot: slot) },
+            epitaph: { reader throws(EngineStateError) in try MappingEpitaph.decoding(from: &reader, links: links) })
         try checkOwnersNameRecords(at: reader)
+    }
+
+    /// One kind's slots, current records, epitaphs and next serial (version 3: the records
+    /// alone, their count the next serial).
+    private static func decodeKind<Record, Epitaph>(
+        count: Int, version: UInt32, handle: (Record) -> String, from reader: inout StateReader,
+        record: (inout StateReader, Int) throws(EngineStateError) -> Record,
+        epitaph: (inout StateReader) throws(EngineStateError) -> (handle: String, epitaph: Epitaph)
+    ) throws(EngineStateError) -> (RecordSlots<Record>, [String: Int], EpitaphTable<Epitaph>, Int) {
+        let (slots, indexOfHandle) = try decodeSlots(count: count, version: version, handle: handle, from: &reader, record)
+        guard version > 3 else { return (slots, indexOfHandle, EpitaphTable(), slots.count) }
+        let ended = try decodeEpitaphs(current: indexOfHandle, from: &reader, epitaph)
+        return (slots, indexOfHandle, ended, try reader.int("next serial", in: 0...Int.max))
     }
 
     /// After decoding a version-3 state: what the run would have retired by now.

@@ -45,9 +45,10 @@ struct LinkSignatures: Hashable, Sequence {
 }
 
 extension LinkSignature {
-    /// The direction's state tag in bits 0–1, SKIP_CPU_SYNC in bit 2, MMIO in bit 3.
+    /// The direction's kernel value in bits 0–1 (`DMADirection.stateOrder`), SKIP_CPU_SYNC
+    /// in bit 2, MMIO in bit 3.
     fileprivate var code: UInt8 {
-        UInt8(DMADirection.stateOrder.firstIndex(of: direction)!) | (skipCPUSync ? 4 : 0) | (mmio ? 8 : 0)
+        UInt8(truncatingIfNeeded: direction.kernelValue) | (skipCPUSync ? 4 : 0) | (mmio ? 8 : 0)
     }
 
     fileprivate init(code: UInt8) {
