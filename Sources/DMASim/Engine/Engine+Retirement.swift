@@ -1,10 +1,12 @@
 /// Bookkeeping bounded by live state: records of ended states and mappings leave the slot
 /// tables at the end of the op that ended them, once nothing but their handle names them.
 ///
-///     alloc/map ──▶ full record in a slot ──ends, no IOVA owner span, no ownership──▶
-///         epitaph under its handle (IOVAStateEpitaph, MappingEpitaph)
-///     an op naming an ended handle ──▶ revived into a slot for that op, retired again after
-///     a new alloc/map of the handle ──▶ the old record goes once nothing names it
+///     alloc / map ──▶ full record in a slot
+///         └─ ended, no IOVA owner span or ownership entry names it ──▶ epitaph under its
+///            handle (IOVAStateEpitaph, MappingEpitaph, in an EpitaphTable)
+///     an op naming an ended handle ──▶ the epitaph is revived into a slot for the op,
+///            and retired again after it
+///     alloc / map of a handle again ──▶ its old record goes once nothing names it
 ///
 /// An IOVA owner span keeps an ended record whole: a bare-address fault in its IOVA is
 /// still "use after destroy of s1" until the IOVA is handed out again. The test is
