@@ -14,7 +14,7 @@ enum CheckpointState {
     /// The engine the row describes, with no memory yet. Throws `Problem`, an
     /// `LZ4FrameError` or an `EngineStateError`.
     static func engine(from row: CheckpointStateRow) throws -> Engine {
-        guard row.format == Engine.stateFormatVersion else {
+        guard Engine.readableStateFormatVersions.contains(row.format) else {
             throw Problem("format version \(row.format), but this build reads version \(Engine.stateFormatVersion)")
         }
         let state = try LZ4FrameCodec.decode(row.frame, limit: max(row.rawBytes, 0))

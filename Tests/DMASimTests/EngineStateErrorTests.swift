@@ -37,7 +37,14 @@ import Testing
         bytes[8] &+= 1
         let error = Self.error(decoding: bytes)
         #expect(error == EngineStateError(.unsupportedVersion(found: EngineStateFormat.version + 1, supported: EngineStateFormat.version), at: 8))
-        #expect(error?.description == "engine state, byte 8: format version 4, but this build reads version 3")
+        #expect(error?.description == "engine state, byte 8: format version 5, but this build reads version 4")
+    }
+
+    /// Version 3 is still read (checkpoints in existing journals); version 2 is not.
+    @Test func aVersionBeforeTheOldestReadableIsRefused() {
+        var bytes = Self.richState
+        bytes[8] = UInt8(EngineStateFormat.readableVersions.lowerBound - 1)
+        #expect(Self.error(decoding: bytes) == EngineStateError(.unsupportedVersion(found: 2, supported: EngineStateFormat.version), at: 8))
     }
 
     @Test func aCutOffCopyIsTruncated() {

@@ -39,7 +39,10 @@ extension IOVAOwnerMap {
         var previous: UInt64?
         for _ in 0..<count {
             let range = try reader.disjointRange("iova owner", after: &previous)
-            assign(first: range.lowerBound, last: range.upperBound, to: try IOVAOwner(from: &reader, links: links))
+            // Disjoint and ascending: nothing is displaced.
+            var displaced: [IOVAOwner] = []
+            assign(first: range.lowerBound, last: range.upperBound, to: try IOVAOwner(from: &reader, links: links),
+                   displacingInto: &displaced)
         }
     }
 }

@@ -18,11 +18,13 @@ struct IOVAOwnerMap {
 
     private(set) var spans = BlockedSortedArray<Span>()
 
-    /// Records `owner` for `[first, last]`, dropping the older spans it covers.
-    mutating func assign(first: UInt64, last: UInt64, to owner: IOVAOwner) {
+    /// Records `owner` for `[first, last]`, dropping the older spans it covers; their
+    /// owners go to `displaced` (a record an owner span kept may now be retired).
+    mutating func assign(first: UInt64, last: UInt64, to owner: IOVAOwner, displacingInto displaced: inout [IOVAOwner]) {
         var cursor = spans.floor(last)
         while let at = cursor, spans[at].last >= first {
             let previous = spans.predecessor(at)
+            displaced.append(spans[at].owner)
             spans.remove(at: at)
             cursor = previous
         }

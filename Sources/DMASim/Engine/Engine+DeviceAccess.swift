@@ -23,10 +23,10 @@ extension Engine {
         case .absolute(let value):
             return .success((value, nil))
         case .state(let handle, let offset):
-            guard let index = stateIndexOfHandle[handle] else { return .failure(RejectReason("unknown IOVA state \(handle)")) }
+            guard let index = stateSlot(of: handle) else { return .failure(RejectReason("unknown IOVA state \(handle)")) }
             return .success((states[index].addr &+ offset, .state(index)))
         case .mapping(let handle, let offset):
-            guard let index = mappingIndexOfHandle[handle] else { return .failure(RejectReason("unknown mapping \(handle)")) }
+            guard let index = mappingSlot(of: handle) else { return .failure(RejectReason("unknown mapping \(handle)")) }
             return .success((mappings[index].dmaAddress &+ offset, .mapping(index)))
         }
     }

@@ -3,7 +3,7 @@
 extension Engine {
     /// The state named by a call and its device, or the rejection to return.
     func liveDevice(ofState handle: String) -> Result<(index: Int, device: DeviceRuntime), RejectReason> {
-        guard let index = stateIndexOfHandle[handle] else {
+        guard let index = stateSlot(of: handle) else {
             return .failure(RejectReason("unknown IOVA state \(handle) (no alloc declared it)"))
         }
         let device = states[index].runtime

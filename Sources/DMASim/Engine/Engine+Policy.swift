@@ -18,11 +18,15 @@ extension Engine {
     func detach(_ call: DetachOp) -> Outcome {
         device(named: call.device).orReject { device in
             var outcome = Outcome()
-            for state in states where state.device == call.device && state.isLive && stateIndexIsCurrent(state) {
+            let liveStates = states.occupiedSlots.filter { states[$0].device == call.device && states[$0].isLive }
+            for slot in liveStates.sorted(by: { states[$0].serial < states[$1].serial }) where stateIsCurrent(states[slot]) {
+                let state = states[slot]
                 outcome.findings.append(Finding(.leakAtDetach, handle: state.handle,
                     "IOVA state \(state.handle) (addr 0x\(hex(state.addr)), size 0x\(hex(state.sizeBytes))) still allocated at detach"))
             }
-            for mapping in mappings where mapping.device == call.device && mapping.life == .mapped {
+            let liveMappings = mappings.occupiedSlots.filter { mappings[$0].device == call.device && mappings[$0].life == .mapped }
+            for slot in liveMappings.sorted(by: { mappings[$0].serial < mappings[$1].serial }) {
+                let mapping = mappings[slot]
                 outcome.findings.append(Finding(.leakAtDetach, handle: mapping.handle,
                     "DMA-API: device driver has pending DMA allocations while released from device [device address=0x\(hex(mapping.dmaAddress))] [size=\(mapping.length) bytes]"))
             }
@@ -32,10 +36,15 @@ extension Engine {
     }
 
     /// A state record overwritten by a later alloc of the same handle was already reported
-    /// as `state-overwritten`; only the current record of a handle can leak at detach.
-    private func stateIndexIsCurrent(_ state: IOVAStateRecord) -> Bool {
-        guard let index = stateIndexOfHandle[state.handle] else { return false }
-        return states[index].addr == state.addr && states[index].device == state.device
+    /// as `state-overwritten`; only the current record of a handle can leak at detach. As
+    /// ever, "current" means the handle's record (full or epitaph) has this one's address
+    /// and device.
+    private func stateIsCurrent(_ state: IOVAStateRecord) -> Bool {
+        if let slot = stateIndexOfHandle[state.handle] {
+            return states[slot].addr == state.addr && states[slot].device == state.device
+        }
+        guard let epitaph = endedStates[state.handle] else { return false }
+        return epitaph.addr == state.addr && epitaph.runtime.spec.name == state.device
     }
 
     /// Notes the name; from the first checkpoint on, the engine tracks who writes memory

@@ -34,10 +34,11 @@ extension Engine {
     /// bytes this build did not write: another format version, a truncated or damaged
     /// copy, or values the engine could not hold.
     public static func decodingState(_ bytes: [UInt8]) throws(EngineStateError) -> Engine {
-        var reader = try EngineStateFormat.openPayload(bytes)
+        var (reader, version) = try EngineStateFormat.openPayload(bytes)
         let engine = Engine()
         engine.appliedCount = try reader.int("applied count", in: 0...Int.max)
         var links = DecodingLinks()
+        links.version = version
         links.stateCount = try reader.count("state records")
         links.mappingCount = try reader.count("mapping records")
         try engine.memory.restore(from: &reader)
@@ -54,6 +55,8 @@ extension Engine {
         }
         engine.tally = try OutcomeTally(from: &reader)
         try reader.expectEnd()
+        // A version-3 state holds every record ever made: retire what this build would have.
+        if version == 3 { engine.retireEveryUnreachableRecord() }
         return engine
     }
 }

@@ -8,7 +8,7 @@ extension Engine {
             // BUG_ON(!valid_dma_direction(dir))
             guard call.direction != .none else { return .rejected("dma_map_phys with DMA_NONE: BUG_ON(!valid_dma_direction(dir))") }
             var outcome = Outcome()
-            let index = mappings.count
+            let index = mappings.nextSlot
             let result: StreamingMap?
             if let domain = device.domain {
                 result = iommuMap(call, device: device, domain: domain, owner: .mapping(index), outcome: &outcome)
@@ -17,14 +17,15 @@ extension Engine {
             }
             let dmaAddress = result?.dmaAddress ?? StreamingMappingRecord.mappingErrorAddress
             var record = StreamingMappingRecord(
-                handle: call.mapping, device: call.device, dmaAddress: dmaAddress, phys: call.phys, length: call.length,
+                handle: call.mapping, device: call.device, serial: takeMappingSerial(), dmaAddress: dmaAddress, phys: call.phys, length: call.length,
                 direction: call.direction, attributes: call.attributes, life: result == nil ? .failed : .mapped,
                 throughIOMMU: device.domain != nil)
             record.bounceAddress = result?.bounceAddress
-            mappings.append(record)
-            mappingIndexOfHandle[call.mapping] = index
+            let slot = insertMapping(record)
+            precondition(slot == index, "the mapping's owner span names another slot")
             outcome.address = dmaAddress
             guard result != nil else {
+                noteMayRetire(.mapping(index))
                 outcome.status = .mappingError
                 return outcome
             }
@@ -36,7 +37,7 @@ extension Engine {
 
     /// `dma_unmap_phys(dev, addr, size, dir, attrs)` with dma-debug's `check_unmap()`.
     func unmap(_ call: UnmapOp) -> Outcome {
-        guard let index = mappingIndexOfHandle[call.mapping] else {
+        guard let index = mappingSlot(of: call.mapping) else {
             return .rejected("unknown mapping \(call.mapping) (no map declared it)")
         }
         return device(named: mappings[index].device).orReject { device in
@@ -53,6 +54,7 @@ extension Engine {
                 directUnmap(dmaAddress, call, device: device, outcome: &outcome)
             }
             mappings[index].life = .unmapped
+            noteMayRetire(.mapping(index))
             return outcome
         }
     }
@@ -60,7 +62,7 @@ extension Engine {
     /// `dma_sync_single_for_{cpu,device}(dev, addr + off, size, dir)`, checked as
     /// dma-debug's `check_sync()` does.
     func syncSingle(_ call: StreamingSyncOp, forDevice: Bool) -> Outcome {
-        guard let index = mappingIndexOfHandle[call.mapping] else {
+        guard let index = mappingSlot(of: call.mapping) else {
             return .rejected("unknown mapping \(call.mapping) (no map declared it)")
         }
         guard call.direction != .none else { return .rejected("DMA sync with DMA_NONE: BUG_ON(!valid_dma_direction(dir))") }
@@ -83,7 +85,7 @@ extension Engine {
     /// `dma_mapping_error(dev, addr)`: -ENOMEM for `DMA_MAPPING_ERROR`; marks the
     /// dma-debug entry CHECKED.
     func checkMappingError(_ call: MappingErrorOp) -> Outcome {
-        guard let index = mappingIndexOfHandle[call.mapping] else {
+        guard let index = mappingSlot(of: call.mapping) else {
             return .rejected("unknown mapping \(call.mapping) (no map declared it)")
         }
         mappings[index].errorChecked = true

@@ -41,7 +41,7 @@ extension Engine {
             return nil
         }
         domain.syncMap(iova: iova, sizeBytes: sizeBytes, outcome: &outcome)
-        domain.owners.assign(first: iova, last: iova + sizeBytes - 1, to: owner)
+        domain.owners.assign(first: iova, last: iova + sizeBytes - 1, to: owner, displacingInto: &retirementCandidates)
         outcome.ranges = [MappedRange(iova: iova, phys: phys - pad, length: sizeBytes, prot: prot, bounced: bounced)]
         return iova + pad
     }

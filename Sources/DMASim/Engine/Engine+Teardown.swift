@@ -28,6 +28,7 @@ extension Engine {
             noteStalePTEs(index, domain: domain, call: call, into: &outcome)
             releaseOwnership(ofState: index)
             states[index].life = .destroyed
+            noteMayRetire(.state(index))
         }
     }
 
@@ -41,6 +42,7 @@ extension Engine {
             freeStateIOVA(index, domain: domain, outcome: &outcome)
             releaseOwnership(ofState: index)
             states[index].life = .freed
+            noteMayRetire(.state(index))
         }
     }
 

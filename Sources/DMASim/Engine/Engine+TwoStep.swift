@@ -9,9 +9,10 @@ extension Engine {
                     "dma_iova_try_alloc over live state \(call.state): its IOVA is leaked"))
             }
             // 1. memset(state, 0) runs first, so a false return leaves dma_use_iova() false.
-            let index = states.count
-            states.append(IOVAStateRecord(handle: call.state, device: device, addr: 0, sizeBytes: 0, life: .failed))
-            stateIndexOfHandle[call.state] = index
+            let index = insertState(IOVAStateRecord(handle: call.state, device: device, serial: takeStateSerial(),
+                                                    addr: 0, sizeBytes: 0, life: .failed))
+            // Retired at the end of the op unless the allocation below succeeds.
+            noteMayRetire(.state(index))
             // 2. !use_dma_iommu(dev): no IOMMU or an identity domain.
             guard let domain = device.domain else { return outcome }
             // 3. WARN_ON_ONCE(!size) and the DMA_IOVA_USE_SWIOTLB bit.
@@ -28,7 +29,8 @@ extension Engine {
             states[index].addr = base + pad
             states[index].sizeBytes = call.sizeBytes
             states[index].life = .allocated
-            domain.owners.assign(first: base, last: base + allocationBytes - 1, to: .state(index))
+            domain.owners.assign(first: base, last: base + allocationBytes - 1, to: .state(index),
+                                 displacingInto: &retirementCandidates)
             outcome.status = .ok
             outcome.address = base + pad
             return outcome
@@ -67,7 +69,7 @@ extension Engine {
         if let failure { return failLink(index, failure, &outcome) }
         states[index].linkedBytes += call.length
         let signature = LinkSignature(direction: call.direction, attributes: call.attributes)
-        if !states[index].linkSignatures.contains(signature) { states[index].linkSignatures.append(signature) }
+        states[index].linkSignatures.insert(signature)
         outcome.address = states[index].addr &+ call.offset
     }
 

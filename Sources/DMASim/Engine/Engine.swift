@@ -34,10 +34,18 @@ public final class Engine {
     /// The CPU cache model, once a non-coherent device is declared.
     var cache: CPUCache?
 
-    var states: [IOVAStateRecord] = []
+    /// Full records of live states and mappings, and of ended ones something still names
+    /// (Engine+Retirement); each handle's current record by slot, or its epitaph.
+    var states = RecordSlots<IOVAStateRecord>()
     var stateIndexOfHandle: [String: Int] = [:]
-    var mappings: [StreamingMappingRecord] = []
+    var endedStates = EpitaphTable<IOVAStateEpitaph>()
+    var nextStateSerial = 0
+    var mappings = RecordSlots<StreamingMappingRecord>()
     var mappingIndexOfHandle: [String: Int] = [:]
+    var endedMappings = EpitaphTable<MappingEpitaph>()
+    var nextMappingSerial = 0
+    /// Records the current op ended or let go of: retired, if nothing names them, after it.
+    var retirementCandidates: [IOVAOwner] = []
     var checkpointNames: Set<String> = []
     /// Checker: the physical bytes devices own now (streaming mappings, and two-step
     /// links where a device needs syncs).
@@ -57,6 +65,7 @@ public final class Engine {
         memory.lastWriters?.begin(op, sequence: appliedCount)
         appliedCount += 1
         let outcome = dispatch(op)
+        if !retirementCandidates.isEmpty { retireUnreachableRecords() }
         if outcome.fault != nil || !outcome.findings.isEmpty { tally.count(outcome) }
         return outcome
     }

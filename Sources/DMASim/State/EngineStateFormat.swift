@@ -14,8 +14,12 @@
 /// it still checks every field, because bytes that hash right can still be from a bug.
 enum EngineStateFormat {
     static let magic: [UInt8] = Array("DMAJSTAT".utf8)
-    /// Bump whenever any component's encoding changes; a reader takes only its own version.
-    static let version: UInt32 = 3
+    /// Bump whenever any component's encoding changes. Version 4: record slots with holes
+    /// and epitaphs of ended handles (bookkeeping bounded by live state).
+    static let version: UInt32 = 4
+    /// Older versions still read, for the checkpoints in existing journals: version 3
+    /// kept every record ever made, at index = creation order.
+    static let readableVersions: ClosedRange<UInt32> = 3...version
     static let headerBytes = 28
 
     /// Header + `payload`.
@@ -29,13 +33,13 @@ enum EngineStateFormat {
         return bytes
     }
 
-    /// Checks the header and returns a reader over the payload.
-    static func openPayload(_ bytes: [UInt8]) throws(EngineStateError) -> StateReader {
+    /// Checks the header and returns a reader over the payload and the payload's version.
+    static func openPayload(_ bytes: [UInt8]) throws(EngineStateError) -> (reader: StateReader, version: UInt32) {
         let prefix = min(bytes.count, magic.count)
         guard bytes[0..<prefix].elementsEqual(magic[0..<prefix]) else { throw EngineStateError(.notAnEngineState, at: 0) }
         guard bytes.count >= headerBytes else { throw EngineStateError(.truncated(field: "header"), at: bytes.count) }
         let found = UInt32(littleEndian(bytes, at: 8, byteCount: 4))
-        guard found == version else { throw EngineStateError(.unsupportedVersion(found: found, supported: version), at: 8) }
+        guard readableVersions.contains(found) else { throw EngineStateError(.unsupportedVersion(found: found, supported: version), at: 8) }
         let payloadBytes = littleEndian(bytes, at: 12, byteCount: 8)
         let present = UInt64(bytes.count - headerBytes)
         guard payloadBytes <= present else { throw EngineStateError(.truncated(field: "payload (\(payloadBytes) bytes)"), at: bytes.count) }
@@ -45,7 +49,7 @@ enum EngineStateFormat {
         bytes.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[headerBytes...])) }
         let computed = hasher.finalize()
         guard stored == computed else { throw EngineStateError(.checksumMismatch(stored: stored, computed: computed), at: 20) }
-        return StateReader(bytes, from: headerBytes, to: bytes.count)
+        return (StateReader(bytes, from: headerBytes, to: bytes.count), found)
     }
 
     private static func appendLittleEndian(_ value: UInt64, byteCount: Int, to bytes: inout [UInt8]) {

@@ -2,7 +2,7 @@
 /// reference are written once and named by number afterwards: domains (one per IOMMU
 /// group, held by every device in it) by their position in the domain table, devices
 /// (held by IOVA state records) by their position in the name-sorted device table. IOVA
-/// state and mapping records are named by their index in the engine's arrays already.
+/// state and mapping records are named by their slot in the engine's tables already.
 struct EncodingLinks {
     var domainIndex: [ObjectIdentifier: Int] = [:]
     var deviceIndex: [String: Int] = [:]
@@ -38,8 +38,11 @@ extension StateReader {
 /// What decoding a part needs from the parts before it: the objects to re-link to, and
 /// the sizes that indexes into later parts must stay below.
 struct DecodingLinks {
-    /// Record counts, written first, so that owners named before the records themselves
-    /// (the checker's maps) are checked as they are read.
+    /// The format version being read (`EngineStateFormat.readableVersions`).
+    var version = EngineStateFormat.version
+    /// Record slot counts, written first, so that owners named before the records
+    /// themselves (the checker's maps) are checked as they are read; that the slot holds a
+    /// record is checked once the records are read.
     var stateCount = 0
     var mappingCount = 0
     var domains: [DMADomain] = []

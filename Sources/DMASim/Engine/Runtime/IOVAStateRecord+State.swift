@@ -3,10 +3,12 @@ extension IOVAStateRecord.Life: StateTagged {
 }
 
 /// One state record: the kernel's `dma_iova_state` and the checker's shadow of it. The
-/// device is named by its index in the name-sorted device table.
+/// device is named by its index in the name-sorted device table. Version 3 had no serial:
+/// its records sat at index = creation order.
 extension IOVAStateRecord {
     func encode(to writer: inout StateWriter, links: EncodingLinks) {
         writer.recordHead(handle: handle, device: device, links: links)
+        writer.varint(serial)
         writer.varint(addr)
         writer.varint(sizeBytes)
         life.encode(to: &writer)
@@ -15,14 +17,16 @@ extension IOVAStateRecord {
         writer.varint(unlinkedGranules.count)
         var previous: UInt64?
         for granule in unlinkedGranules.sorted() { writer.ascendingKey(granule, after: &previous) }
-        writer.array(linkSignatures) { $1.encode(to: &$0) }
+        linkSignatures.encode(to: &writer)
         writer.array(ownershipIDs) { $0.varint($1) }
     }
 
-    init(from reader: inout StateReader, links: DecodingLinks) throws(EngineStateError) {
+    /// `slot`: where a version-3 record sat, which was its serial.
+    init(from reader: inout StateReader, links: DecodingLinks, slot: Int) throws(EngineStateError) {
         let (handle, device) = try reader.recordHead("state handle", "state device", links: links)
-        self.init(handle: handle, device: device, addr: try reader.varint("state addr"), sizeBytes: try reader.varint("state size"),
-                  life: try Life(from: &reader, "state life"))
+        let serial = links.version == 3 ? slot : try reader.int("state serial", in: 0...Int.max)
+        self.init(handle: handle, device: device, serial: serial, addr: try reader.varint("state addr"),
+                  sizeBytes: try reader.varint("state size"), life: try Life(from: &reader, "state life"))
         let flags = try reader.flags("state flags", count: 2)
         usesSwiotlb = flags[0]
         hasFailedLink = flags[1]
@@ -30,7 +34,7 @@ extension IOVAStateRecord {
         let granuleCount = try reader.count("state unlinked granules")
         var previous: UInt64?
         for _ in 0..<granuleCount { unlinkedGranules.insert(try reader.ascendingKey("state unlinked granule", after: &previous)) }
-        linkSignatures = try reader.array("state link signatures") { reader throws(EngineStateError) in try LinkSignature(from: &reader) }
+        linkSignatures = try LinkSignatures(from: &reader)
         ownershipIDs = try reader.array("state ownership ids") { reader throws(EngineStateError) in
             try reader.liveOwnershipID("state ownership id", links: links)
         }
@@ -50,5 +54,45 @@ extension LinkSignature {
         if flags[0] { attributes.insert(.skipCPUSync) }
         if flags[1] { attributes.insert(.mmio) }
         self.init(direction: direction, attributes: attributes)
+    }
+}
+
+/// An ended state's epitaph, under its handle; the device by number as in a record.
+extension IOVAStateEpitaph {
+    func encode(handle: String, to writer: inout StateWriter, links: EncodingLinks) {
+        writer.recordHead(handle: handle, device: runtime.spec.name, links: links)
+        writer.varint(addr)
+        writer.varint(sizeBytes)
+        life.encode(to: &writer)
+        writer.bool(usesSwiotlb)
+        linkSignatures.encode(to: &writer)
+    }
+
+    static func decoding(from reader: inout StateReader, links: DecodingLinks) throws(EngineStateError)
+        -> (handle: String, epitaph: IOVAStateEpitaph) {
+        let start = reader.offset
+        let (handle, device) = try reader.recordHead("ended state handle", "ended state device", links: links)
+        let epitaph = IOVAStateEpitaph(runtime: device, addr: try reader.varint("ended state addr"),
+                                       sizeBytes: try reader.varint("ended state size"),
+                                       life: try IOVAStateRecord.Life(from: &reader, "ended state life"),
+                                       usesSwiotlb: try reader.bool("ended state swiotlb"),
+                                       linkSignatures: try LinkSignatures(from: &reader))
+        guard epitaph.life != .allocated else { throw reader.invalid("ended state", "\(handle) is still allocated", at: start) }
+        return (handle, epitaph)
+    }
+}
+
+/// As many signatures as links used, in the order they first did (version 3 wrote the
+/// same bytes from an array).
+extension LinkSignatures {
+    func encode(to writer: inout StateWriter) {
+        writer.array(Array(self)) { $1.encode(to: &$0) }
+    }
+
+    init(from reader: inout StateReader) throws(EngineStateError) {
+        let start = reader.offset
+        let signatures = try reader.array("state link signatures") { reader throws(EngineStateError) in try LinkSignature(from: &reader) }
+        self.init(signatures)
+        guard count == signatures.count else { throw reader.invalid("state link signatures", "has one twice", at: start) }
     }
 }

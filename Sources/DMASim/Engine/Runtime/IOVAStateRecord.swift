@@ -12,9 +12,10 @@ struct IOVAStateRecord {
     }
 
     let handle: String
-    let device: String
     /// The device itself, so calls on the state need no lookup by name.
     let runtime: DeviceRuntime
+    /// Which record came first: `detach` reports leaks in the order the states were made.
+    let serial: Int
     /// `state->addr`: the IOVA plus the in-granule offset of try_alloc's `phys`.
     var addr: UInt64
     /// `dma_iova_size(state)`.
@@ -30,15 +31,16 @@ struct IOVAStateRecord {
     var linkedBytes: UInt64 = 0
     /// The distinct direction/attribute combinations links of this state used, for
     /// the unlink-attribute-mismatch check.
-    var linkSignatures: [LinkSignature] = []
+    var linkSignatures = LinkSignatures()
     /// Checker: ownership-map entries of linked pieces the CPU must keep off.
     var ownershipIDs: [Int] = []
 
-    init(handle: String, device: DeviceRuntime, addr: UInt64, sizeBytes: UInt64, life: Life) {
-        self.handle = handle; self.device = device.spec.name; self.runtime = device
+    init(handle: String, device: DeviceRuntime, serial: Int, addr: UInt64, sizeBytes: UInt64, life: Life) {
+        self.handle = handle; self.runtime = device; self.serial = serial
         self.addr = addr; self.sizeBytes = sizeBytes; self.life = life
     }
 
+    var device: String { runtime.spec.name }
     var isLive: Bool { life == .allocated }
 }
 

@@ -11,6 +11,8 @@ struct StreamingMappingRecord {
 
     let handle: String
     let device: String
+    /// Which record came first: `detach` reports leaks in the order the mappings were made.
+    let serial: Int
     /// The DMA address returned (`DMA_MAPPING_ERROR` = ~0 when failed).
     var dmaAddress: UInt64
     let phys: UInt64
@@ -29,9 +31,9 @@ struct StreamingMappingRecord {
 
     static let mappingErrorAddress = UInt64.max
 
-    init(handle: String, device: String, dmaAddress: UInt64, phys: UInt64, length: UInt64,
+    init(handle: String, device: String, serial: Int, dmaAddress: UInt64, phys: UInt64, length: UInt64,
          direction: DMADirection, attributes: DMAAttributes, life: Life, throughIOMMU: Bool) {
-        self.handle = handle; self.device = device; self.dmaAddress = dmaAddress; self.phys = phys
+        self.handle = handle; self.device = device; self.serial = serial; self.dmaAddress = dmaAddress; self.phys = phys
         self.length = length; self.direction = direction; self.attributes = attributes; self.life = life
         self.throughIOMMU = throughIOMMU
     }

@@ -1,0 +1,107 @@
+/// The epitaphs of ended handles, by handle (Engine+Retirement). Workloads and trace
+/// imports never reuse a handle, so this is the part of the engine that still grows with
+/// the run; it is laid out to cost little more than the epitaphs themselves.
+///
+/// A handle spelled as a prefix and a decimal number without leading zeros (`s1`, `m42`,
+/// `u7`: what every producer makes) sits in a page of 64 by its number, pages by prefix:
+/// a run's handles are dense in number, so pages fill up and a handle costs its epitaph
+/// (24 or 40 bytes) and no key. Any other spelling goes to a plain dictionary.
+struct EpitaphTable<Epitaph> {
+    private struct Page {
+        var slots: [Epitaph?] = Array(repeating: nil, count: EpitaphTable.pageSize)
+        var filledCount = 0
+    }
+
+    static var pageSize: Int { 64 }
+    private var pagesOfPrefix: [String: [UInt64: Page]] = [:]
+    private var otherHandles: [String: Epitaph] = [:]
+    private(set) var count = 0
+
+    init() {}
+
+    var isEmpty: Bool { count == 0 }
+
+    subscript(handle: String) -> Epitaph? {
+        guard let (prefix, number) = Self.numbered(handle) else { return otherHandles[handle] }
+        return pagesOfPrefix[prefix]?[number / UInt64(Self.pageSize)]?.slots[Int(number % UInt64(Self.pageSize))]
+    }
+
+    /// Sets the epitaph of `handle`; returns the one it had.
+    @discardableResult
+    mutating func updateValue(_ epitaph: Epitaph, forKey handle: String) -> Epitaph? {
+        let previous: Epitaph?
+        if let (prefix, number) = Self.numbered(handle) {
+            let pageNumber = number / UInt64(Self.pageSize)
+            previous = Self.put(epitaph, at: Int(number % UInt64(Self.pageSize)),
+                                in: &pagesOfPrefix[prefix, default: [:]][pageNumber, default: Page()])
+        } else {
+            previous = otherHandles.updateValue(epitaph, forKey: handle)
+        }
+        if previous == nil { count += 1 }
+        return previous
+    }
+
+    private static func put(_ epitaph: Epitaph, at slot: Int, in page: inout Page) -> Epitaph? {
+        let previous = page.slots[slot]
+        page.slots[slot] = epitaph
+        if previous == nil { page.filledCount += 1 }
+        return previous
+    }
+
+    /// Removes the epitaph of `handle`; returns it.
+    @discardableResult
+    mutating func removeValue(forKey handle: String) -> Epitaph? {
+        guard !isEmpty else { return nil }
+        let removed: Epitaph?
+        if let (prefix, number) = Self.numbered(handle) {
+            let pageNumber = number / UInt64(Self.pageSize)
+            guard var page = pagesOfPrefix[prefix]?[pageNumber] else { return nil }
+            removed = page.slots[Int(number % UInt64(Self.pageSize))]
+            guard removed != nil else { return nil }
+            page.slots[Int(number % UInt64(Self.pageSize))] = nil
+            page.filledCount -= 1
+            pagesOfPrefix[prefix]![pageNumber] = page.filledCount == 0 ? nil : page
+            if pagesOfPrefix[prefix]!.isEmpty { pagesOfPrefix[prefix] = nil }
+        } else {
+            removed = otherHandles.removeValue(forKey: handle)
+        }
+        if removed != nil { count -= 1 }
+        return removed
+    }
+
+    /// Every epitaph in one order whatever the history: numbered handles by prefix, then
+    /// number; then the others by handle.
+    var entries: [(handle: String, epitaph: Epitaph)] {
+        var result: [(handle: String, epitaph: Epitaph)] = []
+        result.reserveCapacity(count)
+        for prefix in pagesOfPrefix.keys.sorted() {
+            let pages = pagesOfPrefix[prefix]!
+            for pageNumber in pages.keys.sorted() {
+                for (slot, epitaph) in pages[pageNumber]!.slots.enumerated() {
+                    guard let epitaph else { continue }
+                    result.append((prefix + String(pageNumber * UInt64(Self.pageSize) + UInt64(slot)), epitaph))
+                }
+            }
+        }
+        for handle in otherHandles.keys.sorted() { result.append((handle, otherHandles[handle]!)) }
+        return result
+    }
+
+    /// `s42` → ("s", 42): a non-empty prefix ending in a non-digit, then 1–15 digits with
+    /// no leading zero (so `s042` is not `s42`).
+    private static func numbered(_ handle: String) -> (prefix: String, number: UInt64)? {
+        let utf8 = handle.utf8
+        var digitsStart = utf8.endIndex
+        while digitsStart > utf8.startIndex {
+            let before = utf8.index(before: digitsStart)
+            guard utf8[before] >= UInt8(ascii: "0") && utf8[before] <= UInt8(ascii: "9") else { break }
+            digitsStart = before
+        }
+        let digitCount = utf8.distance(from: digitsStart, to: utf8.endIndex)
+        guard digitsStart > utf8.startIndex, (1...15).contains(digitCount),
+              digitCount == 1 || utf8[digitsStart] != UInt8(ascii: "0") else { return nil }
+        var number: UInt64 = 0
+        for digit in utf8[digitsStart...] { number = number * 10 + UInt64(digit - UInt8(ascii: "0")) }
+        return (String(handle[..<digitsStart]), number)
+    }
+}
