@@ -7,15 +7,16 @@
 #   bisect   dmajournal bisect --until fault of that journal, whose driver touched a
 #            destroyed buffer once half way (--inject late-access@OPS/2): seconds
 # Each point is its own process, so a peak RSS is that point's own (GNU time's %M).
-# Usage: Benchmarks/scaling.sh [max-ops]   (release builds; 10M points take minutes)
+# Usage: Benchmarks/scaling.sh [max-ops] [min-ops]   (release builds; 10M points take minutes)
 set -euo pipefail
 cd "$(dirname "$0")"
 max=${1:-10000000}
+min=${2:-0}
 source ./lib.sh
 
 printf "%-9s %-7s | %-22s | %-32s | %-22s | %s\n" ops region "engine steps/s  RSS" "record ops/s  B/op  RSS" "replay ops/s  RSS" "bisect s"
 for ops in 10000 100000 1000000 10000000; do
-    [ "$ops" -le "$max" ] || continue
+    [ "$ops" -le "$max" ] && [ "$ops" -ge "$min" ] || continue
     for region in 1G 1T; do
         engine=$(./.build/release/WorkloadThroughput nvme "$ops" engine "region=$region")
         engine_rate=$(echo "$engine" | sed -E 's/.* = ([0-9.]+) M steps\/s.*/\1/')
