@@ -16,6 +16,18 @@ import Testing
         return journal
     }
 
+    /// A trace imported and exported as its simulation: the journal, the whole script, and
+    /// its lines without the `#` header.
+    static func simulation(of trace: String) throws -> (journal: String, script: String, lines: [String]) {
+        let journal = try imported([trace])
+        let export = try ToolRun.run(["export", journal, "--format", "script"])
+        #expect(export.status == 0, "\(export.stderr)")
+        let lines = export.stdout.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
+        return (journal, export.stdout, lines)
+    }
+
+    static let ath12k = "fixtures/traces/ftrace-ath12k-dma-free-then-io-page-fault.txt"
+
     static let realTraces: [String] = {
         let directory = TestPaths.packageRoot.appendingPathComponent("fixtures/traces")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
@@ -44,14 +56,12 @@ import Testing
     /// ath12k frees a coherent buffer, then the device writes to it: the write names the
     /// freed mapping (the model hands out its own IOVAs), and faults on the model too.
     @Test func aWriteAfterFreeNamesTheFreedMapping() throws {
-        let journal = try Self.imported(["fixtures/traces/ftrace-ath12k-dma-free-then-io-page-fault.txt"])
-        let export = try ToolRun.run(["export", journal, "--format", "script"])
-        let lines = export.stdout.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
+        let (journal, script, lines) = try Self.simulation(of: Self.ath12k)
         #expect(lines.contains("device dev-0000:c2:00.0 iommu=iommu dma-bits=64 coherent group=group-iommu.0000:c2:00.0"))
         #expect(lines.contains { $0.hasPrefix("map m2 dev=dev-0000:c2:00.0 phys=0x140000000 len=512K dir=bidirectional => completed  #") })
         #expect(lines.contains("mapping-error m2"))
         #expect(lines.contains("dev-write dev-0000:c2:00.0 addr=m2 len=4 fill=zero => fault not-present  # ftrace-ath12k-dma-free-then-io-page-fault.txt:17 io_page_fault"))
-        #expect(export.stdout.contains("# IOMMU mode lazy: the default on x86"))
+        #expect(script.contains("# IOMMU mode lazy: the default on x86"))
         let strict = try ToolRun.run(["replay", journal, "--with", "iommu-mode=strict"])
         #expect(strict.stdout == "5 ops of the kernel trace ran on the model with iommu-mode=strict, which agrees with the kernel at each one\n")
     }
@@ -63,10 +73,8 @@ import Testing
             .components(separatedBy: "\n```").first)
         let sessions = block.components(separatedBy: "\n\n$ ")
         #expect(sessions.count == 2)
-        let journal = try Self.imported(["fixtures/traces/ftrace-ath12k-dma-free-then-io-page-fault.txt"])
-        let export = try ToolRun.run(["export", journal, "--format", "script"])
-        let scriptLines = export.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined(separator: "\n")
-        #expect(sessions[0].split(separator: "\n").dropFirst().joined(separator: "\n") == scriptLines)
+        let (journal, _, lines) = try Self.simulation(of: Self.ath12k)
+        #expect(sessions[0].split(separator: "\n").dropFirst().joined(separator: "\n") == lines.joined(separator: "\n"))
         let replay = try ToolRun.run(["replay", journal, "--with", "iommu-mode=strict"])
         #expect(sessions[1].split(separator: "\n").dropFirst().joined(separator: "\n") + "\n" == replay.stdout)
     }
@@ -74,7 +82,7 @@ import Testing
     /// Bisect and minimise search a recording: on a trace they say how to make one, and
     /// the way they name works.
     @Test func bisectOfATraceSaysHowToRecordItsSimulation() throws {
-        let journal = try Self.imported(["fixtures/traces/ftrace-ath12k-dma-free-then-io-page-fault.txt"])
+        let journal = try Self.imported([Self.ath12k])
         for command in ["bisect", "minimize"] {
             let refused = try ToolRun.run([command, journal, "--until", "fault"])
             #expect(refused.status == 2)
@@ -91,9 +99,7 @@ import Testing
     /// the map: the stand-in map takes the size the report gives, so the model sees the
     /// same mismatch (kernel/dma/debug.c check_unmap).
     @Test func aDMADebugReportSizesTheStandInMap() throws {
-        let journal = try Self.imported(["fixtures/traces/20-dmesg-dma-api-debug-different-size-atlantic.txt"])
-        let export = try ToolRun.run(["export", journal, "--format", "script"])
-        let lines = export.stdout.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
+        let lines = try Self.simulation(of: "fixtures/traces/20-dmesg-dma-api-debug-different-size-atlantic.txt").lines
         #expect(lines.contains("map u1 dev=dev-0000:4b:00.0 phys=0x100000000 len=34K dir=bidirectional"))
         #expect(lines.contains { $0.hasPrefix("unmap u1 len=32K dir=bidirectional => violation unmap-size-mismatch  #") })
     }
