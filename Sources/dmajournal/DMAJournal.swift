@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `dmajournal`: simulate, record, replay, query and export Linux DMA through an IOMMU.
 @main
@@ -12,4 +13,15 @@ struct DMAJournal: ParsableCommand {
             ImportCommand.self, ExportCommand.self, ReportCommand.self,
         ]
     )
+
+    /// Runs the command under the tool's signal handling, renders every failure as one
+    /// line (`CLIFailure.exitStatus`) and checks standard output before exiting.
+    static func main() {
+        InterruptFlag.install()
+        let status = CLIFailure.exitStatus {
+            var command = try parseAsRoot()
+            try command.run()
+        }
+        Foundation.exit(status)
+    }
 }
