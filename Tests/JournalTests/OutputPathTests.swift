@@ -41,7 +41,7 @@ import Testing
             #expect(throws: OutputPathError.notRegularFile(path: path, kind: kind)) { try OutputPath(path) }
         }
         #expect(OutputPathError.notRegularFile(path: "/dev/full", kind: "a character device").description
-            == "/dev/full: is a character device, not a regular file; refusing to replace it")
+            == "/dev/full: cannot write: it is a character device, not a regular file; refusing to replace it")
     }
 
     @Test func aLinkLoopIsRefused() throws {

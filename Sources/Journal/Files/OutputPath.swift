@@ -80,10 +80,10 @@ public enum OutputPathError: Error, Sendable, Hashable, CustomStringConvertible 
     /// The problem without the path, for messages that name the path themselves.
     public var reason: String {
         switch self {
-        case .notRegularFile(_, let kind): return "is \(kind), not a regular file; refusing to replace it"
+        case .notRegularFile(_, let kind): return "it is \(kind), not a regular file; refusing to replace it"
         case .cannotResolve(_, let reason): return "cannot follow the path: \(reason)"
         }
     }
 
-    public var description: String { "\(path): \(reason)" }
+    public var description: String { "\(path): cannot write: \(reason)" }
 }

@@ -48,6 +48,7 @@ struct ExportCommand: ParsableCommand {
         try CLIFailure.rendering {
             let format = try parsedFormat()
             try checkOptions(for: format)
+            if format != .script { DamageWarning.check(journal) }
             switch format {
             case .perfetto: try exportPerfetto()
             case .script: try exportScript()
@@ -76,6 +77,7 @@ struct ExportCommand: ParsableCommand {
         let window = (fromSeq != nil || toSeq != nil) ? (fromSeq ?? 0)...(toSeq ?? Int64.max) : nil
         let exporter = PerfettoExporter(journalPath: journal, window: window)
         let summary = try exportCall { () throws(ExportError) in try exporter.export(to: try openOutput()) }
+        if window != nil, summary.window == nil { StandardError.write("dmajournal: note: no op of \(journal) lies in the --from-seq/--to-seq window") }
         report("\(summary.events) trace events: \(summary.mappingSlices) mapping slices in \(summary.lanes) lanes, "
             + "\(summary.faults) faults, \(summary.findings) findings, \(summary.warnings) kernel warnings, \(summary.sideEvents) side events")
     }
