@@ -75,6 +75,9 @@ let package = Package(
         .testTarget(name: "ExportTests", dependencies: ["Export", "Journal", "OpScript", "DMASim"]),
         .testTarget(name: "TraceImportTests", dependencies: ["TraceImport", "Journal", "DMASim"]),
         .testTarget(name: "dmajournalTests", dependencies: ["dmajournal", "OpScript", "DMASim", "Journal"]),
+        // Fuzz targets (issue 21): mutated op scripts through the parser and the engine, and
+        // damaged journals through every reader; bounded runs from fixed seeds.
+        .testTarget(name: "FuzzTests", dependencies: ["DMASim", "OpScript", "Snapshot", "Journal", "Checkpoint", "Replay", "Export"]),
     ],
     swiftLanguageModes: [.v6]
 )

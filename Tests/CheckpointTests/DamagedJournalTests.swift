@@ -33,8 +33,7 @@ import Testing
                sql: "PRAGMA legacy_alter_table=ON; CREATE TABLE ops2 AS SELECT * FROM ops; DROP TABLE ops; ALTER TABLE ops2 RENAME TO ops;",
                detail: "the ops table lost its primary key on seq (rebuilt by hand?)"),
         Damage(name: "an op at seq -5",
-               sql: "INSERT INTO ops SELECT -5, kind, device, handle, offset, length, phys, address, dir, attrs, fill, source_line, status, errno, "
-                   + "out_address, digest, fault_kind, fault_address, claims FROM ops WHERE seq = 10",
+               sql: "CREATE TEMP TABLE copy AS SELECT * FROM ops WHERE seq = 10; UPDATE copy SET seq = -5; INSERT INTO ops SELECT * FROM copy",
                detail: "an op at seq -5, before the first op (seq 0)"),
         Damage(name: "a hole", sql: "DELETE FROM ops WHERE seq = 4",
                detail: "op 4 is missing (12 ops between seq 0 and 12)"),
@@ -45,8 +44,7 @@ import Testing
         Damage(name: "the tail deleted", sql: "DELETE FROM ops WHERE seq > 5",
                detail: "it was sealed with 13 ops and holds 6: ops 6…12 were deleted"),
         Damage(name: "an op added after sealing",
-               sql: "INSERT INTO ops SELECT 13, kind, device, handle, offset, length, phys, address, dir, attrs, fill, source_line, status, errno, "
-                   + "out_address, digest, fault_kind, fault_address, claims FROM ops WHERE seq = 12",
+               sql: "CREATE TEMP TABLE copy AS SELECT * FROM ops WHERE seq = 12; UPDATE copy SET seq = 13; INSERT INTO ops SELECT * FROM copy",
                detail: "it was sealed with 13 ops and holds 14: ops were added after it was sealed"),
         // A journal sealed before schema 12 has no count: the checkpoint still gives it away.
         Damage(name: "the tail deleted from an older journal", sql: "UPDATE run SET sealed_op_count = NULL; DELETE FROM ops WHERE seq > 5",

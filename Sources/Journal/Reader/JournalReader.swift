@@ -31,6 +31,8 @@ public final class JournalReader {
 
     let database: Database
     let codes: JournalCodes
+    /// The columns this journal's tables have (an older schema lacks later ones).
+    let columns: JournalColumns
 
     /// Opens `path` read-only and checks its structure (`JournalStructure`): a journal
     /// whose ops are missing, repeated or out of order is `JournalError.damaged`.
@@ -40,10 +42,11 @@ public final class JournalReader {
         self.database = database
         schemaVersion = version
         codes = try JournalCodes(database)
-        let columns = try database.columns(of: "run")
+        columns = try JournalColumns(database)
+        let runColumns = try database.columnNames(of: "run")
         let statement = try database.prepare("""
             SELECT tool_version, seed, source, created_at, finished, (SELECT count(*) FROM ops), (SELECT max(seq) FROM ops),
-                   \(columns.contains("interrupted") ? "interrupted" : "0"), \(columns.contains("command_line") ? "command_line" : "NULL")
+                   \(runColumns.contains("interrupted") ? "interrupted" : "0"), \(runColumns.contains("command_line") ? "command_line" : "NULL")
             FROM run WHERE id = 1
             """)
         guard try statement.step() else { throw .notAJournal(path: path, reason: "the run table is empty") }
@@ -82,7 +85,7 @@ public final class JournalReader {
 
     /// A cursor over the ops with `seq >= sequence`, in order.
     public func makeCursor(fromSequence sequence: Int = 0) throws(JournalError) -> RecordedOpCursor {
-        try RecordedOpCursor(database, codes: codes, schemaVersion: schemaVersion, from: Int64(sequence))
+        try RecordedOpCursor(database, codes: codes, columns: columns, from: Int64(sequence))
     }
 
     /// Every op, in order. For long journals prefer `makeCursor()`.
@@ -94,7 +97,7 @@ public final class JournalReader {
     /// in declaration order: what a replay declares before anything else.
     public func topology() throws(JournalError) -> [Op] {
         let statement = try database.prepare("""
-            SELECT \(TopologyColumn.selectList) FROM topology JOIN ops ON ops.seq = topology.seq
+            SELECT \(TopologyColumn.selectList(present: columns.topology)) FROM topology JOIN ops ON ops.seq = topology.seq
             WHERE ops.status = 0 ORDER BY topology.seq
             """)
         var result: [Op] = []

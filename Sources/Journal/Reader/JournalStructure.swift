@@ -32,7 +32,7 @@ enum JournalStructure {
             let end = try database.integer("SELECT min(seq) - 1 FROM ops WHERE seq > \(hole)") ?? hole
             throw damaged("\(hole == end ? "op \(hole) is" : "ops \(hole)…\(end) are") missing (\(opCount) ops between seq 0 and \(lastSequence))")
         }
-        let columns = try database.columns(of: "run")
+        let columns = try database.columnNames(of: "run")
         if columns.contains("sealed_op_count"), let sealed = try database.integer("SELECT sealed_op_count FROM run WHERE id = 1"), sealed != opCount {
             throw damaged(sealed > opCount
                 ? "it was sealed with \(sealed) ops and holds \(opCount): ops \(opCount)…\(sealed - 1) were deleted"

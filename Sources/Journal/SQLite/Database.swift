@@ -66,6 +66,15 @@ final class Database {
         return Statement(handle: statement, database: self, sql: sql, remainder: remainder)
     }
 
+    /// The names of `table`'s columns (`PRAGMA table_info`): what a journal written by an
+    /// older schema has.
+    func columnNames(of table: String) throws(JournalError) -> Set<String> {
+        let statement = try prepare("SELECT name FROM pragma_table_info('\(table)')")
+        var names: Set<String> = []
+        while try statement.step() { if let name = statement.text(at: 0) { names.insert(name) } }
+        return names
+    }
+
     /// The integer a pragma (or any one-value query) returns; nil for no row or NULL.
     func integer(_ sql: String) throws(JournalError) -> Int64? {
         let statement = try prepare(sql)
@@ -78,15 +87,6 @@ final class Database {
         let statement = try prepare(sql)
         guard try statement.step() else { return nil }
         return statement.text(at: 0)
-    }
-
-    /// The names of `table`'s columns: a journal written before a migration added one
-    /// lacks it (and the numbering has gaps, so the version alone does not say).
-    func columns(of table: String) throws(JournalError) -> Set<String> {
-        let statement = try prepare("SELECT name FROM pragma_table_info('\(table)')")
-        var names: Set<String> = []
-        while try statement.step() { if let name = statement.text(at: 0) { names.insert(name) } }
-        return names
     }
 
     /// One `SQLITE_CHECKPOINT_TRUNCATE` attempt that does not wait: true when every frame

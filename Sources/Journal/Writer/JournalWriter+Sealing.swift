@@ -57,7 +57,7 @@ extension JournalWriter {
     static func seal(_ database: Database, marking mark: SealMark, waiting: SealWaiting) throws(JournalError) -> SealResult {
         // A 64 MiB cache keeps the index builds in memory for journals of a few million ops.
         try database.execute("PRAGMA cache_size=-65536")
-        let columns = try database.columns(of: "run")
+        let columns = try database.columnNames(of: "run")
         try SchemaMigrator.inTransaction(database) { () throws(JournalError) in
             if case .finished(let signal) = mark {
                 try database.execute("UPDATE run SET finished = 1 WHERE id = 1")
