@@ -68,7 +68,7 @@ public enum JournalError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// One line, always: SQLite quotes damaged schema text and file names may hold
     /// anything, so control characters are written as escapes (`\n`, `\x1b`).
-    public var description: String { Self.escapingControls(text) }
+    public var description: String { VisibleText.oneLine(text) }
 
     private var text: String {
         switch self {
@@ -127,24 +127,6 @@ public enum JournalError: Error, Sendable, Hashable, CustomStringConvertible {
             let list = checkpoints.isEmpty ? "the journal holds none" : "checkpoints: \(checkpoints.joined(separator: ", "))"
             return "\(path): '\(name)' is a snapshot without engine state, not a checkpoint; \(list)"
         }
-    }
-
-    /// `text` with every control character (C0, DEL, C1) as a visible escape.
-    static func escapingControls(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return text }
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.properties.generalCategory == .control:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\x" + (hex.count < 2 ? "0" + hex : hex)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
     }
 
     /// SQL as one line, cut short: an error message stays one line however long the query.

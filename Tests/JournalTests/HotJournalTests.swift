@@ -1,5 +1,6 @@
 import DMASim
 import Foundation
+import TestSupport
 import Testing
 @testable import Journal
 
@@ -8,28 +9,13 @@ import Testing
 /// fail with "SQLite error 776" until the sqlite3 shell opened the file. Now a read-only
 /// open rolls it back first, and so does recover.
 ///
-/// The hot journal is made deterministically: the sqlite3 shell, with a one-page cache so
-/// changed pages spill into the file before commit, deletes every op inside a transaction
-/// it never commits, and is killed.
+/// The hot journal is made deterministically (`SQLiteShell.leaveHotJournal`).
 @Suite struct HotJournalTests {
     static func hotJournal(in directory: TemporaryDirectory) throws -> String {
         let path = directory.file("j.db")
         let ops = Scenarios.machine + (0..<2000).map { .cpuWrite(CPUWriteOp(phys: Scenarios.shared + UInt64($0) * 64, length: 64, fill: .seed(UInt64($0)))) }
         try Recording.record(ops, to: path)
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        shell.arguments = [path]
-        let input = Pipe()
-        shell.standardInput = input
-        shell.standardOutput = Pipe()
-        shell.standardError = Pipe()
-        try shell.run()
-        input.fileHandleForWriting.write(Data("PRAGMA cache_size=1;\nBEGIN;\nDELETE FROM ops;\nDELETE FROM mapped_ranges;\nSELECT 'spilled';\n".utf8))
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline, FileSystem.size(path + "-journal") < 8192 { Thread.sleep(forTimeInterval: 0.05) }
-        Thread.sleep(forTimeInterval: 0.3)
-        kill(shell.processIdentifier, SIGKILL)
-        shell.waitUntilExit()
+        try SQLiteShell.leaveHotJournal(path, deletingFrom: ["ops", "mapped_ranges"])
         return path
     }
 

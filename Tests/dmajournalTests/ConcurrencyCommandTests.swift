@@ -1,5 +1,6 @@
 import Foundation
 import Journal
+import TestSupport
 import Testing
 
 /// concurrency.sh and snapshot-kill.sh (fixtures/reliability), end to end: readers never
@@ -105,29 +106,14 @@ import Testing
     }
 
     /// snapshot-kill.sh: a write killed during its commit leaves a hot -journal; query
-    /// reads the last committed state and recover completes. (The sqlite3 shell, with a
-    /// one-page cache so changes spill into the file, is killed inside its transaction:
-    /// the same state as a killed `snapshot`, made deterministically.)
+    /// reads the last committed state and recover completes. (`SQLiteShell` makes the same
+    /// state as a killed `snapshot`, deterministically.)
     @Test func aWriteKilledMidCommitBlocksNothing() throws {
         let journal = ExportCommandTests.temporary("hot.db")
         let recorded = try ToolRun.run(["record", "--workload", "nvme", "--ops", "3000", "--checkpoint-every", "1000", "--journal", journal, "--quiet"])
         #expect(recorded.status == 0, "\(recorded.stderr)")
         let before = try ToolRun.run(["query", journal, "SELECT count(*) FROM snapshots", "--format", "csv"]).stdout
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        shell.arguments = [journal]
-        let input = Pipe()
-        shell.standardInput = input
-        shell.standardOutput = Pipe()
-        try shell.run()
-        input.fileHandleForWriting.write(Data("PRAGMA cache_size=1;\nBEGIN;\nDELETE FROM snapshots;\nDELETE FROM chunks;\nDELETE FROM ops;\n".utf8))
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline, ((try? FileManager.default.attributesOfItem(atPath: journal + "-journal")[.size] as? Int) ?? 0) < 8192 {
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        Thread.sleep(forTimeInterval: 0.3)
-        kill(shell.processIdentifier, SIGKILL)
-        shell.waitUntilExit()
+        try SQLiteShell.leaveHotJournal(journal, deletingFrom: ["snapshots", "chunks", "ops"])
         #expect(FileManager.default.fileExists(atPath: journal + "-journal"), "no hot journal was left")
         let query = try ToolRun.run(["query", journal, "SELECT count(*) FROM snapshots", "--format", "csv"])
         #expect(query.status == 0, "\(query.stderr)")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// output-errors.sh (fixtures/reliability), end to end: a write that fails — standard
@@ -121,21 +122,13 @@ import Testing
         let journal = try Self.journal()
         let directory = ExportCommandTests.temporary("out")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        shell.arguments = [journal]
-        let input = Pipe()
-        shell.standardInput = input
-        shell.standardOutput = Pipe()
-        try shell.run()
-        input.fileHandleForWriting.write(Data("BEGIN EXCLUSIVE;\nSELECT 1;\n".utf8))
+        let shell = try SQLiteShell(journal, running: "BEGIN EXCLUSIVE;\nSELECT 1;\n")
         Thread.sleep(forTimeInterval: 0.5)
         let report = try ConcurrencyCommandTests.Background(["report", journal, "-o", directory + "/r.html"])
         let staged = report.wait(seconds: 10) { ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).contains { $0.contains(".partial-") } }
         #expect(staged, "no staging file appeared")
         #expect(report.finish(signal: SIGTERM) == 143)
-        kill(shell.processIdentifier, SIGKILL)
-        shell.waitUntilExit()
+        shell.kill()
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == [])
     }
 }

@@ -28,8 +28,17 @@ struct ToolRun {
 
     /// Runs `dmajournal` with `arguments` from the package root.
     static func run(_ arguments: [String], stdin: String? = nil) throws -> ToolRun {
+        try launch(TestPaths.tool, arguments)
+    }
+
+    /// Runs `command` with /bin/sh, from the package root.
+    static func shell(_ command: String) throws -> ToolRun {
+        try launch(URL(fileURLWithPath: "/bin/sh"), ["-c", command])
+    }
+
+    private static func launch(_ executable: URL, _ arguments: [String]) throws -> ToolRun {
         let process = Process()
-        process.executableURL = TestPaths.tool
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = TestPaths.packageRoot
         let out = Pipe(), err = Pipe()
@@ -41,23 +50,6 @@ struct ToolRun {
         process.waitUntilExit()
         return ToolRun(status: process.terminationStatus,
                        stdout: String(decoding: stdoutData, as: UTF8.self),
-                       stderr: String(decoding: stderrData, as: UTF8.self))
-    }
-
-    /// Runs `command` with /bin/sh, from the package root.
-    static func shell(_ command: String) throws -> ToolRun {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.currentDirectoryURL = TestPaths.packageRoot
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return ToolRun(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
                        stderr: String(decoding: stderrData, as: UTF8.self))
     }
 }
