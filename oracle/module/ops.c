@@ -10,7 +10,8 @@
  *   DIR   enum dma_data_direction (0 BIDIRECTIONAL, 1 TO_DEVICE, 2 FROM_DEVICE, 3 NONE)
  *   ATTRS the DMA_ATTR_* bits
  *   DOFF  offset of the bytes to write in the data the host sent
- * A trailing "+mem" adds the XXH64 of every extent after the op (what memory then holds).
+ * A trailing "+mem" adds the XXH64 of every extent after the op (what memory then holds);
+ * "memsum" reports only that (a `checkpoint` or `verify`).
  */
 #include <linux/delay.h>
 #include <linux/dma-mapping.h>
@@ -344,6 +345,8 @@ int run_op(struct do_ctx *c, char *line)
 				      xxh64(c->rdbuf, len, 0));
 			n += put_faults(out + n, OUT_SZ - n, faults, nf);
 		}
+	} else if (!strcmp(verb, "memsum")) {
+		mem = verb;	/* what memory holds now: the extents' digests */
 	} else if (!strcmp(verb, "wait")) {
 		u64 ms = num(&a);
 
