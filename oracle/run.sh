@@ -5,7 +5,8 @@
 #
 # PLAN_DIR holds (dmajournal oracle writes them; they can be written by hand):
 #   guest.env   shell variables: IOMMU (intel | virtio | none), AW_BITS (intel: 39 or 48),
-#               EDU (the edu devices' PCI addresses, "slot.function ..." in hex), GROUP_TYPES
+#               EDU (the edu devices' PCI addresses, "slot.function ..." in hex; "bypass:N.0" for one
+#               no IOMMU translates, behind root port N of a bypass_iommu PCIe expander), GROUP_TYPES
 #               ("BDF=DMA|DMA-FQ|identity ..."), KARGS (extra kernel arguments), MEM (guest RAM,
 #               default 1G), MODULES (kernel modules /init loads first, e.g. virtio_iommu),
 #               TIMEOUT (seconds, default 900)
@@ -57,10 +58,20 @@ case $IOMMU in
   none)   kargs="intel_iommu=off" ;;
   *) die "IOMMU=$IOMMU (intel, virtio, none)" ;;
 esac
+bypass_bus=""
 for a in $EDU; do
+  bus=pcie.0
+  case $a in
+    bypass:*)   # a device no IOMMU translates: behind root port N of a PCIe expander bus
+      n=${a#bypass:}; n=${n%.*}; a=0.0; bus=bprp$n   # with bypass_iommu (firmware numbers it bus 0x81+N)
+      if [ -z "$bypass_bus" ]; then
+        bypass_bus=1; qemu+=(-device "pxb-pcie,id=pxb1,bus_nr=0x80,bus=pcie.0,addr=0x1e,bypass_iommu=true")
+      fi
+      qemu+=(-device "pcie-root-port,id=bprp$n,bus=pxb1,chassis=$((n + 1)),addr=0x$n") ;;
+  esac
   slot=${a%.*} fn=${a#*.}
   mf=""; [ "$fn" = 0 ] && [[ " $EDU " == *" $slot.1 "* ]] && mf=",multifunction=on"
-  qemu+=(-device "edu,addr=0x$slot.$fn,dma_mask=0xffffffffffffffff$mf")
+  qemu+=(-device "edu,bus=$bus,addr=0x$slot.$fn,dma_mask=0xffffffffffffffff$mf")
 done
 append="console=ttyS0 quiet panic=-1 mem=768M log_buf_len=8M nowatchdog rcupdate.rcu_cpu_stall_suppress=1 tsc=reliable $kargs $KARGS"
 qemu+=(-kernel "$TREE/vmlinuz" -initrd "$plan/initramfs.gz" -append "$append")

@@ -8,7 +8,7 @@ extension KernelLog {
         self.init()
         var inDmesg = false
         var current: KernelResult?
-        var splat = false
+        var splat = SplatState.none
         for raw in console.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             let line = String(raw)
             if line == Self.dmesgBegin { inDmesg = true; continue }
@@ -24,7 +24,7 @@ extension KernelLog {
                 kernelRelease = text.dropFirst("Linux version ".count).split(separator: " ").first.map(String.init)
             }
             if text.hasPrefix("dmaoracle: ") {
-                splat = false
+                splat = .none
                 read(module: String(text.dropFirst("dmaoracle: ".count)), current: &current)
                 continue
             }
@@ -43,21 +43,41 @@ extension KernelLog {
         return String(rest)
     }
 
-    /// A line of dmesg as a message; nil for the body of a WARN or oops splat.
-    static func message(_ text: String, splat: inout Bool) -> KernelMessage? {
-        if text.hasPrefix("------------[ cut here ]") { splat = true; return nil }
+    /// Where a line of dmesg stands: inside a splat (after "cut here"), and whether the
+    /// WARNING line has come yet (lines before it are the WARN's message).
+    enum SplatState: Equatable { case none, header([String]), body }
+
+    /// A line of dmesg as a message; nil for a line that is part of a splat.
+    static func message(_ text: String, splat: inout SplatState) -> KernelMessage? {
+        if text.hasPrefix("------------[ cut here ]") { splat = .header([]); return nil }
         if text.hasPrefix("WARNING: ") {
-            splat = true
-            let site = text.range(of: " at ").map { String(text[$0.upperBound...]) } ?? String(text.dropFirst(9))
-            return .warning(site)
+            var pending: [String] = []
+            if case .header(let lines) = splat { pending = lines }
+            splat = .body
+            return .warning(site: warningSite(text), message: pending.isEmpty ? nil : pending.joined(separator: " "))
         }
         if text.hasPrefix("BUG: ") || text.hasPrefix("Oops: ") || text.hasPrefix("general protection fault") {
-            let first = !splat
-            splat = true
+            let first = splat != .body
+            splat = .body
             return first ? .oops(text) : nil
         }
-        if text.hasPrefix("---[ end trace") { splat = false; return nil }
-        return splat ? nil : .line(text)
+        if text.hasPrefix("---[ end trace") { splat = .none; return nil }
+        switch splat {
+        case .none: return .line(text)
+        case .header(let lines): splat = .header(lines + [text]); return nil
+        case .body: return nil
+        }
+    }
+
+    /// "WARNING: kernel/dma/direct.c:718 at dma_direct_map_phys+0x19d/0x330, CPU#0: sh/101"
+    /// -> "kernel/dma/direct.c:718 dma_direct_map_phys" (older kernels: "... at FILE:LINE FUNC").
+    static func warningSite(_ text: String) -> String {
+        var rest = Substring(text.dropFirst("WARNING: ".count))
+        if let cpu = rest.range(of: ", CPU#") { rest = rest[..<cpu.lowerBound] }
+        let words = rest.split(separator: " ").filter { $0 != "at" }
+        return words.map { word in word.split(separator: "+").first.map(String.init) ?? String(word) }
+            .filter { !$0.hasPrefix("CPU:") && !$0.hasPrefix("PID:") && Int($0) == nil }
+            .joined(separator: " ")
     }
 
     /// One "dmaoracle: ..." line.

@@ -78,8 +78,9 @@ public struct KernelResult: Sendable, Equatable {
 
 /// A kernel message, as far as the comparison needs it.
 public enum KernelMessage: Sendable, Equatable {
-    /// A WARN splat, by its "WARNING: ... at FILE:LINE FUNCTION" line.
-    case warning(String)
+    /// A WARN splat: its site ("kernel/dma/direct.c:718 dma_direct_map_phys") and the
+    /// message printed above the WARNING line, if any (dev_WARN_ONCE, WARN(cond, fmt)).
+    case warning(site: String, message: String?)
     /// A kernel oops ("BUG: ...", "Oops: ...") with its first line.
     case oops(String)
     /// Any other line (dev_warn, pr_err, ...), without its timestamp.
@@ -87,7 +88,7 @@ public enum KernelMessage: Sendable, Equatable {
 
     public var text: String {
         switch self {
-        case .warning(let site): return "WARNING: " + site
+        case .warning(let site, let message): return "WARNING: " + site + (message.map { " (\($0))" } ?? "")
         case .oops(let first): return first
         case .line(let text): return text
         }

@@ -4,10 +4,11 @@ import OpScript
 /// The model's half of the comparison: the project's engine runs the lines the kernel ran
 /// (and the topology), on the guest's topology where the two could differ.
 ///
-/// Comparable IOVAs need the model to know what the guest's IOVA allocator skips: every
+/// Comparable IOVAs need the model to know what the guest's IOVA allocator does: every
 /// script IOMMU gets the reserved ranges its devices' domains have in the guest (the IOMMU's
 /// reserved regions and the PCI host bridge's memory windows, reported by the module), in
-/// place of none. The DMA mask needs nothing: the guest's edu is given the script's.
+/// place of none, and the guest domain's aperture. The DMA mask needs nothing: the guest's
+/// edu is given the script's.
 public struct ModelSide {
     public struct LineOutcome: Sendable {
         public var outcome: Outcome
@@ -28,27 +29,40 @@ public struct ModelSide {
         return rejected
     }
 
-    /// The IOMMU lines as the model must see them to mirror the guest.
-    public static func guestTopology(_ plan: OraclePlan, _ log: KernelLog) -> [String: [ClosedRange<UInt64>]] {
-        var reserved: [String: [ClosedRange<UInt64>]] = [:]
+    /// What the model's IOMMU lines take from the guest, by script IOMMU name.
+    public struct GuestTopology: Sendable, Equatable {
+        public var reserved: [String: [ClosedRange<UInt64>]] = [:]
+        public var apertureBits: [String: Int] = [:]
+
+        /// The script's IOMMU line as the guest has it.
+        public func applied(to spec: IOMMUSpec) -> IOMMUSpec {
+            var spec = spec
+            if let ranges = reserved[spec.name] { spec.reservedRanges = ranges }
+            if let bits = apertureBits[spec.name] { spec.apertureBits = bits }
+            return spec
+        }
+    }
+
+    /// The reserved ranges and apertures of the guest's DMA domains.
+    public static func guestTopology(_ plan: OraclePlan, _ log: KernelLog) -> GuestTopology {
+        var topology = GuestTopology()
         for device in plan.devices {
             guard let iommu = device.iommu, let guest = log.devices[device.index],
                   guest.domainType == "DMA" || guest.domainType == "DMA-FQ" else { continue }
-            reserved[iommu, default: []] += guest.reserved
+            topology.reserved[iommu, default: []] += guest.reserved
+            if guest.apertureEnd > 0 { topology.apertureBits[iommu] = 64 - guest.apertureEnd.leadingZeroBitCount }
         }
-        return reserved.mapValues(merged)
+        topology.reserved = topology.reserved.mapValues(RangeMerging.merged)
+        return topology
     }
 
     /// Runs the plan's command lines on a fresh engine.
-    public static func run(_ plan: OraclePlan, reserved: [String: [ClosedRange<UInt64>]]) throws -> [Int: LineOutcome] {
+    public static func run(_ plan: OraclePlan, topology: GuestTopology) throws -> [Int: LineOutcome] {
         let executor = ScriptExecutor()
         var out: [Int: LineOutcome] = [:]
         for (sequence, planned) in plan.lines.enumerated() {
             var op = planned.line.op
-            if case .iommu(var spec) = op, let ranges = reserved[spec.name] {
-                spec.reservedRanges = ranges
-                op = .iommu(spec)
-            }
+            if case .iommu(let spec) = op { op = .iommu(topology.applied(to: spec)) }
             guard planned.action == .topology || planned.isCommand else { continue }
             let outcome = try executor.keeper.apply(op, to: executor.engine, sequence: sequence)
             var memory: [Int: UInt64] = [:]
@@ -78,18 +92,6 @@ public struct ModelSide {
                 address += UInt64(pageBytes)
             }
             out[extent.index] = hasher.finalize()
-        }
-        return out
-    }
-
-    static func merged(_ ranges: [ClosedRange<UInt64>]) -> [ClosedRange<UInt64>] {
-        var out: [ClosedRange<UInt64>] = []
-        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
-            if let last = out.last, range.lowerBound <= last.upperBound &+ 1, last.upperBound != .max {
-                out[out.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
-            } else {
-                out.append(range)
-            }
         }
         return out
     }

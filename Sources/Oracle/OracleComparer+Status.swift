@@ -17,7 +17,9 @@ extension OracleComparer {
             check.details.append("faults are not observable on this guest's IOMMU")
             return
         case (.ok, .fault) where silentlyBlocked(line.op, kernel, tracking):
-            check.details.append("kernel: blocked without a fault record (QEMU's VT-d takes a cached translation from its IOTLB without checking R/W again, so it records no fault; hardware does)")
+            check.details.append(isDirect(line.op)
+                ? "kernel: the access reached no memory and nothing reported it (QEMU drops DMA to an address where nothing is)"
+                : "kernel: blocked without a fault record (QEMU's VT-d takes a cached translation from its IOTLB without checking R/W again, so it records no fault; hardware does)")
             return
         case (.oops, _) where model.status.name == "oops":
             return
@@ -26,6 +28,17 @@ extension OracleComparer {
         default:
             check.differ("status")
         }
+    }
+
+    /// Whether the access is by a device whose DMA addresses are physical.
+    private func isDirect(_ op: Op) -> Bool {
+        let name: String
+        switch op {
+        case .deviceWrite(let access): name = access.device
+        case .deviceRead(let access): name = access.device
+        default: return false
+        }
+        return plan.devices.first { $0.name == name }?.isDirect ?? false
     }
 
     /// A device access QEMU refused without a fault record: a write that left memory as it

@@ -36,7 +36,7 @@ public struct OracleComparer {
 
     public func compare(fileName: String) -> OracleComparison {
         let zero = Dictionary(uniqueKeysWithValues: plan.extents.map { ($0.index, Fill.zero.digest(length: $0.size)) })
-        var tracking = Tracking(kernelMemory: zero, modelMemory: zero, messages: MessageMatcher(plan: plan))
+        var tracking = Tracking(kernelMemory: zero, modelMemory: zero, messages: MessageMatcher(plan: plan, scriptAddress: scriptAddress))
         var rows: [LineComparison] = []
         for planned in plan.lines {
             switch planned.action {
@@ -71,7 +71,7 @@ public struct OracleComparer {
         }
         checkMemory(line, kernel, modelLine, &tracking, &check)
         checkVerify(line.op, kernel, modelLine.outcome, &tracking, &check)
-        let unmatched = tracking.messages.match(kernel: result.messages, model: modelLine.outcome.warnings)
+        let unmatched = tracking.messages.match(kernel: result.messages, model: modelLine.outcome.warnings, notes: &check.details)
         if !unmatched.isEmpty { check.differ("messages"); check.details += unmatched }
         check.details += result.messages.map { "kernel: " + $0.text }
         check.details += modelLine.outcome.findings.map { "model finding: \($0.misuse.rawValue): \($0.message)" }

@@ -3,7 +3,7 @@ import Foundation
 /// The plan as the files oracle/run.sh reads: guest.env (shell variables), commands (the
 /// module's command text) and data.bin (the bytes writes put in memory).
 extension OraclePlan {
-    /// guest.env: IOMMU, AW_BITS, EDU, GROUP_TYPES, KARGS, MODULES.
+    /// guest.env: IOMMU, AW_BITS, EDU, GROUP_TYPES, KARGS, MODULES, MEM.
     public var guestEnvironment: String {
         let groupTypes = devices.compactMap { device in device.domainType.map { "\(device.bdf)=\($0)" } }
         return """
@@ -13,6 +13,7 @@ extension OraclePlan {
             GROUP_TYPES="\(groupTypes.joined(separator: " "))"
             KARGS="\(guest.kernelArguments.joined(separator: " "))"
             MODULES="\(guest.modules.joined(separator: " "))"
+            MEM=\(guest.memory)
 
             """
     }

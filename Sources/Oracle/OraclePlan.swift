@@ -46,6 +46,8 @@ public struct GuestConfig: Sendable, Equatable {
     public var addressWidthBits: Int = 48
     /// Extra kernel arguments (`swiotlb=`, `iommu.forcedac=1`).
     public var kernelArguments: [String] = []
+    /// QEMU's -m: 1G, or 5G when an extent must lie above 4 GiB.
+    public var memory = "1G"
     /// Kernel modules the guest loads before anything else.
     public var modules: [String] = []
     public var reportsSwiotlb = true
@@ -58,7 +60,9 @@ public struct DevicePlan: Sendable, Equatable {
     public var index: Int
     public var name: String
     /// PCI slot and function in hex, "10.0": functions of one slot share an IOMMU group
-    /// (how a script's `group=` is mirrored).
+    /// (how a script's `group=` is mirrored). "bypass:N.0" is a device no IOMMU translates
+    /// (`iommu=none` beside IOMMU devices): behind root port N of a PCIe expander bus that
+    /// QEMU marks `bypass_iommu`, left out of the ACPI DMAR table's device scopes.
     public var pciAddress: String
     public var dmaBits: Int
     public var untrusted: Bool
@@ -68,9 +72,18 @@ public struct DevicePlan: Sendable, Equatable {
     /// The script IOMMU the device sits behind; nil for `iommu=none`.
     public var iommu: String?
 
-    public var bdf: String { "0000:00:" + pciAddress }
+    public var bdf: String {
+        guard pciAddress.hasPrefix("bypass:"), let port = Int(pciAddress.dropFirst(7).prefix { $0 != "." }) else {
+            return "0000:00:" + pciAddress
+        }
+        // the firmware numbers the root ports' secondary buses from the expander's 0x80 + 1
+        return "0000:" + String(0x81 + port, radix: 16) + ":00.0"
+    }
     /// Whether its DMA addresses are physical addresses (no IOMMU, or an identity domain).
     public var isDirect: Bool { domainType == nil || domainType == "identity" }
+
+    /// `DMA_BIT_MASK(dmaBits)`.
+    public var dmaMask: UInt64 { dmaBits >= 64 ? .max : (1 << UInt64(dmaBits)) - 1 }
 
     var command: String { "dev \(index) \(bdf) \(dmaBits) \(untrusted ? 1 : 0)" }
 }

@@ -7,7 +7,7 @@ public struct OracleReport {
 
     public init(quiet: Bool = false) { self.quiet = quiet }
 
-    public func header(plan: OraclePlan, log: KernelLog, reserved: [String: [ClosedRange<UInt64>]]) -> String {
+    public func header(plan: OraclePlan, log: KernelLog, topology: ModelSide.GuestTopology) -> String {
         var out = "kernel \(log.kernelRelease ?? "?") under QEMU: \(guestName(plan.guest))\n"
         for device in plan.devices {
             let guest = log.devices[device.index]
@@ -21,8 +21,9 @@ public struct OracleReport {
             }
             out += "  memory \(extent.region) [\(hex(extent.scriptBase)), +\(hex(extent.size))) -> \(backing)\n"
         }
-        for (iommu, ranges) in reserved.sorted(by: { $0.key < $1.key }) {
-            out += "  model's \(iommu) told the guest's reserved IOVA ranges: " + ranges.map { "\(hex($0.lowerBound))-\(hex($0.upperBound))" }.joined(separator: ",") + "\n"
+        for (iommu, ranges) in topology.reserved.sorted(by: { $0.key < $1.key }) {
+            let bits = topology.apertureBits[iommu].map { "aperture-bits=\($0) " } ?? ""
+            out += "  model's \(iommu) given the guest's \(bits)reserve=" + ranges.map { "\(hex($0.lowerBound))-\(hex($0.upperBound))" }.joined(separator: ",") + "\n"
         }
         for note in plan.notes { out += "  note: \(note)\n" }
         for error in log.setupErrors { out += "  guest: \(error)\n" }

@@ -18,15 +18,15 @@ public struct OracleSession {
 
     public struct Result {
         public var log: KernelLog
-        public var reserved: [String: [ClosedRange<UInt64>]]
+        public var topology: ModelSide.GuestTopology
         public var comparison: OracleComparison
     }
 
     public func compare(console: String) throws -> Result {
         let log = KernelLog(console: console)
-        let reserved = ModelSide.guestTopology(plan, log)
-        let model = try ModelSide.run(plan, reserved: reserved)
+        let topology = ModelSide.guestTopology(plan, log)
+        let model = try ModelSide.run(plan, topology: topology)
         let comparison = OracleComparer(plan: plan, log: log, model: model).compare(fileName: fileName)
-        return Result(log: log, reserved: reserved, comparison: comparison)
+        return Result(log: log, topology: topology, comparison: comparison)
     }
 }

@@ -93,7 +93,9 @@ extension PlanBuilder {
         case .free(let call):
             result = slot(call.state, in: states, "state").map { index, _ in ("free \(index)", false) }
         case .map(let call):
-            let device = dev(call.device).flatMap { device in directMaskCheck(device, call.phys, call.length).map { device } }
+            let device = dev(call.device).flatMap { device in
+                phys(call.phys, call.length).flatMap { _ in directMaskCheck(device, call.phys, call.length).map { device } }
+            }
             result = declare(call.mapping, in: &mappings, device: device).flatMap { index, device in
                 phys(call.phys, call.length).map { p in
                     ("map \(index) \(device.index) \(p) \(hex(call.length)) \(call.direction.kernelValue) \(hex(UInt64(call.attributes.rawValue)))", false)
@@ -161,15 +163,20 @@ extension PlanBuilder {
         return hex(phys & 0xfff)
     }
 
-    /// dma-direct checks the physical address against the mask (dma_capable()); the guest's
-    /// addresses are below 1 GiB whatever the script's are, so only a range the mask reaches
-    /// in the script, with a mask of at least 30 bits, checks the same in the guest.
+    /// dma-direct checks the physical address against the mask (dma_capable()): the guest's
+    /// range must be on the same side of the mask as the script's. `ram` extents lie below
+    /// 768 MiB (mem=), `shared` ones where buildExtents() put them.
     private func directMaskCheck(_ device: DevicePlan, _ phys: UInt64, _ length: UInt64) -> Result<Void, Skip> {
         guard device.isDirect else { return .success(()) }
-        let mask: UInt64 = device.dmaBits >= 64 ? .max : (1 << UInt64(device.dmaBits)) - 1
         let (end, wraps) = phys.addingReportingOverflow(max(length, 1) - 1)
-        guard !wraps, end <= mask, device.dmaBits >= 30 else {
-            return .failure(Skip("dma-direct against a \(device.dmaBits)-bit mask: the guest's memory lies below 1 GiB, so dma_capable() would not judge this range as the model does"))
+        guard !wraps, let extent = extent(holding: phys, length: max(length, 1)) else { return .success(()) }
+        let guestEnd: UInt64
+        switch extent.backing {
+        case .ram: guestEnd = OracleTranslator.hiddenBase - 1      // anywhere below mem=768M
+        case .hidden(let base): guestEnd = base + (end - extent.scriptBase)
+        }
+        guard (end <= device.dmaMask) == (guestEnd <= device.dmaMask) else {
+            return .failure(Skip("dma-direct against a \(device.dmaBits)-bit mask: the guest's copy of this range lies on the other side of the mask, so dma_capable() would not judge it as the model does"))
         }
         return .success(())
     }

@@ -7,9 +7,14 @@ import OpScript
 /// one extent: ordinary RAM (alloc_pages) for a `ram` region, RAM above `mem=` (no struct
 /// page, memremap'ped) for a `shared` one. Offsets inside a page are kept, so every IOVA
 /// the kernel derives from a physical address (`iova_offset()`) is the one the model does.
+///
+/// A `shared` extent that a dma-direct device maps beyond its DMA mask goes above 4 GiB
+/// (the guest then gets 5 GiB, of which q35 puts 3 above 4 GiB, all above `mem=`), so that
+/// dma_capable() refuses it as the model's mask check does; others stay below 1 GiB.
 extension PlanBuilder {
     mutating func buildExtents() {
         var wanted: [String: [ClosedRange<UInt64>]] = [:]
+        let high = pagesBeyondDirectMasks()
         for line in script.lines where modelRejected[line.lineNumber] == nil {
             for (phys, length) in physicalRanges(of: line.op) where length > 0 {
                 guard let region = region(containing: phys, length: length) else {
@@ -27,20 +32,23 @@ extension PlanBuilder {
                 wanted[region.name, default: []].append(first...last)
             }
         }
-        var hiddenCursor = OracleTranslator.hiddenBase
+        var lowCursor = OracleTranslator.hiddenBase
+        var highCursor = OracleTranslator.highHiddenBase
         var ramTotal: UInt64 = 0
         for region in regions where wanted[region.name] != nil {
-            for range in merged(wanted[region.name] ?? []) {
+            for range in RangeMerging.merged(wanted[region.name] ?? []) {
                 let size = range.upperBound - range.lowerBound + 1
                 let backing: Extent.Backing
                 if region.kind == .shared {
-                    let base = (hiddenCursor + 0xffff) & ~0xffff
-                    guard size <= OracleTranslator.hiddenLimit - base else {
+                    let goesHigh = high.contains { $0.overlaps(range) }
+                    let base = ((goesHigh ? highCursor : lowCursor) + 0xffff) & ~0xffff
+                    let limit = goesHigh ? OracleTranslator.highHiddenLimit : OracleTranslator.hiddenLimit
+                    guard size <= limit - base else {
                         refuse(range, "needs more RAM above mem= than the guest has")
                         continue
                     }
                     backing = .hidden(guestPhys: base)
-                    hiddenCursor = base + size
+                    if goesHigh { highCursor = base + size; plan.guest.memory = "5G" } else { lowCursor = base + size }
                 } else {
                     guard size <= OracleTranslator.ramExtentLimit, ramTotal + size <= OracleTranslator.ramBudget else {
                         refuse(range, "needs more than 4 MiB of contiguous RAM (alloc_pages' largest order)")
@@ -53,6 +61,16 @@ extension PlanBuilder {
                     index: plan.extents.count, region: region.name, scriptBase: range.lowerBound, size: size,
                     backing: backing))
             }
+        }
+    }
+
+    /// Pages of `map` ranges that a dma-direct device's mask does not reach in the script.
+    private func pagesBeyondDirectMasks() -> [ClosedRange<UInt64>] {
+        script.lines.compactMap { line in
+            guard case .map(let call) = line.op, let device = deviceByName[call.device], device.isDirect,
+                  call.length > 0, call.phys.addingReportingOverflow(call.length - 1).overflow == false,
+                  call.phys + (call.length - 1) > device.dmaMask else { return nil }
+            return (call.phys & ~0xfff)...((call.phys + (call.length - 1)) | 0xfff)
         }
     }
 
@@ -92,18 +110,5 @@ extension PlanBuilder {
                 memorySkips[line.lineNumber] = why
             }
         }
-    }
-
-    /// Overlapping or touching ranges joined, ascending.
-    private func merged(_ ranges: [ClosedRange<UInt64>]) -> [ClosedRange<UInt64>] {
-        var out: [ClosedRange<UInt64>] = []
-        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
-            if let last = out.last, range.lowerBound <= last.upperBound &+ 1, last.upperBound != .max {
-                out[out.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
-            } else {
-                out.append(range)
-            }
-        }
-        return out
     }
 }

@@ -14,6 +14,10 @@ public struct OracleTranslator: Sendable {
     /// the last pages below 1 GiB (`3ffd7000-3fffffff : Reserved`).
     public static let hiddenBase: UInt64 = 0x3000_0000
     public static let hiddenLimit: UInt64 = 0x3fc0_0000
+    /// RAM above 4 GiB, for extents that must lie beyond a 32-bit mask (the guest is then
+    /// given 5 GiB: q35 keeps 2 GiB below the PCI hole and puts 3 GiB from 4 GiB up).
+    public static let highHiddenBase: UInt64 = 0x1_0000_0000
+    public static let highHiddenLimit: UInt64 = 0x1_c000_0000
     /// The largest extent of ordinary RAM: alloc_pages() of MAX_PAGE_ORDER (4 MiB).
     public static let ramExtentLimit: UInt64 = 4 << 20
     /// All `ram` extents together (the guest has 768 MiB).

@@ -118,7 +118,8 @@ int dev_setup(struct do_ctx *c, int idx, const char *bdf, int bits, bool untrust
 		dma_get_max_seg_size(&pdev->dev));
 	if (ret)
 		return ret;
-	report_reserved(idx, pdev);
+	if (dom)	/* no IOMMU ops, no reserved regions (iommu_get_resv_regions() would oops) */
+		report_reserved(idx, pdev);
 
 	page = alloc_pages(GFP_KERNEL | __GFP_ZERO, 1);
 	if (!page)

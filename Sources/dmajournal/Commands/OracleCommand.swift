@@ -76,7 +76,7 @@ struct OracleCommand: ParsableCommand {
                 throw CLIFailure.badInput("the console log has no dmaoracle output (did the guest boot?)")
             }
             let report = OracleReport(quiet: quiet)
-            print(report.header(plan: session.plan, log: result.log, reserved: result.reserved), terminator: "")
+            print(report.header(plan: session.plan, log: result.log, topology: result.topology), terminator: "")
             print(report.lines(result.comparison), terminator: "")
             print(report.summary(result.comparison))
             if !result.comparison.disagreements.isEmpty {
