@@ -29,7 +29,11 @@ extension KernelLog {
                 continue
             }
             guard var open = current, !open.returned else { continue }
-            if let message = Self.message(text, splat: &splat) { open.messages.append(message) }
+            if open.oopsed {
+                Self.readOopsFrame(text, into: &open)   // the rest is the oops' splat, twice over
+            } else if let message = Self.message(text, splat: &splat) {
+                open.messages.append(message)
+            }
             current = open
             results[open.line] = open
         }
@@ -69,6 +73,22 @@ extension KernelLog {
         }
     }
 
+    /// The oops' RIP function, then its call trace's frames (reliable ones, not "? ..."),
+    /// until the task's entry: "memcpy_orig", "swiotlb_tbl_map_single", ...
+    static func readOopsFrame(_ text: String, into result: inout KernelResult) {
+        guard !result.oopsTraceDone else { return }
+        if text.hasPrefix("RIP: "), result.oopsTrace.isEmpty {
+            let function = text.split(separator: ":").last.map { String($0.split(separator: "+").first ?? "") } ?? ""
+            result.oopsTrace.append(function)
+        } else if text.hasPrefix(" "), !text.hasPrefix(" ?"), !text.hasPrefix(" <") {
+            let frame = text.trimmingPrefix(" ").split(separator: "+").first.map(String.init) ?? ""
+            if frame.hasPrefix("entry_SYSCALL") || frame.hasPrefix("do_syscall") { result.oopsTraceDone = true; return }
+            if !frame.isEmpty, !result.oopsTrace.isEmpty { result.oopsTrace.append(frame) }
+        } else if text.hasPrefix("---[ end trace") {
+            result.oopsTraceDone = true
+        }
+    }
+
     /// "WARNING: kernel/dma/direct.c:718 at dma_direct_map_phys+0x19d/0x330, CPU#0: sh/101"
     /// -> "kernel/dma/direct.c:718 dma_direct_map_phys" (older kernels: "... at FILE:LINE FUNC").
     static func warningSite(_ text: String) -> String {
@@ -93,6 +113,7 @@ extension KernelLog {
         case "R":
             guard words.count >= 3, let line = Int(words[1]) else { return }
             var result = results[line] ?? KernelResult(line: line, verb: words[2])
+            result.verb = words[2]
             result.fields = Self.fields(words.dropFirst(3))
             result.returned = true
             results[line] = result

@@ -59,6 +59,10 @@ public struct KernelResult: Sendable, Equatable {
     public var messages: [KernelMessage]
     /// Whether the R line came (the call returned).
     public var returned: Bool
+    /// When it oopsed: the faulting function, then its callers ("memcpy_orig",
+    /// "swiotlb_tbl_map_single", ..., "dma_iova_link", ...).
+    public var oopsTrace: [String] = []
+    var oopsTraceDone = false
 
     public init(line: Int, verb: String, fields: [String: String] = [:], messages: [KernelMessage] = [], returned: Bool = false) {
         self.line = line; self.verb = verb; self.fields = fields; self.messages = messages; self.returned = returned

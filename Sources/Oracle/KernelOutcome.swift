@@ -32,7 +32,8 @@ extension KernelOutcome {
         digest = result.unsigned("digest")
         guard result.returned else {
             let first = result.messages.first { if case .oops = $0 { return true } else { return false } }
-            status = .oops(first?.text ?? "the call did not return")
+            let trace = result.oopsTrace.prefix(6).joined(separator: " <- ")
+            status = .oops((first?.text ?? "the call did not return") + (trace.isEmpty ? "" : " in " + trace))
             return
         }
         if let error = result.fields["error"] {

@@ -78,7 +78,7 @@ struct MessageMatcher {
         return out + rest
     }
 
-    /// Lines that say nothing about the call: the module's own.
+    /// Lines that say nothing about the call: the module's own, an oops' epilogue.
     static func isNoise(_ text: String) -> Bool {
         text.hasPrefix("dmaoracle: ") || text.hasPrefix("note: ")
     }
