@@ -13,13 +13,14 @@ extension OracleComparer {
             if isWrite != fault.isWrite { check.differ("fault direction") }
             if address & ~0xfff != fault.address & ~0xfff { check.differ("fault address") }
             return
-        case (.ok, .fault) where !kernel.faultsObservable:
-            check.details.append("faults are not observable on this guest's IOMMU")
-            return
         case (.ok, .fault) where silentlyBlocked(line.op, kernel, tracking):
-            check.details.append(isDirect(line.op)
-                ? "kernel: the access reached no memory and nothing reported it (QEMU drops DMA to an address where nothing is)"
-                : "kernel: blocked without a fault record (QEMU's VT-d takes a cached translation from its IOTLB without checking R/W again, so it records no fault; hardware does)")
+            if isDirect(line.op) {
+                check.details.append("kernel: the access reached no memory and nothing reported it (QEMU drops DMA to an address where nothing is)")
+            } else if !kernel.faultsObservable {
+                check.details.append("kernel: blocked (memory unchanged, or zeros read); this guest's IOMMU faults are not read, only their effect")
+            } else {
+                check.details.append("kernel: blocked without a fault record (QEMU's VT-d takes a cached translation from its IOTLB without checking R/W again, so it records no fault; hardware does)")
+            }
             return
         case (.oops, _) where model.status.name == "oops":
             return
