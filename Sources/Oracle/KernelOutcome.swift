@@ -11,6 +11,8 @@ public struct KernelOutcome: Sendable, Equatable {
         case oops(String)
         /// The module could not run the command (a harness failure, not a kernel result).
         case harness(String)
+        /// The module declined it at run time: the guest cannot do it as the script means.
+        case inexpressible(String)
     }
     public var status: Status
     /// The IOVA (`alloc`) or DMA address (`map`), in the script's address space.
@@ -55,7 +57,9 @@ extension KernelOutcome {
                 address = result.unsigned("addr").map(directAddress)
             }
         case "devw", "devr":
-            if let xfer = result.number("xfer"), xfer != 0 {
+            if result.number("xfer") == -75 {   // -EOVERFLOW
+                status = .inexpressible("the access runs past 2^64: QEMU's DMA would go on at physical address 0")
+            } else if let xfer = result.number("xfer"), xfer != 0 {
                 status = .harness("edu's transfer failed (\(xfer))")
             } else if let first = Self.faults(result.fields["faults"]).first {
                 status = .fault(address: first.address, isWrite: first.isWrite)

@@ -13,6 +13,7 @@ extension OracleComparer {
         case .fault(let address, let isWrite): words = ["fault \(isWrite ? "write" : "read") at \(hex(address))"]
         case .oops(let text): words = ["oops (\(text))"]
         case .harness(let why): words = ["harness failure: " + why]
+        case .inexpressible(let why): words = ["not done: " + why]
         }
         if let address = kernel.address { words.append("iova=" + hex(address)) }
         if let digest = kernel.digest { words.append("digest=" + hex(digest)) }

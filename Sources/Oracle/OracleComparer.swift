@@ -60,6 +60,9 @@ public struct OracleComparer {
         }
         let kernel = KernelOutcome(result, directAddress: scriptAddress)
         if case .oops = kernel.status { tracking.stoppedAt = "the kernel oopsed at line \(line.lineNumber)" }
+        if case .inexpressible(let why) = kernel.status {
+            return LineComparison(line: line, kernel: "-", model: modelLine.map { describe($0.outcome) } ?? "-", verdict: .skipped(why), details: [])
+        }
         guard let modelLine else {
             return LineComparison(line: line, kernel: describe(kernel), model: "-", verdict: .differ(["model did not run it"]), details: [])
         }

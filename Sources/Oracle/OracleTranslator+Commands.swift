@@ -18,7 +18,11 @@ extension PlanBuilder {
         var mappings: [String: HandleSlot] = [:]
         for line in script.lines {
             let action: LinePlan.Action
-            if line.op.kind.isTopology {
+            if case .device(let spec) = line.op, let why = skippedDevices[spec.name] {
+                // left out of the model's run too: a non-coherent device alone gives the
+                // model a CPU cache that CPU writes then sit in
+                action = .skipped("not mirrored: " + why)
+            } else if line.op.kind.isTopology {
                 action = .topology
             } else if let why = modelRejected[line.lineNumber] {
                 action = .skipped("the model rejects it (\(why)): a fault of the script, no kernel call")

@@ -114,3 +114,19 @@ import Testing
         #expect(comparison.lines[1].verdict == .notRun("the module did not reach it"))
     }
 }
+
+/// The stale-IOTLB window of lazy mode, as 7.3.4 has it: after dma_unmap_phys a device
+/// write still lands; after the flush queue's timer it faults.
+@Suite struct LazyWindowTests {
+    @Test func aWriteAfterALazyUnmapLandsUntilTheFlush() throws {
+        let session = try OracleFixtures.session("kernel/lazy-unmap-stale-iotlb.ops")
+        let log = KernelLog(console: try OracleFixtures.console("kernel-lazy-unmap-stale-iotlb"))
+        #expect(log.devices[0]?.domainType == "DMA-FQ")
+        #expect(log.results[12]?.fields["faults"] == "none")
+        #expect(log.results[13]?.unsigned("digest") == Fill.seed(2).digest(length: 4096))
+        #expect(log.results[15]?.fields["faults"] == "w@0xfffff000:0x5,w@0xfffff000:0x5")
+        #expect(log.results[16]?.unsigned("digest") == Fill.seed(2).digest(length: 4096))
+        let comparison = try session.compare(console: try OracleFixtures.console("kernel-lazy-unmap-stale-iotlb")).comparison
+        #expect(comparison.lines.count == 9)
+    }
+}

@@ -45,6 +45,15 @@ static void note_faults(struct do_fault *faults, int *nfaults)
 	*nfaults += faults_collect(faults + *nfaults, DO_MAX_FAULTS - *nfaults);
 }
 
+/*
+ * An access that runs past the top of the 64-bit space (DMA_MAPPING_ERROR is ~0) would not
+ * stop there: QEMU's DMA continues at physical address 0. Hardware does not wrap.
+ */
+static bool wraps(u64 addr, size_t len)
+{
+	return len && addr + len - 1 < addr;
+}
+
 int edu_device_write(struct do_ctx *c, struct do_dev *d, u64 addr, const u8 *src, size_t len,
 		     struct do_fault *faults, int *nfaults)
 {
@@ -53,6 +62,8 @@ int edu_device_write(struct do_ctx *c, struct do_dev *d, u64 addr, const u8 *src
 	int ret, nown;
 
 	*nfaults = 0;
+	if (wraps(addr, len))
+		return -EOVERFLOW;
 	faults_clear();
 	for (off = 0; off < len; off += n) {
 		n = min_t(size_t, EDU_CHUNK, len - off);
@@ -79,6 +90,8 @@ int edu_device_read(struct do_ctx *c, struct do_dev *d, u64 addr, u8 *dst, size_
 	int ret;
 
 	*nfaults = 0;
+	if (wraps(addr, len))
+		return -EOVERFLOW;
 	faults_clear();
 	for (off = 0; off < len; off += n) {
 		n = min_t(size_t, EDU_CHUNK, len - off);
