@@ -62,7 +62,7 @@ public struct ModelSide {
         var out: [Int: LineOutcome] = [:]
         for (sequence, planned) in plan.lines.enumerated() {
             var op = planned.line.op
-            if case .iommu(let spec) = op { op = .iommu(topology.applied(to: spec)) }
+            if case .iommu(let spec) = op.call { op = op.with(.iommu(topology.applied(to: spec))) }
             guard planned.action == .topology || planned.isCommand else { continue }
             let outcome = try executor.keeper.apply(op, to: executor.engine, sequence: sequence)
             var memory: [Int: UInt64] = [:]

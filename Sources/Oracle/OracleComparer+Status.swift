@@ -34,7 +34,7 @@ extension OracleComparer {
     /// Whether the access is by a device whose DMA addresses are physical.
     private func isDirect(_ op: Op) -> Bool {
         let name: String
-        switch op {
+        switch op.call {
         case .deviceWrite(let access): name = access.device
         case .deviceRead(let access): name = access.device
         default: return false
@@ -45,7 +45,7 @@ extension OracleComparer {
     /// A device access QEMU refused without a fault record: a write that left memory as it
     /// was, a read that returned zeros (unassigned memory reads as 0).
     private func silentlyBlocked(_ op: Op, _ kernel: KernelOutcome, _ tracking: Tracking) -> Bool {
-        switch op {
+        switch op.call {
         case .deviceWrite:
             return !kernel.memory.isEmpty && kernel.memory.allSatisfy { tracking.kernelMemory[$0.key] == $0.value }
         case .deviceRead(let access):

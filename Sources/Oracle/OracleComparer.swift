@@ -120,7 +120,7 @@ public struct OracleComparer {
     }
 
     private func checkVerify(_ op: Op, _ kernel: KernelOutcome, _ outcome: Outcome, _ tracking: inout Tracking, _ check: inout LineCheck) {
-        switch op {
+        switch op.call {
         case .checkpoint(let call):
             tracking.checkpoints[call.name] = kernel.memory
         case .verify(let call):
@@ -133,7 +133,7 @@ public struct OracleComparer {
 
     /// The line where the memory a read reads began to differ, if it has.
     private func readsDivergedMemory(_ op: Op, _ tracking: Tracking) -> Int? {
-        switch op {
+        switch op.call {
         case .cpuRead(let call):
             guard let extent = plan.extents.first(where: { $0.contains(call.phys, length: call.length) }) else { return nil }
             return tracking.divergedSince[extent.index]
@@ -158,7 +158,7 @@ public struct OracleComparer {
     }
 
     private var scriptSwiotlb: SwiotlbSpec? {
-        for planned in plan.lines { if case .swiotlb(let spec) = planned.line.op { return spec } }
+        for planned in plan.lines { if case .swiotlb(let spec) = planned.line.op.call { return spec } }
         return nil
     }
 

@@ -9,16 +9,18 @@ import OpScript
 ///   synccpu/syncdev M OFF LEN DIR   dma_sync_single_for_cpu/device(addr + OFF)
 ///   cpuw PHYS LEN DOFF, cpur PHYS LEN   through the kernel's mapping of the memory
 ///   devw D ADDR LEN DOFF, devr D ADDR LEN   edu's DMA engine, at a DMA address
-///   wait MS   sleep with interrupts on (`flush`: the flush queue's timer runs)
+///   wait MS   sleep with interrupts on (`flush`, `advance`: the flush queue's timer runs)
 ///   memsum    what memory holds (`checkpoint`, `verify`)
 /// each prefixed by the script's line number; "+mem" asks for memory's digests after it.
 extension PlanBuilder {
     mutating func buildLines() {
         var states: [String: HandleSlot] = [:]
         var mappings: [String: HandleSlot] = [:]
+        var lastTime: UInt64?
         for line in script.lines {
             let action: LinePlan.Action
-            if case .device(let spec) = line.op, let why = skippedDevices[spec.name] {
+            defer { if let time = line.op.time { lastTime = time } }
+            if case .device(let spec) = line.op.call, let why = skippedDevices[spec.name] {
                 // left out of the model's run too: a non-coherent device alone gives the
                 // model a CPU cache that CPU writes then sit in
                 action = .skipped("not mirrored: " + why)
@@ -26,7 +28,7 @@ extension PlanBuilder {
                 action = .topology
             } else if let why = modelRejected[line.lineNumber] {
                 action = .skipped("the model rejects it (\(why)): a fault of the script, no kernel call")
-            } else if let why = memorySkips[line.lineNumber] {
+            } else if let why = memorySkips[line.lineNumber] ?? timing(line.op, after: lastTime) {
                 action = .skipped(why)
             } else {
                 action = command(for: line, states: &states, mappings: &mappings)
@@ -71,7 +73,7 @@ extension PlanBuilder {
         }
 
         let result: Result<(String, Bool), Skip>
-        switch line.op {
+        switch line.op.call {
         case .alloc(let call):
             result = declare(call.state, in: &states, device: dev(call.device)).map { index, device in
                 ("alloc \(index) \(device.index) \(allocPhys(call.phys)) \(hex(call.sizeBytes))", false)
@@ -133,6 +135,10 @@ extension PlanBuilder {
         case .flush:
             // the flush queue's timer (fq_flush_timeout, 10 ms) runs while the module sleeps
             result = .success(("wait 50", false))
+        case .advance(let call):
+            result = call.nanoseconds >= OracleTranslator.timerSlackNanoseconds
+                ? .success(("wait \((call.nanoseconds + 999_999) / 1_000_000)", false))
+                : .failure(Skip("advance of less than 20 ms: whether the flush queue's 10 ms timer fires depends on how long the guest took over the ops before"))
         case .checkpoint, .verify:
             result = plan.extents.isEmpty ? .failure(Skip("no memory is backed: nothing to compare"))
                 : .success(("memsum", false))
@@ -148,6 +154,17 @@ extension PlanBuilder {
         case .failure(let skip):
             return .skipped(skip.reason)
         }
+    }
+
+    /// The guest has one vCPU, and its clock runs on while the ops run (edu takes 100 ms per
+    /// transfer, with interrupts off): only a gap long enough for every 10 ms flush-queue
+    /// timer to have fired in the model too is waited for; shorter ones cannot be mirrored.
+    private func timing(_ op: Op, after lastTime: UInt64?) -> String? {
+        if op.cpu != 0 { return "cpu=\(op.cpu): the guest runs every op on its one CPU" }
+        if let time = op.time, let lastTime, time >= lastTime, time - lastTime >= OracleTranslator.timerSlackNanoseconds / 2 {
+            return "time= \((time - lastTime) / 1_000_000) ms after the op before: the guest cannot replay the script's clock"
+        }
+        return nil
     }
 
     struct Skip: Error { var reason: String; init(_ reason: String) { self.reason = reason } }

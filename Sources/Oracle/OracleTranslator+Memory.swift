@@ -67,7 +67,7 @@ extension PlanBuilder {
     /// Pages of `map` ranges that a dma-direct device's mask does not reach in the script.
     private func pagesBeyondDirectMasks() -> [ClosedRange<UInt64>] {
         script.lines.compactMap { line in
-            guard case .map(let call) = line.op, let device = deviceByName[call.device], device.isDirect,
+            guard case .map(let call) = line.op.call, let device = deviceByName[call.device], device.isDirect,
                   call.length > 0, call.phys.addingReportingOverflow(call.length - 1).overflow == false,
                   call.phys + (call.length - 1) > device.dmaMask else { return nil }
             return (call.phys & ~0xfff)...((call.phys + (call.length - 1)) | 0xfff)
@@ -77,7 +77,7 @@ extension PlanBuilder {
     /// The physical ranges an op reads or writes (an `alloc`'s phys only sets the IOVA's
     /// offset: "@phys is only used to calculate the IOVA alignment", dma_iova_try_alloc()).
     func physicalRanges(of op: Op) -> [(UInt64, UInt64)] {
-        switch op {
+        switch op.call {
         case .link(let call): return [(call.phys, call.length)]
         case .map(let call): return [(call.phys, call.length)]
         case .cpuWrite(let call): return [(call.phys, call.length)]

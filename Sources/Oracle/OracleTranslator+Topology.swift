@@ -10,7 +10,8 @@ extension PlanBuilder {
     mutating func buildTopology() {
         var devices: [DeviceSpec] = []
         for line in script.lines {
-            switch line.op {
+            switch line.op.call {
+            case .machine(let spec): machine = spec
             case .region(let spec): regions.append(spec)
             case .iommu(let spec): iommus[spec.name] = spec
             case .device(let spec): devices.append(spec)
@@ -20,6 +21,10 @@ extension PlanBuilder {
         }
         guard !devices.isEmpty else {
             plan.scriptSkip = "no device: nothing for the kernel to do"
+            return
+        }
+        if let why = unmirrorable(machine) {
+            plan.scriptSkip = why
             return
         }
         chooseIOMMUKind(devices)
@@ -105,6 +110,15 @@ extension PlanBuilder {
             plan.devices.append(plannedDevice)
             deviceByName[device.name] = plannedDevice
         }
+    }
+
+    /// The guest is Debian's 7.3.4 for x86-64, CONFIG_HZ=250, one vCPU (ops on other CPUs
+    /// are skipped one by one).
+    private func unmirrorable(_ machine: MachineSpec) -> String? {
+        if machine.arch != .x86_64 { return "arch=\(machine.arch.rawValue): the guest is x86-64" }
+        if machine.kernel != .v7_3 { return "kernel=\(machine.kernel.rawValue): the guest runs 7.3.4" }
+        if machine.hz != 250 { return "hz=\(machine.hz): the guest's kernel has CONFIG_HZ=250" }
+        return nil
     }
 
     /// Why the guest cannot give this device what the script says; nil when it can.

@@ -22,6 +22,9 @@ public struct OracleTranslator: Sendable {
     public static let ramExtentLimit: UInt64 = 4 << 20
     /// All `ram` extents together (the guest has 768 MiB).
     public static let ramBudget: UInt64 = 256 << 20
+    /// Time the guest's clock surely passes a 10 ms flush-queue timer in (12 ms at HZ=250,
+    /// plus slack): an `advance` at least this long is mirrored by sleeping.
+    public static let timerSlackNanoseconds: UInt64 = 20_000_000
     /// The most one device access may move (the module's read buffer).
     public static let accessLimit: UInt64 = 1 << 20
 
@@ -47,6 +50,7 @@ struct PlanBuilder {
     let modelRejected: [Int: String]
     var plan = OraclePlan()
 
+    var machine = MachineSpec()
     var regions: [RegionSpec] = []
     var iommus: [String: IOMMUSpec] = [:]
     var swiotlb: SwiotlbSpec?

@@ -187,3 +187,31 @@ import Testing
         #expect(plan.devices.map(\.pciAddress) == ["10.0", "11.0", "10.1"])
     }
 }
+
+/// The script's machine and clock against the guest's: x86-64, 7.3.4, HZ=250, one vCPU.
+@Suite struct TranslatorTimeTests {
+    @Test func anotherKernelOrArchitectureIsNotThisGuest() throws {
+        for machine in ["machine kernel=6.16", "machine arch=arm64", "machine hz=1000"] {
+            let plan = try TranslatorTests.plan(machine + "\n" + TranslatorTests.lazyShared)
+            #expect(plan.scriptSkip != nil)
+        }
+        #expect(try TranslatorTests.plan("machine kernel=7.3 cpus=2\n" + TranslatorTests.lazyShared).scriptSkip == nil)
+    }
+
+    @Test func opsOnAnotherCPUAndShortAdvancesAreSkipped() throws {
+        let plan = try TranslatorTests.plan("machine cpus=2\n" + TranslatorTests.lazyShared + """
+            alloc s1 dev=nvme0 phys=0x100000000000 size=4K cpu=1
+            advance 5ms
+            advance 30ms
+            alloc s2 dev=nvme0 phys=0x100000000000 size=4K time=1s
+            alloc s3 dev=nvme0 phys=0x100000000000 size=4K time=1.002s
+            alloc s4 dev=nvme0 phys=0x100000000000 size=4K time=1.5s
+            """)
+        let actions = plan.lines.filter { !$0.line.op.kind.isTopology }
+        #expect(actions[0].skipReason?.hasPrefix("cpu=1") == true)
+        #expect(actions[1].skipReason?.hasPrefix("advance of less than 20 ms") == true)
+        #expect(actions[2].action == .command("7 wait 30", memory: false))
+        #expect(actions[3].isCommand && actions[4].isCommand)
+        #expect(actions[5].skipReason?.hasPrefix("time= 498 ms after the op before") == true)
+    }
+}
