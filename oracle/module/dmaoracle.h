@@ -15,6 +15,7 @@
 #define DO_MAX_STATES	1024
 #define DO_MAX_MAPS	1024
 #define DO_MAX_FAULTS	8	/* fault records kept per device access */
+#define DO_RDBUF	(1 << 20)	/* the most one device read gathers */
 
 /* QEMU's edu device (hw/misc/edu.c): registers in BAR 0, a 4 KiB buffer at 0x40000 */
 #define EDU_REG_ID	0x00

@@ -39,7 +39,6 @@
 #include "dmaoracle.h"
 
 #define DO_MAX_INPUT	(64 << 20)
-#define DO_RDBUF	(1 << 20)
 
 static struct pci_dev *bound[DO_MAX_DEVS];
 static int nbound;

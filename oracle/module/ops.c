@@ -151,14 +151,271 @@ static int put_memory(struct do_ctx *c, char *buf, size_t sz)
 
 #define OUT_SZ 512
 
+static struct device *state_dev(struct do_ctx *c, int s)
+{
+	return &c->devs[c->states[s].dev].pdev->dev;
+}
+
+static struct device *map_dev(struct do_ctx *c, int m)
+{
+	return &c->devs[c->maps[m].dev].pdev->dev;
+}
+
+/* Each op: reads its arguments, calls the kernel, writes its result fields into out. */
+
+static int op_alloc(struct do_ctx *c, struct args *a, char *out)
+{
+	int s = index_of(a, DO_MAX_STATES);
+	struct do_dev *d = dev_of(c, a);
+	u8 *va;
+	phys_addr_t phys = phys_of(c, a, 0, &va);
+	u64 size = num(a);
+	bool ok;
+
+	if (a->err)
+		return 0;
+	c->states[s].dev = d - c->devs;
+	c->states[s].used = true;
+	ok = dma_iova_try_alloc(&d->pdev->dev, &c->states[s].st, phys, size);
+	return scnprintf(out, OUT_SZ, " ret=%d addr=%#llx size=%#llx", ok,
+			 (u64)c->states[s].st.addr, c->states[s].st.__size);
+}
+
+static int op_link(struct do_ctx *c, struct args *a, char *out)
+{
+	int s = index_of(a, DO_MAX_STATES);
+	u64 off = num(a);
+	u8 *va;
+	phys_addr_t phys = phys_of(c, a, 0, &va);
+	u64 len = num(a);
+	int dir = num(a);
+	unsigned long attrs = num(a);
+	int ret;
+
+	if (a->err)
+		return 0;
+	ret = dma_iova_link(state_dev(c, s), &c->states[s].st, phys, off, len, dir, attrs);
+	return scnprintf(out, OUT_SZ, " ret=%d size=%#llx", ret, c->states[s].st.__size);
+}
+
+static int op_sync(struct do_ctx *c, struct args *a, char *out)
+{
+	int s = index_of(a, DO_MAX_STATES);
+	u64 off = num(a), len = num(a);
+
+	if (a->err)
+		return 0;
+	return scnprintf(out, OUT_SZ, " ret=%d", dma_iova_sync(state_dev(c, s), &c->states[s].st, off, len));
+}
+
+static int op_unlink(struct do_ctx *c, struct args *a, char *out)
+{
+	int s = index_of(a, DO_MAX_STATES);
+	u64 off = num(a), len = num(a);
+	int dir = num(a);
+	unsigned long attrs = num(a);
+
+	if (a->err)
+		return 0;
+	dma_iova_unlink(state_dev(c, s), &c->states[s].st, off, len, dir, attrs);
+	return scnprintf(out, OUT_SZ, " ret=void");
+}
+
+static int op_destroy(struct do_ctx *c, struct args *a, char *out)
+{
+	int s = index_of(a, DO_MAX_STATES);
+	u64 mapped = num(a);
+	int dir = num(a);
+	unsigned long attrs = num(a);
+
+	if (a->err)
+		return 0;
+	dma_iova_destroy(state_dev(c, s), &c->states[s].st, mapped, dir, attrs);
+	return scnprintf(out, OUT_SZ, " ret=void");
+}
+
+static int op_free(struct do_ctx *c, struct args *a, char *out)
+{
+	int s = index_of(a, DO_MAX_STATES);
+
+	if (a->err)
+		return 0;
+	dma_iova_free(state_dev(c, s), &c->states[s].st);
+	return scnprintf(out, OUT_SZ, " ret=void");
+}
+
+static int op_map(struct do_ctx *c, struct args *a, char *out)
+{
+	int m = index_of(a, DO_MAX_MAPS);
+	struct do_dev *d = dev_of(c, a);
+	u8 *va;
+	phys_addr_t phys = phys_of(c, a, 0, &va);
+	u64 len = num(a);
+	int dir = num(a);
+	unsigned long attrs = num(a);
+	dma_addr_t addr;
+
+	if (a->err)
+		return 0;
+	addr = dma_map_phys(&d->pdev->dev, phys, len, dir, attrs);
+	c->maps[m].addr = addr;
+	c->maps[m].dev = d - c->devs;
+	c->maps[m].used = true;
+	return scnprintf(out, OUT_SZ, " addr=%#llx err=%d", (u64)addr, dma_mapping_error(&d->pdev->dev, addr));
+}
+
+static int op_unmap(struct do_ctx *c, struct args *a, char *out)
+{
+	int m = index_of(a, DO_MAX_MAPS);
+	u64 len = num(a);
+	int dir = num(a);
+	unsigned long attrs = num(a);
+
+	if (a->err)
+		return 0;
+	dma_unmap_phys(map_dev(c, m), c->maps[m].addr, len, dir, attrs);
+	return scnprintf(out, OUT_SZ, " ret=void");
+}
+
+static int op_sync_single(struct do_ctx *c, struct args *a, char *out, bool for_cpu)
+{
+	int m = index_of(a, DO_MAX_MAPS);
+	u64 off = num(a), len = num(a);
+	int dir = num(a);
+
+	if (a->err)
+		return 0;
+	if (for_cpu)
+		dma_sync_single_for_cpu(map_dev(c, m), c->maps[m].addr + off, len, dir);
+	else
+		dma_sync_single_for_device(map_dev(c, m), c->maps[m].addr + off, len, dir);
+	return scnprintf(out, OUT_SZ, " ret=void");
+}
+
+static int op_synccpu(struct do_ctx *c, struct args *a, char *out)
+{
+	return op_sync_single(c, a, out, true);
+}
+
+static int op_syncdev(struct do_ctx *c, struct args *a, char *out)
+{
+	return op_sync_single(c, a, out, false);
+}
+
+static int op_maperr(struct do_ctx *c, struct args *a, char *out)
+{
+	int m = index_of(a, DO_MAX_MAPS);
+
+	if (a->err)
+		return 0;
+	return scnprintf(out, OUT_SZ, " ret=%d", dma_mapping_error(map_dev(c, m), c->maps[m].addr));
+}
+
+/* PHYS LEN: the CPU view of a backed range, resolved once LEN is known */
+static u8 *cpu_range(struct do_ctx *c, struct args *a, u64 *len)
+{
+	char *ptok = tok(a);
+	phys_addr_t phys = 0;
+	u8 *va = NULL;
+
+	*len = num(a);
+	if (!a->err && resolve_phys(c, ptok, *len, &phys, &va))
+		a->err = -ERANGE;
+	if (!a->err && !va)
+		a->err = -EFAULT;
+	return va;
+}
+
+static int op_cpuw(struct do_ctx *c, struct args *a, char *out)
+{
+	u64 len;
+	u8 *va = cpu_range(c, a, &len);
+	const u8 *src = data_of(c, a, len);
+
+	if (a->err)
+		return 0;
+	memcpy(va, src, len);
+	return scnprintf(out, OUT_SZ, " ret=void");
+}
+
+static int op_cpur(struct do_ctx *c, struct args *a, char *out)
+{
+	u64 len;
+	u8 *va = cpu_range(c, a, &len);
+
+	if (a->err)
+		return 0;
+	return scnprintf(out, OUT_SZ, " digest=%#llx", xxh64(va, len, 0));
+}
+
+static int op_devw(struct do_ctx *c, struct args *a, char *out)
+{
+	struct do_fault faults[DO_MAX_FAULTS];
+	struct do_dev *d = dev_of(c, a);
+	u64 addr = addr_of(c, a), len = num(a);
+	const u8 *src = data_of(c, a, len);
+	int n, nf = 0, ret;
+
+	if (a->err)
+		return 0;
+	ret = edu_device_write(c, d, addr, src, len, faults, &nf);
+	n = scnprintf(out, OUT_SZ, " addr=%#llx xfer=%d", addr, ret);
+	return n + put_faults(out + n, OUT_SZ - n, faults, nf);
+}
+
+static int op_devr(struct do_ctx *c, struct args *a, char *out)
+{
+	struct do_fault faults[DO_MAX_FAULTS];
+	struct do_dev *d = dev_of(c, a);
+	u64 addr = addr_of(c, a), len = num(a);
+	int n, nf = 0, ret;
+
+	if (!a->err && len > DO_RDBUF)
+		a->err = -E2BIG;
+	if (a->err)
+		return 0;
+	ret = edu_device_read(c, d, addr, c->rdbuf, len, faults, &nf);
+	n = scnprintf(out, OUT_SZ, " addr=%#llx xfer=%d digest=%#llx", addr, ret, xxh64(c->rdbuf, len, 0));
+	return n + put_faults(out + n, OUT_SZ - n, faults, nf);
+}
+
+/* time passes: the flush queue's timer (10 ms) and softirqs run */
+static int op_wait(struct do_ctx *c, struct args *a, char *out)
+{
+	u64 ms = num(a);
+
+	if (a->err)
+		return 0;
+	irqs_restore_for_sleep(c);
+	msleep(ms);
+	irqs_disable_again(c);
+	return scnprintf(out, OUT_SZ, " ret=void");
+}
+
+/* what memory holds now (a `checkpoint` or `verify`): only the digests, added below */
+static int op_memsum(struct do_ctx *c, struct args *a, char *out)
+{
+	return 0;
+}
+
+static const struct {
+	const char *verb;
+	int (*run)(struct do_ctx *c, struct args *a, char *out);
+} op_table[] = {
+	{ "alloc", op_alloc }, { "link", op_link }, { "sync", op_sync }, { "unlink", op_unlink },
+	{ "destroy", op_destroy }, { "free", op_free }, { "map", op_map }, { "unmap", op_unmap },
+	{ "synccpu", op_synccpu }, { "syncdev", op_syncdev }, { "maperr", op_maperr },
+	{ "cpuw", op_cpuw }, { "cpur", op_cpur }, { "devw", op_devw }, { "devr", op_devr },
+	{ "wait", op_wait }, { "memsum", op_memsum },
+};
+
 int run_op(struct do_ctx *c, char *line)
 {
 	struct args a = { .rest = line };
-	struct do_fault faults[DO_MAX_FAULTS];
 	char out[OUT_SZ];
 	char *verb, *mem;
 	u64 lineno;
-	int n = 0, nf = 0, ret;
+	int i, n = -1;
 
 	mem = strstr(line, " +mem");
 	if (mem)
@@ -169,203 +426,16 @@ int run_op(struct do_ctx *c, char *line)
 		return a.err;
 	pr_info("B %llu %s\n", lineno, verb);
 	out[0] = 0;
-
-	if (!strcmp(verb, "alloc")) {
-		int s = index_of(&a, DO_MAX_STATES);
-		struct do_dev *d = dev_of(c, &a);
-		u8 *va;
-		phys_addr_t phys;
-		u64 size;
-		bool ok;
-
-		phys = phys_of(c, &a, 0, &va);
-		size = num(&a);
-		if (!a.err) {
-			c->states[s].dev = d - c->devs;
-			c->states[s].used = true;
-			ok = dma_iova_try_alloc(&d->pdev->dev, &c->states[s].st, phys, size);
-			n = scnprintf(out, OUT_SZ, " ret=%d addr=%#llx size=%#llx", ok,
-				      (u64)c->states[s].st.addr, c->states[s].st.__size);
-		}
-	} else if (!strcmp(verb, "link")) {
-		int s = index_of(&a, DO_MAX_STATES);
-		u64 off = num(&a), len;
-		phys_addr_t phys;
-		u8 *va;
-		int dir;
-		unsigned long attrs;
-
-		phys = phys_of(c, &a, 0, &va);
-		len = num(&a);
-		dir = num(&a);
-		attrs = num(&a);
-		if (!a.err) {
-			ret = dma_iova_link(&c->devs[c->states[s].dev].pdev->dev, &c->states[s].st,
-					    phys, off, len, dir, attrs);
-			n = scnprintf(out, OUT_SZ, " ret=%d size=%#llx", ret, c->states[s].st.__size);
-		}
-	} else if (!strcmp(verb, "sync")) {
-		int s = index_of(&a, DO_MAX_STATES);
-		u64 off = num(&a), len = num(&a);
-
-		if (!a.err) {
-			ret = dma_iova_sync(&c->devs[c->states[s].dev].pdev->dev, &c->states[s].st,
-					    off, len);
-			n = scnprintf(out, OUT_SZ, " ret=%d", ret);
-		}
-	} else if (!strcmp(verb, "unlink")) {
-		int s = index_of(&a, DO_MAX_STATES);
-		u64 off = num(&a), len = num(&a);
-		int dir = num(&a);
-		unsigned long attrs = num(&a);
-
-		if (!a.err) {
-			dma_iova_unlink(&c->devs[c->states[s].dev].pdev->dev, &c->states[s].st,
-					off, len, dir, attrs);
-			n = scnprintf(out, OUT_SZ, " ret=void");
-		}
-	} else if (!strcmp(verb, "destroy")) {
-		int s = index_of(&a, DO_MAX_STATES);
-		u64 mapped = num(&a);
-		int dir = num(&a);
-		unsigned long attrs = num(&a);
-
-		if (!a.err) {
-			dma_iova_destroy(&c->devs[c->states[s].dev].pdev->dev, &c->states[s].st,
-					 mapped, dir, attrs);
-			n = scnprintf(out, OUT_SZ, " ret=void");
-		}
-	} else if (!strcmp(verb, "free")) {
-		int s = index_of(&a, DO_MAX_STATES);
-
-		if (!a.err) {
-			dma_iova_free(&c->devs[c->states[s].dev].pdev->dev, &c->states[s].st);
-			n = scnprintf(out, OUT_SZ, " ret=void");
-		}
-	} else if (!strcmp(verb, "map")) {
-		int m = index_of(&a, DO_MAX_MAPS);
-		struct do_dev *d = dev_of(c, &a);
-		phys_addr_t phys;
-		u8 *va;
-		u64 len;
-		int dir;
-		unsigned long attrs;
-
-		phys = phys_of(c, &a, 0, &va);
-		len = num(&a);
-		dir = num(&a);
-		attrs = num(&a);
-		if (!a.err) {
-			dma_addr_t addr = dma_map_phys(&d->pdev->dev, phys, len, dir, attrs);
-
-			c->maps[m].addr = addr;
-			c->maps[m].dev = d - c->devs;
-			c->maps[m].used = true;
-			n = scnprintf(out, OUT_SZ, " addr=%#llx err=%d", (u64)addr,
-				      dma_mapping_error(&d->pdev->dev, addr));
-		}
-	} else if (!strcmp(verb, "unmap")) {
-		int m = index_of(&a, DO_MAX_MAPS);
-		u64 len = num(&a);
-		int dir = num(&a);
-		unsigned long attrs = num(&a);
-
-		if (!a.err) {
-			dma_unmap_phys(&c->devs[c->maps[m].dev].pdev->dev, c->maps[m].addr, len, dir,
-				       attrs);
-			n = scnprintf(out, OUT_SZ, " ret=void");
-		}
-	} else if (!strcmp(verb, "synccpu") || !strcmp(verb, "syncdev")) {
-		int m = index_of(&a, DO_MAX_MAPS);
-		u64 off = num(&a), len = num(&a);
-		int dir = num(&a);
-
-		if (!a.err) {
-			struct device *dev = &c->devs[c->maps[m].dev].pdev->dev;
-
-			if (verb[4] == 'c')
-				dma_sync_single_for_cpu(dev, c->maps[m].addr + off, len, dir);
-			else
-				dma_sync_single_for_device(dev, c->maps[m].addr + off, len, dir);
-			n = scnprintf(out, OUT_SZ, " ret=void");
-		}
-	} else if (!strcmp(verb, "maperr")) {
-		int m = index_of(&a, DO_MAX_MAPS);
-
-		if (!a.err)
-			n = scnprintf(out, OUT_SZ, " ret=%d",
-				      dma_mapping_error(&c->devs[c->maps[m].dev].pdev->dev,
-							c->maps[m].addr));
-	} else if (!strcmp(verb, "cpuw")) {
-		u8 *va = NULL;
-		phys_addr_t phys = 0;
-		char *ptok = tok(&a);	/* PHYS: resolved once LEN is known */
-		u64 len = num(&a);
-		const u8 *src = data_of(c, &a, len);
-
-		if (!a.err && resolve_phys(c, ptok, len, &phys, &va))
-			a.err = -ERANGE;
-		if (!a.err && va) {
-			memcpy(va, src, len);
-			n = scnprintf(out, OUT_SZ, " ret=void");
-		} else if (!a.err) {
-			a.err = -EFAULT;
-		}
-	} else if (!strcmp(verb, "cpur")) {
-		u8 *va = NULL;
-		phys_addr_t phys = 0;
-		char *ptok = tok(&a);
-		u64 len = num(&a);
-
-		if (!a.err && resolve_phys(c, ptok, len, &phys, &va))
-			a.err = -ERANGE;
-		if (!a.err && va)
-			n = scnprintf(out, OUT_SZ, " digest=%#llx", xxh64(va, len, 0));
-		else if (!a.err)
-			a.err = -EFAULT;
-	} else if (!strcmp(verb, "devw")) {
-		struct do_dev *d = dev_of(c, &a);
-		u64 addr = addr_of(c, &a), len = num(&a);
-		const u8 *src = data_of(c, &a, len);
-
-		if (!a.err) {
-			ret = edu_device_write(c, d, addr, src, len, faults, &nf);
-			n = scnprintf(out, OUT_SZ, " addr=%#llx xfer=%d", addr, ret);
-			n += put_faults(out + n, OUT_SZ - n, faults, nf);
-		}
-	} else if (!strcmp(verb, "devr")) {
-		struct do_dev *d = dev_of(c, &a);
-		u64 addr = addr_of(c, &a), len = num(&a);
-
-		if (!a.err && len > PAGE_SIZE * 256)
-			a.err = -E2BIG;
-		if (!a.err) {
-			ret = edu_device_read(c, d, addr, c->rdbuf, len, faults, &nf);
-			n = scnprintf(out, OUT_SZ, " addr=%#llx xfer=%d digest=%#llx", addr, ret,
-				      xxh64(c->rdbuf, len, 0));
-			n += put_faults(out + n, OUT_SZ - n, faults, nf);
-		}
-	} else if (!strcmp(verb, "memsum")) {
-		mem = verb;	/* what memory holds now: the extents' digests */
-	} else if (!strcmp(verb, "wait")) {
-		u64 ms = num(&a);
-
-		if (!a.err) {
-			/* time passes: the flush queue's timer (10 ms) and softirqs run */
-			irqs_restore_for_sleep(c);
-			msleep(ms);
-			irqs_disable_again(c);
-			n = scnprintf(out, OUT_SZ, " ret=void");
-		}
-	} else {
+	for (i = 0; i < ARRAY_SIZE(op_table); i++)
+		if (!strcmp(verb, op_table[i].verb))
+			n = op_table[i].run(c, &a, out);
+	if (n < 0)
 		a.err = -EOPNOTSUPP;
-	}
-
 	if (a.err) {
 		pr_info("R %llu %s error=%d\n", lineno, verb, a.err);
 		return 0;
 	}
-	if (mem)
+	if (mem || !strcmp(verb, "memsum"))
 		n += put_memory(c, out + n, OUT_SZ - n);
 	pr_info("R %llu %s%s\n", lineno, verb, out);
 	return 0;
