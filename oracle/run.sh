@@ -83,6 +83,8 @@ rm -f "$plan/console.log"
 log "booting $KVER (QEMU $(qemu-system-x86_64 --version | sed -n '1s/.*version \([^ ]*\).*/\1/p'), $IOMMU, ${EDU// /, })"
 "${qemu[@]}" </dev/null >"$plan/qemu.log" 2>&1 &
 qpid=$!
+# stop QEMU (ours, by its pid) if this script is interrupted; drop the initramfs afterwards
+trap 'kill "$qpid" 2>/dev/null || true; rm -rf "$stage" "$plan/initramfs.gz"' EXIT
 end=$(( $(date +%s) + TIMEOUT ))
 while kill -0 "$qpid" 2>/dev/null; do
   if grep -qa '^=====DMAORACLE DMESG END=====' "$plan/console.log" 2>/dev/null; then
