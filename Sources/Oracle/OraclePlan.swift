@@ -85,7 +85,13 @@ public struct DevicePlan: Sendable, Equatable {
     /// `DMA_BIT_MASK(dmaBits)`.
     public var dmaMask: UInt64 { dmaBits >= 64 ? .max : (1 << UInt64(dmaBits)) - 1 }
 
-    var command: String { "dev \(index) \(bdf) \(dmaBits) \(untrusted ? 1 : 0)" }
+    /// `dma_set_min_align_mask()`: the model takes the IOVA granule's mask for a device
+    /// behind an IOMMU (what NVMe sets, and what the two-step bounce of a partial granule
+    /// needs) and 0 for dma-direct (docs/kernel-model.md, "swiotlb details"); the module
+    /// sets the same.
+    public var minAlignMask: UInt64 { isDirect ? 0 : 0xfff }
+
+    var command: String { "dev \(index) \(bdf) \(dmaBits) \(untrusted ? 1 : 0) \(hex(minAlignMask))" }
 }
 
 /// A page-aligned stretch of a script region that ops touch, backed in the guest.

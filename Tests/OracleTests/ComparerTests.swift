@@ -130,3 +130,20 @@ import Testing
         #expect(comparison.lines.count == 9)
     }
 }
+
+/// The untrusted-device bounce of a partial granule, in RAM, as 7.3.4 ran it.
+@Suite struct BounceInRAMTests {
+    @Test func headMiddleAndTailSlotsAgreeWithTheKernel() throws {
+        let session = try OracleFixtures.session("bounce/ram-link-head-middle-tail.ops")
+        #expect(session.plan.devices.map(\.minAlignMask) == [0xfff])
+        let log = KernelLog(console: try OracleFixtures.console("bounce-ram-link-head-middle-tail"))
+        #expect(log.finished)
+        #expect(log.results[14]?.fields["ret"] == "0")
+        // bit 63 of __size: DMA_IOVA_USE_SWIOTLB
+        #expect(log.results[14]?.unsigned("size") == 0x8000_0000_0000_2180)
+        // reading the IOVA back gives the original: head slot, middle in place, tail slot
+        #expect(log.results[17]?.unsigned("digest") == Fill.seed(1).digest(length: 0x2180))
+        // the head slot's padding before the data reads as zero
+        #expect(log.results[19]?.unsigned("digest") == Fill.zero.digest(length: 0xf00))
+    }
+}

@@ -112,7 +112,8 @@ int resolve_phys(struct do_ctx *c, const char *tok, size_t len, phys_addr_t *phy
 u64 extent_digest(struct do_extent *e);
 
 /* setup.c */
-int dev_setup(struct do_ctx *c, int idx, const char *bdf, int bits, bool untrusted);
+int dev_setup(struct do_ctx *c, int idx, const char *bdf, int bits, bool untrusted,
+	      unsigned int min_align_mask);
 void dev_release(struct do_dev *d);
 void report_swiotlb(struct do_ctx *c);
 

@@ -11,7 +11,8 @@
  * debugfs, /sys/kernel/debug/dmaoracle/:
  *   data      the bytes the script's writes put in memory, rendered by the host (append)
  *   commands  the command text (append), one command a line:
- *               dev D BDF BITS UNTRUSTED     configure the edu at BDF as script device D
+ *               dev D BDF BITS UNTRUSTED MINALIGN   configure the edu at BDF as script device D
+ *                                            (DMA mask bits, pci_dev->untrusted, min_align_mask)
  *               mem E ram SIZE               extent E: SIZE bytes of ordinary RAM
  *               mem E hidden PHYS SIZE       extent E: RAM above mem= at PHYS (no struct page)
  *               swiotlb                      report the swiotlb pool
@@ -111,21 +112,22 @@ static ssize_t cmds_write(struct file *f, const char __user *ubuf, size_t n, lof
 
 static int setup_line(struct do_ctx *c, char *line)
 {
-	char *p = line, *t[6];
-	unsigned long long v[3];
+	char *p = line, *t[7];
+	unsigned long long v[4];
 	int i, n = 0, ret;
 
-	while (n < 6 && (t[n] = strsep(&p, " ")))
+	while (n < 7 && (t[n] = strsep(&p, " ")))
 		if (*t[n])
 			n++;
 	if (!strcmp(t[0], "swiotlb")) {
 		report_swiotlb(c);
 		return 0;
 	}
-	if (!strcmp(t[0], "dev") && n == 5) {
-		if (kstrtoull(t[1], 0, &v[0]) || kstrtoull(t[3], 0, &v[1]) || kstrtoull(t[4], 0, &v[2]))
+	if (!strcmp(t[0], "dev") && n == 6) {
+		if (kstrtoull(t[1], 0, &v[0]) || kstrtoull(t[3], 0, &v[1]) || kstrtoull(t[4], 0, &v[2]) ||
+		    kstrtoull(t[5], 0, &v[3]))
 			return -EINVAL;
-		ret = dev_setup(c, v[0], t[2], v[1], v[2]);
+		ret = dev_setup(c, v[0], t[2], v[1], v[2], v[3]);
 		if (!ret && v[0] >= c->ndevs)
 			c->ndevs = v[0] + 1;
 		return ret;

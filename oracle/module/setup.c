@@ -88,7 +88,8 @@ static u64 scratch_iova(struct pci_dev *pdev, struct iommu_domain *dom)
 	return best;
 }
 
-int dev_setup(struct do_ctx *c, int idx, const char *bdf, int bits, bool untrusted)
+int dev_setup(struct do_ctx *c, int idx, const char *bdf, int bits, bool untrusted,
+	      unsigned int min_align_mask)
 {
 	struct do_dev *d;
 	struct pci_dev *pdev;
@@ -110,6 +111,9 @@ int dev_setup(struct do_ctx *c, int idx, const char *bdf, int bits, bool untrust
 	if (untrusted)
 		pdev->untrusted = 1;
 	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(bits));
+	/* swiotlb keeps the address's bits under it in the bounce slot (NVMe: 0xfff) */
+	if (!ret && min_align_mask)
+		dma_set_min_align_mask(&pdev->dev, min_align_mask);
 	dom = iommu_get_domain_for_dev(&pdev->dev);
 	pr_info("S dev %d bdf=%s bits=%d mask_ret=%d untrusted=%d domain=%s aperture_start=%#llx aperture_end=%#llx pgsize=%#lx min_align_mask=%#x max_seg=%#x\n",
 		idx, bdf, bits, ret, pdev->untrusted, domain_name(dom),
