@@ -27,7 +27,7 @@ enum JournalFile {
             }
             let result = try body(writer)
             let signal = interruptedBy()
-            try libraryCall { () throws(JournalError) in try writer.finish(interruptedBy: signal, waiting: SealWaiting()) }
+            _ = try libraryCall { () throws(JournalError) in try writer.finish(interruptedBy: signal, waiting: SealWaiting()) }
             try libraryCall { () throws(JournalError) in try JournalWriter.checkReplaceable(target) }
             if rename(temporary, target) != 0 { throw CLIFailure.badInput("\(path): cannot write the journal: \(String(cString: strerror(errno)))") }
             return result
