@@ -14,10 +14,12 @@ struct DMAJournal: ParsableCommand {
         ]
     )
 
-    /// Runs the command under the tool's signal handling, renders every failure as one
+    /// Runs the command under the tool's signal handling (`InterruptFlag`, `CrashCleanup`:
+    /// no staging file outlives a signal or a trap), renders every failure as one
     /// line (`CLIFailure.exitStatus`) and checks standard output before exiting.
     static func main() {
         InterruptFlag.install()
+        CrashCleanup.install()
         let status = CLIFailure.exitStatus {
             var command = try parseAsRoot()
             try command.run()

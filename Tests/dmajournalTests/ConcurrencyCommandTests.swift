@@ -13,8 +13,9 @@ import Testing
         let process = Process()
         let stderrPath = ExportCommandTests.temporary("stderr.txt")
 
-        init(_ arguments: [String]) throws {
-            FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        init(_ arguments: [String], environment: [String: String] = [:]) throws {
+            _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
             process.executableURL = TestPaths.tool
             process.arguments = arguments
             process.currentDirectoryURL = TestPaths.packageRoot

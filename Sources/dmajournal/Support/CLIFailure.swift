@@ -61,7 +61,8 @@ extension CLIFailure {
     }
 
     /// `--help` prints the help (exit 0); an `ExitCode` was rendered where it was thrown;
-    /// anything else is a usage error, in one line naming the subcommand's help.
+    /// anything else is a usage error: one line naming the subcommand and its help, exit 2
+    /// as for every other kind of bad input (not the parser's multi-line usage and 64).
     private static func renderParserError(_ error: Error) -> Int32 {
         let code = DMAJournal.exitCode(for: error)
         let full = DMAJournal.fullMessage(for: error)
@@ -73,15 +74,16 @@ extension CLIFailure {
         guard !message.isEmpty else { return code.rawValue }
         let line = message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }.joined(separator: "; ")
-        StandardError.write("dmajournal: \(line.hasPrefix("Error: ") ? String(line.dropFirst(7)) : line) (see '\(helpCommand(in: full))')")
-        return code.rawValue
+        let command = commandName(in: full)
+        StandardError.write("\(command): \(line.hasPrefix("Error: ") ? String(line.dropFirst(7)) : line) (see '\(command) --help')")
+        return code == .validationFailure ? 2 : code.rawValue
     }
 
-    /// The help command the parser's full message points to ("See 'dmajournal record
-    /// --help' for more information."), or the top-level one.
-    private static func helpCommand(in full: String) -> String {
-        guard let start = full.range(of: "See '"), let end = full[start.upperBound...].firstIndex(of: "'") else { return "dmajournal --help" }
-        return String(full[start.upperBound..<end])
+    /// The command the parser's full message points to ("See 'dmajournal record --help'
+    /// for more information." gives "dmajournal record"), or the tool's name.
+    private static func commandName(in full: String) -> String {
+        guard let start = full.range(of: "See '"), let end = full[start.upperBound...].range(of: " --help'") else { return "dmajournal" }
+        return String(full[start.upperBound..<end.lowerBound])
     }
 }
 
