@@ -11,8 +11,9 @@ struct JournalMutator {
 
     init(seed: UInt64) { random = SeededGenerator(seed: seed) }
 
-    static let tables = ["ops", "ops", "ops", "topology", "mapped_ranges", "events", "findings", "warnings", "names", "run",
-                         "snapshots", "snapshot_chunks", "chunks", "checkpoints", "range_ends", "device_totals"]
+    static let tables = ["ops", "ops", "ops", "topology", "mapped_ranges", "events", "findings", "warnings", "rejections", "names", "run",
+                         "snapshots", "snapshot_chunks", "chunks", "checkpoints", "range_ends", "device_totals", "named_queries",
+                         "op_kind", "status_kind", "fault_kind", "event_kind", "direction", "dma_attr", "errno_name"]
     static let values = ["NULL", "0", "1", "-1", "2", "7", "255", "4096", "-4096", "65536", "281474976710656", "4611686018427387904",
                          "9223372036854775807", "-9223372036854775808", "3.5", "'x'", "''", "x'00'", "x'ffffffffffffffff'"]
 
