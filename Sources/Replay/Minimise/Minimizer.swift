@@ -108,7 +108,7 @@ public struct Minimizer {
     /// its outcome has now; for `mismatch`, the recorded expectation that fails is kept
     /// as a comment above its op.
     private func describe(_ lines: [ScriptLine], predicate: BisectPredicate, firstBad: Int) -> String {
-        let engine = Engine(), keeper = SnapshotKeeper()
+        let engine = overrides.freshEngine(), keeper = SnapshotKeeper()
         var printer = ScriptLineWriter()
         var text = """
             # Reproducer minimised by dmajournal from \(reader.path)
@@ -116,6 +116,10 @@ public struct Minimizer {
             # \(lines.count) of the \(firstBad + 1) ops up to seq \(firstBad), where it first held.
 
             """
+        // On a changed machine the script declares it, so it checks itself there.
+        if overrides.changesMachine, !lines.contains(where: { $0.op.kind == .machine }) {
+            text += printer.line(.machine(overrides.defaultMachine)) + "\n"
+        }
         for (sequence, line) in lines.enumerated() {
             // On a changed machine the script declares that machine, so it checks itself.
             let op = overrides.apply(to: line.op)
