@@ -50,7 +50,7 @@ public struct Replayer {
         if let start {
             position = start
         } else {
-            position = try CheckpointLoader(reader: reader).freshPosition(engine: overrides.freshEngine())
+            position = try CheckpointLoader(reader: reader).freshPosition(engine: overrides.freshEngine(on: reader.defaultMachine))
         }
         let cursor = try reader.makeCursor(fromSequence: position.sequence + 1)
         var count = 0

@@ -34,7 +34,7 @@ struct CandidateJudge {
         case .divergence: return divergenceShows(lines)
         case .memory(let name): throw .badPredicate("memory=\(name) cannot be minimised against: it needs snapshots")
         case .finding, .fault, .mismatch:
-            let engine = overrides.freshEngine(), keeper = SnapshotKeeper()
+            let engine = Engine(), keeper = SnapshotKeeper()
             for (sequence, line) in lines.enumerated() {
                 // Through a keeper, so `checkpoint` and `verify` lines run as in `dmajournal run`.
                 guard let outcome = try? keeper.apply(overrides.apply(to: line.op), to: engine, sequence: sequence) else { return false }
@@ -51,7 +51,7 @@ struct CandidateJudge {
 
     /// The recorded machine against the changed one, op by op.
     private func divergenceShows(_ lines: [ScriptLine]) -> Bool {
-        let recorded = Engine(), changed = overrides.freshEngine()
+        let recorded = Engine(), changed = Engine()
         for line in lines {
             let expected = recorded.apply(line.op)
             if case .rejected = expected.status { return false }

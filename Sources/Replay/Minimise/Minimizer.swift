@@ -88,7 +88,18 @@ public struct Minimizer {
         } catch {
             throw .journal(.invalidRecord(path: reader.path, seq: -1, reason: "\(error)"))
         }
-        return lines
+        return Self.declaringTheMachine(lines, default: reader.defaultMachine, overrides: overrides)
+    }
+
+    /// The prefix with its machine as a first line when the journal has none and the
+    /// engine's defaults would not be it (a journal from before schema 8, or a `--with
+    /// kernel=`): candidates then run, and the reproducer checks itself, on the machine
+    /// the journal ran on (overridden like any declaration). Its line number is -1.
+    static func declaringTheMachine(_ lines: [ScriptLine], default machine: MachineSpec,
+                                    overrides: [TopologyOverride]) -> [ScriptLine] {
+        let changesMachine = overrides.contains { $0.targetKind == .machine }
+        guard !lines.contains(where: { $0.op.kind == .machine }), machine != MachineSpec() || changesMachine else { return lines }
+        return [ScriptLine(lineNumber: -1, op: .machine(machine))] + lines
     }
 
     /// Halves each data access while the bug still shows.
@@ -108,7 +119,7 @@ public struct Minimizer {
     /// its outcome has now; for `mismatch`, the recorded expectation that fails is kept
     /// as a comment above its op.
     private func describe(_ lines: [ScriptLine], predicate: BisectPredicate, firstBad: Int) -> String {
-        let engine = overrides.freshEngine(), keeper = SnapshotKeeper()
+        let engine = Engine(), keeper = SnapshotKeeper()
         var printer = ScriptLineWriter()
         var text = """
             # Reproducer minimised by dmajournal from \(reader.path)
@@ -116,10 +127,6 @@ public struct Minimizer {
             # \(lines.count) of the \(firstBad + 1) ops up to seq \(firstBad), where it first held.
 
             """
-        // On a changed machine the script declares it, so it checks itself there.
-        if overrides.changesMachine, !lines.contains(where: { $0.op.kind == .machine }) {
-            text += printer.line(.machine(overrides.defaultMachine)) + "\n"
-        }
         for (sequence, line) in lines.enumerated() {
             // On a changed machine the script declares that machine, so it checks itself.
             let op = overrides.apply(to: line.op)
