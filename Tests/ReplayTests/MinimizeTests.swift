@@ -56,6 +56,33 @@ import Workloads
         guard case .completed = try ScriptExecutor().run(script, { _ in }) else { Issue.record("does not check itself:\n\(reproducer.script)"); return }
     }
 
+    /// A reproducer keeps the machine it ran on and each kept op's CPU and time.
+    @Test func aReproducerKeepsWhereAndWhen() throws {
+        let script = """
+            machine arch=x86_64 kernel=6.16 cpus=4 hz=250
+            region shm0 base=0x100000000000 size=1T kind=shared
+            iommu  mmu0 mode=lazy
+            device nvme0 iommu=mmu0 dma-bits=64 coherent
+            cpu-write phys=0x100000100000 len=4K fill=seed:9 cpu=1 time=12s
+            alloc  s1 dev=nvme0 phys=0x100000000000 size=8K cpu=2 time=12.094264s
+            link   s1 phys=0x100000000000 len=8K dir=from-device cpu=2 time=12.094265s
+            dev-write nvme0 addr=s1 len=4K fill=seed:1 cpu=2 time=12.0943s
+            alloc  s2 dev=nvme0 phys=0x100000200000 size=4K cpu=0 time=12.095s
+            destroy s1 mapped=8K dir=from-device cpu=3 time=12.1s
+            advance 10ms
+            dev-write nvme0 addr=s1 len=4K fill=seed:2 cpu=1 time=12.2s
+            """
+        let ops = try ScriptParser().parse(script, fileName: "timed.ops").ops
+        let path = try CheckpointReplayTests.record(ops, checkpointEvery: 1_000_000)
+        let reproducer = try Minimizer(reader: JournalReader(path: path)).minimize(.finding(.useAfterDestroy))
+        #expect(reproducer.script.contains("\nmachine arch=x86_64 kernel=6.16 cpus=4 hz=250 => ok\n"))
+        #expect(reproducer.script.contains("destroy s1 mapped=8K dir=from-device cpu=3 time=12.1s => ok\n"))
+        #expect(reproducer.script.contains("fill=seed:2 cpu=1 time=12.2s => ok, violation use-after-destroy\n"))
+        #expect(!reproducer.script.contains("s2"))
+        let parsed = try ScriptParser().parse(reproducer.script, fileName: "repro.ops")
+        guard case .completed = try ScriptExecutor().run(parsed, { _ in }) else { Issue.record("does not check itself:\n\(reproducer.script)"); return }
+    }
+
     @Test func deltaDebuggingFindsTheOneMinimalSubset() throws {
         let units = Array(0..<40)
         let kept = try DeltaDebugger.minimise(units) { (candidate) throws(ReplayError) in

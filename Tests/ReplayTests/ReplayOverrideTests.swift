@@ -1,5 +1,6 @@
 import DMASim
 import Journal
+import OpScript
 import Replay
 import Testing
 import Workloads
@@ -50,6 +51,24 @@ import Workloads
         let on73 = try #require(try Replayer(reader: oldReader, overrides: [.kernel(.v7_3)]).replay().divergence)
         #expect(on73.sequence == oldInjected.first)
         #expect(on73.replayed.status.fault?.kind == .notPresent)
+    }
+
+    /// `cpus=` bounds the ops' CPUs on the replayed machine (an op on a CPU it lacks is
+    /// rejected: the divergence); `arch=` changes nothing the model does yet.
+    @Test func cpusAndArchOverridesChangeTheMachineLine() throws {
+        let ops = try ScriptParser().parse("""
+            machine cpus=4
+            region shm0 base=0x100000000000 size=1T kind=shared
+            iommu mmu0 mode=strict
+            device nvme0 iommu=mmu0 dma-bits=64 coherent
+            alloc s1 dev=nvme0 phys=0x100000000000 size=8K cpu=1
+            link s1 phys=0x100000000000 len=8K dir=to-device cpu=3
+            """, fileName: "cpus.ops").ops
+        let reader = try JournalReader(path: try CheckpointReplayTests.record(ops, checkpointEvery: 1_000_000))
+        let divergence = try #require(try Replayer(reader: reader, overrides: [.cpuCount(2)]).replay().divergence)
+        #expect(divergence.sequence == 5)
+        #expect(divergence.replayed.status == .rejected("cpu 3 is not online: the machine has 2 CPUs (machine cpus=N)"))
+        #expect(try Replayer(reader: reader, overrides: [.arch(.arm64)]).replay().divergence == nil)
     }
 
     @Test func overridesParseAndReject() throws {
