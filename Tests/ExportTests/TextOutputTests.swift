@@ -38,7 +38,7 @@ import Testing
     /// replaced file's permissions, and refuses device nodes and FIFOs without touching them.
     @Test func linksAreWrittenThroughAndSpecialFilesRefused() throws {
         let target = TestJournal.temporaryPath("target.txt"), link = TestJournal.temporaryPath("link.txt")
-        FileManager.default.createFile(atPath: target, contents: Data("old".utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: target, contents: Data("old".utf8), attributes: [.posixPermissions: 0o600])
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
         let output = try TextOutput(path: link)
         output.write("new")

@@ -11,7 +11,7 @@ import Snapshot
 enum JournalCorpus {
     static let fixtures = ScriptFuzzTests.fixtures
     static let scripts = ["quickstart.ops", "snapshots/memory-mismatch.ops", "misuse/double-free.ops", "bounce/link-head-middle-tail.ops",
-                          "cache/missing-invalidate.ops", "kernel/lazy-destroy-holds-iova-until-flush.ops", "misuse/leak-at-detach.ops"]
+                          "cache/missing-invalidate.ops", "kernel/lazy-destroy-holds-iova-until-flush-6.16.ops", "misuse/leak-at-detach.ops"]
 
     /// Records every script into `directory`; returns the journals' paths.
     static func record(into directory: URL) throws -> [String] {
