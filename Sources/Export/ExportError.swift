@@ -16,6 +16,8 @@ public enum ExportError: Error, Sendable, Hashable, CustomStringConvertible {
     case unscriptableName(path: String, kind: String, name: String)
     /// A sequence window with nothing in it (`--from-seq` after `--to-seq`).
     case emptyWindow(from: Int, to: Int)
+    /// `--time kernel` on a journal whose ops carry no time (no `time_ns`, no `advance`).
+    case noKernelTime(path: String)
 
     public var description: String {
         switch self {
@@ -31,6 +33,8 @@ public enum ExportError: Error, Sendable, Hashable, CustomStringConvertible {
             return "\(path): \(kind) name '\(name)' cannot be written in an op script ([A-Za-z_][A-Za-z0-9_.:-]*)"
         case .emptyWindow(let from, let to):
             return "--from-seq \(from) is after --to-seq \(to): the window is empty"
+        case .noKernelTime(let path):
+            return "\(path): no op carries a kernel time (time=, advance, an imported timestamp): --time kernel has nothing to show; use --time ops"
         }
     }
 }

@@ -85,6 +85,59 @@ import FoundationXML
         #expect(few.elements["title"]?.count ?? 0 >= 300)  // every mapping drawn with its tooltip
     }
 
+    /// The "what went wrong" box comes first, counts each kind of problem as SQL does,
+    /// and every link in it points at an element of the page.
+    @Test func theProblemsBoxComesFirstAndLinksToTheRows() throws {
+        let journal = try TestJournal.record(TestJournal.twoDevices)
+        let runner = try QueryRunner(path: journal)
+        let html = try Self.report(journal)
+        let page = try XMLPage(html)
+        let box = try #require(page.attributes(ofID: ProblemsBox.id))
+        #expect(box["class"] == "problems trouble")
+        #expect(html.range(of: "id=\"\(ProblemsBox.id)\"")!.lowerBound < html.range(of: "id=\"run\"")!.lowerBound)
+        let counts = Dictionary(uniqueKeysWithValues: (page.elements["div"] ?? []).compactMap { div in
+            div["data-group"].map { ($0, div["data-count"] ?? "") }
+        })
+        #expect(counts["faults"] == String(try runner.integer("SELECT count(*) FROM ops WHERE fault_kind IS NOT NULL") ?? -1))
+        #expect(counts["findings"] == String(try runner.integer("SELECT count(*) FROM findings") ?? -1))
+        #expect(counts["faults"] == "3")
+        let ids = Set((page.elements.values.joined()).compactMap { $0["id"] })
+        let targets = (page.elements["a"] ?? []).compactMap { $0["href"] }.filter { $0.hasPrefix("#") }.map { String($0.dropFirst()) }
+        #expect(!targets.isEmpty)
+        #expect(targets.filter { !ids.contains($0) } == [])
+        #expect(targets.contains("fault-11"))  // the use after unmap, linked to its row
+    }
+
+    @Test func aCleanRunSaysNothingWentWrong() throws {
+        let html = try Self.report(try TestJournal.record("""
+            region shm0 base=0x100000000000 size=1T kind=shared
+            iommu  mmu0 mode=strict
+            device nvme0 iommu=mmu0 dma-bits=64 coherent
+            map    m1 dev=nvme0 phys=0x100000000000 len=4K dir=to-device
+            mapping-error m1
+            dev-read nvme0 addr=m1 len=4K
+            unmap  m1 len=4K dir=to-device
+            """))
+        #expect(try XMLPage(html).attributes(ofID: ProblemsBox.id)?["class"] == "problems clean")
+        #expect(html.contains("<p>Nothing:"))
+    }
+
+    /// A recording that never finished says so at the top.
+    @Test func anUnfinishedRecordingIsNamedInTheBox() throws {
+        let html = try Self.report(try TestJournal.record(TestJournal.twoDevices, finish: false))
+        #expect(try XMLPage(html).attributes(ofID: ProblemsBox.id)?["class"] == "problems trouble")
+        #expect(html.contains("<p class=\"stop\">Recording:"))
+    }
+
+    /// Ops with the kernel's clock: the charts' x axis and the tables' time column read
+    /// it in seconds since boot, as ftrace prints it.
+    @Test func kernelTimeIsTheAxisAndATableColumn() throws {
+        let html = try Self.report(try TestJournal.record(PerfettoExporterTests.timedScript))
+        #expect(html.contains("kernel time, seconds since boot"))
+        #expect(html.contains("12.200000"))  // the fault's time in the faults table
+        #expect(!html.contains(">seq (op order)<"))
+    }
+
     static func svgFragments(_ html: String) -> [String] {
         html.components(separatedBy: "<svg ").dropFirst().map { "<svg " + $0.components(separatedBy: "</svg>")[0] + "</svg>" }
     }

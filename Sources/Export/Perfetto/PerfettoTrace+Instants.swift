@@ -1,12 +1,15 @@
 import DMASim
 import Journal
 
-// Instants: faults (with the verdict of `fault_history`), misuse findings, kernel warnings
-// and side events, each on the "events" thread of the device or IOMMU whose op caused it.
+// Faults (with the verdict of `fault_history` and a flow arrow from the range that last
+// covered the address), misuse findings, kernel warnings and side events, each on the
+// "events" thread of the device or IOMMU whose op caused it.
 extension PerfettoTrace {
-    func writeFaults() throws(ExportError) {
+    /// Each fault is a zero-length slice rather than an instant: the format binds flow
+    /// arrows to slices only.
+    func writeFaults(flows: FaultFlows) throws(ExportError) {
         let sql = """
-            SELECT f.fault_seq, \(timeBase.sql(timeOfSeq: "f.fault_seq")), o.device, k.name, f.fault_kind, o.fault_address,
+            SELECT f.fault_seq, 0, o.device, k.name, f.fault_kind, o.fault_address,
                    f.verdict, f.last_handle, f.mapped_seq, f.unmapped_seq
             FROM fault_history f JOIN ops o ON o.seq = f.fault_seq JOIN op_kind k ON k.code = o.kind
             WHERE \(inWindow("f.fault_seq"))
@@ -14,6 +17,13 @@ extension PerfettoTrace {
             """
         summary.faults = try writeInstants(sql) { row in
             var event = instant("fault \(row.text(at: 4) ?? "")", category: "fault", row, scope: .thread)
+            event.phase = .complete
+            event.scope = nil
+            event.durationNanoseconds = 0
+            if let id = flows.flowID(ofFault: row.integer(at: 0) ?? -1) {
+                event.flow = .in(id: id)
+                summary.faultFlows += 1
+            }
             event.args.add("fault_kind", text: row.text(at: 4))
             event.args.add("address", hex: row.unsigned(at: 5))
             event.args.add("verdict", text: row.text(at: 6))
@@ -27,7 +37,7 @@ extension PerfettoTrace {
     /// Process-scoped, so a viewer draws them across the whole device.
     func writeFindings() throws(ExportError) {
         let sql = """
-            SELECT f.seq, \(timeBase.sql(timeOfSeq: "f.seq")), o.device, k.name, f.class, f.handle, f.message
+            SELECT f.seq, 0, o.device, k.name, f.class, f.handle, f.message
             FROM findings f CROSS JOIN ops o ON o.seq = f.seq JOIN op_kind k ON k.code = o.kind
             WHERE \(inWindow("f.seq"))
             ORDER BY f.seq, f.idx
@@ -42,7 +52,7 @@ extension PerfettoTrace {
 
     func writeWarnings() throws(ExportError) {
         let sql = """
-            SELECT w.seq, \(timeBase.sql(timeOfSeq: "w.seq")), o.device, k.name, w.text
+            SELECT w.seq, 0, o.device, k.name, w.text
             FROM warnings w CROSS JOIN ops o ON o.seq = w.seq JOIN op_kind k ON k.code = o.kind
             WHERE \(inWindow("w.seq"))
             ORDER BY w.seq, w.idx
@@ -57,7 +67,7 @@ extension PerfettoTrace {
     /// Every side event but `kernel-warning`, whose text the warnings pass carries.
     func writeSideEvents() throws(ExportError) {
         let sql = """
-            SELECT e.seq, \(timeBase.sql(timeOfSeq: "e.seq")), o.device, k.name, ek.name, ek.address_space,
+            SELECT e.seq, 0, o.device, k.name, ek.name, ek.address_space,
                    e.address, e.length, e.target
             FROM events e CROSS JOIN ops o ON o.seq = e.seq JOIN op_kind k ON k.code = o.kind JOIN event_kind ek ON ek.code = e.kind
             WHERE \(inWindow("e.seq")) AND ek.name <> 'kernel-warning'
@@ -85,10 +95,10 @@ extension PerfettoTrace {
         return count
     }
 
-    /// An instant from a row that starts with seq, time, owner id and op kind.
+    /// An instant from a row that starts with seq, (unused), owner id and op kind.
     private func instant(_ name: String, category: String, _ row: QueryCursor, scope: TraceEvent.Scope) -> TraceEvent {
         var event = TraceEvent(name: name, category: category, phase: .instant,
-                               timeNanoseconds: nanoseconds(row.integer(at: 1)) ?? startNanoseconds, scope: scope,
+                               timeNanoseconds: row.integer(at: 0).map(nanoseconds(atSeq:)) ?? startNanoseconds, scope: scope,
                                track: tracks.eventsTrack(of: row.integer(at: 2)))
         event.args.add("seq", integer: row.integer(at: 0))
         event.args.add("op", text: row.text(at: 3))

@@ -22,30 +22,36 @@ final class PerfettoTrace {
         let journalLastSeq = min(try runner.integerValue("SELECT coalesce(max(seq), -1) FROM ops") ?? -1, Int64.max - 1)
         firstSeq = min(max(window?.lowerBound ?? 0, 0), journalLastSeq + 1)
         lastSeq = min(window?.upperBound ?? journalLastSeq, journalLastSeq)
-        let start = try runner.integerValue("SELECT \(timeBase.sql(timeOfSeq: String(firstSeq)))") ?? 0
-        let end = try runner.integerValue("SELECT coalesce(\(timeBase.sql(timeOfSeq: String(max(lastSeq, firstSeq - 1) + 1))), \(timeBase.endSQL))") ?? 0
-        startNanoseconds = timeBase.nanoseconds(fromRaw: start)
-        endNanoseconds = timeBase.nanoseconds(fromRaw: end)
+        startNanoseconds = timeBase.nanoseconds(atSeq: firstSeq)
+        endNanoseconds = max(timeBase.nanoseconds(after: max(lastSeq, firstSeq - 1)), startNanoseconds)
         tracks = TrackTable(try Self.owners(runner))
-        writer = TraceEventWriter(output: output, otherData: try Self.runData(runner, timeBase: timeBase))
+        writer = TraceEventWriter(output: output, displayTimeUnit: timeBase.displayTimeUnit, otherData: try Self.runData(runner, timeBase: timeBase))
         summary.window = firstSeq <= lastSeq ? firstSeq...lastSeq : nil
     }
 
-    /// The time of a row's seq: `timeBase.sql` was selected beside it, so this converts.
-    func nanoseconds(_ raw: Int64?) -> Int64? { raw.map(timeBase.nanoseconds(fromRaw:)) }
+    /// The trace time of op `seq`.
+    func nanoseconds(atSeq seq: Int64) -> Int64 { timeBase.nanoseconds(atSeq: seq) }
 
     /// `AND <column> BETWEEN first AND last`: the window as a filter on a seq column.
     func inWindow(_ column: String) -> String { "\(column) BETWEEN \(firstSeq) AND \(lastSeq)" }
 
+    /// Writes `event`, after naming any thread it opened.
     func write(_ event: TraceEvent) {
+        for thread in tracks.takeNewThreads() {
+            for metadata in TrackTable.thread(thread) { writeOne(metadata) }
+        }
+        writeOne(event)
+    }
+
+    private func writeOne(_ event: TraceEvent) {
         writer.write(event)
         summary.events += 1
     }
 
-    /// Names the processes and threads, closes the JSON.
+    /// Names the processes and their events threads, closes the JSON.
     func finish() {
         for event in tracks.metadataEvents() { write(event) }
-        summary.lanes = tracks.laneCount
+        summary.handleTracks = tracks.handleThreadCount
         writer.finish()
     }
 

@@ -27,6 +27,14 @@ struct TraceEvent {
     var scope: Scope?
     var track: Track
     var args = TraceArgs()
+    /// A flow arrow (the format's "flow v2", on `X` slices): the slice it starts from has
+    /// `.out`, the slice it points at `.in`, both with the same id.
+    var flow: Flow?
+
+    enum Flow {
+        case out(id: UInt64)
+        case `in`(id: UInt64)
+    }
 }
 
 /// A trace track: a (pid, tid) pair. tids are unique across the whole trace, because the

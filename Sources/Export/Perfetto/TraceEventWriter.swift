@@ -12,11 +12,13 @@ final class TraceEventWriter {
     private let output: TextOutput
     private(set) var eventCount = 0
 
-    /// Writes the header; `otherData` goes into the object's `otherData` (run information).
-    init(output: TextOutput, otherData: [(String, String)]) {
+    /// Writes the header; `otherData` goes into the object's `otherData` (run information),
+    /// `displayTimeUnit` ("ns" or "ms") is the unit chrome://tracing shows durations in.
+    init(output: TextOutput, displayTimeUnit: String, otherData: [(String, String)]) {
         self.output = output
         let fields = otherData.map { JSONString.literal($0.0) + ":" + JSONString.literal($0.1) }
-        output.write("{\"displayTimeUnit\":\"ns\",\"otherData\":{" + fields.joined(separator: ",") + "},\"traceEvents\":[\n")
+        output.write("{\"displayTimeUnit\":" + JSONString.literal(displayTimeUnit) + ",\"otherData\":{" + fields.joined(separator: ",")
+            + "},\"traceEvents\":[\n")
     }
 
     func write(_ event: TraceEvent) {
@@ -36,6 +38,11 @@ final class TraceEventWriter {
         if let duration = event.durationNanoseconds { text += ",\"dur\":" + microseconds(duration) }
         if let scope = event.scope { text += ",\"s\":\"" + scope.rawValue + "\"" }
         text += ",\"pid\":\(event.track.pid),\"tid\":\(event.track.tid)"
+        switch event.flow {
+        case .out(let id): text += ",\"bind_id\":\(id),\"flow_out\":true"
+        case .in(let id): text += ",\"bind_id\":\(id),\"flow_in\":true"
+        case nil: break
+        }
         if !event.args.entries.isEmpty { text += ",\"args\":{" + args(event.args) + "}" }
         return text + "}"
     }

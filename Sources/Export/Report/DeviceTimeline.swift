@@ -15,7 +15,7 @@ struct DeviceTimeline {
     let deviceID: Int64?
     let name: String
     let axis: IOVAAxis
-    let seqEnd: Int64
+    let time: ReportTimeAxis
     let exactLimit: Int
     private(set) var spans: [Span] = []
     private(set) var spanCount = 0
@@ -23,14 +23,14 @@ struct DeviceTimeline {
     var faults: TimelineMarks
     var findings: TimelineMarks
 
-    init(bounds: ReportQueries.DeviceBounds, axis: IOVAAxis, seqEnd: Int64, limits: ReportLimits, deviceCount: Int) {
+    init(bounds: ReportQueries.DeviceBounds, axis: IOVAAxis, time: ReportTimeAxis, limits: ReportLimits, deviceCount: Int) {
         deviceID = bounds.deviceID
         name = bounds.name
         self.axis = axis
-        self.seqEnd = max(seqEnd, 1)
+        self.time = time
         exactLimit = limits.exactSpans(deviceCount: deviceCount)
         let (columns, rows) = limits.gridSize(deviceCount: deviceCount)
-        grid = OccupancyGrid(columns: columns, rows: rows, seqEnd: Double(self.seqEnd))
+        grid = OccupancyGrid(columns: columns, rows: rows, seqEnd: 1)
         faults = TimelineMarks(limit: limits.marksPerDevice, columns: columns)
         findings = TimelineMarks(limit: limits.marksPerDevice, columns: columns)
     }
@@ -38,16 +38,29 @@ struct DeviceTimeline {
     /// Few enough spans to draw each one.
     var isExact: Bool { spanCount <= exactLimit }
 
+    /// The id of the device's chart in the page, for links to it.
+    var anchor: String { Self.anchor(of: name) }
+
+    /// `device-NAME`, with anything but letters, digits, `-`, `_` and `.` replaced.
+    static func anchor(of device: String) -> String {
+        "device-" + String(device.unicodeScalars.map { scalar -> Character in
+            let allowed = ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || "-_.".unicodeScalars.contains(scalar)
+            return allowed ? Character(scalar) : "_"
+        })
+    }
+
     mutating func add(_ span: Span) {
         spanCount += 1
         if spanCount <= exactLimit { spans.append(span) } else if !spans.isEmpty { spans = [] }
         guard let bottom = axis.position(of: span.iova), let top = axis.position(of: span.iova &+ span.length) else { return }
-        grid.add(start: Double(span.mappedSeq), end: Double(span.unmappedSeq ?? seqEnd), bottom: bottom, top: top)
+        // A range mapped and unmapped within one timestamp still shows.
+        let start = time.fraction(ofSeq: span.mappedSeq)
+        let end = max(span.unmappedSeq.map(time.fraction(ofSeq:)) ?? time.endFraction, start + 1e-9)
+        grid.add(start: start, end: end, bottom: bottom, top: top)
     }
 
     /// The grid column a seq falls in, for the marks' counts.
     func column(of seq: Int64) -> Int {
-        let fraction = Double(seq) / Double(seqEnd)
-        return Int(min(max(fraction, 0), 1) * Double(grid.columns))
+        Int(time.fraction(ofSeq: seq) * Double(grid.columns))
     }
 }

@@ -13,18 +13,23 @@ struct ReportPage {
     }
 
     mutating func write(to output: TextOutput) {
+        // The tables first, so the box knows which rows it can link to.
+        var anchors = Set(data.timelines.map(\.anchor) + data.tables.map(\.id) + ReportData.totalQueries.map { "total-\($0.id)" })
+        let tables = data.tables.map { tableSection($0, anchors: &anchors) }
         output.write(head())
+        output.write(ProblemsBox(problems: data.problems, anchors: anchors).markup())
         output.write(runSection())
         output.write(totalsSection())
         output.write(occupancySection())
         output.write(histogramSection())
-        for table in data.tables { output.write(tableSection(table)) }
-        output.write("<footer><p class=\"note\">Written by dmajournal report. Time is the op's seq: the simulator has no clock.</p></footer>\n</body>\n</html>\n")
+        for table in tables { output.write(table) }
+        let time = data.time.isKernelClock ? "Time is the kernel's clock the ops carry (seconds since boot)." : "Time is the op's seq: the ops carry no kernel time."
+        output.write("<footer><p class=\"note\">Written by dmajournal report. \(time)</p></footer>\n</body>\n</html>\n")
     }
 
     private func head() -> String {
         let title = "dmajournal report: " + (data.run.source.isEmpty ? journalPath : data.run.source)
-        let sections = [("run", "Run"), ("totals", "Totals"), ("occupancy", "IOVA occupancy"), ("histograms", "Histograms")]
+        let sections = [(ProblemsBox.id, "What went wrong"), ("run", "Run"), ("totals", "Totals"), ("occupancy", "IOVA occupancy"), ("histograms", "Histograms")]
             + data.tables.map { ($0.id, $0.title) }
         return """
             <!DOCTYPE html>
@@ -76,7 +81,7 @@ struct ReportPage {
         var html = """
             <section id="occupancy" data-devices="\(data.timelines.count)">
             <h2>IOVA occupancy over time</h2>
-            <p>Per device: x is the op's seq, y the device-side address (IOVA, or the bus address without an IOMMU) between the lowest and highest it mapped. \
+            <p>Per device: x is \(data.time.isKernelClock ? "the kernel's time (seconds since boot)" : "the op's seq"), y the device-side address (IOVA, or the bus address without an IOMMU) between the lowest and highest it mapped. \
             Each mapped range is a rectangle from the op that mapped it to the op that unmapped it (mapping_spans); with many mappings, the share of each cell that was mapped, darker is fuller. \
             Hover for details.</p>
             <p class="legend"><span style="background:#3b6fd4"></span>mapped <span style="background:#d32f2f"></span>fault (at its address) <span style="background:#ef8a00"></span>misuse finding</p>
@@ -88,7 +93,7 @@ struct ReportPage {
             svgElementCount += svg.elementCount
             let drawing = timeline.isExact ? "each mapping drawn" : "occupancy grid, \(timeline.grid.columns)×\(timeline.grid.rows) cells"
             let caption = "\(timeline.name): \(timeline.spanCount) mapped ranges (\(drawing)), \(timeline.faults.total) faults, \(timeline.findings.total) findings"
-            html += "<figure class=\"timeline\" data-device=\"\(HTMLText.escape(timeline.name))\" data-spans=\"\(timeline.spanCount)\" "
+            html += "<figure class=\"timeline\" id=\"\(timeline.anchor)\" data-device=\"\(HTMLText.escape(timeline.name))\" data-spans=\"\(timeline.spanCount)\" "
                 + "data-faults=\"\(timeline.faults.total)\" data-findings=\"\(timeline.findings.total)\">\n"
                 + "<figcaption>\(HTMLText.escape(caption))</figcaption>\n"
                 + svg.markup(label: "IOVA occupancy of \(timeline.name) over seq", cssClass: "timeline") + "</figure>\n"
@@ -100,11 +105,13 @@ struct ReportPage {
     }
 
     private mutating func histogramSection() -> String {
-        let lifetimes = HistogramChart(histogram: data.lifetimes, extraBars: data.stillMapped > 0 ? [("never", data.stillMapped)] : [])
+        var lifetimes = HistogramChart(histogram: data.lifetimes, extraBars: data.stillMapped > 0 ? [("never", data.stillMapped)] : [])
+        if data.time.isKernelClock { lifetimes.label = TimeText.duration }
+        let unit = data.time.isKernelClock ? "kernel time" : "ops"
         let sizes = HistogramChart(histogram: data.sizes)
         return "<section id=\"histograms\">\n<h2>Histograms</h2>\n"
             + figure(id: "lifetime-histogram", lifetimes.svg(), total: data.lifetimes.total + data.stillMapped,
-                     caption: "Mapping lifetime in ops, log2 buckets (each bar from the value under it to the next); 'never': still mapped at the end")
+                     caption: "Mapping lifetime in \(unit), log2 buckets (each bar from the value under it to the next); 'never': still mapped at the end")
             + figure(id: "size-histogram", sizes.svg(), total: data.sizes.total, caption: "Mapped range size in bytes, log2 buckets")
             + "</section>\n\n"
     }
@@ -115,9 +122,9 @@ struct ReportPage {
         return "<figure id=\"\(id)\" data-total=\"\(total)\">\n<figcaption>\(HTMLText.escape(caption))</figcaption>\n" + body + "</figure>\n"
     }
 
-    private func tableSection(_ table: ReportData.QueryTable) -> String {
+    private func tableSection(_ table: ReportData.QueryTable, anchors: inout Set<String>) -> String {
         "<section id=\"\(table.id)\" data-rows=\"\(table.table.totalRows)\">\n<h2>\(HTMLText.escape(table.title))</h2>\n"
             + "<p>\(HTMLText.escape(table.explanation)): \(table.table.totalRows) rows.</p>\n"
-            + HTMLTable.markup(table.table) + "</section>\n\n"
+            + HTMLTable.markup(table.table, rowAnchorPrefix: table.rowAnchorPrefix, anchors: &anchors) + "</section>\n\n"
     }
 }

@@ -13,6 +13,8 @@ struct ReportQueries {
         var opCount: Int64 = 0
         var lastSeq: Int64?
         var topologyLines: [String] = []
+        /// `run_info.ended` (schema 12): complete, or how the recording was cut short.
+        var ended: String?
     }
 
     /// One device's mapped ranges at a glance: the IOVA window the chart spans.
@@ -46,7 +48,35 @@ struct ReportQueries {
         summary.opCount = row.integer(at: 6) ?? 0
         summary.lastSeq = row.integer(at: 7)
         summary.topologyLines = (row.text(at: 8) ?? "").split(separator: "\n").map(String.init)
+        if try runner.integerValue("SELECT count(*) FROM sqlite_master WHERE type = 'view' AND name = 'run_info' AND sql LIKE '% AS ended%'") == 1 {
+            summary.ended = try runner.rows("SELECT ended FROM run_info").advanceText()
+        }
         return summary
+    }
+
+    /// Whether the journal has table `name` (older schemas lack some).
+    func hasTable(_ name: String) throws(ExportError) -> Bool {
+        try runner.integerValue("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '\(name)'") == 1
+    }
+
+    /// The first op of any mapped range, fault or finding: where kernel time starts on the charts.
+    func firstDrawnSeq() throws(ExportError) -> Int64? {
+        try runner.integerValue("""
+            SELECT min(s) FROM (SELECT min(seq) AS s FROM mapped_ranges UNION ALL SELECT min(seq) FROM ops WHERE fault_kind IS NOT NULL
+                                UNION ALL SELECT min(seq) FROM findings)
+            """)
+    }
+
+    /// Every fault with what `fault_history` knows of the range that last covered its
+    /// address: seq, device, op, fault, address, verdict, last_mapping, mapped_seq,
+    /// unmapped_seq.
+    static func faultsSQL(limit: Int) -> String {
+        """
+        SELECT f.fault_seq AS seq, f.device, k.name AS op, f.fault_kind AS fault, printf('0x%x', o.fault_address) AS address,
+               f.verdict, f.last_handle AS last_mapping, f.mapped_seq, f.unmapped_seq
+        FROM fault_history f JOIN ops o ON o.seq = f.fault_seq JOIN op_kind k ON k.code = o.kind
+        ORDER BY f.fault_seq LIMIT \(limit)
+        """
     }
 
     func count(_ sql: String) throws(ExportError) -> Int64 {

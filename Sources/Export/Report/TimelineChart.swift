@@ -1,5 +1,5 @@
-/// One device's IOVA occupancy over time as an SVG: x is seq, y is the IOVA (high at the
-/// top). Mappings are rectangles from map to unmap while there are few, the occupancy
+/// One device's IOVA occupancy over time as an SVG: x is the kernel's time where ops carry
+/// it, else seq (`ReportTimeAxis`), y is the IOVA (high at the top). Mappings are rectangles from map to unmap while there are few, the occupancy
 /// grid's cells once there are many; faults are red marks at their address, findings
 /// orange ticks in the strip above the plot.
 struct TimelineChart {
@@ -18,8 +18,9 @@ struct TimelineChart {
         return svg
     }
 
-    private func x(_ seq: Double) -> Double {
-        Self.plotLeft + seq / Double(timeline.seqEnd) * Self.plotWidth
+    /// The plot's x for a fraction of the time axis.
+    private func x(_ fraction: Double) -> Double {
+        Self.plotLeft + fraction * Self.plotWidth
     }
 
     /// The plot's y for an axis position (the plot's y grows downwards, IOVAs upwards).
@@ -29,11 +30,12 @@ struct TimelineChart {
 
     private func drawSpans(_ svg: inout SVGBuilder) {
         for span in timeline.spans {
-            let left = x(Double(span.mappedSeq)), right = x(Double(span.unmappedSeq ?? timeline.seqEnd))
+            let time = timeline.time
+            let left = x(time.fraction(ofSeq: span.mappedSeq)), right = x(span.unmappedSeq.map(time.fraction(ofSeq:)) ?? time.endFraction)
             guard let low = timeline.axis.position(of: span.iova), let high = timeline.axis.position(of: span.iova &+ span.length) else { continue }
             let top = y(high), bottom = y(low)
-            let end = span.unmappedSeq.map { "unmapped at seq \($0)" } ?? "still mapped at the end"
-            let title = "\(span.handle) 0x\(String(span.iova, radix: 16)) +\(span.length) bytes: mapped at seq \(span.mappedSeq), \(end)"
+            let end = span.unmappedSeq.map { "unmapped at \(time.describe(seq: $0))" } ?? "still mapped at the end"
+            let title = "\(span.handle) 0x\(String(span.iova, radix: 16)) +\(span.length) bytes: mapped at \(time.describe(seq: span.mappedSeq)), \(end)"
             svg.rect(x: left, y: top, width: max(right - left, 1), height: max(bottom - top, 1), cssClass: "span", title: title)
         }
     }
@@ -62,7 +64,7 @@ struct TimelineChart {
     private func drawMarks(_ marks: TimelineMarks, _ svg: inout SVGBuilder, cssClass: String, stripTop: Double) {
         guard marks.isBinned else {
             for mark in marks.marks {
-                let markX = x(Double(mark.seq) + 0.5)
+                let markX = x(timeline.time.markFraction(ofSeq: mark.seq))
                 svg.line(x1: markX, y1: stripTop, x2: markX, y2: stripTop + 8, cssClass: cssClass, title: mark.label)
                 if let address = mark.address, let position = timeline.axis.position(of: address) {
                     svg.circle(x: markX, y: y(position), radius: 2.5, cssClass: cssClass, title: mark.label)
@@ -72,7 +74,8 @@ struct TimelineChart {
         }
         let columnWidth = Self.plotWidth / Double(marks.countPerColumn.count)
         for (column, count) in marks.countPerColumn.enumerated() where count > 0 {
-            let seqs = "seq \(Self.seq(at: Double(column) / Double(marks.countPerColumn.count), of: timeline.seqEnd))…"
+            let from = timeline.time.label(at: Double(column) / Double(marks.countPerColumn.count))
+            let seqs = (timeline.time.isKernelClock ? "\(from) s" : "seq \(from)") + "…"
             svg.rect(x: Self.plotLeft + Double(column) * columnWidth, y: stripTop, width: max(columnWidth, 1), height: 8,
                      cssClass: cssClass, title: "\(count) \(cssClass)s from \(seqs)")
         }
@@ -84,20 +87,12 @@ struct TimelineChart {
         svg.text("findings", x: Self.plotLeft - 6, y: 11, anchor: "end", cssClass: "small")
         svg.text("faults", x: Self.plotLeft - 6, y: 21, anchor: "end", cssClass: "small")
         for step in 0...4 {
-            let tickX = x(Double(timeline.seqEnd) * Double(step) / 4)
+            let tickX = x(Double(step) / 4)
             svg.line(x1: tickX, y1: bottom, x2: tickX, y2: bottom + 4, cssClass: "axis")
-            svg.text("\(Self.seq(at: Double(step) / 4, of: timeline.seqEnd))", x: tickX, y: bottom + 16,
+            svg.text(timeline.time.label(at: Double(step) / 4), x: tickX, y: bottom + 16,
                      anchor: step == 0 ? "start" : (step == 4 ? "end" : "middle"))
         }
-        svg.text("seq", x: Self.plotLeft + Self.plotWidth / 2, y: bottom + 30, anchor: "middle", cssClass: "small")
-    }
-
-    /// The seq a `fraction` of the way to `seqEnd`, computed in integers for the ends: a
-    /// Double near 2^63 does not convert back (a damaged journal's last seq can be anything).
-    static func seq(at fraction: Double, of seqEnd: Int64) -> Int64 {
-        guard fraction > 0 else { return 0 }
-        guard fraction < 1 else { return seqEnd }
-        return Int64(min(Double(seqEnd) * fraction, Double(Int64.max / 2)))
+        svg.text(timeline.time.title, x: Self.plotLeft + Self.plotWidth / 2, y: bottom + 30, anchor: "middle", cssClass: "small")
     }
 
     /// Each segment's lowest and highest address at its edges (where there is room), and

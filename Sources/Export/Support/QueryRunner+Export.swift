@@ -27,6 +27,11 @@ extension QueryRunner {
 }
 
 extension QueryCursor {
+    /// The first column of the next row as text, nil when there is none.
+    func advanceText() throws(ExportError) -> String? {
+        try advance() ? text(at: 0) : nil
+    }
+
     /// `next()`, its error wrapped.
     func advance() throws(ExportError) -> Bool {
         try reading { () throws(JournalError) in try next() }

@@ -13,7 +13,9 @@ struct ExportCommand: ParsableCommand {
         abstract: "Write a journal as a Perfetto trace, an op script with => outcomes, or CSV tables.",
         discussion: """
             perfetto: Chrome/Perfetto trace-event JSON (open it in ui.perfetto.dev or chrome://tracing); \
-            op seq N is at N µs; --from-seq/--to-seq export a window. \
+            one track per IOVA state or mapping with its mapped ranges nested, faults with a flow arrow \
+            from the mapping that last covered their address; ops at the kernel's time where they carry \
+            one (imported traces, time=), else at their seq (1 op = 1 ns): --time; --from-seq/--to-seq export a window. \
             script: an op script whose claims are the recorded outcomes; `dmajournal run` passes on it. \
             csv: one file per table into the directory -o names, or --table NAME to -o FILE or standard output. \
             Tables: \(CSVTable.all.map(\.name).joined(separator: ", ")). \
@@ -38,6 +40,9 @@ struct ExportCommand: ParsableCommand {
 
     @Option(help: "perfetto: last seq to export.")
     var toSeq: Int64?
+
+    @Option(help: "perfetto: when each op happened: auto (the kernel's clock where ops carry it, else op order), kernel, ops.")
+    var time: String = TimeBaseChoice.automatic.rawValue
 
     func validate() throws {
         if let fromSeq, fromSeq < 0 { throw ValidationError("--from-seq \(fromSeq): must be 0 or more") }
@@ -67,6 +72,7 @@ struct ExportCommand: ParsableCommand {
     private func checkOptions(for format: Format) throws {
         if table != nil, format != .csv { throw CLIFailure.badInput("--table goes with --format csv") }
         if fromSeq != nil || toSeq != nil, format != .perfetto { throw CLIFailure.badInput("--from-seq and --to-seq go with --format perfetto") }
+        if time != TimeBaseChoice.automatic.rawValue, format != .perfetto { throw CLIFailure.badInput("--time goes with --format perfetto") }
         if format == .csv, table == nil, output == nil {
             throw CLIFailure.badInput("--format csv needs -o DIRECTORY (one file per table) or --table NAME")
         }
@@ -75,11 +81,11 @@ struct ExportCommand: ParsableCommand {
 
     private func exportPerfetto() throws {
         let window = (fromSeq != nil || toSeq != nil) ? (fromSeq ?? 0)...(toSeq ?? Int64.max) : nil
-        let exporter = PerfettoExporter(journalPath: journal, window: window)
+        let exporter = PerfettoExporter(journalPath: journal, time: try TimeOption.parse(time), window: window)
         let summary = try exportCall { () throws(ExportError) in try exporter.export(to: try openOutput()) }
         if window != nil, summary.window == nil { StandardError.write("dmajournal: note: no op of \(journal) lies in the --from-seq/--to-seq window") }
-        report("\(summary.events) trace events: \(summary.mappingSlices) mapping slices in \(summary.lanes) lanes, "
-            + "\(summary.faults) faults, \(summary.findings) findings, \(summary.warnings) kernel warnings, \(summary.sideEvents) side events")
+        report("\(summary.events) trace events: \(summary.mappingSlices) mapped-range slices and \(summary.lifeSlices) IOVA-state and mapping lives on \(summary.handleTracks) tracks, "
+            + "\(summary.faults) faults (\(summary.faultFlows) with a flow arrow from their last mapping), \(summary.findings) findings, \(summary.warnings) kernel warnings, \(summary.sideEvents) side events")
     }
 
     private func exportScript() throws {

@@ -20,11 +20,14 @@ struct ReportCommand: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "The HTML file to write.")
     var output: String?
 
+    @Option(help: "When each op happened: auto (the kernel's clock where ops carry it, else op order), kernel, ops.")
+    var time: String = TimeBaseChoice.automatic.rawValue
+
     func run() throws {
         try CLIFailure.rendering {
             let page = try exportCall { () throws(ExportError) in try output.map { path throws(ExportError) in try TextOutput(path: path) } ?? TextOutput() }
             DamageWarning.check(journal)
-            let builder = ReportBuilder(journalPath: journal)
+            let builder = ReportBuilder(journalPath: journal, time: try TimeOption.parse(time))
             let summary = try exportCall { () throws(ExportError) in try builder.write(to: page) }
             if let output {
                 print("wrote \(output): \(summary.devicesCharted) devices charted, \(summary.svgElements) SVG elements")

@@ -103,7 +103,11 @@ enum TraceEventValidator {
         let key = TrackKey(pid: pid, tid: tid)
         switch event["ph"] as? String {
         case "B", "E": tracks[key, default: TrackEvents()].beginEnd.append((ts, event["ph"] as? String == "B", event["name"] as? String, index))
-        case "X": tracks[key, default: TrackEvents()].slices.append((ts, ts + (number(event["dur"]) ?? 0), index))
+        // In whole nanoseconds, as Perfetto's JSON importer reads them: adding the
+        // microsecond Doubles (0.004 + 0.014) would round past an end that is equal.
+        case "X":
+            let start = (ts * 1000).rounded(), duration = ((number(event["dur"]) ?? 0) * 1000).rounded()
+            tracks[key, default: TrackEvents()].slices.append((start / 1000, (start + duration) / 1000, index))
         default: break
         }
     }
