@@ -108,6 +108,25 @@ import FoundationXML
         #expect(targets.contains("fault-11"))  // the use after unmap, linked to its row
     }
 
+    /// One line per finding class stands for all its findings: two uses after unmap are
+    /// one line, with no "and 1 more".
+    @Test func aFindingClassLineCoversItsFindings() throws {
+        let html = try Self.report(try TestJournal.record("""
+            region shm0 base=0x100000000000 size=1T kind=shared
+            iommu  mmu0 mode=strict
+            device nvme0 iommu=mmu0 dma-bits=64 coherent
+            map    m1 dev=nvme0 phys=0x100000000000 len=4K dir=to-device
+            mapping-error m1
+            unmap  m1 len=4K dir=to-device
+            dev-read nvme0 addr=m1 len=4K
+            dev-read nvme0 addr=m1 len=4K
+            """))
+        let box = html.components(separatedBy: "data-group=\"findings\"")[1].components(separatedBy: "</div>")[0]
+        #expect(box.contains("data-count=\"2\""))
+        #expect(box.contains("use-after-unmap ×2"))
+        #expect(!box.contains("more"))
+    }
+
     @Test func aCleanRunSaysNothingWentWrong() throws {
         let html = try Self.report(try TestJournal.record("""
             region shm0 base=0x100000000000 size=1T kind=shared

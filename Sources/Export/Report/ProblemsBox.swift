@@ -39,8 +39,8 @@ struct ProblemsBox {
             html += "</li>\n"
         }
         html += "</ul>\n"
-        if group.count > group.items.count {
-            let more = group.count - group.items.count
+        if group.notShown > 0 {
+            let more = group.notShown
             html += "<p class=\"note\">and \(more) more" + (anchors.contains(group.id) ? " (<a href=\"#\(group.id)\">table</a>)" : "") + "</p>\n"
         }
         return html + "</div>\n"

@@ -24,6 +24,12 @@ struct ReportProblems {
         var title: String
         var count: Int
         var items: [Item]
+        /// How many of `count` the items stand for (one finding-class item stands for
+        /// all findings of its class).
+        var covered: Int? = nil
+
+        /// Problems no item names.
+        var notShown: Int { max(count - (covered ?? items.count), 0) }
     }
 
     /// The recording was cut short: how, else nil.
@@ -107,13 +113,14 @@ extension ReportProblems {
                    (SELECT x.handle || ': ' || x.message FROM findings x WHERE x.class = f.class ORDER BY x.seq, x.idx LIMIT 1)
             FROM findings f GROUP BY f.class ORDER BY min(f.seq)
             """)
-        var items: [Item] = []
-        while try rows.advance() {
+        var items: [Item] = [], covered = 0
+        while try rows.advance(), items.count < itemsPerGroup {
             let seq = rows.integer(at: 2) ?? 0
+            covered += Int(rows.integer(at: 1) ?? 0)
             items.append(Item(seq: seq, text: "\(rows.text(at: 0) ?? "?") ×\(rows.integer(at: 1) ?? 0), first at \(time.describe(seq: seq)): \(rows.text(at: 3) ?? "")",
                               anchor: "finding-\(seq)"))
         }
-        return Group(id: "findings", title: "Misuse findings", count: count, items: items)
+        return Group(id: "findings", title: "Misuse findings", count: count, items: items, covered: covered)
     }
 
     /// A count and the first rows of (seq, text).
