@@ -35,10 +35,11 @@ struct CaptureSequence {
         report(outcome)
 
         var importStatus: Int32 = 0
-        if let feed {
-            if outcome.events > 0 || outcome.error == nil {
-                say("importing the rest of \(command.textPath) into \(command.journal) (Ctrl-C again abandons the import; the text stays)")
-            }
+        if outcome.error != nil && outcome.events == 0 {
+            // Nothing was captured: no journal to make.
+            if let feed { feed.abandon(); _ = feed.finish() }
+        } else if let feed {
+            say("importing the rest of \(command.textPath) into \(command.journal) (Ctrl-C again abandons the import; the text stays)")
             importStatus = waitForImport(feed)
         } else {
             importStatus = importNow(text: command.textPath)
