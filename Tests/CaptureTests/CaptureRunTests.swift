@@ -63,6 +63,18 @@ struct CaptureRunTests {
         #expect(fixture.textContents.contains("# capture ended: SIGINT received"))
     }
 
+    @Test("SIGINT sent to the capture alone is passed on to the command, which is waited for")
+    func sigintCommand() throws {
+        let fixture = try CaptureFixture()
+        let outcome = try capture(fixture, fixture.request(command: ["/bin/sleep", "30"])) {
+            BackgroundThread { usleep(200_000); kill(getpid(), SIGINT) }.detachForTest()
+        }
+        #expect(outcome.stopReason == .signal(SIGINT))
+        #expect(outcome.commandStatus == 128 + SIGINT)
+        #expect(outcome.seconds < 3)
+        #expect(fixture.changed().isEmpty)
+    }
+
     @Test("SIGTERM ends the capture and is passed on to the command, which is waited for")
     func sigterm() throws {
         let fixture = try CaptureFixture()
@@ -108,7 +120,7 @@ struct CaptureRunTests {
     @Test("a record left by a killed capture stops the next one before it changes anything")
     func recordExists() throws {
         let fixture = try CaptureFixture()
-        FileManager.default.createFile(atPath: fixture.recordPath, contents: Data((ChangeRecord.magic + "\npid 1\n").utf8))
+        _ = FileManager.default.createFile(atPath: fixture.recordPath, contents: Data((ChangeRecord.magic + "\npid 1\n").utf8))
         let outcome = try capture(fixture, fixture.request(command: ["/bin/true"]))
         #expect(outcome.error == .recordExists(path: fixture.recordPath))
         #expect(fixture.changed().isEmpty)

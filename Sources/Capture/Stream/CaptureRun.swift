@@ -144,8 +144,10 @@ public final class CaptureRun {
         outcome.teardownProblems = session.tearDown()
         if let child {
             if !child.poll() {
-                // A terminal's Ctrl-C reached it too; SIGTERM and SIGHUP were for us alone.
-                if case .signal(let number) = outcome.stopReason, number != SIGINT { child.signal(number) }
+                // The command gets the signal we got (a terminal's Ctrl-C has reached it
+                // already; a second SIGINT is harmless), SIGTERM at the end of the duration.
+                if case .signal(let number) = outcome.stopReason { child.signal(number) }
+                if outcome.stopReason == .duration || outcome.error != nil { child.signal(SIGTERM) }
                 child.terminate(graceMilliseconds: 3000)
             }
             outcome.commandStatus = child.exitStatus ?? child.terminatingSignal.map { 128 + $0 }

@@ -204,7 +204,7 @@ final class FakeTracefs: TracefsFiles, @unchecked Sendable {
         default:
             throw refuse(command, path, EINVAL, "Syntax error")
         }
-        guard functions.contains(symbol) else { throw refuse(command, path, EINVAL, "Invalid probed address or symbol") }
+        guard functions.contains(symbol) || symbol == "vfs_read" else { throw refuse(command, path, EINVAL, "Invalid probed address or symbol") }
         if kind == "f" {
             // BTF names must be the function's parameters (dev, state, phys, …).
             let known: Set<String> = ["dev", "state", "phys", "size", "offset", "dir", "attrs", "mapped_len", "$retval"]
