@@ -7,8 +7,7 @@ struct TracefsSessionTests {
     @Test("setup defines the twelve probes and enables dma, iommu and the probes in the instance only")
     func setupInInstance() throws {
         let fixture = try CaptureFixture()
-        let record = try ChangeRecord(creating: fixture.recordPath, tracefsRoot: fixture.fake.root)
-        let session = TracefsSession(files: fixture.fake, record: record)
+        let session = try fixture.session()
         try session.setUp(CaptureOptions(), support: fixture.support)
 
         #expect(session.probeStyle == .fprobe)
@@ -33,8 +32,7 @@ struct TracefsSessionTests {
     @Test("the record lists every change before it is made, in order")
     func recordOrder() throws {
         let fixture = try CaptureFixture()
-        let record = try ChangeRecord(creating: fixture.recordPath, tracefsRoot: fixture.fake.root)
-        let session = TracefsSession(files: fixture.fake, record: record)
+        let session = try fixture.session()
         try session.setUp(CaptureOptions(), support: fixture.support)
         let contents = try ChangeRecord.load(String(contentsOfFile: fixture.recordPath, encoding: .utf8), path: fixture.recordPath)
         #expect(contents.ownerPID == getpid())
@@ -52,8 +50,7 @@ struct TracefsSessionTests {
         var options = CaptureOptions()
         options.useInstance = false
         options.bufferKilobytes = 4096
-        let record = try ChangeRecord(creating: fixture.recordPath, tracefsRoot: fixture.fake.root)
-        let session = TracefsSession(files: fixture.fake, record: record)
+        let session = try fixture.session()
         try session.setUp(options, support: fixture.support)
         try session.startTracing()
         #expect(try fixture.fake.read("current_tracer") == "nop\n")
@@ -74,14 +71,13 @@ struct TracefsSessionTests {
     func leftovers() throws {
         let fixture = try CaptureFixture()
         try fixture.fake.makeDirectory("instances/dmajournal")
-        let record = try ChangeRecord(creating: fixture.recordPath, tracefsRoot: fixture.fake.root)
-        let session = TracefsSession(files: fixture.fake, record: record)
+        let session = try fixture.session()
         #expect(throws: CaptureError.self) { try session.checkLeftovers(CaptureOptions()) }
         try fixture.fake.removeDirectory("instances/dmajournal")
         try fixture.fake.append("dynamic_events", "p:dmajournal/dma_iova_link dma_iova_link")
         let error = #expect(throws: CaptureError.self) { try session.checkLeftovers(CaptureOptions()) }
         #expect(error?.description.contains("already defines dmajournal/dma_iova_link") == true)
-        record.remove()
+        session.record.remove()
     }
 
     @Test("fprobes refused (no BTF name) fall back to kprobes; kprobes refused leave tracepoints only, no probe behind")
@@ -90,8 +86,7 @@ struct TracefsSessionTests {
         // fake refuses f: lines with ENOENT, as 7.3.4 does for an unknown name.
         let fixture = try CaptureFixture()
         let support = fixture.support
-        let record = try ChangeRecord(creating: fixture.recordPath, tracefsRoot: fixture.fake.root)
-        let session = TracefsSession(files: fixture.fake, record: record)
+        let session = try fixture.session()
         fixture.fake.failNextWrite["dynamic_events"] = ENOENT
         try session.setUp(CaptureOptions(), support: support)
         #expect(session.probeStyle == .kprobe(.x86_64))
@@ -104,8 +99,7 @@ struct TracefsSessionTests {
     @Test("a kprobe set refused halfway is removed again and the capture goes on with tracepoints")
     func refusedHalfway() throws {
         let fixture = try CaptureFixture(fprobeBTF: false)
-        let record = try ChangeRecord(creating: fixture.recordPath, tracefsRoot: fixture.fake.root)
-        let session = TracefsSession(files: fixture.fake, record: record)
+        let session = try fixture.session()
         fixture.fake.failLater = ("dynamic_events", 4, EINVAL)
         try session.setUp(CaptureOptions(), support: fixture.support)
         #expect(session.probeStyle == nil)
@@ -119,8 +113,7 @@ struct TracefsSessionTests {
     @Test("a failed enable leaves the changes so far in the record, and teardown undoes them")
     func failedSetup() throws {
         let fixture = try CaptureFixture()
-        let record = try ChangeRecord(creating: fixture.recordPath, tracefsRoot: fixture.fake.root)
-        let session = TracefsSession(files: fixture.fake, record: record)
+        let session = try fixture.session()
         fixture.fake.failNextWrite["instances/dmajournal/events/iommu/enable"] = EIO
         let error = #expect(throws: CaptureError.self) { try session.setUp(CaptureOptions(), support: fixture.support) }
         #expect(error?.description.contains("events/iommu/enable") == true)
@@ -133,8 +126,7 @@ struct TracefsSessionTests {
     @Test("tracepoints only when the kernel has no dma_iova_* (before 6.16): no probe is written")
     func noTwoStep() throws {
         let fixture = try CaptureFixture(functions: [])
-        let record = try ChangeRecord(creating: fixture.recordPath, tracefsRoot: fixture.fake.root)
-        let session = TracefsSession(files: fixture.fake, record: record)
+        let session = try fixture.session()
         try session.setUp(CaptureOptions(), support: fixture.support)
         #expect(session.probeStyle == nil)
         #expect(session.notes.first?.contains("has no dma_iova_try_alloc") == true)

@@ -39,6 +39,11 @@ struct CaptureFixture {
         return request
     }
 
+    /// A session on the fake with a new change record.
+    func session() throws -> TracefsSession {
+        TracefsSession(files: fake, record: try ChangeRecord(creating: recordPath, tracefsRoot: fake.root))
+    }
+
     func text() throws -> CaptureText { try CaptureText(path: directory + "/capture.txt") }
 
     var textContents: String { (try? String(contentsOfFile: directory + "/capture.txt", encoding: .utf8)) ?? "" }
