@@ -86,8 +86,8 @@ final class TraceSource {
             prefix.format = .qemu
             return QemuEvents.parse(record(line, prefix), devices: devices)
         }
-        if bare, let end = KernelLogPrefix.isoTimeEnd(text, at: start), text.hasPrefix(Self.qemuProgram, at: end + 1) {
-            return .skipped(.qemuMessage)
+        if prefix.wallClock != nil, text.hasPrefix(Self.qemuProgram, at: prefix.messageStart) {
+            return .skipped(.qemuMessage)   // QEMU's own messages on its stderr, ISO-stamped
         }
         return kernelLog.parse(record(line, prefix))
     }

@@ -7,7 +7,7 @@ enum RecordStart {
         while index < bytes.count, bytes[index].isSpace { index += 1 }
         guard index < bytes.count else { return false }
         if bytes[index] == .hash { return true }
-        if KernelLogPrefix.startsWithTime(bytes, from: index) || KernelLogPrefix.isoTimeEnd(bytes, at: index) != nil { return true }
+        if KernelLogPrefix.startsWithHeader(bytes, from: index) || CalendarText.isoTimeEnd(bytes, at: index) != nil { return true }
         if QemuPrefix.parse(bytes, from: index) != nil || QemuEvents.startsWithEventName(bytes, at: index) { return true }
         if FtracePrefix.parse(bytes, from: start) != nil { return true }
         return startsWithLogPrefix(bytes, at: index)

@@ -137,6 +137,6 @@ final class KernelLogParser {
     /// `WARNING: CPU: 33 PID: 10759 at kernel/dma/debug.c:988 check_unmap+0xa6f/0x2360`
     private static func cpuAndPID(_ record: TraceRecord) -> (Int?, Int?) {
         let words = SpacedWords(record.text, record.message)
-        return (words.number(after: "CPU:").map { Int($0) }, words.number(after: "PID:").map { Int($0) })
+        return (words.number(after: "CPU:")?.asInt, words.number(after: "PID:")?.asInt)
     }
 }
