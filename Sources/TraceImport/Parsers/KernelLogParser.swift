@@ -1,8 +1,9 @@
 /// Reads kernel log messages (dmesg, syslog) one record at a time. Some reports span
 /// several records: a legacy DMAR fault with its reason on the next line, a dma-debug
 /// warning followed by the WARN's `WARNING: CPU: n PID: p` line, dma-debug's leak report
-/// and its details line, an SMMUv3 event and its words. Such an event is held until the
-/// record after its last line, then released with everything those lines added.
+/// and its details line, an SMMUv3 event and its words, a swiotlb-full line and the
+/// failed allocation or bounce map it caused. Such an event is held until the record after
+/// its last line, then released with everything those lines added.
 final class KernelLogParser {
     private let devices: DeviceDirectory
     private var pending: Pending?
@@ -62,15 +63,18 @@ final class KernelLogParser {
             return LineResult(disposition: .event)
         }
         if let result = ARMSMMUMessages.parse(record, message, devices: devices) { return result }
+        if let result = SWIOTLBMessages.parse(record, message, devices: devices) { return hold(result) }
+        if RateLimitNote.isIOMMURateLimit(bytes, message) { return .skipped(.rateLimited) }
         if bytes.hasPrefix(Self.warning, at: message.lowerBound) {
             if TextScanner.find(Self.dmaDebugSource, in: bytes, from: message.lowerBound) != nil
                 || TextScanner.find(Self.dmaDebugSourceNew, in: bytes, from: message.lowerBound) != nil {
                 let (cpu, pid) = Self.cpuAndPID(record)
                 warningBefore = (cpu, pid, record.firstLine + record.lineCount)
+                return .context   // the WARN of the dma-debug message on the next line (before 4.x)
             }
             return .skipped(.notDMA)
         }
-        return .skipped(.notDMA)
+        return .skipped(ReportLikeText.looksLikeReport(record) ? .unrecognizedReport : .notDMA)
     }
 
     /// Holds a DMAR fault without its reason, or a dma-debug warning, for the lines that
@@ -86,6 +90,7 @@ final class KernelLogParser {
         switch event.kind {
         case .fault: waits = event.reason == nil
         case .debugReport: waits = true
+        case .mapFailed: waits = event.naming == "swiotlb_buffer_full"
         default: waits = false
         }
         guard waits else { return result }
@@ -120,6 +125,8 @@ final class KernelLogParser {
                 return true
             }
             return DMADebugMessages.leakDetailsLine(&event, record, message)
+        case .mapFailed:
+            return SWIOTLBMessages.completesFullReport(&event, record, devices: devices)
         default:
             return false
         }

@@ -10,9 +10,18 @@ struct SkipReason: Hashable, Sendable {
     static let faultWithoutAddress = SkipReason(text: "IOMMU event without a fault address")
     static let debugStatus = SkipReason(text: "dma-debug status message")
     static let qemuMessage = SkipReason(text: "QEMU message, not a trace event")
+    static let rateLimited = SkipReason(text: "rate-limit note: reports the kernel did not print")
+    static let unrecognizedReport = SkipReason(text: "looks like a DMA or IOMMU report this importer cannot read")
 
     /// A line of a known kind that lacks a field it must have.
     static func malformed(_ naming: String, missing field: String) -> SkipReason {
-        SkipReason(text: "\(naming) without a readable \(field)")
+        SkipReason(text: "\(naming)\(malformedMarker)\(field)")
+    }
+    static let malformedMarker = " without a readable "
+
+    /// Whether the line looked like a DMA or IOMMU report but was not read: the import
+    /// summary lists these, and a file of nothing else is an error.
+    var isNotUnderstood: Bool {
+        self == .unrecognizedReport || self == .unknownEvent || text.contains(Self.malformedMarker)
     }
 }

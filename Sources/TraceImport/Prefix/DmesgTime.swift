@@ -11,6 +11,7 @@ enum DmesgTime {
         var inner = bytes.trimmed((start + 1)..<close)
         if let delta = bytes[inner].firstIndex(of: .lessThan) {
             // `[   12.345678 <    0.000123>]`: the delta to the line before is not kept.
+            guard bytes[(delta + 1)..<inner.upperBound].allSatisfy({ $0.isDigit || $0 == .dot || $0 == .space || $0 == .greaterThan }) else { return false }
             inner = bytes.trimmed(inner.lowerBound..<delta)
             if inner.isEmpty { scanner.position = close + 1; return true }   // `[<    0.000012>]`
         }
