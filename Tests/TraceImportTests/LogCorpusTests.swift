@@ -97,6 +97,39 @@ import Testing
         Sample(file: "arm-smmu-6.x-decode-lines-sm7150.txt",
                facts: repeated([0x9c4b_9000, 0x9c4b_9d00, 0x9c4b_a700, 0x9c4b_b000]) { .fault("15000000.iommu/cb7", $0, write: false) }),
         Sample(file: "arm-smmu-qcom-4.19-fsynr0-register-dump.txt", facts: [.fault("15000000.apps-smmu/cb0", 0x1000, write: false)]),
+        // One instance of every printk format, 3.x to 7.3 (the files say which versions print which).
+        Sample(file: "formats/dmar-fault-formats.txt", facts: [
+            .fault("00:02.0", 0x6_df08_4000, write: true), .fault("00:02.0", 0xfff8_e000, write: false), .fault("00:02.0", 0x6_c000, write: false),
+            .fault("00:16.7", 0x9cdf_f000, write: false), .fault("00:02.0", 0x70ad_5000, write: false), .fault("00:02.0", 0x7fe0_c994_3000, write: true),
+            .fault("0b:00.0", 0x1_187a_9000, write: false), .fault("0000:00:02.0", 0xfff_f000, write: true),
+        ]),
+        Sample(file: "formats/amdvi-event-formats.txt", facts: [
+            .fault("00:14.2", 0x7fda_0000, write: false), .fault("05:00.0", 0xff61_01b0, write: true), .fault("0000:28:00.0", 0x7ff_fff0_0000, write: false),
+            .fault("0a:00.0", 0x637_c000, write: false), .fault("0000:03:00.0", 0xffff_f000, write: true),
+        ]),
+        Sample(file: "formats/arm-smmu-fault-formats.txt", facts: [
+            .fault("2b400000.smmu/cb0", 0x1000, write: false), .fault("2b400000.smmu/cb1", 0x8000_1000, write: true),
+            .fault("15000000.iommu/cb6", 0xd_6550_4710, write: false), .fault("15000000.iommu/cb6", 0xd_6550_4710, write: true),
+            .fault("15000000.apps-smmu/cb0", 0x1000, write: false),
+        ]),
+        Sample(file: "formats/dma-debug-formats.txt", facts: [
+            .dmaDebug("0000:00:19.0", address: 0x1000, size: 4096), .dmaDebug("0000:00:19.0", size: nil),
+            .dmaDebug("0000:00:19.0", address: 0x2000, size: 2048), .dmaDebug("0000:00:19.0", address: 0x3000, size: 66),
+            .dmaDebug("0000:00:19.0", address: 0x4000, size: 512), .dmaDebug("0000:00:19.0", size: nil),
+            .dmaDebug("0000:00:19.0", address: 0x5000, size: 1500), .dmaDebug("0000:00:19.0", address: 0x6000, size: 1500),
+            .dmaDebug("0000:00:19.0", address: 0x7000, size: 64), .dmaDebug("0000:00:19.0", address: 0x8000, size: 8192),
+            .dmaDebug("0000:00:19.0", address: 0x9000, size: 4096), .dmaDebug("0000:00:19.0", address: 0xa000, size: 4096),
+            .dmaDebug("0000:00:19.0", address: 0xb000, size: 4096), .dmaDebug("0000:00:19.0", size: nil),
+            .dmaDebug("0000:00:19.0", size: nil), .dmaDebug("0000:00:19.0", size: nil),
+            .dmaDebug("0000:00:19.0", size: 1024), .dmaDebug("0000:00:19.0", size: 1024), .dmaDebug("0000:00:19.0", size: 65536),
+            .dmaDebug("0000:00:19.0", size: nil), .dmaDebug("0000:00:19.0", address: 0xb000, size: 4096),
+            .dmaDebug("0000:00:19.0", address: 0xc000, size: 4096), .dmaDebug("0000:00:19.0", address: 0xd000, size: 128),
+        ]),
+        Sample(file: "formats/swiotlb-failure-formats.txt", facts: [
+            .failedMap("0000:00:05.0", 4096), .failedMap("0000:00:05.0", 8192), .failedMap("0000:03:00.0", 65536), .failedMap("0000:03:00.0", 65536),
+            .failedMap("0000:00:02.0", 4096), .failedMap("0000:00:02.0", 4096), .failedMap("0000:07:00.0", 2_097_152),
+            .failedMap("0000:0a:00.0", 0x16ea), .failedMap("0000:01:00.0", 4096), .failedMap("0000:01:00.0", 4096),
+        ]),
     ]
 
     static func path(_ file: String) -> String {
@@ -104,7 +137,9 @@ import Testing
     }
 
     @Test func everyCorpusFileHasItsFacts() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.path("")).filter { $0.hasSuffix(".txt") }.sorted()
+        let top = try FileManager.default.contentsOfDirectory(atPath: Self.path(""))
+        let formats = try FileManager.default.contentsOfDirectory(atPath: Self.path("formats")).map { "formats/" + $0 }
+        let files = (top + formats).filter { $0.hasSuffix(".txt") }.sorted()
         #expect(files == Self.samples.map(\.file).sorted())
     }
 
@@ -121,5 +156,33 @@ import Testing
         let totals = try #require(summary.sources.first).totals
         let notUnderstood = totals.skipExamples.filter { SkipReason(text: $0.reason).isNotUnderstood }
         #expect(notUnderstood.isEmpty, "\(notUnderstood)")
+    }
+
+    /// A swiotlb exhaustion is a failed map, queryable like any other op: status
+    /// mapping-error, its size, its device; the bounce-map line of the same call adds the
+    /// physical address and direction it printed.
+    @Test func swiotlbExhaustionIsAFailedMapInTheJournal() throws {
+        let (journal, _) = try ImportFixture.importing([Self.path("swiotlb-full-5.10-xhci-dmar-bounce-map-failed.txt")])
+        let rows = try ImportFixture.rows(journal, """
+            SELECT l.line, l.kernel_naming, l.kind, l.device, l.length, l.status, printf('0x%x', o.phys), o.dir
+            FROM imported_log l JOIN ops o USING (seq) ORDER BY seq LIMIT 2
+            """)
+        #expect(rows == [
+            ["7", "swiotlb_buffer_full", "map", "0000:0a:00.0", "8192", "mapping-error", "0x1411c0000", "1"],
+            ["10", "swiotlb_buffer_full", "map", "0000:0a:00.0", "8192", "mapping-error", "0x10aabc000", "1"],
+        ])
+        let failed = try ImportFixture.rows(journal, "SELECT count(*), sum(length) FROM imported_log WHERE status = 'mapping-error'")
+        #expect(failed == [["9", "73728"]])
+    }
+
+    /// A dma-debug warning is the call it fired in, on its device, with its size and the
+    /// CPU and PID of the WARN before it (the 3.x order).
+    @Test func dmaDebugWarningCarriesItsWarn() throws {
+        let (journal, _) = try ImportFixture.importing([Self.path("dma-debug-3.19-cx23885-wrapped-format-flowed.txt")])
+        let rows = try ImportFixture.rows(journal, "SELECT l.line, i.line_count, l.kind, l.device, l.address, l.length, l.cpu, l.pid, l.findings FROM imported_log l JOIN imported_ops i USING (seq)")
+        #expect(rows == [
+            ["5", "2", "dev-read", "0a:00.0", "0x637c000", "NULL", "NULL", "NULL", "NULL"],
+            ["15", "2", "unmap", "0000:0a:00.0", "0xd27000", "504", "1", "6946", "unmap-not-mapped"],
+        ])
     }
 }
