@@ -3,11 +3,20 @@ import Journal
 
 /// Writes a journal beside its final path and moves it there only when complete, so a
 /// failed import leaves no half-written journal (and an existing one untouched).
+///
+/// The staging file is `J.importing-PID`: a crash (a trap, SIGSEGV, SIGTERM, Ctrl-C)
+/// removes it on the way out (`StagingFileGuard`), and a run killed outright leaves one
+/// the next import of the same journal removes, once no process of that PID is alive.
 enum JournalFile {
+    static let stagingMarker = ".importing"
+
     /// Creates a journal recording `source`, fills it with `body`, and puts it at `path`.
     static func write<Result>(_ path: String, source: String, _ body: (JournalWriter) throws -> Result) throws -> Result {
-        let temporary = path + ".importing"
+        let temporary = path + stagingMarker + "-\(getpid())"
         let files = FileManager.default
+        removeStaleStagingFiles(of: path)
+        StagingFileGuard.guardFile(temporary)
+        defer { StagingFileGuard.release() }
         do {
             let writer = try libraryCall { () throws(JournalError) -> JournalWriter in
                 try JournalWriter(path: temporary, force: true, run: RunInfo(
@@ -19,9 +28,36 @@ enum JournalFile {
             try files.moveItem(atPath: temporary, toPath: path)
             return result
         } catch {
-            for suffix in ["", "-wal", "-shm"] { try? files.removeItem(atPath: temporary + suffix) }
+            removeStaging(temporary)
             if error is CLIFailure { throw error }
             throw CLIFailure.badInput("\(path): cannot write the journal: \(error.localizedDescription)")
         }
+    }
+
+    /// Staging files of `path` a dead process left: `J.importing` (before PIDs were in
+    /// the name) and `J.importing-PID` whose process is gone, with SQLite's files beside.
+    static func removeStaleStagingFiles(of path: String) {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        let prefix = url.lastPathComponent + stagingMarker
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            var rest = name.dropFirst(prefix.count)
+            for suffix in StagingFileGuard.suffixes.dropFirst() where rest.hasSuffix(suffix) { rest = rest.dropLast(suffix.count) }
+            if rest.isEmpty {
+                removeStaging(url.deletingLastPathComponent().appendingPathComponent(name).path, withSidecars: false)
+            } else if rest.hasPrefix("-"), let pid = Int32(rest.dropFirst()), !isAlive(pid) {
+                removeStaging(url.deletingLastPathComponent().appendingPathComponent(name).path, withSidecars: false)
+            }
+        }
+    }
+
+    private static func removeStaging(_ path: String, withSidecars: Bool = true) {
+        for suffix in withSidecars ? StagingFileGuard.suffixes : [""] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
+    /// Whether a process with this PID exists (`kill(pid, 0)` fails with ESRCH when not).
+    private static func isAlive(_ pid: Int32) -> Bool {
+        pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
     }
 }
