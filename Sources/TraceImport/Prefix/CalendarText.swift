@@ -8,13 +8,24 @@ enum CalendarText {
     /// The month (1…12) named by the three bytes at `index`.
     static func month(_ bytes: [UInt8], at index: Int) -> Int? {
         // Every month name starts with one of these capitals: a cheap test before the table.
-        guard index + 3 <= bytes.count, "JFMASOND".utf8.contains(bytes[index]) else { return nil }
-        return months.firstIndex { bytes.hasPrefix($0, at: index) }.map { $0 + 1 }
+        guard index + 3 <= bytes.count else { return nil }
+        switch bytes[index] {
+        case UInt8(ascii: "J"), UInt8(ascii: "F"), UInt8(ascii: "M"), UInt8(ascii: "A"),
+             UInt8(ascii: "S"), UInt8(ascii: "O"), UInt8(ascii: "N"), UInt8(ascii: "D"):
+            return months.firstIndex { bytes.hasPrefix($0, at: index) }.map { $0 + 1 }
+        default:
+            return nil
+        }
     }
 
     static func isWeekday(_ bytes: [UInt8], at index: Int) -> Bool {
-        guard index + 3 <= bytes.count, "MTWFS".utf8.contains(bytes[index]) else { return false }
-        return weekdays.contains { bytes.hasPrefix($0, at: index) }
+        guard index + 3 <= bytes.count else { return false }
+        switch bytes[index] {
+        case UInt8(ascii: "M"), UInt8(ascii: "T"), UInt8(ascii: "W"), UInt8(ascii: "F"), UInt8(ascii: "S"):
+            return weekdays.contains { bytes.hasPrefix($0, at: index) }
+        default:
+            return false
+        }
     }
 
     /// `hh:mm:ss` at `index`: the index after it, or nil.

@@ -112,9 +112,11 @@ enum KernelLogPrefix {
         for names in [facilities, levels] {
             let name = probe.position
             while let byte = probe.current, byte.isLetter || byte.isDigit { probe.position += 1 }
-            guard names.contains(where: { $0.count == probe.position - name && scanner.bytes.hasPrefix($0, at: name) }) else { return false }
+            let length = probe.position - name
             probe.skipSpaces()
-            guard probe.skip(byte: .colon) else { return false }
+            // The colon first: most lines fail there, before any name is compared.
+            guard probe.skip(byte: .colon),
+                  names.contains(where: { $0.count == length && scanner.bytes.hasPrefix($0, at: name) }) else { return false }
         }
         probe.skipSpaces()
         scanner = probe

@@ -150,10 +150,14 @@ enum SyslogHeader {
     private static func isProgramTag(_ bytes: [UInt8], _ word: Range<Int>, needsPID: Bool) -> Bool {
         guard word.count > 1, bytes[word.lowerBound].isLetter, bytes[word.upperBound - 1] == .colon else { return false }
         var index = word.lowerBound
-        while index < word.upperBound - 1, bytes[index].isLetter || bytes[index].isDigit || "_-./@".utf8.contains(bytes[index]) { index += 1 }
+        while index < word.upperBound - 1, isTagByte(bytes[index]) { index += 1 }
         if index == word.upperBound - 1 { return !needsPID }
         guard bytes[index] == .openBracket, bytes[word.upperBound - 2] == .closeBracket else { return false }
         return bytes[(index + 1)..<(word.upperBound - 2)].allSatisfy(\.isDigit)
+    }
+
+    private static func isTagByte(_ byte: UInt8) -> Bool {
+        byte.isLetter || byte.isDigit || byte == .underscore || byte == .dash || byte == .dot || byte == .slash || byte == .at
     }
 
     /// RFC 5424 after the time: `HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA`, each `-`
