@@ -70,6 +70,7 @@ final class TraceSource {
 
     /// A kernel message held for its continuation goes before a line of another format.
     private func flushCutMessage() {
+        guard cutMessages.isHolding else { return }   // the common case, without a write
         if let held = cutMessages.flush() { account(held, kernelLog.parse(held)) }
     }
 

@@ -49,6 +49,8 @@ struct CutMessageJoiner {
         return [record]
     }
 
+    var isHolding: Bool { held != nil }
+
     /// The record still held at the end of the input or before a line of another format.
     mutating func flush() -> TraceRecord? {
         defer { held = nil; cut = nil }

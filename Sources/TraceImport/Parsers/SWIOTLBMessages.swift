@@ -22,9 +22,13 @@ enum SWIOTLBMessages {
     static let noBuffer = utf8("Can not allocate SWIOTLB buffer earlier")
     static let atDevice = utf8("at device "), total = utf8("total "), used = utf8("used "), size = utf8("size")
 
+    /// Every form holds one of these: one pass over the line before any closer look.
+    static let anyMarker = NeedleSet(["swiotlb", "SW-IOMMU", "bounce map", " overflow (mask", "SWIOTLB"])
+
     /// Nil when the message is none of these.
     static func parse(_ record: TraceRecord, _ range: Range<Int>, devices: DeviceDirectory) -> LineResult? {
         let bytes = record.text
+        guard anyMarker.first(in: bytes, range) != nil else { return nil }
         if let at = find(bufferFull, bytes, range) { return bufferFullEvent(record, range, at, devices: devices) }
         if let at = find(outOfSpace, bytes, range) { return outOfSpaceEvent(record, range, at, devices: devices) }
         if let at = find(coherentFailed, bytes, range) { return coherentFailedEvent(record, range, at, devices: devices) }

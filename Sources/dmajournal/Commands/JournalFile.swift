@@ -38,18 +38,35 @@ enum JournalFile {
     /// the name) and `J.importing-PID` whose process is gone, with SQLite's files beside.
     static func removeStaleStagingFiles(of path: String) {
         let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
+        let directory = url.deletingLastPathComponent()
         let prefix = url.lastPathComponent + stagingMarker
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory) else { return }
-        for name in names where name.hasPrefix(prefix) {
+        for name in entries(of: directory.path, startingWith: prefix) {
             var rest = name.dropFirst(prefix.count)
             for suffix in StagingFileGuard.suffixes.dropFirst() where rest.hasSuffix(suffix) { rest = rest.dropLast(suffix.count) }
-            if rest.isEmpty {
-                removeStaging(url.deletingLastPathComponent().appendingPathComponent(name).path, withSidecars: false)
-            } else if rest.hasPrefix("-"), let pid = Int32(rest.dropFirst()), !isAlive(pid) {
-                removeStaging(url.deletingLastPathComponent().appendingPathComponent(name).path, withSidecars: false)
-            }
+            let isLegacy = rest.isEmpty
+            let isDead = rest.hasPrefix("-") && Int32(rest.dropFirst()).map { !isAlive($0) } == true
+            if isLegacy || isDead { removeStaging(directory.appendingPathComponent(name).path, withSidecars: false) }
         }
+    }
+
+    /// The names in `directory` that start with `prefix`, read with readdir(3) so a
+    /// directory of thousands (a busy /tmp) costs no String per entry.
+    private static func entries(of directory: String, startingWith prefix: String) -> [String] {
+        guard let stream = opendir(directory.isEmpty ? "." : directory) else { return [] }
+        defer { closedir(stream) }
+        var names: [String] = []
+        let wanted = Array(prefix.utf8CString.dropLast())
+        while let entry = readdir(stream) {
+            let matches = withUnsafePointer(to: entry.pointee.d_name) { name in
+                name.withMemoryRebound(to: CChar.self, capacity: wanted.count + 1) { strncmp($0, wanted, wanted.count) == 0 }
+            }
+            guard matches else { continue }
+            let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
+                pointer.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            names.append(name)
+        }
+        return names
     }
 
     private static func removeStaging(_ path: String, withSidecars: Bool = true) {
