@@ -4,6 +4,7 @@
 ///
 ///     May 30 17:35:46 localhost kernel: …                 short (RFC 3164, kern.log)
 ///     May 30 17:35:46.123456 localhost kernel: …          short-precise
+///     nov 04 13:30:08 odys25 kernel: …   1月 30 23:04:48 host kernel: …   (the reader's locale)
 ///     Dec  8 10:02:17  kernel: …                          --no-hostname (or the host cut out)
 ///     2024-01-05T10:11:12+0100 host kernel: …             short-iso
 ///     2024-01-05T10:11:12.123456+01:00 host kernel: …     short-iso-precise, rsyslog
@@ -29,8 +30,8 @@ enum SyslogHeader {
         let first = bytes[start]
         var time: Time?
         if first.isDigit {
-            time = digitTime(bytes, at: start)
-        } else if first.isLetter {
+            time = digitTime(bytes, at: start) ?? monthTime(bytes, at: start)
+        } else if first.isLetter || first >= 0x80 {
             time = monthTime(bytes, at: start) ?? weekdayTime(bytes, at: start)
         }
         guard let time else { return false }
@@ -65,16 +66,31 @@ enum SyslogHeader {
         }
     }
 
-    /// `Mmm dd hh:mm:ss[.frac]` (RFC 3164, journalctl short and short-precise).
+    /// `Mmm dd hh:mm:ss[.frac]` (RFC 3164, journalctl short and short-precise). journalctl
+    /// prints the month in the reader's locale (`nov 04`, `Mär 02`, `févr. 02`, `1月 30`):
+    /// any short word is taken there, but only with the `kernel:` tag (or a host and tag)
+    /// after the time, where an English month name may also stand alone.
     private static func monthTime(_ bytes: [UInt8], at start: Int) -> Time? {
-        guard CalendarText.month(bytes, at: start) != nil, start + 4 < bytes.count, bytes[start + 3] == .space else { return nil }
-        var index = start + 4
+        var index: Int
+        let isEnglish = CalendarText.month(bytes, at: start) != nil && start + 3 < bytes.count && bytes[start + 3] == .space
+        if isEnglish {
+            index = start + 3
+        } else {
+            index = start
+            while index < bytes.count, index - start < 12, isLocaleMonthByte(bytes[index]) { index += 1 }
+            guard index > start, index < bytes.count, bytes[index] == .space else { return nil }
+        }
         while index < bytes.count, bytes[index] == .space { index += 1 }
         let day = index
         while index < bytes.count, bytes[index].isDigit { index += 1 }
         guard (1...2).contains(index - day), index < bytes.count, bytes[index] == .space,
               let end = CalendarText.clockWithFractionEnd(bytes, at: index + 1) else { return nil }
-        return Time(range: start..<end, isSyslog: true, standsAlone: true)
+        return Time(range: start..<end, isSyslog: true, standsAlone: isEnglish)
+    }
+
+    /// A byte of a localized month abbreviation: letters, UTF-8 (`ä`, `月`), digits, `.`.
+    private static func isLocaleMonthByte(_ byte: UInt8) -> Bool {
+        byte.isLetter || byte.isDigit || byte >= 0x80 || byte == .dot
     }
 
     /// `Www YYYY-MM-DD hh:mm:ss ZONE` (short-full) or `Www Mmm dd hh:mm:ss YYYY` (ctime, as
