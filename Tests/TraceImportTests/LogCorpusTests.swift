@@ -72,6 +72,8 @@ import Testing
             .fault("0a:00.0", 0x637_c000, write: false),
             .dmaDebug("0000:0a:00.0", address: 0xd2_7000, size: 504),
         ]),
+        Sample(file: "dma-debug-3.14-quoted-printable-0day.txt",
+               facts: [.dmaDebug(nil, address: 0x1_a000, size: 256), .dmaDebug(nil, address: 0x1_a000, size: 256)]),
         Sample(file: "dma-debug-doc-example-dma-api-rst.txt", facts: [.dmaDebug("0000:00:08.0", address: 0x6404_44be, size: 66)]),
         Sample(file: "dma-debug-3.0-imx-fec-cut-paste.txt", facts: [.dmaDebug("eth0", address: 0x443d_7040, size: 2048)]),
         Sample(file: "dma-debug-5.11-ftgmac100-different-size.txt", facts: [.dmaDebug("1e670000.ftgmac", address: 0x81f7_f8c2, size: 42)]),

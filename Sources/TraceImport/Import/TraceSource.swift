@@ -22,7 +22,7 @@ final class TraceSource {
 
     init(path: String, lines: LineProvider, devices: DeviceDirectory) {
         self.path = path
-        self.reader = lines
+        self.reader = QuotedPrintableLines(lines)
         self.devices = devices
         kernelLog = KernelLogParser(devices: devices)
     }
@@ -50,7 +50,7 @@ final class TraceSource {
         if let record = joiner.flush() { handle(record) }
         flushCutMessage()
         release(kernelLog.finish())
-        tally.lines = reader.lineNumber
+        tally.lines = reader.linesRead
         tally.joinedLines = joiner.joinedLines
         tally.quotedLines = joiner.quotedLines
         finished = true

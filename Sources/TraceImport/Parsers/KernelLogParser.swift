@@ -8,7 +8,11 @@ final class KernelLogParser {
     private let devices: DeviceDirectory
     private var pending: Pending?
     /// A dma-debug `WARNING:` line that came before its message (older kernels).
-    private var warningBefore: (cpu: Int?, pid: Int?, line: Int)?
+    /// (Matched by record, not line number: wrapping and quoted-printable soft breaks
+    /// change how many physical lines a record spans.)
+    private var warningBefore: (cpu: Int?, pid: Int?, record: Int)?
+    /// Records parsed so far.
+    private var recordCount = 0
     /// The SMMU whose last event was skipped (not a fault with an address).
     private var skippedSMMUv3Event: String?
 
@@ -24,6 +28,7 @@ final class KernelLogParser {
     }
 
     func parse(_ record: TraceRecord) -> LineResult {
+        recordCount += 1
         noteDeviceName(record)
         if let result = continuePending(record) { return result }
         let released = releasePending()
@@ -69,7 +74,7 @@ final class KernelLogParser {
             if TextScanner.find(Self.dmaDebugSource, in: bytes, from: message.lowerBound) != nil
                 || TextScanner.find(Self.dmaDebugSourceNew, in: bytes, from: message.lowerBound) != nil {
                 let (cpu, pid) = Self.cpuAndPID(record)
-                warningBefore = (cpu, pid, record.firstLine + record.lineCount)
+                warningBefore = (cpu, pid, recordCount + 1)
                 return .context   // the WARN of the dma-debug message on the next line (before 4.x)
             }
             return .skipped(.notDMA)
@@ -81,7 +86,7 @@ final class KernelLogParser {
     /// complete it.
     private func hold(_ result: LineResult) -> LineResult {
         guard result.disposition == .event, var event = result.events.first else { return result }
-        if case .debugReport = event.kind, let before = warningBefore, before.line == event.provenance.line {
+        if case .debugReport = event.kind, let before = warningBefore, before.record == recordCount {
             event.provenance.cpu = before.cpu
             event.provenance.pid = before.pid
         }
