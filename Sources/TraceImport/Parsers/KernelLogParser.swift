@@ -69,6 +69,7 @@ final class KernelLogParser {
         }
         if let result = ARMSMMUMessages.parse(record, message, devices: devices) { return result }
         if let result = SWIOTLBMessages.parse(record, message, devices: devices) { return hold(result) }
+        if let result = OtherIOMMUMessages.parse(record, message, devices: devices) { return result }
         if RateLimitNote.isIOMMURateLimit(bytes, message) { return .skipped(.rateLimited) }
         if bytes.hasPrefix(Self.warning, at: message.lowerBound) {
             if TextScanner.find(Self.dmaDebugSource, in: bytes, from: message.lowerBound) != nil
