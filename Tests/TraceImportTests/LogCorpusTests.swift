@@ -127,9 +127,11 @@ import Testing
             .dmaDebug("0000:00:19.0", size: nil), .dmaDebug("0000:00:19.0", address: 0xb000, size: 4096),
             .dmaDebug("0000:00:19.0", address: 0xc000, size: 4096), .dmaDebug("0000:00:19.0", address: 0xd000, size: 128),
         ]),
+        Sample(file: "virtio-iommu-7.3-kernel-lab-fault-after-destroy.txt",
+               facts: stride(from: UInt64(0xffff000), through: 0xffff024, by: 4).map { .fault("0000:00:03.0", $0, write: nil) }),
         Sample(file: "rockchip-iommu-6.11-page-fault-rk3288.txt", facts: [.fault("ff940300.iommu", 0x7f4b_da00, write: false)]),
         Sample(file: "formats/other-iommu-fault-formats.txt", facts: [
-            .fault("virtio0/ep8", 0xffff_f000, write: true), .fault("ff940300.iommu", 0x7f4b_da00, write: false),
+            .fault("00:01.0", 0xffff_f000, write: true), .fault("ff940300.iommu", 0x7f4b_da00, write: false),
             .fault("10205000.iommu", 0xfc00_0000, write: true), .fault("10205000.iommu", 0xfc00_1000, write: nil),
             .fault("e67b0000.mmu", 0x1000, write: nil), .fault("382f80000.iommu/stream2", 0x2000, write: true),
         ]),

@@ -2,15 +2,15 @@ import DMASim
 
 /// Device faults of the other IOMMU drivers in 7.3's drivers/iommu, each one line:
 ///
-///     virtio_iommu virtio0: page fault from EP 8 at 0xfffff000 [W]              viommu_fault_handler ("%s fault from EP %u at %#llx [%s%s%s]")
+///     virtio_iommu virtio0: page fault from EP 24 at 0xffff000 [W]             viommu_fault_handler ("%s fault from EP %u at %#llx [%s%s%s]")
 ///     rk_iommu ff940300.iommu: Page fault at 0x7f4bda00 of type read             rk_iommu_irq
 ///     mtk-iommu 10205000.iommu: fault type=0x5 iova=0xfc000000 pa=0x0 master=0x3(larb=0 port=2) layer=0 write   mtk_iommu_isr
 ///     ipmmu-vmsa e67b0000.mmu: Unhandled fault: status 0x00000101 iova 0x1000   ipmmu_domain_irq
 ///     apple-dart 382f80000.iommu: translation fault: status:0x1 stream:2 code:0x8 (WRITE FAULT) at 0x1000   apple_dart_t8020_irq
 ///
-/// Like arm-smmu's, these name the IOMMU rather than the device, so the fault is
-/// journaled on the IOMMU, with the endpoint or stream when the line gives one
-/// (`virtio0/ep8`, `382f80000.iommu/stream2`). Rockchip's two lines after its fault
+/// virtio-iommu's endpoint is a PCI requester ID, so its fault is the device's (`00:03.0`).
+/// The others name the IOMMU rather than the device, so the fault is journaled on the
+/// IOMMU, with the stream when the line gives one (`382f80000.iommu/stream2`). Rockchip's two lines after its fault
 /// (`iova = … dte_index …`, `mmu_dte_addr: …`) belong to it.
 enum OtherIOMMUMessages {
     enum Driver: Int { case virtio, rockchip, mediatek, ipmmu, appleDART }
@@ -34,7 +34,7 @@ enum OtherIOMMUMessages {
         let body = at..<range.upperBound
         guard TextScanner.find(requiredField[driver.rawValue], in: bytes, from: at, to: range.upperBound) != nil else { return nil }
         switch driver {
-        case .virtio: return virtioFault(record, body, iommu: iommu, reasonStart: range.lowerBound..<at)
+        case .virtio: return virtioFault(record, body, iommu: iommu, reasonStart: range.lowerBound..<at, devices: devices)
         case .rockchip: return rockchipFault(record, body, iommu: iommu)
         case .mediatek: return mediatekFault(record, body, iommu: iommu)
         case .ipmmu: return ipmmuFault(record, body, iommu: iommu)
@@ -44,14 +44,19 @@ enum OtherIOMMUMessages {
 
     /// `page fault from EP 8 at 0xfffff000 [RW]`: reason `page` (no mapping) or `domain`
     /// (no domain), the endpoint, the address, and the R/W/X flags it saw.
-    private static func virtioFault(_ record: TraceRecord, _ body: Range<Int>, iommu: String?, reasonStart: Range<Int>) -> LineResult {
+    private static func virtioFault(_ record: TraceRecord, _ body: Range<Int>, iommu: String?, reasonStart: Range<Int>,
+                                    devices: DeviceDirectory) -> LineResult {
         let bytes = record.text
         var event = record.event(.fault, "viommu_fault")
         let words = SpacedWords(bytes, body)
         let reason = bytes.text(bytes.trimmed(reasonStart)).split(separator: " ").last.map(String.init) ?? "unknown"
         guard let endpoint = words.number(after: "EP") else { return .skipped(.malformed(event.naming, missing: "EP")) }
         guard let address = words.number(after: "at") else { return .skipped(.faultWithoutAddress) }
-        event.device = "\(iommu ?? "virtio-iommu")/ep\(endpoint)"
+        // A PCI endpoint's ID is its requester ID (bus << 8 | devfn), as in QEMU's own
+        // virtio-iommu events: named BB:DD.F, and the full name when it was seen.
+        event.device = endpoint <= 0xffff ? devices.canonical(DeviceDirectory.shortName(requesterID: endpoint))
+            : "\(iommu ?? "virtio-iommu")/ep\(endpoint)"
+        event.note = "endpoint \(endpoint) of \(iommu ?? "the virtio-iommu")"
         event.address = address
         if let open = bytes[body].lastIndex(of: .openBracket) {
             let flags = bytes.text((open + 1)..<(bytes[open..<body.upperBound].firstIndex(of: .closeBracket) ?? body.upperBound))
