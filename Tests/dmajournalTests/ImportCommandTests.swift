@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TraceImport
 
 /// `dmajournal import`, end to end: the summary, the skipped-lines report, the journal's
 /// answers, and one line with exit status 2 for bad input.
@@ -138,5 +139,22 @@ import Testing
         #expect(run.status == 2)
         #expect(!run.stderr.contains("\u{1b}") && !run.stderr.contains("\r"))
         #expect(run.stderr.contains("'\\e[31mDMAR: [DMA Read] Request device [00:02.0] fault addr"))
+    }
+
+    /// import-parser-overflow.txt (fixtures/reliability): a WARN line with a PID past
+    /// Int.max once trapped the parser. It is one line of no event: one clear line, exit 2.
+    @Test func aPIDPastIntMaxDoesNotTrap() throws {
+        let journal = Self.temporaryJournal()
+        let run = try ToolRun.run(["import", "fixtures/reliability/import-parser-overflow.txt", "--journal", journal])
+        #expect(run.status == 2)
+        #expect(run.stderr.hasPrefix("dmajournal: fixtures/reliability/import-parser-overflow.txt: no DMA or IOMMU events in 1 lines"))
+        #expect(run.stderr.split(separator: "\n").count == 1)
+        // Followed by its dma-debug message, the warning's CPU is kept and its PID dropped.
+        let event = try #require(TraceText.events(in: """
+            [  215.351635] WARNING: CPU: 33 PID: 0xfffffffffffff000 at kernel/dma/debug.c:988 check_unmap+4294967296/18446744073709551615
+            [  215.351640] DMA-API: nvme 0000:01:00.0: device driver tries to free DMA memory it has not allocated [device address=0x0000000000001000] [size=4096 bytes]
+            """).first)
+        #expect(event.provenance.cpu == 33)
+        #expect(event.provenance.pid == nil)
     }
 }
