@@ -108,15 +108,20 @@ import FoundationXML
         #expect(targets.contains("fault-11"))  // the use after unmap, linked to its row
     }
 
+    /// One device behind a strict IOMMU with one checked streaming mapping, m1.
+    static let oneMapping = """
+        region shm0 base=0x100000000000 size=1T kind=shared
+        iommu  mmu0 mode=strict
+        device nvme0 iommu=mmu0 dma-bits=64 coherent
+        map    m1 dev=nvme0 phys=0x100000000000 len=4K dir=to-device
+        mapping-error m1
+
+        """
+
     /// One line per finding class stands for all its findings: two uses after unmap are
     /// one line, with no "and 1 more".
     @Test func aFindingClassLineCoversItsFindings() throws {
-        let html = try Self.report(try TestJournal.record("""
-            region shm0 base=0x100000000000 size=1T kind=shared
-            iommu  mmu0 mode=strict
-            device nvme0 iommu=mmu0 dma-bits=64 coherent
-            map    m1 dev=nvme0 phys=0x100000000000 len=4K dir=to-device
-            mapping-error m1
+        let html = try Self.report(try TestJournal.record(Self.oneMapping + """
             unmap  m1 len=4K dir=to-device
             dev-read nvme0 addr=m1 len=4K
             dev-read nvme0 addr=m1 len=4K
@@ -128,12 +133,7 @@ import FoundationXML
     }
 
     @Test func aCleanRunSaysNothingWentWrong() throws {
-        let html = try Self.report(try TestJournal.record("""
-            region shm0 base=0x100000000000 size=1T kind=shared
-            iommu  mmu0 mode=strict
-            device nvme0 iommu=mmu0 dma-bits=64 coherent
-            map    m1 dev=nvme0 phys=0x100000000000 len=4K dir=to-device
-            mapping-error m1
+        let html = try Self.report(try TestJournal.record(Self.oneMapping + """
             dev-read nvme0 addr=m1 len=4K
             unmap  m1 len=4K dir=to-device
             """))
