@@ -34,7 +34,7 @@ import Testing
         let faults = try ToolRun.run(["query", journal, "--named", "faults-after-unmap", "--format", "csv"])
         #expect(faults.stdout == """
             fault_seq,device,fault_kind,fault_address,last_handle,mapped_seq,unmapped_seq,range_iova,range_length,verdict,ops_since_unmap
-            4,0000:00:14.0,not-present,0xfffff000,m1,0,2,0xfffff000,4096,after-unmap,2
+            4,0000:00:14.0,not-present,4294963200,m1,0,2,4294963200,4096,after-unmap,2
 
             """)
         let unmap = try ToolRun.run(["query", journal, "SELECT source, line, kernel_naming, time, task, pid FROM imported_log WHERE seq = 2", "--format", "csv"])

@@ -19,7 +19,7 @@ import Testing
         #expect(rows.first?.prefix(5).joined(separator: ",") == "fault_seq,device,fault_kind,fault_address,last_handle")
         #expect(rows.count == 2)
         // The write after the flush faults; its last mapping is s2, unmapped at seq 18 (its destroy).
-        #expect(rows[1].prefix(7).joined(separator: ",") == "22,nvme0,not-present,0xffffa000,s2,14,18")
+        #expect(rows[1].prefix(7).joined(separator: ",") == "22,nvme0,not-present,4294942720,s2,14,18")
     }
 
     @Test func userSQLSeesEveryOpInOrder() throws {
