@@ -57,7 +57,7 @@ import Testing
         let bisect = try ToolRun.run(["bisect", journal, "--until", "finding"])
         #expect(bisect.status == 0, "\(bisect.stderr)")
         #expect(bisect.stdout.hasPrefix("first op where finding holds: seq \(seq) ("), "\(bisect.stdout)")
-        let replayed = bisect.stdout.components(separatedBy: " ops replayed from checkpoint auto:")
+        let replayed = bisect.stdout.components(separatedBy: " ops from checkpoint auto:")
         #expect(replayed.count == 2, "\(bisect.stdout)")
         let count = try #require(replayed.first?.split(separator: " ").last.flatMap { Int($0) })
         #expect(count <= 500)

@@ -48,7 +48,8 @@ public struct BisectContext {
                 SELECT coalesce((SELECT handle FROM ops WHERE seq = :seq),
                                 (SELECT n.id FROM findings f JOIN names n ON n.name = f.handle AND n.kind IN ('state', 'mapping')
                                   WHERE f.seq = :seq ORDER BY f.idx LIMIT 1)))
-            SELECT l.seq, l.kind, l.handle, l.status, l.errno, l.out_address, l.fault_kind
+            SELECT l.seq, l.kind, l.handle, l.status, l.errno,
+                   CASE WHEN l.out_address IS NOT NULL THEN printf('0x%x', l.out_address) END, l.fault_kind
               FROM (SELECT o.seq FROM ops o, target t
                      WHERE o.handle = t.handle AND o.seq <= :seq
                      ORDER BY o.seq DESC LIMIT :limit) h

@@ -11,6 +11,8 @@ final class PrefixScripts {
     private let fullScript: URL
     /// Byte offset just past each op's line, by seq; the header's length first.
     private var lineEnds: [Int] = []
+    /// How many ops the journal opens with that only declare the machine.
+    private(set) var leadingDeclarations = 0
 
     init(reader: JournalReader, progress: (Int) -> Void) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("dmajournal-bisect-\(UUID().uuidString)")
@@ -30,6 +32,7 @@ final class PrefixScripts {
             let claims = try recorded.claims.map { try ScriptParser().parseClaims($0, fileName: reader.path) } ?? []
             buffer += printer.line(recorded.op, claims: claims) + "\n"
             lineEnds.append(written + buffer.utf8.count)
+            if recorded.op.kind.isTopology, leadingDeclarations == recorded.seq { leadingDeclarations += 1 }
             if buffer.utf8.count > 1 << 20 {
                 output.write(Data(buffer.utf8))
                 written += buffer.utf8.count

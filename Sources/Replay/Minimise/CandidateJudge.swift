@@ -32,7 +32,6 @@ struct CandidateJudge {
         switch predicate {
         case .command(let command): return try commandHolds(lines, command: command)
         case .divergence: return divergenceShows(lines)
-        case .memory(let name): throw .badPredicate("memory=\(name) cannot be minimised against: it needs snapshots")
         case .finding, .fault, .mismatch:
             let engine = Engine(), keeper = SnapshotKeeper()
             for (sequence, line) in lines.enumerated() {
@@ -67,6 +66,6 @@ struct CandidateJudge {
             throw .commandAborted("cannot write a candidate script to \(path)")
         }
         defer { try? FileManager.default.removeItem(atPath: path) }
-        return try CommandJudge.judge(script: path, seq: lines.count - 1, command: command) == .bad
+        return try CommandJudge.judge(script: path, seq: lines.count - 1, command: command).verdict == .bad
     }
 }
