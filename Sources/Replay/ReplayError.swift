@@ -13,6 +13,8 @@ public enum ReplayError: Error, CustomStringConvertible {
     case holdsAtStart(String, path: String)
     /// The external `--run` command exited with a status ≥ 128 or could not start.
     case commandAborted(String)
+    /// The user pressed Ctrl-C (the caller's interrupt check said so).
+    case interrupted
 
     public var description: String {
         switch self {
@@ -23,6 +25,7 @@ public enum ReplayError: Error, CustomStringConvertible {
         case .neverHolds(let predicate, let path): return "\(path): '\(predicate)' never holds, even after the last op"
         case .holdsAtStart(let predicate, let path): return "\(path): '\(predicate)' already holds before the first op"
         case .commandAborted(let reason): return "--run: \(reason)"
+        case .interrupted: return "interrupted"
         }
     }
 }

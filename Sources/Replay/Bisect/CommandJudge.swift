@@ -19,12 +19,21 @@ struct CommandJudge {
         return try Self.judge(script: script, seq: seq, command: command)
     }
 
+    /// `command` with the script path as its last argument when it does not name it
+    /// itself: `--run ./check.sh` runs `./check.sh SCRIPT`, as `git bisect run CMD ARGS`
+    /// and creduce's interestingness tests expect, and `--run 'dmajournal run "$1"'`
+    /// stays as written.
+    static func passingScript(to command: String) -> String {
+        let names = ["$1", "${1", "$@", "${@", "$*", "${*", "$DMAJOURNAL_SCRIPT", "${DMAJOURNAL_SCRIPT"]
+        return names.contains(where: command.contains) ? command : command + " \"$1\""
+    }
+
     /// Runs `command` on the script at `script` (the prefix through `seq`, or a candidate
     /// reproducer whose last op is `seq`).
     static func judge(script: String, seq: Int, command: String) throws(ReplayError) -> PrefixJudgement {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command, "sh", script]
+        process.arguments = ["-c", Self.passingScript(to: command), "sh", script]
         var environment = ProcessInfo.processInfo.environment
         environment["DMAJOURNAL_SCRIPT"] = script
         environment["DMAJOURNAL_SEQ"] = String(seq)

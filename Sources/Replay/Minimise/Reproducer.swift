@@ -10,4 +10,6 @@ public struct Reproducer: Sendable {
     public var firstBad: Int
     /// Candidate scripts run while shrinking.
     public var candidatesRun: Int
+    /// Ctrl-C stopped the shrinking: this is the best found so far, not a minimal one.
+    public var interrupted = false
 }
