@@ -3,6 +3,7 @@
 #   engine link+unlink 4K        vs  a plain Dictionary page table (the naive design)
 #   snapshot / restore of 1 GiB  vs  the lz4 CLI (-1 / -d) on the same bytes
 #   journal inserts              vs  a C program inserting the same rows (baselines/sqlite_insert.c)
+#   query first row, RSS         vs  the sqlite3 shell on the same journal and query (query.sh)
 # Usage: Benchmarks/compare.sh [image-MiB]   (release builds; takes a few minutes)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -53,3 +54,6 @@ for mixing in page chunk; do
     }'
     rm -f "$work/image.raw" "$work/image.lz4" "$work/image.out"
 done
+
+echo "== query: first row and RSS vs the sqlite3 shell (1M ops; Benchmarks/query.sh for 10M)"
+bash ./query.sh 1000000

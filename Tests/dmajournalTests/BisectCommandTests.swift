@@ -11,6 +11,12 @@ import Testing
         return journal
     }
 
+    /// The same recording, with what `record` printed.
+    static func recordLateAccessWithOutput() throws -> ToolRun {
+        try ToolRun.run(["record", "--workload", "nvme", "--ops", "3000", "--journal", RecordCommandTests.temporaryJournal(), "--quiet",
+                         "--iommu-mode", "lazy", "--inject", "late-access@1000"])
+    }
+
     @Test func bisectNamesTheFirstFindingAndMinimizeWritesARunnableReproducer() throws {
         let journal = try Self.recordLateAccess()
         let marked = try ToolRun.run(["query", journal, "SELECT seq FROM injections", "--format", "csv"])

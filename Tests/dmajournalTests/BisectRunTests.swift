@@ -62,3 +62,18 @@ import Testing
         #expect((object?["context"] as? [String])?.isEmpty == false)
     }
 }
+
+/// What `record` says when a claim fails (issue 17 item 5).
+@Suite struct RecordMessageTests {
+    /// A late access the driver believed `ok` fails on a finding, not on data: the
+    /// summary says so, and the closing line names the command that shows it.
+    @Test func aFailedClaimIsNamedWithTheCommandThatShowsIt() throws {
+        let journal = try BisectCommandTests.recordLateAccessWithOutput()
+        #expect(journal.status == 1)
+        #expect(journal.stdout.contains(" 1 failed claims (0 on data), "), "\(journal.stdout)")
+        #expect(journal.stderr.contains("claimed 'ok', got '"), "\(journal.stderr)")
+        #expect(journal.stderr.contains("--until mismatch"))
+        #expect(!journal.stderr.contains("query the journal\n"))
+        #expect(journal.stderr.split(separator: "\n").count == 1)
+    }
+}

@@ -15,6 +15,11 @@ struct ImportCommand: ParsableCommand {
             each reason); the journal keeps them too (import_skips). The summary line goes \
             to stdout. Exit status 0; 2 for bad input: a file that cannot be read or holds \
             no DMA or IOMMU event, or an existing journal without --force. See docs/import.md.
+
+            EXAMPLES:
+              dmajournal import trace.txt dmesg.log --journal j.db
+              dmajournal import fixtures/traces/13-dmesg-T-amdvi-io-page-fault-ahci-asm1061-43bit.txt --journal j.db --format json
+              dmajournal query j.db --named faults-after-unmap
             """
     )
 
@@ -30,6 +35,9 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "No report of skipped lines on stderr; only the summary.")
     var quiet = false
 
+    @Option(help: "Output format of the summary: text or json.")
+    var format: OutputFormat = .text
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one trace or log file") }
     }
@@ -44,7 +52,7 @@ struct ImportCommand: ParsableCommand {
                 try importCall { () throws(TraceImportError) -> ImportSummary in try importer.run(into: writer) }
             }
             if !quiet { ImportReport.skippedLines(summary).forEach(StandardError.write) }
-            print(ImportReport.summaryLine(summary, journal: journal))
+            print(format == .json ? ImportReport.json(summary, journal: journal).text : ImportReport.summaryLine(summary, journal: journal))
         }
     }
 }

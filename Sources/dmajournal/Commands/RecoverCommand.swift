@@ -13,6 +13,9 @@ struct RecoverCommand: ParsableCommand {
             slower). recover builds the indexes and leaves one self-contained file; the ops \
             stay as committed and the journal keeps saying it did not finish. Safe to run \
             twice; a finished journal is left as it is.
+
+            EXAMPLES:
+              dmajournal recover nvme.db
             """
     )
 

@@ -27,6 +27,16 @@ enum ImportReport {
             + "\(counted(summary.findingCount, "finding")); \(counted(summary.skippedCount, "line")) skipped; journal \(journal)"
     }
 
+    /// The summary as one JSON object: files with their line and skip counts, totals.
+    static func json(_ summary: ImportSummary, journal: String) -> JSONObject {
+        let files = summary.sources.map { source -> JSONValue in
+            .object([("path", .string(source.path)), ("lines", .int(source.totals.lines)), ("skipped", .int(source.totals.skipped))])
+        }
+        return JSONObject([("journal", .string(journal)), ("files", .array(files)), ("merged_by_time", .bool(summary.mergedByTime)),
+                           ("lines", .int(summary.lineCount)), ("events", .int(summary.eventCount)), ("ops", .int(summary.opCount)),
+                           ("findings", .int(summary.findingCount)), ("skipped", .int(summary.skippedCount))])
+    }
+
     private static func counted(_ count: Int, _ noun: String) -> String {
         "\(count) \(noun)\(count == 1 ? "" : "s")"
     }
