@@ -39,6 +39,32 @@ import Testing
         #expect(run.stderr == "dmajournal: \(journal): the query ran past its --timeout of 0.3 s and was stopped\n")
     }
 
+    /// Ctrl-C stops a running query inside SQLite: exit 130, one line.
+    @Test func interruptStopsTheQuery() throws {
+        let journal = try QueryCommandTests.recordQuickstart()
+        let process = Process()
+        process.executableURL = TestPaths.tool
+        process.arguments = ["query", journal, "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"]
+        let err = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = err
+        try process.run()
+        Thread.sleep(forTimeInterval: 0.5)
+        process.interrupt()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        #expect(stderr == "dmajournal: \(journal): the query was interrupted\n")
+    }
+
+    /// Completions come from the command definitions (scripts/install-cli.sh installs them).
+    @Test func completionScriptsAreGenerated() throws {
+        let bash = try ToolRun.run(["--generate-completion-script", "bash"])
+        #expect(bash.status == 0)
+        #expect(bash.stdout.contains("query"))
+        #expect(bash.stdout.contains("--timeout"))
+    }
+
     /// Usage errors are one line and exit 2, negative values included.
     @Test(arguments: [["query"], ["query", "x.db", "SELECT 1", "--limit", "-1"], ["query", "x.db", "--timeout", "0"], ["nosuchcommand"]])
     func usageErrorsAreOneLineAndExitTwo(_ arguments: [String]) throws {

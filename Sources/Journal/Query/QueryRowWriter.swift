@@ -35,6 +35,9 @@ public final class QueryRowWriter {
     /// Rows handed to `add` so far.
     public var rowsWritten: Int { rowCount }
 
+    /// Whether any row has been handed to `write` (the table holds its first rows back).
+    public var hasWrittenRows: Bool { rowCount > 0 && (format != .table || widths != nil) }
+
     /// One row, its values in column order.
     public func add(_ values: [SQLValue]) {
         defer { rowCount += 1 }

@@ -106,10 +106,12 @@ struct QueryCommand: ParsableCommand {
             cursor = try runner.cursor(statement, parameters: parameters)
         }
         let writer = QueryRowWriter(columns: cursor.columns, format: format) { output.write($0) }
+        var firstRowPending = true
         while writer.rowsWritten < (limit ?? Int.max), try cursor.next() {
             writer.add(cursor.values)
-            // The first row goes out at once, even into a pipe.
-            if writer.rowsWritten == 1 { output.flush() }
+            // The first row (the table's first block) goes out at once, even into a pipe;
+            // after that stdio's large buffer does the work.
+            if firstRowPending, writer.hasWrittenRows { output.flush(); firstRowPending = false }
         }
         writer.finish()
     }
