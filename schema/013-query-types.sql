@@ -16,6 +16,7 @@
 -- `lifetimes` is gone: its name was the named query of the other view. Journals keep their
 -- own named queries, so an older journal still answers `--named lifetimes`.
 
+-- op_log of version 8 (with the op's CPU and time) with integer addresses.
 DROP VIEW op_log;
 CREATE VIEW op_log AS
 SELECT o.seq,
@@ -36,7 +37,11 @@ SELECT o.seq,
        o.digest,
        f.name AS fault_kind,
        o.fault_address,
-       o.source_line
+       o.source_line,
+       o.cpu,
+       o.time_ns,
+       CASE WHEN o.time_ns IS NOT NULL
+            THEN printf('%d.%06d', o.time_ns / 1000000000, (o.time_ns % 1000000000) / 1000) END AS time
 FROM ops o
 JOIN op_kind k ON k.code = o.kind
 JOIN status_kind s ON s.code = o.status

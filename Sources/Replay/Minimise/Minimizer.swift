@@ -57,9 +57,9 @@ public struct Minimizer {
     }
 
     /// Steps 2 to 5: the slice, ddmin over groups then single ops, shorter accesses.
-    /// `region` and `swiotlb` lines are never removed: they say what memory the kept ops'
-    /// physical addresses are and where bounces go, and a reproducer without them reads
-    /// as a different machine even where no outcome changes.
+    /// `machine`, `region`, `swiotlb` and `advance` lines are never removed (`isPinned`):
+    /// they say what machine and memory the kept ops run on and when, and a reproducer
+    /// without them reads as a different machine even where no outcome changes.
     private func shrink(_ prefix: [ScriptLine], judge: inout CandidateJudge) throws(ReplayError) -> [ScriptLine] {
         let pinned = prefix.indices.filter { Self.isPinned(prefix[$0].op.kind) }
         let groups = OpGroups(prefix.map(\.op)).groups.filter { !$0.allSatisfy(pinned.contains) }
@@ -88,8 +88,10 @@ public struct Minimizer {
         }
     }
 
-    /// Declarations of the machine's memory, which every reproducer keeps.
-    static func isPinned(_ kind: OpKind) -> Bool { kind == .region || kind == .swiotlb }
+    /// Ops every reproducer keeps: the machine line (architecture, kernel, CPUs, HZ), the
+    /// declarations of its memory (regions, the swiotlb pool), and `advance`, which moves
+    /// the clock that fires kernel timers (the flush queue's fq_flush_timeout).
+    static func isPinned(_ kind: OpKind) -> Bool { [.machine, .region, .swiotlb, .advance].contains(kind) }
 
     /// Topology declarations plus every life of the handle the bad op used.
     static func slice(_ groups: [[Int]], prefix: [ScriptLine], firstBad: Int) -> [[Int]] {
