@@ -46,6 +46,14 @@ theirs=$(first_row sqlite3 -readonly -csv -header "$journal" "$query")
 ours_table=$(first_row "$tool" query "$journal" "$query")
 ours_json=$(first_row "$tool" query "$journal" "$query" --format json)
 echo "dmajournal csv: $ours ms   table: $ours_table ms   json: $ours_json ms   sqlite3 -csv: $theirs ms (target: 50 ms)"
+# CPU time (user + sys) of a run that stops at the first row: the cost itself, which a
+# loaded machine's scheduling does not inflate as it does wall time.
+cpu() {   # task-clock ms from perf stat (skipped where perf is not installed)
+    perf stat -x, -e task-clock "$@" 2>&1 >/dev/null | awk -F, '/task-clock/{printf "%.1f", $1}'
+}
+if command -v perf >/dev/null; then
+    echo "CPU to the first row: dmajournal $(cpu "$tool" query "$journal" "$query" --format csv --limit 1) ms, sqlite3 $(cpu sqlite3 -readonly -csv -header "$journal" "$query LIMIT 1") ms (load average $(cut -d' ' -f1 /proc/loadavg))"
+fi
 
 echo "== whole answer: wall s and peak RSS KiB"
 for limit in 1000000 "$rows"; do

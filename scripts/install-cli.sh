@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what a shell user of dmajournal expects beside the binary: the man page
-# (`man dmajournal`, one page per subcommand too: `man dmajournal-query`) and completions
+# (`man dmajournal`, one page per subcommand too: `man dmajournal.query`) and completions
 # for bash, zsh and fish. Both are generated from the command-line definitions
 # (swift-argument-parser's generate-manual plugin and --generate-completion-script), so
 # they never disagree with `--help`. As root they go under /usr/local and the system
