@@ -77,3 +77,26 @@ import Testing
         #expect(journal.stderr.split(separator: "\n").count == 1)
     }
 }
+
+/// `minimize --run` in reasonable time (issue 17 item 1: the README case took 15+
+/// minutes): candidates carry only the first bad op's recorded claims, so a smaller
+/// candidate is not judged "good" because an earlier op's recorded IOVA moved.
+@Suite struct MinimizeRunTests {
+    @Test func runShrinksToAShortReproducerWithoutStrayFiles() throws {
+        let journal = RecordCommandTests.temporaryJournal()
+        _ = try ToolRun.run(["record", "--workload", "nvme", "--ops", "3000", "--journal", journal, "--quiet",
+                             "--iommu-mode", "lazy", "--inject", "late-access@1000"])
+        let output = journal + ".repro.ops"
+        let tool = TestPaths.tool.path
+        let before = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("dmajournal-candidate-") || $0.hasPrefix("dmajournal-bisect-") })
+        let run = try ToolRun.run(["minimize", journal, "-o", output, "--run",
+                                   "'\(tool)' run \"$1\" 2>&1 | grep -q use-after-destroy && exit 1; exit 0"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("minimize: "))
+        let script = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(script.split(separator: "\n").filter { !$0.hasPrefix("#") }.count <= 20, "\(script)")
+        #expect(script.contains("use-after-destroy"))
+        let after = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("dmajournal-candidate-") || $0.hasPrefix("dmajournal-bisect-") })
+        #expect(after.subtracting(before).isEmpty, "scratch files left: \(after.subtracting(before))")
+    }
+}

@@ -21,6 +21,8 @@ struct CandidateJudge {
     let misuses: Set<MisuseClass>
     let overrides: [TopologyOverride]
     let reference: ReferenceOutcomes
+    /// The journal seq of the first bad op, whose claims a `--run` candidate keeps.
+    var firstBad = -1
     /// Polled before each candidate: true once the user pressed Ctrl-C.
     let isInterrupted: () -> Bool
     /// Candidates judged so far.
@@ -78,9 +80,18 @@ struct CandidateJudge {
         return false
     }
 
+    /// The candidate carries the recorded claims of the first bad op only, the evidence
+    /// of the bug. The others' recorded `iova=` and `digest=` depend on every allocation
+    /// and write before them: once one is removed they fail, `dmajournal run` stops there,
+    /// and every smaller candidate looked "good" (the 15-minute --run of issue 17).
     private func commandHolds(_ lines: [ScriptLine], command: String) throws(ReplayError) -> Bool {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("dmajournal-candidate-\(UUID().uuidString).ops").path
-        guard FileManager.default.createFile(atPath: path, contents: Data(ScriptPrinter().print(Script(lines: lines)).utf8)) else {
+        let candidate = lines.map { line -> ScriptLine in
+            var line = line
+            if line.lineNumber != firstBad { line.claims = [] }
+            return line
+        }
+        guard FileManager.default.createFile(atPath: path, contents: Data(ScriptPrinter().print(Script(lines: candidate)).utf8)) else {
             throw .commandAborted("cannot write a candidate script to \(path)")
         }
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -44,6 +44,7 @@ public struct Minimizer {
         var judge = CandidateJudge(predicate: target, original: target.isEvent ? bisected.replayedOutcome : nil, overrides: overrides,
                                    reference: ReferenceOutcomes(prefix: prefix, overrides: overrides), isInterrupted: isInterrupted)
         judge.onImprovement = improved
+        judge.firstBad = firstBad
         var lines = prefix
         var interrupted = false
         do {
