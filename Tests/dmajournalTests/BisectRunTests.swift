@@ -46,7 +46,7 @@ import Testing
     /// make it shorter.
     @Test func untilWithoutACheckpointSaysItIsAForwardScan() throws {
         let journal = try QueryCommandTests.recordQuickstart()
-        let run = try ToolRun.run(["bisect", journal, "--until", "violation=use-after-destroy"])
+        let run = try ToolRun.run(["bisect", journal, "--until", "fault"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("a forward scan: replayed "))
         #expect(run.stdout.contains("--checkpoint-every"))
