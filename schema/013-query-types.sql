@@ -70,6 +70,8 @@ JOIN event_kind ek ON ek.code = e.kind
 LEFT JOIN names d ON d.id = o.device
 LEFT JOIN names h ON h.id = o.handle;
 
+-- run_info of version 12 (how the recording ended, its command line, the op count it was
+-- sealed with) with the seed as the integer run.seed holds.
 DROP VIEW run_info;
 CREATE VIEW run_info AS
 SELECT r.tool_version, r.schema_version,
@@ -77,7 +79,15 @@ SELECT r.tool_version, r.schema_version,
        r.source, r.created_at, r.batch_size, r.finished,
        (SELECT count(*) FROM ops) AS op_count,
        (SELECT max(seq) FROM ops) AS last_seq,
-       (SELECT group_concat(line, char(10)) FROM (SELECT line FROM topology_lines ORDER BY seq)) AS topology
+       (SELECT group_concat(line, char(10)) FROM (SELECT line FROM topology_lines ORDER BY seq)) AS topology,
+       CASE WHEN r.interrupted = 2 THEN 'interrupted recording (SIGINT)'
+            WHEN r.interrupted = 15 THEN 'interrupted recording (SIGTERM)'
+            WHEN r.interrupted <> 0 THEN printf('interrupted recording (signal %d)', r.interrupted)
+            WHEN r.finished THEN 'complete'
+            ELSE 'did not finish (killed; dmajournal recover builds its indexes)'
+       END AS ended,
+       r.command_line,
+       r.sealed_op_count
 FROM run r;
 
 -- Mapping lifetimes: each range from its link/map to its unlink/destroy/unmap, with the

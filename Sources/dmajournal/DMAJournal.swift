@@ -1,8 +1,5 @@
 import ArgumentParser
-
-#if canImport(Glibc)
-import Glibc
-#endif
+import Foundation
 
 /// `dmajournal`: simulate, record, replay, query and export Linux DMA through an IOMMU.
 @main
@@ -13,7 +10,8 @@ struct DMAJournal: ParsableCommand {
         discussion: """
             Exit status: 0 success; 1 the run disagreed with what was expected (a failed \
             => claim, a divergence, a difference); 2 bad input or usage; 124 a --timeout \
-            ran out; 130 interrupted (Ctrl-C). `man dmajournal` and docs/ have the rest.
+            ran out; 128 + N stopped by signal N (130 Ctrl-C, 143 SIGTERM). `man dmajournal` \
+            and docs/ have the rest.
             """,
         version: ToolVersion.current,
         subcommands: [
@@ -23,22 +21,19 @@ struct DMAJournal: ParsableCommand {
         ]
     )
 
-    /// argument-parser's own `main`, with two conventions of this tool: a usage error is
-    /// one line and exit 2 (as grep, diff and cmp exit 2 for trouble, and as this tool
-    /// exits 2 for every other kind of bad input) rather than several lines and sysexits'
-    /// 64; and SQL that begins with `--` or `-` is taken as SQL, not as an option.
+    /// Runs the command under the tool's signal handling (`InterruptFlag`, `CrashCleanup`:
+    /// no staging file outlives a signal or a trap), renders every failure as one
+    /// line (`CLIFailure.exitStatus`: a usage error too, exit 2 as for every other kind of
+    /// bad input) and checks standard output before exiting. SQL that begins with `--` or
+    /// `-` is taken as SQL, not as an option (`CommandLineWords`).
     static func main() {
+        InterruptFlag.install()
+        CrashCleanup.install()
         let arguments = CommandLineWords.protectingDashedText(Array(CommandLine.arguments.dropFirst()))
-        do {
+        let status = CLIFailure.exitStatus {
             var command = try parseAsRoot(arguments)
             try command.run()
-        } catch {
-            let code = exitCode(for: error)
-            guard code == .validationFailure else { exit(withError: error) }
-            let name = CommandLineWords.subcommandName(in: arguments, of: configuration.subcommands.map { $0._commandName })
-            let prefix = "dmajournal" + (name.map { " " + $0 } ?? "")
-            StandardError.write("\(prefix): \(message(for: error)) (see '\(prefix) --help')")
-            Glibc.exit(2)
         }
+        Foundation.exit(status)
     }
 }

@@ -48,7 +48,7 @@ public final class QueryRowWriter {
             write((rowCount == 0 ? "[\n  " : ",\n  ") + JSONRow.object(columns: columns, values: values))
         case .table:
             let cells = zip(columns, values).map { column, value in
-                TableText.oneLineCell(AddressColumns.displayText(value, column: column) ?? "NULL")
+                VisibleText.oneLine(AddressColumns.displayText(value, column: column) ?? "NULL")
             }
             if let widths {
                 write(TableText.line(cells, widths) + "\n")

@@ -11,12 +11,12 @@ struct CommandJudge {
     let scripts: PrefixScripts
 
     func judge(through seq: Int) throws(ReplayError) -> PrefixJudgement {
-        let script: String
+        let script: PrefixScript
         do { script = try scripts.writePrefix(through: seq) } catch {
             throw .commandAborted("cannot write the prefix script: \(error.localizedDescription)")
         }
-        defer { try? FileManager.default.removeItem(atPath: script) }
-        return try Self.judge(script: script, seq: seq, command: command)
+        defer { script.remove() }
+        return try Self.judge(script: script.path, seq: seq, command: command)
     }
 
     /// `command` with the script path as its last argument when it does not name it

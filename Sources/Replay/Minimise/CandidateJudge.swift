@@ -1,5 +1,6 @@
 import DMASim
 import Foundation
+import Journal
 import OpScript
 
 /// Runs a candidate reproducer on a fresh engine and says whether the bug still shows.
@@ -91,10 +92,15 @@ struct CandidateJudge {
             if line.lineNumber != firstBad { line.claims = [] }
             return line
         }
+        // Registered before it exists, so a second Ctrl-C (which exits at once) removes it.
+        let scratch = TemporaryFiles.register(path)
+        defer {
+            try? FileManager.default.removeItem(atPath: path)
+            scratch.release()
+        }
         guard FileManager.default.createFile(atPath: path, contents: Data(ScriptPrinter().print(Script(lines: candidate)).utf8)) else {
             throw .commandAborted("cannot write a candidate script to \(path)")
         }
-        defer { try? FileManager.default.removeItem(atPath: path) }
         do throws(ReplayError) {
             let verdict = try CommandJudge.judge(script: path, seq: lines.count - 1, command: command).verdict
             if isInterrupted() { throw .interrupted }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Export
 import Foundation
 import Journal
 import Replay
@@ -55,11 +56,15 @@ struct MinimizeCommand: ParsableCommand {
             case (let text?, nil): predicate = try libraryCall { () throws(ReplayError) -> BisectPredicate in try BisectPredicate(parsing: text) }
             default: throw CLIFailure.badInput("minimize: give exactly one of --until PREDICATE and --run CMD")
             }
+            // A path that cannot be written is refused now, not after minutes of search.
+            if let output {
+                try libraryCall { () throws(OutputPathError) in _ = try OutputPath(output) }
+            }
             let changes = try ReplayCommand.parse(overrides)
             try ReplayCommand.refuseImported(journal, command: "minimize")
             let reader = try libraryCall { () throws(JournalError) -> JournalReader in try JournalReader(path: journal) }
             let minimizer = try libraryCall { () throws(ReplayError) -> Minimizer in try Minimizer(reader: reader, overrides: changes) }
-            InterruptFlag.install()
+            InterruptFlag.stopBetweenOps()
             var progress = ProgressReporter(total: reader.opCount)
             let reproducer: Reproducer
             do throws(ReplayError) {
@@ -83,8 +88,10 @@ struct MinimizeCommand: ParsableCommand {
 
     private func write(_ reproducer: Reproducer) throws {
         if let output {
-            guard FileManager.default.createFile(atPath: output, contents: Data(reproducer.script.utf8)) else {
-                throw CLIFailure.badInput("minimize: cannot write \(output)")
+            try exportCall { () throws(ExportError) in
+                let file = try TextOutput(path: output)
+                file.write(reproducer.script)
+                try file.close()
             }
         }
         let summary = "minimized \(reproducer.prefixOpCount) ops (through the first bad one, seq \(reproducer.firstBad)) "

@@ -72,7 +72,7 @@ struct QueryCommand: ParsableCommand {
     }
 
     func run() throws {
-        InterruptFlag.install()
+        InterruptFlag.stopBetweenOps()
         let output = TextOutput()
         try CLIFailure.rendering {
             let values = try parsedParameters()

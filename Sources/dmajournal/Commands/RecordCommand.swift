@@ -12,10 +12,12 @@ struct RecordCommand: ParsableCommand {
         abstract: "Run a seeded driver workload through the simulator and journal every op.",
         discussion: """
             Workloads: \(WorkloadKind.allCases.map(\.rawValue).joined(separator: ", ")) (docs/workloads.md). \
-            Ctrl-C stops cleanly: the journal keeps every op up to the last one. Exit status 0; \
-            1 when a claim the workload's driver makes about an op failed (its data did not \
-            come back, or the checker reported an access the driver believed correct); 2 \
-            for bad input.
+            Ctrl-C or SIGTERM stops cleanly: the journal keeps every op up to the last one and \
+            says it is an interrupted recording. Readers of the journal never make it fail: \
+            at the end it waits for them (up to a minute, saying so). Exit status 0; 1 when \
+            a claim the workload's driver makes about an op failed (its data did not come \
+            back, or the checker reported an access the driver believed correct); 2 for bad \
+            input; 130 after Ctrl-C, 143 after SIGTERM.
 
             EXAMPLES:
               dmajournal record --workload nvme --ops 20000 --journal nvme.db
@@ -79,9 +81,8 @@ struct RecordCommand: ParsableCommand {
         try CLIFailure.rendering {
             let stream = try makeStream()
             let sink = try JournalSink(path: journal, force: force, source: "workload \(workload.rawValue)", seed: seed)
-            InterruptFlag.install()
+            InterruptFlag.stopBetweenOps()
             var progress = ProgressReporter(total: ops)
-            guard checkpointEvery >= 0 else { throw CLIFailure.badInput("record: --checkpoint-every must be 0 (none) or more") }
             let recorder = WorkloadRecorder(stream: stream, keeper: try sink.makeKeeper(), checkpointEvery: checkpointEvery)
             let summary = try snapshotCall(path: journal) {
                 try recorder.record { step, injection in
@@ -93,12 +94,20 @@ struct RecordCommand: ParsableCommand {
             progress.finish()
             print(format == .json ? summary.json(journal: journal, seconds: progress.elapsedSeconds).text
                                   : summary.line(journal: journal, seconds: progress.elapsedSeconds))
+            if summary.interrupted { throw CLIFailure.interrupted(JournalSink.interruptedLine(path: journal, opsKept: summary.ops)) }
             if let first = summary.firstFailure {
                 throw CLIFailure.expectationFailed("\(summary.failedClaims) ops failed their claims; the first, seq \(first), "
                     + "\(summary.firstFailureDetail): `dmajournal bisect \(journal) --until mismatch` shows it in context, "
                     + "`dmajournal query \(journal) \"SELECT * FROM op_log WHERE seq = \(first)\"` the op")
             }
         }
+    }
+
+    func validate() throws {
+        try OptionCheck.atLeast(0, ops, "--ops")
+        try OptionCheck.atLeast(1, devices, "--devices")
+        try OptionCheck.atLeast(0, checkpointEvery, "--checkpoint-every", meaning: "0 for none")
+        if let dmaBits { try OptionCheck.within(1...64, dmaBits, "--dma-bits") }
     }
 
     private func makeStream() throws -> WorkloadStream {

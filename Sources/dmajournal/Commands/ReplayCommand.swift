@@ -47,6 +47,10 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
+    func validate() throws {
+        try OptionCheck.atLeast(0, to, "--to")
+    }
+
     func run() throws {
         try CLIFailure.rendering {
             let changes = try Self.parse(overrides)

@@ -18,9 +18,4 @@ enum CommandLineWords {
         guard word.hasPrefix("--"), let equals = word.firstIndex(of: "=") else { return false }
         return word[word.index(word.startIndex, offsetBy: 2)..<equals].allSatisfy { $0.isLetter || $0 == "-" }
     }
-
-    /// The subcommand the words name, for messages.
-    static func subcommandName(in words: [String], of names: [String]) -> String? {
-        words.first { names.contains($0) }
-    }
 }
