@@ -107,6 +107,9 @@ import Workloads
         #expect(reproducer.opCount <= 15)
         let script = try ScriptParser().parse(reproducer.script, fileName: "repro.ops")
         #expect(script.ops.first == .machine(MachineSpec(kernel: .v6_16)))
+        // The declared machine line is the reproducer's, not one of the journal's ops.
+        #expect(reproducer.prefixOpCount == reproducer.firstBad + 1)
+        #expect(reproducer.script.contains("of the \(reproducer.prefixOpCount) ops up to seq \(reproducer.firstBad),"))
         // The late access, which faulted not-present on 7.3, behaves otherwise on 6.16.
         let late = try #require(script.lines.last)
         #expect(late.claims.contains(.violation(.useAfterDestroy)))

@@ -54,7 +54,7 @@ public struct Minimizer {
             lines = judge.best ?? prefix
         }
         return Reproducer(script: describe(lines, predicate: target, firstBad: firstBad, interrupted: interrupted), opCount: lines.count,
-                          prefixOpCount: prefix.count, firstBad: firstBad, candidatesRun: judge.runs, interrupted: interrupted)
+                          prefixOpCount: firstBad + 1, firstBad: firstBad, candidatesRun: judge.runs, interrupted: interrupted)
     }
 
     /// Steps 2 to 5: the slice, ddmin over groups then single ops, shorter accesses.

@@ -4,7 +4,8 @@ public struct Reproducer: Sendable {
     public var script: String
     /// Op lines in the script (comments not counted).
     public var opCount: Int
-    /// The journal's ops up to and including the first bad one: what was minimised.
+    /// The journal's ops up to and including the first bad one: what was minimised (a
+    /// `machine` line the reproducer declares for `--with kernel=` is not one of them).
     public var prefixOpCount: Int
     /// The first bad op in the journal.
     public var firstBad: Int
