@@ -33,6 +33,7 @@ extension TopologyOverride: CustomStringConvertible {
         case .iommuMode(let mode): return "iommu-mode=\(mode.rawValue)"
         case .needsSyncMap(let on): return "needs-sync-map=\(on ? "on" : "off")"
         case .granule(let bytes): return "granule=\(bytes)"
+        case .pageSizes(let bitmap): return "page-sizes=0x\(String(bitmap, radix: 16))"
         case .flushQueueSlots(let slots): return "fq-size=\(slots)"
         case .forceDAC(let on): return "forcedac=\(on ? "on" : "off")"
         case .dmaBits(let bits): return "dma-bits=\(bits)"
@@ -46,7 +47,7 @@ extension TopologyOverride: CustomStringConvertible {
     /// What the override changes: "iommu", "device" or "swiotlb".
     var declarationName: String {
         switch self {
-        case .iommuMode, .needsSyncMap, .granule, .flushQueueSlots, .forceDAC: return "iommu"
+        case .iommuMode, .needsSyncMap, .granule, .pageSizes, .flushQueueSlots, .forceDAC: return "iommu"
         case .dmaBits, .coherent, .untrusted: return "device"
         case .swiotlbSize, .swiotlbForce: return "swiotlb"
         }

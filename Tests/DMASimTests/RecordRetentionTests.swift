@@ -184,7 +184,7 @@ extension RecordRetentionTests {
         for op in ops[opCount...] { #expect(restored.apply(op) == original.apply(op)) }
     }
 
-    private static func decodeBase64(_ text: String) -> [UInt8]? {
+    static func decodeBase64(_ text: String) -> [UInt8]? {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
         var value: [UInt8: UInt32] = [:]
         for (index, character) in alphabet.enumerated() { value[character] = UInt32(index) }

@@ -6,7 +6,7 @@ extension Engine {
             noteUnlinkSignature(index, direction: call.direction, attributes: call.attributes, call: "dma_iova_unlink", into: &outcome)
             let result = unlinkRange(state: index, device: device, domain: domain, offset: call.offset, length: call.length,
                                      direction: call.direction, attributes: call.attributes, freeIOVA: false, outcome: &outcome)
-            if result.unmapped < result.requested {
+            if result.unmapped < result.requested && !outcome.reports(.unlinkSplitsBlock) {
                 outcome.findings.append(Finding(.unlinkNotLinked, handle: call.state,
                     "unlink of 0x\(hex(result.requested)) bytes found only 0x\(hex(result.unmapped)) linked (WARN_ON(unmapped != size))"))
             }
@@ -66,12 +66,14 @@ extension Engine {
         if unmapped != sizeBytes {
             outcome.warnings.append("WARN_ON(unmapped != size): unmapped 0x\(hex(unmapped)) of 0x\(hex(sizeBytes)) at iova 0x\(hex(iova))")
             outcome.events.append(SideEvent(.kernelWarning, address: iova, length: sizeBytes))
+            noteBlockSplit(state: index, domain: domain, iova: iova, sizeBytes: sizeBytes, unmapped: unmapped, into: &outcome)
         }
         if !queued { domain.iotlbSync(iova: iova, sizeBytes: unmapped, outcome: &outcome) }
         if freeIOVA { domain.freeIOVA(iova: iova, sizeBytes: sizeBytes, queued: queued, outcome: &outcome) }
         // Destroy ends the state's life, so only an unlink needs remembering.
         if !freeIOVA {
-            recordUnlinked(index, firstGranule: granule.pfn(iova), count: unmapped >> granule.shift)
+            // What the driver asked for; PTEs a block took with it are not the driver's unlink.
+            recordUnlinked(index, firstGranule: granule.pfn(iova), count: min(unmapped, sizeBytes) >> granule.shift)
             releaseOwnership(ofState: index, iovaFirst: iova, iovaEnd: iova + sizeBytes)
         }
         return (sizeBytes, unmapped)
@@ -109,7 +111,7 @@ extension Engine {
 
     /// §7.8: mapped_len larger than what is linked from offset 0.
     private func noteShortUnmap(_ call: DestroyOp, _ result: (requested: UInt64, unmapped: UInt64), into outcome: inout Outcome) {
-        guard result.unmapped < result.requested else { return }
+        guard result.unmapped < result.requested, !outcome.reports(.unlinkSplitsBlock) else { return }
         outcome.findings.append(Finding(.destroyLengthMismatch, handle: call.state,
             "destroy with mapped_len 0x\(hex(call.mappedLength)) but the unmap stopped at the first hole after 0x\(hex(result.unmapped)) bytes"))
     }
@@ -123,7 +125,7 @@ extension Engine {
 
     private func recordUnlinked(_ index: Int, firstGranule: UInt64, count: UInt64) {
         guard count > 0 else { return }
-        for granule in firstGranule..<firstGranule + count { states[index].unlinkedGranules.insert(granule) }
+        states[index].unlinkedGranules.insert(first: firstGranule, last: firstGranule + (count - 1))
     }
 
     /// §7.14: an unlink or destroy whose direction or cache-relevant attributes match no

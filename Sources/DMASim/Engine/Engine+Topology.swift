@@ -9,6 +9,10 @@ extension Engine {
         guard spec.granuleBytes >= 4096, spec.granuleBytes <= 65536, spec.granuleBytes.nonzeroBitCount == 1 else {
             return .rejected("iommu \(spec.name): granule must be 4K, 16K or 64K (≤ PAGE_SIZE)")
         }
+        // The granule is `1 << __ffs(pgsize_bitmap)`: the smallest page size.
+        guard spec.pageSizes & (spec.granuleBytes | (spec.granuleBytes - 1)) == spec.granuleBytes else {
+            return .rejected("iommu \(spec.name): page-sizes must include the granule (0x\(hex(spec.granuleBytes))) and nothing smaller")
+        }
         guard (32...64).contains(spec.apertureBits) else {
             return .rejected("iommu \(spec.name): aperture-bits must be 32…64")
         }

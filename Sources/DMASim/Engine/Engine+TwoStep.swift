@@ -144,8 +144,8 @@ extension Engine {
     }
 
     private func recordLinked(_ index: Int, firstGranule: UInt64, count: UInt64) {
-        guard !states[index].unlinkedGranules.isEmpty else { return }
-        for granule in firstGranule..<firstGranule + count { states[index].unlinkedGranules.remove(granule) }
+        guard !states[index].unlinkedGranules.isEmpty, count > 0 else { return }
+        states[index].unlinkedGranules.remove(first: firstGranule, last: firstGranule + (count - 1))
     }
 
     /// §7.13: a sync or device use after a failed link, with no `destroy(mapped)` between.

@@ -15,10 +15,13 @@
 enum EngineStateFormat {
     static let magic: [UInt8] = Array("DMAJSTAT".utf8)
     /// Bump whenever any component's encoding changes. Version 4: record slots with holes
-    /// and epitaphs of ended handles (bookkeeping bounded by live state).
-    static let version: UInt32 = 4
+    /// and epitaphs of ended handles (bookkeeping bounded by live state). Version 5: block
+    /// PTEs (issue 15): each IOMMU's page sizes, the page table as runs of PTEs of one
+    /// size, IOTLB entries with their page size, unlinked granules as ranges.
+    static let version: UInt32 = 5
     /// Older versions still read, for the checkpoints in existing journals: version 3
-    /// kept every record ever made, at index = creation order.
+    /// kept every record ever made, at index = creation order; versions 3 and 4 mapped
+    /// every PTE as one granule.
     static let readableVersions: ClosedRange<UInt32> = 3...version
     static let headerBytes = 28
 

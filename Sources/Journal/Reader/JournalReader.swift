@@ -69,7 +69,7 @@ public final class JournalReader {
     /// in declaration order: what a replay declares before anything else.
     public func topology() throws(JournalError) -> [Op] {
         let statement = try database.prepare("""
-            SELECT \(TopologyColumn.selectList) FROM topology JOIN ops ON ops.seq = topology.seq
+            SELECT \(TopologyColumn.selectList(schemaVersion: schemaVersion)) FROM topology JOIN ops ON ops.seq = topology.seq
             WHERE ops.status = 0 ORDER BY topology.seq
             """)
         var result: [Op] = []

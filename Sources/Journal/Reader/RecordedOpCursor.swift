@@ -34,7 +34,7 @@ public final class RecordedOpCursor {
         self.codes = codes
         ops = try database.prepare(Self.opsSQL(schemaVersion: schemaVersion))
         ops.bind(seq, at: 1)
-        topology = try ChildRowCursor(database, sql: "SELECT \(TopologyColumn.selectList) FROM topology WHERE seq >= ? ORDER BY seq",
+        topology = try ChildRowCursor(database, sql: "SELECT \(TopologyColumn.selectList(schemaVersion: schemaVersion)) FROM topology WHERE seq >= ? ORDER BY seq",
                                       from: seq, decode: TopologyRecord.op(from:))
         ranges = try ChildRowCursor(database, sql: "SELECT seq, iova, phys, length, prot, bounced FROM mapped_ranges WHERE seq >= ? ORDER BY seq, idx",
                                     from: seq, decode: Self.range)
