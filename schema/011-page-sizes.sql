@@ -14,11 +14,12 @@ INSERT INTO event_kind (code, name, address_space) VALUES (30, 'block-map', 'iov
 -- (arm_lpae_map_pages(), the generic page table's map_range()).
 INSERT INTO errno_name (code, name) VALUES (34, 'ERANGE');
 
--- topology_lines again, with page-sizes= on iommu lines that recorded it.
+-- topology_lines of version 8, with page-sizes= on iommu lines that recorded it.
 DROP VIEW topology_lines;
 CREATE VIEW topology_lines AS
 SELECT t.seq,
        CASE t.kind
+       WHEN 'machine' THEN printf('machine arch=%s kernel=%s cpus=%d hz=%d', t.arch, t.kernel, t.cpus, t.hz)
        WHEN 'region' THEN printf('region %s base=0x%x size=0x%x kind=%s', t.name, t.base, t.size_bytes, t.region_kind)
        WHEN 'iommu' THEN printf('iommu %s', t.name)
             || CASE WHEN t.mode IS NOT NULL THEN ' mode=' || t.mode ELSE '' END

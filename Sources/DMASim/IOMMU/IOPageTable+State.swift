@@ -1,6 +1,6 @@
 /// The runs by ascending IOVA: each as a disjoint granule range, its page shift and the
 /// PTE word of its first page (the zigzag difference from the previous run's, so
-/// neighbouring runs cost a few bytes). Versions 3 and 4 wrote one PTE per granule
+/// neighbouring runs cost a few bytes). Versions 3 to 5 wrote one PTE per granule
 /// (`wordMap`); they are read back as runs of granule PTEs, physically contiguous
 /// neighbours with the same flags joined.
 extension IOPageTable {
@@ -17,7 +17,7 @@ extension IOPageTable {
     }
 
     init(from reader: inout StateReader, granuleShift: UInt64, version: UInt32) throws(EngineStateError) {
-        if version < 5 {
+        if version < EngineStateFormat.blockPTEsVersion {
             try self.init(granulePTEsFrom: &reader, granuleShift: granuleShift)
             return
         }
@@ -41,7 +41,7 @@ extension IOPageTable {
         }
     }
 
-    /// Versions 3 and 4: a word per present granule.
+    /// Versions 3 to 5: a word per present granule.
     private init(granulePTEsFrom reader: inout StateReader, granuleShift: UInt64) throws(EngineStateError) {
         self.init(granuleShift: granuleShift)
         let start = reader.offset

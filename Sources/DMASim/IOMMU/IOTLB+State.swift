@@ -1,7 +1,7 @@
 /// Cached translations by ascending page, stale ones included: the lazy-mode window
 /// where a device still reaches freed memory is part of what a checkpoint must keep.
-/// Version 5 writes each page's first granule (as the gap from the previous one), its
-/// page shift and its PTE word; versions 3 and 4 cached granule pages only (`wordMap`).
+/// Version 6 writes each page's first granule (as the gap from the previous one), its
+/// page shift and its PTE word; versions 3 to 5 cached granule pages only (`wordMap`).
 extension IOTLB {
     func encode(to writer: inout StateWriter) {
         let keys = cached.keys.sorted()
@@ -20,7 +20,7 @@ extension IOTLB {
 
     init(from reader: inout StateReader, version: UInt32) throws(EngineStateError) {
         self.init()
-        guard version >= 5 else {
+        guard version >= EngineStateFormat.blockPTEsVersion else {
             for (granule, raw) in try reader.wordMap("iotlb") { fill(PageLeaf(firstGranule: granule, pageShift: 0, pte: PageTableEntry(raw: raw))) }
             return
         }

@@ -18,7 +18,7 @@ extension IOMMUSpec {
     }
 
     /// The values only; the engine checks them with the rules of an `iommu` declaration.
-    /// Before version 5 every PTE was one granule: the bitmap is the granule alone.
+    /// Before version 6 every PTE was one granule: the bitmap is the granule alone.
     init(from reader: inout StateReader, version: UInt32) throws(EngineStateError) {
         let name = try reader.string("iommu name")
         let mode = try IOMMUMode(from: &reader, "iommu mode")
@@ -33,7 +33,7 @@ extension IOMMUSpec {
             guard !overflow else { throw reader.invalid("reserved range", "ends past the 64-bit range", at: start) }
             return lower...upper
         }
-        let pageSizes = version >= 5 ? try reader.varint("iommu page sizes") : granuleBytes
+        let pageSizes = version >= EngineStateFormat.blockPTEsVersion ? try reader.varint("iommu page sizes") : granuleBytes
         self.init(name: name, mode: mode, granuleBytes: granuleBytes, pageSizes: pageSizes, apertureBits: apertureBits,
                   needsSyncMap: flags[0], flushQueueSlots: flushQueueSlots, forceDAC: flags[1], reservedRanges: reservedRanges)
     }

@@ -39,11 +39,11 @@ extension IOVAStateRecord {
 }
 
 extension IOVAStateRecord {
-    /// Version 5 writes spans of granules; versions 3 and 4 wrote each granule.
+    /// Version 6 writes spans of granules; versions 3 to 5 wrote each granule.
     private static func unlinkedGranules(from reader: inout StateReader, version: UInt32) throws(EngineStateError) -> SpanSet {
         var set = SpanSet()
         var previous: UInt64?
-        if version < 5 {
+        if version < EngineStateFormat.blockPTEsVersion {
             let granuleCount = try reader.count("state unlinked granules")
             for _ in 0..<granuleCount {
                 let granule = try reader.ascendingKey("state unlinked granule", after: &previous)
