@@ -1,11 +1,14 @@
 /// Device DMA: an access by device-side address, translated page by page (a granule, or a
 /// whole block PTE) through the IOTLB and the page table (or straight to memory for
-/// dma-direct). Bytes before a
-/// fault land — a DMA engine's earlier writes are not undone by a later fault.
+/// dma-direct). Bytes before a fault land — a DMA engine's earlier writes are not undone
+/// by a later fault.
 extension Engine {
     func deviceAccess(_ deviceName: String, _ address: DeviceAddress, _ length: UInt64, write fill: Fill?) -> Outcome {
         device(named: deviceName).orReject { device in
             resolve(address).orReject { dmaAddress, namedOwner in
+                if let refused = deviceAccessRejection(fill == nil ? "dev-read" : "dev-write", length: length) {
+                    return .rejected(refused.message)
+                }
                 var access = DeviceAccess(device: device, dmaAddress: dmaAddress, length: length, fill: fill, namedOwner: namedOwner)
                 if let domain = device.domain {
                     translateAndAccess(&access, domain: domain)

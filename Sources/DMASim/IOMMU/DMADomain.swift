@@ -145,10 +145,20 @@ final class DMADomain {
     /// request (`__iommu_unmap_domain_pgtbl()`'s check), a size of 0, or a range that
     /// wraps or leaves the aperture (`make_range()`: -EINVAL, -EOVERFLOW, -ERANGE).
     func unmap(iova: UInt64, sizeBytes: UInt64) -> UInt64 {
-        guard granule.isAligned(iova | sizeBytes), sizeBytes > 0 else { return 0 }
-        guard let last = AddressRange(start: iova, length: sizeBytes)?.last, last <= apertureEnd else { return 0 }
+        guard granule.isAligned(iova | sizeBytes), sizeBytes > 0, unmapRefusal(iova: iova, sizeBytes: sizeBytes) == nil else { return 0 }
         let cleared = pageTable.unmap(from: granule.pfn(iova), count: sizeBytes >> granule.shift)
         return granule.address(ofPfn: cleared.reduce(0) { $0 + $1.granuleCount })
+    }
+
+    /// Why the page table refuses to walk `[iova, iova + sizeBytes)` at all (generic_pt's
+    /// `make_range()`), if it does: a range that wraps past 2^64 (-EOVERFLOW) or ends past
+    /// the aperture (`pt_check_range()`, -ERANGE).
+    func unmapRefusal(iova: UInt64, sizeBytes: UInt64) -> String? {
+        guard let last = AddressRange(start: iova, length: sizeBytes)?.last else {
+            return "it wraps past 2^64 (make_range(): -EOVERFLOW)"
+        }
+        guard last <= apertureEnd else { return "it ends past the aperture, 0x\(hex(apertureEnd)) (pt_check_range(): -ERANGE)" }
+        return nil
     }
 
     /// `iommu_unmap()`: unmap then a synchronous IOTLB invalidation.
@@ -196,6 +206,15 @@ final class DMADomain {
     func iovaToPhys(_ iova: UInt64) -> UInt64 {
         let pte = pageTable.entry(granule.pfn(iova))
         return pte.isPresent ? pte.phys | granule.offset(iova) : 0
+    }
+
+    /// Where the PTE run mapping `iova` ends (the first IOVA after it; nil for none or at
+    /// 2^64): up to there the granules map physically contiguous memory.
+    func mappedRunEnd(_ iova: UInt64) -> UInt64? {
+        guard let at = pageTable.run(containing: granule.pfn(iova)) else { return nil }
+        let endGranule = pageTable.runs[at].endGranule
+        guard endGranule < UInt64(1) << (64 - granule.shift) else { return nil }
+        return granule.address(ofPfn: endGranule)
     }
 
     /// The block PTE `iova` lies inside but does not start, if any: where an unmap that

@@ -36,6 +36,9 @@ public enum MisuseClass: String, Sendable, CaseIterable, Hashable {
     /// whole block, or nothing where the range starts inside it (`__unmap_range()`), and
     /// dma-iommu WARNs (`WARN_ON(unmapped != size)`).
     case unlinkSplitsBlock = "unlink-splits-block"
+    /// A length within a granule of 2^64: `iova_align(size + pad)` wraps, and the link,
+    /// sync, unlink or map acts on far fewer bytes than asked, silently.
+    case lengthWraps = "length-wraps"
     /// §7.17 / dma-debug 22: states or mappings still live at device teardown.
     case leakAtDetach = "leak-at-detach"
     /// §7.10 consequence: the device used a cached translation the page table no longer
