@@ -61,7 +61,9 @@ import Testing
         let ops = Self.version4Workload()
         let bytes = try #require(RecordRetentionTests.decodeBase64(base64))
         #expect(bytes[8] == version)
-        let original = Engine()
+        // A version-4 state decodes onto a 6.16 machine, the one its engine modelled; the
+        // version-5 one carries its machine.
+        let original = version == 4 ? Engine(machine: MachineSpec(kernel: .v6_16)) : Engine()
         _ = original.apply(Array(ops[..<opCount]))
         let restored = try Engine.decodingState(bytes)
         #expect(restored.iommus["mmu0"]?.pageSizes == 4096)
