@@ -73,14 +73,19 @@ let package = Package(
         .testTarget(name: "DMASimTests", dependencies: ["DMASim"]),
         .testTarget(name: "OpScriptTests", dependencies: ["OpScript", "DMASim"]),
         .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "DMASim"]),
-        .testTarget(name: "JournalTests", dependencies: ["Journal", "DMASim", "CSQLite", "Checkpoint", "Snapshot"]),
+        // What several test targets use: other processes on a journal (the sqlite3 shell).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "JournalTests", dependencies: ["Journal", "DMASim", "CSQLite", "Checkpoint", "Snapshot", "TestSupport"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "OpScript", "DMASim"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "Snapshot", "Journal", "DMASim", "OpScript"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Checkpoint", "Snapshot", "Journal", "Workloads", "OpScript", "DMASim"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Journal", "OpScript", "DMASim"]),
         .testTarget(name: "TraceImportTests", dependencies: ["TraceImport", "Journal", "DMASim"]),
         .testTarget(name: "OracleTests", dependencies: ["Oracle", "OpScript", "DMASim"]),
-        .testTarget(name: "dmajournalTests", dependencies: ["dmajournal", "OpScript", "DMASim", "Journal"]),
+        .testTarget(name: "dmajournalTests", dependencies: ["dmajournal", "OpScript", "DMASim", "Journal", "TestSupport"]),
+        // Fuzz targets (issue 21): mutated op scripts through the parser and the engine, and
+        // damaged journals through every reader; bounded runs from fixed seeds.
+        .testTarget(name: "FuzzTests", dependencies: ["DMASim", "OpScript", "Snapshot", "Journal", "Checkpoint", "Replay", "Export"]),
     ],
     swiftLanguageModes: [.v6]
 )

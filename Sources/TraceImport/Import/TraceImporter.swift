@@ -31,13 +31,16 @@ public final class TraceImporter {
 
     /// Imports every file into `writer` (which the caller finishes). Throws `noEvents`
     /// after writing when a file held no event: the caller discards the journal.
-    public func run(into writer: JournalWriter) throws(TraceImportError) -> ImportSummary {
+    /// `stopRequested` is polled between events (Ctrl-C): when it says so, the import ends
+    /// there, with the machine declared and the sources' totals so far, a valid journal
+    /// of the events read.
+    public func run(into writer: JournalWriter, stopRequested: () -> Bool = { false }) throws(TraceImportError) -> ImportSummary {
         let journaler = EventJournaler()
         var merger: SourceMerger
         do {
             let ids = try paths.map { path throws(JournalError) -> Int64 in try writer.addImportSource(path: path) }
             merger = SourceMerger(sources)
-            while let (event, index) = merger.next() {
+            while !stopRequested(), let (event, index) = merger.next() {
                 for (seq, op) in journaler.journal(event, sourceID: ids[index]) { try writer.record(op, sequence: seq) }
             }
             for (seq, op) in journaler.declarations() { try writer.record(op, sequence: seq) }

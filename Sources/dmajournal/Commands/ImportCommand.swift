@@ -40,11 +40,15 @@ struct ImportCommand: ParsableCommand {
                 throw CLIFailure.badInput(JournalError.alreadyExists(path: journal).description)
             }
             let importer = try importCall { () throws(TraceImportError) -> TraceImporter in try TraceImporter(paths: files) }
-            let summary = try JournalFile.write(journal, source: files.joined(separator: " ")) { writer in
-                try importCall { () throws(TraceImportError) -> ImportSummary in try importer.run(into: writer) }
+            InterruptFlag.stopBetweenOps()
+            let summary = try JournalFile.write(journal, source: files.joined(separator: " "), interruptedBy: { InterruptFlag.signal }) { writer in
+                try importCall { () throws(TraceImportError) -> ImportSummary in
+                    try importer.run(into: writer, stopRequested: { InterruptFlag.isRaised })
+                }
             }
             if !quiet { ImportReport.skippedLines(summary).forEach(StandardError.write) }
             print(ImportReport.summaryLine(summary, journal: journal))
+            if InterruptFlag.isRaised { throw CLIFailure.interrupted(JournalSink.interruptedLine(path: journal, opsKept: summary.opCount)) }
         }
     }
 }
