@@ -49,10 +49,17 @@ public final class TraceImporter {
             throw .journal(error)
         }
         if let empty = sources.first(where: { $0.tally.events == 0 }) {
-            throw .noEvents(path: empty.path, lines: empty.tally.lines, skipped: empty.tally.skipped, firstSkip: empty.tally.skipExamples.first)
+            let tally = empty.tally
+            if tally.notUnderstoodLines > 0, let first = tally.notUnderstood.first {
+                throw .noneUnderstood(path: empty.path, lines: tally.notUnderstoodLines, first: first)
+            }
+            throw .noEvents(path: empty.path, lines: tally.lines, skipped: tally.skipped, firstSkip: tally.skipExamples.first)
         }
         return ImportSummary(
-            sources: sources.map { ImportSummary.Source(path: $0.path, totals: $0.tally.totals, eventsByKind: $0.tally.eventsByKind) },
+            sources: sources.map {
+                ImportSummary.Source(path: $0.path, totals: $0.tally.totals, eventsByKind: $0.tally.eventsByKind, eventLines: $0.tally.eventLines,
+                                     notUnderstoodLines: $0.tally.notUnderstoodLines, notUnderstood: $0.tally.notUnderstood)
+            },
             opCount: journaler.nextSeq, opsByKind: journaler.opCounts, findingCount: journaler.findingCount,
             mergedByTime: merger.mergesByTime)
     }
