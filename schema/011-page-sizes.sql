@@ -1,4 +1,5 @@
--- dmajournal journal schema, version 11: large pages (issue 15) and ERANGE.
+-- dmajournal journal schema, version 11: large pages (issue 15), ERANGE, and the errnos
+-- of 7.3's generic page table (ENXIO, EADDRINUSE).
 --
 -- An IOMMU's page sizes: its pgsize_bitmap (bit n set: PTEs of 2^n bytes), which
 -- iommu_pgsize() picks from when a link or map installs PTEs. NULL in journals made
@@ -13,6 +14,12 @@ INSERT INTO event_kind (code, name, address_space) VALUES (30, 'block-map', 'iov
 -- A map whose IOVA or physical address is past what the page table holds
 -- (arm_lpae_map_pages(), the generic page table's map_range()).
 INSERT INTO errno_name (code, name) VALUES (34, 'ERANGE');
+
+-- What 7.3's generic page table (drivers/iommu/generic_pt/iommu_pt.h, map_range(), under
+-- VT-d and AMD-Vi) returns where io-pgtable's map_pages said -EINVAL or -EEXIST: -ENXIO
+-- for an IOVA or physical address no page size fits (pt_compute_best_pgsize() is 0),
+-- -EADDRINUSE over a present PTE (__map_range_leaf(), clear_contig(), __map_range()).
+INSERT INTO errno_name (code, name) VALUES (6, 'ENXIO'), (98, 'EADDRINUSE');
 
 -- topology_lines of version 8, with page-sizes= on iommu lines that recorded it.
 DROP VIEW topology_lines;

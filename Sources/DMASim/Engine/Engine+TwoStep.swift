@@ -81,7 +81,8 @@ extension Engine {
         let call = link.call
         syncForDeviceIfNeeded(link.device, phys: piece.phys, length: piece.sizeBytes, attributes: call.attributes, into: &outcome)
         let prot = IOMMUProt(direction: call.direction, coherent: link.device.spec.coherent, attributes: call.attributes)
-        if let errno = link.domain.mapNoSync(iova: piece.iova, phys: piece.phys, sizeBytes: piece.sizeBytes, prot: prot, outcome: &outcome) {
+        if let errno = link.domain.mapNoSync(iova: piece.iova, phys: piece.phys, sizeBytes: piece.sizeBytes, prot: prot,
+                                                path: mapPath(for: link.domain), outcome: &outcome) {
             outcome.findings.append(linkFailureFinding(errno, call: call, iova: piece.iova))
             return errno
         }
@@ -132,8 +133,8 @@ extension Engine {
 
     private func linkFailureFinding(_ errno: Errno, call: LinkOp, iova: UInt64) -> Finding {
         switch errno {
-        case .EEXIST:
-            return Finding(.overlappingLink, handle: call.state, "link over a present PTE near IOVA 0x\(hex(iova)): -EEXIST")
+        case .EEXIST, .EADDRINUSE:
+            return Finding(.overlappingLink, handle: call.state, "link over a present PTE near IOVA 0x\(hex(iova)): -\(errno.rawValue)")
         case .ERANGE:
             return Finding(.linkOutOfBounds, handle: call.state,
                 "link reaches past what the page table maps (the aperture, or 52-bit physical addresses) near IOVA 0x\(hex(iova)): -ERANGE")

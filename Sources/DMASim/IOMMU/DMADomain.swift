@@ -68,16 +68,27 @@ final class DMADomain {
 
     // MARK: iommu_map_nosync / iommu_sync_map
 
-    /// `iommu_map_nosync()` → `__iommu_map_domain_pgtbl()`: aligned iova, paddr and
-    /// size, then PTEs of the sizes `iommu_pgsize()` picks (`IOMMUSpec.pageSizes`), one
-    /// `map_pages` call per size. A present PTE stops it with -EEXIST (io-pgtable-arm's
-    /// WARN), an address past the table's input or output range with -ERANGE; what this
-    /// call had mapped is unrolled with `iommu_unmap()`, which syncs the IOTLB.
-    func mapNoSync(iova: UInt64, phys: UInt64, sizeBytes: UInt64, prot: IOMMUProt, outcome: inout Outcome) -> Errno? {
+    /// `iommu_map_nosync()`: aligned iova, paddr and size, then PTEs of the sizes
+    /// `iommu_pgsize()` picks (`IOMMUSpec.pageSizes`), one `map_pages` call per size, or
+    /// on 7.3's generic page table one `map_range()` that picks the same sizes
+    /// (`pt_compute_best_pgsize()`). A present PTE stops it (`path` says with what), an
+    /// address past the table's input or output range with -ERANGE; what this call had
+    /// mapped is unrolled with `iommu_unmap()`, which syncs the IOTLB.
+    func mapNoSync(iova: UInt64, phys: UInt64, sizeBytes: UInt64, prot: IOMMUProt, path: MapPath, outcome: inout Outcome) -> Errno? {
         guard granule.isAligned(iova | phys | sizeBytes) else {
-            outcome.warnings.append(
-                "unaligned: iova 0x\(hex(iova)) pa 0x\(hex(phys)) size 0x\(hex(sizeBytes)) min_pagesz 0x\(hex(granule.bytes))")
-            return .EINVAL
+            switch path {
+            case .mapPages:
+                // __iommu_map_domain_pgtbl(): !IS_ALIGNED(iova | paddr | size, min_pagesz).
+                outcome.warnings.append(
+                    "unaligned: iova 0x\(hex(iova)) pa 0x\(hex(phys)) size 0x\(hex(sizeBytes)) min_pagesz 0x\(hex(granule.bytes))")
+                return .EINVAL
+            case .genericPageTable:
+                // map_range(): no page size fits an IOVA or physical address off the
+                // granule (pt_compute_best_pgsize() returns 0; the one-page fast path
+                // checks log2_mod(iova | paddr, PAGE_SHIFT)): -ENXIO, nothing printed.
+                // The size is always aligned here: dma-iommu passes iova_align()ed sizes.
+                return .ENXIO
+            }
         }
         var mapped: UInt64 = 0
         while mapped < sizeBytes {
@@ -90,7 +101,7 @@ final class DMADomain {
             }
             let chunk = PageChunk(iova: chunkIOVA, phys: chunkPhys, pageSizes: iommu.pageSizes,
                                   remainingBytes: sizeBytes - mapped, granule: granule)
-            let result = mapPages(chunk, prot: prot, outcome: &outcome)
+            let result = mapPages(chunk, prot: prot, path: path, outcome: &outcome)
             mapped += result.mappedBytes
             if let errno = result.errno {
                 if mapped > 0 { unmapAndSync(iova: iova, sizeBytes: mapped, outcome: &outcome) }
@@ -101,7 +112,8 @@ final class DMADomain {
     }
 
     /// `ops->map_pages(domain, iova, paddr, pgsize, count, …, &mapped)` for one page size.
-    private func mapPages(_ chunk: PageChunk, prot: IOMMUProt, outcome: inout Outcome) -> (mappedBytes: UInt64, errno: Errno?) {
+    /// On the generic page table: `__map_range_leaf()` for the leaves of one size.
+    private func mapPages(_ chunk: PageChunk, prot: IOMMUProt, path: MapPath, outcome: inout Outcome) -> (mappedBytes: UInt64, errno: Errno?) {
         // arm_lpae_map_pages(): WARN_ON(iaext || paddr >> cfg->oas) → -ERANGE; the
         // generic page table's map_range() refuses the same with -ERANGE.
         guard chunk.lastIOVA.map({ $0 <= apertureEnd }) == true, chunk.lastPhys.map({ $0 >> Self.outputAddressBits == 0 }) == true else {
@@ -115,9 +127,18 @@ final class DMADomain {
         var pageCount = chunk.pageCount
         var errno: Errno?
         if let present = pageTable.firstPresent(from: first, count: chunk.pageCount << UInt64(chunk.pageShift)) {
-            outcome.warnings.append("WARN: map over a present PTE at iova 0x\(hex(granule.address(ofPfn: present)))")
             pageCount = (present - first) / pageGranules
-            errno = .EEXIST
+            switch path {
+            case .mapPages:
+                // arm_lpae_init_pte(): WARN_ON(!selftest_running), -EEXIST.
+                outcome.warnings.append("WARN: map over a present PTE at iova 0x\(hex(granule.address(ofPfn: present)))")
+                errno = .EEXIST
+            case .genericPageTable:
+                // __map_range_leaf() → clear_contig(): a present leaf, or a table that
+                // holds one, is -EADDRINUSE; __map_range() says the same of a block above
+                // the leaves' level. The leaves installed before it count as mapped.
+                errno = .EADDRINUSE
+            }
         }
         let pte = PageTableEntry(phys: chunk.phys, prot: prot, visible: !iommu.needsSyncMap)
         pageTable.install(firstGranule: first, pageShift: chunk.pageShift, pageCount: pageCount, pte: pte)
