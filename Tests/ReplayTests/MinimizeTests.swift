@@ -36,9 +36,16 @@ import Workloads
     }
 
     /// Runs `text` with needs-sync-map on every IOMMU line and expects every claim to hold.
+    /// A needs-sync-map IOMMU is virtio-iommu, whose map runs the driver's `map_pages`
+    /// even on 7.3 (`Engine.mapPath`): a link over a present PTE is `arm_lpae_init_pte()`'s
+    /// -EEXIST there, not the generic page table's -EADDRINUSE, so that one claim is
+    /// translated; every other claim must hold as written.
     static func expectHoldsWithSyncMap(_ text: String, unless skip: Bool = false) throws {
         guard !skip else { return }
         let strict = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            if line.hasPrefix("link "), line.contains("=> error EADDRINUSE") {
+                return line.replacingOccurrences(of: "=> error EADDRINUSE", with: "=> error EEXIST")
+            }
             guard line.hasPrefix("iommu "), !line.contains("needs-sync-map"), let arrow = line.range(of: " =>") else { return String(line) }
             return line[..<arrow.lowerBound] + " needs-sync-map" + line[arrow.lowerBound...]
         }.joined(separator: "\n")

@@ -47,4 +47,23 @@ import Testing
         #expect(object?["identical"] as? Bool == (replay.status == 0))
         #expect(object?["with"] as? [String] == ["iommu-mode=strict"])
     }
+
+    /// `--with page-sizes=4K`: the journal of a partial unlink of a 2 MiB block, replayed
+    /// without block PTEs, first diverges at that unlink (docs/replay.md).
+    @Test func withoutBlockPTEsThePartialUnlinkDiverges() throws {
+        let journal = FileManager.default.temporaryDirectory.appendingPathComponent("usb-\(UUID().uuidString).db").path
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let recorded = try ToolRun.run(["run", "fixtures/scripts/misuse/unlink-splits-block.ops", "--journal", journal, "--quiet"])
+        #expect(recorded.status == 0)
+        let replay = try ToolRun.run(["replay", journal, "--with", "page-sizes=4K"])
+        #expect(replay.status == 1)
+        #expect(replay.stderr == "dmajournal: \(journal): replay with page-sizes=4K diverged at seq 5, after 6 ops\n")
+        #expect(replay.stdout == """
+            seq 5: unlink s1 len=4K dir=bidirectional  (differs in findings)
+              recorded: ok, violation unlink-splits-block
+              replayed: ok
+
+            """)
+        #expect(try ToolRun.run(["replay", journal]).status == 0)
+    }
 }
