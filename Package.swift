@@ -10,6 +10,7 @@ import PackageDescription
 //   dmajournal (CLI) -> Oracle -> OpScript -> DMASim (the kernel oracle: oracle/ runs the guest)
 //   Journal -> CSQLite (the system libsqlite3, bound through its C API)
 //   Snapshot -> CLZ4, CXXHash (the system liblz4 and libxxhash)
+//   dmajournal (CLI) -> Fleet -> Journal, CSQLite, CLibPQ (journals pushed to and queried in PostgreSQL)
 // DMASim is the pure, deterministic engine: standard library only, no I/O.
 let package = Package(
     name: "dmajournal",
@@ -25,6 +26,7 @@ let package = Package(
         .library(name: "Export", targets: ["Export"]),
         .library(name: "TraceImport", targets: ["TraceImport"]),
         .library(name: "Oracle", targets: ["Oracle"]),
+        .library(name: "Fleet", targets: ["Fleet"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -62,10 +64,15 @@ let package = Package(
         // The kernel oracle (issue 22): scripts translated for the dmaoracle module (oracle/),
         // the guest's output read back, compared line by line with the model.
         .target(name: "Oracle", dependencies: ["DMASim", "OpScript"]),
+        // Many journals together (issue 18): pushed into PostgreSQL through libpq (the system
+        // library, as SQLite and LZ4 are; docs/fleet.md says why not postgres-nio), the
+        // journal's views translated for PostgreSQL, and many SQLite files queried at once.
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", providers: [.apt(["libpq-dev"])]),
+        .target(name: "Fleet", dependencies: ["Journal", "DMASim", "CSQLite", "CLibPQ"]),
         .executableTarget(
             name: "dmajournal",
             dependencies: [
-                "DMASim", "OpScript", "Journal", "Workloads", "Replay", "Snapshot", "Checkpoint", "Export", "TraceImport", "Oracle",
+                "DMASim", "OpScript", "Journal", "Workloads", "Replay", "Snapshot", "Checkpoint", "Export", "TraceImport", "Oracle", "Fleet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -80,6 +87,7 @@ let package = Package(
         .testTarget(name: "ExportTests", dependencies: ["Export", "Journal", "OpScript", "DMASim"]),
         .testTarget(name: "TraceImportTests", dependencies: ["TraceImport", "Journal", "DMASim"]),
         .testTarget(name: "OracleTests", dependencies: ["Oracle", "OpScript", "DMASim"]),
+        .testTarget(name: "FleetTests", dependencies: ["Fleet", "Journal", "OpScript", "DMASim", "CSQLite"]),
         .testTarget(name: "dmajournalTests", dependencies: ["dmajournal", "OpScript", "DMASim", "Journal"]),
     ],
     swiftLanguageModes: [.v6]

@@ -36,13 +36,18 @@ public final class JournalReader {
         schemaVersion = version
         codes = try JournalCodes(database)
         columns = try JournalColumns(database)
+        // Schema 16's identity columns, NULL in an older journal.
+        let runColumns = try database.columnNames(of: "run")
+        let identity = ["journal_id", "host", "command_line"].map { runColumns.contains($0) ? $0 : "NULL" }
         let statement = try database.prepare("""
-            SELECT tool_version, seed, source, created_at, finished, (SELECT count(*) FROM ops), (SELECT max(seq) FROM ops)
+            SELECT tool_version, seed, source, created_at, finished, (SELECT count(*) FROM ops), (SELECT max(seq) FROM ops),
+                   \(identity.joined(separator: ", "))
             FROM run WHERE id = 1
             """)
         guard try statement.step() else { throw .notAJournal(path: path, reason: "the run table is empty") }
         run = RunInfo(toolVersion: statement.text(at: 0) ?? "", seed: statement.uint64(at: 1),
-                      source: statement.text(at: 2) ?? "", createdAt: statement.text(at: 3) ?? "")
+                      source: statement.text(at: 2) ?? "", createdAt: statement.text(at: 3) ?? "",
+                      journalID: statement.text(at: 7), host: statement.text(at: 8), commandLine: statement.text(at: 9))
         isFinished = statement.int(at: 4) == 1
         opCount = statement.int(at: 5) ?? 0
         lastCommittedSequence = statement.int(at: 6)

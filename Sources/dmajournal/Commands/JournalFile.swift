@@ -10,8 +10,7 @@ enum JournalFile {
         let files = FileManager.default
         do {
             let writer = try libraryCall { () throws(JournalError) -> JournalWriter in
-                try JournalWriter(path: temporary, force: true, run: RunInfo(
-                    toolVersion: ToolVersion.current, source: source, createdAt: ToolVersion.timestamp()))
+                try JournalWriter(path: temporary, force: true, run: RecordingOrigin.runInfo(source: source))
             }
             let result = try body(writer)
             try libraryCall { () throws(JournalError) in try writer.finish() }

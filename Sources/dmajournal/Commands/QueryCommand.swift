@@ -13,11 +13,20 @@ struct QueryCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The journal file.")
-    var journal: String
+    @Argument(help: ArgumentHelp(
+        "The journal file (or several, or a glob, for a query over each with a journal column), then an SQL statement (omit with --named or --list). With --db: the SQL only.",
+        valueName: "journal... sql"))
+    var operands: [String] = []
 
-    @Argument(help: "An SQL statement (omit with --named or --list).")
-    var sql: String?
+    /// The store, for a query across a fleet's pushed journals (QueryCommand+Fleet).
+    @Option(help: ArgumentHelp("Query a PostgreSQL fleet store instead of files (docs/fleet.md).", valueName: "url"))
+    var db: String?
+
+    @Option(name: .customLong("journal"), help: ArgumentHelp("With --db: only the journal with this id (or id prefix).", valueName: "id"))
+    var journalID: String?
+
+    @Option(name: .customLong("where"), help: ArgumentHelp("With --db: only journals whose row in `journals` meets this SQL condition, e.g. \"workload = 'nvme'\".", valueName: "condition"))
+    var journalCondition: String?
 
     @Option(help: "Run a named query, e.g. faults-after-unmap, lifetimes, leaks, mapped-at.")
     var named: String?
@@ -32,6 +41,7 @@ struct QueryCommand: ParsableCommand {
     var list = false
 
     func run() throws {
+        if db != nil || journalFiles.count > 1 { return try runOverManyJournals() }
         try CLIFailure.rendering {
             let values = try parsedParameters()
             let result = try libraryCall { () throws(JournalError) -> QueryResult in try answer(values) }
@@ -47,7 +57,7 @@ struct QueryCommand: ParsableCommand {
         return try runner.run(sql)
     }
 
-    private func parsedParameters() throws -> [String: SQLValue] {
+    func parsedParameters() throws -> [String: SQLValue] {
         var values: [String: SQLValue] = [:]
         for parameter in parameters {
             guard let equals = parameter.firstIndex(of: "=") else {

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Fleet
+import Foundation
+import Journal
+
+/// `dmajournal query` over many journals: a PostgreSQL store (`--db`), or several journal
+/// files (`query a.db b.db …`, or a glob). Each row starts with the journal it came from.
+extension QueryCommand {
+    /// The journal file: the first operand (the single-journal query).
+    var journal: String { journalFiles.first ?? operands.first ?? "" }
+
+    /// The SQL: the operand after the journal files (the only one with --db).
+    var sql: String? {
+        if db != nil { return operands.last }
+        let files = journalFiles
+        return operands.count > files.count ? operands.last : nil
+    }
+
+    /// The journal operands, globs expanded: the first operand always, and each later one
+    /// that names an existing file or a glob that matches files. The last operand, when it
+    /// is neither, is the SQL.
+    var journalFiles: [String] {
+        guard db == nil else { return [] }
+        var files: [String] = []
+        for (index, operand) in operands.enumerated() {
+            let matches = Self.expanded(operand)
+            if index == 0 { files += matches.isEmpty ? [operand] : matches; continue }
+            if !matches.isEmpty { files += matches } else if index < operands.count - 1 { files.append(operand) }
+        }
+        return files
+    }
+
+    /// An existing file, or the files a glob pattern matches (sorted); empty otherwise.
+    static func expanded(_ operand: String) -> [String] {
+        if FileManager.default.fileExists(atPath: operand) { return [operand] }
+        guard operand.contains(where: { "*?[".contains($0) }) else { return [] }
+        var matches = glob_t()
+        defer { globfree(&matches) }
+        guard glob(operand, 0, nil, &matches) == 0 else { return [] }
+        return (0..<Int(matches.gl_pathc)).compactMap { matches.gl_pathv[$0].map { String(cString: $0) } }.sorted()
+    }
+
+    func runOverManyJournals() throws {
+        try CLIFailure.rendering {
+            if db == nil, journalID != nil || journalCondition != nil {
+                throw CLIFailure.badInput("--journal and --where choose journals in a store: use them with --db")
+            }
+            let parameters = try parsedParameters()
+            let collector = ResultCollector()
+            let handler = RowHandler.collecting(into: collector)
+            if let db {
+                try libraryCall { () throws(FleetError) in try answerFromStore(StoreURL(db), parameters, handler) }
+            } else {
+                try libraryCall { () throws(FleetError) in try answerFromFiles(parameters, handler) }
+            }
+            print(collector.result.formatted(as: format), terminator: "")
+        }
+    }
+
+    private func answerFromStore(_ store: StoreURL, _ parameters: [String: SQLValue], _ handler: RowHandler) throws(FleetError) {
+        let fleet = try FleetQuery(connection: PGConnection(store))
+        try fleet.select(journal: journalID, where: journalCondition)
+        if list { return Self.listing(try fleet.namedQueries(), handler) }
+        if let named { return try fleet.runNamed(named, parameters: parameters, into: handler) }
+        guard let sql else { throw FleetError.parameter("\(store): give SQL, --named NAME or --list") }
+        try fleet.run(sql, parameters: parameters, into: handler)
+    }
+
+    private func answerFromFiles(_ parameters: [String: SQLValue], _ handler: RowHandler) throws(FleetError) {
+        let set = try JournalSetQuery(paths: journalFiles)
+        if list { throw FleetError.parameter("--list: name one journal (each journal carries its own named queries)") }
+        if let named { return try set.runNamed(named, parameters: parameters, into: handler) }
+        guard let sql else { throw FleetError.parameter("give SQL after the journal files, or --named NAME") }
+        try set.run(sql, parameters: parameters, into: handler)
+    }
+
+    private static func listing(_ queries: [NamedQuery], _ handler: RowHandler) {
+        handler.columns(["name", "parameters", "description"])
+        for query in queries {
+            _ = handler.row([.text(query.name), .text(query.parameters.joined(separator: ", ")), .text(query.description)])
+        }
+    }
+}
