@@ -93,7 +93,7 @@ struct JournalPusherTests {
         }
         #expect(try count(observer, "SELECT count(*) FROM dmajournal.journals") == 0)
         #expect(try count(observer, "SELECT count(*) FROM dmajournal.ops") == 0)
-        #expect(try count(observer, "SELECT count(*) FROM pg_class WHERE relname LIKE '%\\_j%' AND relnamespace = 'dmajournal'::regnamespace") == 0)
+        #expect(try count(observer, "SELECT count(*) FROM pg_class WHERE relname ~ '_j[0-9]+(_|$)' AND relnamespace = 'dmajournal'::regnamespace") == 0)
         // Pushed again over a new connection, it goes in whole.
         guard case .pushed = try JournalPusher(connection: database.connect()).push(path: path) else { Issue.record("not pushed"); return }
         #expect(try count(observer, "SELECT count(*) FROM dmajournal.ops") == (try JournalReader(path: path).opCount))

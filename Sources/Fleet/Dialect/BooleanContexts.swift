@@ -54,7 +54,7 @@ struct BooleanContexts {
         var end = stream.tokens.count
         for index in stream.significant where index > head {
             let token = stream.tokens[index]
-            if stream.depth[index] < level || (stream.depth[index] == level && (ends.contains(token.text.uppercased()) || token.text == ";" || token.text == ")")) {
+            if stream.depth[index] < level || (stream.depth[index] == level && (ends.contains(token.text.uppercased()) || token.text == ";")) {
                 end = index
                 break
             }
@@ -141,7 +141,7 @@ struct BooleanContexts {
             if token.text == "," { items.append(start..<index); start = index + 1; continue }
             let word = token.text.uppercased()
             if token.kind == .word, ["FROM", "WHERE", "GROUP", "ORDER", "LIMIT", "UNION", "EXCEPT", "INTERSECT", "WINDOW"].contains(word)
-                || token.text == ")" || token.text == ";" {
+                || token.text == ";" {
                 items.append(start..<index)
                 return items
             }

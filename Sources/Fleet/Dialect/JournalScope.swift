@@ -2,7 +2,7 @@
 /// dialect) answer for one journal of the store: a WITH clause in front shadows each
 /// table and view the SQL names with that journal's rows only,
 ///
-///     WITH ops AS NOT MATERIALIZED (SELECT "seq", "kind", … FROM dmajournal.ops WHERE journal_id = $1),
+///     WITH ops AS NOT MATERIALIZED (SELECT "seq", "kind", … FROM dmajournal.ops WHERE journal_no = $1),
 ///          mapping_spans AS NOT MATERIALIZED (SELECT * FROM dmajournal.mapping_spans_of($1))
 ///     SELECT … FROM ops …                       -- the SQL itself, unchanged
 ///
@@ -14,7 +14,7 @@ struct JournalScope {
     let schema: String
     /// Table name → its columns, in order.
     let tables: [String: [String]]
-    /// Views, each answered for one journal by the function `<view>_of(journal_id)`.
+    /// Views, each answered for one journal by the function `<view>_of(journal_no)`.
     let views: Set<String>
 
     /// `sql` scoped to the journal bound as `$1`.
@@ -29,7 +29,7 @@ struct JournalScope {
         let entries = named.map { name in
             if let columns = tables[name] {
                 let list = columns.map(quotedName).joined(separator: ", ")
-                return "\(name) AS NOT MATERIALIZED (SELECT \(list) FROM \(schema).\(name) WHERE journal_id = $1)"
+                return "\(name) AS NOT MATERIALIZED (SELECT \(list) FROM \(schema).\(name) WHERE journal_no = $1)"
             }
             return "\(name) AS NOT MATERIALIZED (SELECT * FROM \(schema).\(name)_of($1))"
         }

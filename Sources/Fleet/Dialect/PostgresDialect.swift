@@ -121,7 +121,7 @@ private struct Emitter {
             guard stream.depth[index] == level else { continue }
             let word = stream.tokens[index].text.uppercased()
             if word == "ON" { return true }
-            if ["JOIN", "WHERE", "GROUP", "ORDER", "LIMIT", "UNION", ",", ")", ";"].contains(word) { return false }
+            if ["JOIN", "WHERE", "GROUP", "ORDER", "LIMIT", "UNION", ",", ";"].contains(word) { return false }
         }
         return false
     }

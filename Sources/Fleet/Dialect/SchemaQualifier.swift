@@ -15,7 +15,7 @@ struct SchemaQualifier {
             if token.kind == .word {
                 switch token.text.uppercased() {
                 case "FROM": inFromList[level] = true
-                case "WHERE", "GROUP", "ORDER", "LIMIT", "HAVING", "WINDOW", "UNION", "EXCEPT", "INTERSECT", "SELECT", "ON", "USING":
+                case "WHERE", "GROUP", "ORDER", "LIMIT", "HAVING", "WINDOW", "UNION", "EXCEPT", "INTERSECT", "SELECT":
                     inFromList[level] = false
                 default: break
                 }

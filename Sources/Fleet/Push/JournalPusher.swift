@@ -69,8 +69,8 @@ public final class JournalPusher {
             let partition = "\(name).\(table.name)_j\(storeID)"
             try connection.execute("""
                 CREATE TABLE \(partition) (LIKE \(name).\(table.name));
-                ALTER TABLE \(partition) ALTER COLUMN journal_id SET DEFAULT \(storeID),
-                    ADD CONSTRAINT \(table.name)_j\(storeID)_journal CHECK (journal_id = \(storeID))
+                ALTER TABLE \(partition) ALTER COLUMN journal_no SET DEFAULT \(storeID),
+                    ADD CONSTRAINT \(table.name)_j\(storeID)_journal CHECK (journal_no = \(storeID))
                 """)
             let copied = try TableCopier(table: table, file: file, connection: connection)
                 .copy(into: partition, buffer: &buffer)

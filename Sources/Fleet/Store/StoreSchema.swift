@@ -2,13 +2,13 @@
 ///
 /// - `journals`: one row per pushed journal (its id, host, workload, seed, machine, tool
 ///   version, command line, op count), keyed by `id`, the store's number for it.
-/// - every journal table (`ops`, `mapped_ranges`, `events`, …) with `journal_id` in
-///   front, PARTITIONED BY LIST (journal_id): each journal is a partition of its own, so
+/// - every journal table (`ops`, `mapped_ranges`, `events`, …) with `journal_no` (the store's number for the journal, `journals.id`) in
+///   front, PARTITIONED BY LIST (journal_no): each journal is a partition of its own, so
 ///   a push loads plain tables and attaches them at the end (`JournalPusher`), a query on
 ///   one journal reads only its partitions, and the store does not slow down as it grows.
-///   The primary keys lead with journal_id; SQLite's secondary indexes are declared on the
+///   The primary keys lead with journal_no; SQLite's secondary indexes are declared on the
 ///   parents, so every partition gets them when it is attached.
-/// - for each view V of the journal, `V_of(journal_id)`: the view's SQL, translated
+/// - for each view V of the journal, `V_of(journal_no)`: the view's SQL, translated
 ///   (`PostgresDialect`) and scoped to one journal (`JournalScope`); and the view V itself
 ///   over the selected journals, with a `journal` column in front.
 /// - `selected_journals`: `journals` narrowed to the ids in the setting
@@ -69,11 +69,11 @@ public struct StoreSchema {
             """,
         ]
         for table in layout.tables {
-            let columns = ["journal_id bigint NOT NULL"] + table.columns.map { column in
+            let columns = ["journal_no bigint NOT NULL"] + table.columns.map { column in
                 "\(quotedName(column.name)) \(Self.typeName(column.storeType))\(column.notNull ? " NOT NULL" : "")"
             }
-            let key = table.primaryKey.isEmpty ? "" : ",\n    PRIMARY KEY (journal_id, \(table.primaryKey.map(quotedName).joined(separator: ", ")))"
-            statements.append("CREATE TABLE \(schema).\(table.name) (\n    \(columns.joined(separator: ",\n    "))\(key)\n) PARTITION BY LIST (journal_id)")
+            let key = table.primaryKey.isEmpty ? "" : ",\n    PRIMARY KEY (journal_no, \(table.primaryKey.map(quotedName).joined(separator: ", ")))"
+            statements.append("CREATE TABLE \(schema).\(table.name) (\n    \(columns.joined(separator: ",\n    "))\(key)\n) PARTITION BY LIST (journal_no)")
         }
         for index in layout.indexes {
             statements.append(try indexStatement(index))
@@ -103,7 +103,7 @@ public struct StoreSchema {
         rest = try PostgresDialect().translate(rest)
         // A unique index on a partitioned table must hold the partition key.
         if !unique.isEmpty, let open = rest.firstIndex(of: "(") {
-            rest.insert(contentsOf: "journal_id, ", at: rest.index(after: open))
+            rest.insert(contentsOf: "journal_no, ", at: rest.index(after: open))
         }
         return "CREATE \(unique)INDEX \(index.name) ON \(Self.name).\(index.table)\(rest)"
     }
