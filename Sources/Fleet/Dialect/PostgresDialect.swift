@@ -11,6 +11,7 @@
 /// | `CROSS JOIN t ON …` (a hint)    | `JOIN t ON …`                                  |
 /// | `LIKE` (ASCII case-insensitive) | `ILIKE`                                        |
 /// | `0xffff` literals               | decimal, by 64-bit pattern                     |
+/// | `FROM (SELECT …)` without a name | `FROM (SELECT …) AS derived_1`                |
 /// | integers as conditions, comparisons as integers | see `BooleanContexts`          |
 /// | `:name` parameters              | `$n`, numbered by the caller                   |
 ///
@@ -29,7 +30,7 @@ public struct PostgresDialect {
     public func translate(_ sql: String) throws(FleetError) -> String {
         let stream = TokenStream(SQLTokenizer.tokens(sql))
         let marks = BooleanContexts(stream)
-        var emitter = Emitter(stream: stream, marks: marks, parameterNumbers: parameterNumbers)
+        var emitter = Emitter(stream: stream, marks: marks, aliases: DerivedTableAliases(stream), parameterNumbers: parameterNumbers)
         return try emitter.emit(0..<stream.tokens.count)
     }
 
@@ -48,6 +49,7 @@ public struct PostgresDialect {
 private struct Emitter {
     let stream: TokenStream
     let marks: BooleanContexts
+    let aliases: DerivedTableAliases
     let parameterNumbers: [String: Int]
 
     mutating func emit(_ range: Range<Int>) throws(FleetError) -> String {
@@ -82,7 +84,7 @@ private struct Emitter {
         default:
             break
         }
-        return (prefix + text + (marks.after[index] ?? ""), index + 1)
+        return (prefix + text + (aliases.after[index] ?? "") + (marks.after[index] ?? ""), index + 1)
     }
 
     private func rewriteWord(_ token: SQLToken, at index: Int) -> String {
