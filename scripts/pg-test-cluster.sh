@@ -7,7 +7,8 @@
 #
 # initdb + pg_ctl into a directory under ${TMPDIR:-/tmp} (PGTEST_DIR overrides it), C
 # locale (text sorts by bytes, as in SQLite), trust authentication on 127.0.0.1 only, port
-# PGTEST_PORT (55432 by default). PostgreSQL refuses to run as root, so under root (CI) the
+# PGTEST_PORT (55432 by default), and no fsync: the cluster is scratch, thrown away after
+# the tests, and the tests make and drop many databases and partitions. PostgreSQL refuses to run as root, so under root (CI) the
 # cluster belongs to the `postgres` system user, run through runuser.
 set -euo pipefail
 port="${PGTEST_PORT:-55432}"
@@ -28,7 +29,7 @@ start)
             || { cat "$dir/initdb.log" >&2; exit 1; }
     fi
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_locks_per_transaction=1024" start >/dev/null \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_locks_per_transaction=1024 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null \
         || { cat "$dir/server.log" >&2; exit 1; }
     echo "export DMAJOURNAL_TEST_PG_URL=postgresql://postgres@127.0.0.1:$port/postgres"
     ;;

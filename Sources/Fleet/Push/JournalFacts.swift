@@ -11,9 +11,9 @@ struct JournalFacts {
 
     static let insertSQL = """
         INSERT INTO \(StoreSchema.name).journals
-            (journal, host, workload, seed, arch, kernel, cpus, hz, tool_version, schema_version, command_line,
+            (journal, host, workload, source, seed, arch, kernel, cpus, hz, tool_version, schema_version, command_line,
              created_at, op_count, last_seq, file)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
         RETURNING id
         """
 
@@ -32,7 +32,7 @@ struct JournalFacts {
         let machine = try machineLine(path: path, reader: reader)
         let run = reader.run
         let values: [String?] = [
-            journalID, run.host, run.source, run.seed.map { String(Int64(bitPattern: $0)) },
+            journalID, run.host, workload(run.source), run.source, run.seed.map { String(Int64(bitPattern: $0)) },
             machine.arch, machine.kernel, machine.cpus, machine.hz,
             run.toolVersion, String(reader.schemaVersion), run.commandLine, run.createdAt,
             String(reader.opCount), reader.lastCommittedSequence.map(String.init), fileName(path),
@@ -50,6 +50,14 @@ struct JournalFacts {
         if let row = rows.first { return (row[0], row[1], row[2], row[3]) }
         let machine = reader.defaultMachine
         return (machine.arch.rawValue, machine.kernel.rawValue, String(machine.cpuCount), String(machine.hz))
+    }
+
+    /// `record --workload nvme` writes run.source "workload nvme": the store's workload
+    /// column says "nvme", so `--where "workload = 'nvme'"` finds it. A script's path
+    /// (or an import's source) stays as it is.
+    static func workload(_ source: String?) -> String? {
+        guard let source, source.hasPrefix("workload ") else { return source }
+        return String(source.dropFirst("workload ".count))
     }
 
     private static func fileName(_ path: String) -> String {

@@ -39,7 +39,8 @@ public struct StoreSchema {
                 id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
                 journal        text COLLATE "C" NOT NULL UNIQUE,   -- run.journal_id: the id the journal carries
                 host           text COLLATE "C",
-                workload       text COLLATE "C",                   -- run.source: workload name or script path
+                workload       text COLLATE "C",                   -- the built-in workload's name (nvme, …) or the script's path
+                source         text COLLATE "C",                   -- run.source as the journal has it ("workload nvme", a path, an import)
                 seed           bigint,
                 arch           text COLLATE "C",
                 kernel         text COLLATE "C",

@@ -9,25 +9,25 @@ extension QueryCommand {
     /// The journal file: the first operand (the single-journal query).
     var journal: String { journalFiles.first ?? operands.first ?? "" }
 
-    /// The SQL: the operand after the journal files (the only one with --db).
-    var sql: String? {
-        if db != nil { return operands.last }
-        let files = journalFiles
-        return operands.count > files.count ? operands.last : nil
-    }
+    /// The SQL: the last operand, when it is not a journal (the only operand with --db).
+    var sql: String? { splitOperands.sql }
 
-    /// The journal operands, globs expanded: the first operand always, and each later one
-    /// that names an existing file or a glob that matches files. The last operand, when it
-    /// is neither, is the SQL.
-    var journalFiles: [String] {
-        guard db == nil else { return [] }
+    /// The journal operands, globs expanded.
+    var journalFiles: [String] { splitOperands.files }
+
+    /// The operands split into journal files and SQL: the first operand is always a
+    /// journal; each later one that names an existing file or a glob that matches files is
+    /// journals too; the last, when it is neither, is the SQL.
+    private var splitOperands: (files: [String], sql: String?) {
+        guard db == nil else { return ([], operands.last) }
         var files: [String] = []
         for (index, operand) in operands.enumerated() {
             let matches = Self.expanded(operand)
-            if index == 0 { files += matches.isEmpty ? [operand] : matches; continue }
-            if !matches.isEmpty { files += matches } else if index < operands.count - 1 { files.append(operand) }
+            if !matches.isEmpty { files += matches; continue }
+            if index == operands.count - 1 && index > 0 { return (files, operand) }
+            files.append(operand)
         }
-        return files
+        return (files, nil)
     }
 
     /// An existing file, or the files a glob pattern matches (sorted); empty otherwise.
