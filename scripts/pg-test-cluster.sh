@@ -28,6 +28,10 @@ start)
         as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust --locale=C -E UTF8 >"$dir/initdb.log" 2>&1 \
             || { cat "$dir/initdb.log" >&2; exit 1; }
     fi
+    if as_owner "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+        echo "export DMAJOURNAL_TEST_PG_URL=postgresql://postgres@127.0.0.1:$port/postgres"   # already running
+        exit 0
+    fi
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
         -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_locks_per_transaction=1024 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null \
         || { cat "$dir/server.log" >&2; exit 1; }

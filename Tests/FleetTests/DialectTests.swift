@@ -53,11 +53,12 @@ import Testing
     }
 
     @Test func scopingShadowsTablesAndViewsAndKeepsTheSQLsOwnWithList() {
-        let scope = JournalScope(schema: "dmajournal", tables: ["ops": ["seq", "offset"], "run": ["id"]], views: ["mapping_spans"])
+        let scope = JournalScope(schema: "dmajournal", tables: ["ops": ["seq", "offset"], "run": ["id"]], views: ["mapping_spans": "SELECT seq AS mapped_seq FROM ops"])
         let scoped = scope.scoped("WITH RECURSIVE s(x) AS (SELECT 1) SELECT * FROM ops JOIN mapping_spans m ON m.mapped_seq = ops.seq, s")
         #expect(scoped == """
             WITH RECURSIVE ops AS NOT MATERIALIZED (SELECT "seq", "offset" FROM dmajournal.ops WHERE journal_no = $1),
-                 mapping_spans AS NOT MATERIALIZED (SELECT * FROM dmajournal.mapping_spans_of($1)),
+                 mapping_spans AS NOT MATERIALIZED (WITH ops AS NOT MATERIALIZED (SELECT "seq", "offset" FROM dmajournal.ops WHERE journal_no = $1)
+            SELECT seq AS mapped_seq FROM ops),
              s(x) AS (SELECT 1) SELECT * FROM ops JOIN mapping_spans m ON m.mapped_seq = ops.seq, s
             """)
     }

@@ -3,26 +3,29 @@
 /// table and view the SQL names with that journal's rows only,
 ///
 ///     WITH ops AS NOT MATERIALIZED (SELECT "seq", "kind", … FROM dmajournal.ops WHERE journal_no = $1),
-///          mapping_spans AS NOT MATERIALIZED (SELECT * FROM dmajournal.mapping_spans_of($1))
+///          mapping_spans AS NOT MATERIALIZED (WITH ops AS … SELECT … FROM ops …)   -- the view's own body, scoped
 ///     SELECT … FROM ops …                       -- the SQL itself, unchanged
 ///
 /// so the text that runs in SQLite runs here as it is. NOT MATERIALIZED lets the planner
 /// push conditions into each reference, down to the journal's partition and its indexes.
+/// A view is written out in full (scoped in turn), as SQLite flattens a view into the
+/// query that reads it: a call to a function of the store here would hide it from the
+/// planner, which then runs it again for each row of a correlated subquery.
 /// A name the SQL uses only as a column (`topology` in run_info) gains an unused entry,
 /// which PostgreSQL ignores.
 struct JournalScope {
     let schema: String
     /// Table name → its columns, in order.
     let tables: [String: [String]]
-    /// Views, each answered for one journal by the function `<view>_of(journal_no)`.
-    let views: Set<String>
+    /// View name → its body, in PostgreSQL's dialect (not scoped).
+    let views: [String: String]
 
     /// `sql` scoped to the journal bound as `$1`.
     func scoped(_ sql: String) -> String {
         let tokens = SQLTokenizer.tokens(sql)
         var named: [String] = []
         for token in tokens {
-            guard let name = token.identifier, tables[name] != nil || views.contains(name), !named.contains(name) else { continue }
+            guard let name = token.identifier, tables[name] != nil || views[name] != nil, !named.contains(name) else { continue }
             named.append(name)
         }
         guard !named.isEmpty else { return sql }
@@ -31,7 +34,7 @@ struct JournalScope {
                 let list = columns.map(quotedName).joined(separator: ", ")
                 return "\(name) AS NOT MATERIALIZED (SELECT \(list) FROM \(schema).\(name) WHERE journal_no = $1)"
             }
-            return "\(name) AS NOT MATERIALIZED (SELECT * FROM \(schema).\(name)_of($1))"
+            return "\(name) AS NOT MATERIALIZED (\(scoped(views[name] ?? "")))"
         }
         // The SQL's own WITH list goes on after ours; RECURSIVE must lead the whole list.
         let significant = tokens.indices.filter { tokens[$0].isSignificant }
@@ -52,7 +55,7 @@ struct JournalScope {
 
     /// The views `sql` reads, for ordering their functions' creation.
     func viewsNamed(in sql: String) -> Set<String> {
-        Set(SQLTokenizer.tokens(sql).compactMap(\.identifier).filter(views.contains))
+        Set(SQLTokenizer.tokens(sql).compactMap(\.identifier).filter { views[$0] != nil })
     }
 }
 

@@ -9,8 +9,11 @@
 ///   The primary keys lead with journal_no; SQLite's secondary indexes are declared on the
 ///   parents, so every partition gets them when it is attached.
 /// - for each view V of the journal, `V_of(journal_no)`: the view's SQL, translated
-///   (`PostgresDialect`) and scoped to one journal (`JournalScope`); and the view V itself
-///   over the selected journals, with a `journal` column in front.
+///   (`PostgresDialect`) and scoped to one journal (`JournalScope`), run by EXECUTE with
+///   the journal's number bound, so each call is planned for that journal's partitions
+///   alone (a plain SQL function would be planned over every journal's, or inlined into
+///   the view below and joined across all journals); and the view V itself over the
+///   selected journals, with a `journal` column in front.
 /// - `selected_journals`: `journals` narrowed to the ids in the setting
 ///   `dmajournal.journals` (what `query --journal/--where` sets), all when it is empty.
 /// - `fleet_named_queries`: the named queries, in both dialects.
@@ -21,10 +24,15 @@ public struct StoreSchema {
 
     public init(layout: JournalLayout) { self.layout = layout }
 
-    var scope: JournalScope {
-        JournalScope(schema: Self.name,
-                     tables: Dictionary(uniqueKeysWithValues: layout.tables.map { ($0.name, $0.columns.map(\.name)) }),
-                     views: Set(layout.views.map(\.name)))
+    /// The scope with every view's body in PostgreSQL's dialect.
+    func scope() throws(FleetError) -> JournalScope {
+        var views: [String: String] = [:]
+        for view in layout.views { views[view.name] = try PostgresDialect().translate(view.body) }
+        return JournalScope(schema: Self.name, tables: tables, views: views)
+    }
+
+    private var tables: [String: [String]] {
+        Dictionary(uniqueKeysWithValues: layout.tables.map { ($0.name, $0.columns.map(\.name)) })
     }
 
     /// The statements that make the tables, before the views' functions.
@@ -111,7 +119,8 @@ public struct StoreSchema {
 
     /// The views in an order where each comes after the views it reads.
     func viewsInDependencyOrder() -> [JournalLayout.View] {
-        let scope = self.scope
+        let scope = JournalScope(schema: Self.name, tables: tables,
+                                 views: Dictionary(uniqueKeysWithValues: layout.views.map { ($0.name, $0.body) }))
         var done: Set<String> = []
         var ordered: [JournalLayout.View] = []
         var remaining = layout.views
@@ -133,6 +142,6 @@ public struct StoreSchema {
         let parameters = PostgresDialect.parameterNames(in: sqliteSQL)
         let numbers = Dictionary(uniqueKeysWithValues: parameters.enumerated().map { ($1, $0 + 2) })
         let translated = try PostgresDialect(parameterNumbers: numbers).translate(sqliteSQL)
-        return (scope.scoped(translated), parameters)
+        return (try scope().scoped(translated), parameters)
     }
 }

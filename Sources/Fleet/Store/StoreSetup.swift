@@ -50,9 +50,13 @@ public enum StoreSetup {
             let types = try typeNames(columns, connection)
             let signature = zip(columns, types).map { "\(quotedName($0.name)) \($1)" }.joined(separator: ", ")
             try connection.execute("""
-                CREATE FUNCTION \(name).\(view.name)_of(bigint) RETURNS TABLE (\(signature))
-                LANGUAGE sql STABLE PARALLEL SAFE AS $dmajournal$
+                CREATE FUNCTION \(name).\(view.name)_of(journal_no bigint) RETURNS TABLE (\(signature))
+                LANGUAGE plpgsql STABLE PARALLEL SAFE AS $dmajournal$
+                BEGIN
+                    RETURN QUERY EXECUTE $dmajournal_sql$
                 \(sql)
+                $dmajournal_sql$ USING journal_no;
+                END
                 $dmajournal$
                 """)
             try connection.execute("""
