@@ -15,7 +15,8 @@ public struct RunInfo: Sendable, Hashable {
     public var journalID: String?
     /// The machine that recorded the journal (schema 16); nil when unknown.
     public var host: String?
-    /// The command that wrote the journal, its words joined by spaces (schema 16).
+    /// The command that made the journal, shell-quoted (`dmajournal record --workload nvme
+    /// …`), so it can be made again; nil when a library caller gives none.
     public var commandLine: String?
 
     public init(toolVersion: String, seed: UInt64? = nil, source: String, createdAt: String,
