@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(name: "ExportTests", dependencies: ["Export", "Journal", "OpScript", "DMASim"]),
         .testTarget(name: "TraceImportTests", dependencies: ["TraceImport", "Journal", "DMASim"]),
         .testTarget(name: "OracleTests", dependencies: ["Oracle", "OpScript", "DMASim"]),
-        .testTarget(name: "FleetTests", dependencies: ["Fleet", "Journal", "OpScript", "DMASim", "CSQLite"]),
+        .testTarget(name: "FleetTests", dependencies: ["Fleet", "Journal", "OpScript", "DMASim", "CSQLite", "TestSupport"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture"]),
         .testTarget(name: "dmajournalTests", dependencies: ["dmajournal", "OpScript", "DMASim", "Journal", "TestSupport"]),
         // Fuzz targets (issue 21): mutated op scripts through the parser and the engine, and

@@ -1,6 +1,7 @@
 import Foundation
 import Journal
 import OpScript
+import TestSupport
 
 /// Journals for the fleet tests, recorded from the op scripts in fixtures/scripts, and
 /// scratch directories.
@@ -33,18 +34,5 @@ enum FleetFixtures {
     }
 }
 
-/// A fresh directory under the system temp dir, removed when the value is released.
-final class ScratchDirectory {
-    let path: String
-
-    init() {
-        var template = Array((NSTemporaryDirectory() + "fleet-tests-XXXXXX").utf8CString)
-        let created = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        precondition(created != nil, "mkdtemp failed")
-        path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func file(_ name: String) -> String { path + "/" + name }
-}
+/// Scratch directories of the fleet tests: the shared one (Tests/TestSupport).
+typealias ScratchDirectory = TestSupport.TemporaryDirectory
