@@ -65,20 +65,24 @@ public final class JournalPusher {
         var bytes = 0
         var buffer = CopyBuffer()
         defer { buffer.deallocate() }
+        // One round trip makes every partition-to-be, one attaches them all: a push costs
+        // the same few round trips whatever the number of tables, and each COPY.
+        let partition = { (table: JournalLayout.Table) in "\(name).\(table.name)_j\(storeID)" }
+        try connection.execute(schema.layout.tables.map { table in """
+            CREATE TABLE \(partition(table)) (LIKE \(name).\(table.name));
+            ALTER TABLE \(partition(table)) ALTER COLUMN journal_no SET DEFAULT \(storeID),
+                ADD CONSTRAINT \(table.name)_j\(storeID)_journal CHECK (journal_no = \(storeID));
+            """ }.joined(separator: "\n"))
         for table in schema.layout.tables {
-            let partition = "\(name).\(table.name)_j\(storeID)"
-            try connection.execute("""
-                CREATE TABLE \(partition) (LIKE \(name).\(table.name));
-                ALTER TABLE \(partition) ALTER COLUMN journal_no SET DEFAULT \(storeID),
-                    ADD CONSTRAINT \(table.name)_j\(storeID)_journal CHECK (journal_no = \(storeID))
-                """)
             let copied = try TableCopier(table: table, file: file, connection: connection)
-                .copy(into: partition, buffer: &buffer)
+                .copy(into: partition(table), buffer: &buffer)
             rows += copied.rows
             bytes += copied.bytes
-            try connection.execute("ALTER TABLE \(name).\(table.name) ATTACH PARTITION \(partition) FOR VALUES IN (\(storeID))")
             afterTable?(table.name)
         }
+        try connection.execute(schema.layout.tables.map { table in
+            "ALTER TABLE \(name).\(table.name) ATTACH PARTITION \(partition(table)) FOR VALUES IN (\(storeID));"
+        }.joined(separator: "\n"))
         return .pushed(storeID: storeID, journalID: facts.journalID, ops: facts.opCount, rows: rows, bytes: bytes)
     }
 
