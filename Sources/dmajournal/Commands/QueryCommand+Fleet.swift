@@ -45,6 +45,10 @@ extension QueryCommand {
             if db == nil, journalID != nil || journalCondition != nil {
                 throw CLIFailure.badInput("--journal and --where choose journals in a store: use them with --db")
             }
+            if tables || schema { throw CLIFailure.badInput("--tables and --schema describe one journal: name one journal file") }
+            if limit != nil { throw CLIFailure.badInput("--limit is for one journal file: use LIMIT in the SQL") }
+            if db == nil, timeout != nil { throw CLIFailure.badInput("--timeout over several journal files is not supported: query them one at a time") }
+            if sql == "-" { throw CLIFailure.badInput("SQL from standard input ('-') is for one journal file: give the SQL as an argument") }
             let parameters = try parsedParameters()
             let collector = ResultCollector()
             let handler = RowHandler.collecting(into: collector)
@@ -58,7 +62,7 @@ extension QueryCommand {
     }
 
     private func answerFromStore(_ store: StoreURL, _ parameters: [String: SQLValue], _ handler: RowHandler) throws(FleetError) {
-        let fleet = try FleetQuery(connection: PGConnection(store))
+        let fleet = try FleetQuery(connection: PGConnection(store), timeoutSeconds: timeout)
         try fleet.select(journal: journalID, where: journalCondition)
         if list { return Self.listing(try fleet.namedQueries(), handler) }
         if let named { return try fleet.runNamed(named, parameters: parameters, into: handler) }
