@@ -37,7 +37,7 @@ import Testing
         let query = try ToolRun.run(["query", "--db", store, "--named", "faults-after-unmap", "--where", "workload LIKE '%quickstart.ops'", "--format", "csv"])
         #expect(query.status == 0, "\(query.stderr)")
         let rows = query.stdout.split(separator: "\n")
-        #expect(rows.count == 2 && rows[1].contains(",23,nvme0,not-present,0xffffa000,m1,15,18,"))
+        #expect(rows.count == 2 && rows[1].contains(",23,nvme0,not-present,4294942720,m1,15,18,"))
         let write = try ToolRun.run(["query", "--db", store, "DELETE FROM journals"])
         #expect(write.status == 2 && write.stderr.contains("read-only transaction (SQLSTATE 25006)"))
         let wrong = try ToolRun.run(["push", journal, "--to", "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"])
