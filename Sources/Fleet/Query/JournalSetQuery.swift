@@ -206,15 +206,9 @@ public final class JournalSetQuery {
     private static let authorize: @convention(c) (
         UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?
     ) -> Int32 = { flag, action, _, argument, _, _ in
-        switch action {
-        case SQLITE_ATTACH, SQLITE_DETACH:
+        if action == SQLITE_ATTACH || action == SQLITE_DETACH {
             return flag?.assumingMemoryBound(to: Int32.self).pointee == 1 ? SQLITE_OK : SQLITE_DENY
-        case SQLITE_PRAGMA where argument != nil: return SQLITE_DENY
-        case SQLITE_FUNCTION:
-            guard let argument else { return SQLITE_OK }
-            let name = String(cString: argument).lowercased()
-            return name == "fts3_tokenizer" || name == "load_extension" ? SQLITE_DENY : SQLITE_OK
-        default: return SQLITE_OK
         }
+        return QueryRunner.refusesPragmaOrFunction(action, argument) ? SQLITE_DENY : SQLITE_OK
     }
 }
