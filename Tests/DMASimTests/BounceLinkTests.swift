@@ -4,7 +4,8 @@ import Testing
 /// `dma_iova_link` through `iommu_dma_iova_link_swiotlb()` (drivers/iommu/dma-iommu.c,
 /// 6.16) and its undoing in `iommu_dma_iova_unlink_range_slow()` (spec §1).
 @Suite struct BounceLinkTests {
-    static let shared = TestMachine.shared
+    /// Bounced buffers are RAM the kernel maps (a bounce of shared memory oopses).
+    static let buffers = TestMachine.highRAM
     static let pool = SwiotlbSpec.defaultBase
 
     static func untrustedMachine(pool: Bool = true) -> TestMachine {
@@ -17,12 +18,12 @@ import Testing
     /// linked as one granule, copied from the original at link, `DMA_IOVA_USE_SWIOTLB` set.
     @Test func headOnlyIsBouncedAtTheOriginalsOffset() {
         let machine = Self.untrustedMachine()
-        machine.alloc("s1", phys: Self.shared + 0x100, size: 0x200)
-        let outcome = machine.link("s1", phys: Self.shared + 0x100, len: 0x200)
+        machine.alloc("s1", phys: Self.buffers + 0x100, size: 0x200)
+        let outcome = machine.link("s1", phys: Self.buffers + 0x100, len: 0x200)
         #expect(outcome.status == .ok)
         #expect(outcome.ranges == [MappedRange(iova: 0xFFFF_F000, phys: Self.pool, length: 4096,
                                                prot: [.read, .write, .cache], bounced: true)])
-        #expect(outcome.events.contains(SideEvent(.bounceToDevice, address: Self.shared + 0x100, length: 0x200, target: Self.pool + 0x100)))
+        #expect(outcome.events.contains(SideEvent(.bounceToDevice, address: Self.buffers + 0x100, length: 0x200, target: Self.pool + 0x100)))
         #expect(machine.engine.states[0].usesSwiotlb)
         #expect(machine.devRead(.s("s1"), len: 0x200).touched == [PhysRange(phys: Self.pool + 0x100, length: 0x200)])
     }
@@ -30,12 +31,12 @@ import Testing
     /// Head, middle, tail: three page-table ranges; only head and tail are slots.
     @Test func headMiddleAndTailAreSplit() {
         let machine = Self.untrustedMachine()
-        let phys = Self.shared + 0xF00
+        let phys = Self.buffers + 0xF00
         machine.alloc("s1", phys: phys, size: 0x2180)
         let ranges = machine.link("s1", phys: phys, len: 0x2180).ranges
         #expect(ranges.map(\.bounced) == [true, false, true])
         #expect(ranges.map(\.length) == [4096, 8192, 4096])
-        #expect(ranges[1].phys == Self.shared + 0x1000)
+        #expect(ranges[1].phys == Self.buffers + 0x1000)
         #expect(ranges[2].phys == Self.pool + 0x1000)          // next fit: the slot pair after the head's
         #expect(machine.engine.swiotlbPool?.usedSlots == 4)
     }
@@ -44,8 +45,8 @@ import Testing
     /// `iommu_map_nosync()` that does nothing, then the tail.
     @Test func emptyMiddleIsAZeroByteLink() {
         let machine = Self.untrustedMachine()
-        machine.alloc("s1", phys: Self.shared, size: 0x300)
-        let outcome = machine.link("s1", phys: Self.shared, len: 0x300)
+        machine.alloc("s1", phys: Self.buffers, size: 0x300)
+        let outcome = machine.link("s1", phys: Self.buffers, len: 0x300)
         #expect(outcome.status == .ok && outcome.warnings.isEmpty)
         #expect(outcome.ranges.map(\.bounced) == [true])
     }
@@ -54,17 +55,17 @@ import Testing
     /// "swiotlb buffer is full"; the link returns -ENOMEM either way.
     @Test func noPoolOrAFullPoolIsENOMEM() {
         let bare = Self.untrustedMachine(pool: false)
-        bare.alloc("s1", phys: Self.shared + 0x100, size: 0x200)
-        let inactive = bare.link("s1", phys: Self.shared + 0x100, len: 0x200)
+        bare.alloc("s1", phys: Self.buffers + 0x100, size: 0x200)
+        let inactive = bare.link("s1", phys: Self.buffers + 0x100, len: 0x200)
         #expect(inactive.status == .errno(.ENOMEM))
         #expect(inactive.warnings == ["nvme0: DMA bounce buffers are inactive, unable to map unaligned transaction."])
         let full = Self.untrustedMachine()
         for index in 0..<64 {      // 64 heads of two slots each fill the 128-slot pool
-            full.alloc("s\(index)", phys: Self.shared + UInt64(index) << 12 + 0x100, size: 0x200)
-            full.link("s\(index)", phys: Self.shared + UInt64(index) << 12 + 0x100, len: 0x200)
+            full.alloc("s\(index)", phys: Self.buffers + UInt64(index) << 12 + 0x100, size: 0x200)
+            full.link("s\(index)", phys: Self.buffers + UInt64(index) << 12 + 0x100, len: 0x200)
         }
-        full.alloc("last", phys: Self.shared + 0x100, size: 0x200)
-        let refused = full.link("last", phys: Self.shared + 0x100, len: 0x200)
+        full.alloc("last", phys: Self.buffers + 0x100, size: 0x200)
+        let refused = full.link("last", phys: Self.buffers + 0x100, len: 0x200)
         #expect(refused.status == .errno(.ENOMEM))
         #expect(refused.warnings.first?.contains("swiotlb buffer is full (sz: 4096 bytes), total 128 (slots), used 128 (slots)") == true)
     }
@@ -87,10 +88,10 @@ import Testing
     ])
     func unlinkCopiesBackByDirection(_ example: CopyBackCase) {
         let machine = Self.untrustedMachine()
-        machine.alloc("s1", phys: Self.shared + 0x100, size: 0x200)
-        machine.link("s1", phys: Self.shared + 0x100, len: 0x200, dir: example.direction, attrs: example.attributes)
+        machine.alloc("s1", phys: Self.buffers + 0x100, size: 0x200)
+        machine.link("s1", phys: Self.buffers + 0x100, len: 0x200, dir: example.direction, attrs: example.attributes)
         let unlinked = machine.unlink("s1", len: 0x200, dir: example.direction, attrs: example.attributes)
-        let copy = SideEvent(.bounceToCPU, address: Self.pool + 0x100, length: 0x200, target: Self.shared + 0x100)
+        let copy = SideEvent(.bounceToCPU, address: Self.pool + 0x100, length: 0x200, target: Self.buffers + 0x100)
         #expect(unlinked.events.contains(copy) == example.copiesBack)
         #expect(machine.engine.swiotlbPool?.usedSlots == 0)
     }
@@ -102,10 +103,10 @@ import Testing
         let machine = Self.untrustedMachine()
         let hog = DeviceSpec(name: "old0", iommu: nil, dmaBits: 32)
         machine.run(.device(hog))
-        machine.map("fill", dev: "old0", phys: Self.shared + 0x100_0000, len: 256 * 1024)   // every slot
-        machine.alloc("s1", phys: Self.shared, size: 3 * 4096)
-        machine.link("s1", phys: Self.shared, len: 4096)
-        let failed = machine.link("s1", off: 4096, phys: Self.shared + 0x10000, len: 0x1300)
+        machine.map("fill", dev: "old0", phys: Self.buffers + 0x100_0000, len: 256 * 1024)   // every slot
+        machine.alloc("s1", phys: Self.buffers, size: 3 * 4096)
+        machine.link("s1", phys: Self.buffers, len: 4096)
+        let failed = machine.link("s1", off: 4096, phys: Self.buffers + 0x10000, len: 0x1300)
         #expect(failed.status == .errno(.ENOMEM))
         #expect(machine.devRead(.s("s1"), len: 64).status.faultKind == .notPresent)
         #expect(machine.devRead(.s("s1", 4096), len: 64).status == .ok)
@@ -118,8 +119,8 @@ import Testing
         for withPool in [true, false] {
             let machine = TestMachine(devices: [DeviceSpec(name: "nvme0", iommu: "mmu0", coherent: false)])
             if withPool { machine.swiotlb() }
-            machine.alloc("s1", phys: Self.shared + 0x40, size: 0x60)
-            let outcome = machine.link("s1", phys: Self.shared + 0x40, len: 0x60, dir: .fromDevice)   // kmalloc-96
+            machine.alloc("s1", phys: Self.buffers + 0x40, size: 0x60)
+            let outcome = machine.link("s1", phys: Self.buffers + 0x40, len: 0x60, dir: .fromDevice)   // kmalloc-96
             #expect(outcome.ranges.map(\.bounced) == [withPool])
         }
     }

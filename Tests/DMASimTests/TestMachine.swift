@@ -1,15 +1,20 @@
 @testable import DMASim
 
-/// A small machine for engine tests: a 1 TiB shared region, RAM, one IOMMU and devices.
+/// A small machine for engine tests: a 1 TiB shared region (no `struct page`, outside the
+/// direct map), RAM (a 4 GiB region, and 1 TiB the kernel owns high up, for buffers that
+/// are bounced), one IOMMU and devices.
 /// Ops are built with the helpers below so each test reads like the op script it models.
 final class TestMachine {
     let engine = Engine()
     static let shared: UInt64 = 0x1000_0000_0000
     static let ram: UInt64 = 0x1000_0000
+    /// RAM the kernel owns and maps linearly: swiotlb can copy it.
+    static let highRAM: UInt64 = 0x2000_0000_0000
 
     init(iommu: IOMMUSpec? = IOMMUSpec(name: "mmu0"), devices: [DeviceSpec] = [DeviceSpec(name: "nvme0", iommu: "mmu0")]) {
         expectOK(.region(RegionSpec(name: "shm0", base: Self.shared, sizeBytes: 1 << 40, kind: .shared)))
         expectOK(.region(RegionSpec(name: "ram0", base: Self.ram, sizeBytes: 1 << 32, kind: .ram)))
+        expectOK(.region(RegionSpec(name: "ram1", base: Self.highRAM, sizeBytes: 1 << 40, kind: .ram)))
         if let iommu { expectOK(.iommu(iommu)) }
         for device in devices { expectOK(.device(device)) }
     }

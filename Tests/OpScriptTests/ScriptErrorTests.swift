@@ -78,15 +78,15 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
 
     static let claimCases: [ErrorCase] = [
         ErrorCase("free s1 => yes",
-                  "t.ops:1:12: expected a claim (ok, completed, fallback, iova=, error, fault, digest=, violation, bytes=, rejected), found 'yes'"),
+                  "t.ops:1:12: expected a claim (ok, completed, fallback, iova=, error, fault, digest=, violation, bytes=, rejected, oops), found 'yes'"),
         ErrorCase("free s1 =>  ",
-                  "t.ops:1:11: expected a claim (ok, completed, fallback, iova=, error, fault, digest=, violation, bytes=, rejected), found end of line"),
+                  "t.ops:1:11: expected a claim (ok, completed, fallback, iova=, error, fault, digest=, violation, bytes=, rejected, oops), found end of line"),
         ErrorCase("free s1 => ok,",
-                  "t.ops:1:15: expected a claim (ok, completed, fallback, iova=, error, fault, digest=, violation, bytes=, rejected), found end of line"),
+                  "t.ops:1:15: expected a claim (ok, completed, fallback, iova=, error, fault, digest=, violation, bytes=, rejected, oops), found end of line"),
         ErrorCase("free s1 => ok,,fault",
-                  "t.ops:1:15: expected a claim (ok, completed, fallback, iova=, error, fault, digest=, violation, bytes=, rejected), found ','"),
+                  "t.ops:1:15: expected a claim (ok, completed, fallback, iova=, error, fault, digest=, violation, bytes=, rejected, oops), found ','"),
         ErrorCase("free s1 => ok later",
-                  "t.ops:1:15: expected a claim (ok, completed, fallback, iova=, error, fault, digest=, violation, bytes=, rejected), found 'later'"),
+                  "t.ops:1:15: expected a claim (ok, completed, fallback, iova=, error, fault, digest=, violation, bytes=, rejected, oops), found 'later'"),
         ErrorCase("free s1 => error EWHAT",
                   "t.ops:1:18: expected an errno (EPERM, EIO, ENOMEM, EFAULT, EBUSY, EEXIST, ENODEV, EINVAL, EOPNOTSUPP, mapping), found 'EWHAT'"),
         ErrorCase("dev-read d addr=0 len=4K => fault sideways",
@@ -124,7 +124,7 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
     }
 
     @Test func claimsAloneArePlacedOnLineOne() {
-        #expect(throws: ScriptError(fileName: "expect", line: 1, column: 4, message: "expected a claim (ok, completed, fallback, iova=, error, fault, digest=, violation, bytes=, rejected), found 'maybe'")) {
+        #expect(throws: ScriptError(fileName: "expect", line: 1, column: 4, message: "expected a claim (ok, completed, fallback, iova=, error, fault, digest=, violation, bytes=, rejected, oops), found 'maybe'")) {
             try ScriptParser().parseClaims("ok maybe", fileName: "expect")
         }
     }

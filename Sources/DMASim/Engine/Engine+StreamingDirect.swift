@@ -5,29 +5,33 @@ extension Engine {
     /// cannot reach (`!dma_capable`) or a kmalloc buffer that needs it is bounced when
     /// swiotlb is active, else `DMA_MAPPING_ERROR` with the "overflow" dev_WARN; then
     /// the clean for a non-coherent device. MMIO is never bounced.
-    func directMap(_ call: MapOp, device: DeviceRuntime, outcome: inout Outcome) -> StreamingMap? {
+    func directMap(_ call: MapOp, device: DeviceRuntime, outcome: inout Outcome) -> StreamingMapResult {
         let isMMIO = call.attributes.contains(.mmio)
-        if swiotlb?.force == true && !isMMIO { return bounceDirect(call, device: device, outcome: &outcome) }
+        if swiotlb?.force == true && !isMMIO { return bounceDirect(call, device: device, path: .directForced, outcome: &outcome) }
         let capable = dmaCapable(device, address: call.phys, length: call.length)
         let kmallocBounce = swiotlbPool != nil && kmallocNeedsBounce(device, length: call.length, direction: call.direction)
         if !capable || (kmallocBounce && !isMMIO) {
-            if swiotlbPool != nil && !isMMIO { return bounceDirect(call, device: device, outcome: &outcome) }
+            if swiotlbPool != nil && !isMMIO {
+                return bounceDirect(call, device: device, path: capable ? .directKmalloc : .directBeyondMask, outcome: &outcome)
+            }
             outcome.warnings.append(
                 "\(device.spec.name): DMA addr 0x\(hex(call.phys))+\(call.length) overflow (mask \(hex(device.spec.dmaMask)), bus limit 0).")
-            return nil
+            return .failed
         }
         syncForDeviceIfNeeded(device, phys: call.phys, length: call.length, attributes: call.attributes, into: &outcome)
         let prot = IOMMUProt(direction: call.direction, coherent: device.spec.coherent, attributes: call.attributes)
         outcome.ranges = [MappedRange(iova: call.phys, phys: call.phys, length: call.length, prot: prot, bounced: false)]
-        return StreamingMap(dmaAddress: call.phys, bounceAddress: nil)
+        return .mapped(StreamingMap(dmaAddress: call.phys, bounceAddress: nil))
     }
 
-    private func bounceDirect(_ call: MapOp, device: DeviceRuntime, outcome: inout Outcome) -> StreamingMap? {
-        guard let tlb = swiotlbMap(device, phys: call.phys, length: call.length, attributes: call.attributes,
-                                   direction: call.direction, into: &outcome) else { return nil }
+    /// `swiotlb_map()`: the bus address is the slot's.
+    private func bounceDirect(_ call: MapOp, device: DeviceRuntime, path: BouncePath, outcome: inout Outcome) -> StreamingMapResult {
+        let bounced = swiotlbMap(device, phys: call.phys, length: call.length, attributes: call.attributes,
+                                 direction: call.direction, origin: BounceOrigin(handle: call.mapping, path: path), into: &outcome)
+        guard case .slot(let tlb) = bounced else { return StreamingMapResult(stoppedBy: bounced)! }
         let prot = IOMMUProt(direction: call.direction, coherent: device.spec.coherent, attributes: call.attributes)
         outcome.ranges = [MappedRange(iova: tlb, phys: tlb, length: call.length, prot: prot, bounced: true)]
-        return StreamingMap(dmaAddress: tlb, bounceAddress: tlb)
+        return .mapped(StreamingMap(dmaAddress: tlb, bounceAddress: tlb))
     }
 
     /// `dma_direct_unmap_phys()`: unless SKIP_CPU_SYNC, `dma_direct_sync_single_for_cpu()`

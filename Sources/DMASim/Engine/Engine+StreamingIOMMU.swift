@@ -6,13 +6,14 @@ extension Engine {
     /// `iova_align(size + off)`, `iommu_map()` (nosync plus sync_map, so visible at once),
     /// return `iova + off`. A failed map gives the bounce slot back.
     func iommuMap(_ call: MapOp, device: DeviceRuntime, domain: DMADomain, owner: IOVAOwner,
-                  outcome: inout Outcome) -> StreamingMap? {
+                  outcome: inout Outcome) -> StreamingMapResult {
         let granule = domain.granule
         var phys = call.phys
         var bounce: UInt64?
         if needsSwiotlb(device, length: call.length, direction: call.direction) && !granule.isAligned(call.phys | call.length) {
-            guard let tlb = iommuMapSwiotlb(device, domain: domain, phys: phys, length: call.length,
-                                            attributes: call.attributes, into: &outcome) else { return nil }
+            let bounced = iommuMapSwiotlb(device, domain: domain, phys: phys, length: call.length, attributes: call.attributes,
+                                          origin: BounceOrigin(handle: call.mapping, path: .iommuMap), into: &outcome)
+            guard case .slot(let tlb) = bounced else { return StreamingMapResult(stoppedBy: bounced)! }
             phys = tlb
             bounce = tlb
         }
@@ -23,9 +24,9 @@ extension Engine {
                 swiotlbUnmapSingle(device, tlb: bounce, length: call.length, direction: call.direction,
                                    attributes: call.attributes, into: &outcome)
             }
-            return nil
+            return .failed
         }
-        return StreamingMap(dmaAddress: iova, bounceAddress: bounce)
+        return .mapped(StreamingMap(dmaAddress: iova, bounceAddress: bounce))
     }
 
     /// `__iommu_dma_map()`.

@@ -12,22 +12,27 @@ extension Engine {
     /// `swiotlb_tbl_map_single(dev, orig, size, alloc_align_mask, dir, attrs)`: slots,
     /// then an unconditional copy original → bounce (`swiotlb_bounce(…, DMA_TO_DEVICE)`,
     /// whatever `dir`: a device that writes only part of the buffer must not expose
-    /// stale slot contents). Nil with the "buffer is full" warning when no slots fit.
+    /// stale slot contents). `.failed` with the "buffer is full" warning when no slots
+    /// fit; `.oops` when the original is outside the direct map, the slots kept taken.
     func swiotlbMapSingle(_ device: DeviceRuntime, orig: UInt64, length: UInt64, allocAlignMask: UInt64,
-                          attributes: DMAAttributes, into outcome: inout Outcome) -> UInt64? {
+                          attributes: DMAAttributes, origin: BounceOrigin, into outcome: inout Outcome) -> BounceResult {
         let request = SwiotlbPool.Request(orig: orig, mappingBytes: length, allocAlignMask: allocAlignMask,
                                           minAlignMask: minAlignMask(device))
         switch swiotlbPool?.mapSingle(request) {
         case .success(let tlb)?:
+            guard length == 0 || isDirectMapped(phys: orig, length: length) else {
+                oopsInBounceCopy(device, orig: orig, length: length, origin: origin, into: &outcome)
+                return .oops
+            }
             swiotlbBounce(device, tlb: tlb, length: length, toDevice: true, into: &outcome)
-            return tlb
+            return .slot(tlb)
         case .failure(let full)?:
             if !attributes.contains(.noWarn) {
                 outcome.warnings.append("\(device.spec.name): swiotlb buffer is full (sz: \(full.sizeBytes) bytes), total \(full.totalSlots) (slots), used \(full.usedSlots) (slots)")
             }
-            return nil
+            return .failed
         case nil:
-            return nil
+            return .failed
         }
     }
 

@@ -56,7 +56,7 @@ extension Engine {
         }
         noteOutOfBounds(call, state: states[index], into: &outcome)
         let link = TwoStepLink(call: call, state: index, device: device, domain: domain)
-        let failure: Errno?
+        let failure: LinkFailure?
         if needsSwiotlb(device, length: call.length, direction: call.direction) && !granule.isAligned(call.phys | call.length) {
             failure = linkSwiotlb(link, outcome: &outcome)
         } else {
@@ -64,9 +64,14 @@ extension Engine {
             let iova = states[index].addr &+ call.offset &- pad
             let piece = LinkPiece(iova: iova, phys: call.phys - pad, sizeBytes: granule.alignUp(call.length + pad),
                                   buffer: call.phys..<call.phys + call.length, bounced: false)
-            failure = dmaIOVALink(link, piece, outcome: &outcome)
+            failure = dmaIOVALink(link, piece, outcome: &outcome).map(LinkFailure.errno)
         }
-        if let failure { return failLink(index, failure, &outcome) }
+        switch failure {
+        case .errno(let errno)?: return failLink(index, errno, &outcome)
+        // The task died inside the call: what it linked before the fault stays linked.
+        case .oops?: return
+        case nil: break
+        }
         states[index].linkedBytes += call.length
         let signature = LinkSignature(direction: call.direction, attributes: call.attributes)
         states[index].linkSignatures.insert(signature)
@@ -155,4 +160,11 @@ extension Engine {
         outcome.findings.append(Finding(.partialLinkNotCleaned, handle: state.handle,
             "\(state.handle) is used after a failed dma_iova_link without dma_iova_destroy(mapped): linked ranges stay mapped"))
     }
+}
+
+/// Why a `dma_iova_link` stopped: the errno it returned, or an oops inside it (a bounce
+/// copy of memory outside the direct map): the call never returned.
+enum LinkFailure: Equatable {
+    case errno(Errno)
+    case oops
 }

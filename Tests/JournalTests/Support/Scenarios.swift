@@ -60,6 +60,8 @@ enum Scenarios {
         .alloc(AllocOp(state: "s3", device: "nvme0", phys: shared, sizeBytes: 8192)),
         .detach(DetachOp(device: "nvme0")),  // s3 leaks
         .deviceRead(DeviceReadOp(device: "nvme0", address: .absolute(0x1000), length: 64)),  // rejected: detached
+        // The untrusted device's unaligned buffer in shared memory: the bounce copy oopses.
+        .map(MapOp(mapping: "m3", device: "nic0", phys: shared + 0x100, length: 0x200, direction: .toDevice)),
     ]
 
     /// An NVMe-like I/O stream on one strict IOMMU: per I/O, try_alloc, `linksPerIO`
