@@ -11,4 +11,8 @@
 INSERT INTO status_kind (code, name) VALUES (6, 'oops');
 INSERT INTO event_kind (code, name, address_space) VALUES (20, 'kernel-oops', 'phys');
 
+-- DMA_ATTR_DEBUGGING_IGNORE_CACHELINES (7.0): the mappings sharing a cacheline say so, and
+-- dma-debug's overlap check keeps quiet.
+INSERT INTO dma_attr (bit, name) VALUES (2048, 'debugging-ignore-cachelines');
+
 PRAGMA user_version = 10;

@@ -10,7 +10,10 @@ extension Engine {
             var outcome = Outcome()
             let index = mappings.nextSlot
             let result: StreamingMapResult
-            if let domain = device.domain {
+            if !device.spec.coherent && call.attributes.contains(.requireCoherent) {
+                // dma_map_phys(): a non-coherent device cannot honour REQUIRE_COHERENT.
+                result = .failed
+            } else if let domain = device.domain {
                 result = iommuMap(call, device: device, domain: domain, owner: .mapping(index), outcome: &outcome)
             } else {
                 result = directMap(call, device: device, outcome: &outcome)

@@ -47,17 +47,15 @@ extension Engine {
     private func link(_ call: LinkOp, state index: Int, device: DeviceRuntime, domain: DMADomain, outcome: inout Outcome) {
         let granule = domain.granule
         let pad = granule.offset(call.phys)
-        // Only the first link (offset 0) may start unaligned.
-        if pad != 0 && call.offset > 0 {
-            outcome.warnings.append("WARN_ON_ONCE(iova_start_pad && offset > 0)")
-            outcome.findings.append(Finding(.unalignedLink, handle: call.state,
-                "link at offset 0x\(hex(call.offset)) with phys 0x\(hex(call.phys)) not granule aligned: -EIO"))
-            return failLink(index, .EIO, &outcome)
+        if let refusal = linkRefusal(call, state: index, device: device, pad: pad, outcome: &outcome) {
+            return failLink(index, refusal, &outcome)
         }
+        let bounces = needsSwiotlb(device, length: call.length, direction: call.direction) && !granule.isAligned(call.phys | call.length)
+        if bounces && call.attributes.refusesBounce { return failLink(index, .EPERM, &outcome) }
         noteOutOfBounds(call, state: states[index], into: &outcome)
         let link = TwoStepLink(call: call, state: index, device: device, domain: domain)
         let failure: LinkFailure?
-        if needsSwiotlb(device, length: call.length, direction: call.direction) && !granule.isAligned(call.phys | call.length) {
+        if bounces {
             failure = linkSwiotlb(link, outcome: &outcome)
         } else {
             // __dma_iova_link(dev, state->addr + offset - pad, phys - pad, iova_align(size + pad))
@@ -95,6 +93,26 @@ extension Engine {
         outcome.ranges.append(MappedRange(iova: piece.iova, phys: piece.phys, length: piece.sizeBytes, prot: prot, bounced: piece.bounced))
         noteDeviceOwns(link, piece)
         return nil
+    }
+
+    /// `dma_iova_link()`'s checks before anything is mapped: only the first link (offset
+    /// 0) may start unaligned (-EIO, WARN_ON_ONCE); REQUIRE_COHERENT on a state that
+    /// already bounced (-EOPNOTSUPP, WARN_ON_ONCE) or on a non-coherent device
+    /// (-EOPNOTSUPP).
+    private func linkRefusal(_ call: LinkOp, state index: Int, device: DeviceRuntime, pad: UInt64,
+                             outcome: inout Outcome) -> Errno? {
+        if pad != 0 && call.offset > 0 {
+            outcome.warnings.append("WARN_ON_ONCE(iova_start_pad && offset > 0)")
+            outcome.findings.append(Finding(.unalignedLink, handle: call.state,
+                "link at offset 0x\(hex(call.offset)) with phys 0x\(hex(call.phys)) not granule aligned: -EIO"))
+            return .EIO
+        }
+        guard call.attributes.contains(.requireCoherent) else { return nil }
+        if states[index].usesSwiotlb {
+            outcome.warnings.append("WARN_ON_ONCE((state->__size & DMA_IOVA_USE_SWIOTLB) && (attrs & DMA_ATTR_REQUIRE_COHERENT))")
+            return .EOPNOTSUPP
+        }
+        return device.spec.coherent ? nil : .EOPNOTSUPP
     }
 
     /// `dma_iova_sync(dev, state, offset, size)`: `iommu_sync_map()` over the aligned range.
