@@ -32,7 +32,7 @@ extension OpReader {
         return spec
     }
 
-    /// `device NAME iommu=NAME|none [dma-bits=] [coherent|noncoherent] [untrusted] [bus=] [group=]`.
+    /// `device NAME iommu=NAME|none [dma-bits=] [coherent|noncoherent] [untrusted] [bus=] [group=] [min-align-mask=]`.
     private func device() throws(TokenError) -> DeviceSpec {
         var spec = DeviceSpec(name: name, iommu: try fields.required("iommu", as: Self.iommuName))
         spec.dmaBits = try fields.optional("dma-bits", as: Self.bitCount) ?? spec.dmaBits
@@ -40,7 +40,17 @@ extension OpReader {
         spec.untrusted = fields.flag("untrusted") != nil
         spec.bus = try fields.optional("bus", as: WordSyntax.bus) ?? spec.bus
         spec.group = try nameValue("group", as: .group)
+        spec.minAlignMask = try fields.optional("min-align-mask", as: Self.minAlignMask) ?? spec.minAlignMask
         return spec
+    }
+
+    /// `min-align-mask=`: what `dma_set_min_align_mask()` takes, a mask of low bits.
+    private static func minAlignMask(_ token: Token) throws(TokenError) -> UInt64 {
+        let mask = try ScriptNumber.read(token)
+        guard DeviceSpec.isValidMinAlignMask(mask) else {
+            throw .expected("a mask of low bits below 2^32 (0, 0x7ff, 0xfff, …)", found: token)
+        }
+        return mask
     }
 
     /// `swiotlb size= [base=] [force]`.

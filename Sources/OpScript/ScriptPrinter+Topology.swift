@@ -37,6 +37,7 @@ extension ScriptPrinter {
             spec.coherent ? "coherent" : "noncoherent", flag("untrusted", spec.untrusted),
             spec.bus == defaults.bus ? nil : "bus=" + spec.bus.rawValue,
             spec.group.map { "group=" + $0 },
+            spec.minAlignMask == defaults.minAlignMask ? nil : hex("min-align-mask", spec.minAlignMask),
         ]
     }
 

@@ -10,7 +10,7 @@ import Testing
 
     static func machine(untrusted: Bool = false, coherent: Bool = true) -> TestMachine {
         let machine = TestMachine(devices: [
-            DeviceSpec(name: "dev0", iommu: "mmu0", coherent: coherent, untrusted: untrusted),
+            DeviceSpec(name: "dev0", iommu: "mmu0", coherent: coherent, untrusted: untrusted, minAlignMask: 0xFFF),
             DeviceSpec(name: "old0", iommu: nil, dmaBits: 32, coherent: coherent),
         ])
         machine.run(.region(RegionSpec(name: "bar0", base: bar, sizeBytes: 1 << 20, kind: .mmio)))

@@ -50,7 +50,7 @@ import Testing
             .region(RegionSpec(name: "ram1", base: 0x1000_0000_0000, sizeBytes: 1 << 40, kind: .ram)),
             .swiotlb(SwiotlbSpec(sizeBytes: 1 << 20)),
             .iommu(IOMMUSpec(name: "mmu0", mode: .lazy, flushQueueSlots: 16)),
-            .device(DeviceSpec(name: "tb0", iommu: "mmu0", coherent: false, untrusted: true)),
+            .device(DeviceSpec(name: "tb0", iommu: "mmu0", coherent: false, untrusted: true, minAlignMask: 0xFFF)),
             .device(DeviceSpec(name: "dsp0", iommu: nil, dmaBits: 32, coherent: false)),
         ]
         let directions: [DMADirection] = [.toDevice, .fromDevice, .bidirectional]

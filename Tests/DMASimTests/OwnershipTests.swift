@@ -58,7 +58,7 @@ import Testing
 
     /// §7.16: the bounced head of an untrusted device's link is its own class.
     @Test func readingABouncedHeadBeforeUnlinkIsReported() {
-        let machine = TestMachine(devices: [DeviceSpec(name: "nvme0", iommu: "mmu0", untrusted: true)])
+        let machine = TestMachine(devices: [DeviceSpec(name: "nvme0", iommu: "mmu0", untrusted: true, minAlignMask: 0xFFF)])
         machine.swiotlb()
         let buffer = TestMachine.highRAM + 0x100   // bounced, so RAM the kernel maps
         machine.alloc("s1", phys: buffer, size: 0x200)

@@ -29,14 +29,17 @@ extension Engine {
             size -= bounceLength
             if size == 0 { return nil }
         }
-        // 6.16 links the middle even when it is empty: a 0-byte iommu_map_nosync() that
-        // io-pgtable accepts doing nothing (the iommupt page table refuses it; fixed
-        // upstream by "iommu/dma: Do not try to iommu_map a 0 length region in swiotlb").
+        // "After removing the partial head and tail, there may be no aligned middle left to
+        // map." 6.16 linked it anyway: a 0-byte iommu_map_nosync() that io-pgtable accepts
+        // doing nothing (fixed by 6ec91df8aff7, "iommu/dma: Do not try to iommu_map a 0
+        // length region in swiotlb").
         size -= endPad
-        let middle = LinkPiece(iova: addr &+ mapped, phys: call.phys + mapped, sizeBytes: size,
-                               buffer: call.phys + mapped..<call.phys + mapped + size, bounced: false)
-        if let error = dmaIOVALink(link, middle, outcome: &outcome) { return unwind(link, mapped: mapped, .errno(error), &outcome) }
-        mapped += size
+        if size > 0 || kernelRules.linksEmptyMiddleAndUnwindsFromZero {
+            let middle = LinkPiece(iova: addr &+ mapped, phys: call.phys + mapped, sizeBytes: size,
+                                   buffer: call.phys + mapped..<call.phys + mapped + size, bounced: false)
+            if let error = dmaIOVALink(link, middle, outcome: &outcome) { return unwind(link, mapped: mapped, .errno(error), &outcome) }
+            mapped += size
+        }
         if endPad != 0 {
             if let error = bounceAndLink(link, addr: addr &+ mapped, phys: call.phys + mapped, length: endPad, startPad: 0,
                                          part: .iovaLinkTail, outcome: &outcome) {
@@ -70,14 +73,16 @@ extension Engine {
         return nil
     }
 
-    /// The 6.16 error unwind, `dma_iova_unlink(dev, state, 0, mapped, dir, attrs)`: it
-    /// starts at offset 0, not at the failing link's offset, so it unlinks whatever the
-    /// state has there and leaves this link's head and middle mapped (fixed by the same
-    /// upstream commit, which unlinks from `offset` and only when `mapped != 0`).
+    /// `out_unmap:` `dma_iova_unlink(dev, state, offset, mapped, dir, attrs)` when something
+    /// was mapped. 6.16 called `dma_iova_unlink(dev, state, 0, mapped, …)` always: from
+    /// offset 0, not the failing link's offset, so it unlinked whatever the state had
+    /// there and left this link's head and middle mapped (fixed by the same commit).
     private func unwind(_ link: TwoStepLink, mapped: UInt64, _ error: LinkFailure, _ outcome: inout Outcome) -> LinkFailure {
         let call = link.call
-        _ = unlinkRange(state: link.state, device: link.device, domain: link.domain, offset: 0, length: mapped,
-                        direction: call.direction, attributes: call.attributes, freeIOVA: false, outcome: &outcome)
+        let from616 = kernelRules.linksEmptyMiddleAndUnwindsFromZero
+        guard mapped > 0 || from616 else { return error }
+        _ = unlinkRange(state: link.state, device: link.device, domain: link.domain, offset: from616 ? 0 : call.offset,
+                        length: mapped, direction: call.direction, attributes: call.attributes, freeIOVA: false, outcome: &outcome)
         return error
     }
 }

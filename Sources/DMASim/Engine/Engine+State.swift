@@ -26,6 +26,7 @@ extension Engine {
         writer.array(checkpointNames.sorted()) { $0.string($1) }
         writer.optional(memory.lastWriters) { $1.encode(to: &$0) }
         tally.encode(to: &writer)
+        writer.array(warnedOnce.sorted()) { $0.string($1) }
         return EngineStateFormat.seal(writer.bytes)
     }
 
@@ -54,6 +55,11 @@ extension Engine {
             try LastWriterMap(from: &reader)
         }
         engine.tally = try OutcomeTally(from: &reader)
+        if version >= 5 {
+            engine.warnedOnce = Set(try reader.array("warned once") { reader throws(EngineStateError) in
+                try reader.string("warn-once site")
+            })
+        }
         try reader.expectEnd()
         // A version-3 state holds every record ever made: retire what this build would have.
         if version == 3 { engine.retireEveryUnreachableRecord() }

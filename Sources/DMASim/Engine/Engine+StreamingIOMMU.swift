@@ -41,7 +41,8 @@ extension Engine {
         let iova = domain.allocIOVA(sizeBytes: sizeBytes, dmaMask: device.spec.dmaMask, device: device, outcome: &outcome)
         guard iova != 0 else { return nil }
         let prot = IOMMUProt(direction: call.direction, coherent: device.spec.coherent, attributes: call.attributes)
-        if domain.mapNoSync(iova: iova, phys: phys - pad, sizeBytes: sizeBytes, prot: prot, outcome: &outcome) != nil {
+        if domain.mapNoSync(iova: iova, phys: phys - pad, sizeBytes: sizeBytes, prot: prot,
+                            genericPageTable: kernelRules.usesGenericPageTable(domain.iommu), outcome: &outcome) != nil {
             domain.freeIOVA(iova: iova, sizeBytes: sizeBytes, queued: false, outcome: &outcome)
             return nil
         }

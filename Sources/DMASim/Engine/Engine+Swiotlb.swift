@@ -3,11 +3,11 @@
 /// so on a machine with non-coherent devices it goes through the cache model: the
 /// bounce slot's new bytes sit dirty in the cache until a clean, as on real hardware.
 extension Engine {
-    /// `dma_get_min_align_mask(dev)` as modelled: the IOVA granule for a device behind
-    /// the IOMMU (what lets `iommu_dma_iova_bounce_and_link()` map the bounce slot at
-    /// the original's in-granule offset; NVMe sets `NVME_CTRL_PAGE_SIZE - 1`), none for
-    /// dma-direct.
-    func minAlignMask(_ device: DeviceRuntime) -> UInt64 { device.domain?.granule.mask ?? 0 }
+    /// `dma_get_min_align_mask(dev)`: what the driver set with `dma_set_min_align_mask()`,
+    /// 0 by default. Only with it does a bounce slot repeat the original's in-granule
+    /// offset, which `iommu_dma_iova_bounce_and_link()` needs to link the slot's granule
+    /// (NVMe sets `NVME_CTRL_PAGE_SIZE - 1`).
+    func minAlignMask(_ device: DeviceRuntime) -> UInt64 { device.spec.minAlignMask }
 
     /// `swiotlb_tbl_map_single(dev, orig, size, alloc_align_mask, dir, attrs)`: slots,
     /// then an unconditional copy original → bounce (`swiotlb_bounce(…, DMA_TO_DEVICE)`,

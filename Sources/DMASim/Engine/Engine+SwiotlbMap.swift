@@ -8,7 +8,8 @@ extension Engine {
     func iommuMapSwiotlb(_ device: DeviceRuntime, domain: DMADomain, phys: UInt64, length: UInt64,
                          attributes: DMAAttributes, origin: BounceOrigin, into outcome: inout Outcome) -> BounceResult {
         guard swiotlbPool != nil else {
-            outcome.warnings.append("\(device.spec.name): DMA bounce buffers are inactive, unable to map unaligned transaction.")
+            warnOnce("iommu_dma_map_swiotlb", "\(device.spec.name): DMA bounce buffers are inactive, unable to map unaligned transaction.",
+                     into: &outcome)
             return .failed
         }
         let bounced = swiotlbMapSingle(device, orig: phys, length: length, allocAlignMask: domain.granule.mask,

@@ -23,6 +23,9 @@ extension Engine {
     func declareDevice(_ spec: DeviceSpec) -> Outcome {
         guard devices[spec.name] == nil else { return .rejected("device \(spec.name) is already declared") }
         guard (12...64).contains(spec.dmaBits) else { return .rejected("device \(spec.name): dma-bits must be 12…64") }
+        guard DeviceSpec.isValidMinAlignMask(spec.minAlignMask) else {
+            return .rejected("device \(spec.name): min-align-mask must be a mask of low bits (2^n - 1) below 2^32")
+        }
         var domain: DMADomain?
         var forceDAC = false
         if let iommuName = spec.iommu {

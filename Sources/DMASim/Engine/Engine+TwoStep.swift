@@ -83,8 +83,9 @@ extension Engine {
         let call = link.call
         syncForDeviceIfNeeded(link.device, phys: piece.phys, length: piece.sizeBytes, attributes: call.attributes, into: &outcome)
         let prot = IOMMUProt(direction: call.direction, coherent: link.device.spec.coherent, attributes: call.attributes)
-        if let errno = link.domain.mapNoSync(iova: piece.iova, phys: piece.phys, sizeBytes: piece.sizeBytes, prot: prot, outcome: &outcome) {
-            outcome.findings.append(linkFailureFinding(errno, call: call, iova: piece.iova))
+        if let errno = link.domain.mapNoSync(iova: piece.iova, phys: piece.phys, sizeBytes: piece.sizeBytes, prot: prot,
+                                             genericPageTable: kernelRules.usesGenericPageTable(link.domain.iommu), outcome: &outcome) {
+            outcome.findings.append(linkFailureFinding(errno, call: call, piece: piece, granule: link.domain.granule))
             return errno
         }
         guard piece.sizeBytes > 0 else { return nil }
@@ -151,10 +152,15 @@ extension Engine {
             "link of [0x\(hex(call.offset)), +0x\(hex(call.length))) past dma_iova_size 0x\(hex(state.sizeBytes)): maps IOVA the state does not own"))
     }
 
-    private func linkFailureFinding(_ errno: Errno, call: LinkOp, iova: UInt64) -> Finding {
+    private func linkFailureFinding(_ errno: Errno, call: LinkOp, piece: LinkPiece, granule: Granule) -> Finding {
+        let iova = piece.iova
         switch errno {
         case .EEXIST:
             return Finding(.overlappingLink, handle: call.state, "link over a present PTE near IOVA 0x\(hex(iova)): -EEXIST")
+        case _ where piece.bounced && !granule.isAligned(piece.phys):
+            return Finding(.unalignedLink, handle: call.state,
+                "the bounce slot for [0x\(hex(piece.buffer.lowerBound)), 0x\(hex(piece.buffer.upperBound))) does not repeat its in-granule offset "
+                    + "(no dma_set_min_align_mask() covering it), so its granule is linked at the unaligned 0x\(hex(piece.phys)): -\(errno.rawValue)")
         default:
             return Finding(.unalignedLink, handle: call.state,
                 "IOVA 0x\(hex(iova)) is not granule aligned (in-granule offset of phys differs from try_alloc's, or an earlier range ended mid-granule): -\(errno.rawValue)")

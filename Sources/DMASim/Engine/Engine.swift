@@ -53,6 +53,11 @@ public final class Engine {
     /// dma-debug's `dma_active_cacheline` tree: first cachelines of live mappings.
     var activeCachelines = ActiveCachelines()
 
+    /// The kernel whose rules apply where 6.16 and 7.3 differ (Model/KernelRules).
+    var kernelRules = KernelRules.linux73
+    /// The `dev_warn_once()` call sites that have printed (Engine+WarnOnce).
+    var warnedOnce: Set<String> = []
+
     /// Ops applied so far.
     public internal(set) var appliedCount = 0
     /// Faults and findings so far.

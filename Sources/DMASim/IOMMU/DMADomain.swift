@@ -67,9 +67,14 @@ final class DMADomain {
 
     /// `iommu_map_nosync()`: aligned iova, paddr and size, one PTE per granule. A present
     /// PTE stops it with -EEXIST (io-pgtable-arm's WARN), and what this call had mapped is
-    /// unrolled with `iommu_unmap()`, which syncs the IOTLB.
-    func mapNoSync(iova: UInt64, phys: UInt64, sizeBytes: UInt64, prot: IOMMUProt, outcome: inout Outcome) -> Errno? {
+    /// unrolled with `iommu_unmap()`, which syncs the IOTLB. Misaligned: the generic page
+    /// table (`pt_iommu_map_range()`, 7.3's VT-d and AMD) returns -ENXIO having mapped
+    /// nothing (the lab's zero-size `iommu:map`); `__iommu_map_domain_pgtbl()` -EINVAL
+    /// with its "unaligned" pr_err.
+    func mapNoSync(iova: UInt64, phys: UInt64, sizeBytes: UInt64, prot: IOMMUProt, genericPageTable: Bool,
+                   outcome: inout Outcome) -> Errno? {
         guard granule.isAligned(iova | phys | sizeBytes) else {
+            if genericPageTable { return .ENXIO }
             outcome.warnings.append(
                 "unaligned: iova 0x\(hex(iova)) pa 0x\(hex(phys)) size 0x\(hex(sizeBytes)) min_pagesz 0x\(hex(granule.bytes))")
             return .EINVAL

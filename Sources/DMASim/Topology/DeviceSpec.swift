@@ -4,7 +4,8 @@ public enum DeviceBus: String, Sendable, CaseIterable, Hashable {
     case platform
 }
 
-/// `device NAME iommu=… dma-bits=… coherent|noncoherent [untrusted] [bus=…] [group=…]`.
+/// `device NAME iommu=… dma-bits=… coherent|noncoherent [untrusted] [bus=…] [group=…]
+/// [min-align-mask=N]`.
 public struct DeviceSpec: Sendable, Hashable {
     public var name: String
     /// The IOMMU the device sits behind; nil for `iommu=none` (dma-direct).
@@ -19,13 +20,23 @@ public struct DeviceSpec: Sendable, Hashable {
     /// Devices naming the same group on the same IOMMU share one DMA domain (one IOVA
     /// space and page table), as functions of one IOMMU group do. Nil: a group of its own.
     public var group: String?
+    /// `dma_set_min_align_mask(dev, mask)`: the low address bits a swiotlb bounce must
+    /// keep (`swiotlb_align_offset()`). 0 unless the driver sets it (NVMe: 0xfff,
+    /// `NVME_CTRL_PAGE_SIZE - 1`); with 0 an untrusted device's unaligned link fails and
+    /// its `dma_map_phys` address loses the in-page offset (kernel-7.3-measured.md §5).
+    public var minAlignMask: UInt64
 
     public init(
         name: String, iommu: String?, dmaBits: Int = 64, coherent: Bool = true, untrusted: Bool = false,
-        bus: DeviceBus = .pci, group: String? = nil
+        bus: DeviceBus = .pci, group: String? = nil, minAlignMask: UInt64 = 0
     ) {
         self.name = name; self.iommu = iommu; self.dmaBits = dmaBits; self.coherent = coherent
-        self.untrusted = untrusted; self.bus = bus; self.group = group
+        self.untrusted = untrusted; self.bus = bus; self.group = group; self.minAlignMask = minAlignMask
+    }
+
+    /// What `dma_set_min_align_mask()` can be given: an `unsigned int` of low bits.
+    public static func isValidMinAlignMask(_ mask: UInt64) -> Bool {
+        mask <= UInt64(UInt32.max) && mask & (mask &+ 1) == 0
     }
 
     /// `dma_get_mask(dev)`.

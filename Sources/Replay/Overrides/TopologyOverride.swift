@@ -22,6 +22,8 @@ public enum TopologyOverride: Sendable, Hashable {
     case coherent(Bool)
     /// Every device untrusted (external-facing) or not.
     case untrusted(Bool)
+    /// Every device's `dma_set_min_align_mask()`.
+    case minAlignMask(UInt64)
     /// The declared swiotlb pool's size.
     case swiotlbSize(UInt64)
     /// `swiotlb=force` on the declared pool.
@@ -31,7 +33,7 @@ public enum TopologyOverride: Sendable, Hashable {
     public static let keys: [(key: String, value: String)] = [
         ("iommu-mode", "strict|lazy|passthrough"), ("needs-sync-map", "on|off"), ("granule", "size"),
         ("fq-size", "count"), ("forcedac", "on|off"), ("dma-bits", "bits"), ("coherent", "on|off"),
-        ("untrusted", "on|off"), ("swiotlb-size", "size"), ("swiotlb-force", "on|off"),
+        ("untrusted", "on|off"), ("min-align-mask", "mask"), ("swiotlb-size", "size"), ("swiotlb-force", "on|off"),
     ]
 
     /// Parses `KEY=VALUE`.
@@ -52,6 +54,11 @@ public enum TopologyOverride: Sendable, Hashable {
             self = .dmaBits(bits)
         case "coherent": self = .coherent(try Self.flag(value, text))
         case "untrusted": self = .untrusted(try Self.flag(value, text))
+        case "min-align-mask":
+            guard let mask = try? ScriptNumber.value(of: value), DeviceSpec.isValidMinAlignMask(mask) else {
+                throw .init(text, "expected a mask of low bits below 2^32 (0, 0xfff)")
+            }
+            self = .minAlignMask(mask)
         case "swiotlb-size": self = .swiotlbSize(try Self.size(value, text))
         case "swiotlb-force": self = .swiotlbForce(try Self.flag(value, text))
         default:
@@ -70,6 +77,7 @@ public enum TopologyOverride: Sendable, Hashable {
         case (.dmaBits(let bits), .device(var spec)): spec.dmaBits = bits; return .device(spec)
         case (.coherent(let on), .device(var spec)): spec.coherent = on; return .device(spec)
         case (.untrusted(let on), .device(var spec)): spec.untrusted = on; return .device(spec)
+        case (.minAlignMask(let mask), .device(var spec)): spec.minAlignMask = mask; return .device(spec)
         case (.swiotlbSize(let bytes), .swiotlb(var spec)): spec.sizeBytes = bytes; return .swiotlb(spec)
         case (.swiotlbForce(let on), .swiotlb(var spec)): spec.force = on; return .swiotlb(spec)
         default: return op
@@ -85,7 +93,7 @@ public enum TopologyOverride: Sendable, Hashable {
     private var targetKind: OpKind {
         switch self {
         case .iommuMode, .needsSyncMap, .granule, .flushQueueSlots, .forceDAC: return .iommu
-        case .dmaBits, .coherent, .untrusted: return .device
+        case .dmaBits, .coherent, .untrusted, .minAlignMask: return .device
         case .swiotlbSize, .swiotlbForce: return .swiotlb
         }
     }
