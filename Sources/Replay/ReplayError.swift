@@ -41,15 +41,12 @@ extension TopologyOverride: CustomStringConvertible {
         case .minAlignMask(let mask): return "min-align-mask=0x\(String(mask, radix: 16))"
         case .swiotlbSize(let bytes): return "swiotlb-size=\(bytes)"
         case .swiotlbForce(let on): return "swiotlb-force=\(on ? "on" : "off")"
+        case .kernel(let kernel): return "kernel=\(kernel.rawValue)"
+        case .arch(let arch): return "arch=\(arch.rawValue)"
+        case .cpuCount(let count): return "cpus=\(count)"
         }
     }
 
-    /// What the override changes: "iommu", "device" or "swiotlb".
-    var declarationName: String {
-        switch self {
-        case .iommuMode, .needsSyncMap, .granule, .flushQueueSlots, .forceDAC: return "iommu"
-        case .dmaBits, .coherent, .untrusted, .minAlignMask: return "device"
-        case .swiotlbSize, .swiotlbForce: return "swiotlb"
-        }
-    }
+    /// What the override changes: "iommu", "device", "swiotlb" or "machine".
+    var declarationName: String { targetKind.rawValue }
 }

@@ -11,8 +11,9 @@ import Testing
 
     /// An untrusted device that set `dma_set_min_align_mask(dev, 0xfff)`, as NVMe does:
     /// without it no unaligned head can be linked (below).
-    static func untrustedMachine(pool: Bool = true, minAlignMask: UInt64 = 0xFFF) -> TestMachine {
-        let machine = TestMachine(devices: [DeviceSpec(name: "nvme0", iommu: "mmu0", untrusted: true, minAlignMask: minAlignMask)])
+    static func untrustedMachine(pool: Bool = true, minAlignMask: UInt64 = 0xFFF, kernel: KernelVersion = .v7_3) -> TestMachine {
+        let machine = TestMachine(machine: MachineSpec(kernel: kernel),
+                                  devices: [DeviceSpec(name: "nvme0", iommu: "mmu0", untrusted: true, minAlignMask: minAlignMask)])
         if pool { machine.swiotlb() }
         return machine
     }
@@ -47,10 +48,9 @@ import Testing
     /// A tail-only link shorter than a granule has no aligned middle: 7.3 links only the
     /// tail; 6.16 linked the empty middle too, a 0-byte `iommu_map_nosync()` that its
     /// page tables accepted doing nothing. The outcome is the same.
-    @Test(arguments: [KernelRules.Version.v7_3, .v6_16])
-    func emptyMiddleLinksOnlyTheTail(_ version: KernelRules.Version) {
-        let machine = Self.untrustedMachine()
-        machine.engine.kernelRules.version = version
+    @Test(arguments: [KernelVersion.v7_3, .v6_16])
+    func emptyMiddleLinksOnlyTheTail(_ version: KernelVersion) {
+        let machine = Self.untrustedMachine(kernel: version)
         machine.alloc("s1", phys: Self.buffers, size: 0x300)
         let outcome = machine.link("s1", phys: Self.buffers, len: 0x300)
         #expect(outcome.status == .ok && outcome.warnings.isEmpty)
@@ -62,10 +62,9 @@ import Testing
     /// `slot - pad`: 7.3's generic page table (VT-d) refuses it with -ENXIO and no message,
     /// 6.16's with -EINVAL and "unaligned"; the slot is given back, the state keeps no
     /// swiotlb bit (kernel-7.3-measured.md §5, lab: edu-untrusted, swiotlb=force).
-    @Test(arguments: [KernelRules.Version.v7_3, .v6_16])
-    func withoutAMinAlignMaskTheHeadCannotBeLinked(_ version: KernelRules.Version) {
-        let machine = Self.untrustedMachine(minAlignMask: 0)
-        machine.engine.kernelRules.version = version
+    @Test(arguments: [KernelVersion.v7_3, .v6_16])
+    func withoutAMinAlignMaskTheHeadCannotBeLinked(_ version: KernelVersion) {
+        let machine = Self.untrustedMachine(minAlignMask: 0, kernel: version)
         machine.alloc("s1", phys: Self.buffers + 0x200, size: 0x1000)
         let outcome = machine.link("s1", phys: Self.buffers + 0x200, len: 0x1000, dir: .toDevice)
         #expect(outcome.status == .errno(version == .v7_3 ? .ENXIO : .EINVAL))
@@ -130,8 +129,7 @@ import Testing
     /// `dma_iova_unlink(state, 0, mapped)`, which unlinks the state's FIRST granule (an
     /// earlier link) and leaves this call's middle mapped.
     @Test func failedTailUnwindsFromOffsetZeroOn616() {
-        let machine = Self.untrustedMachine()
-        machine.engine.kernelRules.version = .v6_16
+        let machine = Self.untrustedMachine(kernel: .v6_16)
         let hog = DeviceSpec(name: "old0", iommu: nil, dmaBits: 32)
         machine.run(.device(hog))
         machine.map("fill", dev: "old0", phys: Self.buffers + 0x100_0000, len: 256 * 1024)   // every slot

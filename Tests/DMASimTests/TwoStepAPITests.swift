@@ -101,10 +101,9 @@ import Testing
     /// misaligned. 7.3's generic page table (`pt_iommu_map_range()`, VT-d and AMD) returns
     /// -ENXIO silently; `__iommu_map_domain_pgtbl()` (virtio-iommu, and every 6.16
     /// driver) says "unaligned" with -EINVAL.
-    @Test(arguments: [(KernelRules.Version.v7_3, false), (.v7_3, true), (.v6_16, false)])
-    func offsetMismatchWithTryAllocIsRefused(_ version: KernelRules.Version, needsSyncMap: Bool) {
-        let machine = TestMachine(mode: .strict, needsSyncMap: needsSyncMap)
-        machine.engine.kernelRules.version = version
+    @Test(arguments: [(KernelVersion.v7_3, false), (.v7_3, true), (.v6_16, false)])
+    func offsetMismatchWithTryAllocIsRefused(_ version: KernelVersion, needsSyncMap: Bool) {
+        let machine = TestMachine(mode: .strict, needsSyncMap: needsSyncMap, kernel: version)
         machine.alloc("s1", phys: Self.base, size: 8192)
         let outcome = machine.link("s1", phys: Self.base + 0x200, len: 4096)
         let genericPageTable = version == .v7_3 && !needsSyncMap

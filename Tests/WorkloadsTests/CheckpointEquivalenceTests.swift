@@ -68,11 +68,11 @@ import Testing
             var ops = Array(try generator.steps(options)).map(\.op)
             if topology == .swiotlb {
                 ops = ops.map { op in
-                    guard case .region(var spec) = op, spec.kind == .shared else { return op }
+                    guard case .region(var spec) = op.call, spec.kind == .shared else { return op }
                     spec.kind = .ram
-                    return .region(spec)
+                    return op.with(.region(spec))
                 }
-                let afterRegions = ops.lastIndex { if case .region = $0 { true } else { false } }! + 1
+                let afterRegions = ops.lastIndex { if case .region = $0.call { true } else { false } }! + 1
                 ops.insert(.swiotlb(SwiotlbSpec(sizeBytes: 4 << 20)), at: afterRegions)
             }
             return ops

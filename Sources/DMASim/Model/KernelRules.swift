@@ -1,14 +1,15 @@
 /// Where the kernels the model follows differ: Linux 7.3 (the default, the lab's kernel)
-/// and 6.16 (the first with the two-step API), on x86-64 or arm64. Each rule is named for
-/// what it decides and cites the change behind it; docs/kernel-model.md lists them.
+/// and 6.16 (the first with the two-step API), on x86-64 or arm64, as the `machine` line
+/// declares them. Each rule is named for what it decides and cites the change behind it;
+/// docs/kernel-model.md lists them.
 struct KernelRules: Hashable, Sendable {
-    enum Version: Hashable, Sendable { case v6_16, v7_3 }
-    enum Architecture: Hashable, Sendable { case x86_64, arm64 }
-
-    var version: Version
+    var version: KernelVersion
     var architecture: Architecture
 
-    static let linux73 = KernelRules(version: .v7_3, architecture: .x86_64)
+    init(_ machine: MachineSpec) {
+        version = machine.kernel
+        architecture = machine.arch
+    }
 
     /// 6.18 ("iommu/dma: Do not try to iommu_map a 0 length region in swiotlb",
     /// 6ec91df8aff7): `iommu_dma_iova_link_swiotlb()` links the aligned middle only when
@@ -21,7 +22,8 @@ struct KernelRules: Hashable, Sendable {
     /// physical address with -ENXIO and no message (`pt_iommu_map_range()`: no page size
     /// fits); everything else goes through `__iommu_map_domain_pgtbl()`: -EINVAL and the
     /// "unaligned: iova … pa … size … min_pagesz …" pr_err. virtio-iommu (the IOMMUs that
-    /// need `iotlb_sync_map`) keeps its own page table in 7.3.
+    /// need `iotlb_sync_map`) keeps its own page table in 7.3, and arm64's SMMUv3 uses
+    /// io-pgtable-arm.
     func usesGenericPageTable(_ iommu: IOMMUSpec) -> Bool {
         version == .v7_3 && architecture == .x86_64 && !iommu.needsSyncMap
     }

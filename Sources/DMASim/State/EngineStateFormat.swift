@@ -15,9 +15,11 @@
 enum EngineStateFormat {
     static let magic: [UInt8] = Array("DMAJSTAT".utf8)
     /// Bump whenever any component's encoding changes. Version 4: record slots with holes
-    /// and epitaphs of ended handles (bookkeeping bounded by live state). Version 5: a
-    /// device's `min_align_mask`.
-    static let version: UInt32 = 5
+    /// and epitaphs of ended handles (bookkeeping bounded by live state). Version 5: the
+    /// machine, the clock, the current CPU and the armed kernel timers, at the end.
+    /// Version 6: a device's `min_align_mask`, and the `dev_warn_once()` sites that
+    /// have printed, at the very end.
+    static let version: UInt32 = 6
     /// Older versions still read, for the checkpoints in existing journals: version 3
     /// kept every record ever made, at index = creation order.
     static let readableVersions: ClosedRange<UInt32> = 3...version

@@ -13,7 +13,7 @@ extension DeviceSpec {
         writer.varint(minAlignMask)
     }
 
-    /// Version 5 added `minAlignMask`; older states had none (0, the kernel's default).
+    /// Version 6 added `minAlignMask`; older states had none (0, the kernel's default).
     init(from reader: inout StateReader, version: UInt32) throws(EngineStateError) {
         let name = try reader.string("device name")
         let iommu = try reader.optional("device iommu") { reader throws(EngineStateError) in try reader.string("device iommu") }
@@ -23,7 +23,7 @@ extension DeviceSpec {
         let bus = try DeviceBus(from: &reader, "device bus")
         let group = try reader.optional("device group") { reader throws(EngineStateError) in try reader.string("device group") }
         var minAlignMask: UInt64 = 0
-        if version >= 5 {
+        if version >= 6 {
             let start = reader.offset
             minAlignMask = try reader.varint("device min_align_mask")
             guard DeviceSpec.isValidMinAlignMask(minAlignMask) else {

@@ -54,7 +54,7 @@ struct TraceScenarioBuilder {
             guard let op = op(for: row, lines: &lines, nextInvented: &nextInvented) else { continue }
             lines.append(TraceScenario.Line(line: ScriptLine(lineNumber: 0, op: op, claims: claims(for: row)),
                                             origin: row.origin, sequence: row.seq, partOf: row.seq))
-            if case .map(let map) = op, row.status == "ok" { lines.append(Self.mappingErrorCheck(map.mapping, partOf: row.seq)) }
+            if case .map(let map) = op.call, row.status == "ok" { lines.append(Self.mappingErrorCheck(map.mapping, partOf: row.seq)) }
         }
         physEnd = max(physEnd, nextInvented)
         if nextInvented > inventedBase {
