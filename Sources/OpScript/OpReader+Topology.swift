@@ -45,7 +45,7 @@ extension OpReader {
     /// `iommu NAME [mode=] [granule=] [aperture-bits=] [needs-sync-map] [fq-size=] [forcedac] [reserve=]`.
     private func iommu() throws(TokenError) -> IOMMUSpec {
         var spec = IOMMUSpec(name: name)
-        spec.mode = try fields.optional("mode", as: WordSyntax.iommuMode) ?? spec.mode
+        spec.mode = try fields.optional("mode", as: WordSyntax.iommuMode) ?? IOMMUMode.default(for: architecture)
         spec.granuleBytes = try fields.optional("granule", as: Self.granule) ?? spec.granuleBytes
         spec.apertureBits = try fields.optional("aperture-bits", as: Self.bitCount) ?? spec.apertureBits
         spec.needsSyncMap = fields.flag("needs-sync-map") != nil

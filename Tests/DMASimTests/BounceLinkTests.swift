@@ -155,16 +155,35 @@ import Testing
         #expect(machine.devRead(.s("s1", 4096), len: 64).status.faultKind == .notPresent)
     }
 
-    /// `dma_kmalloc_needs_bounce()`: a small FROM_DEVICE buffer of a non-coherent device
-    /// is bounced when a pool exists; without one kmalloc() aligns to the cache line
-    /// (`__kmalloc_minalign()`) and the link maps in place.
+    /// `dma_kmalloc_needs_bounce()` (arm64: CONFIG_DMA_BOUNCE_UNALIGNED_KMALLOC): a small
+    /// FROM_DEVICE buffer of a non-coherent device is bounced when a pool exists; without
+    /// one kmalloc() aligns to the cache line (`__kmalloc_minalign()`) and the link maps
+    /// in place.
     @Test func kmallocSizedBuffersOfNonCoherentDevicesBounceOnlyWithAPool() {
         for withPool in [true, false] {
-            let machine = TestMachine(devices: [DeviceSpec(name: "nvme0", iommu: "mmu0", coherent: false, minAlignMask: 0xFFF)])
+            let machine = TestMachine(machine: MachineSpec(arch: .arm64),
+                                      devices: [DeviceSpec(name: "nvme0", iommu: "mmu0", coherent: false, minAlignMask: 0xFFF)])
             if withPool { machine.swiotlb() }
             machine.alloc("s1", phys: Self.buffers + 0x40, size: 0x60)
             let outcome = machine.link("s1", phys: Self.buffers + 0x40, len: 0x60, dir: .fromDevice)   // kmalloc-96
             #expect(outcome.ranges.map(\.bounced) == [withPool])
         }
+    }
+
+    /// `dma_kmalloc_size_aligned()` with arm64's `ARCH_DMA_MINALIGN` 128: kmalloc-64 and
+    /// kmalloc-192 FROM_DEVICE buffers are bounced, kmalloc-128 and 256 bytes and up are
+    /// not; TO_DEVICE and coherent devices never; x86 never (no
+    /// CONFIG_DMA_BOUNCE_UNALIGNED_KMALLOC).
+    @Test(arguments: [
+        (Architecture.arm64, UInt64(64), DMADirection.fromDevice, true), (.arm64, 192, .fromDevice, true),
+        (.arm64, 96, .bidirectional, true), (.arm64, 128, .fromDevice, false), (.arm64, 256, .fromDevice, false),
+        (.arm64, 64, .toDevice, false), (.x86_64, 64, .fromDevice, false),
+    ])
+    func kmallocBucketsThatBounce(_ arch: Architecture, length: UInt64, direction: DMADirection, bounced: Bool) {
+        let machine = TestMachine(machine: MachineSpec(arch: arch),
+                                  devices: [DeviceSpec(name: "nvme0", iommu: "mmu0", coherent: false, minAlignMask: 0xFFF)])
+        machine.swiotlb()
+        let outcome = machine.mapAttrs("m1", phys: Self.buffers + 0x1000, len: length, dir: direction, attrs: [])
+        #expect(outcome.ranges.map(\.bounced) == [bounced])
     }
 }

@@ -6,8 +6,10 @@ import Testing
 @Suite struct StreamingDebugTests {
     static let ram = TestMachine.ram
 
-    static func machine() -> TestMachine {
-        TestMachine(iommu: nil, devices: [DeviceSpec(name: "dsp0", iommu: nil, coherent: false)])
+    /// An arm64 machine (non-coherent DMA, and where 7.3's dma-debug still tracks
+    /// cachelines: `dma_get_cache_alignment()` is 128 there, 1 on x86).
+    static func machine(_ spec: MachineSpec = MachineSpec(arch: .arm64)) -> TestMachine {
+        TestMachine(machine: spec, iommu: nil, devices: [DeviceSpec(name: "dsp0", iommu: nil, coherent: false)])
     }
 
     struct SyncCase: CustomTestStringConvertible, Sendable {
@@ -72,13 +74,16 @@ import Testing
     }
 
     /// `active_cacheline_insert()`: only FIRST cachelines count, TO_DEVICE is not
-    /// inserted, SKIP_CPU_SYNC and an active swiotlb (DMA_BOUNCE_UNALIGNED_KMALLOC) silence it.
+    /// inserted, SKIP_CPU_SYNC and an active swiotlb (DMA_BOUNCE_UNALIGNED_KMALLOC) silence
+    /// it; 7.x also when both mappings carry ignore-cachelines (or require-coherent).
     @Test(arguments: [
         OverlapCase(name: "same first line", secondPhys: ram + 0x20, direction: .fromDevice, reported: true),
         OverlapCase(name: "second line shared only", secondPhys: ram + 0x40, direction: .fromDevice, reported: false),
         OverlapCase(name: "TO_DEVICE", secondPhys: ram + 0x20, direction: .toDevice, reported: false),
         OverlapCase(name: "skip-cpu-sync", secondPhys: ram + 0x20, direction: .fromDevice, attributes: .skipCPUSync, reported: false),
         OverlapCase(name: "swiotlb active", secondPhys: ram + 0x20, direction: .fromDevice, pool: true, reported: false),
+        OverlapCase(name: "only the second ignores cachelines", secondPhys: ram + 0x20, direction: .fromDevice,
+                    attributes: .debuggingIgnoreCachelines, reported: true),
     ])
     func overlappingCachelines(_ example: OverlapCase) {
         let machine = Self.machine()
@@ -87,6 +92,23 @@ import Testing
         let second = machine.mapAttrs("m2", dev: "dsp0", phys: example.secondPhys, len: 0x20, dir: example.direction,
                                       attrs: example.attributes)
         #expect(second.reports(.overlappingCachelineMapping) == example.reported)
+    }
+
+    /// 7.0: `DMA_ATTR_DEBUGGING_IGNORE_CACHELINES` (or REQUIRE_COHERENT) on both mappings
+    /// silences it; 6.16 did not know the attribute. 7.3 on x86 never reports
+    /// (`dma_get_cache_alignment()` 1 < `L1_CACHE_BYTES`); 6.16 did.
+    @Test(arguments: [
+        (MachineSpec(arch: .arm64), DMAAttributes.debuggingIgnoreCachelines, false),
+        (MachineSpec(arch: .arm64), DMAAttributes.requireCoherent, false),
+        (MachineSpec(arch: .arm64, kernel: .v6_16), DMAAttributes.debuggingIgnoreCachelines, true),
+        (MachineSpec(arch: .x86_64), DMAAttributes(), false),
+        (MachineSpec(arch: .x86_64, kernel: .v6_16), DMAAttributes(), true),
+    ])
+    func cachelineOverlapByKernel(_ spec: MachineSpec, attributes: DMAAttributes, reported: Bool) {
+        let machine = TestMachine(machine: spec, iommu: nil, devices: [DeviceSpec(name: "dsp0", iommu: nil)])
+        machine.mapAttrs("m1", dev: "dsp0", phys: Self.ram, len: 0x20, dir: .fromDevice, attrs: attributes)
+        let second = machine.mapAttrs("m2", dev: "dsp0", phys: Self.ram + 0x20, len: 0x20, dir: .fromDevice, attrs: attributes)
+        #expect(second.reports(.overlappingCachelineMapping) == reported)
     }
 
     /// `active_cacheline_remove()` at unmap: the line is free again.

@@ -4,13 +4,20 @@
 /// kernel, where dma-debug only reports.
 extension Engine {
     /// `add_dma_entry()`: a mapping that is not TO_DEVICE enters the active-cacheline
-    /// tree by its first cacheline; -EEXIST is reported unless the map had
-    /// SKIP_CPU_SYNC or (CONFIG_DMA_BOUNCE_UNALIGNED_KMALLOC, as arm64 builds it) swiotlb
-    /// is active, which bounces the small buffers that share lines.
+    /// tree by its first cacheline; -EEXIST is reported unless the map had SKIP_CPU_SYNC,
+    /// or (7.x) both it and the line's entry are marked ignore-cachelines or
+    /// require-coherent, or (7.x) `dma_get_cache_alignment()` is below `L1_CACHE_BYTES`
+    /// (x86), or (CONFIG_DMA_BOUNCE_UNALIGNED_KMALLOC: arm64) swiotlb is active, which
+    /// bounces the small buffers that share lines.
     func debugDMAMap(_ call: MapOp, into outcome: inout Outcome) {
         guard call.direction != .toDevice else { return }
-        let fresh = activeCachelines.insert(phys: call.phys)
-        guard !fresh, !call.attributes.contains(.skipCPUSync), swiotlbPool == nil else { return }
+        let marked = !call.attributes.isDisjoint(with: [.debuggingIgnoreCachelines, .requireCoherent])
+        guard let existing = activeCachelines.insert(phys: call.phys, marked: marked) else { return }
+        let rules = kernelRules
+        if call.attributes.contains(.skipCPUSync) { return }
+        if rules.toleratesMarkedCachelineOverlap && marked && existing.existingIsMarked { return }
+        if !rules.reportsCachelineOverlap { return }
+        if rules.bouncesUnalignedKmalloc && swiotlbPool != nil { return }
         outcome.findings.append(Finding(.overlappingCachelineMapping, handle: call.mapping,
             "cacheline tracking EEXIST, overlapping mappings aren't supported [cacheline=0x\(hex(call.phys >> ActiveCachelines.lineShift))]"))
     }

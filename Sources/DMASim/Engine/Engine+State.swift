@@ -47,7 +47,7 @@ extension Engine {
         try engine.decodeTopology(from: &reader, links: &links)
         engine.ownership = try OwnershipMap(from: &reader, links: links)
         links.liveOwnershipIDs = Set(engine.ownership.entries.indices.filter { engine.ownership.entries[$0] != nil })
-        engine.activeCachelines = try ActiveCachelines(from: &reader)
+        engine.activeCachelines = try ActiveCachelines(from: &reader, version: version)
         try engine.decodeRecords(from: &reader, links: links)
         engine.checkpointNames = Set(try reader.array("checkpoint names") { reader throws(EngineStateError) in
             try reader.string("checkpoint name")

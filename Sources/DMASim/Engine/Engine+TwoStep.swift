@@ -135,14 +135,18 @@ extension Engine {
         device.spec.untrusted || (swiotlbPool != nil && kmallocNeedsBounce(device, length: length, direction: direction))
     }
 
-    /// `dma_kmalloc_needs_bounce()` as arm64 builds it (CONFIG_DMA_BOUNCE_UNALIGNED_KMALLOC,
-    /// ARCH_DMA_MINALIGN 128, 64-byte cache lines): a non-coherent device, not TO_DEVICE,
-    /// and a size whose kmalloc bucket is not cache-line aligned.
+    /// `dma_kmalloc_needs_bounce()` (include/linux/dma-map-ops.h): `!dma_kmalloc_safe()`
+    /// (only with `CONFIG_DMA_BOUNCE_UNALIGNED_KMALLOC`, i.e. arm64; a non-coherent device;
+    /// not TO_DEVICE) and `!dma_kmalloc_size_aligned()`: below `2 * ARCH_DMA_MINALIGN`, the
+    /// kmalloc bucket (`kmalloc_size_roundup()`, with `ARCH_KMALLOC_MINALIGN` 8) is not a
+    /// multiple of `dma_get_cache_alignment()`. On arm64 (128) that is kmalloc-8 … -96 and
+    /// kmalloc-192; kmalloc-128 and -256 are safe.
     func kmallocNeedsBounce(_ device: DeviceRuntime, length: UInt64, direction: DMADirection) -> Bool {
-        if device.spec.coherent || direction == .toDevice { return false }
-        if length >= 2 * 128 { return false }
+        guard kernelRules.bouncesUnalignedKmalloc, !device.spec.coherent, direction != .toDevice else { return false }
+        let alignment = kernelRules.dmaCacheAlignment
+        if length >= 2 * alignment || length == 0 { return false }
         let bucket: UInt64 = [8, 16, 32, 64, 96, 128, 192, 256].first { $0 >= length } ?? 256
-        return bucket % 64 != 0
+        return bucket % alignment != 0
     }
 
     private func noteOutOfBounds(_ call: LinkOp, state: IOVAStateRecord, into outcome: inout Outcome) {

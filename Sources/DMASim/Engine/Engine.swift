@@ -98,7 +98,7 @@ public final class Engine {
     }
 
     func dispatch(_ call: Op.Call) -> Outcome {
-        switch call {
+        switch call.recognizing(kernelRules.knownAttributes) {
         case .machine(let spec): return declareMachine(spec)
         case .region(let spec): return declareRegion(spec)
         case .iommu(let spec): return declareIOMMU(spec)
