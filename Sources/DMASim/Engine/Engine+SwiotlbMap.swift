@@ -15,7 +15,7 @@ extension Engine {
         let bounced = swiotlbMapSingle(device, orig: phys, length: length, allocAlignMask: domain.granule.mask,
                                        attributes: attributes, origin: origin, into: &outcome)
         guard case .slot(let tlb) = bounced else { return bounced }
-        if device.spec.untrusted {
+        if device.spec.isUntrusted {
             let granule = domain.granule
             cpuStore(phys: granule.alignDown(tlb), length: granule.offset(tlb), fill: .zero)
             let end = tlb + length

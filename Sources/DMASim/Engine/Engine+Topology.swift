@@ -31,21 +31,45 @@ extension Engine {
         if let iommuName = spec.iommu {
             guard let iommu = iommus[iommuName] else { return .rejected("device \(spec.name): unknown iommu \(iommuName)") }
             forceDAC = iommu.forceDAC
-            if iommu.mode != .passthrough { domain = domainFor(spec, on: iommu) }
+            switch defaultDomain(for: spec, on: iommu) {
+            case .success(let groupDomain): domain = groupDomain
+            case .failure(let reason): return .rejected(reason.message)
+            }
         }
         devices[spec.name] = DeviceRuntime(spec: spec, domain: domain, forceDAC: forceDAC)
         if !spec.coherent && cache == nil { cache = CPUCache(memory: memory) }
         return .ok
     }
 
-    /// The group's shared domain, or a fresh one for a device in a group of its own.
-    private func domainFor(_ spec: DeviceSpec, on iommu: IOMMUSpec) -> DMADomain {
+    /// The device's group's default domain: the group's existing one, a fresh DMA domain,
+    /// or none (identity, dma-direct). `iommu_get_default_domain_type()`: a group with an
+    /// untrusted PCI device gets `IOMMU_DOMAIN_DMA` whatever the default type, so it is
+    /// translated under `iommu.passthrough=1` and strict under `iommu.strict=0` (no flush
+    /// queue: `iommu_dma_init_fq()` is never reached). The group's type is settled by all
+    /// its devices at probe; here devices come one by one, so an untrusted device cannot
+    /// join a group already set up lazy or identity by a trusted one.
+    private func defaultDomain(for spec: DeviceSpec, on iommu: IOMMUSpec) -> Result<DMADomain?, RejectReason> {
         let groupKey = spec.group.map { "\(iommu.name)/\($0)" }
-        if let key = groupKey, let shared = domainOfGroup[key] { return shared }
-        let domain = DMADomain(iommu: iommu)
+        let untrusted = spec.isUntrusted
+        if let key = groupKey, let shared = domainOfGroup[key] {
+            guard !untrusted || shared.mode == .strict else {
+                return .failure(RejectReason("device \(spec.name) is untrusted, so group \(spec.group!) must have a strict DMA domain, "
+                    + "but its \(shared.mode.rawValue) domain is already set up: declare the untrusted device first"))
+            }
+            return .success(shared)
+        }
+        if iommu.mode == .passthrough && !untrusted {
+            return .success(nil)
+        }
+        if untrusted, let group = spec.group,
+           let identity = devices.values.first(where: { $0.spec.iommu == iommu.name && $0.spec.group == group }) {
+            return .failure(RejectReason("device \(spec.name) is untrusted, so group \(group) must have a DMA domain, "
+                + "but \(identity.spec.name) already made it an identity (passthrough) group: declare the untrusted device first"))
+        }
+        let domain = DMADomain(iommu: iommu, mode: untrusted ? .strict : iommu.mode)
         domainsOfIOMMU[iommu.name, default: []].append(domain)
         if let key = groupKey { domainOfGroup[key] = domain }
-        return domain
+        return .success(domain)
     }
 
     /// `swiotlb size=… [base=…] [force]`: the bounce pool. Inside a declared `ram` region

@@ -132,7 +132,7 @@ extension Engine {
     /// without swiotlb, kmalloc() aligns its caches to the cache line
     /// (mm/slab_common.c `__kmalloc_minalign()`), so no kmalloc buffer needs a bounce.
     func needsSwiotlb(_ device: DeviceRuntime, length: UInt64, direction: DMADirection) -> Bool {
-        device.spec.untrusted || (swiotlbPool != nil && kmallocNeedsBounce(device, length: length, direction: direction))
+        device.spec.isUntrusted || (swiotlbPool != nil && kmallocNeedsBounce(device, length: length, direction: direction))
     }
 
     /// `dma_kmalloc_needs_bounce()` (include/linux/dma-map-ops.h): `!dma_kmalloc_safe()`

@@ -39,6 +39,10 @@ public struct DeviceSpec: Sendable, Hashable {
         mask <= UInt64(UInt32.max) && mask & (mask &+ 1) == 0
     }
 
+    /// `dev_is_untrusted()`: `dev_is_pci(dev) && to_pci_dev(dev)->untrusted`. Only a PCI
+    /// device can be untrusted; the flag on a platform device means nothing.
+    public var isUntrusted: Bool { untrusted && bus == .pci }
+
     /// `dma_get_mask(dev)`.
     public var dmaMask: UInt64 { .dmaBitMask(dmaBits) }
 }
