@@ -98,6 +98,8 @@ extension PlanBuilder {
                 nextSlot += 1
             }
             let type: String? = device.iommu.flatMap { iommus[$0] }.map { spec in
+                // iommu_get_default_domain_type(): an untrusted device's group is DMA.
+                if device.isUntrusted { return "DMA" }
                 switch spec.mode {
                 case .strict: return "DMA"
                 case .lazy: return "DMA-FQ"
@@ -106,7 +108,7 @@ extension PlanBuilder {
             }
             let plannedDevice = DevicePlan(
                 index: plan.devices.count, name: device.name, pciAddress: address, dmaBits: device.dmaBits,
-                untrusted: device.untrusted, domainType: type, iommu: device.iommu)
+                untrusted: device.untrusted, domainType: type, iommu: device.iommu, minAlignMask: device.minAlignMask)
             plan.devices.append(plannedDevice)
             deviceByName[device.name] = plannedDevice
         }
