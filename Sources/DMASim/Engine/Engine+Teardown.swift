@@ -24,6 +24,9 @@ extension Engine {
                 let result = unlinkRange(state: index, device: device, domain: domain, offset: 0, length: call.mappedLength,
                                          direction: call.direction, attributes: call.attributes, freeIOVA: true, outcome: &outcome)
                 noteShortUnmap(call, result, into: &outcome)
+                noteUnmapPastAllocation(index, domain: domain, from: allocation(of: states[index], in: domain).iova,
+                                        unmappedBytes: result.unmapped, misuse: .destroyLengthMismatch,
+                                        call: "dma_iova_destroy with mapped_len 0x\(hex(call.mappedLength))", into: &outcome)
             }
             noteStalePTEs(index, domain: domain, call: call, into: &outcome)
             releaseOwnership(ofState: index)
