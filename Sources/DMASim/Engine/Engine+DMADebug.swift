@@ -56,6 +56,10 @@ extension Engine {
             outcome.findings.append(Finding(.unmapDirectionMismatch, handle: call.mapping,
                 "device driver frees DMA memory with different direction \(place) [mapped with \(mapping.direction.rawValue)] [unmapped with \(call.direction.rawValue)]"))
         }
+        if let mismatch = unmapAttributeMismatch(mapped: mapping.attributes, unmapped: call.attributes) {
+            outcome.findings.append(Finding(.unmapAttributeMismatch, handle: call.mapping,
+                "device driver frees DMA memory with different attributes \(place) [size=\(call.length) bytes] \(mismatch)"))
+        }
         if !mapping.errorChecked {
             outcome.findings.append(Finding(.mapErrorUnchecked, handle: call.mapping,
                 "device driver failed to check map error \(place) [size=\(mapping.length) bytes]"))

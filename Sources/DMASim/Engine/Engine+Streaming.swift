@@ -37,6 +37,7 @@ extension Engine {
                 return outcome
             }
             debugDMAMap(call, into: &outcome)
+            addDebugEntry(index)
             noteDeviceOwns(mapping: index)
             return outcome
         }
@@ -50,10 +51,8 @@ extension Engine {
         return device(named: mappings[index].device).orReject { device in
             var outcome = Outcome()
             guard checkUnmap(index, call, into: &outcome) else { return outcome }
-            if mappings[index].life == .mapped {
-                debugDMAUnmap(mappings[index])
-                releaseOwnership(ofMapping: index)
-            }
+            debugCheckUnmap(index, call, into: &outcome)
+            if mappings[index].life == .mapped { releaseOwnership(ofMapping: index) }
             let dmaAddress = mappings[index].dmaAddress
             if let domain = device.domain {
                 iommuUnmap(dmaAddress, call, device: device, domain: domain, outcome: &outcome)

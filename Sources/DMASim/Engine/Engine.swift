@@ -57,6 +57,9 @@ public final class Engine {
     var ownership = OwnershipMap()
     /// dma-debug's `dma_active_cacheline` tree: first cachelines of live mappings.
     var activeCachelines = ActiveCachelines()
+    /// dma-debug's hash of streaming entries, by device and DMA address, each bucket in
+    /// insertion order (record slots). Rebuilt from the records when a state is decoded.
+    var dmaDebugEntries: [DMADebugKey: [Int]] = [:]
 
     /// The machine (`machine` op, or the defaults): CPUs, HZ, kernel version, arch.
     public internal(set) var machine = MachineSpec()

@@ -67,6 +67,9 @@ public enum MisuseClass: String, Sendable, CaseIterable, Hashable {
     case unmapSizeMismatch = "unmap-size-mismatch"
     /// dma-debug 7: unmap with a different direction than the map.
     case unmapDirectionMismatch = "unmap-direction-mismatch"
+    /// dma-debug (7.x): unmap with other `DMA_ATTR_UNMAP_VALID` attributes (MMIO,
+    /// REQUIRE_COHERENT, PRIVILEGED) than the map.
+    case unmapAttributeMismatch = "unmap-attribute-mismatch"
     /// dma-debug 8: unmapped without `dma_mapping_error()` having been checked.
     case mapErrorUnchecked = "map-error-unchecked"
     /// dma-debug 14: sync of memory no live mapping contains (unmapped, failed, or an
