@@ -11,11 +11,11 @@ final class TestMachine {
     /// RAM the kernel owns and maps linearly: swiotlb can copy it.
     static let highRAM: UInt64 = 0x2000_0000_0000
 
-    /// `machine`: declared first when given (the kernel version and architecture whose
-    /// rules apply); the defaults (7.3, x86-64) otherwise.
+    /// `machine`: a `machine` line first (kernel=6.16, cpus=…); nil keeps the defaults
+    /// (7.3, one CPU).
     init(machine: MachineSpec? = nil, iommu: IOMMUSpec? = IOMMUSpec(name: "mmu0"),
          devices: [DeviceSpec] = [DeviceSpec(name: "nvme0", iommu: "mmu0")]) {
-        if let machine { expectOK(Op(.machine(machine))) }
+        if let machine { expectOK(.machine(machine)) }
         expectOK(.region(RegionSpec(name: "shm0", base: Self.shared, sizeBytes: 1 << 40, kind: .shared)))
         expectOK(.region(RegionSpec(name: "ram0", base: Self.ram, sizeBytes: 1 << 32, kind: .ram)))
         expectOK(.region(RegionSpec(name: "ram1", base: Self.highRAM, sizeBytes: 1 << 40, kind: .ram)))
@@ -24,8 +24,8 @@ final class TestMachine {
     }
 
     convenience init(mode: IOMMUMode, needsSyncMap: Bool = false, device: DeviceSpec = DeviceSpec(name: "nvme0", iommu: "mmu0"),
-                     kernel: KernelVersion = .v7_3) {
-        self.init(machine: MachineSpec(kernel: kernel), iommu: IOMMUSpec(name: "mmu0", mode: mode, needsSyncMap: needsSyncMap),
+                     kernel: KernelVersion? = nil) {
+        self.init(machine: kernel.map { MachineSpec(kernel: $0) }, iommu: IOMMUSpec(name: "mmu0", mode: mode, needsSyncMap: needsSyncMap),
                   devices: [device])
     }
 

@@ -12,8 +12,10 @@ enum OracleFixtures {
         String(decoding: try Data(contentsOf: root.appendingPathComponent("oracle/\(name).console.log")), as: UTF8.self)
     }
 
-    static func session(_ script: String) throws -> OracleSession {
-        let path = root.appendingPathComponent("scripts/\(script)")
+    /// A script of fixtures/scripts, or (`folder: "oracle"`) the copy of one kept beside the
+    /// console log it was run for, when the fixture has changed since.
+    static func session(_ script: String, folder: String = "scripts") throws -> OracleSession {
+        let path = root.appendingPathComponent("\(folder)/\(script)")
         let text = String(decoding: try Data(contentsOf: path), as: UTF8.self)
         return try OracleSession(script: try ScriptParser().parse(text, fileName: script), fileName: script)
     }

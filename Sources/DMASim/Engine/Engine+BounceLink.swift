@@ -82,7 +82,7 @@ extension Engine {
         let from616 = kernelRules.linksEmptyMiddleAndUnwindsFromZero
         guard mapped > 0 || from616 else { return error }
         _ = unlinkRange(state: link.state, device: link.device, domain: link.domain, offset: from616 ? 0 : call.offset,
-                        length: mapped, direction: call.direction, attributes: call.attributes, freeIOVA: false, outcome: &outcome)
+                        length: mapped, direction: call.direction, attributes: call.attributes, freeIOVA: false, remembersUnlink: true, outcome: &outcome)
         return error
     }
 }

@@ -56,8 +56,9 @@ extension Engine {
             try LastWriterMap(from: &reader)
         }
         engine.tally = try OutcomeTally(from: &reader)
-        // Before version 5 there was no clock: the defaults, at time 0, no timers.
-        if version >= 5 { try engine.decodeTime(from: &reader) }
+        // Before version 5 there was no clock (time 0, no timers) and one kernel, whose
+        // dma_iova_destroy was 6.16's.
+        if version >= 5 { try engine.decodeTime(from: &reader) } else { engine.machine = MachineSpec(kernel: .v6_16) }
         if version >= 6 {
             engine.warnedOnce = Set(try reader.array("warned once") { reader throws(EngineStateError) in
                 try reader.string("warn-once site")
