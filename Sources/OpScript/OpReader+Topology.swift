@@ -76,10 +76,21 @@ extension OpReader {
         return mask
     }
 
-    /// `swiotlb size= [base=] [force]`.
+    /// `swiotlb size= [base=] [force]`, or `swiotlb noforce` alone.
     private func swiotlb() throws(TokenError) -> SwiotlbSpec {
-        SwiotlbSpec(
-            sizeBytes: try number("size"),
+        if let noForce = fields.flag("noforce") {
+            guard !fields.hasKey("size"), !fields.hasKey("base"), fields.flag("force") == nil else {
+                throw .expected("noforce alone (no pool: no size, base or force)", found: noForce)
+            }
+            return .noForce
+        }
+        let size = try fields.required("size") { (token) throws(TokenError) -> UInt64 in
+            let bytes = try ScriptNumber.read(token)
+            guard bytes > 0 else { throw .expected("a pool size above 0 (swiotlb noforce for none)", found: token) }
+            return bytes
+        }
+        return SwiotlbSpec(
+            sizeBytes: size,
             base: try fields.optional("base", as: ScriptNumber.read(_:)) ?? SwiotlbSpec.defaultBase,
             force: fields.flag("force") != nil)
     }

@@ -48,7 +48,8 @@ extension ScriptPrinter {
     }
 
     private func swiotlbFields(_ spec: SwiotlbSpec) -> [String?] {
-        [
+        if spec.isNoForce { return ["noforce"] }
+        return [
             size("size", spec.sizeBytes),
             spec.base == SwiotlbSpec.defaultBase ? nil : hex("base", spec.base),
             flag("force", spec.force),

@@ -46,7 +46,7 @@ struct VerbGrammar: Hashable {
         case .iommu:
             return VerbGrammar(.iommu, "mode= granule= aperture-bits= needs-sync-map fq-size= forcedac reserve=")
         case .device: return VerbGrammar(.device, "iommu= dma-bits= coherent noncoherent untrusted bus= group= min-align-mask=")
-        case .swiotlb: return VerbGrammar(nil, "size= base= force")
+        case .swiotlb: return VerbGrammar(nil, "size= base= force noforce")
         default: return callGrammar(kind)
         }
     }

@@ -148,8 +148,13 @@ extension PlanBuilder {
     /// dma-iommu ignores `force` (it bounces only untrusted devices' unaligned ranges), so
     /// devices behind an IOMMU see exactly the script's pool; a dma-direct device would see
     /// `force` bounce every map, so without the script's `force` it is not mirrored.
+    /// `swiotlb noforce` is the guest's `swiotlb=noforce` as it is.
     private mutating func configureSwiotlb(_ devices: [DeviceSpec]) {
         guard let spec = swiotlb else { return }
+        guard !spec.isNoForce else {
+            plan.guest.kernelArguments.append("swiotlb=noforce")
+            return
+        }
         plan.guest.kernelArguments.append("swiotlb=\(spec.sizeBytes / 2048),force")
         guard !spec.force else { return }
         for device in plan.devices where device.isDirect {

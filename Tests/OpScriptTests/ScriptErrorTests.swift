@@ -45,6 +45,8 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
         ErrorCase("cpu-read phys=0x10000000000000000 len=4K",
                   "t.ops:1:15: expected a number that fits in 64 bits, found '0x10000000000000000'"),
         ErrorCase("swiotlb size=16777216T", "t.ops:1:14: expected a number that fits in 64 bits, found '16777216T'"),
+        ErrorCase("swiotlb size=0", "t.ops:1:14: expected a pool size above 0 (swiotlb noforce for none), found '0'"),
+        ErrorCase("swiotlb noforce size=4M", "t.ops:1:9: expected noforce alone (no pool: no size, base or force), found 'noforce'"),
         ErrorCase("link s1 phys=0 len=4K dir=to-device attrs=skip-cpu-sync,fast",
                   "t.ops:1:57: expected a DMA attribute (weak-ordering, write-combine, skip-cpu-sync, no-warn, privileged, mmio, debugging-ignore-cachelines, require-coherent), found 'fast'"),
         ErrorCase("region r base=0 size=4K kind=rom", "t.ops:1:30: expected a region kind (ram, shared, mmio), found 'rom'"),

@@ -33,6 +33,8 @@ struct ParseCase: Sendable, CustomTestStringConvertible {
         ParseCase("device old0 iommu=none dma-bits=32", .device(DeviceSpec(name: "old0", iommu: nil, dmaBits: 32))),
         ParseCase("swiotlb size=64M", .swiotlb(SwiotlbSpec(sizeBytes: 64 << 20))),
         ParseCase("swiotlb force base=0x2000000 size=4M", .swiotlb(SwiotlbSpec(sizeBytes: 4 << 20, base: 0x200_0000, force: true))),
+        // swiotlb=noforce (setup_io_tlb_npages()): no pool, even where the kernel makes one.
+        ParseCase("swiotlb noforce", .swiotlb(.noForce)),
     ]
 
     static let callCases: [ParseCase] = [

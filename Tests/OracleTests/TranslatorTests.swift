@@ -165,6 +165,15 @@ import Testing
             map m1 dev=d phys=0x1000200 len=4K dir=to-device
             """)
         #expect(direct.scriptSkip?.contains("a swiotlb pool without force for dma-direct") == true)
+        // setup_io_tlb_npages(): "noforce" sets swiotlb_force_disable, no pool at all.
+        let none = try Self.plan("""
+            region ram0 base=0x1000000 size=1G kind=ram
+            swiotlb noforce
+            device d iommu=none dma-bits=64 coherent
+            map m1 dev=d phys=0x1000200 len=4K dir=to-device
+            """)
+        #expect(none.guest.kernelArguments == ["swiotlb=noforce"])
+        #expect(none.scriptSkip == nil)
     }
 
     @Test func needsSyncMapIsVirtioIOMMU() throws {

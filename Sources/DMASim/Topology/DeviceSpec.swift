@@ -48,7 +48,10 @@ public struct DeviceSpec: Sendable, Hashable {
 }
 
 /// `swiotlb size=… [force]`: the bounce pool. It lives at `base` in its own RAM region.
+/// `swiotlb noforce` (`swiotlb=noforce`, size 0): no pool at all, even where the kernel
+/// would make one.
 public struct SwiotlbSpec: Sendable, Hashable {
+    /// 0 for `noforce`.
     public var sizeBytes: UInt64
     /// Physical base of the pool (default just above 16 MiB, inside the low 4 GiB).
     public var base: UInt64
@@ -60,4 +63,12 @@ public struct SwiotlbSpec: Sendable, Hashable {
     public init(sizeBytes: UInt64, base: UInt64 = SwiotlbSpec.defaultBase, force: Bool = false) {
         self.sizeBytes = sizeBytes; self.base = base; self.force = force
     }
+
+    /// `swiotlb=noforce`: no bounce buffering at all.
+    public static let noForce = SwiotlbSpec(sizeBytes: 0)
+
+    public var isNoForce: Bool { sizeBytes == 0 }
+
+    /// `CONFIG_SWIOTLB_DEFAULT_SIZE_MB` of the lab's (Debian's) kernel: 64 MiB.
+    public static let defaultSizeBytes: UInt64 = 64 << 20
 }

@@ -85,6 +85,7 @@ enum TopologyRecord {
                 group: row.text(at: TopologyColumn.iommuGroup.resultIndex),
                 minAlignMask: row.uint64(at: TopologyColumn.minAlignMask.resultIndex) ?? 0))
         case OpKind.swiotlb.rawValue:
+            // size_bytes 0 is `swiotlb noforce`.
             return .swiotlb(SwiotlbSpec(sizeBytes: try reader.uint64(.sizeBytes), base: try reader.uint64(.base), force: try reader.bool(.force)))
         case let other:
             throw OpFieldsProblem("topology kind '\(other)'")
