@@ -5,7 +5,7 @@ import Testing
 /// `dma_info_to_prot()`, `__dma_iova_link()`, `dma_iova_link()`, `dma_map_phys()`,
 /// `dma_direct_map_phys()`, `iommu_dma_map_phys()` and their unmaps.
 @Suite struct AttributeRulesTests {
-    static let ram = TestMachine.highRAM
+    static let ram = TestMachine.bounceRAM
     static let bar: UInt64 = 0x3_0000_0000
 
     static func machine(untrusted: Bool = false, coherent: Bool = true) -> TestMachine {
@@ -46,9 +46,9 @@ import Testing
     func beyondTheMaskIsAnOverflowEvenWithAPool(_ attributes: DMAAttributes) {
         let machine = Self.machine()
         machine.swiotlb()
-        let outcome = machine.mapAttrs("m1", dev: "old0", phys: Self.ram, len: 4096, dir: .toDevice, attrs: attributes)
+        let outcome = machine.mapAttrs("m1", dev: "old0", phys: TestMachine.shared, len: 4096, dir: .toDevice, attrs: attributes)
         #expect(outcome.status == .mappingError)
-        #expect(outcome.warnings == ["old0: DMA addr 0x\(hex(Self.ram))+4096 overflow (mask ffffffff, bus limit 0)."])
+        #expect(outcome.warnings == ["old0: DMA addr 0x\(hex(TestMachine.shared))+4096 overflow (mask ffffffff, bus limit 0)."])
     }
 
     /// `dma_iova_link()`: `dev_use_swiotlb() && iova_unaligned()` with MMIO or

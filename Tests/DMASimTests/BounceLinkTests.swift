@@ -6,7 +6,7 @@ import Testing
 /// (spec §1).
 @Suite struct BounceLinkTests {
     /// Bounced buffers are RAM the kernel maps (a bounce of shared memory oopses).
-    static let buffers = TestMachine.highRAM
+    static let buffers = TestMachine.bounceRAM
     static let pool = SwiotlbSpec.defaultBase
 
     /// An untrusted device that set `dma_set_min_align_mask(dev, 0xfff)`, as NVMe does:
@@ -130,7 +130,7 @@ import Testing
     /// earlier link) and leaves this call's middle mapped.
     @Test func failedTailUnwindsFromOffsetZeroOn616() {
         let machine = Self.untrustedMachine(kernel: .v6_16)
-        let hog = DeviceSpec(name: "old0", iommu: nil, dmaBits: 32)
+        let hog = DeviceSpec(name: "old0", iommu: nil, dmaBits: 28)   // the buffers are beyond its mask
         machine.run(.device(hog))
         machine.map("fill", dev: "old0", phys: Self.buffers + 0x100_0000, len: 256 * 1024)   // every slot
         machine.alloc("s1", phys: Self.buffers, size: 3 * 4096)
@@ -145,7 +145,7 @@ import Testing
     /// mapped: the earlier link stays, this call's middle goes.
     @Test func failedTailUnwindsItsOwnMiddle() {
         let machine = Self.untrustedMachine()
-        machine.run(.device(DeviceSpec(name: "old0", iommu: nil, dmaBits: 32)))
+        machine.run(.device(DeviceSpec(name: "old0", iommu: nil, dmaBits: 28)))   // the buffers are beyond its mask
         machine.map("fill", dev: "old0", phys: Self.buffers + 0x100_0000, len: 256 * 1024)   // every slot
         machine.alloc("s1", phys: Self.buffers, size: 3 * 4096)
         machine.link("s1", phys: Self.buffers, len: 4096)
@@ -163,7 +163,7 @@ import Testing
         for withPool in [true, false] {
             let machine = TestMachine(machine: MachineSpec(arch: .arm64),
                                       devices: [DeviceSpec(name: "nvme0", iommu: "mmu0", coherent: false, minAlignMask: 0xFFF)])
-            if withPool { machine.swiotlb() }
+            machine.run(.swiotlb(withPool ? SwiotlbSpec(sizeBytes: 256 * 1024) : .noForce))
             machine.alloc("s1", phys: Self.buffers + 0x40, size: 0x60)
             let outcome = machine.link("s1", phys: Self.buffers + 0x40, len: 0x60, dir: .fromDevice)   // kmalloc-96
             #expect(outcome.ranges.map(\.bounced) == [withPool])

@@ -60,7 +60,7 @@ import Testing
     @Test func readingABouncedHeadBeforeUnlinkIsReported() {
         let machine = TestMachine(devices: [DeviceSpec(name: "nvme0", iommu: "mmu0", untrusted: true, minAlignMask: 0xFFF)])
         machine.swiotlb()
-        let buffer = TestMachine.highRAM + 0x100   // bounced, so RAM the kernel maps
+        let buffer = TestMachine.bounceRAM + 0x100   // bounced, so RAM the kernel maps
         machine.alloc("s1", phys: buffer, size: 0x200)
         machine.link("s1", phys: buffer, len: 0x200, dir: .fromDevice)
         #expect(TestMachine.classes(machine.cpuRead(buffer, len: 16)) == [.cpuReadBeforeBounceBack])

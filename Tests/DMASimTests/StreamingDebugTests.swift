@@ -87,7 +87,8 @@ import Testing
     ])
     func overlappingCachelines(_ example: OverlapCase) {
         let machine = Self.machine()
-        if example.pool { machine.swiotlb() }
+        // arm64 makes a pool at boot; swiotlb=noforce is the machine without one.
+        machine.run(.swiotlb(example.pool ? SwiotlbSpec(sizeBytes: 256 * 1024) : .noForce))
         machine.map("m1", dev: "dsp0", phys: Self.ram, len: 0x80, dir: .fromDevice)
         let second = machine.mapAttrs("m2", dev: "dsp0", phys: example.secondPhys, len: 0x20, dir: example.direction,
                                       attrs: example.attributes)
@@ -106,6 +107,7 @@ import Testing
     ])
     func cachelineOverlapByKernel(_ spec: MachineSpec, attributes: DMAAttributes, reported: Bool) {
         let machine = TestMachine(machine: spec, iommu: nil, devices: [DeviceSpec(name: "dsp0", iommu: nil)])
+        machine.run(.swiotlb(.noForce))
         machine.mapAttrs("m1", dev: "dsp0", phys: Self.ram, len: 0x20, dir: .fromDevice, attrs: attributes)
         let second = machine.mapAttrs("m2", dev: "dsp0", phys: Self.ram + 0x20, len: 0x20, dir: .fromDevice, attrs: attributes)
         #expect(second.reports(.overlappingCachelineMapping) == reported)

@@ -27,6 +27,7 @@ extension Engine {
         writer.optional(memory.lastWriters) { $1.encode(to: &$0) }
         tally.encode(to: &writer)
         encodeTime(to: &writer)
+        writer.bool(booted)
         writer.array(warnedOnce.sorted()) { $0.string($1) }
         return EngineStateFormat.seal(writer.bytes)
     }
@@ -59,7 +60,10 @@ extension Engine {
         // Before version 5 there was no clock (time 0, no timers) and one kernel, whose
         // dma_iova_destroy was 6.16's.
         if version >= 5 { try engine.decodeTime(from: &reader) } else { engine.machine = MachineSpec(kernel: .v6_16) }
+        // Older engines made no pool at boot: a state of theirs counts as booted.
+        engine.booted = true
         if version >= 6 {
+            engine.booted = try reader.bool("booted")
             engine.warnedOnce = Set(try reader.array("warned once") { reader throws(EngineStateError) in
                 try reader.string("warn-once site")
             })

@@ -76,7 +76,16 @@ extension Engine {
     /// it is carved out of it; in no region it gets an implicit `ram` region named
     /// `swiotlb`; half in a region, or in shared or MMIO memory, it is refused.
     func declareSwiotlb(_ spec: SwiotlbSpec) -> Outcome {
+        // swiotlb_init() runs once, from mem_init(): after the first call the pool (or its
+        // absence) is the kernel's, Engine+Boot.
+        guard !booted else {
+            return .rejected("swiotlb is set up at boot, before the first call: declare it with the rest of the machine")
+        }
         guard swiotlb == nil else { return .rejected("swiotlb is already declared") }
+        if spec.isNoForce {
+            swiotlb = spec
+            return .ok
+        }
         let segmentBytes = SwiotlbPool.slotBytes * UInt64(SwiotlbPool.segmentSlots)
         guard spec.sizeBytes > 0, spec.sizeBytes % segmentBytes == 0 else {
             return .rejected("swiotlb size must be a positive multiple of 256K (IO_TLB_SEGSIZE slots of 2K; the kernel rounds nslabs up to it)")
@@ -88,7 +97,15 @@ extension Engine {
         return .ok
     }
 
-    private func placePool(_ spec: SwiotlbSpec) -> String? {
+    /// Carves the pool out of the RAM region it lies in, or gives it a `ram` region of its
+    /// own; returns why not.
+    func placePool(_ spec: SwiotlbSpec) -> String? {
+        if let problem = poolPlacementProblem(spec) { return problem }
+        guard memory.region(containing: spec.base, length: spec.sizeBytes) == nil else { return nil }
+        return memory.add(RegionSpec(name: "swiotlb", base: spec.base, sizeBytes: spec.sizeBytes, kind: .ram))
+    }
+
+    func poolPlacementProblem(_ spec: SwiotlbSpec) -> String? {
         let pool = RegionSpec(name: "swiotlb", base: spec.base, sizeBytes: spec.sizeBytes, kind: .ram)
         guard let end = pool.end else { return "swiotlb pool wraps the 64-bit address space" }
         if let home = memory.region(containing: spec.base, length: spec.sizeBytes) {
@@ -97,7 +114,7 @@ extension Engine {
         if let clash = memory.regions.first(where: { $0.base < end && spec.base < $0.end! }) {
             return "swiotlb pool [0x\(hex(spec.base)), 0x\(hex(end))) overlaps region \(clash.name) only in part"
         }
-        return memory.add(pool)
+        return nil
     }
 
     /// The device named by an op, or why the op cannot run.

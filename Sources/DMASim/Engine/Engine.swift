@@ -73,6 +73,8 @@ public final class Engine {
     var timers = TimerQueue()
     /// The kernel whose rules apply where 6.16 and 7.3 differ (Model/KernelRules).
     var kernelRules: KernelRules { KernelRules(machine) }
+    /// Whether boot is over: the first op that is not a declaration ran (Engine+Boot).
+    var booted = false
     /// The `dev_warn_once()` call sites that have printed (Engine+WarnOnce).
     var warnedOnce: Set<String> = []
 
@@ -101,6 +103,13 @@ public final class Engine {
     }
 
     func dispatch(_ call: Op.Call) -> Outcome {
+        guard booted || call.kind.isTopology else {
+            var boot = Outcome()
+            finishBoot(into: &boot)
+            var outcome = dispatch(call)
+            outcome.prepend(boot)
+            return outcome
+        }
         switch call.recognizing(kernelRules.knownAttributes) {
         case .machine(let spec): return declareMachine(spec)
         case .region(let spec): return declareRegion(spec)
