@@ -5,6 +5,7 @@ final class TraceSource {
     private(set) var tally = SourceTally()
     private let reader: LineProvider
     private var joiner = LineJoiner()
+    private var cutMessages = CutMessageJoiner()
     private let kernelLog: KernelLogParser
     private let devices: DeviceDirectory
     private var ready: [ParsedEvent] = []
@@ -21,7 +22,7 @@ final class TraceSource {
 
     init(path: String, lines: LineProvider, devices: DeviceDirectory) {
         self.path = path
-        self.reader = lines
+        self.reader = QuotedPrintableLines(lines)
         self.devices = devices
         kernelLog = KernelLogParser(devices: devices)
     }
@@ -47,16 +48,34 @@ final class TraceSource {
             }
         }
         if let record = joiner.flush() { handle(record) }
+        flushCutMessage()
         release(kernelLog.finish())
-        tally.lines = reader.lineNumber
+        tally.lines = reader.linesRead
         tally.joinedLines = joiner.joinedLines
         tally.quotedLines = joiner.quotedLines
         finished = true
     }
 
     private func handle(_ line: LogicalLine) {
-        guard let result = dispatch(line) else { return }
-        if case .skipped(let reason) = result.disposition { tally.countSkipped(reason, line) }
+        switch dispatch(line) {
+        case nil:
+            return
+        case .parsed(let record, let result):
+            flushCutMessage()
+            account(record, result)
+        case .kernelLog(let record):
+            for whole in cutMessages.feed(record) { account(whole, kernelLog.parse(whole)) }
+        }
+    }
+
+    /// A kernel message held for its continuation goes before a line of another format.
+    private func flushCutMessage() {
+        guard cutMessages.isHolding else { return }   // the common case, without a write
+        if let held = cutMessages.flush() { account(held, kernelLog.parse(held)) }
+    }
+
+    private func account(_ record: TraceRecord, _ result: LineResult) {
+        tally.countRecord(record, result.disposition)
         release(result.events)
     }
 
@@ -65,31 +84,43 @@ final class TraceSource {
         ready.append(contentsOf: events)
     }
 
+    /// What a record is, by its prefix.
+    private enum Dispatched {
+        /// Parsed already (ftrace, QEMU, a message that is not the kernel's).
+        case parsed(TraceRecord, LineResult)
+        /// A kernel log message, parsed after `cutMessages` has rejoined it.
+        case kernelLog(TraceRecord)
+    }
+
     /// The parser for a record's format; nil for a comment.
-    private func dispatch(_ line: LogicalLine) -> LineResult? {
+    private func dispatch(_ line: LogicalLine) -> Dispatched? {
         let text = line.text
         let start = text.firstIndex { !$0.isSpace } ?? text.count
         guard start < text.count, text[start] != .hash else { return nil }
         if let prefix = QemuPrefix.parse(text, from: start) {
-            return QemuEvents.parse(record(line, prefix), devices: devices)
+            let record = record(line, prefix)
+            return .parsed(record, QemuEvents.parse(record, devices: devices))
         }
         if let prefix = FtracePrefix.parse(text, from: 0) {
-            return FtraceEvents.parse(record(line, prefix), devices: devices)
+            let record = record(line, prefix)
+            return .parsed(record, FtraceEvents.parse(record, devices: devices))
         }
         var prefix = KernelLogPrefix.parse(text, from: start)
         let bare = prefix.timestampNanoseconds == nil && prefix.wallClock == nil
         if bare, FtraceEvents.isBareEvent(text, at: prefix.messageStart) {
             prefix.format = .ftrace
-            return FtraceEvents.parse(record(line, prefix), devices: devices)
+            let record = record(line, prefix)
+            return .parsed(record, FtraceEvents.parse(record, devices: devices))
         }
         if bare, QemuEvents.startsWithEventName(text, at: prefix.messageStart) {
             prefix.format = .qemu
-            return QemuEvents.parse(record(line, prefix), devices: devices)
+            let record = record(line, prefix)
+            return .parsed(record, QemuEvents.parse(record, devices: devices))
         }
-        if bare, let end = KernelLogPrefix.isoTimeEnd(text, at: start), text.hasPrefix(Self.qemuProgram, at: end + 1) {
-            return .skipped(.qemuMessage)
+        if prefix.wallClock != nil, text.hasPrefix(Self.qemuProgram, at: prefix.messageStart) {
+            return .parsed(record(line, prefix), .skipped(.qemuMessage))   // QEMU's own messages on its stderr, ISO-stamped
         }
-        return kernelLog.parse(record(line, prefix))
+        return .kernelLog(record(line, prefix))
     }
 
     private func record(_ line: LogicalLine, _ prefix: LinePrefix) -> TraceRecord {
