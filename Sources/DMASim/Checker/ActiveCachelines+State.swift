@@ -17,7 +17,7 @@ extension ActiveCachelines {
         for _ in 0..<count {
             let line = try reader.ascendingKey("active cacheline", after: &previous)
             // A line leaves the tree when its count drops to zero.
-            if version >= 6 {
+            if version >= EngineStateFormat.kernel73Version {
                 let packed = try reader.int("active cacheline count", in: 2...Int.max)
                 mappingsOfLine[line] = packed >> 1
                 if packed & 1 == 1 { markedLines.insert(line) }

@@ -35,13 +35,14 @@ extension Engine {
         // length region in swiotlb").
         size -= endPad
         if size > 0 || kernelRules.linksEmptyMiddleAndUnwindsFromZero {
-            let middle = LinkPiece(iova: addr &+ mapped, phys: call.phys + mapped, sizeBytes: size,
-                                   buffer: call.phys + mapped..<call.phys + mapped + size, bounced: false)
+            // phys + mapped is phys_addr_t arithmetic: it wraps, as in the kernel.
+            let middle = LinkPiece(iova: addr &+ mapped, phys: call.phys &+ mapped, sizeBytes: size,
+                                   buffer: LinkPiece.buffer(phys: call.phys &+ mapped, length: size), bounced: false)
             if let error = dmaIOVALink(link, middle, outcome: &outcome) { return unwind(link, mapped: mapped, .errno(error), &outcome) }
             mapped += size
         }
         if endPad != 0 {
-            if let error = bounceAndLink(link, addr: addr &+ mapped, phys: call.phys + mapped, length: endPad, startPad: 0,
+            if let error = bounceAndLink(link, addr: addr &+ mapped, phys: call.phys &+ mapped, length: endPad, startPad: 0,
                                          part: .iovaLinkTail, outcome: &outcome) {
                 // An oops never reaches the unwind: the task died in the copy.
                 return error == .oops ? error : unwind(link, mapped: mapped, error, &outcome)
@@ -65,7 +66,7 @@ extension Engine {
         case .slot(let slot): tlb = slot
         }
         let piece = LinkPiece(iova: addr &- startPad, phys: tlb - startPad, sizeBytes: link.domain.granule.alignUp(length),
-                              buffer: phys..<phys + length, bounced: true)
+                              buffer: LinkPiece.buffer(phys: phys, length: length), bounced: true)
         if let error = dmaIOVALink(link, piece, outcome: &outcome) {
             swiotlbUnmapSingle(link.device, tlb: tlb, length: length, direction: call.direction, attributes: call.attributes, into: &outcome)
             return .errno(error)

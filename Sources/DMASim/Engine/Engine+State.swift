@@ -62,7 +62,7 @@ extension Engine {
         if version >= 5 { try engine.decodeTime(from: &reader) } else { engine.machine = MachineSpec(kernel: .v6_16) }
         // Older engines made no pool at boot: a state of theirs counts as booted.
         engine.booted = true
-        if version >= 6 {
+        if version >= EngineStateFormat.kernel73Version {
             engine.booted = try reader.bool("booted")
             engine.warnedOnce = Set(try reader.array("warned once") { reader throws(EngineStateError) in
                 try reader.string("warn-once site")

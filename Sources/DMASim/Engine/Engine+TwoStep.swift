@@ -29,7 +29,7 @@ extension Engine {
             states[index].addr = base + pad
             states[index].sizeBytes = call.sizeBytes
             states[index].life = .allocated
-            domain.owners.assign(first: base, last: base + allocationBytes - 1, to: .state(index),
+            domain.owners.assign(first: base, last: base + (allocationBytes - 1), to: .state(index),
                                  displacingInto: &retirementCandidates)
             outcome.status = .ok
             outcome.address = base + pad
@@ -60,8 +60,9 @@ extension Engine {
         } else {
             // __dma_iova_link(dev, state->addr + offset - pad, phys - pad, iova_align(size + pad))
             let iova = states[index].addr &+ call.offset &- pad
-            let piece = LinkPiece(iova: iova, phys: call.phys - pad, sizeBytes: granule.alignUp(call.length + pad),
-                                  buffer: call.phys..<call.phys + call.length, bounced: false)
+            let sizeBytes = alignedSize(call.length, pad: pad, granule: granule, call: "dma_iova_link", handle: call.state, into: &outcome)
+            let piece = LinkPiece(iova: iova, phys: call.phys - pad, sizeBytes: sizeBytes,
+                                  buffer: LinkPiece.buffer(phys: call.phys, length: call.length), bounced: false)
             failure = dmaIOVALink(link, piece, outcome: &outcome).map(LinkFailure.errno)
         }
         switch failure {
@@ -70,7 +71,7 @@ extension Engine {
         case .oops?: return
         case nil: break
         }
-        states[index].linkedBytes += call.length
+        states[index].linkedBytes = saturatingSum(states[index].linkedBytes, call.length)
         let signature = LinkSignature(direction: call.direction, attributes: call.attributes)
         states[index].linkSignatures.insert(signature)
         outcome.address = states[index].addr &+ call.offset
@@ -84,7 +85,7 @@ extension Engine {
         syncForDeviceIfNeeded(link.device, phys: piece.phys, length: piece.sizeBytes, attributes: call.attributes, into: &outcome)
         let prot = IOMMUProt(direction: call.direction, coherent: link.device.spec.coherent, attributes: call.attributes)
         if let errno = link.domain.mapNoSync(iova: piece.iova, phys: piece.phys, sizeBytes: piece.sizeBytes, prot: prot,
-                                             genericPageTable: kernelRules.usesGenericPageTable(link.domain.iommu), outcome: &outcome) {
+                                                 path: mapPath(for: link.domain), outcome: &outcome) {
             outcome.findings.append(linkFailureFinding(errno, call: call, piece: piece, granule: link.domain.granule))
             return errno
         }
@@ -122,7 +123,8 @@ extension Engine {
             notePartialLink(index, into: &outcome)
             let addr = states[index].addr &+ call.offset
             let pad = domain.granule.offset(addr)
-            domain.syncMap(iova: addr - pad, sizeBytes: domain.granule.alignUp(call.length + pad), outcome: &outcome)
+            let sizeBytes = alignedSize(call.length, pad: pad, granule: domain.granule, call: "dma_iova_sync", handle: call.state, into: &outcome)
+            domain.syncMap(iova: addr - pad, sizeBytes: sizeBytes, outcome: &outcome)
         }
     }
 
@@ -159,8 +161,11 @@ extension Engine {
     private func linkFailureFinding(_ errno: Errno, call: LinkOp, piece: LinkPiece, granule: Granule) -> Finding {
         let iova = piece.iova
         switch errno {
-        case .EEXIST:
-            return Finding(.overlappingLink, handle: call.state, "link over a present PTE near IOVA 0x\(hex(iova)): -EEXIST")
+        case .EEXIST, .EADDRINUSE:
+            return Finding(.overlappingLink, handle: call.state, "link over a present PTE near IOVA 0x\(hex(iova)): -\(errno.rawValue)")
+        case .ERANGE:
+            return Finding(.linkOutOfBounds, handle: call.state,
+                "link reaches past what the page table maps (the aperture, or 52-bit physical addresses) near IOVA 0x\(hex(iova)): -ERANGE")
         case _ where piece.bounced && !granule.isAligned(piece.phys):
             return Finding(.unalignedLink, handle: call.state,
                 "the bounce slot for [0x\(hex(piece.buffer.lowerBound)), 0x\(hex(piece.buffer.upperBound))) does not repeat its in-granule offset "
@@ -177,8 +182,8 @@ extension Engine {
     }
 
     private func recordLinked(_ index: Int, firstGranule: UInt64, count: UInt64) {
-        guard !states[index].unlinkedGranules.isEmpty else { return }
-        for granule in firstGranule..<firstGranule + count { states[index].unlinkedGranules.remove(granule) }
+        guard !states[index].unlinkedGranules.isEmpty, count > 0 else { return }
+        states[index].unlinkedGranules.remove(first: firstGranule, last: firstGranule + (count - 1))
     }
 
     /// §7.13: a sync or device use after a failed link, with no `destroy(mapped)` between.

@@ -14,13 +14,13 @@ extension DMADomain {
     static func decoding(on iommu: IOMMUSpec, from reader: inout StateReader, links: DecodingLinks)
         throws(EngineStateError) -> DMADomain {
         let allocator = try IOVAAllocator(from: &reader)
-        let pageTable = try IOPageTable(from: &reader)
-        let iotlb = try IOTLB(from: &reader)
+        let pageTable = try IOPageTable(from: &reader, granuleShift: UInt64(iommu.granuleBytes.trailingZeroBitCount), version: links.version)
+        let iotlb = try IOTLB(from: &reader, version: links.version)
         let flushQueue = try FlushQueue(from: &reader, slots: iommu.flushQueueSlots)
         let owners = try IOVAOwnerMap(from: &reader, links: links)
         // Version 6: the domain's own type (an untrusted device's group is strict).
         let start = reader.offset
-        let mode = links.version >= 6 ? try IOMMUMode(from: &reader, "domain mode") : iommu.mode
+        let mode = links.version >= EngineStateFormat.kernel73Version ? try IOMMUMode(from: &reader, "domain mode") : iommu.mode
         guard mode != .passthrough else { throw reader.invalid("domain mode", "a DMA domain is never passthrough", at: start) }
         return DMADomain(iommu: iommu, mode: mode, allocator: allocator, pageTable: pageTable, iotlb: iotlb,
                          flushQueue: flushQueue, owners: owners)

@@ -17,17 +17,6 @@ struct KernelRules: Hashable, Sendable {
     /// what it mapped. 6.16 linked an empty middle and unwound from offset 0.
     var linksEmptyMiddleAndUnwindsFromZero: Bool { version == .v6_16 }
 
-    /// The page table behind an IOMMU's `map_range`: 7.3's x86 drivers (VT-d, AMD) use
-    /// the generic page table (drivers/iommu/generic_pt), which refuses an unaligned
-    /// physical address with -ENXIO and no message (`pt_iommu_map_range()`: no page size
-    /// fits); everything else goes through `__iommu_map_domain_pgtbl()`: -EINVAL and the
-    /// "unaligned: iova … pa … size … min_pagesz …" pr_err. virtio-iommu (the IOMMUs that
-    /// need `iotlb_sync_map`) keeps its own page table in 7.3, and arm64's SMMUv3 uses
-    /// io-pgtable-arm.
-    func usesGenericPageTable(_ iommu: IOMMUSpec) -> Bool {
-        version == .v7_3 && architecture == .x86_64 && !iommu.needsSyncMap
-    }
-
     /// The `DMA_ATTR_*` bits this kernel defines. 6.16 has neither `DMA_ATTR_MMIO` (6.18)
     /// nor `DMA_ATTR_DEBUGGING_IGNORE_CACHELINES` and `DMA_ATTR_REQUIRE_COHERENT` (7.0):
     /// it ignores those bits, so an MMIO link there gets `IOMMU_CACHE` on a coherent

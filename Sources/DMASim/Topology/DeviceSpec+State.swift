@@ -23,7 +23,7 @@ extension DeviceSpec {
         let bus = try DeviceBus(from: &reader, "device bus")
         let group = try reader.optional("device group") { reader throws(EngineStateError) in try reader.string("device group") }
         var minAlignMask: UInt64 = 0
-        if version >= 6 {
+        if version >= EngineStateFormat.kernel73Version {
             let start = reader.offset
             minAlignMask = try reader.varint("device min_align_mask")
             guard DeviceSpec.isValidMinAlignMask(minAlignMask) else {

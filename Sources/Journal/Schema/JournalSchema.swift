@@ -1115,12 +1115,41 @@ INSERT INTO dma_attr (bit, name) VALUES (2048, 'debugging-ignore-cachelines');
 -- NULL for devices journaled before this version, which had none.
 ALTER TABLE topology ADD COLUMN min_align_mask INTEGER;
 
--- -ENXIO: 7.3's generic IOMMU page table refuses an unaligned physical address with it
--- (an untrusted device's unaligned dma_iova_link without a min_align_mask).
-INSERT INTO errno_name (code, name) VALUES (6, 'ENXIO');
+-- -ENXIO (7.3's generic IOMMU page table refusing an unaligned physical address, as an
+-- untrusted device's unaligned dma_iova_link without a min_align_mask gets it) is in 011,
+-- with the generic page table's other errnos; topology_lines shows min-align-mask and
+-- `swiotlb noforce` (a swiotlb row of size 0) from 011 on.
 
--- topology_lines of version 8 with the device's min-align-mask and `swiotlb noforce`
--- (size_bytes 0: swiotlb=noforce, no pool even where the kernel would make one at boot).
+PRAGMA user_version = 10;
+
+"""#),
+        Migration(version: 11, file: "011-page-sizes.sql", sql: #"""
+-- dmajournal journal schema, version 11: large pages (issue 15), ERANGE, and the errnos
+-- of 7.3's generic page table (ENXIO, EADDRINUSE).
+--
+-- An IOMMU's page sizes: its pgsize_bitmap (bit n set: PTEs of 2^n bytes), which
+-- iommu_pgsize() picks from when a link or map installs PTEs. NULL in journals made
+-- before this version, whose IOMMUs mapped every PTE as one granule: replay reads NULL
+-- as the granule alone, so they replay as they were recorded.
+ALTER TABLE topology ADD COLUMN page_sizes INTEGER;
+
+-- map_pages() installed block PTEs: address is the first IOVA, length the bytes, and
+-- target the page size (0x200000, 0x40000000).
+INSERT INTO event_kind (code, name, address_space) VALUES (30, 'block-map', 'iova');
+
+-- A map whose IOVA or physical address is past what the page table holds
+-- (arm_lpae_map_pages(), the generic page table's map_range()).
+INSERT INTO errno_name (code, name) VALUES (34, 'ERANGE');
+
+-- What 7.3's generic page table (drivers/iommu/generic_pt/iommu_pt.h, map_range(), under
+-- VT-d and AMD-Vi) returns where io-pgtable's map_pages said -EINVAL or -EEXIST: -ENXIO
+-- for an IOVA or physical address no page size fits (pt_compute_best_pgsize() is 0),
+-- -EADDRINUSE over a present PTE (__map_range_leaf(), clear_contig(), __map_range()).
+INSERT INTO errno_name (code, name) VALUES (6, 'ENXIO'), (98, 'EADDRINUSE');
+
+-- topology_lines of version 8, with page-sizes= on iommu lines that recorded it, a
+-- device's min-align-mask (010) and `swiotlb noforce` (size_bytes 0: swiotlb=noforce, no
+-- pool even where the kernel would make one at boot).
 DROP VIEW topology_lines;
 CREATE VIEW topology_lines AS
 SELECT t.seq,
@@ -1130,6 +1159,7 @@ SELECT t.seq,
        WHEN 'iommu' THEN printf('iommu %s', t.name)
             || CASE WHEN t.mode IS NOT NULL THEN ' mode=' || t.mode ELSE '' END
             || CASE WHEN t.granule_bytes IS NOT NULL THEN printf(' granule=0x%x', t.granule_bytes) ELSE '' END
+            || CASE WHEN t.page_sizes IS NOT NULL THEN printf(' page-sizes=0x%x', t.page_sizes) ELSE '' END
             || CASE WHEN t.aperture_bits IS NOT NULL THEN printf(' aperture-bits=%d', t.aperture_bits) ELSE '' END
             || CASE WHEN t.needs_sync_map THEN ' needs-sync-map' ELSE '' END
             || CASE WHEN t.fq_slots <> 256 THEN printf(' fq-size=%d', t.fq_slots) ELSE '' END
@@ -1149,7 +1179,7 @@ SELECT t.seq,
 FROM topology t JOIN ops o ON o.seq = t.seq
 WHERE o.status = 0;
 
-PRAGMA user_version = 10;
+PRAGMA user_version = 11;
 
 """#),
         Migration(version: 12, file: "012-recording-end.sql", sql: #"""
