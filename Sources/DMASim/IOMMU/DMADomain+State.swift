@@ -13,8 +13,8 @@ extension DMADomain {
     static func decoding(on iommu: IOMMUSpec, from reader: inout StateReader, links: DecodingLinks)
         throws(EngineStateError) -> DMADomain {
         let allocator = try IOVAAllocator(from: &reader)
-        let pageTable = try IOPageTable(from: &reader)
-        let iotlb = try IOTLB(from: &reader)
+        let pageTable = try IOPageTable(from: &reader, granuleShift: UInt64(iommu.granuleBytes.trailingZeroBitCount), version: links.version)
+        let iotlb = try IOTLB(from: &reader, version: links.version)
         let flushQueue = try FlushQueue(from: &reader, slots: iommu.flushQueueSlots)
         let owners = try IOVAOwnerMap(from: &reader, links: links)
         return DMADomain(iommu: iommu, allocator: allocator, pageTable: pageTable, iotlb: iotlb,

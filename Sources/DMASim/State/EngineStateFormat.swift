@@ -17,10 +17,15 @@ enum EngineStateFormat {
     /// Bump whenever any component's encoding changes. Version 4: record slots with holes
     /// and epitaphs of ended handles (bookkeeping bounded by live state). Version 5: the
     /// machine, the clock, the current CPU and the armed kernel timers, at the end.
-    static let version: UInt32 = 5
+    /// Version 6: block PTEs (issue 15): each IOMMU's page sizes, the page table as runs
+    /// of PTEs of one size, IOTLB entries with their page size, unlinked granules as spans.
+    static let version: UInt32 = 6
     /// Older versions still read, for the checkpoints in existing journals: version 3
-    /// kept every record ever made, at index = creation order.
+    /// kept every record ever made, at index = creation order; versions 3 to 5 mapped
+    /// every PTE as one granule.
     static let readableVersions: ClosedRange<UInt32> = 3...version
+    /// The first version with page sizes, runs of PTEs and block IOTLB entries.
+    static let blockPTEsVersion: UInt32 = 6
     static let headerBytes = 28
 
     /// Header + `payload`.
