@@ -60,6 +60,25 @@ import Testing
         #expect(tail.first?.op == Scenarios.everyKind[30])
     }
 
+    /// `dma_set_min_align_mask()` and `swiotlb=noforce` (schema 10) come back as ops and as
+    /// the `topology_lines` view's text.
+    @Test func minAlignMaskAndNoforceRoundTrip() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("noforce.db")
+        let ops: [Op] = [
+            .region(RegionSpec(name: "ram0", base: 0x10_0000, sizeBytes: 1 << 30, kind: .ram)),
+            .iommu(IOMMUSpec(name: "mmu0", mode: .strict)),
+            .device(DeviceSpec(name: "nvme0", iommu: "mmu0", untrusted: true, minAlignMask: 0xFFF)),
+            .swiotlb(.noForce),
+        ]
+        try Recording.record(ops, to: path)
+        let reader = try JournalReader(path: path)
+        #expect(try reader.topology() == ops)
+        let text = try reader.topologyText()
+        #expect(text.contains("device nvme0 iommu=mmu0 dma-bits=64 coherent untrusted min-align-mask=0xfff\n"))
+        #expect(text.hasSuffix("\nswiotlb noforce"))
+    }
+
     /// The machine line, each op's CPU and time, and `advance` come back as recorded, and
     /// the columns and views show them (schema 8).
     @Test func cpusTimesAndTheMachineRoundTrip() throws {

@@ -7,6 +7,7 @@ extension DMADomain {
         iotlb.encode(to: &writer)
         flushQueue.encode(to: &writer)
         owners.encode(to: &writer)
+        mode.encode(to: &writer)
     }
 
     /// `iommu` must have passed the checks of an `iommu` declaration (granule, fq size).
@@ -17,7 +18,11 @@ extension DMADomain {
         let iotlb = try IOTLB(from: &reader, version: links.version)
         let flushQueue = try FlushQueue(from: &reader, slots: iommu.flushQueueSlots)
         let owners = try IOVAOwnerMap(from: &reader, links: links)
-        return DMADomain(iommu: iommu, allocator: allocator, pageTable: pageTable, iotlb: iotlb,
+        // Version 6: the domain's own type (an untrusted device's group is strict).
+        let start = reader.offset
+        let mode = links.version >= EngineStateFormat.kernel73Version ? try IOMMUMode(from: &reader, "domain mode") : iommu.mode
+        guard mode != .passthrough else { throw reader.invalid("domain mode", "a DMA domain is never passthrough", at: start) }
+        return DMADomain(iommu: iommu, mode: mode, allocator: allocator, pageTable: pageTable, iotlb: iotlb,
                          flushQueue: flushQueue, owners: owners)
     }
 }

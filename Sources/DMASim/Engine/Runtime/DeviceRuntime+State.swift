@@ -10,7 +10,7 @@ extension DeviceRuntime {
     }
 
     static func decoding(from reader: inout StateReader, links: DecodingLinks) throws(EngineStateError) -> DeviceRuntime {
-        let spec = try DeviceSpec(from: &reader)
+        let spec = try DeviceSpec(from: &reader, version: links.version)
         let domainStart = reader.offset
         let domainNumber = try reader.index("device domain", below: links.domains.count + 1)
         let domain = domainNumber == 0 ? nil : links.domains[domainNumber - 1]

@@ -28,6 +28,10 @@ struct StreamingMappingRecord {
     var bounceAddress: UInt64?
     /// Checker: this mapping's entry in the ownership map while it is mapped.
     var ownershipID: Int?
+    /// dma-debug still holds this mapping's entry (`Engine.dmaDebugEntries`): from the
+    /// map until the unmap that dma-debug matches to it, which a stale handle's unmap of
+    /// the same address may be.
+    var hasDebugEntry = false
 
     static let mappingErrorAddress = UInt64.max
 
