@@ -10,7 +10,8 @@ import Journal
 /// Pipeline, per file: `LineReader` (1 MiB blocks) → `LineJoiner` (mail quotes and
 /// wrapped lines) → the line's prefix (ftrace, dmesg, syslog, QEMU) → the parser for its
 /// format → `ParsedEvent`s. `SourceMerger` interleaves the files by time since boot;
-/// `EventJournaler` turns each event into ops and checks them; the journal writer stores
+/// `CallAssembler` folds the events of one kernel call into one and rebuilds two-step
+/// requests; `EventJournaler` turns each call into ops and checks them; the journal writer stores
 /// them with an `imported_ops` row each. The machine (devices, the IOMMU) is declared at
 /// the end, when every device is known.
 public final class TraceImporter {
@@ -37,9 +38,18 @@ public final class TraceImporter {
         do {
             let ids = try paths.map { path throws(JournalError) -> Int64 in try writer.addImportSource(path: path) }
             merger = SourceMerger(sources)
-            while let (event, index) = merger.next() {
-                for (seq, op) in journaler.journal(event, sourceID: ids[index]) { try writer.record(op, sequence: seq) }
+            let assembler = CallAssembler()
+            func journalSettled() throws(JournalError) {
+                while let (event, index) = assembler.next() {
+                    for (seq, op) in journaler.journal(event, sourceID: ids[index]) { try writer.record(op, sequence: seq) }
+                }
             }
+            while let (event, index) = merger.next() {
+                assembler.feed(event, source: index)
+                try journalSettled()
+            }
+            assembler.finish()
+            try journalSettled()
             for (seq, op) in journaler.declarations() { try writer.record(op, sequence: seq) }
             for (index, source) in sources.enumerated() { try writer.completeImportSource(id: ids[index], totals: source.tally.totals) }
         } catch {

@@ -19,9 +19,15 @@ extension EventJournaler {
         let segments = event.segments.isEmpty ? [DMASegment(address: address, length: size)] : event.segments
         let physKnown = event.segments.isEmpty ? event.phys != nil : event.physList.count == segments.count
         var ranges: [MappedRange] = []
+        if !event.iommuEvents.isEmpty {
+            // The IOMMU's own record of what the call put in the page table: whole granules.
+            ranges = event.iommuEvents.map { MappedRange(iova: $0.iova, phys: $0.phys ?? 0, length: $0.sizeBytes, prot: prot, bounced: false) }
+        }
         for (index, segment) in segments.enumerated() {
             let phys = physKnown ? (event.segments.isEmpty ? event.phys! : event.physList[index]) : 0
-            ranges.append(MappedRange(iova: segment.address, phys: phys, length: segment.length, prot: prot, bounced: false))
+            if event.iommuEvents.isEmpty {
+                ranges.append(MappedRange(iova: segment.address, phys: phys, length: segment.length, prot: prot, bounced: false))
+            }
             space.map(AddressSpace.LiveRange(handle: handle, device: device,
                                              range: segment.address..<segment.address.adding(length: segment.length),
                                              direction: event.direction, mappedSize: segment.length,

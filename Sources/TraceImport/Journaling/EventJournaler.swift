@@ -26,6 +26,10 @@ final class EventJournaler {
     private var mappingCount = 0
     private var unseenHandles: [String: String] = [:]
     private var sourceID: Int64 = 0
+    /// Two-step states: the handle each state key has now, and its device.
+    var stateHandles: [String: String] = [:]
+    var stateDevices: [String: String] = [:]
+    var stateCount = 0
 
     /// The ops for `event` (none for an event that only describes the machine).
     func journal(_ event: ParsedEvent, sourceID: Int64) -> [(seq: Int, op: ImportedOp)] {
@@ -39,6 +43,8 @@ final class EventJournaler {
         case .debugReport(let call): return [emit(report(event, call), event)]
         case .attach, .groupAdd, .groupRemove: noteMachine(event); return []
         case .detach: return [emit(detach(event), event)]
+        case .iova(let call): return [emit(twoStep(event, call), event)]
+        case .noOp: return []
         }
     }
 
@@ -60,14 +66,25 @@ final class EventJournaler {
         findingCount += draft.outcome.findings.count
         opCounts[draft.op.kind, default: 0] += 1
         let source = event.provenance
-        let notes = ([event.note] + draft.notes.map(Optional.some)).compactMap { $0 }
+        var notes = ([event.note] + draft.notes.map(Optional.some)).compactMap { $0 }
+        if !event.iommuEvents.isEmpty, !event.kind.isTwoStep {
+            let lines = event.iommuEvents.map { String($0.line) }.joined(separator: ", ")
+            notes.append("with the iommu:\(event.kind == .map ? "map" : "unmap") event\(event.iommuEvents.count == 1 ? "" : "s") it caused (line\(event.iommuEvents.count == 1 ? "" : "s") \(lines))")
+        }
         let provenance = ImportProvenance(
             sourceID: sourceID, line: source.line, lineCount: source.lineCount, sourceFormat: source.format.rawValue,
             kernelNaming: event.naming, timestampNanoseconds: source.timestampNanoseconds, wallClock: source.wallClock,
             cpu: source.cpu, task: source.task, pid: source.pid, note: notes.isEmpty ? nil : notes.joined(separator: "; "),
-            raw: source.raw)
+            raw: Self.raw(of: event))
         return (seq, ImportedOp(op: draft.op, outcome: draft.outcome, unknown: draft.unknown, device: draft.device,
                                 address: draft.address, provenance: provenance))
+    }
+
+    /// The record as read; for a call that wrote several events, their lines in file order.
+    static func raw(of event: ParsedEvent) -> String {
+        guard !event.iommuEvents.isEmpty, !event.kind.isTwoStep else { return event.provenance.raw }
+        let lines = event.iommuEvents.map { ($0.line, $0.raw) } + [(event.provenance.line, event.provenance.raw)]
+        return lines.sorted { $0.0 < $1.0 }.map(\.1).joined(separator: "\n")
     }
 
     /// The seq the next emitted op gets.
