@@ -116,3 +116,61 @@ import Testing
         #expect(kinds == [["map", "unattributed"], ["unmap", "unattributed"]])
     }
 }
+
+/// With probe events on the `dma_iova_*` functions (`../shared/kernel-lab/probes/iova`,
+/// `PROBES=iova`), the calls are read exactly: arguments from the entry event, the result
+/// from the `_ret` event of the same task and context, the `iommu:map`/`unmap` a call
+/// makes folded into it, and `dma_iova_destroy`'s nested `dma_iova_unlink` and
+/// `dma_iova_free` folded into the destroy (drivers/iommu/dma-iommu.c `dma_iova_destroy`).
+@Suite struct IOVAProbeImportTests {
+    /// One 4608-byte O_DIRECT read, as captured (`7.3-intel-iommu-strict-nvme-iova-probes.txt`).
+    static let request = """
+        kworker/0:0H-10 [000] ...2. 12.094264: dma_iova_try_alloc: (dma_iova_try_alloc+0x4/0x120) dev="0000:00:01.0" state=0xffff8ede475c6588 phys=0x1b1c0000 size=4608
+        kworker/0:0H-10 [000] ...1. 12.094343: dma_iova_try_alloc_ret: (blk_dma_map_iter_start+0x214/0x320 <- dma_iova_try_alloc) ret=1 state=0xffff8ede475c6588 addr=0xfffdc000 state_size=0x1200
+        kworker/0:0H-10 [000] ...2. 12.094372: dma_iova_link: (dma_iova_link+0x4/0x350) state=0xffff8ede475c6588 addr=0xfffdc000 phys=0x1b1c0000 offset=0 size=4096 dir=2 attrs=0x0
+        kworker/0:0H-10 [000] ..... 12.094428: map: IOMMU: iova=0x00000000fffdc000 - 0x00000000fffdd000 paddr=0x000000001b1c0000 size=4096
+        kworker/0:0H-10 [000] ...1. 12.094436: dma_iova_link_ret: (blk_dma_map_iter_start+0x2a4/0x320 <- dma_iova_link) ret=0
+        kworker/0:0H-10 [000] ...2. 12.094445: dma_iova_link: (dma_iova_link+0x4/0x350) state=0xffff8ede475c6588 addr=0xfffdc000 phys=0x1b1bf000 offset=4096 size=512 dir=2 attrs=0x0
+        kworker/0:0H-10 [000] d.h2. 12.094450: dma_iova_destroy: (dma_iova_destroy+0x4/0x50) state=0xffff8ede475c7788 addr=0xfffe0000 state_size=0x2000 mapped_len=8192 dir=1 attrs=0x0
+        kworker/0:0H-10 [000] d.h2. 12.094451: dma_iova_unlink: (dma_iova_unlink+0x4/0x210) state=0xffff8ede475c7788 addr=0xfffe0000 offset=0 size=8192 dir=1 attrs=0x0
+        kworker/0:0H-10 [000] d.h1. 12.094452: unmap: IOMMU: iova=0x00000000fffe0000 - 0x00000000fffe2000 size=8192 unmapped_size=8192
+        kworker/0:0H-10 [000] d.h2. 12.094453: dma_iova_unlink_ret: (dma_iova_destroy+0x30/0x50 <- dma_iova_unlink)
+        kworker/0:0H-10 [000] d.h2. 12.094454: dma_iova_free: (dma_iova_free+0x4/0xb0) state=0xffff8ede475c7788 addr=0xfffe0000 state_size=0x2000
+        kworker/0:0H-10 [000] d.h2. 12.094454: dma_iova_free_ret: (return_to_handler+0x0/0x50 <- dma_iova_free)
+        kworker/0:0H-10 [000] d.h2. 12.094454: dma_iova_destroy_ret: (nvme_unmap_data+0x93/0x290 [nvme] <- dma_iova_destroy)
+        kworker/0:0H-10 [000] ..... 12.094455: map: IOMMU: iova=0x00000000fffdd000 - 0x00000000fffde000 paddr=0x000000001b1bf000 size=4096
+        kworker/0:0H-10 [000] ...1. 12.094458: dma_iova_link_ret: (blk_dma_map_iter_start+0x2a4/0x320 <- dma_iova_link) ret=0
+        kworker/0:0H-10 [000] ...2. 12.094468: dma_iova_sync: (dma_iova_sync+0x4/0x50) state=0xffff8ede475c6588 addr=0xfffdc000 offset=0 size=4608
+        kworker/0:0H-10 [000] ...1. 12.094523: dma_iova_sync_ret: (blk_dma_map_iter_start+0x305/0x320 <- dma_iova_sync) ret=0
+        kworker/0:0H-10 [000] dBh3. 12.094852: dma_iova_destroy: (dma_iova_destroy+0x4/0x50) state=0xffff8ede475c6588 addr=0xfffdc000 state_size=0x1200 mapped_len=4608 dir=2 attrs=0x0
+        kworker/0:0H-10 [000] dBh3. 12.094871: dma_iova_unlink: (dma_iova_unlink+0x4/0x210) state=0xffff8ede475c6588 addr=0xfffdc000 offset=0 size=4608 dir=2 attrs=0x0
+        kworker/0:0H-10 [000] dBh1. 12.094904: unmap: IOMMU: iova=0x00000000fffdc000 - 0x00000000fffde000 size=8192 unmapped_size=8192
+        kworker/0:0H-10 [000] dBh2. 12.094937: dma_iova_unlink_ret: (dma_iova_destroy+0x30/0x50 <- dma_iova_unlink)
+        kworker/0:0H-10 [000] dBh3. 12.094947: dma_iova_free: (dma_iova_free+0x4/0xb0) state=0xffff8ede475c6588 addr=0xfffdc000 state_size=0x1200
+        kworker/0:0H-10 [000] dBh2. 12.094960: dma_iova_free_ret: (return_to_handler+0x0/0x50 <- dma_iova_free)
+        kworker/0:0H-10 [000] dBh2. 12.094966: dma_iova_destroy_ret: (nvme_unmap_data+0x93/0x290 [nvme] <- dma_iova_destroy)
+        """
+
+    /// The second link's task is interrupted by another request's completion (a
+    /// destroy in hardirq, same pid): the interrupt's calls pair among themselves and the
+    /// link still gets its own map and return.
+    @Test func probeCallsAreReadExactly() throws {
+        let (journal, summary) = try ImportFixture.importing(text: Self.request)
+        let rows = try ImportFixture.rows(journal, """
+            SELECT o.kind, o.handle, x.offset, x.length, printf('0x%x', x.phys), d.name, printf('0x%x', x.out_address) -- NULL prints 0x0
+            FROM op_log o JOIN ops x USING (seq) LEFT JOIN direction d ON d.code = x.dir
+            WHERE o.kind NOT IN ('iommu', 'device') ORDER BY seq
+            """)
+        #expect(rows == [
+            ["alloc", "s1", "NULL", "4608", "0x1b1c0000", "NULL", "0xfffdc000"],
+            ["link", "s1", "0", "4096", "0x1b1c0000", "from-device", "0x0"],
+            ["link", "s1", "4096", "512", "0x1b1bf000", "from-device", "0x0"],
+            ["destroy", "s2", "NULL", "8192", "0x0", "to-device", "0x0"],
+            ["sync", "s1", "0", "4608", "0x0", "NULL", "0x0"],
+            ["destroy", "s1", "NULL", "4608", "0x0", "from-device", "0x0"],
+        ])
+        let ranges = try ImportFixture.rows(journal, "SELECT seq, printf('0x%x', iova), length FROM mapped_ranges ORDER BY seq")
+        #expect(ranges == [["1", "0xfffdc000", "4096"], ["2", "0xfffdd000", "4096"]])
+        #expect(summary.opsByKind[.unlink] == nil && summary.opsByKind[.free] == nil)
+    }
+}

@@ -38,6 +38,8 @@ final class CallAssembler {
         case unmapAwaitingCall
         /// A `dma_free` of an IOMMU allocation, waiting for its `iommu:unmap`.
         case freeAwaitingUnmap
+        /// A two-step call's entry probe event, waiting for its `_ret` event.
+        case callAwaitingReturn
     }
 
     struct Item {
@@ -58,13 +60,30 @@ final class CallAssembler {
     /// Where a DMA API mapping through the IOMMU starts, per file: IOVA → its end.
     private var streamingIOVAs: [Int: [UInt64: UInt64]] = [:]
     var rebuild = TwoStepRebuild()
+    var probes = IOVAProbeCalls()
 
     // MARK: in and out
 
     /// Takes the next event of file `source` in trace order.
     func feed(_ event: ParsedEvent, source: Int) {
         let key = TaskKey(source: source, pid: event.provenance.pid, context: event.provenance.context)
-        if Self.isBareIOMMUMap(event) {
+        if case .iova(let call) = event.kind {
+            settle(key)
+            if probes.enter(call, key: key, nextID: base + items.count) != nil {
+                append(event, source: source, key: key, hold: .callAwaitingReturn)
+            }
+        } else if case .iovaReturn(let call) = event.kind {
+            settle(key)
+            if let (id, merge) = probes.leave(call, key: key), var entry = item(id)?.events.first {
+                merge(&entry, event)
+                update(id) { $0.events = [entry]; $0.hold = .ready }
+            }
+        } else if let id = probes.openCall(of: key), Self.isBareIOMMUMap(event) || Self.isBareIOMMUUnmap(event),
+                  var call = item(id)?.events.first {
+            // The page-table change the open dma_iova_* call makes: part of it.
+            call.iommuEvents.append(Self.iommuEvent(event))
+            update(id) { $0.events = [call] }
+        } else if Self.isBareIOMMUMap(event) {
             takeIOMMUMap(event, key: key)
         } else if Self.isBareIOMMUUnmap(event) {
             settleUnclaimedMaps(of: key)
@@ -102,6 +121,7 @@ final class CallAssembler {
         for key in Array(unclaimedMaps.keys) { settleUnclaimedMaps(of: key) }
         for key in Array(unmapsAwaitingCall.keys) { releaseUnmap(of: key) }
         for key in Array(freesAwaitingUnmap.keys) { releaseFree(of: key) }
+        for id in probes.abandonAll() { update(id) { $0.hold = .ready } }
         while settleHead() {}
     }
 
@@ -262,6 +282,9 @@ final class CallAssembler {
         case .unclaimedMap: settleUnclaimedMaps(of: held.key)
         case .unmapAwaitingCall: releaseUnmap(of: held.key)
         case .freeAwaitingUnmap: releaseFree(of: held.key)
+        case .callAwaitingReturn:
+            probes.abandon(id, key: held.key)
+            update(id) { $0.hold = .ready }
         case .piece:
             if let request = rebuild.requestByShape(startingAt: id) {
                 for (link, events) in request { update(link) { $0.events = events; $0.hold = .ready } }

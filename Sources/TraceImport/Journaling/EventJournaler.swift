@@ -44,7 +44,7 @@ final class EventJournaler {
         case .attach, .groupAdd, .groupRemove: noteMachine(event); return []
         case .detach: return [emit(detach(event), event)]
         case .iova(let call): return [emit(twoStep(event, call), event)]
-        case .noOp: return []
+        case .noOp, .iovaReturn: return []  // a return is folded into its call by CallAssembler
         }
     }
 

@@ -23,6 +23,8 @@ public enum TraceEventKind: Sendable, Hashable {
     /// A call of the two-step API (`dma_iova_*`): from probe events, or rebuilt from the
     /// `iommu:map`/`iommu:unmap` events of a request that had no DMA API event.
     case iova(IOVACall)
+    /// The return of a two-step call, from its `_ret` probe event: folded into the call.
+    case iovaReturn(IOVACall)
     /// A call the kernel traced but that did nothing (`dma_free` of a NULL buffer).
     case noOp
 
@@ -42,7 +44,7 @@ public enum TraceEventKind: Sendable, Hashable {
         case .access: return "access"
         case .debugReport: return "dma-debug"
         case .attach, .detach, .groupAdd, .groupRemove: return "attach/detach"
-        case .iova: return "two-step"
+        case .iova, .iovaReturn: return "two-step"
         case .noOp: return "no-op"
         }
     }
