@@ -16,6 +16,8 @@ public enum ExportError: Error, Sendable, Hashable, CustomStringConvertible {
     case unscriptableName(path: String, kind: String, name: String)
     /// A sequence window with nothing in it (`--from-seq` after `--to-seq`).
     case emptyWindow(from: Int, to: Int)
+    /// An imported trace's simulation could not be made (its description).
+    case importedTrace(String)
 
     public var description: String {
         switch self {
@@ -31,6 +33,8 @@ public enum ExportError: Error, Sendable, Hashable, CustomStringConvertible {
             return "\(path): \(kind) name '\(name)' cannot be written in an op script ([A-Za-z_][A-Za-z0-9_.:-]*)"
         case .emptyWindow(let from, let to):
             return "--from-seq \(from) is after --to-seq \(to): the window is empty"
+        case .importedTrace(let description):
+            return description
         }
     }
 }

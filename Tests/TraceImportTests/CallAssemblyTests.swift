@@ -9,7 +9,7 @@ import Testing
     static func ops(_ journal: String) throws -> [[String]] {
         try ImportFixture.rows(journal, """
             SELECT o.kind, o.device, o.handle, printf('0x%x', coalesce(x.out_address, x.address)), x.length, x.phys
-            FROM op_log o JOIN ops x USING (seq) WHERE o.kind NOT IN ('iommu', 'device') ORDER BY seq
+            FROM op_log o JOIN ops x USING (seq) WHERE o.kind NOT IN ('region', 'iommu', 'device') ORDER BY seq
             """)
     }
 
@@ -76,8 +76,8 @@ import Testing
             ["map", "0000:00:01.0", "m1", "0xffffe000", "2048", String(0x6ee5000)],
             ["alloc", "0000:00:01.0", "s1", "0xfffc0000", "16384", String(0x91c3000)],
             ["link", "0000:00:01.0", "s1", "0xfffc0000", "4096", String(0x91c3000)],
-            ["link", "0000:00:01.0", "s1", "0xfffc1000", "8192", String(0x91d6000)],
-            ["link", "0000:00:01.0", "s1", "0xfffc3000", "4096", String(0x91cd000)],
+            ["link", "0000:00:01.0", "s1", "0xfffc0000", "8192", String(0x91d6000)],
+            ["link", "0000:00:01.0", "s1", "0xfffc0000", "4096", String(0x91cd000)],
             ["sync", "0000:00:01.0", "s1", "0xfffc0000", "16384", "NULL"],
             ["destroy", "0000:00:01.0", "s1", "0xfffc0000", "16384", "NULL"],
         ])
@@ -159,7 +159,7 @@ import Testing
         let rows = try ImportFixture.rows(journal, """
             SELECT o.kind, o.handle, x.offset, x.length, printf('0x%x', x.phys), d.name, printf('0x%x', x.out_address) -- NULL prints 0x0
             FROM op_log o JOIN ops x USING (seq) LEFT JOIN direction d ON d.code = x.dir
-            WHERE o.kind NOT IN ('iommu', 'device') ORDER BY seq
+            WHERE o.kind NOT IN ('region', 'iommu', 'device') ORDER BY seq
             """)
         #expect(rows == [
             ["alloc", "s1", "NULL", "4608", "0x1b1c0000", "NULL", "0xfffdc000"],

@@ -118,6 +118,7 @@ struct TwoStepRebuild {
             link.state = state
             link.device = device
             link.offset = piece.event.address! &- start
+            link.address = start
             link.iommuEvents = [CallAssembler.iommuEvent(piece.event)]
             link.note = "dma_iova_link rebuilt from this iommu:map: direction and attributes are not in the trace"
             events.append(link)

@@ -7,6 +7,8 @@ public enum TraceImportError: Error, Sendable, CustomStringConvertible {
     /// The file holds no DMA or IOMMU event this importer reads.
     case noEvents(path: String, lines: Int, skipped: Int, firstSkip: ImportSkipExample?)
     case journal(JournalError)
+    /// An imported op's stored claims (`ops.claims`) do not parse.
+    case badClaims(path: String, seq: Int, text: String)
 
     public var description: String {
         switch self {
@@ -17,6 +19,8 @@ public enum TraceImportError: Error, Sendable, CustomStringConvertible {
             return "\(path): no DMA or IOMMU events in \(lines) lines (\(skipped) skipped\(example))"
         case .journal(let error):
             return error.description
+        case .badClaims(let path, let seq, let text):
+            return "\(path): seq \(seq): the kernel's claims '\(Self.cut(text))' do not parse"
         }
     }
 

@@ -7,6 +7,7 @@ final class TraceSource {
     private var joiner = LineJoiner()
     private let kernelLog: KernelLogParser
     private let devices: DeviceDirectory
+    private let facts: MachineFactsReader?
     private var ready: [ParsedEvent] = []
     private var readyIndex = 0
     private var finished = false
@@ -14,15 +15,16 @@ final class TraceSource {
     static let qemuProgram = utf8("qemu-")
 
     /// Opens `path`; nil when it cannot be read.
-    convenience init?(path: String, devices: DeviceDirectory) {
+    convenience init?(path: String, devices: DeviceDirectory, facts: MachineFactsReader? = nil) {
         guard let reader = LineReader(path: path) else { return nil }
-        self.init(path: path, lines: reader, devices: devices)
+        self.init(path: path, lines: reader, devices: devices, facts: facts)
     }
 
-    init(path: String, lines: LineProvider, devices: DeviceDirectory) {
+    init(path: String, lines: LineProvider, devices: DeviceDirectory, facts: MachineFactsReader? = nil) {
         self.path = path
         self.reader = lines
         self.devices = devices
+        self.facts = facts
         kernelLog = KernelLogParser(devices: devices)
     }
 
@@ -69,7 +71,10 @@ final class TraceSource {
     private func dispatch(_ line: LogicalLine) -> LineResult? {
         let text = line.text
         let start = text.firstIndex { !$0.isSpace } ?? text.count
-        guard start < text.count, text[start] != .hash else { return nil }
+        guard start < text.count, text[start] != .hash else {
+            if start < text.count, let facts { facts.readHeader(Substring(text.text((start + 1)..<text.count))) }
+            return nil
+        }
         if let prefix = QemuPrefix.parse(text, from: start) {
             return QemuEvents.parse(record(line, prefix), devices: devices)
         }
@@ -89,6 +94,7 @@ final class TraceSource {
         if bare, let end = KernelLogPrefix.isoTimeEnd(text, at: start), text.hasPrefix(Self.qemuProgram, at: end + 1) {
             return .skipped(.qemuMessage)
         }
+        if let facts, prefix.messageStart < text.count { facts.readLog(Substring(text.text(prefix.messageStart..<text.count))) }
         return kernelLog.parse(record(line, prefix))
     }
 

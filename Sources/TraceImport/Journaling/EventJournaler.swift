@@ -1,12 +1,14 @@
 import DMASim
 import Journal
 
-/// Turns parsed events into the ops a simulation would have journaled, numbering them,
-/// keeping each IOVA space's mapped and unmapped ranges to name handles and check calls
-/// (`ImportChecker`), and noting devices for the declarations written at the end.
+/// Turns each kernel call (`CallAssembler`'s events) into the op it is and what the kernel
+/// said of it: the `ImportedOp`s `TraceSimulation` runs. It keeps each IOVA space's mapped
+/// and unmapped ranges, as the kernel placed them, to name the mapping an unmap, sync or
+/// fault means.
 ///
 /// Handles: `m1`, `m2` … for maps the trace shows; `u1`, `u2` … for a mapping the trace
-/// never showed mapped (its unmap or sync is all there is), one per address.
+/// never showed mapped (its unmap or sync is all there is), one per address; `s1`, `s2` …
+/// for two-step states.
 final class EventJournaler {
     /// An op being built, before it gets its seq and provenance.
     struct Draft {
@@ -18,10 +20,7 @@ final class EventJournaler {
         var notes: [String] = []
     }
 
-    private(set) var nextSeq = 0
     var registry = DeviceRegistry()
-    private(set) var findingCount = 0
-    private(set) var opCounts: [OpKind: Int] = [:]
     private var spaces: [String: AddressSpace] = [:]
     private var mappingCount = 0
     private var unseenHandles: [String: String] = [:]
@@ -32,8 +31,9 @@ final class EventJournaler {
     var stateCount = 0
 
     /// The ops for `event` (none for an event that only describes the machine).
-    func journal(_ event: ParsedEvent, sourceID: Int64) -> [(seq: Int, op: ImportedOp)] {
+    func journal(_ event: ParsedEvent, sourceID: Int64) -> [ImportedOp] {
         self.sourceID = sourceID
+        callCount += 1
         switch event.kind {
         case .map: return map(event)
         case .mapFailed: return [emit(mapFailed(event), event)]
@@ -48,23 +48,10 @@ final class EventJournaler {
         }
     }
 
-    /// The device and IOMMU declarations, numbered after the events.
-    func declarations() -> [(seq: Int, op: ImportedOp)] {
-        registry.declarations().map { imported in
-            defer { nextSeq += 1 }
-            opCounts[imported.op.kind, default: 0] += 1
-            return (nextSeq, imported)
-        }
-    }
-
     // MARK: building ops
 
-    /// Numbers a draft and ties it to its line.
-    func emit(_ draft: Draft, _ event: ParsedEvent) -> (seq: Int, op: ImportedOp) {
-        let seq = nextSeq
-        nextSeq += 1
-        findingCount += draft.outcome.findings.count
-        opCounts[draft.op.kind, default: 0] += 1
+    /// Ties a draft to its line.
+    func emit(_ draft: Draft, _ event: ParsedEvent) -> ImportedOp {
         let source = event.provenance
         var notes = ([event.note] + draft.notes.map(Optional.some)).compactMap { $0 }
         if !event.iommuEvents.isEmpty, !event.kind.isTwoStep {
@@ -76,8 +63,8 @@ final class EventJournaler {
             kernelNaming: event.naming, timestampNanoseconds: source.timestampNanoseconds, wallClock: source.wallClock,
             cpu: source.cpu, task: source.task, pid: source.pid, note: notes.isEmpty ? nil : notes.joined(separator: "; "),
             raw: Self.raw(of: event))
-        return (seq, ImportedOp(op: draft.op, outcome: draft.outcome, unknown: draft.unknown, device: draft.device,
-                                address: draft.address, provenance: provenance))
+        return ImportedOp(op: draft.op, outcome: draft.outcome, unknown: draft.unknown, device: draft.device,
+                          address: draft.address, provenance: provenance)
     }
 
     /// The record as read; for a call that wrote several events, their lines in file order.
@@ -87,8 +74,9 @@ final class EventJournaler {
         return lines.sorted { $0.0 < $1.0 }.map(\.1).joined(separator: "\n")
     }
 
-    /// The seq the next emitted op gets.
-    var seqOfNextOp: Int { nextSeq }
+    /// Calls seen so far: the order in which the address spaces remember maps and unmaps.
+    private(set) var callCount = 0
+    var seqOfNextOp: Int { callCount }
 
     func newMappingHandle() -> String {
         mappingCount += 1

@@ -45,6 +45,7 @@ struct ImportCommand: ParsableCommand {
             }
             if !quiet { ImportReport.skippedLines(summary).forEach(StandardError.write) }
             print(ImportReport.summaryLine(summary, journal: journal))
+            if let line = ImportReport.disagreementLine(summary) { StandardError.write(line) }
         }
     }
 }

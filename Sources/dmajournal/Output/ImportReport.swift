@@ -27,6 +27,12 @@ enum ImportReport {
             + "\(counted(summary.findingCount, "finding")); \(counted(summary.skippedCount, "line")) skipped; journal \(journal)"
     }
 
+    /// `the model disagrees with the kernel at N ops, first at seq …`, when it does.
+    static func disagreementLine(_ summary: ImportSummary) -> String? {
+        guard summary.disagreements > 0, let first = summary.firstDisagreement else { return nil }
+        return "the model disagrees with the kernel at \(counted(summary.disagreements, "op")), first at \(first); dmajournal replay shows it"
+    }
+
     private static func counted(_ count: Int, _ noun: String) -> String {
         "\(count) \(noun)\(count == 1 ? "" : "s")"
     }
