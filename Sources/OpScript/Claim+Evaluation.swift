@@ -57,7 +57,7 @@ extension Claim {
 extension Op {
     /// How many bytes a `cpu-read` or `dev-read` reads; nil for other ops.
     var readLength: UInt64? {
-        switch self {
+        switch call {
         case .cpuRead(let read): return read.length
         case .deviceRead(let read): return read.length
         default: return nil

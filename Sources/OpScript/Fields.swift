@@ -23,6 +23,9 @@ struct Fields {
         }
     }
 
+    /// Whether `key=` was given.
+    func hasKey(_ key: String) -> Bool { values[key] != nil }
+
     /// The token of a bare flag, if it was given.
     func flag(_ name: String) -> Token? { flags[name] }
 

@@ -16,7 +16,7 @@ struct HandleKinds: Sendable {
 
     /// Notes the handle an `alloc` or `map` declares; other ops declare none.
     mutating func record(_ op: Op) {
-        switch op {
+        switch op.call {
         case .alloc(let alloc): declared[alloc.state] = .state
         case .map(let map): declared[map.mapping] = .mapping
         default: break

@@ -24,4 +24,15 @@ extension OpReader {
         default: return .verify(VerifyOp(name: name))
         }
     }
+
+    /// `advance DURATION`, `advance time=T` or both: at least one says how far to go.
+    func advanceOp() throws(TokenError) -> Op {
+        guard let durationToken else {
+            guard fields.hasKey("time") else {
+                throw TokenError(column: verbColumn, message: "missing a duration (advance 10ms) or time= for 'advance'")
+            }
+            return .advance(AdvanceOp(nanoseconds: 0))
+        }
+        return .advance(AdvanceOp(nanoseconds: try Self.time(durationToken)))
+    }
 }

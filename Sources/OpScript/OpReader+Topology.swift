@@ -5,11 +5,34 @@ import DMASim
 extension OpReader {
     func topologyOp() throws(TokenError) -> Op {
         switch kind {
+        case .machine: return .machine(try machine())
         case .region: return .region(try region())
         case .iommu: return .iommu(try iommu())
         case .device: return .device(try device())
         default: return .swiotlb(try swiotlb())
         }
+    }
+
+    /// `machine [arch=] [kernel=] [cpus=] [hz=]`: the defaults are `MachineSpec.init`'s, and
+    /// HZ follows the arch when not given.
+    private func machine() throws(TokenError) -> MachineSpec {
+        let arch = try fields.optional("arch", as: WordSyntax.architecture) ?? MachineSpec().arch
+        var spec = MachineSpec(arch: arch)
+        spec.kernel = try fields.optional("kernel", as: WordSyntax.kernelVersion) ?? spec.kernel
+        spec.cpuCount = try fields.optional("cpus") { (token) throws(TokenError) in
+            try ScriptNumber.read(token, in: 1...UInt64(MachineSpec.maxCPUCount), as: "a CPU count from 1 to \(MachineSpec.maxCPUCount)")
+        } ?? spec.cpuCount
+        spec.hz = try fields.optional("hz", as: Self.hz) ?? spec.hz
+        return spec
+    }
+
+    /// `hz=`: one of the `CONFIG_HZ` choices.
+    private static func hz(_ token: Token) throws(TokenError) -> Int {
+        let choices = MachineSpec.hzChoices.map(String.init)
+        guard let value = Int(token.text), MachineSpec.hzChoices.contains(value) else {
+            throw .expected(WordSyntax.listing(choices, as: "a CONFIG_HZ"), found: token)
+        }
+        return value
     }
 
     /// `region NAME base= size= kind=ram|shared|mmio`.

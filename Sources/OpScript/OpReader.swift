@@ -5,8 +5,12 @@ import DMASim
 /// helpers below are shared by all of them.
 struct OpReader {
     let kind: OpKind
+    /// Where the verb stands, for complaints about the line as a whole.
+    let verbColumn: Int
     /// The name after the verb (state, mapping, device, …); empty for verbs that take none.
     let name: String
+    /// The duration after `advance`, when given.
+    let durationToken: Token?
     let fields: Fields
     /// Handles declared by earlier lines, to resolve bare names in `addr=`.
     let handles: HandleKinds
@@ -26,19 +30,34 @@ struct OpReader {
         } else {
             name = ""
         }
+        if grammar.takesDuration, let first = rest.first, first.keyValue == nil {
+            durationToken = first
+            rest = rest.dropFirst()
+        } else {
+            durationToken = nil
+        }
         self.kind = kind
+        verbColumn = verb.column
         self.handles = handles
         fields = try Fields(Array(rest), verb: verb, grammar: grammar)
     }
 
-    /// Builds the op: one dispatcher, one function per verb.
+    /// Builds the op: one dispatcher, one function per verb, then where and when it ran.
     func op() throws(TokenError) -> Op {
+        var op = try callOp()
+        op.cpu = try fields.optional("cpu", as: Self.cpuNumber) ?? 0
+        op.time = try fields.optional("time", as: Self.time)
+        return op
+    }
+
+    private func callOp() throws(TokenError) -> Op {
         switch kind {
-        case .region, .iommu, .device, .swiotlb: return try topologyOp()
+        case .machine, .region, .iommu, .device, .swiotlb: return try topologyOp()
         case .alloc, .link, .sync, .unlink, .destroy, .free: return try twoStepOp()
         case .map, .unmap, .syncForCPU, .syncForDevice, .mappingError: return try streamingOp()
         case .cpuWrite, .cpuRead, .deviceWrite, .deviceRead: return try accessOp()
         case .flush, .detach, .checkpoint, .verify: return policyOp()
+        case .advance: return try advanceOp()
         }
     }
 }
@@ -72,6 +91,25 @@ extension OpReader {
         let handles = handles
         return try fields.required("addr") { (token) throws(TokenError) in
             try AddressSyntax.read(token, handles: handles)
+        }
+    }
+
+    /// `cpu=`: a CPU number the machine could have; the engine checks it against `cpus=`.
+    static func cpuNumber(_ token: Token) throws(TokenError) -> Int {
+        try ScriptNumber.read(token, in: 0...UInt64(MachineSpec.maxCPUCount - 1),
+                              as: "a CPU number from 0 to \(MachineSpec.maxCPUCount - 1)")
+    }
+
+    /// `time=` and `advance`'s duration: `12.094264s`, `10ms`, `250us`, `5000ns`.
+    static func time(_ token: Token) throws(TokenError) -> UInt64 {
+        do {
+            return try DurationText.value(of: token.text)
+        } catch {
+            switch error {
+            case .malformed: throw .expected(DurationText.form, found: token)
+            case .finerThanNanoseconds: throw .expected("a time in whole nanoseconds", found: token)
+            case .overflow: throw .expected("a time that fits in 64 bits of nanoseconds", found: token)
+            }
         }
     }
 

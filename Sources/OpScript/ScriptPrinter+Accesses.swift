@@ -3,7 +3,7 @@ import DMASim
 // CPU and device accesses, then the policy, teardown and verification events.
 extension ScriptPrinter {
     func accessFields(of op: Op, handles: HandleKinds) -> [String?] {
-        switch op {
+        switch op.call {
         case .cpuWrite(let write):
             return [hex("phys", write.phys), size("len", write.length), fill(write.fill)]
         case .cpuRead(let read):
@@ -12,6 +12,9 @@ extension ScriptPrinter {
             return [write.device, address(write.address, handles), size("len", write.length), fill(write.fill)]
         case .deviceRead(let read):
             return [read.device, address(read.address, handles), size("len", read.length)]
+        case .advance(let advance):
+            // `advance time=T` alone when the op only moves the clock to its own time.
+            return [advance.nanoseconds == 0 && op.time != nil ? nil : DurationText.text(of: advance.nanoseconds)]
         default:
             return [policyName(of: op)]
         }
@@ -22,7 +25,7 @@ extension ScriptPrinter {
     }
 
     private func policyName(of op: Op) -> String {
-        switch op {
+        switch op.call {
         case .flush(let flush): return flush.iommu
         case .detach(let detach): return detach.device
         case .checkpoint(let checkpoint): return checkpoint.name

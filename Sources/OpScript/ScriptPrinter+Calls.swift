@@ -3,7 +3,7 @@ import DMASim
 // The DMA API calls: the two-step `dma_iova_*` API and the streaming fallback.
 extension ScriptPrinter {
     func twoStepFields(of op: Op) -> [String?] {
-        switch op {
+        switch op.call {
         case .alloc(let alloc):
             return [alloc.state, "dev=" + alloc.device, hex("phys", alloc.phys), size("size", alloc.sizeBytes)]
         case .link(let link):
@@ -28,7 +28,7 @@ extension ScriptPrinter {
     }
 
     func streamingFields(of op: Op) -> [String?] {
-        switch op {
+        switch op.call {
         case .map(let map):
             return [
                 map.mapping, "dev=" + map.device, hex("phys", map.phys), size("len", map.length),

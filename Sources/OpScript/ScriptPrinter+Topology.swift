@@ -4,13 +4,19 @@ import DMASim
 // the same place the parser takes it from.
 extension ScriptPrinter {
     func topologyFields(of op: Op) -> [String?] {
-        switch op {
+        switch op.call {
+        case .machine(let spec): return machineFields(spec)
         case .region(let spec): return regionFields(spec)
         case .iommu(let spec): return iommuFields(spec)
         case .device(let spec): return deviceFields(spec)
         case .swiotlb(let spec): return swiotlbFields(spec)
         default: preconditionFailure("not a topology op: \(op.kind)")
         }
+    }
+
+    /// Every field is written: a reproducer says which kernel and machine it ran on.
+    private func machineFields(_ spec: MachineSpec) -> [String?] {
+        ["arch=" + spec.arch.rawValue, "kernel=" + spec.kernel.rawValue, "cpus=\(spec.cpuCount)", "hz=\(spec.hz)"]
     }
 
     private func regionFields(_ spec: RegionSpec) -> [String?] {

@@ -31,15 +31,15 @@ public struct ScriptPrinter: Sendable {
     }
 
     func line(_ op: Op, claims: [Claim], handles: HandleKinds) -> String {
-        let words = [op.kind.rawValue] + fields(of: op, handles: handles).compactMap { $0 }
+        let words = [op.kind.rawValue] + (fields(of: op, handles: handles) + placement(of: op)).compactMap { $0 }
         let opText = words.joined(separator: " ")
         return claims.isEmpty ? opText : opText + " => " + Claim.text(of: claims)
     }
 
     /// The words after the verb; nil stands for a field left out.
     private func fields(of op: Op, handles: HandleKinds) -> [String?] {
-        switch op {
-        case .region, .iommu, .device, .swiotlb: return topologyFields(of: op)
+        switch op.call {
+        case .machine, .region, .iommu, .device, .swiotlb: return topologyFields(of: op)
         case .alloc, .link, .sync, .unlink, .destroy, .free: return twoStepFields(of: op)
         case .map, .unmap, .syncForCPU, .syncForDevice, .mappingError: return streamingFields(of: op)
         default: return accessFields(of: op, handles: handles)
@@ -49,6 +49,12 @@ public struct ScriptPrinter: Sendable {
 
 // How each kind of value is written; shared by every verb.
 extension ScriptPrinter {
+    /// `cpu=` (left out for CPU 0) and `time=` (left out when not known), which any line
+    /// may end with.
+    func placement(of op: Op) -> [String?] {
+        [op.cpu == 0 ? nil : "cpu=\(op.cpu)", op.time.map { "time=" + DurationText.text(of: $0) }]
+    }
+
     func hex(_ key: String, _ value: UInt64) -> String { key + "=" + ScriptNumber.hex(value) }
 
     func size(_ key: String, _ value: UInt64) -> String { key + "=" + ScriptNumber.size(value) }

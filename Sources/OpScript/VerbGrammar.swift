@@ -20,12 +20,20 @@ struct VerbGrammar: Hashable {
     }
 
     let nameRole: NameRole?
+    /// The verb takes a duration before its keys (`advance 10ms`), optional when `time=`
+    /// is given.
+    let takesDuration: Bool
+    /// The verb's own keys and flags; every verb also takes `placementFields`.
     let fields: [Field]
+
+    /// Keys any line may end with, after the verb's own: where and when the op ran.
+    static let placementFields: [Field] = [.key("cpu"), .key("time")]
 
     /// `fields` as written in the format: `"len= dir= untrusted"`, where a trailing `=`
     /// marks a key and a bare word a flag.
-    init(_ nameRole: NameRole?, _ fields: String = "") {
+    init(_ nameRole: NameRole?, _ fields: String = "", takesDuration: Bool = false) {
         self.nameRole = nameRole
+        self.takesDuration = takesDuration
         self.fields = fields.split(separator: " ").map { word in
             word.hasSuffix("=") ? .key(String(word.dropLast())) : .flag(String(word))
         }
@@ -33,6 +41,7 @@ struct VerbGrammar: Hashable {
 
     static func of(_ kind: OpKind) -> VerbGrammar {
         switch kind {
+        case .machine: return VerbGrammar(nil, "arch= kernel= cpus= hz=")
         case .region: return VerbGrammar(.region, "base= size= kind=")
         case .iommu:
             return VerbGrammar(.iommu, "mode= granule= aperture-bits= needs-sync-map fq-size= forcedac reserve=")
@@ -61,12 +70,13 @@ struct VerbGrammar: Hashable {
         case .deviceRead: return VerbGrammar(.device, "addr= len=")
         case .flush: return VerbGrammar(.iommu)
         case .detach: return VerbGrammar(.device)
+        case .advance: return VerbGrammar(nil, takesDuration: true)
         default: return VerbGrammar(.checkpoint)
         }
     }
 
     /// The field a word names, whether or not it was written with the right shape.
     func field(named name: String) -> Field? {
-        fields.first { $0 == .key(name) || $0 == .flag(name) }
+        (fields + Self.placementFields).first { $0 == .key(name) || $0 == .flag(name) }
     }
 }

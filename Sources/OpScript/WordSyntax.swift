@@ -34,6 +34,14 @@ enum WordSyntax {
         try choice(token, among: IOMMUMode.allCases, as: "an IOMMU mode")
     }
 
+    static func architecture(_ token: Token) throws(TokenError) -> Architecture {
+        try choice(token, among: Architecture.allCases, as: "an architecture")
+    }
+
+    static func kernelVersion(_ token: Token) throws(TokenError) -> KernelVersion {
+        try choice(token, among: KernelVersion.allCases, as: "a kernel version")
+    }
+
     static func bus(_ token: Token) throws(TokenError) -> DeviceBus {
         try choice(token, among: DeviceBus.allCases, as: "a bus")
     }

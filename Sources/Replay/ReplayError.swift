@@ -40,15 +40,12 @@ extension TopologyOverride: CustomStringConvertible {
         case .untrusted(let on): return "untrusted=\(on ? "on" : "off")"
         case .swiotlbSize(let bytes): return "swiotlb-size=\(bytes)"
         case .swiotlbForce(let on): return "swiotlb-force=\(on ? "on" : "off")"
+        case .kernel(let kernel): return "kernel=\(kernel.rawValue)"
+        case .arch(let arch): return "arch=\(arch.rawValue)"
+        case .cpuCount(let count): return "cpus=\(count)"
         }
     }
 
-    /// What the override changes: "iommu", "device" or "swiotlb".
-    var declarationName: String {
-        switch self {
-        case .iommuMode, .needsSyncMap, .granule, .flushQueueSlots, .forceDAC: return "iommu"
-        case .dmaBits, .coherent, .untrusted: return "device"
-        case .swiotlbSize, .swiotlbForce: return "swiotlb"
-        }
-    }
+    /// What the override changes: "iommu", "device", "swiotlb" or "machine".
+    var declarationName: String { targetKind.rawValue }
 }

@@ -31,14 +31,14 @@ public final class SnapshotKeeper {
 
     /// Applies op number `sequence` to `engine`.
     public func apply(_ op: Op, to engine: Engine, sequence: Int) throws -> Outcome {
-        switch op {
+        switch op.call {
         case .checkpoint(let call):
             let outcome = engine.apply(op)
             if outcome.status == .ok { try capture(engine, name: call.name, kind: .checkpoint, afterSequence: sequence) }
             return outcome
         case .verify(let call) where engine.hasCheckpoint(call.name):
             let (_, runs) = try differences(of: engine, from: call.name, atOrBefore: sequence - 1)
-            return engine.verify(call, differingRuns: runs)
+            return engine.verify(op, differingRuns: runs)
         default:
             return engine.apply(op)
         }

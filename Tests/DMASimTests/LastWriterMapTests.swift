@@ -77,13 +77,13 @@ import Testing
         let machine = TestMachine()
         _ = machine.run(.checkpoint(CheckpointOp(name: "c1")))
         let runs = (0..<UInt64(Engine.listedDifferenceLimit + 3)).map { PhysRange(phys: TestMachine.shared + $0 * 16, length: 2) }
-        let outcome = machine.engine.verify(VerifyOp(name: "c1"), differingRuns: runs)
+        let outcome = machine.engine.verify(.verify(VerifyOp(name: "c1")), differingRuns: runs)
         #expect(outcome.status == .ok)
         #expect(outcome.findings.count == Engine.listedDifferenceLimit + 1)
         #expect(outcome.findings.allSatisfy { $0.misuse == .memoryMismatch })
         #expect(outcome.findings.last?.message == "memory differs from checkpoint c1 in 3 more runs (0x6 bytes) not listed")
-        #expect(machine.engine.verify(VerifyOp(name: "c1"), differingRuns: []) == .ok)
-        #expect(machine.engine.verify(VerifyOp(name: "c9"), differingRuns: []).status == .rejected("unknown checkpoint c9"))
+        #expect(machine.engine.verify(.verify(VerifyOp(name: "c1")), differingRuns: []) == .ok)
+        #expect(machine.engine.verify(.verify(VerifyOp(name: "c9")), differingRuns: []).status == .rejected("unknown checkpoint c9"))
     }
 
     /// Without the layer that keeps snapshots, the engine cannot verify.

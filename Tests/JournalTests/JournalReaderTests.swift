@@ -55,6 +55,36 @@ import Testing
         #expect(tail.first?.op == Scenarios.everyKind[30])
     }
 
+    /// The machine line, each op's CPU and time, and `advance` come back as recorded, and
+    /// the columns and views show them (schema 8).
+    @Test func cpusTimesAndTheMachineRoundTrip() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("timed.db")
+        let outcomes = try Recording.record(Scenarios.timed, to: path)
+        let reader = try JournalReader(path: path)
+        #expect(try reader.readAll().map(\.op) == Scenarios.timed)
+        #expect(try reader.readAll().map(\.outcome) == outcomes.map(RecordedOutcome.init))
+        #expect(try reader.topology().first == Scenarios.timed[0])
+        #expect(try reader.topologyText().hasPrefix("machine arch=arm64 kernel=6.16 cpus=4 hz=1000\nregion shm0 "))
+        let runner = try QueryRunner(path: path)
+        let rows = try runner.run("SELECT seq, kind, cpu, time_ns, time, length, status FROM op_log WHERE seq >= 4 ORDER BY seq")
+        #expect(rows.rows == [
+            [.integer(4), .text("alloc"), .integer(2), .integer(1_000_000), .text("0.001000"), .integer(8192), .text("ok")],
+            [.integer(5), .text("link"), .integer(2), .integer(1_000_250), .text("0.001000"), .integer(8192), .text("ok")],
+            [.integer(6), .text("sync"), .integer(3), .integer(1_000_500), .text("0.001000"), .integer(8192), .text("ok")],
+            [.integer(7), .text("destroy"), .integer(1), .integer(2_000_000), .text("0.002000"), .integer(8192), .text("ok")],
+            [.integer(8), .text("advance"), .integer(0), .null, .null, .integer(20_000_000), .text("ok")],
+            [.integer(9), .text("dev-read"), .integer(4), .null, .null, .integer(64), .text("rejected")],
+            [.integer(10), .text("dev-read"), .integer(0), .integer(1_000_000), .text("0.001000"), .integer(64), .text("rejected")],
+        ])
+        let reasons = try runner.run("SELECT reason FROM rejections ORDER BY seq").rows
+        #expect(reasons == [
+            [.text("cpu 4 is not online: the machine has 4 CPUs (machine cpus=N)")],
+            [.text("time 1ms is before the clock (22ms): time must not go backwards")],
+        ])
+        #expect(try runner.run("SELECT name FROM op_kind WHERE code IN (24, 25) ORDER BY code").rows == [[.text("machine")], [.text("advance")]])
+    }
+
     /// A cursor keeps its connection: it outlives the reader that made it.
     @Test func cursorOutlivesItsReader() throws {
         let directory = TemporaryDirectory()

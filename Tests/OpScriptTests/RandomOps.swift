@@ -17,11 +17,27 @@ struct RandomOps {
 
     mutating func op() -> Op {
         let kind = OpKind.allCases.randomElement(using: &random)!
-        return kind.isTopology ? topology(kind) : call(kind)
+        var op = kind.isTopology ? topology(kind) : call(kind)
+        op.cpu = pick([0, 0, 1, 7, MachineSpec.maxCPUCount - 1])
+        op.time = bool() ? nil : time()
+        return op
+    }
+
+    /// Whole seconds, milliseconds, microseconds, odd nanoseconds and the extremes.
+    private mutating func time() -> UInt64 {
+        switch UInt64.random(in: 0...4, using: &random) {
+        case 0: return pick([0, 1, 999, 1_000, UInt64.max])
+        case 1: return UInt64.random(in: 0...100_000, using: &random) * pick([1_000, 1_000_000, 1_000_000_000] as [UInt64])
+        default: return random.next() >> UInt64.random(in: 0...40, using: &random)
+        }
     }
 
     private mutating func topology(_ kind: OpKind) -> Op {
         switch kind {
+        case .machine:
+            return .machine(MachineSpec(arch: pick(Architecture.allCases), kernel: pick(KernelVersion.allCases),
+                                        cpuCount: Int.random(in: 1...MachineSpec.maxCPUCount, using: &random),
+                                        hz: pick(MachineSpec.hzChoices)))
         case .region:
             return .region(RegionSpec(name: name(), base: number(), sizeBytes: number(), kind: pick(RegionKind.allCases)))
         case .iommu:
@@ -70,6 +86,7 @@ struct RandomOps {
         case .flush: return .flush(FlushOp(iommu: name()))
         case .detach: return .detach(DetachOp(device: name()))
         case .checkpoint: return .checkpoint(CheckpointOp(name: name()))
+        case .advance: return .advance(AdvanceOp(nanoseconds: bool() ? 0 : time()))
         default: return .verify(VerifyOp(name: name()))
         }
     }

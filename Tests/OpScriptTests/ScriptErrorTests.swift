@@ -13,7 +13,7 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
 @Suite struct ScriptErrorTests {
     static let verbs = "region, iommu, device, swiotlb, alloc, link, sync, unlink, destroy, free, map, unmap, "
         + "sync-for-cpu, sync-for-device, mapping-error, cpu-write, cpu-read, dev-write, dev-read, flush, detach, "
-        + "checkpoint, verify"
+        + "checkpoint, verify, machine, advance"
     static let nameRule = "([A-Za-z_][A-Za-z0-9_.:-]*)"
 
     static let lineShapeCases: [ErrorCase] = [
@@ -73,6 +73,24 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
         ErrorCase("dev-read d addr=s1+1+2 len=4K", "t.ops:1:17: \(addressExpected), found 's1+1+2'"),
         ErrorCase("dev-read d addr=state()+1 len=4K", "t.ops:1:17: \(addressExpected), found 'state()+1'"),
     ]
+
+    /// `machine`, `advance`, and the `cpu=` / `time=` any line may end with.
+    static let timeCases: [ErrorCase] = [
+        ErrorCase("machine arch=riscv64", "t.ops:1:14: expected an architecture (x86_64, arm64), found 'riscv64'"),
+        ErrorCase("machine kernel=6.1", "t.ops:1:16: expected a kernel version (7.3, 6.16), found '6.1'"),
+        ErrorCase("machine cpus=0", "t.ops:1:14: expected a CPU count from 1 to 8192, found '0'"),
+        ErrorCase("machine hz=200", "t.ops:1:12: expected a CONFIG_HZ (100, 250, 300, 1000), found '200'"),
+        ErrorCase("machine cpus=2 cpus=4", "t.ops:1:16: expected each key once, found a second 'cpus' (first at column 9)"),
+        ErrorCase("advance", "t.ops:1:1: missing a duration (advance 10ms) or time= for 'advance'"),
+        ErrorCase("advance 10", "t.ops:1:9: expected \(DurationText.form), found '10'"),
+        ErrorCase("advance 10ms 20ms", "t.ops:1:14: expected end of line after 'advance', found '20ms'"),
+        ErrorCase("sync s1 len=4K cpu=one", "t.ops:1:20: expected a number (decimal or 0x hex, optional K/M/G/T suffix), found 'one'"),
+        ErrorCase("sync s1 len=4K cpu=8192", "t.ops:1:20: expected a CPU number from 0 to 8191, found '8192'"),
+        ErrorCase("free s1 time=1.5", "t.ops:1:14: expected \(DurationText.form), found '1.5'"),
+        ErrorCase("free s1 time=1.5ns", "t.ops:1:14: expected a time in whole nanoseconds, found '1.5ns'"),
+        ErrorCase("free s1 time=.5s", "t.ops:1:14: expected \(DurationText.form), found '.5s'"),
+        ErrorCase("free s1 time=18446744074s", "t.ops:1:14: expected a time that fits in 64 bits of nanoseconds, found '18446744074s'"),
+    ]
     static let addressExpected =
         "expected an address (a number, NAME, NAME+OFFSET, state(NAME)+OFFSET or mapping(NAME)+OFFSET)"
 
@@ -99,7 +117,7 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
     /// The list the parser names, in declaration order: every class the checker has.
     static let misuseClasses = MisuseClass.allCases.map(\.rawValue).joined(separator: ", ")
 
-    @Test(arguments: lineShapeCases + valueCases + claimCases)
+    @Test(arguments: lineShapeCases + valueCases + timeCases + claimCases)
     func everyMistakePrintsOneLineWithItsPlace(_ testCase: ErrorCase) {
         #expect(throws: ScriptError.self) { try ScriptParser().parse(testCase.text, fileName: "t.ops") }
         do {

@@ -78,14 +78,28 @@ struct ParseCase: Sendable, CustomTestStringConvertible {
         ParseCase("verify c1", .verify(VerifyOp(name: "c1"))),
     ]
 
-    @Test(arguments: topologyCases + callCases + accessAndPolicyCases)
+    /// `machine`, `advance`, and the `cpu=` / `time=` any line may end with.
+    static let timeCases: [ParseCase] = [
+        ParseCase("machine", .machine(MachineSpec())),
+        ParseCase("machine cpus=8 hz=1000 kernel=6.16 arch=arm64",
+                  .machine(MachineSpec(arch: .arm64, kernel: .v6_16, cpuCount: 8, hz: 1000))),
+        ParseCase("advance 10ms", .advance(AdvanceOp(nanoseconds: 10_000_000))),
+        ParseCase("advance time=12.094264s", Op(.advance(AdvanceOp(nanoseconds: 0)), time: 12_094_264_000)),
+        ParseCase("advance 250us cpu=1 time=1s", Op(.advance(AdvanceOp(nanoseconds: 250_000)), cpu: 1, time: 1_000_000_000)),
+        ParseCase("sync s1 len=4K cpu=3 time=5000ns", Op(.sync(SyncOp(state: "s1", offset: 0, length: 4096)), cpu: 3, time: 5000)),
+        ParseCase("free s1 time=1.50ms cpu=0", Op(.free(FreeOp(state: "s1")), time: 1_500_000)),
+        ParseCase("region r time=0s base=0 size=4K kind=ram cpu=0x2",
+                  Op(.region(RegionSpec(name: "r", base: 0, sizeBytes: 4096, kind: .ram)), cpu: 2, time: 0)),
+    ]
+
+    @Test(arguments: topologyCases + callCases + accessAndPolicyCases + timeCases)
     func everyVerbParsesToItsOp(_ testCase: ParseCase) throws {
         let script = try parser.parse(testCase.text, fileName: "t.ops")
         #expect(script.lines == [ScriptLine(lineNumber: 1, op: testCase.op)])
     }
 
     @Test func everyVerbHasACase() {
-        let cases = Self.topologyCases + Self.callCases + Self.accessAndPolicyCases
+        let cases = Self.topologyCases + Self.callCases + Self.accessAndPolicyCases + Self.timeCases
         #expect(Set(cases.map(\.op.kind)) == Set(OpKind.allCases))
     }
 

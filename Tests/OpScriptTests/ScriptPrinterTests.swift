@@ -8,6 +8,7 @@ import Testing
 
     /// Canonical text using every verb, every key and flag, and every claim form.
     static let everyVerb = """
+        machine arch=x86_64 kernel=7.3 cpus=4 hz=250
         region shm0 base=0x100000000000 size=1T kind=shared
         region ram0 base=0x1000000 size=4G kind=ram
         region bar0 base=0xe0000000 size=256M kind=mmio
@@ -22,7 +23,7 @@ import Testing
         alloc s1 dev=nvme0 phys=0x100000001000 size=64K => ok iova=0xffff0000
         link s1 phys=0x100000001000 len=16K dir=to-device
         link s1 off=16K phys=0x100000005000 len=4K dir=bidirectional attrs=skip-cpu-sync,mmio => error EEXIST, violation overlapping-link
-        sync s1 len=16K
+        sync s1 len=16K cpu=2 time=12.094264s
         sync s1 off=1536 len=512
         unlink s1 off=4K len=12K dir=to-device attrs=no-warn
         destroy s1 mapped=16K dir=to-device attrs=weak-ordering,write-combine,privileged,require-coherent
@@ -46,8 +47,11 @@ import Testing
         dev-read nic1 addr=buf+0x8 len=8 => error EIO iova=0x1000
         flush vmmu => fault bus-error
         detach nvme0 => violation leak-at-detach
-        checkpoint c1
-        verify c1 => ok
+        checkpoint c1 time=13s
+        verify c1 cpu=3 => ok
+        advance 10ms
+        advance time=13.5s
+        advance 250us cpu=1 time=14.000001s
 
         """
 
@@ -120,15 +124,17 @@ import Testing
     }
 
     /// The printer writes fields in the order the grammar lists them (which is also the
-    /// order the spec and docs list them).
+    /// order the spec and docs list them), then `cpu=` and `time=`.
     @Test(arguments: 0..<10 as Range<UInt64>)
     func fieldsAreWrittenInGrammarOrder(seed: UInt64) {
         var random = RandomOps(seed: seed)
         for op in random.ops(count: 60) {
             let grammar = VerbGrammar.of(op.kind)
-            let words = printer.line(op).split(separator: " ").dropFirst(grammar.nameRole == nil ? 1 : 2)
+            var words = printer.line(op).split(separator: " ").dropFirst(grammar.nameRole == nil ? 1 : 2)
+            if grammar.takesDuration, let first = words.first, !first.contains("=") { words = words.dropFirst() }
+            let order = grammar.fields + VerbGrammar.placementFields
             let positions = words.map { word in
-                grammar.fields.firstIndex { $0.spelling == word || ($0.spelling.hasSuffix("=") && word.hasPrefix($0.spelling)) }
+                order.firstIndex { $0.spelling == word || ($0.spelling.hasSuffix("=") && word.hasPrefix($0.spelling)) }
             }
             #expect(!positions.contains(nil), "\(printer.line(op))")
             #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted(), "\(printer.line(op))")

@@ -77,8 +77,8 @@ import Testing
             var allocated: [String: UInt64] = [:]
             var links: [String: Int] = [:]
             for step in try kind.generator.steps(WorkloadOptions(opCount: 20_000)) {
-                if case .alloc(let call) = step.op { allocated[call.state] = call.sizeBytes }
-                guard case .link(let call) = step.op else { continue }
+                if case .alloc(let call) = step.op.call { allocated[call.state] = call.sizeBytes }
+                guard case .link(let call) = step.op.call else { continue }
                 links[call.state, default: 0] += 1
                 #expect(call.offset + call.length <= allocated[call.state]!)
                 if kind == .rdmaODP { #expect(call.length == 4096 && call.offset % 4096 == 0) }
@@ -98,7 +98,7 @@ extension BufferShapeTests {
         var linked: [String: Int] = [:]
         let options = WorkloadOptions(opCount: 30_000, granuleBytes: 64 << 10, inFlightPerDevice: 1)
         for step in try WorkloadKind.rdmaODP.generator.steps(options) {
-            switch step.op {
+            switch step.op.call {
             case .alloc(let call): allocated[call.state] = call.sizeBytes
             case .link(let call):
                 linked[call.state, default: 0] += 1

@@ -67,7 +67,7 @@ import Testing
             }
             var ops = Array(try generator.steps(options)).map(\.op)
             if topology == .swiotlb {
-                let afterRegions = ops.lastIndex { if case .region = $0 { true } else { false } }! + 1
+                let afterRegions = ops.lastIndex { if case .region = $0.call { true } else { false } }! + 1
                 ops.insert(.swiotlb(SwiotlbSpec(sizeBytes: 4 << 20)), at: afterRegions)
             }
             return ops

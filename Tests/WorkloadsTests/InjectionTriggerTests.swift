@@ -12,7 +12,7 @@ import Testing
         #expect(marks.count == 1)
         let handle = try #require(steps[marks[0]].injected?.handle)
         let start = try #require(steps.firstIndex { step in
-            if case .cpuWrite = step.op { return false }
+            if case .cpuWrite = step.op.call { return false }
             return step.op.stateHandle == handle
         })
         #expect(start >= 1000 && start < marks[0])
@@ -23,7 +23,7 @@ import Testing
         let run = WorkloadRun(try WorkloadKind.nvme.generator.steps(options), keepSteps: true)
         // Requests with an IOVA state: try_alloc claimed to succeed.
         let requests = Double(run.steps.count { step in
-            if case .alloc = step.op { return step.claims == [.ok] } else { return false }
+            if case .alloc = step.op.call { return step.claims == [.ok] } else { return false }
         })
         let share = Double(run.injected.count) / requests
         #expect(share > 0.05 && share < 0.15, "\(run.injected.count) of \(requests)")

@@ -11,7 +11,7 @@ import Testing
         var lowest = UInt64.max, highest: UInt64 = 0
         for step in stream {
             _ = engine.apply(step.op)
-            guard case .cpuWrite(let write) = step.op, write.phys >= WorkloadTopology.sharedBase else { continue }
+            guard case .cpuWrite(let write) = step.op.call, write.phys >= WorkloadTopology.sharedBase else { continue }
             lowest = min(lowest, write.phys)
             highest = max(highest, write.phys)
         }

@@ -4,7 +4,7 @@ import DMASim
 extension Op {
     /// A region, swiotlb, iommu or device declaration.
     var isTopology: Bool {
-        switch self {
+        switch call {
         case .region, .iommu, .device, .swiotlb: return true
         default: return false
         }
@@ -12,7 +12,7 @@ extension Op {
 
     /// The device a data access is made by.
     var device: String? {
-        switch self {
+        switch call {
         case .deviceRead(let access): return access.device
         case .deviceWrite(let access): return access.device
         default: return nil
@@ -21,7 +21,7 @@ extension Op {
 
     /// The IOVA state a two-step call or an access names (streaming calls name none).
     var stateHandle: String? {
-        switch self {
+        switch call {
         case .map, .unmap, .syncForCPU, .syncForDevice, .mappingError: return nil
         default: return handleName
         }

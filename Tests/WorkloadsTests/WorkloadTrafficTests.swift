@@ -40,7 +40,7 @@ import Testing
     @Test func nvmeFallsBackOnItsDirectController() throws {
         let steps = Array(try WorkloadKind.nvme.generator.steps(WorkloadOptions(opCount: 2000)))
         #expect(steps.contains { $0.claims == [.fallback] })
-        #expect(steps.contains { if case .map = $0.op { return true } else { return false } })
+        #expect(steps.contains { if case .map = $0.op.call { return true } else { return false } })
     }
 
     @Test func anUnreachableBufferFailsItsRequestAtTheFirstMap() throws {
@@ -53,7 +53,7 @@ import Testing
     @Test func noBudgetMeansNoTraffic() throws {
         let steps = try WorkloadKind.mixed.generator.steps(WorkloadOptions(opCount: 0))
         #expect(steps.allSatisfy { step in
-            if case .detach = step.op { return true }
+            if case .detach = step.op.call { return true }
             return step.op.isTopology
         })
     }
@@ -61,7 +61,7 @@ import Testing
     @Test(arguments: WorkloadKind.allCases)
     func theStreamEndsByDetachingEveryDevice(_ kind: WorkloadKind) throws {
         let stream = try kind.generator.steps(WorkloadOptions(opCount: 500, inFlightPerDevice: 1))
-        let detached = Array(stream).reversed().prefix { if case .detach = $0.op { return true } else { return false } }
+        let detached = Array(stream).reversed().prefix { if case .detach = $0.op.call { return true } else { return false } }
         #expect(detached.count == stream.topology.devices.count)
     }
 }

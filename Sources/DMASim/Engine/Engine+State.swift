@@ -26,6 +26,7 @@ extension Engine {
         writer.array(checkpointNames.sorted()) { $0.string($1) }
         writer.optional(memory.lastWriters) { $1.encode(to: &$0) }
         tally.encode(to: &writer)
+        encodeTime(to: &writer)
         return EngineStateFormat.seal(writer.bytes)
     }
 
@@ -54,9 +55,32 @@ extension Engine {
             try LastWriterMap(from: &reader)
         }
         engine.tally = try OutcomeTally(from: &reader)
+        // Before version 5 there was no clock: the defaults, at time 0, no timers.
+        if version >= 5 { try engine.decodeTime(from: &reader) }
         try reader.expectEnd()
         // A version-3 state holds every record ever made: retire what this build would have.
         if version == 3 { engine.retireEveryUnreachableRecord() }
         return engine
+    }
+
+    /// The machine, the clock, the current CPU and the armed timers (version 5).
+    private func encodeTime(to writer: inout StateWriter) {
+        machine.encode(to: &writer)
+        writer.bool(machineDeclared)
+        writer.varint(clock)
+        writer.varint(currentCPU)
+        timers.encode(to: &writer)
+    }
+
+    private func decodeTime(from reader: inout StateReader) throws(EngineStateError) {
+        machine = try MachineSpec(from: &reader)
+        machineDeclared = try reader.bool("machine declared")
+        clock = try reader.varint("clock")
+        currentCPU = try reader.int("current cpu", in: 0...machine.cpuCount - 1)
+        let start = reader.offset
+        timers = try TimerQueue(from: &reader)
+        for entry in timers.pending where domain(entry.timer.domain) == nil {
+            throw reader.invalid("timers", "a timer names a domain the state does not have", at: start)
+        }
     }
 }

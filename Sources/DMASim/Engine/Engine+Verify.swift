@@ -57,9 +57,17 @@ extension Engine {
         return name + " (swiotlb pool)"
     }
 
-    /// Applies `verify NAME` given the runs where memory differs from checkpoint NAME.
-    public func verify(_ call: VerifyOp, differingRuns runs: [PhysRange]) -> Outcome {
+    /// Applies a `verify NAME` op given the runs where memory differs from checkpoint NAME
+    /// (its CPU and time count as for any op).
+    public func verify(_ op: Op, differingRuns runs: [PhysRange]) -> Outcome {
         appliedCount += 1
+        return runInTime(op) { call in
+            guard case .verify(let verify) = call else { return .rejected("not a verify op: \(call.kind.rawValue)") }
+            return self.verify(verify, differingRuns: runs)
+        }
+    }
+
+    private func verify(_ call: VerifyOp, differingRuns runs: [PhysRange]) -> Outcome {
         guard checkpointNames.contains(call.name) else { return .rejected("unknown checkpoint \(call.name)") }
         var outcome = Outcome()
         let differences = describe(runs)

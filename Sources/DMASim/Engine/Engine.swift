@@ -13,9 +13,14 @@
 ///                │             dev-read/write through IOTLB/PTEs     Engine+DeviceAccess
 ///                │             through or past the CPU cache         Engine+DataPath, +CacheMaintenance
 ///                ├─ policy     flush / detach / checkpoint / verify  Engine+Policy
-///                └─ verify     differing runs → findings with writers Engine+Verify
+///                ├─ verify     differing runs → findings with writers Engine+Verify
+///                └─ time       machine / advance, the clock, timers  Engine+Time, +Timers
 ///
-/// The engine is deterministic and pure: no clock, no randomness, no I/O, and no
+/// Before the call runs, `apply` checks the op's CPU against the machine and moves the
+/// clock to the op's `time`, firing the kernel timers due by then (their effects lead the
+/// op's outcome). The clock moves only with ops' `time` and `advance`.
+///
+/// The engine is deterministic and pure: no wall clock, no randomness, no I/O, and no
 /// iteration over hashed collections where order could reach an outcome. The same ops
 /// give the same outcomes, bit for bit; replay, bisect and minimisation stand on that.
 ///
@@ -53,6 +58,17 @@ public final class Engine {
     /// dma-debug's `dma_active_cacheline` tree: first cachelines of live mappings.
     var activeCachelines = ActiveCachelines()
 
+    /// The machine (`machine` op, or the defaults): CPUs, HZ, kernel version, arch.
+    public internal(set) var machine = MachineSpec()
+    /// Whether a `machine` op ran: it may run once, before any other topology.
+    var machineDeclared = false
+    /// Nanoseconds since boot: the latest op `time` or `advance` reached. Starts at 0.
+    public internal(set) var clock: UInt64 = 0
+    /// The CPU the current (or last) op ran on.
+    public internal(set) var currentCPU = 0
+    /// Armed kernel timers in firing order (Engine+Timers).
+    var timers = TimerQueue()
+
     /// Ops applied so far.
     public internal(set) var appliedCount = 0
     /// Faults and findings so far.
@@ -60,18 +76,26 @@ public final class Engine {
 
     public init() {}
 
+    /// An engine on `machine` from the start: what a `machine` op would declare, for a
+    /// replay on another machine (`--with kernel=6.16`) of ops that declare none.
+    public convenience init(machine: MachineSpec) {
+        self.init()
+        self.machine = machine
+    }
+
     /// Applies one op.
     public func apply(_ op: Op) -> Outcome {
         memory.lastWriters?.begin(op, sequence: appliedCount)
         appliedCount += 1
-        let outcome = dispatch(op)
+        let outcome = runInTime(op, call: dispatch)
         if !retirementCandidates.isEmpty { retireUnreachableRecords() }
         if outcome.fault != nil || !outcome.findings.isEmpty { tally.count(outcome) }
         return outcome
     }
 
-    private func dispatch(_ op: Op) -> Outcome {
-        switch op {
+    func dispatch(_ call: Op.Call) -> Outcome {
+        switch call {
+        case .machine(let spec): return declareMachine(spec)
         case .region(let spec): return declareRegion(spec)
         case .iommu(let spec): return declareIOMMU(spec)
         case .device(let spec): return declareDevice(spec)
@@ -95,6 +119,7 @@ public final class Engine {
         case .detach(let call): return detach(call)
         case .checkpoint(let call): return checkpoint(call)
         case .verify(let call): return verify(call)
+        case .advance(let call): return advance(call)
         }
     }
 

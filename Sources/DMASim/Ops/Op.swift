@@ -1,39 +1,101 @@
 /// One operation: a kernel DMA API call, a device or CPU access, a topology declaration or
-/// a policy event. Ops name IOVA states and mappings by handle (`s1`, `m7`), never by an
-/// address only the engine knows, so the same op list runs anywhere and replays exactly.
-public enum Op: Sendable, Hashable {
-    // Topology
-    case region(RegionSpec)
-    case iommu(IOMMUSpec)
-    case device(DeviceSpec)
-    case swiotlb(SwiotlbSpec)
+/// a policy event (`call`), with the CPU it ran on and, when known, the kernel's timestamp.
+/// Ops name IOVA states and mappings by handle (`s1`, `m7`), never by an address only the
+/// engine knows, so the same op list runs anywhere and replays exactly.
+///
+/// Build one with the static factories, which read like the calls they stand for, then set
+/// where and when it ran; match on `call`:
+///
+///     var op = Op.link(LinkOp(state: "s1", phys: 0x1000, length: 4096, direction: .toDevice))
+///     op.cpu = 1; op.time = 12_094_264_000      // cpu=1 time=12.094264s
+///     switch op.call { case .link(let link): … default: … }
+///
+/// `time` is an input, never a clock: the engine moves its clock to it before the call
+/// runs (firing the timers due by then) and rejects a time before its clock.
+public struct Op: Sendable, Hashable {
+    public var call: Call
+    /// The CPU the call ran on (`smp_processor_id()`): 0 … `machine cpus=` - 1.
+    public var cpu: Int
+    /// When the call ran, in nanoseconds since boot (ftrace's clock); nil when not known.
+    public var time: UInt64?
 
-    // Two-step API (drivers/iommu/dma-iommu.c)
-    case alloc(AllocOp)
-    case link(LinkOp)
-    case sync(SyncOp)
-    case unlink(UnlinkOp)
-    case destroy(DestroyOp)
-    case free(FreeOp)
+    public init(_ call: Call, cpu: Int = 0, time: UInt64? = nil) {
+        self.call = call; self.cpu = cpu; self.time = time
+    }
 
-    // Streaming fallback (kernel/dma/mapping.c)
-    case map(MapOp)
-    case unmap(UnmapOp)
-    case syncForCPU(StreamingSyncOp)
-    case syncForDevice(StreamingSyncOp)
-    case mappingError(MappingErrorOp)
+    /// What the op does. Every case has a factory of the same name on `Op`.
+    public enum Call: Sendable, Hashable {
+        // Topology
+        case machine(MachineSpec)
+        case region(RegionSpec)
+        case iommu(IOMMUSpec)
+        case device(DeviceSpec)
+        case swiotlb(SwiotlbSpec)
 
-    // Data
-    case cpuWrite(CPUWriteOp)
-    case cpuRead(CPUReadOp)
-    case deviceWrite(DeviceWriteOp)
-    case deviceRead(DeviceReadOp)
+        // Two-step API (drivers/iommu/dma-iommu.c)
+        case alloc(AllocOp)
+        case link(LinkOp)
+        case sync(SyncOp)
+        case unlink(UnlinkOp)
+        case destroy(DestroyOp)
+        case free(FreeOp)
 
-    // Policy, teardown, verification
-    case flush(FlushOp)
-    case detach(DetachOp)
-    case checkpoint(CheckpointOp)
-    case verify(VerifyOp)
+        // Streaming fallback (kernel/dma/mapping.c)
+        case map(MapOp)
+        case unmap(UnmapOp)
+        case syncForCPU(StreamingSyncOp)
+        case syncForDevice(StreamingSyncOp)
+        case mappingError(MappingErrorOp)
+
+        // Data
+        case cpuWrite(CPUWriteOp)
+        case cpuRead(CPUReadOp)
+        case deviceWrite(DeviceWriteOp)
+        case deviceRead(DeviceReadOp)
+
+        // Policy, teardown, verification, time
+        case flush(FlushOp)
+        case detach(DetachOp)
+        case checkpoint(CheckpointOp)
+        case verify(VerifyOp)
+        case advance(AdvanceOp)
+    }
+
+    /// The same op with another call: where and when it ran stay.
+    public func with(_ call: Call) -> Op {
+        var op = self
+        op.call = call
+        return op
+    }
+}
+
+// Factories: `.link(LinkOp(…))` builds an op on CPU 0 with no time, as before ops had them.
+extension Op {
+    public static func machine(_ spec: MachineSpec) -> Op { Op(.machine(spec)) }
+    public static func region(_ spec: RegionSpec) -> Op { Op(.region(spec)) }
+    public static func iommu(_ spec: IOMMUSpec) -> Op { Op(.iommu(spec)) }
+    public static func device(_ spec: DeviceSpec) -> Op { Op(.device(spec)) }
+    public static func swiotlb(_ spec: SwiotlbSpec) -> Op { Op(.swiotlb(spec)) }
+    public static func alloc(_ call: AllocOp) -> Op { Op(.alloc(call)) }
+    public static func link(_ call: LinkOp) -> Op { Op(.link(call)) }
+    public static func sync(_ call: SyncOp) -> Op { Op(.sync(call)) }
+    public static func unlink(_ call: UnlinkOp) -> Op { Op(.unlink(call)) }
+    public static func destroy(_ call: DestroyOp) -> Op { Op(.destroy(call)) }
+    public static func free(_ call: FreeOp) -> Op { Op(.free(call)) }
+    public static func map(_ call: MapOp) -> Op { Op(.map(call)) }
+    public static func unmap(_ call: UnmapOp) -> Op { Op(.unmap(call)) }
+    public static func syncForCPU(_ call: StreamingSyncOp) -> Op { Op(.syncForCPU(call)) }
+    public static func syncForDevice(_ call: StreamingSyncOp) -> Op { Op(.syncForDevice(call)) }
+    public static func mappingError(_ call: MappingErrorOp) -> Op { Op(.mappingError(call)) }
+    public static func cpuWrite(_ access: CPUWriteOp) -> Op { Op(.cpuWrite(access)) }
+    public static func cpuRead(_ access: CPUReadOp) -> Op { Op(.cpuRead(access)) }
+    public static func deviceWrite(_ access: DeviceWriteOp) -> Op { Op(.deviceWrite(access)) }
+    public static func deviceRead(_ access: DeviceReadOp) -> Op { Op(.deviceRead(access)) }
+    public static func flush(_ call: FlushOp) -> Op { Op(.flush(call)) }
+    public static func detach(_ call: DetachOp) -> Op { Op(.detach(call)) }
+    public static func checkpoint(_ call: CheckpointOp) -> Op { Op(.checkpoint(call)) }
+    public static func verify(_ call: VerifyOp) -> Op { Op(.verify(call)) }
+    public static func advance(_ call: AdvanceOp) -> Op { Op(.advance(call)) }
 }
 
 /// `dma_iova_try_alloc(dev, state, phys, size)`.
@@ -201,4 +263,11 @@ public struct CheckpointOp: Sendable, Hashable {
 public struct VerifyOp: Sendable, Hashable {
     public var name: String
     public init(name: String) { self.name = name }
+}
+
+/// Lets time pass with nothing else happening: the clock moves `nanoseconds` forward (after
+/// moving to the op's own `time`, if it has one) and the timers due on the way fire.
+public struct AdvanceOp: Sendable, Hashable {
+    public var nanoseconds: UInt64
+    public init(nanoseconds: UInt64) { self.nanoseconds = nanoseconds }
 }

@@ -11,19 +11,28 @@ public enum OpKind: String, Sendable, CaseIterable, Hashable {
     case deviceWrite = "dev-write"
     case deviceRead = "dev-read"
     case flush, detach, checkpoint, verify
+    case machine, advance
 
     /// Topology lines declare the machine; they are not calls.
     public var isTopology: Bool {
         switch self {
-        case .region, .iommu, .device, .swiotlb: return true
+        case .machine, .region, .iommu, .device, .swiotlb: return true
         default: return false
         }
     }
 }
 
 extension Op {
+    public var kind: OpKind { call.kind }
+
+    /// The IOVA state or streaming mapping the op names, if any.
+    public var handle: String? { call.handle }
+}
+
+extension Op.Call {
     public var kind: OpKind {
         switch self {
+        case .machine: return .machine
         case .region: return .region
         case .iommu: return .iommu
         case .device: return .device
@@ -47,6 +56,7 @@ extension Op {
         case .detach: return .detach
         case .checkpoint: return .checkpoint
         case .verify: return .verify
+        case .advance: return .advance
         }
     }
 

@@ -15,8 +15,9 @@
 enum EngineStateFormat {
     static let magic: [UInt8] = Array("DMAJSTAT".utf8)
     /// Bump whenever any component's encoding changes. Version 4: record slots with holes
-    /// and epitaphs of ended handles (bookkeeping bounded by live state).
-    static let version: UInt32 = 4
+    /// and epitaphs of ended handles (bookkeeping bounded by live state). Version 5: the
+    /// machine, the clock, the current CPU and the armed kernel timers, at the end.
+    static let version: UInt32 = 5
     /// Older versions still read, for the checkpoints in existing journals: version 3
     /// kept every record ever made, at index = creation order.
     static let readableVersions: ClosedRange<UInt32> = 3...version

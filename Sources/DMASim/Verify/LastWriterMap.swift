@@ -105,7 +105,7 @@ struct DMAWrite {
 extension Op {
     /// The device an op names, if any.
     var deviceName: String? {
-        switch self {
+        switch call {
         case .alloc(let op): return op.device
         case .map(let op): return op.device
         case .deviceWrite(let op): return op.device

@@ -16,6 +16,9 @@ struct OpFields: Sendable {
     var direction: DMADirection?
     var attributes: DMAAttributes?
     var fill: Fill?
+    /// Where and when the op ran (schema 8: `ops.cpu`, `ops.time_ns`).
+    var cpu = 0
+    var time: UInt64?
 
     init(kind: OpKind) { self.kind = kind }
 }
@@ -25,7 +28,10 @@ struct OpFields: Sendable {
 extension OpFields {
     init(_ op: borrowing Op) {
         self.init(kind: op.kind)
-        switch op {
+        cpu = op.cpu
+        time = op.time
+        switch op.call {
+        case .machine: break
         case .region(let spec): device = NameRef(.region, spec.name)
         case .iommu(let spec): device = NameRef(.iommu, spec.name)
         case .device(let spec): device = NameRef(.device, spec.name)
@@ -55,6 +61,7 @@ extension OpFields {
         case .detach(let call): device = NameRef(.device, call.device)
         case .checkpoint(let call): handle = NameRef(.checkpoint, call.name)
         case .verify(let call): handle = NameRef(.checkpoint, call.name)
+        case .advance(let call): length = call.nanoseconds
         }
     }
 
@@ -88,8 +95,15 @@ extension OpFields {
     /// The op these columns hold. `topology` is the spec op from the `topology` table,
     /// required for topology kinds. Throws a reason when a column the kind needs is missing.
     func op(topology: Op?) throws(OpFieldsProblem) -> Op {
+        var op = try call(topology: topology)
+        op.cpu = cpu
+        op.time = time
+        return op
+    }
+
+    private func call(topology: Op?) throws(OpFieldsProblem) -> Op {
         switch kind {
-        case .region, .iommu, .device, .swiotlb:
+        case .machine, .region, .iommu, .device, .swiotlb:
             guard let topology, topology.kind == kind else { throw OpFieldsProblem("no \(kind.rawValue) row in topology") }
             return topology
         case .alloc:
@@ -137,6 +151,7 @@ extension OpFields {
         case .detach: return .detach(DetachOp(device: try name(device, "device")))
         case .checkpoint: return .checkpoint(CheckpointOp(name: try name(handle, "handle")))
         case .verify: return .verify(VerifyOp(name: try name(handle, "handle")))
+        case .advance: return .advance(AdvanceOp(nanoseconds: try need(length, "length")))
         default: preconditionFailure("op(topology:) handles \(kind)")
         }
     }

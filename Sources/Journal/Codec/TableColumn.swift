@@ -20,6 +20,12 @@ extension TableColumn {
 
     static var selectList: String { allCases.map { "\(table).\($0.name)" }.joined(separator: ", ") }
 
+    /// `selectList` for a journal whose table has only `present` of the columns (one
+    /// written before a later schema added some): the missing ones read as NULL.
+    static func selectList(present: Set<String>) -> String {
+        allCases.map { present.contains($0.name) ? "\(table).\($0.name)" : "NULL" }.joined(separator: ", ")
+    }
+
     static var insertSQL: String {
         let names = allCases.map(\.name).joined(separator: ", ")
         let marks = Array(repeating: "?", count: allCases.count).joined(separator: ", ")

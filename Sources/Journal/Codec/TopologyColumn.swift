@@ -1,8 +1,11 @@
-/// The `topology` table's columns (schema/001-journal.sql), in order.
+/// The `topology` table's columns (schema/001-journal.sql, plus the machine's from 008),
+/// in order.
 enum TopologyColumn: Int32, TableColumn {
     case seq = 1, kind, name, base, sizeBytes, regionKind
     case mode, granuleBytes, apertureBits, needsSyncMap, fqSlots, forceDac, reserved
     case iommu, dmaBits, coherent, untrusted, bus, iommuGroup, force
+    /// Schema 8: the `machine` line.
+    case arch, kernel, cpus, hz
 
     static let table = "topology"
 }

@@ -8,13 +8,21 @@ enum TopologyRecord {
         for column in TopologyColumn.allCases { statement.bind(nil as Int64?, at: column.rawValue) }
         statement.bind(seq, at: TopologyColumn.seq.rawValue)
         statement.bind(op.kind.rawValue, at: TopologyColumn.kind.rawValue)
-        switch op {
+        switch op.call {
+        case .machine(let spec): bindMachine(spec, statement)
         case .region(let spec): bindRegion(spec, statement)
         case .iommu(let spec): bindIOMMU(spec, statement)
         case .device(let spec): bindDevice(spec, statement)
         case .swiotlb(let spec): bindSwiotlb(spec, statement)
         default: preconditionFailure("not a topology op: \(op.kind)")
         }
+    }
+
+    private static func bindMachine(_ spec: MachineSpec, _ statement: Statement) {
+        statement.bind(spec.arch.rawValue, at: TopologyColumn.arch.rawValue)
+        statement.bind(spec.kernel.rawValue, at: TopologyColumn.kernel.rawValue)
+        statement.bind(spec.cpuCount, at: TopologyColumn.cpus.rawValue)
+        statement.bind(spec.hz, at: TopologyColumn.hz.rawValue)
     }
 
     private static func bindRegion(_ spec: RegionSpec, _ statement: Statement) {
@@ -57,6 +65,9 @@ enum TopologyRecord {
     static func op(from row: Statement) throws(OpFieldsProblem) -> Op {
         let reader = ColumnReader<TopologyColumn>(row: row)
         switch try reader.text(.kind) {
+        case OpKind.machine.rawValue:
+            return .machine(MachineSpec(arch: try reader.enumeration(.arch), kernel: try reader.enumeration(.kernel),
+                                        cpuCount: try reader.int(.cpus), hz: try reader.int(.hz)))
         case OpKind.region.rawValue:
             return .region(RegionSpec(name: try reader.text(.name), base: try reader.uint64(.base), sizeBytes: try reader.uint64(.sizeBytes),
                                       kind: try reader.enumeration(.regionKind)))

@@ -26,6 +26,8 @@ public final class JournalReader {
 
     let database: Database
     let codes: JournalCodes
+    /// The columns this journal's tables have (an older schema lacks later ones).
+    let columns: JournalColumns
 
     public init(path: String) throws(JournalError) {
         let (database, version) = try JournalOpener.openReadOnly(path)
@@ -33,6 +35,7 @@ public final class JournalReader {
         self.database = database
         schemaVersion = version
         codes = try JournalCodes(database)
+        columns = try JournalColumns(database)
         let statement = try database.prepare("""
             SELECT tool_version, seed, source, created_at, finished, (SELECT count(*) FROM ops), (SELECT max(seq) FROM ops)
             FROM run WHERE id = 1
@@ -57,7 +60,7 @@ public final class JournalReader {
 
     /// A cursor over the ops with `seq >= sequence`, in order.
     public func makeCursor(fromSequence sequence: Int = 0) throws(JournalError) -> RecordedOpCursor {
-        try RecordedOpCursor(database, codes: codes, schemaVersion: schemaVersion, from: Int64(sequence))
+        try RecordedOpCursor(database, codes: codes, columns: columns, from: Int64(sequence))
     }
 
     /// Every op, in order. For long journals prefer `makeCursor()`.
@@ -69,7 +72,7 @@ public final class JournalReader {
     /// in declaration order: what a replay declares before anything else.
     public func topology() throws(JournalError) -> [Op] {
         let statement = try database.prepare("""
-            SELECT \(TopologyColumn.selectList) FROM topology JOIN ops ON ops.seq = topology.seq
+            SELECT \(TopologyColumn.selectList(present: columns.topology)) FROM topology JOIN ops ON ops.seq = topology.seq
             WHERE ops.status = 0 ORDER BY topology.seq
             """)
         var result: [Op] = []

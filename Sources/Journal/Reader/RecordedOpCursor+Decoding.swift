@@ -25,6 +25,8 @@ extension RecordedOpCursor {
             guard let fill = FillText.fill(from: text) else { throw OpFieldsProblem("fill '\(text)'") }
             fields.fill = fill
         }
+        fields.cpu = ops.int(at: OpsColumn.cpu.resultIndex) ?? 0
+        fields.time = ops.uint64(at: OpsColumn.timeNs.resultIndex)
         return fields
     }
 

@@ -17,24 +17,25 @@ public final class RecordedOpCursor {
     let warnings: ChildRowCursor<String>
     let rejections: ChildRowCursor<String>
 
-    /// The ops columns, then the kind and name of the device and of the handle. A journal
-    /// older than schema 5 has no `claims` column; it reads as NULL.
-    static func opsSQL(schemaVersion: Int) -> String {
-        let columns = schemaVersion >= 5 ? OpsColumn.selectList : OpsColumn.allCases.map { $0 == .claims ? "NULL" : "ops.\($0.name)" }.joined(separator: ", ")
-        return """
-            SELECT \(columns), d.kind, d.name, h.kind, h.name
+    /// The ops columns, then the kind and name of the device and of the handle. Columns a
+    /// later schema added (`claims` in 5, `cpu` and `time_ns` in 8) read as NULL from a
+    /// journal that lacks them.
+    static func opsSQL(columns: JournalColumns) -> String {
+        """
+            SELECT \(OpsColumn.selectList(present: columns.ops)), d.kind, d.name, h.kind, h.name
             FROM ops LEFT JOIN names d ON d.id = ops.device LEFT JOIN names h ON h.id = ops.handle
             WHERE ops.seq >= ? ORDER BY ops.seq
             """
     }
     static let nameColumns: Int32 = Int32(OpsColumn.allCases.count)
 
-    init(_ database: Database, codes: JournalCodes, schemaVersion: Int, from seq: Int64) throws(JournalError) {
+    init(_ database: Database, codes: JournalCodes, columns: JournalColumns, from seq: Int64) throws(JournalError) {
         path = database.path
         self.codes = codes
-        ops = try database.prepare(Self.opsSQL(schemaVersion: schemaVersion))
+        ops = try database.prepare(Self.opsSQL(columns: columns))
         ops.bind(seq, at: 1)
-        topology = try ChildRowCursor(database, sql: "SELECT \(TopologyColumn.selectList) FROM topology WHERE seq >= ? ORDER BY seq",
+        let topologyColumns = TopologyColumn.selectList(present: columns.topology)
+        topology = try ChildRowCursor(database, sql: "SELECT \(topologyColumns) FROM topology WHERE seq >= ? ORDER BY seq",
                                       from: seq, decode: TopologyRecord.op(from:))
         ranges = try ChildRowCursor(database, sql: "SELECT seq, iova, phys, length, prot, bounced FROM mapped_ranges WHERE seq >= ? ORDER BY seq, idx",
                                     from: seq, decode: Self.range)

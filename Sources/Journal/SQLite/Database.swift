@@ -57,6 +57,15 @@ final class Database {
     }
 
     /// The integer a pragma (or any one-value query) returns; nil for no row or NULL.
+    /// The names of `table`'s columns (`PRAGMA table_info`): what a journal written by an
+    /// older schema has.
+    func columnNames(of table: String) throws(JournalError) -> Set<String> {
+        let statement = try prepare("SELECT name FROM pragma_table_info('\(table)')")
+        var names: Set<String> = []
+        while try statement.step() { if let name = statement.text(at: 0) { names.insert(name) } }
+        return names
+    }
+
     func integer(_ sql: String) throws(JournalError) -> Int64? {
         let statement = try prepare(sql)
         guard try statement.step() else { return nil }

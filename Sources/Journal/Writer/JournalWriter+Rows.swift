@@ -26,6 +26,8 @@ extension JournalWriter {
         insert.bind(fields.attributes.map { Int64($0.rawValue) }, at: OpsColumn.attrs.rawValue)
         insert.bind(sourceLine, at: OpsColumn.sourceLine.rawValue)
         insert.bind(claims, at: OpsColumn.claims.rawValue)
+        insert.bind(fields.cpu, at: OpsColumn.cpu.rawValue)
+        insert.bind(fields.time, at: OpsColumn.timeNs.rawValue)
         bindOutcome(outcome, to: insert, statements.codes)
         // The fill's text is bound without a copy, so the insert runs while it is in scope,
         // and the binding is cleared before the text goes: no later step can read it.

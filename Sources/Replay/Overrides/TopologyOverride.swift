@@ -26,12 +26,20 @@ public enum TopologyOverride: Sendable, Hashable {
     case swiotlbSize(UInt64)
     /// `swiotlb=force` on the declared pool.
     case swiotlbForce(Bool)
+    /// The kernel whose semantics the engine follows (`machine kernel=`).
+    case kernel(KernelVersion)
+    /// The machine's architecture (`machine arch=`).
+    case arch(Architecture)
+    /// The machine's online CPUs (`machine cpus=`).
+    case cpuCount(Int)
 
     /// The keys, as `--with` spells them, with what each takes.
     public static let keys: [(key: String, value: String)] = [
         ("iommu-mode", "strict|lazy|passthrough"), ("needs-sync-map", "on|off"), ("granule", "size"),
         ("fq-size", "count"), ("forcedac", "on|off"), ("dma-bits", "bits"), ("coherent", "on|off"),
         ("untrusted", "on|off"), ("swiotlb-size", "size"), ("swiotlb-force", "on|off"),
+        ("kernel", KernelVersion.allCases.map(\.rawValue).joined(separator: "|")),
+        ("arch", Architecture.allCases.map(\.rawValue).joined(separator: "|")), ("cpus", "count"),
     ]
 
     /// Parses `KEY=VALUE`.
@@ -54,39 +62,72 @@ public enum TopologyOverride: Sendable, Hashable {
         case "untrusted": self = .untrusted(try Self.flag(value, text))
         case "swiotlb-size": self = .swiotlbSize(try Self.size(value, text))
         case "swiotlb-force": self = .swiotlbForce(try Self.flag(value, text))
+        case "kernel":
+            guard let kernel = KernelVersion(rawValue: value) else {
+                throw .init(text, "expected \(KernelVersion.allCases.map(\.rawValue).joined(separator: " or "))")
+            }
+            self = .kernel(kernel)
+        case "arch":
+            guard let arch = Architecture(rawValue: value) else {
+                throw .init(text, "expected \(Architecture.allCases.map(\.rawValue).joined(separator: " or "))")
+            }
+            self = .arch(arch)
+        case "cpus":
+            let count = try Self.count(value, text)
+            guard count <= MachineSpec.maxCPUCount else { throw .init(text, "CPU count must be 1…\(MachineSpec.maxCPUCount)") }
+            self = .cpuCount(count)
         default:
             throw .init(text, "unknown key '\(key)' (keys: \(Self.keys.map(\.key).joined(separator: ", ")))")
         }
     }
 
-    /// The declaration `op` on the changed machine; other ops pass through unchanged.
+    /// The declaration `op` on the changed machine (its CPU and time kept); other ops
+    /// pass through unchanged.
     public func apply(to op: Op) -> Op {
-        switch (self, op) {
-        case (.iommuMode(let mode), .iommu(var spec)): spec.mode = mode; return .iommu(spec)
-        case (.needsSyncMap(let on), .iommu(var spec)): spec.needsSyncMap = on; return .iommu(spec)
-        case (.granule(let bytes), .iommu(var spec)): spec.granuleBytes = bytes; return .iommu(spec)
-        case (.flushQueueSlots(let slots), .iommu(var spec)): spec.flushQueueSlots = slots; return .iommu(spec)
-        case (.forceDAC(let on), .iommu(var spec)): spec.forceDAC = on; return .iommu(spec)
-        case (.dmaBits(let bits), .device(var spec)): spec.dmaBits = bits; return .device(spec)
-        case (.coherent(let on), .device(var spec)): spec.coherent = on; return .device(spec)
-        case (.untrusted(let on), .device(var spec)): spec.untrusted = on; return .device(spec)
-        case (.swiotlbSize(let bytes), .swiotlb(var spec)): spec.sizeBytes = bytes; return .swiotlb(spec)
-        case (.swiotlbForce(let on), .swiotlb(var spec)): spec.force = on; return .swiotlb(spec)
+        switch (self, op.call) {
+        case (.iommuMode(let mode), .iommu(var spec)): spec.mode = mode; return op.with(.iommu(spec))
+        case (.needsSyncMap(let on), .iommu(var spec)): spec.needsSyncMap = on; return op.with(.iommu(spec))
+        case (.granule(let bytes), .iommu(var spec)): spec.granuleBytes = bytes; return op.with(.iommu(spec))
+        case (.flushQueueSlots(let slots), .iommu(var spec)): spec.flushQueueSlots = slots; return op.with(.iommu(spec))
+        case (.forceDAC(let on), .iommu(var spec)): spec.forceDAC = on; return op.with(.iommu(spec))
+        case (.dmaBits(let bits), .device(var spec)): spec.dmaBits = bits; return op.with(.device(spec))
+        case (.coherent(let on), .device(var spec)): spec.coherent = on; return op.with(.device(spec))
+        case (.untrusted(let on), .device(var spec)): spec.untrusted = on; return op.with(.device(spec))
+        case (.swiotlbSize(let bytes), .swiotlb(var spec)): spec.sizeBytes = bytes; return op.with(.swiotlb(spec))
+        case (.swiotlbForce(let on), .swiotlb(var spec)): spec.force = on; return op.with(.swiotlb(spec))
+        case (_, .machine(let spec)) where targetKind == .machine: return op.with(.machine(apply(to: spec)))
         default: return op
         }
     }
 
-    /// Whether the override changes anything in a machine declared by `topology`: a
-    /// swiotlb override on a journal without a pool would silently do nothing.
-    public func applies(to topology: [Op]) -> Bool {
-        topology.contains { $0.kind == targetKind }
+    /// The machine `spec` with this override applied (unchanged by other overrides).
+    public func apply(to spec: MachineSpec) -> MachineSpec {
+        var spec = spec
+        switch self {
+        case .kernel(let kernel): spec.kernel = kernel
+        case .arch(let arch):
+            // HZ follows the architecture unless the machine chose its own.
+            if spec.hz == MachineSpec.defaultHZ(for: spec.arch) { spec.hz = MachineSpec.defaultHZ(for: arch) }
+            spec.arch = arch
+        case .cpuCount(let count): spec.cpuCount = count
+        default: break
+        }
+        return spec
     }
 
-    private var targetKind: OpKind {
+    /// Whether the override changes anything in a machine declared by `topology`: a
+    /// swiotlb override on a journal without a pool would silently do nothing. Every
+    /// journal has a machine: its `machine` line, or the defaults.
+    public func applies(to topology: [Op]) -> Bool {
+        targetKind == .machine || topology.contains { $0.kind == targetKind }
+    }
+
+    var targetKind: OpKind {
         switch self {
         case .iommuMode, .needsSyncMap, .granule, .flushQueueSlots, .forceDAC: return .iommu
         case .dmaBits, .coherent, .untrusted: return .device
         case .swiotlbSize, .swiotlbForce: return .swiotlb
+        case .kernel, .arch, .cpuCount: return .machine
         }
     }
 
@@ -125,4 +166,14 @@ extension Array where Element == TopologyOverride {
         guard op.kind.isTopology else { return op }
         return reduce(op) { $1.apply(to: $0) }
     }
+
+    /// The machine a journal without a `machine` line runs on: the defaults, changed.
+    public var defaultMachine: MachineSpec { reduce(MachineSpec()) { $1.apply(to: $0) } }
+
+    /// Whether any override changes the machine (`kernel=`, `arch=`, `cpus=`).
+    public var changesMachine: Bool { defaultMachine != MachineSpec() }
+
+    /// A fresh engine for a replay with these overrides: on `defaultMachine`, which a
+    /// `machine` line in the journal (overridden in turn) replaces.
+    public func freshEngine() -> Engine { Engine(machine: defaultMachine) }
 }

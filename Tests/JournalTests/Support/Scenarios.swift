@@ -60,6 +60,25 @@ enum Scenarios {
         .alloc(AllocOp(state: "s3", device: "nvme0", phys: shared, sizeBytes: 8192)),
         .detach(DetachOp(device: "nvme0")),  // s3 leaks
         .deviceRead(DeviceReadOp(device: "nvme0", address: .absolute(0x1000), length: 64)),  // rejected: detached
+        Op(.advance(AdvanceOp(nanoseconds: 10_000_000)), time: 2_500_000),  // to 2.5 ms, then 10 ms on
+        Op(.machine(MachineSpec(kernel: .v6_16, cpuCount: 2)), time: 20_000_000),  // rejected: after the topology
+    ]
+
+    /// A declared machine, ops on several CPUs with kernel timestamps, an `advance`, and
+    /// the two placements the engine refuses: a CPU that is not online, a time before the
+    /// clock.
+    static let timed: [Op] = [
+        Op(.machine(MachineSpec(arch: .arm64, kernel: .v6_16, cpuCount: 4, hz: 1000))),
+        .region(RegionSpec(name: "shm0", base: shared, sizeBytes: 1 << 40, kind: .shared)),
+        .iommu(IOMMUSpec(name: "mmu0", mode: .lazy)),
+        .device(DeviceSpec(name: "nvme0", iommu: "mmu0")),
+        Op(.alloc(AllocOp(state: "s1", device: "nvme0", phys: shared, sizeBytes: 8192)), cpu: 2, time: 1_000_000),
+        Op(.link(LinkOp(state: "s1", offset: 0, phys: shared, length: 8192, direction: .toDevice)), cpu: 2, time: 1_000_250),
+        Op(.sync(SyncOp(state: "s1", offset: 0, length: 8192)), cpu: 3, time: 1_000_500),
+        Op(.destroy(DestroyOp(state: "s1", mappedLength: 8192, direction: .toDevice)), cpu: 1, time: 2_000_000),
+        Op(.advance(AdvanceOp(nanoseconds: 20_000_000)), cpu: 0),
+        Op(.deviceRead(DeviceReadOp(device: "nvme0", address: .state("s1", offset: 0), length: 64)), cpu: 4),  // rejected
+        Op(.deviceRead(DeviceReadOp(device: "nvme0", address: .state("s1", offset: 0), length: 64)), time: 1_000_000),  // rejected
     ]
 
     /// An NVMe-like I/O stream on one strict IOMMU: per I/O, try_alloc, `linksPerIO`

@@ -1,0 +1,46 @@
+/// Kernel time at jiffy resolution (include/linux/jiffies.h, kernel/time/time.c), for
+/// timers: the kernel arms them at `jiffies + n` and runs them from the tick at which
+/// `jiffies` reaches that value.
+///
+/// The simulated `jiffies` is 0 at time 0 and ticks every 1/HZ s; a real kernel's ticks
+/// have another phase relative to its trace clock, which no trace records.
+public struct Jiffies: Sendable, Hashable {
+    public let hz: Int
+
+    public init(hz: Int) {
+        precondition(hz > 0, "HZ must be positive")
+        self.hz = hz
+    }
+
+    private static let nanosecondsPerSecond: UInt64 = 1_000_000_000
+
+    /// `jiffies` at `time` (ns): the ticks that have happened by then.
+    public func jiffies(at time: UInt64) -> UInt64 {
+        let hz = UInt64(self.hz)
+        return time / Self.nanosecondsPerSecond * hz + time % Self.nanosecondsPerSecond * hz / Self.nanosecondsPerSecond
+    }
+
+    /// When `jiffies` becomes `jiffy` (ns): the first nanosecond at or after jiffy × 10⁹/HZ,
+    /// so that `jiffies(at: time(ofJiffy: j)) == j`. Saturates at the end of time.
+    public func time(ofJiffy jiffy: UInt64) -> UInt64 {
+        let hz = UInt64(self.hz)
+        let seconds = jiffy / hz, rest = jiffy % hz
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: Self.nanosecondsPerSecond)
+        let fraction = (rest * Self.nanosecondsPerSecond + hz - 1) / hz
+        guard !overflow, whole <= UInt64.max - fraction else { return .max }
+        return whole + fraction
+    }
+
+    /// `msecs_to_jiffies(m)`: rounded up, so a timeout never fires early.
+    public func fromMilliseconds(_ milliseconds: UInt64) -> UInt64 {
+        let (product, overflow) = milliseconds.multipliedReportingOverflow(by: UInt64(hz))
+        return overflow ? .max : (product + 999) / 1000
+    }
+
+    /// When a timer armed at `now` with `mod_timer(timer, jiffies + delay)` (or a delayed
+    /// work queued with `delay` jiffies) runs.
+    public func deadline(armedAt now: UInt64, afterJiffies delay: UInt64) -> UInt64 {
+        let (expires, overflow) = jiffies(at: now).addingReportingOverflow(delay)
+        return overflow ? .max : time(ofJiffy: expires)
+    }
+}

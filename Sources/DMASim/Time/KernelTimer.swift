@@ -1,0 +1,41 @@
+/// A kernel timer or delayed work the engine models. Each value names one `struct
+/// timer_list` / `struct delayed_work` of the kernel, so at most one of each is pending:
+/// arming it again moves its deadline, as `mod_timer()` does.
+///
+/// To model another timer: add a case here (its payload says which object it belongs to),
+/// its encoding in `KernelTimer+State.swift`, and what it does in `Engine.fire(_:into:)`
+/// (Engine+Timers.swift).
+public enum KernelTimer: Sendable, Hashable {
+    /// `cookie->fq_timer` of one DMA domain; runs `fq_flush_timeout()`
+    /// (drivers/iommu/dma-iommu.c), armed by `queue_iova()` for `IOVA_DEFAULT_FQ_TIMEOUT`.
+    case flushQueue(DomainID)
+
+    /// The domain the timer belongs to.
+    var domain: DomainID {
+        switch self {
+        case .flushQueue(let id): return id
+        }
+    }
+}
+
+/// A DMA domain, as timers and other engine-wide tables name it: its IOMMU and its place
+/// in that IOMMU's domains, in creation order (stable for the engine's life).
+public struct DomainID: Sendable, Hashable, Comparable {
+    public var iommu: String
+    public var index: Int
+
+    public init(iommu: String, index: Int) { self.iommu = iommu; self.index = index }
+
+    public static func < (lhs: DomainID, rhs: DomainID) -> Bool {
+        (lhs.iommu, lhs.index) < (rhs.iommu, rhs.index)
+    }
+}
+
+/// One armed timer: what, when, and in which order it was armed (the tie-break between
+/// equal deadlines, as timers expiring in one tick run in the order they were queued).
+public struct PendingTimer: Sendable, Hashable {
+    public var timer: KernelTimer
+    /// Nanoseconds since boot.
+    public var deadline: UInt64
+    public var armSerial: UInt64
+}

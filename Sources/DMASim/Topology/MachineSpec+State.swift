@@ -1,0 +1,27 @@
+extension Architecture: StateTagged {
+    static let stateOrder: [Architecture] = [.x86_64, .arm64]
+}
+
+extension KernelVersion: StateTagged {
+    static let stateOrder: [KernelVersion] = [.v7_3, .v6_16]
+}
+
+extension MachineSpec {
+    func encode(to writer: inout StateWriter) {
+        arch.encode(to: &writer)
+        kernel.encode(to: &writer)
+        writer.varint(cpuCount)
+        writer.varint(hz)
+    }
+
+    /// The values only; the engine checks them with the rules of a `machine` declaration.
+    init(from reader: inout StateReader) throws(EngineStateError) {
+        let arch = try Architecture(from: &reader, "machine arch")
+        let kernel = try KernelVersion(from: &reader, "machine kernel")
+        let cpuCount = try reader.int("machine cpus", in: 1...MachineSpec.maxCPUCount)
+        let start = reader.offset
+        let hz = try reader.int("machine hz", in: 1...1000)
+        guard MachineSpec.hzChoices.contains(hz) else { throw reader.invalid("machine hz", "\(hz) is not a CONFIG_HZ choice", at: start) }
+        self.init(arch: arch, kernel: kernel, cpuCount: cpuCount, hz: hz)
+    }
+}

@@ -1,0 +1,46 @@
+/// The CPU architecture the simulated kernel runs on.
+///
+/// The engine only carries it (`Engine.machine.arch`); what it changes — the cache-line
+/// size `ARCH_DMA_MINALIGN`, the default IOMMU mode — is modelled by the 7.3 model's owner
+/// (docs/kernel-model.md, "Kernel versions").
+public enum Architecture: String, Sendable, CaseIterable, Hashable {
+    case x86_64
+    case arm64
+}
+
+/// Which kernel's DMA semantics the engine follows where they differ between releases
+/// (docs/kernel-model.md, "Kernel versions").
+public enum KernelVersion: String, Sendable, CaseIterable, Hashable {
+    /// Linux 7.3 (the lab's Debian 7.3.4): `dma_iova_destroy` is `dma_iova_unlink` then
+    /// `dma_iova_free`, synchronous in every IOMMU mode.
+    case v7_3 = "7.3"
+    /// Linux 6.16, the first release with the two-step API: `dma_iova_destroy` unlinks
+    /// with `free_iova = true`, which on a flush-queue domain defers the IOTLB flush and
+    /// queues the IOVA.
+    case v6_16 = "6.16"
+}
+
+/// `machine arch=… kernel=… cpus=… hz=…`: the machine the ops run on. A script declares it
+/// at most once, before any other topology; without one the defaults hold.
+public struct MachineSpec: Sendable, Hashable {
+    public var arch: Architecture
+    public var kernel: KernelVersion
+    /// Online CPUs: an op's `cpu` is below this.
+    public var cpuCount: Int
+    /// `CONFIG_HZ`: how long a jiffy is, which rounds every kernel timer's deadline.
+    public var hz: Int
+
+    /// The `CONFIG_HZ` choices of kernel/Kconfig.hz.
+    public static let hzChoices = [100, 250, 300, 1000]
+    /// `CONFIG_NR_CPUS` of Debian's x86-64 kernel: the most CPUs a machine may declare.
+    public static let maxCPUCount = 8192
+
+    /// Debian's kernels are built with `CONFIG_HZ_250=y` (the lab kernel's config), which is
+    /// also Kconfig.hz's default; arm64 keeps that default.
+    public static func defaultHZ(for arch: Architecture) -> Int { 250 }
+
+    public init(arch: Architecture = .x86_64, kernel: KernelVersion = .v7_3, cpuCount: Int = 1, hz: Int? = nil) {
+        self.arch = arch; self.kernel = kernel; self.cpuCount = cpuCount
+        self.hz = hz ?? Self.defaultHZ(for: arch)
+    }
+}
