@@ -196,6 +196,8 @@ final class CallAssembler {
         }
         var folded = event
         folded.iommuEvents = maps
+        // The call began at its first IOMMU event: that is where it goes, and when.
+        if let start = item(first)?.events.first?.provenance.timestampNanoseconds { folded.provenance.timestampNanoseconds = start }
         if folded.phys == nil, event.naming.hasPrefix("dma_alloc"), let start = maps.first?.phys, let address = event.address,
            let iova = maps.first?.iova {
             folded.phys = start &+ (address &- iova)   // dma_alloc traces no physical address
@@ -222,6 +224,7 @@ final class CallAssembler {
            let iova = unmap.address, let address = event.address, address >= iova, address < iova &+ (unmap.sizeBytes ?? 0) {
             var folded = event
             folded.iommuEvents = [Self.iommuEvent(unmap)]
+            if let start = unmap.provenance.timestampNanoseconds { folded.provenance.timestampNanoseconds = start }
             update(id) { $0.events = [folded]; $0.hold = .ready }
             return
         }
@@ -340,7 +343,8 @@ final class CallAssembler {
 
     static func iommuEvent(_ event: ParsedEvent) -> IOMMUEvent {
         IOMMUEvent(iova: event.address ?? 0, sizeBytes: event.sizeBytes ?? 0, phys: event.kind == .map ? event.phys : nil,
-                   unmappedBytes: event.unmappedBytes, line: event.provenance.line, raw: event.provenance.raw)
+                   unmappedBytes: event.unmappedBytes, line: event.provenance.line, raw: event.provenance.raw,
+                   timestampNanoseconds: event.provenance.timestampNanoseconds)
     }
 
     /// The DMA addresses a map event returned: each segment, or its one range.

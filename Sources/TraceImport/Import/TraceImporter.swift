@@ -107,6 +107,8 @@ struct SimulatedRun {
             let outcome = engine.apply(step.op)
             if let kernel = step.record {
                 var journaled = kernel
+                journaled.op.cpu = step.op.cpu
+                journaled.op.time = step.op.time
                 journaled.outcome.findings = pendingFindings + outcome.findings
                 pendingFindings = []
                 try journal(journaled, claims: step.claims, writer)

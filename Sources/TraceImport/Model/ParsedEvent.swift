@@ -68,13 +68,15 @@ public struct IOMMUEvent: Sendable, Hashable {
     public var phys: UInt64?
     /// What an unmap really removed (`unmapped_size`).
     public var unmappedBytes: UInt64?
-    /// Its line in the file, and the line as read.
+    /// Its line in the file, the line as read, and its time since boot.
     public var line: Int
     public var raw: String
+    public var timestampNanoseconds: UInt64?
 
-    public init(iova: UInt64, sizeBytes: UInt64, phys: UInt64? = nil, unmappedBytes: UInt64? = nil, line: Int, raw: String = "") {
+    public init(iova: UInt64, sizeBytes: UInt64, phys: UInt64? = nil, unmappedBytes: UInt64? = nil, line: Int, raw: String = "",
+                timestampNanoseconds: UInt64? = nil) {
         self.iova = iova; self.sizeBytes = sizeBytes; self.phys = phys; self.unmappedBytes = unmappedBytes
-        self.line = line; self.raw = raw
+        self.line = line; self.raw = raw; self.timestampNanoseconds = timestampNanoseconds
     }
 
     var end: UInt64 { iova.addingReportingOverflow(sizeBytes).overflow ? .max : iova + sizeBytes }

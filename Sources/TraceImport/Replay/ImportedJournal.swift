@@ -30,7 +30,8 @@ struct ImportedJournal {
     private static func readCalls(_ runner: QueryRunner) throws(JournalError) -> [Call] {
         let cursor = try runner.cursor("""
             SELECT o.seq, k.name, d.name, h.name, o.offset, o.length, o.phys, o.address, dn.name, o.attrs, st.name, fk.name,
-                   o.fault_address, o.out_address, o.claims, io.kernel_naming, io.line, src.path, io.raw, e.name
+                   o.fault_address, o.out_address, o.claims, io.kernel_naming, io.line, src.path, io.raw, e.name,
+                   io.timestamp_ns, io.cpu
               FROM imported_ops io
               JOIN ops o ON o.seq = io.seq
               JOIN op_kind k ON k.code = o.kind
@@ -59,6 +60,7 @@ struct ImportedJournal {
             let line = Int(cursor.integer(at: 16) ?? 0)
             let file = cursor.text(at: 17).map { $0.split(separator: "/").last.map(String.init) ?? $0 } ?? "trace"
             let provenance = ImportProvenance(sourceID: 0, line: line, lineCount: 1, sourceFormat: "", kernelNaming: naming,
+                                              timestampNanoseconds: cursor.unsigned(at: 20), cpu: cursor.integer(at: 21).map { Int($0) },
                                               raw: cursor.text(at: 18) ?? "")
             guard let record = row.record(provenance: provenance) else { continue }
             calls.append(Call(seq: Int(seq), record: record, claims: cursor.text(at: 14), origin: "\(file):\(line) \(naming)"))

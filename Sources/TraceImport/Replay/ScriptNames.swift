@@ -50,18 +50,18 @@ extension ScriptNames {
         var renamed: [(script: String, kernel: String)] { devices.renamed + groups.renamed }
 
         mutating func scriptOp(_ op: Op) -> Op {
-            switch op {
-            case .iommu(var spec): spec.name = devices.name(spec.name); return .iommu(spec)
+            switch op.call {
+            case .iommu(var spec): spec.name = devices.name(spec.name); return op.with(.iommu(spec))
             case .device(var spec):
                 spec.name = devices.name(spec.name)
                 spec.iommu = spec.iommu.map { devices.name($0) }
                 spec.group = spec.group.map { groups.name($0) }
-                return .device(spec)
-            case .map(var call): call.device = devices.name(call.device); return .map(call)
-            case .alloc(var call): call.device = devices.name(call.device); return .alloc(call)
-            case .deviceRead(var access): access.device = devices.name(access.device); return .deviceRead(access)
-            case .deviceWrite(var access): access.device = devices.name(access.device); return .deviceWrite(access)
-            case .detach(var call): call.device = devices.name(call.device); return .detach(call)
+                return op.with(.device(spec))
+            case .map(var call): call.device = devices.name(call.device); return op.with(.map(call))
+            case .alloc(var call): call.device = devices.name(call.device); return op.with(.alloc(call))
+            case .deviceRead(var access): access.device = devices.name(access.device); return op.with(.deviceRead(access))
+            case .deviceWrite(var access): access.device = devices.name(access.device); return op.with(.deviceWrite(access))
+            case .detach(var call): call.device = devices.name(call.device); return op.with(.detach(call))
             default: return op
             }
         }

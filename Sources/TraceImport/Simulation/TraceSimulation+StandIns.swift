@@ -16,7 +16,7 @@ extension TraceSimulation {
         let hints = record.provenance?.kernelNaming == "dma_debug" ? DMADebugHints(report: record.provenance?.raw ?? "") : DMADebugHints(report: "")
         let offset: UInt64
         let length: UInt64, direction: DMADirection
-        switch record.op {
+        switch record.op.call {
         case .unmap(let call):
             offset = 0
             length = hints.mappedLength ?? (record.unknown.contains(.length) || call.length == 0 ? 4096 : call.length)
@@ -44,7 +44,7 @@ extension TraceSimulation {
         guard let device = record.device, !device.isEmpty else { return nil }
         steps += declare(device, firstCall: record)
         let length: UInt64
-        switch record.op {
+        switch record.op.call {
         case .destroy(let call): length = call.mappedLength
         case .unlink(let call): length = call.offset &+ call.length
         case .sync(let call): length = call.offset &+ call.length
@@ -58,7 +58,7 @@ extension TraceSimulation {
         preTraceCount += 1
         let phys = inventPhys(size)
         steps.append(Step(op: .alloc(AllocOp(state: handle, device: device, phys: phys, sizeBytes: size)), claims: [], record: nil))
-        if case .link = record.op { return known }
+        if case .link = record.op.call { return known }
         steps.append(Step(op: .link(LinkOp(state: handle, offset: 0, phys: phys, length: size, direction: .bidirectional)), claims: [], record: nil))
         return known
     }

@@ -4,15 +4,45 @@ import Journal
 /// The machine a trace ran on, declared as the ops first need it: the region and IOMMU
 /// before the first op, each device before its first op.
 extension TraceSimulation {
-    /// The region that holds every physical address. The IOMMU comes with the first device behind it.
+    /// The machine and the region that holds every physical address. The IOMMU comes
+    /// with the first device behind it.
     func topologySteps() -> [Step] {
         declaredTopology = true
+        let machine = machineSpec()
+        cpuCount = machine.cpuCount
         note("region \(Self.regionName) holds every physical address the trace names")
         note("DMA masks are 64 bits unless a device's first IOVA says less; devices are coherent PCI devices (x86)")
         note("every map is followed by the dma_mapping_error() check drivers make, which no trace shows")
         note("a device access names the mapping that covered its address in the kernel's IOVA space; of unknown length, it is \(Self.accessLength) bytes")
-        return [Step(op: .region(RegionSpec(name: Self.regionName, base: 0, sizeBytes: Self.regionSize, kind: .ram)), claims: [], record: nil)]
+        return [Step(op: .machine(machine), claims: [], record: nil),
+                Step(op: .region(RegionSpec(name: Self.regionName, base: 0, sizeBytes: Self.regionSize, kind: .ram)), claims: [], record: nil)]
     }
+
+    /// The machine the facts describe: its CPUs (`# cpus:`, ftrace's `#P:`), its kernel's
+    /// DMA semantics (7.3 from 6.17 on, 6.16 before), an Arm machine when Arm SMMU reports
+    /// appear. `CONFIG_HZ` is not in a trace: 250, Debian's (and the lab kernel's).
+    private func machineSpec() -> MachineSpec {
+        let arch: Architecture = armReports || facts.iommuKind == .armSMMU ? .arm64 : .x86_64
+        var kernel = KernelVersion.v7_3
+        if let release = facts.kernelRelease {
+            let parts = release.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
+            if parts.count == 2, (parts[0], parts[1]) < (6, 17) { kernel = .v6_16 }
+            note("kernel \(release): the model follows \(kernel.rawValue)'s DMA semantics")
+        }
+        let cpus: Int
+        if let count = facts.cpuCount {
+            cpus = min(count, MachineSpec.maxCPUCount)
+            note("\(cpus) CPU\(cpus == 1 ? "" : "s"): \(facts.provenance.first { $0.contains("CPU") } ?? "the trace's header")")
+        } else {
+            cpus = Self.defaultCPUCount
+            note("\(cpus) CPUs: the trace does not say how many (no cpus: or #P: header); ops run on the CPU their line names")
+        }
+        note("HZ 250 (CONFIG_HZ is not in a trace; Debian's kernels and the lab's use 250)")
+        return MachineSpec(arch: arch, kernel: kernel, cpuCount: cpus, hz: 250)
+    }
+
+    /// CPUs of a machine whose trace does not say: enough for any CPU column a pasted trace shows.
+    static let defaultCPUCount = 256
 
     /// The declaration of `device`, and of the IOMMU before it, when this is its first op.
     func declare(_ device: String, firstCall record: ImportedOp) -> [Step] {
@@ -63,7 +93,7 @@ extension TraceSimulation {
         if facts.iommuDisabled == true { return false }
         if let group = facts.group(of: device) { return group.type != "identity" }
         if !facts.groups.isEmpty { return false }
-        switch record.op {
+        switch record.op.call {
         case .map(let call):
             if record.outcome.address == call.phys, !record.unknown.contains(.phys) { return false }
         case .alloc:
@@ -79,7 +109,7 @@ extension TraceSimulation {
     private func groupName(of device: String, firstCall record: ImportedOp) -> String? {
         if let group = facts.group(of: device) { return "group\(group.id)" }
         if Self.isPseudoDevice(device) { return device }
-        switch record.op {
+        switch record.op.call {
         case .deviceRead, .deviceWrite:
             // The only mappings its faults can be checked against are the device-less ones.
             if domainOfDevice[DeviceRegistry.unattributed] != nil { return domainOfDevice[DeviceRegistry.unattributed] }
@@ -111,7 +141,7 @@ extension TraceSimulation {
     static func freshEnd(of record: ImportedOp) -> UInt64? {
         guard record.outcome.status == .ok, let address = record.outcome.address else { return nil }
         let length: UInt64
-        switch record.op {
+        switch record.op.call {
         case .map(let call): length = call.length
         case .alloc(let call): length = call.sizeBytes
         default: return nil

@@ -61,6 +61,9 @@ final class TraceSimulation {
     var unmapsOfNothing = 0
     /// The kernel namings seen: arm-smmu reports mean an Arm machine.
     var armReports = false
+    /// The machine's CPUs, once declared; the time of the last op placed.
+    var cpuCount = 1
+    var lastTime: UInt64 = 0
 
     /// What the simulation knows of a mapping or state handle, for the calls that name it.
     struct MappingFacts {
@@ -99,8 +102,10 @@ final class TraceSimulation {
     init(topology: [Op]) {
         facts = MachineFacts()
         declaredTopology = true
+        cpuCount = MachineSpec.maxCPUCount
         for op in topology {
-            switch op {
+            switch op.call {
+            case .machine(let spec): cpuCount = spec.cpuCount
             case .iommu: declaredIOMMU = true
             case .device(let spec):
                 domainOfDevice[spec.name] = spec.group ?? spec.name
@@ -116,12 +121,13 @@ final class TraceSimulation {
         if record.provenance?.kernelNaming.hasPrefix("arm_smmu") == true { armReports = true }
         if !declaredTopology { steps += topologySteps() }
         let skippedBefore = unmapsOfNothing
-        guard let op = op(for: record, before: &steps) else {
+        guard var op = op(for: record, before: &steps) else {
             if unmapsOfNothing == skippedBefore { skipped += 1 }
             return steps
         }
+        place(&op, record)
         steps.append(Step(op: op, claims: claims(for: record, op: op), record: record))
-        if case .map(let map) = op, record.outcome.status == .ok { steps.append(mappingErrorCheck(map.mapping)) }
+        if case .map(let map) = op.call, record.outcome.status == .ok { steps.append(mappingErrorCheck(map.mapping)) }
         return steps
     }
 
@@ -142,7 +148,7 @@ final class TraceSimulation {
     // MARK: ops
 
     private func op(for record: ImportedOp, before steps: inout [Step]) -> Op? {
-        switch record.op {
+        switch record.op.call {
         case .map(let call):
             guard let device = record.device ?? nonEmpty(call.device) else { return nil }
             steps += declare(device, firstCall: record)
@@ -171,7 +177,7 @@ final class TraceSimulation {
             var sync = call
             if record.unknown.contains(.direction) { sync.direction = known.direction }
             if record.unknown.contains(.length) { sync.length = known.length - min(call.offset, known.length) }
-            if case .syncForCPU = record.op { return .syncForCPU(sync) }
+            if case .syncForCPU = record.op.call { return .syncForCPU(sync) }
             return .syncForDevice(sync)
         case .alloc(let call):
             steps += declare(call.device, firstCall: record)
@@ -258,12 +264,26 @@ final class TraceSimulation {
     /// the kernel's address. A pseudo-device's space is the importer's, not the kernel's.
     private func claimsAddresses(of op: Op) -> Bool {
         let device: String
-        switch op {
+        switch op.call {
         case .map(let call): device = call.device
         case .alloc(let call): device = call.device
         default: return false
         }
         return !Self.isPseudoDevice(device) && domains[domainOfDevice[device] ?? device]?.fromCreation == true
+    }
+
+    // MARK: where and when
+
+    /// The op runs on the CPU the trace's CPU column names, at the trace's time: the
+    /// engine's clock follows the kernel's, and its timers fire where the kernel's did.
+    /// Times never go back (the engine refuses that): an event the assembler placed
+    /// before a later one keeps the later time.
+    private func place(_ op: inout Op, _ record: ImportedOp) {
+        if let cpu = record.provenance?.cpu, cpu >= 0, cpu < cpuCount { op.cpu = cpu }
+        guard let time = record.provenance?.timestampNanoseconds else { return }
+        let placed = max(time, lastTime)
+        op.time = placed
+        lastTime = placed
     }
 
     // MARK: helpers
