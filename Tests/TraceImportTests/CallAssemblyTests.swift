@@ -9,7 +9,7 @@ import Testing
     static func ops(_ journal: String) throws -> [[String]] {
         try ImportFixture.rows(journal, """
             SELECT o.kind, o.device, o.handle, printf('0x%x', coalesce(x.out_address, x.address)), x.length, x.phys
-            FROM op_log o JOIN ops x USING (seq) WHERE o.kind NOT IN ('region', 'iommu', 'device') ORDER BY seq
+            FROM op_log o JOIN ops x USING (seq) WHERE o.kind NOT IN ('machine', 'region', 'iommu', 'device') ORDER BY seq
             """)
     }
 
@@ -159,7 +159,7 @@ import Testing
         let rows = try ImportFixture.rows(journal, """
             SELECT o.kind, o.handle, x.offset, x.length, printf('0x%x', x.phys), d.name, printf('0x%x', x.out_address) -- NULL prints 0x0
             FROM op_log o JOIN ops x USING (seq) LEFT JOIN direction d ON d.code = x.dir
-            WHERE o.kind NOT IN ('region', 'iommu', 'device') ORDER BY seq
+            WHERE o.kind NOT IN ('machine', 'region', 'iommu', 'device') ORDER BY seq
             """)
         #expect(rows == [
             ["alloc", "s1", "NULL", "4608", "0x1b1c0000", "NULL", "0xfffdc000"],

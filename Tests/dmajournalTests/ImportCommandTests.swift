@@ -15,7 +15,7 @@ import Testing
         let journal = Self.temporaryJournal()
         let run = try ToolRun.run(["import", "fixtures/traces/13-dmesg-T-amdvi-io-page-fault-ahci-asm1061-43bit.txt", "--journal", journal])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout == "imported 1 file, 5 lines: 3 events (3 fault) as 6 ops, 0 findings; 1 line skipped; journal \(journal)\n")
+        #expect(run.stdout == "imported 1 file, 5 lines: 3 events (3 fault) as 7 ops, 0 findings; 1 line skipped; journal \(journal)\n")
         #expect(run.stderr == """
             fixtures/traces/13-dmesg-T-amdvi-io-page-fault-ahci-asm1061-43bit.txt: 1 of 5 lines not imported
               1 not a DMA or IOMMU line: line 2 '[Thu Jan  4 23:12:54 2024] ahci 0000:28:00.0: Using 64-bit D…'
@@ -30,7 +30,7 @@ import Testing
         let run = try ToolRun.run(["import", Self.ftrace, Self.dmesg, "--journal", journal, "--quiet"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout == "imported 2 files merged by time since boot, 21 lines: 7 events (2 fault, 2 map, 2 unmap, 1 sync)"
-                + " as 10 ops, 2 findings; 1 line skipped; journal \(journal)\n")
+                + " as 11 ops, 2 findings; 1 line skipped; journal \(journal)\n")
         let faults = try ToolRun.run(["query", journal, "--named", "faults-after-unmap", "--format", "csv"])
         #expect(faults.stdout == """
             fault_seq,device,fault_kind,fault_address,last_handle,mapped_seq,unmapped_seq,range_iova,range_length,verdict,ops_since_unmap

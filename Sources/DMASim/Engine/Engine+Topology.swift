@@ -40,6 +40,7 @@ extension Engine {
         let groupKey = spec.group.map { "\(iommu.name)/\($0)" }
         if let key = groupKey, let shared = domainOfGroup[key] { return shared }
         let domain = DMADomain(iommu: iommu)
+        domain.context = context
         domainsOfIOMMU[iommu.name, default: []].append(domain)
         if let key = groupKey { domainOfGroup[key] = domain }
         return domain

@@ -17,7 +17,9 @@ enum EngineStateFormat {
     /// Bump whenever any component's encoding changes. Version 4: record slots with holes
     /// and epitaphs of ended handles (bookkeeping bounded by live state). Version 5: the
     /// machine, the clock, the current CPU and the armed kernel timers, at the end.
-    static let version: UInt32 = 5
+    /// Version 6: per-CPU rcache magazines, a flush queue per CPU with the flush counts and
+    /// the flush timer's state, and the depot-reclaim timers.
+    static let version: UInt32 = 6
     /// Older versions still read, for the checkpoints in existing journals: version 3
     /// kept every record ever made, at index = creation order.
     static let readableVersions: ClosedRange<UInt32> = 3...version
