@@ -7,7 +7,9 @@ final class TestMachine {
     static let shared: UInt64 = 0x1000_0000_0000
     static let ram: UInt64 = 0x1000_0000
 
-    init(iommu: IOMMUSpec? = IOMMUSpec(name: "mmu0"), devices: [DeviceSpec] = [DeviceSpec(name: "nvme0", iommu: "mmu0")]) {
+    init(iommu: IOMMUSpec? = IOMMUSpec(name: "mmu0"), devices: [DeviceSpec] = [DeviceSpec(name: "nvme0", iommu: "mmu0")],
+         machine: MachineSpec? = nil) {
+        if let machine { expectOK(.machine(machine)) }
         expectOK(.region(RegionSpec(name: "shm0", base: Self.shared, sizeBytes: 1 << 40, kind: .shared)))
         expectOK(.region(RegionSpec(name: "ram0", base: Self.ram, sizeBytes: 1 << 32, kind: .ram)))
         if let iommu { expectOK(.iommu(iommu)) }

@@ -26,7 +26,9 @@ extension Engine {
                 outcome.findings.append(Finding(.leakAtDetach, handle: state.handle,
                     "IOVA state \(state.handle) (addr 0x\(hex(state.addr)), size 0x\(hex(state.sizeBytes))) still allocated at detach"))
             }
-            let liveMappings = mappings.occupiedSlots.filter { mappings[$0].device == call.device && mappings[$0].life == .mapped }
+            let liveMappings = mappings.occupiedSlots.filter {
+                mappings[$0].device == call.device && mappings[$0].life == .mapped && mappings[$0].tracked
+            }
             for slot in liveMappings.sorted(by: { mappings[$0].serial < mappings[$1].serial }) {
                 let mapping = mappings[slot]
                 outcome.findings.append(Finding(.leakAtDetach, handle: mapping.handle,

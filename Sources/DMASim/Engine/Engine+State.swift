@@ -56,7 +56,7 @@ extension Engine {
         }
         engine.tally = try OutcomeTally(from: &reader)
         // Before version 5 there was no clock: the defaults, at time 0, no timers.
-        if version >= 5 { try engine.decodeTime(from: &reader) }
+        if version >= 5 { try engine.decodeTime(from: &reader, version: version) }
         try reader.expectEnd()
         // A version-3 state holds every record ever made: retire what this build would have.
         if version == 3 { engine.retireEveryUnreachableRecord() }
@@ -72,8 +72,8 @@ extension Engine {
         timers.encode(to: &writer)
     }
 
-    private func decodeTime(from reader: inout StateReader) throws(EngineStateError) {
-        machine = try MachineSpec(from: &reader)
+    private func decodeTime(from reader: inout StateReader, version: UInt32) throws(EngineStateError) {
+        machine = try MachineSpec(from: &reader, version: version)
         machineDeclared = try reader.bool("machine declared")
         clock = try reader.varint("clock")
         currentCPU = try reader.int("current cpu", in: 0...machine.cpuCount - 1)

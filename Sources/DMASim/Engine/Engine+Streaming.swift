@@ -21,6 +21,7 @@ extension Engine {
                 direction: call.direction, attributes: call.attributes, life: result == nil ? .failed : .mapped,
                 throughIOMMU: device.domain != nil)
             record.bounceAddress = result?.bounceAddress
+            record.tracked = device.needsUnmap(dmaDebug: machine.dmaDebug)
             let slot = insertMapping(record)
             precondition(slot == index, "the mapping's owner span names another slot")
             outcome.address = dmaAddress
@@ -29,6 +30,7 @@ extension Engine {
                 outcome.status = .mappingError
                 return outcome
             }
+            guard mappings[index].tracked else { return outcome }
             debugDMAMap(call, into: &outcome)
             noteDeviceOwns(mapping: index)
             return outcome
@@ -43,7 +45,7 @@ extension Engine {
         return device(named: mappings[index].device).orReject { device in
             var outcome = Outcome()
             guard checkUnmap(index, call, into: &outcome) else { return outcome }
-            if mappings[index].life == .mapped {
+            if mappings[index].life == .mapped && mappings[index].tracked {
                 debugDMAUnmap(mappings[index])
                 releaseOwnership(ofMapping: index)
             }

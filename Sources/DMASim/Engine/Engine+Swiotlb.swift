@@ -19,6 +19,7 @@ extension Engine {
                                           minAlignMask: minAlignMask(device))
         switch swiotlbPool?.mapSingle(request) {
         case .success(let tlb)?:
+            device.skipsSync = false  // dma_reset_need_sync(): the device syncs from now on
             swiotlbBounce(device, tlb: tlb, length: length, toDevice: true, into: &outcome)
             return tlb
         case .failure(let full)?:

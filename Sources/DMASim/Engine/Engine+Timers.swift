@@ -8,7 +8,7 @@
 /// reaches its deadline; its side events go in the outcome of that op, before the op's own.
 extension Engine {
     /// The jiffies of this machine's `CONFIG_HZ`.
-    public var jiffies: Jiffies { Jiffies(hz: machine.hz) }
+    public var jiffies: Jiffies { Jiffies(hz: machine.hz, phase: machine.tickPhase) }
 
     /// `mod_timer(timer, jiffies + msecs_to_jiffies(milliseconds))` at the current clock.
     func armTimer(_ timer: KernelTimer, afterMilliseconds milliseconds: UInt64) {

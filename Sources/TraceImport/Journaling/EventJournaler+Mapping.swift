@@ -74,9 +74,7 @@ extension EventJournaler {
         if event.naming.hasPrefix("dma_") {
             guard let mapping = space.live(startingAt: address) else { return [emit(unmapUnseen(event, space, device, address: address), event)] }
             let draft = unmapDraft(event, handle: mapping.handle, device: device)
-            for range in space.liveRanges(of: mapping.handle) {
-                space.unmap(range.range, handle: mapping.handle, seq: seqOfNextOp, naming: event.naming)
-            }
+            space.unmap(handle: mapping.handle, seq: seqOfNextOp, naming: event.naming)
             return [emit(draft, event)]
         }
         let query = address..<address.adding(length: event.sizeBytes ?? 1)
@@ -135,7 +133,7 @@ extension EventJournaler {
             return draft
         }
         let draft = unmapDraft(event, handle: first.handle, device: device)
-        for range in ranges { space.unmap(range.range, handle: first.handle, seq: seqOfNextOp, naming: event.naming) }
+        space.unmap(handle: first.handle, seq: seqOfNextOp, naming: event.naming)
         return draft
     }
 }

@@ -38,7 +38,11 @@ extension TraceSimulation {
             note("\(cpus) CPUs: the trace does not say how many (no cpus: or #P: header); ops run on the CPU their line names")
         }
         note("HZ 250 (CONFIG_HZ is not in a trace; Debian's kernels and the lab's use 250)")
-        return MachineSpec(arch: arch, kernel: kernel, cpuCount: cpus, hz: 250)
+        let dmaDebug = facts.dmaDebug ?? dmaDebugReports
+        note(dmaDebug ? "dma-debug is built in (the kernel log says so): every mapping is tracked"
+                      : "dma-debug is not built in (CONFIG_DMA_API_DEBUG, off in distribution kernels; the log does not show it): "
+                        + "dma_need_unmap() is false for a coherent dma-direct device, whose driver may never unmap")
+        return MachineSpec(arch: arch, kernel: kernel, cpuCount: cpus, hz: 250, dmaDebug: dmaDebug)
     }
 
     /// CPUs of a machine whose trace does not say: enough for any CPU column a pasted trace shows.

@@ -59,8 +59,10 @@ final class TraceSimulation {
     var skipped = 0
     /// `iommu:unmap` events with `unmapped_size=0` of nothing the trace mapped.
     var unmapsOfNothing = 0
-    /// The kernel namings seen: arm-smmu reports mean an Arm machine.
+    /// The kernel namings seen: arm-smmu reports mean an Arm machine, dma-debug reports a
+    /// kernel built with dma-debug.
     var armReports = false
+    var dmaDebugReports = false
     /// The machine's CPUs, once declared; the time of the last op placed.
     var cpuCount = 1
     var lastTime: UInt64 = 0
@@ -119,6 +121,7 @@ final class TraceSimulation {
     func steps(for record: ImportedOp) -> [Step] {
         var steps: [Step] = []
         if record.provenance?.kernelNaming.hasPrefix("arm_smmu") == true { armReports = true }
+        if record.provenance?.kernelNaming == "dma_debug" { dmaDebugReports = true }
         if !declaredTopology { steps += topologySteps() }
         let skippedBefore = unmapsOfNothing
         guard var op = op(for: record, before: &steps) else {

@@ -14,7 +14,7 @@ extension StreamingMappingRecord {
         direction.encode(to: &writer)
         writer.varint(UInt64(attributes.rawValue))
         life.encode(to: &writer)
-        writer.flags(errorChecked, throughIOMMU)
+        writer.flags(errorChecked, throughIOMMU, tracked)
         writer.optional(bounceAddress) { $0.varint($1) }
         writer.optional(ownershipID) { $0.varint($1) }
     }
@@ -30,10 +30,12 @@ extension StreamingMappingRecord {
         // Any attribute bits: an imported trace may carry ones the simulator has no name for.
         let attributes = DMAAttributes(rawValue: UInt32(try reader.int("mapping attrs", in: 0...Int(UInt32.max))))
         let life = try Life(from: &reader, "mapping life")
-        let flags = try reader.flags("mapping flags", count: 2)
+        // Version 6 added `tracked`; every mapping was before.
+        let flags = try reader.flags("mapping flags", count: links.version >= 6 ? 3 : 2)
         self.init(handle: handle, device: device.spec.name, serial: serial, dmaAddress: dmaAddress, phys: phys, length: length,
                   direction: direction, attributes: attributes, life: life, throughIOMMU: flags[1])
         errorChecked = flags[0]
+        if links.version >= 6 { tracked = flags[2] }
         bounceAddress = try reader.optional("mapping bounce address") { reader throws(EngineStateError) in
             try reader.varint("mapping bounce address")
         }
