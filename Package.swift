@@ -7,6 +7,7 @@ import PackageDescription
 //   Replay -> OpScript -> Snapshot -> DMASim (scripts run checkpoint/verify through a SnapshotKeeper)
 //   dmajournal (CLI) -> Export -> Journal, OpScript, TraceImport -> DMASim
 //   dmajournal (CLI) -> TraceImport -> Journal, OpScript -> DMASim (an import runs the trace on the engine)
+//   dmajournal (CLI) -> Oracle -> OpScript -> DMASim (the kernel oracle: oracle/ runs the guest)
 //   Journal -> CSQLite (the system libsqlite3, bound through its C API)
 //   Snapshot -> CLZ4, CXXHash (the system liblz4 and libxxhash)
 // DMASim is the pure, deterministic engine: standard library only, no I/O.
@@ -23,6 +24,7 @@ let package = Package(
         .library(name: "Replay", targets: ["Replay"]),
         .library(name: "Export", targets: ["Export"]),
         .library(name: "TraceImport", targets: ["TraceImport"]),
+        .library(name: "Oracle", targets: ["Oracle"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -57,10 +59,13 @@ let package = Package(
         .target(name: "Export", dependencies: ["DMASim", "OpScript", "Journal", "TraceImport"]),
         // Real kernel traces and logs (ftrace, dmesg, syslog, QEMU) into journals (issue 9).
         .target(name: "TraceImport", dependencies: ["DMASim", "Journal", "OpScript"]),
+        // The kernel oracle (issue 22): scripts translated for the dmaoracle module (oracle/),
+        // the guest's output read back, compared line by line with the model.
+        .target(name: "Oracle", dependencies: ["DMASim", "OpScript"]),
         .executableTarget(
             name: "dmajournal",
             dependencies: [
-                "DMASim", "OpScript", "Journal", "Workloads", "Replay", "Snapshot", "Checkpoint", "Export", "TraceImport",
+                "DMASim", "OpScript", "Journal", "Workloads", "Replay", "Snapshot", "Checkpoint", "Export", "TraceImport", "Oracle",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -74,6 +79,7 @@ let package = Package(
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Checkpoint", "Snapshot", "Journal", "Workloads", "OpScript", "DMASim"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Journal", "OpScript", "DMASim"]),
         .testTarget(name: "TraceImportTests", dependencies: ["TraceImport", "Journal", "DMASim"]),
+        .testTarget(name: "OracleTests", dependencies: ["Oracle", "OpScript", "DMASim"]),
         .testTarget(name: "dmajournalTests", dependencies: ["dmajournal", "OpScript", "DMASim", "Journal"]),
     ],
     swiftLanguageModes: [.v6]

@@ -45,9 +45,10 @@ public struct CheckpointLoader {
         return try load(row)
     }
 
-    /// A new engine before op 0.
-    public func freshPosition() -> ReplayPosition {
-        ReplayPosition(engine: Engine(), sequence: -1, keeper: SnapshotKeeper(storage: LayeredSnapshotStorage(over: storage)))
+    /// A new engine before op 0 (`engine`: one on a changed default machine, for `--with
+    /// kernel=`).
+    public func freshPosition(engine: Engine = Engine()) -> ReplayPosition {
+        ReplayPosition(engine: engine, sequence: -1, keeper: SnapshotKeeper(storage: LayeredSnapshotStorage(over: storage)))
     }
 
     /// The latest snapshot or checkpoint called `name` taken after an op at or before

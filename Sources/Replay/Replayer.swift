@@ -47,7 +47,11 @@ public struct Replayer {
     public func replay(from start: ReplayPosition? = nil, through lastSequence: Int? = nil,
                        progress: (Int) -> Void = { _ in }) throws(JournalError) -> Result {
         let position: ReplayPosition
-        if let start { position = start } else { position = try CheckpointLoader(reader: reader).freshPosition() }
+        if let start {
+            position = start
+        } else {
+            position = try CheckpointLoader(reader: reader).freshPosition(engine: overrides.freshEngine(on: reader.defaultMachine))
+        }
         let cursor = try reader.makeCursor(fromSequence: position.sequence + 1)
         var count = 0
         while let recorded = try cursor.next() {

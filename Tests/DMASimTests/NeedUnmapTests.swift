@@ -11,7 +11,7 @@ import Testing
     static let ram = TestMachine.ram
 
     static func machine(dmaDebug: Bool, coherent: Bool = true, swiotlb: Bool = false) -> TestMachine {
-        let machine = TestMachine(iommu: nil, devices: [], machine: MachineSpec(dmaDebug: dmaDebug))
+        let machine = TestMachine(machine: MachineSpec(dmaDebug: dmaDebug), iommu: nil, devices: [])
         if swiotlb { #expect(machine.run(.swiotlb(SwiotlbSpec(sizeBytes: 1 << 20, base: ram + 0x1000_0000, force: true))).status == .ok) }
         #expect(machine.run(.device(DeviceSpec(name: "nvme0", iommu: nil, coherent: coherent))).status == .ok)
         return machine

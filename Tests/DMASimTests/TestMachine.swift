@@ -7,8 +7,10 @@ final class TestMachine {
     static let shared: UInt64 = 0x1000_0000_0000
     static let ram: UInt64 = 0x1000_0000
 
-    init(iommu: IOMMUSpec? = IOMMUSpec(name: "mmu0"), devices: [DeviceSpec] = [DeviceSpec(name: "nvme0", iommu: "mmu0")],
-         machine: MachineSpec? = nil) {
+    /// `machine`: a `machine` line first (kernel=6.16, cpus=…); nil keeps the defaults
+    /// (7.3, one CPU).
+    init(machine: MachineSpec? = nil, iommu: IOMMUSpec? = IOMMUSpec(name: "mmu0"),
+         devices: [DeviceSpec] = [DeviceSpec(name: "nvme0", iommu: "mmu0")]) {
         if let machine { expectOK(.machine(machine)) }
         expectOK(.region(RegionSpec(name: "shm0", base: Self.shared, sizeBytes: 1 << 40, kind: .shared)))
         expectOK(.region(RegionSpec(name: "ram0", base: Self.ram, sizeBytes: 1 << 32, kind: .ram)))
@@ -16,8 +18,10 @@ final class TestMachine {
         for device in devices { expectOK(.device(device)) }
     }
 
-    convenience init(mode: IOMMUMode, needsSyncMap: Bool = false, device: DeviceSpec = DeviceSpec(name: "nvme0", iommu: "mmu0")) {
-        self.init(iommu: IOMMUSpec(name: "mmu0", mode: mode, needsSyncMap: needsSyncMap), devices: [device])
+    convenience init(mode: IOMMUMode, needsSyncMap: Bool = false, device: DeviceSpec = DeviceSpec(name: "nvme0", iommu: "mmu0"),
+                     kernel: KernelVersion? = nil) {
+        self.init(machine: kernel.map { MachineSpec(kernel: $0) }, iommu: IOMMUSpec(name: "mmu0", mode: mode, needsSyncMap: needsSyncMap),
+                  devices: [device])
     }
 
     @discardableResult

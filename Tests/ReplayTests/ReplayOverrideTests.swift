@@ -1,5 +1,6 @@
 import DMASim
 import Journal
+import OpScript
 import Replay
 import Testing
 import Workloads
@@ -7,13 +8,14 @@ import Workloads
 /// `replay --with`: the same ops on a changed machine. A misuse that was latent in the
 /// recording becomes a divergence at the op that commits it.
 @Suite struct ReplayOverrideTests {
-    /// Lazy mode: after dma_iova_destroy the IOVA waits in the flush queue and the IOTLB
-    /// still translates, so a late device access lands (§7.2). In strict mode destroy
-    /// unmaps and invalidates at once (`__iommu_dma_unmap` with `iommu_iotlb_sync`), and the
-    /// same access faults: the first behavioural divergence is the injected op.
+    /// Lazy mode on 6.16: after dma_iova_destroy the IOVA waits in the flush queue and the
+    /// IOTLB still translates, so a late device access lands (§7.2). In strict mode destroy
+    /// unmaps and invalidates at once (`__iommu_dma_iova_unlink` with `iommu_iotlb_sync`),
+    /// and the same access faults: the first behavioural divergence is the injected op.
     @Test func aLateAccessThatLandedInLazyModeFaultsInStrictMode() throws {
         var options = WorkloadOptions(seed: 3, opCount: 3000, injections: [try InjectionSpec(parsing: "late-access@1200")])
         options.iommuMode = .lazy
+        options.kernel = .v6_16
         let (path, injected) = try ReplayerTests.recordWithMarks(.nvme, options: options)
         let marked = try #require(injected.first)
         let reader = try JournalReader(path: path)
@@ -25,7 +27,58 @@ import Workloads
         guard case .fault = divergence.replayed.status else { Issue.record("expected a fault, got \(divergence.replayed.status)"); return }
     }
 
+    /// The same late access on 7.3, where `dma_iova_destroy` is `dma_iova_unlink` then
+    /// `dma_iova_free`: it faults in lazy mode too. Replayed `--with kernel=6.16` on a
+    /// journal that declares no machine, it lands: the injected op is the divergence, and
+    /// `--with kernel=7.3` on a 6.16 recording finds the same op the other way round.
+    @Test func kernelOverrideReplaysOnTheOtherDestroy() throws {
+        var options = WorkloadOptions(seed: 3, opCount: 3000, injections: [try InjectionSpec(parsing: "late-access@1200")])
+        options.iommuMode = .lazy
+        let (path, injected) = try ReplayerTests.recordWithMarks(.nvme, options: options)
+        let marked = try #require(injected.first)
+        let reader = try JournalReader(path: path)
+        let recorded = try #require(try reader.readAll().first { $0.seq == marked })
+        #expect(recorded.outcome.status.fault?.kind == .notPresent)
+        #expect(recorded.outcome.findings.map(\.misuse) == [.useAfterDestroy])
+        let on616 = try #require(try Replayer(reader: reader, overrides: [.kernel(.v6_16)]).replay().divergence)
+        #expect(on616.sequence == marked)
+        #expect(on616.replayed.status == .ok)
+
+        options.kernel = .v6_16
+        let (oldPath, oldInjected) = try ReplayerTests.recordWithMarks(.nvme, options: options)
+        let oldReader = try JournalReader(path: oldPath)
+        #expect(try oldReader.topology().first == .machine(MachineSpec(kernel: .v6_16)))
+        let on73 = try #require(try Replayer(reader: oldReader, overrides: [.kernel(.v7_3)]).replay().divergence)
+        #expect(on73.sequence == oldInjected.first)
+        #expect(on73.replayed.status.fault?.kind == .notPresent)
+    }
+
+    /// `cpus=` bounds the ops' CPUs on the replayed machine (an op on a CPU it lacks is
+    /// rejected: the divergence); `arch=` changes nothing the model does yet.
+    @Test func cpusAndArchOverridesChangeTheMachineLine() throws {
+        let ops = try ScriptParser().parse("""
+            machine cpus=4
+            region shm0 base=0x100000000000 size=1T kind=shared
+            iommu mmu0 mode=strict
+            device nvme0 iommu=mmu0 dma-bits=64 coherent
+            alloc s1 dev=nvme0 phys=0x100000000000 size=8K cpu=1
+            link s1 phys=0x100000000000 len=8K dir=to-device cpu=3
+            """, fileName: "cpus.ops").ops
+        let reader = try JournalReader(path: try CheckpointReplayTests.record(ops, checkpointEvery: 1_000_000))
+        let divergence = try #require(try Replayer(reader: reader, overrides: [.cpuCount(2)]).replay().divergence)
+        #expect(divergence.sequence == 5)
+        #expect(divergence.replayed.status == .rejected("cpu 3 is not online: the machine has 2 CPUs (machine cpus=N)"))
+        #expect(try Replayer(reader: reader, overrides: [.arch(.arm64)]).replay().divergence == nil)
+    }
+
     @Test func overridesParseAndReject() throws {
+        #expect(try TopologyOverride(parsing: "kernel=6.16") == .kernel(.v6_16))
+        #expect(try TopologyOverride(parsing: "arch=arm64") == .arch(.arm64))
+        #expect(try TopologyOverride(parsing: "cpus=4") == .cpuCount(4))
+        #expect(Self.problem("kernel=6.1") == "--with kernel=6.1: expected 7.3 or 6.16")
+        #expect(Self.problem("arch=riscv64") == "--with arch=riscv64: expected x86_64 or arm64")
+        #expect(Self.problem("cpus=0") == "--with cpus=0: expected a positive number")
+        #expect(Self.problem("cpus=9000") == "--with cpus=9000: CPU count must be 1…8192")
         #expect(try TopologyOverride(parsing: "iommu-mode=strict") == .iommuMode(.strict))
         #expect(try TopologyOverride(parsing: "needs-sync-map=on") == .needsSyncMap(true))
         #expect(try TopologyOverride(parsing: "granule=16K") == .granule(16384))
@@ -35,9 +88,22 @@ import Workloads
         #expect(throws: TopologyOverrideError.self) { try TopologyOverride(parsing: "dma-bits") }
     }
 
+    static func problem(_ text: String) -> String? {
+        do { _ = try TopologyOverride(parsing: text) } catch { return error.description }
+        return nil
+    }
+
     /// nvme declares no swiotlb: an override of it would silently change nothing.
     @Test func anOverrideWithNothingToChangeIsRefused() throws {
         let path = try ReplayerTests.record(.nvme, opCount: 200)
         #expect(throws: ReplayError.self) { try Replayer(reader: JournalReader(path: path), overrides: [.swiotlbSize(1 << 20)]) }
+    }
+}
+
+extension OutcomeStatus {
+    /// The fault, when the status is one.
+    var fault: Fault? {
+        if case .fault(let fault) = self { return fault }
+        return nil
     }
 }

@@ -40,12 +40,12 @@ import Testing
         let path = Self.temporary("trace.json")
         let toFile = try ToolRun.run(["export", journal, "--format", "perfetto", "-o", path])
         #expect(toFile.status == 0)
-        #expect(toFile.stdout == "wrote \(path): 28 trace events: 3 mapping slices in 2 lanes, 2 faults, 3 findings, 0 kernel warnings, 6 side events\n")
+        #expect(toFile.stdout == "wrote \(path): 29 trace events: 3 mapping slices in 2 lanes, 2 faults, 3 findings, 0 kernel warnings, 7 side events\n")
         let toStdout = try ToolRun.run(["export", journal, "--format", "perfetto"])
         #expect(toStdout.status == 0)
         #expect(toStdout.stdout == (try String(contentsOfFile: path, encoding: .utf8)))
         let object = try JSONSerialization.jsonObject(with: Data(toStdout.stdout.utf8)) as? [String: Any]
-        #expect((object?["traceEvents"] as? [Any])?.count == 28)
+        #expect((object?["traceEvents"] as? [Any])?.count == 29)
     }
 
     @Test func csvGoesToADirectoryOrOneTable() throws {
@@ -53,7 +53,7 @@ import Testing
         let directory = Self.temporary("csv")
         let all = try ToolRun.run(["export", journal, "--format", "csv", "-o", directory])
         #expect(all.status == 0)
-        #expect(all.stdout.contains("ops.csv (23 rows)"))
+        #expect(all.stdout.contains("ops.csv (24 rows)"))
         let ops = try String(contentsOfFile: directory + "/ops.csv", encoding: .utf8)
         #expect(ops == (try ToolRun.run(["query", journal, "SELECT * FROM op_log ORDER BY seq", "--format", "csv"]).stdout))
         let one = try ToolRun.run(["export", journal, "--format", "csv", "--table", "findings"])

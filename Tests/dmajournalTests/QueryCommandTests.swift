@@ -18,8 +18,8 @@ import Testing
         let rows = query.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         #expect(rows.first?.prefix(5).joined(separator: ",") == "fault_seq,device,fault_kind,fault_address,last_handle")
         #expect(rows.count == 2)
-        // The write after the flush faults; its last mapping is s2, unmapped at seq 18 (its destroy).
-        #expect(rows[1].prefix(7).joined(separator: ",") == "22,nvme0,not-present,0xffffa000,s2,14,18")
+        // The write after the flush faults; its last mapping is m1, mapped at seq 15, unmapped at 18.
+        #expect(rows[1].prefix(7).joined(separator: ",") == "23,nvme0,not-present,0xffffa000,m1,15,18")
     }
 
     @Test func userSQLSeesEveryOpInOrder() throws {
@@ -27,8 +27,8 @@ import Testing
         let query = try ToolRun.run(["query", journal, "SELECT count(*) AS n, max(seq) AS last FROM ops", "--format", "json"])
         #expect(query.status == 0)
         let rows = try JSONSerialization.jsonObject(with: Data(query.stdout.utf8)) as? [[String: Any]]
-        #expect(rows?.first?["n"] as? Int == 23)
-        #expect(rows?.first?["last"] as? Int == 22)
+        #expect(rows?.first?["n"] as? Int == 24)
+        #expect(rows?.first?["last"] as? Int == 23)
     }
 
     @Test func writesAreRefusedAndTheFileIsUnchanged() throws {

@@ -8,7 +8,7 @@ import Testing
         let journal = try QueryCommandTests.recordQuickstart()
         let replay = try ToolRun.run(["replay", journal])
         #expect(replay.status == 0)
-        #expect(replay.stdout.hasPrefix("23 ops replayed, all outcomes identical; "))
+        #expect(replay.stdout.hasPrefix("24 ops replayed, all outcomes identical; "))
     }
 
     @Test func aChangedOutcomeIsTheFirstDivergence() throws {

@@ -68,7 +68,7 @@ extension Engine {
     private func unwind(_ link: TwoStepLink, mapped: UInt64, _ error: Errno, _ outcome: inout Outcome) -> Errno {
         let call = link.call
         _ = unlinkRange(state: link.state, device: link.device, domain: link.domain, offset: 0, length: mapped,
-                        direction: call.direction, attributes: call.attributes, freeIOVA: false, outcome: &outcome)
+                        direction: call.direction, attributes: call.attributes, freeIOVA: false, remembersUnlink: true, outcome: &outcome)
         return error
     }
 }

@@ -55,8 +55,9 @@ extension Engine {
             try LastWriterMap(from: &reader)
         }
         engine.tally = try OutcomeTally(from: &reader)
-        // Before version 5 there was no clock: the defaults, at time 0, no timers.
-        if version >= 5 { try engine.decodeTime(from: &reader, version: version) }
+        // Before version 5 there was no clock (time 0, no timers) and one kernel, whose
+        // dma_iova_destroy was 6.16's.
+        if version >= 5 { try engine.decodeTime(from: &reader, version: version) } else { engine.machine = MachineSpec(kernel: .v6_16) }
         try reader.expectEnd()
         // A version-3 state holds every record ever made: retire what this build would have.
         if version == 3 { engine.retireEveryUnreachableRecord() }

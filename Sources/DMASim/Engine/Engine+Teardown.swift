@@ -5,7 +5,8 @@ extension Engine {
         stateCall(call.state, "dma_iova_unlink") { index, device, domain, outcome in
             noteUnlinkSignature(index, direction: call.direction, attributes: call.attributes, call: "dma_iova_unlink", into: &outcome)
             let result = unlinkRange(state: index, device: device, domain: domain, offset: call.offset, length: call.length,
-                                     direction: call.direction, attributes: call.attributes, freeIOVA: false, outcome: &outcome)
+                                     direction: call.direction, attributes: call.attributes, freeIOVA: false,
+                                     remembersUnlink: true, outcome: &outcome)
             if result.unmapped < result.requested {
                 outcome.findings.append(Finding(.unlinkNotLinked, handle: call.state,
                     "unlink of 0x\(hex(result.requested)) bytes found only 0x\(hex(result.unmapped)) linked (WARN_ON(unmapped != size))"))
@@ -13,18 +14,30 @@ extension Engine {
         }
     }
 
-    /// `dma_iova_destroy(dev, state, mapped_len, dir, attrs)`.
+    /// `dma_iova_destroy(dev, state, mapped_len, dir, attrs)`, as the machine's kernel has it.
+    ///
+    /// 7.3: `dma_iova_unlink(state, 0, mapped_len)` then `dma_iova_free(state)`. The
+    /// unlink syncs the IOTLB and the free hands the whole allocation back at once
+    /// (`free_iova_fast`), in every IOMMU mode: no flush queue, no stale-IOTLB window.
+    ///
+    /// 6.16: `__iommu_dma_iova_unlink(state, 0, mapped_len, …, free_iova = true)`, whose
+    /// gather is `queued` on a flush-queue domain: the IOTLB sync is skipped and
+    /// `iommu_dma_free_iova()` queues `iova_align(mapped_len + pad)` with `queue_iova()`,
+    /// so a device keeps the stale translation until the queue is flushed. Its
+    /// `dma_iova_free()` runs only for `mapped_len == 0`.
     func destroy(_ call: DestroyOp) -> Outcome {
         stateCall(call.state, "dma_iova_destroy", releasing: true) { index, device, domain, outcome in
-            if call.mappedLength == 0 {
-                // "We can be here if first call to dma_iova_link() failed."
-                freeStateIOVA(index, domain: domain, outcome: &outcome)
-            } else {
+            if call.mappedLength != 0 {
                 noteUnlinkSignature(index, direction: call.direction, attributes: call.attributes, call: "dma_iova_destroy", into: &outcome)
+                let freesInUnlink = machine.kernel == .v6_16
                 let result = unlinkRange(state: index, device: device, domain: domain, offset: 0, length: call.mappedLength,
-                                         direction: call.direction, attributes: call.attributes, freeIOVA: true, outcome: &outcome)
+                                         direction: call.direction, attributes: call.attributes, freeIOVA: freesInUnlink,
+                                         remembersUnlink: false, outcome: &outcome)
                 noteShortUnmap(call, result, into: &outcome)
             }
+            // 7.3 always ends with dma_iova_free(); 6.16 only when nothing was linked
+            // ("We can be here if first call to dma_iova_link() failed").
+            if machine.kernel == .v7_3 || call.mappedLength == 0 { freeStateIOVA(index, domain: domain, outcome: &outcome) }
             noteStalePTEs(index, domain: domain, call: call, into: &outcome)
             releaseOwnership(ofState: index)
             states[index].life = .destroyed
@@ -46,11 +59,14 @@ extension Engine {
         }
     }
 
-    /// `__iommu_dma_iova_unlink()`: the slow path for non-coherent devices and bounced
-    /// states, `iommu_unmap_fast()` until the first hole, then either a synchronous IOTLB
-    /// sync (always for unlink) or, when freeing in lazy mode, the flush queue.
+    /// `dma_iova_unlink()` (and 6.16's `__iommu_dma_iova_unlink()`): the slow path for
+    /// non-coherent devices and bounced states, `iommu_unmap_fast()` until the first hole,
+    /// then a synchronous IOTLB sync; with `freeIOVA` (6.16's `free_iova`), the unmapped
+    /// range is freed too, and on a flush-queue domain the sync is skipped and the free
+    /// queued. `remembersUnlink`: the state lives on, so the checker notes the unlinked
+    /// granules (a destroy ends the state's life instead).
     func unlinkRange(state index: Int, device: DeviceRuntime, domain: DMADomain, offset: UInt64, length: UInt64,
-                     direction: DMADirection, attributes: DMAAttributes, freeIOVA: Bool,
+                     direction: DMADirection, attributes: DMAAttributes, freeIOVA: Bool, remembersUnlink: Bool,
                      outcome: inout Outcome) -> (requested: UInt64, unmapped: UInt64) {
         let granule = domain.granule
         let addr = states[index].addr &+ offset
@@ -69,8 +85,7 @@ extension Engine {
         }
         if !queued { domain.iotlbSync(iova: iova, sizeBytes: unmapped, outcome: &outcome) }
         if freeIOVA { domain.freeIOVA(iova: iova, sizeBytes: sizeBytes, queued: queued, outcome: &outcome) }
-        // Destroy ends the state's life, so only an unlink needs remembering.
-        if !freeIOVA {
+        if remembersUnlink {
             recordUnlinked(index, firstGranule: granule.pfn(iova), count: unmapped >> granule.shift)
             releaseOwnership(ofState: index, iovaFirst: iova, iovaEnd: iova + sizeBytes)
         }

@@ -21,7 +21,7 @@ extension Engine {
     private func placementProblem(of op: Op) -> String? {
         // A `machine` op's own CPU is checked against the machine it declares.
         let cpuCount: Int
-        if case .machine(let spec) = op.call { cpuCount = spec.cpuCount } else { cpuCount = machine.cpuCount }
+        if case .machine(let spec) = op.call { cpuCount = max(spec.cpuCount, 1) } else { cpuCount = machine.cpuCount }
         guard op.cpu >= 0, op.cpu < cpuCount else {
             return "cpu \(op.cpu) is not online: the machine has \(cpuCount) CPU\(cpuCount == 1 ? "" : "s") (machine cpus=N)"
         }

@@ -15,11 +15,28 @@ extension Engine {
         armTimer(timer, afterJiffies: jiffies.fromMilliseconds(milliseconds))
     }
 
-    /// `mod_timer(timer, jiffies + delay)` / `queue_delayed_work(…, delay)`. A timer that
-    /// expires at or before the current jiffy runs at the next tick, as the timer wheel
-    /// runs it, so a timer that re-arms itself always moves the clock forward.
+    /// `mod_timer(timer, jiffies + delay)` / `queue_delayed_work(…, delay)`. The timer
+    /// wheel files it in the bucket `calc_wheel_index()` picks (kernel/time/timer.c), which
+    /// rounds the expiry up by its level's granularity so that a timer never fires early:
+    /// a timer due in under 63 jiffies runs at the tick of `jiffies + delay + 1` (the lab's
+    /// `timer:timer_start` events show `bucket_expiry = expires + 1` for every fq_timer).
+    /// A timer that expires at or before the current jiffy runs at the next tick, so a
+    /// timer that re-arms itself always moves the clock forward.
     func armTimer(_ timer: KernelTimer, afterJiffies delay: UInt64) {
-        armTimer(timer, at: jiffies.deadline(armedAt: clock, afterJiffies: max(delay, 1)))
+        let now = jiffies.phasedJiffies(at: clock)
+        let bucket = Self.wheelBucket(expires: now &+ max(delay, 1), now: now)
+        armTimer(timer, at: jiffies.deadline(armedAt: clock, afterJiffies: bucket &- now))
+    }
+
+    /// `calc_wheel_index()`'s bucket for an expiry (taking the current jiffy as the base's
+    /// `clk`): level `n` holds expiries under `63 << 3n` jiffies ahead with a granularity of
+    /// `8^n`, and `calc_index()` rounds the expiry up to the next multiple of it.
+    static func wheelBucket(expires: UInt64, now: UInt64) -> UInt64 {
+        let delta = expires &- now
+        var level: UInt64 = 0
+        while level < 8, delta >= 63 << (3 * level) { level += 1 }
+        let shift = 3 * level
+        return ((expires >> shift) &+ 1) << shift
     }
 
     /// Arms `timer` for an exact deadline (ns), replacing an earlier one.

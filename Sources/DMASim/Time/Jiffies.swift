@@ -40,6 +40,13 @@ public struct Jiffies: Sendable, Hashable {
         return overflow ? .max : (product + 999) / 1000
     }
 
+    /// `jiffies` at `time` with the ticks at `phase + k/HZ` (0 until the first of them).
+    public func phasedJiffies(at time: UInt64) -> UInt64 {
+        guard phase > 0 else { return jiffies(at: time) }
+        let (shifted, overflow) = time.addingReportingOverflow(self.time(ofJiffy: 1) - phase)
+        return overflow ? .max : jiffies(at: shifted)
+    }
+
     /// When a timer armed at `now` with `mod_timer(timer, jiffies + delay)` (or a delayed
     /// work queued with `delay` jiffies) runs.
     public func deadline(armedAt now: UInt64, afterJiffies delay: UInt64) -> UInt64 {

@@ -1,3 +1,4 @@
+import DMASim
 import Journal
 import OpScript
 import TraceImport
@@ -25,6 +26,8 @@ public struct ScriptExporter {
         output.write(header(reader))
         let cursor = try reading { () throws(JournalError) in try reader.makeCursor() }
         var writer = ScriptLineWriter()
+        // A journal from before schema 8 ran on 6.16's semantics without saying so.
+        if reader.defaultMachine != MachineSpec() { output.write(writer.line(.machine(reader.defaultMachine)) + "\n") }
         let describer = OutcomeDescriber()
         var count = 0
         while let recorded = try reading({ () throws(JournalError) in try cursor.next() }) {

@@ -49,6 +49,13 @@ public final class JournalReader {
         missingIndexes = try SchemaMigrator.missingIndexes(database)
     }
 
+    /// The machine the journal's ops ran on until a `machine` op says otherwise: the
+    /// engine's defaults, except for a journal written before schema 8 (no `ops.cpu`),
+    /// whose build followed 6.16's `dma_iova_destroy`, the only one it knew.
+    public var defaultMachine: MachineSpec {
+        columns.ops.contains(OpsColumn.cpu.name) ? MachineSpec() : MachineSpec(kernel: .v6_16)
+    }
+
     /// One line on how the recording ended, for `dmajournal` to print.
     public var stopDescription: String {
         let extent = lastCommittedSequence.map { "\(opCount) ops, last seq \($0)" } ?? "no ops"

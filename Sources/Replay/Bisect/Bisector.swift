@@ -84,7 +84,7 @@ public struct Bisector {
     /// machine (`--with`) or for the other predicates it starts at op 0.
     private func start(for predicate: BisectPredicate, probes: inout Int) throws(JournalError) -> ReplayPosition {
         let loader = try CheckpointLoader(reader: reader)
-        guard overrides.isEmpty, predicate.isCountedInTally else { return loader.freshPosition() }
+        guard overrides.isEmpty, predicate.isCountedInTally else { return loader.freshPosition(engine: overrides.freshEngine(on: reader.defaultMachine)) }
         let checkpoints = try loader.checkpoints()
         var lastClean = -1, firstFired = checkpoints.count
         while firstFired - lastClean > 1 {
@@ -92,7 +92,7 @@ public struct Bisector {
             probes += 1
             if predicate.holds(in: try loader.tally(at: checkpoints[middle])) { firstFired = middle } else { lastClean = middle }
         }
-        guard lastClean >= 0 else { return loader.freshPosition() }
+        guard lastClean >= 0 else { return loader.freshPosition(engine: overrides.freshEngine(on: reader.defaultMachine)) }
         return try loader.position(atCheckpoint: checkpoints[lastClean].name)
     }
 

@@ -1,3 +1,4 @@
+import DMASim
 import Foundation
 import Journal
 import OpScript
@@ -23,6 +24,8 @@ final class PrefixScripts {
         defer { try? output.close() }
         var printer = ScriptLineWriter()
         var buffer = "# prefix of \(reader.path), replayed by dmajournal bisect\n"
+        // A journal from before schema 8 ran on 6.16's semantics without saying so.
+        if reader.defaultMachine != MachineSpec() { buffer += printer.line(.machine(reader.defaultMachine)) + "\n" }
         var written = 0
         let cursor = try reader.makeCursor()
         while let recorded = try cursor.next() {

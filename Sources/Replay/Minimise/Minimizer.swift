@@ -88,7 +88,18 @@ public struct Minimizer {
         } catch {
             throw .journal(.invalidRecord(path: reader.path, seq: -1, reason: "\(error)"))
         }
-        return lines
+        return Self.declaringTheMachine(lines, default: reader.defaultMachine, overrides: overrides)
+    }
+
+    /// The prefix with its machine as a first line when the journal has none and the
+    /// engine's defaults would not be it (a journal from before schema 8, or a `--with
+    /// kernel=`): candidates then run, and the reproducer checks itself, on the machine
+    /// the journal ran on (overridden like any declaration). Its line number is -1.
+    static func declaringTheMachine(_ lines: [ScriptLine], default machine: MachineSpec,
+                                    overrides: [TopologyOverride]) -> [ScriptLine] {
+        let changesMachine = overrides.contains { $0.targetKind == .machine }
+        guard !lines.contains(where: { $0.op.kind == .machine }), machine != MachineSpec() || changesMachine else { return lines }
+        return [ScriptLine(lineNumber: -1, op: .machine(machine))] + lines
     }
 
     /// Halves each data access while the bug still shows.

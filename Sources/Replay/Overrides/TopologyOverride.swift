@@ -167,13 +167,11 @@ extension Array where Element == TopologyOverride {
         return reduce(op) { $1.apply(to: $0) }
     }
 
-    /// The machine a journal without a `machine` line runs on: the defaults, changed.
-    public var defaultMachine: MachineSpec { reduce(MachineSpec()) { $1.apply(to: $0) } }
+    /// The machine ops without a `machine` line run on: `base` (the journal's
+    /// `defaultMachine`), changed.
+    public func machine(from base: MachineSpec) -> MachineSpec { reduce(base) { $1.apply(to: $0) } }
 
-    /// Whether any override changes the machine (`kernel=`, `arch=`, `cpus=`).
-    public var changesMachine: Bool { defaultMachine != MachineSpec() }
-
-    /// A fresh engine for a replay with these overrides: on `defaultMachine`, which a
+    /// A fresh engine for a replay with these overrides: on the changed `base`, which a
     /// `machine` line in the journal (overridden in turn) replaces.
-    public func freshEngine() -> Engine { Engine(machine: defaultMachine) }
+    public func freshEngine(on base: MachineSpec) -> Engine { Engine(machine: machine(from: base)) }
 }

@@ -6,8 +6,8 @@ import DMASim
 public enum InjectionClass: String, Sendable, CaseIterable, Hashable {
     /// §7.1: no `dma_iova_sync` after the links, on a needs-sync-map IOMMU.
     case missingSync = "missing-sync"
-    /// §7.2: the device touches the buffer again after `dma_iova_destroy`; in lazy mode
-    /// the IOTLB still translates and the access lands.
+    /// §7.2: the device touches the buffer again after `dma_iova_destroy`: a not-present
+    /// fault on 7.3; on 6.16 in lazy mode the IOTLB still translates and the access lands.
     case lateAccess = "late-access"
     /// §7.3: one range linked with the opposite direction, then used as intended.
     case wrongDirection = "wrong-direction"

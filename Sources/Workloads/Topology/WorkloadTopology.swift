@@ -3,7 +3,8 @@ import DMASim
 /// The machine a workload runs on: regions, IOMMUs and devices, as the first ops of the
 /// stream and as what the generator knows of each device.
 public struct WorkloadTopology: Sendable {
-    /// `region`, `swiotlb`, `iommu` and `device` declarations, in that order.
+    /// `machine` (when a kernel is asked for), `region`, `swiotlb`, `iommu` and `device`
+    /// declarations, in that order.
     public let ops: [Op]
     let devices: [DeviceProfile]
     /// The large region every device shares: no `struct page`.
@@ -25,7 +26,8 @@ public struct WorkloadTopology: Sendable {
         self.devices = devices
         shared = RegionSpec(name: "shm0", base: Self.sharedBase, sizeBytes: options.regionSizeBytes, kind: .shared)
         bar = devices.contains { $0.role == .peerTransfer } ? Self.barRegion : nil
-        ops = Self.declarations(regions: [shared] + (bar.map { [$0] } ?? []), swiotlb: template.swiotlb, devices: devices)
+        let machine = options.kernel.map { [Op.machine(MachineSpec(kernel: $0))] } ?? []
+        ops = machine + Self.declarations(regions: [shared] + (bar.map { [$0] } ?? []), swiotlb: template.swiotlb, devices: devices)
     }
 
     /// Makes sure some device can commit `injection`: turns on needs-sync-map, or makes

@@ -24,6 +24,9 @@ public struct WorkloadOptions: Sendable, Hashable {
     public var inFlightPerDevice: Int?
     /// Misuse the simulated driver commits (`--inject CLASS[@RATE|@SEQ]`).
     public var injections: [InjectionSpec]
+    /// The kernel whose semantics the run follows (`--kernel`): nil runs on the engine's
+    /// default (7.3) and declares no machine; a version declares `machine kernel=…` first.
+    public var kernel: KernelVersion?
 
     public static let defaultRegionSizeBytes: UInt64 = 1 << 40
 

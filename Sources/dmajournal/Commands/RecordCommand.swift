@@ -50,6 +50,9 @@ struct RecordCommand: ParsableCommand {
     @Option(help: "Override every device's DMA mask bits.")
     var dmaBits: Int?
 
+    @Option(help: "The kernel whose DMA semantics to follow: 7.3 (the default) or 6.16; declares a machine line.")
+    var kernel: KernelVersion?
+
     @Option(name: .customLong("inject"), help: "Commit a misuse: CLASS[@RATE|@SEQ], e.g. late-access@0.001; repeatable.")
     var injections: [String] = []
 
@@ -89,6 +92,7 @@ struct RecordCommand: ParsableCommand {
         var options = WorkloadOptions(seed: seed, opCount: ops, deviceCount: devices, regionSizeBytes: regionSize,
                                       iommuMode: iommuMode, needsSyncMap: needsSyncMap ? true : nil,
                                       granuleBytes: granule, dmaBits: dmaBits)
+        options.kernel = kernel
         do {
             options.injections = try injections.map { text throws -> InjectionSpec in try InjectionSpec(parsing: text) }
             return try workload.generator.steps(options)
@@ -104,3 +108,4 @@ struct RecordCommand: ParsableCommand {
 
 extension WorkloadKind: ExpressibleByArgument {}
 extension IOMMUMode: ExpressibleByArgument {}
+extension KernelVersion: ExpressibleByArgument {}

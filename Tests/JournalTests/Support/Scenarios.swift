@@ -113,13 +113,13 @@ extension Scenarios {
         .iommu(IOMMUSpec(name: "mmu1", mode: .lazy)),  // 2
         .device(DeviceSpec(name: "nvme0", iommu: "mmu0")),  // 3
         .device(DeviceSpec(name: "nic0", iommu: "mmu1")),  // 4
-        .alloc(AllocOp(state: "s1", device: "nvme0", phys: shared, sizeBytes: 16384)),  // 5
-        .link(LinkOp(state: "s1", offset: 0, phys: shared, length: 8192, direction: .toDevice)),  // 6
-        .link(LinkOp(state: "s1", offset: 8192, phys: shared + 0x10000, length: 8192, direction: .toDevice)),  // 7
-        .sync(SyncOp(state: "s1", offset: 0, length: 16384)),  // 8
-        .deviceRead(DeviceReadOp(device: "nvme0", address: .state("s1", offset: 0), length: 4096)),  // 9
-        .destroy(DestroyOp(state: "s1", mappedLength: 16384, direction: .toDevice)),  // 10
-        .deviceRead(DeviceReadOp(device: "nvme0", address: .state("s1", offset: 0), length: 4096)),  // 11: use after unmap
+        Op(.alloc(AllocOp(state: "s1", device: "nvme0", phys: shared, sizeBytes: 16384)), time: 1_000_000_000),  // 5
+        Op(.link(LinkOp(state: "s1", offset: 0, phys: shared, length: 8192, direction: .toDevice)), time: 1_000_004_000),  // 6
+        Op(.link(LinkOp(state: "s1", offset: 8192, phys: shared + 0x10000, length: 8192, direction: .toDevice)), time: 1_000_008_000),  // 7
+        Op(.sync(SyncOp(state: "s1", offset: 0, length: 16384)), time: 1_000_010_000),  // 8
+        Op(.deviceRead(DeviceReadOp(device: "nvme0", address: .state("s1", offset: 0), length: 4096)), time: 1_000_250_000),  // 9
+        Op(.destroy(DestroyOp(state: "s1", mappedLength: 16384, direction: .toDevice)), time: 1_000_500_000),  // 10
+        Op(.deviceRead(DeviceReadOp(device: "nvme0", address: .state("s1", offset: 0), length: 4096)), time: 1_000_750_000),  // 11: use after unmap
         .alloc(AllocOp(state: "s2", device: "nvme0", phys: shared + 0x20000, sizeBytes: 16384)),  // 12
         .link(LinkOp(state: "s2", offset: 0, phys: shared + 0x20000, length: 16384, direction: .fromDevice)),  // 13
         .deviceWrite(DeviceWriteOp(device: "nvme0", address: .state("s2", offset: 0), length: 4096, fill: .seed(7))),  // 14

@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+
+/// `dmajournal oracle`: the parts that need no QEMU (a saved guest run, the plan alone).
+@Suite struct OracleCommandTests {
+    @Test func aSavedRunIsComparedAgain() throws {
+        let run = try ToolRun.run([
+            "oracle", "fixtures/oracle/quickstart.ops", "--console", "fixtures/oracle/quickstart.console.log",
+        ])
+        // The model follows 7.3's dma_iova_destroy: it agrees with 7.3.4 on the stale write.
+        #expect(run.status == 0, "\(run.stdout)")
+        #expect(run.stdout.hasPrefix("kernel 7.3.4+deb13-amd64 under QEMU: q35, TCG, intel-iommu aw-bits=48 caching-mode=off\n"))
+        #expect(run.stdout.contains("  14  agree   alloc s1 dev=nvme0 phys=0x100000010000 size=12K  => ok iova=0xffffc000\n"))
+        #expect(run.stdout.contains("fixtures/oracle/quickstart.ops: 20 lines: "))
+    }
+
+    @Test func thePlanAloneBootsNothing() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("oracle-plan-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try ToolRun.run(["oracle", "fixtures/scripts/kernel/pci-32bit-first.ops", "--plan-only", "--plan", dir.path])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("9 alloc 2 0 0x0 0x1000\n"))
+        #expect(run.stdout.contains("skip line 6: not mirrored: bus=platform: edu is a PCI device\n"))
+        #expect(run.stdout.contains("skip line 10: device smmu-client is not mirrored: bus=platform: edu is a PCI device\n"))
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("commands").path))
+    }
+
+    @Test func aScriptNothingOfWhichCanRunSaysWhy() throws {
+        let run = try ToolRun.run(["oracle", "fixtures/scripts/kernel/granule-64k.ops", "--plan-only", "--plan", "/nonexistent/x"])
+        #expect(run.status == 0)
+        #expect(run.stdout == "fixtures/scripts/kernel/granule-64k.ops: skipped: no device the guest can mirror (granule 64K: x86 IOMMUs map 4 KiB pages)\n")
+    }
+
+    @Test func aMissingConsoleIsBadInput() throws {
+        let run = try ToolRun.run(["oracle", "fixtures/scripts/quickstart.ops", "--console", "/nonexistent/console.log"])
+        #expect(run.status == 2)
+        #expect(run.stderr == "dmajournal: /nonexistent/console.log: cannot read the console log\n")
+    }
+}
