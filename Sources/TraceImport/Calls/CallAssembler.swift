@@ -47,6 +47,37 @@ final class CallAssembler {
         var source: Int
         var hold: Hold
         var key: TaskKey
+        /// Set on an interrupt's unmap that may have come after a call the interrupted
+        /// task had begun: see `AllocationGate`.
+        var gate: AllocationGate?
+    }
+
+    /// A completion interrupt can arrive between a task's `dma_iova_try_alloc` and its
+    /// first `dma_iova_link` (the NVMe queueing path: blk_rq_dma_map_iter_start() then
+    /// blk_rq_dma_map_iova()), and only the link is traced. Its IOVA says which: a range
+    /// the interrupt freed could not have been allocated before it, and an allocation
+    /// after the free of anything else is the allocation before it (the frees' IOVAs are
+    /// on top of the CPU's rcache magazine, `free_iova_fast`, for the next allocation of
+    /// their size). So an interrupt's unmap in a task is held until the task's next event;
+    /// if that is a map outside every range the interrupts freed, until the map's call is
+    /// known, and a rebuilt try_alloc goes before the interrupts.
+    enum AllocationGate: Equatable {
+        /// Waiting for the interrupted task's next event in task context.
+        case task
+        /// Waiting for the map `id` (the task's next event) to be settled.
+        case allocation(of: Int)
+    }
+
+    /// A task in one file: an interrupt's events carry the task it interrupted.
+    struct TaskID: Hashable {
+        var source: Int
+        var pid: Int
+    }
+
+    /// A CPU in one file.
+    struct CPUID: Hashable {
+        var source: Int
+        var cpu: Int
     }
 
     private var items: [Item?] = []
@@ -57,6 +88,13 @@ final class CallAssembler {
     private var unclaimedMaps: [TaskKey: [Int]] = [:]
     private var unmapsAwaitingCall: [TaskKey: Int] = [:]
     private var freesAwaitingUnmap: [TaskKey: Int] = [:]
+    /// Interrupts' unmaps in each task since its last event in task context (gated `.task`).
+    private var interruptUnmaps: [TaskID: [Int]] = [:]
+    /// The task whose interrupts' unmaps are gated, per (file, CPU): an event of any other
+    /// task there means it stopped running, and so was not inside a call all along.
+    private var interruptedTaskOnCPU: [CPUID: TaskID] = [:]
+    /// The interrupts' unmaps (gated `.allocation(of:)`) each map's call may have begun before.
+    private var allocationGates: [Int: [Int]] = [:]
     /// Where a DMA API mapping through the IOMMU starts, per file: IOVA → its end.
     private var streamingIOVAs: [Int: [UInt64: UInt64]] = [:]
     var rebuild = TwoStepRebuild()
@@ -67,6 +105,38 @@ final class CallAssembler {
     /// Takes the next event of file `source` in trace order.
     func feed(_ event: ParsedEvent, source: Int) {
         let key = TaskKey(source: source, pid: event.provenance.pid, context: event.provenance.context)
+        let count = items.count
+        // The idle task (pid 0) makes no DMA calls an interrupt could come in the middle of.
+        let task = event.provenance.pid.flatMap { $0 == 0 ? nil : TaskID(source: source, pid: $0) }
+        let cpu = event.provenance.cpu.map { CPUID(source: source, cpu: $0) }
+        if let cpu, let running = interruptedTaskOnCPU[cpu], running.pid != event.provenance.pid {
+            interruptedTaskOnCPU[cpu] = nil
+            for id in interruptUnmaps.removeValue(forKey: running) ?? [] { update(id) { $0.gate = nil } }
+        }
+        let interrupted = task.flatMap { key.context == .task ? interruptUnmaps.removeValue(forKey: $0) : nil }
+        dispatch(event, key: key)
+        if let task, key.context != .task, key.context != nil, Self.isBareIOMMUUnmap(event), items.count > count {
+            // The unmap's own item, or the destroy rebuilt from it.
+            let id = base + items.count - 1
+            update(id) { $0.gate = .task }
+            interruptUnmaps[task, default: []].append(id)
+            if let cpu { interruptedTaskOnCPU[cpu] = task }
+        }
+        if let interrupted {
+            let mapID = base + items.count - 1
+            if Self.isBareIOMMUMap(event), items.count > count, item(mapID)?.hold == .unclaimedMap, let iova = event.address,
+               !freedRanges(interrupted).contains(where: { $0.contains(iova) }) {
+                for id in interrupted { update(id) { $0.gate = .allocation(of: mapID) } }
+                allocationGates[mapID] = interrupted
+            } else {
+                for id in interrupted { update(id) { $0.gate = nil } }
+            }
+        }
+        if items.count - head > Self.horizon { settleHead() }
+    }
+
+    private func dispatch(_ event: ParsedEvent, key: TaskKey) {
+        let source = key.source
         if case .iova(let call) = event.kind {
             settle(key)
             if probes.enter(call, key: key, nextID: base + items.count) != nil {
@@ -99,7 +169,6 @@ final class CallAssembler {
             settle(key)
             append(event, source: source, key: key, hold: .ready)
         }
-        if items.count - head > Self.horizon { settleHead() }
     }
 
     /// The next settled event in call order, or nil until more arrive.
@@ -107,6 +176,11 @@ final class CallAssembler {
         while head < items.count {
             guard let item = items[head] else { head += 1; continue }
             guard item.hold == .ready else { return nil }
+            if let gate = item.gate {
+                guard case .allocation(let mapID) = gate, self.item(mapID)?.hold ?? .ready == .ready else { return nil }
+                items[head]!.gate = nil
+                allocationGates[mapID] = nil
+            }
             if item.events.isEmpty { items[head] = nil; head += 1; continue }
             let event = items[head]!.events.removeFirst()
             if items[head]!.events.isEmpty { items[head] = nil; head += 1 }
@@ -122,6 +196,8 @@ final class CallAssembler {
         for key in Array(unmapsAwaitingCall.keys) { releaseUnmap(of: key) }
         for key in Array(freesAwaitingUnmap.keys) { releaseFree(of: key) }
         for id in probes.abandonAll() { update(id) { $0.hold = .ready } }
+        for ids in interruptUnmaps.values { for id in ids { update(id) { $0.gate = nil } } }
+        interruptUnmaps = [:]
         while settleHead() {}
     }
 
@@ -167,6 +243,7 @@ final class CallAssembler {
         }
         if let request = rebuild.request(endedBy: event, source: key.source) {
             for (id, events) in request.links { update(id) { $0.events = events; $0.hold = .ready } }
+            if let first = request.links.first?.0 { placeAllocation(ofRequestAt: first) }
             append(request.destroy, source: key.source, key: key, hold: .ready)
             return
         }
@@ -276,10 +353,15 @@ final class CallAssembler {
     /// alone. Returns whether an event was held.
     @discardableResult
     private func settleHead() -> Bool {
-        guard let index = items[head...].firstIndex(where: { $0 != nil && $0?.hold != .ready }), let held = items[index] else {
+        guard let index = items[head...].firstIndex(where: { $0 != nil && ($0?.hold != .ready || $0?.gate != nil) }),
+              let held = items[index] else {
             return false
         }
         let id = index + base
+        if held.gate != nil {
+            update(id) { $0.gate = nil }
+            return true
+        }
         switch held.hold {
         case .ready: break
         case .unclaimedMap: settleUnclaimedMaps(of: held.key)
@@ -291,11 +373,37 @@ final class CallAssembler {
         case .piece:
             if let request = rebuild.requestByShape(startingAt: id) {
                 for (link, events) in request { update(link) { $0.events = events; $0.hold = .ready } }
+                if let first = request.first?.0 { placeAllocation(ofRequestAt: first) }
             } else {
                 update(id) { $0.hold = .ready }
             }
         }
         return true
+    }
+
+    // MARK: interrupts inside a call
+
+    /// The IOVA ranges the items' unmaps freed.
+    private func freedRanges(_ ids: [Int]) -> [Range<UInt64>] {
+        ids.flatMap { id in
+            (item(id)?.events ?? []).flatMap { event -> [Range<UInt64>] in
+                let own = Self.isBareIOMMUUnmap(event) ? [Self.iommuEvent(event)] : []
+                return (own + event.iommuEvents.filter { $0.phys == nil }).map { $0.iova..<max($0.end, $0.iova &+ 1) }
+            }
+        }
+    }
+
+    /// A rebuilt request's try_alloc (the first event of its first link's item) goes before
+    /// the interrupts whose unmaps came between it and that link, when its IOVA says so.
+    private func placeAllocation(ofRequestAt first: Int) {
+        let gated = (allocationGates.removeValue(forKey: first) ?? []).filter { item($0)?.gate == .allocation(of: first) }
+        for id in gated { update(id) { $0.gate = nil } }
+        guard let earliest = gated.first, var alloc = item(first)?.events.first, alloc.kind == .iova(.tryAlloc) else { return }
+        update(first) { $0.events.removeFirst() }
+        if let time = item(earliest)?.events.first?.provenance.timestampNanoseconds { alloc.provenance.timestampNanoseconds = time }
+        alloc.note = (alloc.note ?? "") + "; placed before the interrupt that unmapped other IOVAs before the first link: "
+            + "the IOVA it got is not one they freed"
+        update(earliest) { $0.events.insert(alloc, at: 0) }
     }
 
     // MARK: the held events
