@@ -105,6 +105,60 @@ import Testing
         #expect(allocs == [["s1", "0xfffc0000", "8192"], ["s2", "0xfffc2000", "8192"]])
     }
 
+    /// Lines 16573-16578 and 16594 of the strict capture, shortened to four-page requests: the
+    /// completion of request s1 interrupts the kworker after it began the next request
+    /// (blk_rq_dma_map_iter_start() → `dma_iova_try_alloc`) and before its first
+    /// `dma_iova_link`. The IOVA it got is not the one the interrupt freed, which
+    /// `free_iova_fast` put on top of the CPU's magazine for the next allocation of that
+    /// size: the try_alloc came first, and goes before the destroy.
+    static func requestAfterInterrupt(at iova: UInt64, otherTaskBetween: Bool = false) -> String {
+        let hex = { (value: UInt64) in String(value, radix: 16) }
+        let between = otherTaskBetween ? "      <idle>-0       [000] d.h1.     9.523400: unmap: IOMMU: iova=0x00000000fff00000 - 0x00000000fff01000 size=4096 unmapped_size=4096\n" : ""
+        return """
+                kworker/u4:0-12      [000] .....     6.636916: map: IOMMU: iova=0x00000000ffffe000 - 0x00000000fffff000 paddr=0x0000000006ee5000 size=4096
+                kworker/u4:0-12      [000] .....     6.636999: dma_alloc: 0000:00:01.0 dir=BIDIRECTIONAL dma_addr=ffffe000 size=2048 virt_addr=(____ptrval____) flags=GFP_KERNEL attrs=
+                kworker/0:0H-10      [000] .....     9.522850: map: IOMMU: iova=0x00000000ffeb8000 - 0x00000000ffeb9000 paddr=0x00000000091be000 size=4096
+                kworker/0:0H-10      [000] .....     9.522853: map: IOMMU: iova=0x00000000ffeb9000 - 0x00000000ffeba000 paddr=0x000000000919a000 size=4096
+                kworker/0:0H-10      [000] d.h1.     9.523366: unmap: IOMMU: iova=0x00000000ffeb8000 - 0x00000000ffeba000 size=8192 unmapped_size=8192
+            \(between)    kworker/0:0H-10      [000] .....     9.523494: map: IOMMU: iova=0x00000000\(hex(iova)) - 0x00000000\(hex(iova + 0x1000)) paddr=0x00000000091c1000 size=4096
+                kworker/0:0H-10      [000] .....     9.523499: map: IOMMU: iova=0x00000000\(hex(iova + 0x1000)) - 0x00000000\(hex(iova + 0x2000)) paddr=0x00000000091d6000 size=4096
+                          dd-171     [000] dBH..     9.523945: unmap: IOMMU: iova=0x00000000\(hex(iova)) - 0x00000000\(hex(iova + 0x2000)) size=8192 unmapped_size=8192
+            """
+    }
+
+    static func twoStepOrder(_ journal: String) throws -> [[String]] {
+        try ImportFixture.rows(journal, """
+            SELECT o.kind, o.handle, printf('0x%x', coalesce(x.out_address, x.address)) FROM op_log o JOIN ops x USING (seq)
+            WHERE o.kind IN ('alloc', 'destroy') ORDER BY seq
+            """)
+    }
+
+    @Test func aTryAllocBeforeAnInterruptsDestroyGoesBeforeIt() throws {
+        let (journal, summary) = try ImportFixture.importing(text: Self.requestAfterInterrupt(at: 0xffea0000))
+        #expect(try Self.twoStepOrder(journal) == [["alloc", "s1", "0xffeb8000"], ["alloc", "s2", "0xffea0000"],
+                                                   ["destroy", "s1", "0xffeb8000"], ["destroy", "s2", "0xffea0000"]])
+        #expect(summary.findingCount == 0)
+        let note = try ImportFixture.rows(journal, """
+            SELECT i.note FROM imported_ops i JOIN op_log o USING (seq) WHERE o.kind = 'alloc' AND o.handle = 's2'
+            """)
+        #expect(note.first?.first?.contains("placed before the interrupt") == true)
+    }
+
+    /// The IOVA the interrupt freed can only have been allocated after it: the order stays.
+    @Test func aTryAllocOfTheFreedIOVAStaysAfterTheInterrupt() throws {
+        let (journal, _) = try ImportFixture.importing(text: Self.requestAfterInterrupt(at: 0xffeb8000))
+        #expect(try Self.twoStepOrder(journal) == [["alloc", "s1", "0xffeb8000"], ["destroy", "s1", "0xffeb8000"],
+                                                   ["alloc", "s2", "0xffeb8000"], ["destroy", "s2", "0xffeb8000"]])
+    }
+
+    /// Another task ran on the CPU in between (as at line 5042: an interrupt in `<idle>`):
+    /// the kworker had stopped, so it was not inside a call when its interrupt came.
+    @Test func aTaskThatStoppedRunningWasNotInsideACall() throws {
+        let (journal, _) = try ImportFixture.importing(text: Self.requestAfterInterrupt(at: 0xffea0000, otherTaskBetween: true))
+        #expect(try Self.twoStepOrder(journal) == [["alloc", "s1", "0xffeb8000"], ["destroy", "s1", "0xffeb8000"],
+                                                   ["alloc", "s2", "0xffea0000"], ["destroy", "s2", "0xffea0000"]])
+    }
+
     /// A trace of `iommu:*` alone shows no DMA API call at all, so a map without one says
     /// nothing about the two-step API: it stays an IOMMU map.
     @Test func withoutDMAEventsIOMMUMapsStayMaps() throws {
