@@ -109,7 +109,8 @@ final class CallAssembler {
         // The idle task (pid 0) makes no DMA calls an interrupt could come in the middle of.
         let task = event.provenance.pid.flatMap { $0 == 0 ? nil : TaskID(source: source, pid: $0) }
         let cpu = event.provenance.cpu.map { CPUID(source: source, cpu: $0) }
-        if let cpu, let running = interruptedTaskOnCPU[cpu], running.pid != event.provenance.pid {
+        if let cpu, let running = interruptedTaskOnCPU[cpu],
+           running.pid != event.provenance.pid || (event.provenance.taskRanBefore.map { $0 != running.pid } ?? false) {
             interruptedTaskOnCPU[cpu] = nil
             for id in interruptUnmaps.removeValue(forKey: running) ?? [] { update(id) { $0.gate = nil } }
         }

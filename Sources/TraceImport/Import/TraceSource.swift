@@ -11,6 +11,9 @@ final class TraceSource {
     private var ready: [ParsedEvent] = []
     private var readyIndex = 0
     private var finished = false
+    /// Per CPU, the task of the latest ftrace line not imported (a `tracing_mark_write`,
+    /// an event of another subsystem) since that CPU's last event: it ran there.
+    private var skippedTaskOnCPU: [Int: Int] = [:]
 
     static let qemuProgram = utf8("qemu-")
 
@@ -63,8 +66,13 @@ final class TraceSource {
     }
 
     private func release(_ events: [ParsedEvent]) {
-        for event in events { tally.countEvent(event) }
-        ready.append(contentsOf: events)
+        for var event in events {
+            tally.countEvent(event)
+            if let cpu = event.provenance.cpu, let pid = skippedTaskOnCPU.removeValue(forKey: cpu) {
+                event.provenance.taskRanBefore = pid
+            }
+            ready.append(event)
+        }
     }
 
     /// The parser for a record's format; nil for a comment.
@@ -79,7 +87,9 @@ final class TraceSource {
             return QemuEvents.parse(record(line, prefix), devices: devices)
         }
         if let prefix = FtracePrefix.parse(text, from: 0) {
-            return FtraceEvents.parse(record(line, prefix), devices: devices)
+            let result = FtraceEvents.parse(record(line, prefix), devices: devices)
+            if case .skipped = result.disposition, let cpu = prefix.cpu, let pid = prefix.pid { skippedTaskOnCPU[cpu] = pid }
+            return result
         }
         var prefix = KernelLogPrefix.parse(text, from: start)
         let bare = prefix.timestampNanoseconds == nil && prefix.wallClock == nil

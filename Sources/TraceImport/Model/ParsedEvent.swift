@@ -104,6 +104,9 @@ public struct EventProvenance: Sendable, Hashable {
     public var pid: Int?
     /// Task, softirq, hardirq or NMI, when the line's flags column says.
     public var context: ExecutionContext?
+    /// The task of a line not imported that came before this event on its CPU (since the
+    /// CPU's previous event): that task ran there in between.
+    public var taskRanBefore: Int?
     /// The record as read: quote prefixes removed, wrapped lines joined.
     public var raw: String
 
