@@ -8,6 +8,7 @@ import PackageDescription
 //   dmajournal (CLI) -> Export -> Journal, OpScript, TraceImport -> DMASim
 //   dmajournal (CLI) -> TraceImport -> Journal, OpScript -> DMASim (an import runs the trace on the engine)
 //   dmajournal (CLI) -> Oracle -> OpScript -> DMASim (the kernel oracle: oracle/ runs the guest)
+//   dmajournal (CLI) -> Capture (tracefs and trace_pipe; the CLI feeds its text to `dmajournal import`)
 //   Journal -> CSQLite (the system libsqlite3, bound through its C API)
 //   Snapshot -> CLZ4, CXXHash (the system liblz4 and libxxhash)
 // DMASim is the pure, deterministic engine: standard library only, no I/O.
@@ -25,6 +26,7 @@ let package = Package(
         .library(name: "Export", targets: ["Export"]),
         .library(name: "TraceImport", targets: ["TraceImport"]),
         .library(name: "Oracle", targets: ["Oracle"]),
+        .library(name: "Capture", targets: ["Capture"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -62,10 +64,14 @@ let package = Package(
         // The kernel oracle (issue 22): scripts translated for the dmaoracle module (oracle/),
         // the guest's output read back, compared line by line with the model.
         .target(name: "Oracle", dependencies: ["DMASim", "OpScript"]),
+        // Live capture (issue 20): tracefs set up for dma:*, iommu:* and probe events on the
+        // dma_iova_* calls, trace_pipe streamed to a text file, everything undone on exit.
+        // Depends on nothing of ours: the importer runs in its own process.
+        .target(name: "Capture"),
         .executableTarget(
             name: "dmajournal",
             dependencies: [
-                "DMASim", "OpScript", "Journal", "Workloads", "Replay", "Snapshot", "Checkpoint", "Export", "TraceImport", "Oracle",
+                "DMASim", "OpScript", "Journal", "Workloads", "Replay", "Snapshot", "Checkpoint", "Export", "TraceImport", "Oracle", "Capture",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -73,14 +79,20 @@ let package = Package(
         .testTarget(name: "DMASimTests", dependencies: ["DMASim"]),
         .testTarget(name: "OpScriptTests", dependencies: ["OpScript", "DMASim"]),
         .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "DMASim"]),
-        .testTarget(name: "JournalTests", dependencies: ["Journal", "DMASim", "CSQLite", "Checkpoint", "Snapshot"]),
+        // What several test targets use: other processes on a journal (the sqlite3 shell).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "JournalTests", dependencies: ["Journal", "DMASim", "CSQLite", "Checkpoint", "Snapshot", "TestSupport"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "OpScript", "DMASim"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "Snapshot", "Journal", "DMASim", "OpScript"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Checkpoint", "Snapshot", "Journal", "Workloads", "OpScript", "DMASim"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Journal", "OpScript", "DMASim"]),
         .testTarget(name: "TraceImportTests", dependencies: ["TraceImport", "Journal", "DMASim"]),
         .testTarget(name: "OracleTests", dependencies: ["Oracle", "OpScript", "DMASim"]),
-        .testTarget(name: "dmajournalTests", dependencies: ["dmajournal", "OpScript", "DMASim", "Journal"]),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture"]),
+        .testTarget(name: "dmajournalTests", dependencies: ["dmajournal", "OpScript", "DMASim", "Journal", "TestSupport"]),
+        // Fuzz targets (issue 21): mutated op scripts through the parser and the engine, and
+        // damaged journals through every reader; bounded runs from fixed seeds.
+        .testTarget(name: "FuzzTests", dependencies: ["DMASim", "OpScript", "Snapshot", "Journal", "Checkpoint", "Replay", "Export"]),
     ],
     swiftLanguageModes: [.v6]
 )

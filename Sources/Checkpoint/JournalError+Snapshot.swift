@@ -8,7 +8,7 @@ extension JournalError {
         switch error.problem {
         case .corruptFrame, .checksumMismatch, .missingChunk:
             self = .corruptSnapshot(path: path, table: "chunks", detail: error.description)
-        case .incompleteManifest:
+        case .incompleteManifest, .chunkOutOfRange:
             self = .corruptSnapshot(path: path, table: "snapshot_chunks", detail: error.description)
         case .unknownSnapshot:
             // Asked for by a verify op the journal recorded: its checkpoint's row is gone.
@@ -24,6 +24,8 @@ extension JournalError {
             throw error
         } catch let error as SnapshotError {
             throw JournalError(error, path: path)
+        } catch let error as ReplayPosition.OutOfOrder {
+            throw .damaged(path: path, detail: error.description)
         } catch {
             throw .corruptSnapshot(path: path, table: "checkpoints", detail: String(describing: error))
         }

@@ -39,14 +39,20 @@ public final class JournalSnapshotStorage: SnapshotStorage {
     }
 
     /// The snapshot a row describes, with its chunk references read back; a snapshot
-    /// whose references are fewer or more than its row says is corrupt.
+    /// whose references are fewer or more than its row says, or that names a chunk beyond
+    /// physical memory, is corrupt.
     public func record(of row: SnapshotRow) throws -> SnapshotRecord {
         let refs = try tables.chunkRefs(snapshotID: row.id ?? -1)
         guard refs.count == row.chunkCount else {
             throw SnapshotError(.incompleteManifest(expected: row.chunkCount, found: refs.count), snapshot: row.name, sequence: row.seq)
         }
         var chunks: [UInt64: ChunkHash] = [:]
-        for ref in refs { chunks[ref.index] = ChunkHash(ref.hash) }
+        for ref in refs {
+            guard SnapshotManifest.isValid(chunkIndex: ref.index) else {
+                throw SnapshotError(.chunkOutOfRange, chunkIndex: ref.index, snapshot: row.name, sequence: row.seq)
+            }
+            chunks[ref.index] = ChunkHash(ref.hash)
+        }
         return SnapshotRecord(name: row.name, sequence: row.seq, kind: SnapshotRecord.Kind(rawValue: row.kind) ?? .snapshot,
                               manifest: SnapshotManifest(chunks: chunks, epoch: row.epoch))
     }

@@ -19,11 +19,25 @@ public final class ReplayPosition {
         self.engine = engine; self.sequence = sequence; self.keeper = keeper; self.checkpoint = checkpoint
     }
 
-    /// Applies op `sequence`, which must be the next one.
+    /// Applies op `sequence`, which must come after the last one applied. Ops come from a
+    /// journal file, so an op out of order is damage to report (`OutOfOrder`), not a trap.
     public func apply(_ op: Op, sequence: Int) throws -> Outcome {
-        precondition(sequence > self.sequence, "replay must move forward: op \(sequence) after \(self.sequence)")
+        guard sequence > self.sequence else { throw OutOfOrder(sequence: sequence, after: self.sequence) }
         let outcome = try keeper.apply(op, to: engine, sequence: sequence)
         self.sequence = sequence
         return outcome
+    }
+}
+
+extension ReplayPosition {
+    /// An op handed to `apply` at or before the op already applied: a repeated seq, or a
+    /// checkpoint standing after the op asked for.
+    public struct OutOfOrder: Error, Equatable, CustomStringConvertible {
+        public let sequence: Int
+        public let after: Int
+
+        public var description: String {
+            sequence == after ? "op seq \(sequence) appears more than once" : "op seq \(sequence) comes after seq \(after): the ops are out of order"
+        }
     }
 }

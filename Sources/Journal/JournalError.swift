@@ -32,8 +32,31 @@ public enum JournalError: Error, Sendable, Hashable, CustomStringConvertible {
     case missingParameter(path: String, name: String)
     /// A row that cannot be turned back into an op (unknown code, missing column).
     case invalidRecord(path: String, seq: Int64, reason: String)
-    /// Any other SQLite failure (I/O error, disk full, locked), with SQLite's message.
+    /// Any other SQLite failure, with SQLite's message.
     case sqlite(path: String, code: Int32, message: String)
+    /// The file cannot be created or replaced: not a regular file, no permission, a
+    /// read-only file system.
+    case cannotWrite(path: String, reason: String)
+    /// Another dmajournal process holds the journal (`JournalLock`): a recording still
+    /// running, a snapshot or a recovery. `holder` names it when /proc/locks does;
+    /// `refusal` says what this process did not do and what to do instead.
+    case inUse(path: String, holder: String?, refusal: String)
+    /// SQLite waited its busy timeout for another connection's lock and gave up.
+    case busy(path: String, holders: String?)
+    /// The file system is full (SQLITE_FULL, ENOSPC).
+    case diskFull(path: String)
+    /// The operating system failed a read or write (SQLITE_IOERR).
+    case ioError(path: String, message: String)
+    /// A write was interrupted (a killed `snapshot`) and left `PATH-journal`, which only a
+    /// connection that may write can roll back (SQLITE_READONLY_ROLLBACK).
+    case hotJournal(path: String)
+    /// The file was deleted or replaced while this process had it open for writing
+    /// (SQLITE_READONLY_DBMOVED): what `record --force` by another process used to do.
+    case fileReplaced(path: String)
+    /// The journal's structure is broken: ops missing, duplicated or out of range,
+    /// snapshots outside the ops, a chunk outside memory (`JournalStructure`). Damage,
+    /// never a model divergence.
+    case damaged(path: String, detail: String)
     /// Snapshot or checkpoint data that cannot be read back: a damaged or missing chunk,
     /// an incomplete snapshot, an engine state that does not decode. `table` is where the
     /// damage is, `detail` names the snapshot and chunk. Never a difference in memory.
@@ -43,7 +66,11 @@ public enum JournalError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A replay was asked to start at a snapshot that has no engine state.
     case notACheckpoint(path: String, name: String, checkpoints: [String])
 
-    public var description: String {
+    /// One line, always: SQLite quotes damaged schema text and file names may hold
+    /// anything, so control characters are written as escapes (`\n`, `\x1b`).
+    public var description: String { VisibleText.oneLine(text) }
+
+    private var text: String {
         switch self {
         case .missingFile(let path):
             return "\(path): no such file"
@@ -72,7 +99,25 @@ public enum JournalError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidRecord(let path, let seq, let reason):
             return "\(path): op \(seq) cannot be read back: \(reason)"
         case .sqlite(let path, let code, let message):
-            return "\(path): SQLite error \(code): \(message)"
+            return "\(path): SQLite failed: \(message) (result code \(code))"
+        case .cannotWrite(let path, let reason):
+            return "\(path): cannot write: \(reason)"
+        case .inUse(let path, let holder, let refusal):
+            return "\(path): in use by \(holder ?? "another dmajournal process"); \(refusal)"
+        case .busy(let path, let holders):
+            return "\(path): locked by \(holders ?? "another process") for longer than \(Database.busyTimeoutMilliseconds / 1000) s; "
+                + "try again when it has finished"
+        case .diskFull(let path):
+            return "\(path): no space left on the device (SQLite: database or disk is full)"
+        case .ioError(let path, let message):
+            return "\(path): I/O error: \(message)"
+        case .hotJournal(let path):
+            return "\(path): an interrupted write (a killed snapshot?) left \(path)-journal, which only a writer can roll back: "
+                + "run `dmajournal recover \(path)`, as a user who may write to its folder"
+        case .fileReplaced(let path):
+            return "\(path): the file was deleted or replaced by another process while this one wrote it; what was written is lost with it"
+        case .damaged(let path, let detail):
+            return "\(path): damaged journal: \(detail)"
         case .corruptSnapshot(let path, let table, let detail):
             return "\(path): corrupt journal: table \(table): \(detail)"
         case .unknownSnapshot(let path, let name, let known, let sequence):
@@ -106,6 +151,20 @@ extension JournalError {
             self = .readOnly(path: path, sql: sql ?? "")
         case SQLITE_ERROR where sql != nil:
             self = .badSQL(path: path, message: message, sql: sql ?? "")
+        case SQLITE_BUSY, SQLITE_LOCKED:
+            self = .busy(path: path, holders: FileLockHolders.describe(FileLockHolders.pids(.posix, on: path)))
+        case SQLITE_FULL:
+            self = .diskFull(path: path)
+        case SQLITE_IOERR:
+            self = .ioError(path: path, message: message)
+        case SQLITE_READONLY where code == SQLiteCode.readOnlyRollback:
+            self = .hotJournal(path: path)
+        case SQLITE_READONLY where code == SQLiteCode.readOnlyMoved:
+            self = .fileReplaced(path: path)
+        case SQLITE_READONLY:
+            self = .cannotWrite(path: path, reason: "the file or its folder is read-only (\(message))")
+        case SQLITE_CANTOPEN:
+            self = .cannotOpen(path: path, message: message)
         default:
             self = .sqlite(path: path, code: code, message: message)
         }

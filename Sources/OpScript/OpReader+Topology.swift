@@ -44,11 +44,14 @@ extension OpReader {
             kind: try fields.required("kind", as: WordSyntax.regionKind))
     }
 
-    /// `iommu NAME [mode=] [granule=] [aperture-bits=] [needs-sync-map] [fq-size=] [forcedac] [reserve=]`.
+    /// `iommu NAME [mode=] [granule=] [page-sizes=] [aperture-bits=] [needs-sync-map] [fq-size=] [forcedac] [reserve=]`.
+    /// Without `page-sizes=` the IOMMU has its granule's default (`PageSizes.defaultBitmap`).
     private func iommu() throws(TokenError) -> IOMMUSpec {
         var spec = IOMMUSpec(name: name)
         spec.mode = try fields.optional("mode", as: WordSyntax.iommuMode) ?? spec.mode
         spec.granuleBytes = try fields.optional("granule", as: Self.granule) ?? spec.granuleBytes
+        spec.pageSizes = try fields.optional("page-sizes", as: PageSizesSyntax.read)
+            ?? PageSizes.defaultBitmap(granuleBytes: spec.granuleBytes)
         spec.apertureBits = try fields.optional("aperture-bits", as: Self.bitCount) ?? spec.apertureBits
         spec.needsSyncMap = fields.flag("needs-sync-map") != nil
         spec.flushQueueSlots = try fields.optional("fq-size", as: Self.flushQueueSlots) ?? spec.flushQueueSlots

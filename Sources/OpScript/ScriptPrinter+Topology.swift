@@ -26,10 +26,13 @@ extension ScriptPrinter {
     }
 
     /// Mode, granule and aperture are always written: they are what a reader looks for.
+    /// Page sizes only when not the granule's default.
     private func iommuFields(_ spec: IOMMUSpec) -> [String?] {
         let defaults = IOMMUSpec(name: spec.name)
+        let defaultPageSizes = PageSizes.defaultBitmap(granuleBytes: spec.granuleBytes)
         return [
             spec.name, "mode=" + spec.mode.rawValue, size("granule", spec.granuleBytes),
+            spec.pageSizes == defaultPageSizes ? nil : "page-sizes=" + PageSizesSyntax.text(of: spec.pageSizes),
             "aperture-bits=\(spec.apertureBits)", flag("needs-sync-map", spec.needsSyncMap),
             spec.flushQueueSlots == defaults.flushQueueSlots ? nil : "fq-size=\(spec.flushQueueSlots)",
             flag("forcedac", spec.forceDAC),

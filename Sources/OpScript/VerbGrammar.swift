@@ -44,7 +44,7 @@ struct VerbGrammar: Hashable {
         case .machine: return VerbGrammar(nil, "arch= kernel= cpus= hz= dma-debug= tick-phase=")
         case .region: return VerbGrammar(.region, "base= size= kind=")
         case .iommu:
-            return VerbGrammar(.iommu, "mode= granule= aperture-bits= needs-sync-map fq-size= forcedac reserve=")
+            return VerbGrammar(.iommu, "mode= granule= page-sizes= aperture-bits= needs-sync-map fq-size= forcedac reserve=")
         case .device: return VerbGrammar(.device, "iommu= dma-bits= coherent noncoherent untrusted bus= group=")
         case .swiotlb: return VerbGrammar(nil, "size= base= force")
         default: return callGrammar(kind)

@@ -129,6 +129,11 @@ extension PlanBuilder {
         guard let spec = iommus[name] else { return "iommu \(name) is not declared" }
         if spec.granuleBytes != 4096 { return "granule \(spec.granuleBytes / 1024)K: x86 IOMMUs map 4 KiB pages" }
         if spec.flushQueueSlots != 256 { return "fq-size=\(spec.flushQueueSlots): the kernel's flush queue has 256 slots" }
+        // QEMU's VT-d advertises 2 MiB and 1 GiB second-stage pages (cap SLLPS 0b11), so the
+        // guest's domain has pgsize_bitmap 4K|2M|1G, the model's default.
+        if plan.guest.iommu == .intel && spec.pageSizes != PageSizes.defaultBitmap(granuleBytes: 4096) {
+            return "page-sizes other than 4K,2M,1G: the guest's VT-d maps 4K|2M|1G"
+        }
         if !spec.reservedRanges.isEmpty {
             return "reserve=: the guest reserves only what its firmware and PCI host bridge declare"
         }

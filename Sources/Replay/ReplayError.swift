@@ -1,5 +1,7 @@
 import DMASim
 import Journal
+import DMASim
+import OpScript
 
 /// Why a replay, bisect or minimisation could not run (as opposed to what it found).
 public enum ReplayError: Error, CustomStringConvertible {
@@ -34,6 +36,7 @@ extension TopologyOverride: CustomStringConvertible {
         case .iommuMode(let mode): return "iommu-mode=\(mode.rawValue)"
         case .needsSyncMap(let on): return "needs-sync-map=\(on ? "on" : "off")"
         case .granule(let bytes): return "granule=\(bytes)"
+        case .pageSizes(let bitmap): return "page-sizes=" + PageSizes.sizes(in: bitmap).map(ScriptNumber.size).joined(separator: ",")
         case .flushQueueSlots(let slots): return "fq-size=\(slots)"
         case .forceDAC(let on): return "forcedac=\(on ? "on" : "off")"
         case .dmaBits(let bits): return "dma-bits=\(bits)"

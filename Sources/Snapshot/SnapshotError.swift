@@ -13,6 +13,8 @@ public struct SnapshotError: Error, Equatable, Sendable, CustomStringConvertible
         case missingChunk
         /// A snapshot lists fewer (or more) chunks than it says it holds.
         case incompleteManifest(expected: Int, found: Int)
+        /// A chunk index whose address lies beyond 64-bit physical memory.
+        case chunkOutOfRange
         /// No snapshot of this name was taken before the op that asks for it.
         case unknownSnapshot
     }
@@ -54,7 +56,8 @@ public struct SnapshotError: Error, Equatable, Sendable, CustomStringConvertible
         var place: [String] = []
         if let snapshot { place.append("snapshot '\(snapshot)'" + (sequence.map { " (after seq \($0))" } ?? "")) }
         if let chunkIndex {
-            place.append("chunk \(chunkIndex) (phys 0x\(String(chunkIndex * UInt64(SnapshotManifest.chunkBytes), radix: 16)))")
+            let phys = SnapshotManifest.isValid(chunkIndex: chunkIndex) ? " (phys 0x\(String(SnapshotManifest.phys(ofChunk: chunkIndex), radix: 16)))" : ""
+            place.append("chunk \(chunkIndex)\(phys)")
         }
         if let hash { place.append("hash \(ChunkHash(hash).hex)") }
         let prefix = place.isEmpty ? "" : place.joined(separator: ", ") + ": "
@@ -67,6 +70,7 @@ public struct SnapshotError: Error, Equatable, Sendable, CustomStringConvertible
         case .checksumMismatch(let actual): return "decompressed data fails its XXH3 checksum (hashes to \(ChunkHash(actual).hex))"
         case .missingChunk: return "chunk data is missing"
         case .incompleteManifest(let expected, let found): return "the snapshot lists \(found) chunks, its row says \(expected)"
+        case .chunkOutOfRange: return "the chunk index lies beyond 64-bit physical memory"
         case .unknownSnapshot: return "no such snapshot was taken"
         }
     }

@@ -25,7 +25,14 @@ public struct SnapshotManifest: Equatable, Sendable {
         return (changed, zeroed)
     }
 
-    /// The 4 KiB page numbers of chunk `index`.
+    /// Chunk indexes whose 64 KiB lie inside the 64-bit physical address space: below
+    /// 2^48. Manifests read from a file are checked against it before any page or address
+    /// of theirs is computed.
+    public static let chunkIndexLimit: UInt64 = 1 << 48
+
+    public static func isValid(chunkIndex index: UInt64) -> Bool { index < chunkIndexLimit }
+
+    /// The 4 KiB page numbers of chunk `index` (a valid one).
     public static func pages(ofChunk index: UInt64) -> Range<UInt64> {
         let first = index * pagesPerChunk
         return first..<first + pagesPerChunk

@@ -45,6 +45,9 @@ import Testing
                table: "snapshot_chunks", problem: "snapshot 'c1' (after seq 4): the snapshot lists 1 chunks, its row says 2"),
         Damage(name: "engine state cut short", sql: "UPDATE checkpoints SET state = substr(state, 1, 30)",
                table: "checkpoints", problem: nil),
+        // journal-corruptions.sh: an index whose address overflowed SnapshotManifest.pages(ofChunk:).
+        Damage(name: "chunk index beyond 64-bit memory", sql: "UPDATE snapshot_chunks SET chunk_index = 4611686018427387904 + chunk_index",
+               table: "snapshot_chunks", problem: "the chunk index lies beyond 64-bit physical memory"),
     ]
 
     /// Two chunks (one compressible, one not), checkpoint c1, then a write to the first.

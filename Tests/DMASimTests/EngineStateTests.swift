@@ -60,7 +60,7 @@ import Testing
         #expect(XXH64.digest(bytes) == Self.pinnedDigest, "digest is now \(XXH64.digest(bytes)), \(bytes.count) bytes")
     }
 
-    static let pinnedDigest: UInt64 = 13_734_321_583_928_301_070  // format 6: per-CPU magazines and flush queues, flush counts; 7.3 destroy
+    static let pinnedDigest: UInt64 = 18_112_199_357_668_604_307  // format 7 (page sizes, runs of PTEs, block IOTLB entries; per-CPU magazines and flush queues, flush counts), 7.3 destroy
 
     /// Devices of one IOMMU group share one domain object, and state records hold the
     /// device object itself; both links survive decoding.

@@ -106,7 +106,7 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
         ErrorCase("free s1 => ok later",
                   "t.ops:1:15: expected a claim (ok, completed, fallback, iova=, error, fault, digest=, violation, bytes=, rejected), found 'later'"),
         ErrorCase("free s1 => error EWHAT",
-                  "t.ops:1:18: expected an errno (EPERM, EIO, ENOMEM, EFAULT, EBUSY, EEXIST, ENODEV, EINVAL, EOPNOTSUPP, mapping), found 'EWHAT'"),
+                  "t.ops:1:18: expected an errno (EPERM, EIO, ENXIO, ENOMEM, EFAULT, EBUSY, EEXIST, ENODEV, EINVAL, ERANGE, EOPNOTSUPP, EADDRINUSE, mapping), found 'EWHAT'"),
         ErrorCase("dev-read d addr=0 len=4K => fault sideways",
                   "t.ops:1:35: expected a fault kind (not-present, permission, not-synced, bus-error), found 'sideways'"),
         ErrorCase("free s1 => violation sloppy", "t.ops:1:22: expected a misuse class (\(misuseClasses)), found 'sloppy'"),

@@ -84,7 +84,7 @@ import Testing
         BadInput(description: "empty window", arguments: ["export", "JOURNAL", "--format", "perfetto", "--from-seq", "9", "--to-seq", "3"],
                  message: "dmajournal: --from-seq 9 is after --to-seq 3: the window is empty"),
         BadInput(description: "report to a directory", arguments: ["report", "JOURNAL", "-o", "/tmp"],
-                 message: "dmajournal: /tmp: cannot write: is a directory"),
+                 message: "dmajournal: /tmp: cannot write: it is a directory, not a regular file; refusing to replace it"),
         BadInput(description: "report of a missing journal", arguments: ["report", "/nonexistent/j.db", "-o", "/tmp/r.html"],
                  message: "dmajournal: /nonexistent/j.db: no such file"),
     ]
@@ -95,5 +95,19 @@ import Testing
         let run = try ToolRun.run(bad.arguments.map { $0 == "JOURNAL" ? journal : $0 })
         #expect(run.status == 2)
         #expect(run.stderr == bad.message + "\n")
+    }
+
+    /// export-from-seq.sh (fixtures/reliability): a window far past the last op (2^62, where
+    /// the time in ns overflowed; Int64.max, where the window's range was empty) is an empty
+    /// trace with a note, not a trap.
+    @Test(arguments: ["4611686018427387904", "9223372036854775807"])
+    func aWindowPastTheEndIsAnEmptyTrace(_ fromSeq: String) throws {
+        let journal = try QueryCommandTests.recordQuickstart()
+        let path = Self.temporary("window.json")
+        let run = try ToolRun.run(["export", journal, "--format", "perfetto", "--from-seq", fromSeq, "-o", path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr == "dmajournal: note: no op of \(journal) lies in the --from-seq/--to-seq window\n")
+        let trace = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
+        #expect(trace?["traceEvents"] != nil)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TraceImport
 
 /// `dmajournal import`, end to end: the summary, the skipped-lines report, the journal's
 /// answers, and one line with exit status 2 for bad input.
@@ -17,7 +18,7 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout == "imported 1 file, 5 lines: 3 events (3 fault) as 7 ops, 0 findings; 1 line skipped; journal \(journal)\n")
         #expect(run.stderr == """
-            fixtures/traces/13-dmesg-T-amdvi-io-page-fault-ahci-asm1061-43bit.txt: 1 of 5 lines not imported
+            fixtures/traces/13-dmesg-T-amdvi-io-page-fault-ahci-asm1061-43bit.txt: 5 lines: 3 read as 3 events; 1 skipped
               1 not a DMA or IOMMU line: line 2 '[Thu Jan  4 23:12:54 2024] ahci 0000:28:00.0: Using 64-bit D…'
 
             """)
@@ -86,5 +87,74 @@ import Testing
         #expect(again.stderr == "dmajournal: \(journal): already exists; refusing to overwrite it without --force\n")
         let forced = try ToolRun.run(["import", Self.dmesg, "--journal", journal, "--force", "--quiet"])
         #expect(forced.status == 0)
+    }
+
+    static func write(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("import-\(UUID().uuidString).txt").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// Lines that look like reports but cannot be read are listed with their line numbers,
+    /// even with --quiet, and counted in the summary.
+    @Test func listsWhatItCouldNotUnderstand() throws {
+        let log = try Self.write("""
+            [   12.000001] DMAR: DRHD: handling fault status reg 3
+            [   12.000002] DMAR: [DMA Read NO_PASID] Request device [00:02.0] fault addr 0x7cd80000 [fault reason 0x01] Present bit in root entry is clear
+            [   12.000003] DMAR: [DMA Write NO_PASID] Request device [00:02.0]
+            [   12.000004] usb 1-1: new high-speed USB device number 2 using ehci-pci
+
+            """)
+        let journal = Self.temporaryJournal()
+        let run = try ToolRun.run(["import", log, "--journal", journal, "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr == """
+            \(log): 4 lines: 2 read as 1 event; 2 skipped, of which 1 looks like a DMA or IOMMU report but was not understood
+              1 not understood: line 3 '[   12.000003] DMAR: [DMA Write NO_PASID] Request device [00…' (dmar_fault_no_pasid without a readable fault addr)
+
+            """)
+        #expect(run.stdout == "imported 1 file, 4 lines: 1 event (1 fault) as 5 ops, 0 findings; 2 lines skipped (1 not understood); journal \(journal)\n")
+    }
+
+    /// A file of IOMMU reports none of which can be read is not "no events": it says so,
+    /// and imports nothing.
+    @Test func aFileOfReportsNoneReadableSaysSo() throws {
+        let log = try Self.write("""
+            kernel: arm-smmu 15000000.iommu: Unhandled context fault: fsr=0x402, fsynr=0x7c0020, cb=7
+            kernel: DMAR: [DMA Read NO_PASID] Request device [00:02.0] fault addr
+
+            """)
+        let journal = Self.temporaryJournal()
+        let run = try ToolRun.run(["import", log, "--journal", journal])
+        #expect(run.status == 2)
+        #expect(run.stderr == "dmajournal: \(log): 2 lines look like DMA or IOMMU reports, but none could be read (line 1: arm_smmu_context_fault"
+                + " without a readable iova: 'kernel: arm-smmu 15000000.iommu: Unhandled context fault: fsr=0x402, fsynr=0x7c0…'); nothing imported\n")
+        #expect(!FileManager.default.fileExists(atPath: journal))
+    }
+
+    /// A log's escape sequences and carriage returns are spelled out, never sent to the terminal.
+    @Test func echoesNoControlCharactersFromTheLog() throws {
+        let log = try Self.write("\u{1b}[31mDMAR: [DMA Read] Request device [00:02.0] fault addr\r\n")
+        let run = try ToolRun.run(["import", log, "--journal", Self.temporaryJournal()])
+        #expect(run.status == 2)
+        #expect(!run.stderr.contains("\u{1b}") && !run.stderr.contains("\r"))
+        #expect(run.stderr.contains("'\\e[31mDMAR: [DMA Read] Request device [00:02.0] fault addr"))
+    }
+
+    /// import-parser-overflow.txt (fixtures/reliability): a WARN line with a PID past
+    /// Int.max once trapped the parser. It is one line of no event: one clear line, exit 2.
+    @Test func aPIDPastIntMaxDoesNotTrap() throws {
+        let journal = Self.temporaryJournal()
+        let run = try ToolRun.run(["import", "fixtures/reliability/import-parser-overflow.txt", "--journal", journal])
+        #expect(run.status == 2)
+        #expect(run.stderr.hasPrefix("dmajournal: fixtures/reliability/import-parser-overflow.txt: no DMA or IOMMU events in 1 lines"))
+        #expect(run.stderr.split(separator: "\n").count == 1)
+        // Followed by its dma-debug message, the warning's CPU is kept and its PID dropped.
+        let event = try #require(TraceText.events(in: """
+            [  215.351635] WARNING: CPU: 33 PID: 0xfffffffffffff000 at kernel/dma/debug.c:988 check_unmap+4294967296/18446744073709551615
+            [  215.351640] DMA-API: nvme 0000:01:00.0: device driver tries to free DMA memory it has not allocated [device address=0x0000000000001000] [size=4096 bytes]
+            """).first)
+        #expect(event.provenance.cpu == 33)
+        #expect(event.provenance.pid == nil)
     }
 }

@@ -26,4 +26,23 @@ import Testing
         #expect(lines.dropFirst(2).first == "  recorded: ok iova=0xffffd000")
         #expect(lines.dropFirst(3).first == "  replayed: ok iova=0xffffc000")
     }
+
+    /// `--with page-sizes=4K`: the journal of a partial unlink of a 2 MiB block, replayed
+    /// without block PTEs, first diverges at that unlink (docs/replay.md).
+    @Test func withoutBlockPTEsThePartialUnlinkDiverges() throws {
+        let journal = FileManager.default.temporaryDirectory.appendingPathComponent("usb-\(UUID().uuidString).db").path
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let recorded = try ToolRun.run(["run", "fixtures/scripts/misuse/unlink-splits-block.ops", "--journal", journal, "--quiet"])
+        #expect(recorded.status == 0)
+        let replay = try ToolRun.run(["replay", journal, "--with", "page-sizes=4K"])
+        #expect(replay.status == 1)
+        #expect(replay.stderr == """
+            dmajournal: \(journal): replay with page-sizes=4K diverged after 6 ops
+            seq 5: unlink s1 len=4K dir=bidirectional  (differs in findings)
+              recorded: ok, violation unlink-splits-block
+              replayed: ok
+
+            """)
+        #expect(try ToolRun.run(["replay", journal]).status == 0)
+    }
 }

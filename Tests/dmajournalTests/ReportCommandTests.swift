@@ -17,4 +17,16 @@ import Testing
         #expect(html.contains("<tr id=\"total-faults\"><th>device faults</th><td class=\"n\">2</td></tr>"))
         #expect(!html.contains("<script") && !html.contains("src="))
     }
+
+    /// import-report-*.txt (fixtures/reliability): a size of 2^64 - 2 (HistogramChart's top
+    /// bucket) and a range that wraps past 2^64 (IOVAAxis) used to trap.
+    @Test(arguments: ["import-report-histogram.txt", "import-report-iovaaxis.txt"])
+    func extremeSizesAndAddressesMakeAReport(_ fixture: String) throws {
+        let journal = ExportCommandTests.temporary("extreme.db"), path = ExportCommandTests.temporary("extreme.html")
+        let imported = try ToolRun.run(["import", "fixtures/reliability/" + fixture, "--journal", journal, "--quiet"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let run = try ToolRun.run(["report", journal, "-o", path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try String(contentsOfFile: path, encoding: .utf8).hasSuffix("</html>\n"))
+    }
 }

@@ -28,8 +28,17 @@ struct ToolRun {
 
     /// Runs `dmajournal` with `arguments` from the package root.
     static func run(_ arguments: [String], stdin: String? = nil) throws -> ToolRun {
+        try launch(TestPaths.tool, arguments)
+    }
+
+    /// Runs `command` with /bin/sh, from the package root.
+    static func shell(_ command: String) throws -> ToolRun {
+        try launch(URL(fileURLWithPath: "/bin/sh"), ["-c", command])
+    }
+
+    private static func launch(_ executable: URL, _ arguments: [String]) throws -> ToolRun {
         let process = Process()
-        process.executableURL = TestPaths.tool
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = TestPaths.packageRoot
         let out = Pipe(), err = Pipe()

@@ -49,6 +49,21 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // Issue 15: a 1 GiB link at 1 GiB aligned IOVA and physical addresses is one block
+    // PTE where the IOMMU's pgsize_bitmap has 1G (iommu_pgsize()), not 262,144 granule
+    // PTEs. Benchmarks/baselines/link-unlink-1G.txt has the figure from before block PTEs.
+    Benchmark("link+unlink 1G aligned, 2 calls", configuration: .init(scalingFactor: .one, maxDuration: .seconds(5))) { benchmark in
+        let engine = EngineFixture.make(mode: .strict)
+        _ = engine.apply(.alloc(AllocOp(state: "s", device: "nvme0", phys: EngineFixture.base, sizeBytes: 1 << 30)))
+        let link = Op.link(LinkOp(state: "s", offset: 0, phys: EngineFixture.base, length: 1 << 30, direction: .bidirectional))
+        let unlink = Op.unlink(UnlinkOp(state: "s", offset: 0, length: 1 << 30, direction: .bidirectional))
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(engine.apply(link))
+            blackHole(engine.apply(unlink))
+        }
+    }
+
     CallBenchmarks.register()
 
     Benchmark("device write 64K through the IOMMU", configuration: .init(

@@ -3,8 +3,10 @@
 /// unmap or unlink the CPU does. The kernel does not track this; the checker does, to
 /// report a CPU access to a buffer the device owns.
 ///
-/// Entries are indexed by 4 KiB physical page, so the cost grows with the bytes under
-/// live mappings, never with region size; an entry leaves when its mapping does.
+/// Entries of up to `indexedPageLimit` pages are indexed by 4 KiB physical page; larger
+/// ones (a 1 GiB block link, a 16 TiB mapping) sit in a list searched whole, so the cost
+/// grows with live mappings, never with their bytes or the region size. An entry leaves
+/// when its mapping does.
 struct OwnershipMap {
     struct Entry: Hashable {
         var owner: IOVAOwner
@@ -23,13 +25,17 @@ struct OwnershipMap {
     }
 
     static let pageShift: UInt64 = 12
+    /// The most pages an entry is indexed by; above, it goes in `largeIDs`.
+    static let indexedPageLimit: UInt64 = 64
     private(set) var entries: [Entry?] = []
     private(set) var freeIDs: [Int] = []
     private var idsOfPage: [UInt64: [Int]] = [:]
+    /// Entries too large to index by page, ascending.
+    private var largeIDs: [Int] = []
 
     init() {}
 
-    var isEmpty: Bool { idsOfPage.isEmpty }
+    var isEmpty: Bool { idsOfPage.isEmpty && largeIDs.isEmpty }
 
     subscript(id: Int) -> Entry {
         get { entries[id]! }
@@ -40,15 +46,23 @@ struct OwnershipMap {
     mutating func add(_ entry: Entry) -> Int {
         let id = freeIDs.popLast() ?? entries.count
         if id == entries.count { entries.append(entry) } else { entries[id] = entry }
-        forEachPage(entry.first, entry.end) { idsOfPage[$0, default: []].append(id) }
+        if Self.isLarge(entry) {
+            largeIDs.insert(id, at: largeIDs.firstIndex { $0 > id } ?? largeIDs.count)
+        } else {
+            forEachPage(entry.first, entry.end) { idsOfPage[$0, default: []].append(id) }
+        }
         return id
     }
 
     mutating func remove(_ id: Int) {
         guard let entry = entries[id] else { return }
-        forEachPage(entry.first, entry.end) { page in
-            idsOfPage[page]?.removeAll { $0 == id }
-            if idsOfPage[page]?.isEmpty == true { idsOfPage[page] = nil }
+        if Self.isLarge(entry) {
+            largeIDs.removeAll { $0 == id }
+        } else {
+            forEachPage(entry.first, entry.end) { page in
+                idsOfPage[page]?.removeAll { $0 == id }
+                if idsOfPage[page]?.isEmpty == true { idsOfPage[page] = nil }
+            }
         }
         entries[id] = nil
         freeIDs.append(id)
@@ -76,12 +90,26 @@ struct OwnershipMap {
 
     /// Ids of the entries overlapping `[first, end)`, ascending.
     func overlapping(_ first: UInt64, _ end: UInt64) -> [Int] {
-        guard !idsOfPage.isEmpty else { return [] }
+        guard !isEmpty, end > first else { return [] }
         var found: Set<Int> = []
-        forEachPage(first, end) { page in
-            for id in idsOfPage[page] ?? [] where entries[id]!.first < end && first < entries[id]!.end { found.insert(id) }
+        for id in largeIDs where entries[id]!.first < end && first < entries[id]!.end { found.insert(id) }
+        guard !idsOfPage.isEmpty else { return found.sorted() }
+        let firstPage = first >> Self.pageShift, lastPage = (end - 1) >> Self.pageShift
+        if lastPage - firstPage < UInt64(idsOfPage.count) {
+            for page in firstPage...lastPage { collect(page, first, end, into: &found) }
+        } else {
+            // A huge access: the indexed pages it covers, not every page it spans.
+            for page in idsOfPage.keys where page >= firstPage && page <= lastPage { collect(page, first, end, into: &found) }
         }
         return found.sorted()
+    }
+
+    private func collect(_ page: UInt64, _ first: UInt64, _ end: UInt64, into found: inout Set<Int>) {
+        for id in idsOfPage[page] ?? [] where entries[id]!.first < end && first < entries[id]!.end { found.insert(id) }
+    }
+
+    private static func isLarge(_ entry: Entry) -> Bool {
+        entry.end > entry.first && (entry.end - 1) >> pageShift - entry.first >> pageShift >= indexedPageLimit
     }
 
     private func forEachPage(_ first: UInt64, _ end: UInt64, _ body: (UInt64) -> Void) {

@@ -32,12 +32,13 @@ extension Engine {
         // io-pgtable accepts doing nothing (the iommupt page table refuses it; fixed
         // upstream by "iommu/dma: Do not try to iommu_map a 0 length region in swiotlb").
         size -= endPad
-        let middle = LinkPiece(iova: addr &+ mapped, phys: call.phys + mapped, sizeBytes: size,
-                               buffer: call.phys + mapped..<call.phys + mapped + size, bounced: false)
+        // phys + mapped is phys_addr_t arithmetic: it wraps, as in the kernel.
+        let middle = LinkPiece(iova: addr &+ mapped, phys: call.phys &+ mapped, sizeBytes: size,
+                               buffer: LinkPiece.buffer(phys: call.phys &+ mapped, length: size), bounced: false)
         if let error = dmaIOVALink(link, middle, outcome: &outcome) { return unwind(link, mapped: mapped, error, &outcome) }
         mapped += size
         if endPad != 0 {
-            if let error = bounceAndLink(link, addr: addr &+ mapped, phys: call.phys + mapped, length: endPad, startPad: 0, outcome: &outcome) {
+            if let error = bounceAndLink(link, addr: addr &+ mapped, phys: call.phys &+ mapped, length: endPad, startPad: 0, outcome: &outcome) {
                 return unwind(link, mapped: mapped, error, &outcome)
             }
             states[link.state].usesSwiotlb = true
@@ -53,7 +54,7 @@ extension Engine {
         guard let tlb = iommuMapSwiotlb(link.device, domain: link.domain, phys: phys, length: length,
                                         attributes: call.attributes, into: &outcome) else { return .ENOMEM }
         let piece = LinkPiece(iova: addr &- startPad, phys: tlb - startPad, sizeBytes: link.domain.granule.alignUp(length),
-                              buffer: phys..<phys + length, bounced: true)
+                              buffer: LinkPiece.buffer(phys: phys, length: length), bounced: true)
         if let error = dmaIOVALink(link, piece, outcome: &outcome) {
             swiotlbUnmapSingle(link.device, tlb: tlb, length: length, direction: call.direction, attributes: call.attributes, into: &outcome)
             return error

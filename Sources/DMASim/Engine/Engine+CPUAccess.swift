@@ -3,6 +3,7 @@
 /// model when there is one, and the checker looks at whose buffer they touch.
 extension Engine {
     func cpuWrite(_ access: CPUWriteOp) -> Outcome {
+        if let refused = cpuAccessRejection("cpu-write", length: access.length) { return refused }
         if let problem = outsideMemory(access.phys, access.length) { return problem }
         var outcome = Outcome()
         noteCPUAccess(phys: access.phys, length: access.length, isWrite: true, into: &outcome)
@@ -11,6 +12,7 @@ extension Engine {
     }
 
     func cpuRead(_ access: CPUReadOp) -> Outcome {
+        if let refused = cpuAccessRejection("cpu-read", length: access.length) { return refused }
         if let problem = outsideMemory(access.phys, access.length) { return problem }
         var outcome = Outcome()
         noteCPUAccess(phys: access.phys, length: access.length, isWrite: false, into: &outcome)

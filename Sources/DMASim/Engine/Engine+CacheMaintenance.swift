@@ -5,7 +5,8 @@ extension Engine {
     /// direction (arch/arm64/mm/dma-mapping.c).
     func archSyncForDevice(phys: UInt64, length: UInt64, into outcome: inout Outcome) {
         guard length > 0 else { return }
-        cache?.clean(phys: phys, length: length)
+        let lines = CacheLineSpan(phys: phys, length: length)
+        cache?.clean(phys: lines.phys, length: lines.length)
         outcome.events.append(SideEvent(.cacheClean, address: phys, length: length))
     }
 
@@ -13,7 +14,8 @@ extension Engine {
     /// only read) and otherwise invalidates (`dcache_inval_poc`).
     func archSyncForCPU(phys: UInt64, length: UInt64, direction: DMADirection, into outcome: inout Outcome) {
         guard length > 0, direction != .toDevice else { return }
-        cache?.invalidate(phys: phys, length: length)
+        let lines = CacheLineSpan(phys: phys, length: length)
+        cache?.invalidate(phys: lines.phys, length: lines.length)
         outcome.events.append(SideEvent(.cacheInvalidate, address: phys, length: length))
     }
 

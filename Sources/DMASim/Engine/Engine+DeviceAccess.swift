@@ -1,10 +1,14 @@
-/// Device DMA: an access by device-side address, translated granule by granule through
-/// the IOTLB and the page table (or straight to memory for dma-direct). Bytes before a
-/// fault land — a DMA engine's earlier writes are not undone by a later fault.
+/// Device DMA: an access by device-side address, translated page by page (a granule, or a
+/// whole block PTE) through the IOTLB and the page table (or straight to memory for
+/// dma-direct). Bytes before a fault land — a DMA engine's earlier writes are not undone
+/// by a later fault.
 extension Engine {
     func deviceAccess(_ deviceName: String, _ address: DeviceAddress, _ length: UInt64, write fill: Fill?) -> Outcome {
         device(named: deviceName).orReject { device in
             resolve(address).orReject { dmaAddress, namedOwner in
+                if let refused = deviceAccessRejection(fill == nil ? "dev-read" : "dev-write", length: length) {
+                    return .rejected(refused.message)
+                }
                 var access = DeviceAccess(device: device, dmaAddress: dmaAddress, length: length, fill: fill, namedOwner: namedOwner)
                 if let domain = device.domain {
                     translateAndAccess(&access, domain: domain)
@@ -39,35 +43,40 @@ extension Engine {
         while access.remaining > 0 {
             let iova = access.cursor
             let pfn = granule.pfn(iova)
-            let chunk = min(granule.bytes - granule.offset(iova), access.remaining)
             switch translate(pfn, domain: domain, isWrite: access.isWrite) {
             case .fault(let kind):
                 noteFault(kind, owner: owner, granule: pfn, into: &access.outcome)
                 access.fault(kind, at: iova)
                 return
-            case .hit(let pte, let stale):
+            case .hit(let leaf, let stale):
                 if stale { noteStaleHit(owner, iova: iova, into: &access.outcome) }
-                guard move(&access, phys: pte.phys | granule.offset(iova), count: chunk) else { return }
+                // One translation serves the rest of its page: a whole 2 MiB block at once.
+                let pageEnd = granule.address(ofPfn: leaf.firstGranule) &+ granule.address(ofPfn: leaf.pageGranules)
+                let chunk = min(pageEnd &- iova, access.remaining)
+                let phys = leaf.pte.phys + (iova - granule.address(ofPfn: leaf.firstGranule))
+                guard move(&access, phys: phys, count: chunk) else { return }
             }
         }
     }
 
-    /// IOTLB first; on a miss, walk the page table and cache what was found.
+    /// IOTLB first; on a miss, walk the page table and cache the leaf it found (a block
+    /// PTE is cached whole). A cached page is stale where the page table no longer maps
+    /// the granule to the same place with the same permissions.
     private func translate(_ pfn: UInt64, domain: DMADomain, isWrite: Bool) -> Translation {
-        let pte: PageTableEntry
+        let leaf: PageLeaf
         var stale = false
         if let cached = domain.iotlb.lookup(pfn) {
-            pte = cached
-            stale = domain.pageTable.entry(pfn) != cached
+            leaf = cached
+            let cachedEntry = cached.entry(for: pfn, granuleShift: domain.granule.shift)
+            stale = !domain.pageTable.entry(pfn).translatesLike(cachedEntry)
         } else {
-            let walked = domain.pageTable.entry(pfn)
-            guard walked.isPresent else { return .fault(.notPresent) }
-            guard walked.isVisible else { return .fault(.notSynced) }
-            domain.iotlb.fill(pfn, walked)
-            pte = walked
+            guard let walked = domain.pageTable.leaf(pfn) else { return .fault(.notPresent) }
+            guard walked.pte.isVisible else { return .fault(.notSynced) }
+            domain.iotlb.fill(walked)
+            leaf = walked
         }
-        guard pte.prot.contains(isWrite ? .write : .read) else { return .fault(.permission) }
-        return .hit(pte, stale: stale)
+        guard leaf.pte.prot.contains(isWrite ? .write : .read) else { return .fault(.permission) }
+        return .hit(leaf, stale: stale)
     }
 
     /// dma-direct: the bus address is the physical address.
@@ -165,10 +174,10 @@ extension Engine {
     }
 }
 
-/// One granule's translation: a PTE (from the IOTLB, `stale` when the page table no
-/// longer agrees) or the fault the IOMMU raises.
+/// One granule's translation: the leaf PTE of its page (from the IOTLB, `stale` when the
+/// page table no longer agrees) or the fault the IOMMU raises.
 enum Translation {
-    case hit(PageTableEntry, stale: Bool)
+    case hit(PageLeaf, stale: Bool)
     case fault(FaultKind)
 }
 

@@ -35,7 +35,8 @@ extension Engine {
     /// A streaming map: the device owns the whole buffer.
     func noteDeviceOwns(mapping index: Int) {
         let mapping = mappings[index]
-        let entry = OwnershipMap.Entry(owner: .mapping(index), first: mapping.phys, end: mapping.phys + mapping.length,
+        let buffer = AddressRange.clamped(start: mapping.phys, length: mapping.length).clampedRange
+        let entry = OwnershipMap.Entry(owner: .mapping(index), first: buffer.lowerBound, end: buffer.upperBound,
                                        direction: mapping.direction, bounced: false)
         mappings[index].ownershipID = ownership.add(entry)
     }

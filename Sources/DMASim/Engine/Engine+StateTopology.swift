@@ -51,7 +51,7 @@ extension Engine {
     /// One IOMMU, checked as its declaration was, then its domains in creation order.
     private func decodeIOMMU(from reader: inout StateReader, links: inout DecodingLinks) throws(EngineStateError) {
         let start = reader.offset
-        let spec = try IOMMUSpec(from: &reader)
+        let spec = try IOMMUSpec(from: &reader, version: links.version)
         if case .rejected(let reason) = declareIOMMU(spec).status { throw reader.invalid("iommu", reason, at: start) }
         let domainCount = try reader.count("iommu domains")
         var domains: [DMADomain] = []

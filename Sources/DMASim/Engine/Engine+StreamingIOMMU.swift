@@ -32,16 +32,18 @@ extension Engine {
     private func iommuDMAMap(_ call: MapOp, phys: UInt64, device: DeviceRuntime, domain: DMADomain, owner: IOVAOwner,
                              bounced: Bool, outcome: inout Outcome) -> UInt64? {
         let pad = domain.granule.offset(phys)
-        let sizeBytes = domain.granule.alignUp(call.length + pad)
+        let sizeBytes = alignedSize(call.length, pad: pad, granule: domain.granule, call: "dma_map_phys", handle: call.mapping, into: &outcome)
         let iova = domain.allocIOVA(sizeBytes: sizeBytes, dmaMask: device.spec.dmaMask, device: device, outcome: &outcome)
         guard iova != 0 else { return nil }
         let prot = IOMMUProt(direction: call.direction, coherent: device.spec.coherent, attributes: call.attributes)
-        if domain.mapNoSync(iova: iova, phys: phys - pad, sizeBytes: sizeBytes, prot: prot, outcome: &outcome) != nil {
+        if domain.mapNoSync(iova: iova, phys: phys - pad, sizeBytes: sizeBytes, prot: prot, path: mapPath(for: domain), outcome: &outcome) != nil {
             domain.freeIOVA(iova: iova, sizeBytes: sizeBytes, queued: false, outcome: &outcome)
             return nil
         }
         domain.syncMap(iova: iova, sizeBytes: sizeBytes, outcome: &outcome)
-        domain.owners.assign(first: iova, last: iova + sizeBytes - 1, to: owner, displacingInto: &retirementCandidates)
+        if sizeBytes > 0 {
+            domain.owners.assign(first: iova, last: iova + (sizeBytes - 1), to: owner, displacingInto: &retirementCandidates)
+        }
         outcome.ranges = [MappedRange(iova: iova, phys: phys - pad, length: sizeBytes, prot: prot, bounced: bounced)]
         return iova + pad
     }
@@ -57,16 +59,16 @@ extension Engine {
         }
         syncForCPUIfNeeded(device, phys: phys, length: call.length, direction: call.direction,
                            attributes: call.attributes, into: &outcome)
-        iommuDMAUnmap(dmaAddress, length: call.length, domain: domain, outcome: &outcome)
+        iommuDMAUnmap(dmaAddress, call, domain: domain, outcome: &outcome)
         swiotlbUnmapSingle(device, tlb: phys, length: call.length, direction: call.direction,
                            attributes: call.attributes, into: &outcome)
     }
 
     /// `__iommu_dma_unmap()`: unmap, IOTLB sync or flush queue, IOVA free.
-    private func iommuDMAUnmap(_ dmaAddress: UInt64, length: UInt64, domain: DMADomain, outcome: inout Outcome) {
+    private func iommuDMAUnmap(_ dmaAddress: UInt64, _ call: UnmapOp, domain: DMADomain, outcome: inout Outcome) {
         let pad = domain.granule.offset(dmaAddress)
         let iova = dmaAddress - pad
-        let sizeBytes = domain.granule.alignUp(length + pad)
+        let sizeBytes = alignedSize(call.length, pad: pad, granule: domain.granule, call: "dma_unmap_phys", handle: call.mapping, into: &outcome)
         let queued = domain.usesFlushQueue
         let unmapped = domain.unmap(iova: iova, sizeBytes: sizeBytes)
         if unmapped != sizeBytes {

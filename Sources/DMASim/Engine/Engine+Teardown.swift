@@ -7,7 +7,7 @@ extension Engine {
             let result = unlinkRange(state: index, device: device, domain: domain, offset: call.offset, length: call.length,
                                      direction: call.direction, attributes: call.attributes, freeIOVA: false,
                                      remembersUnlink: true, outcome: &outcome)
-            if result.unmapped < result.requested {
+            if result.unmapped < result.requested && !outcome.reports(.unlinkSplitsBlock) && !outcome.reports(.unlinkNotLinked) {
                 outcome.findings.append(Finding(.unlinkNotLinked, handle: call.state,
                     "unlink of 0x\(hex(result.requested)) bytes found only 0x\(hex(result.unmapped)) linked (WARN_ON(unmapped != size))"))
             }
@@ -77,17 +77,22 @@ extension Engine {
         }
         let queued = freeIOVA && domain.usesFlushQueue
         let iova = addr - pad
-        let sizeBytes = granule.alignUp(length + pad)
+        let sizeBytes = alignedSize(length, pad: pad, granule: granule, call: remembersUnlink ? "dma_iova_unlink" : "dma_iova_destroy",
+                                    handle: states[index].handle, into: &outcome)
         let unmapped = domain.unmap(iova: iova, sizeBytes: sizeBytes)
         if unmapped != sizeBytes {
             outcome.warnings.append("WARN_ON(unmapped != size): unmapped 0x\(hex(unmapped)) of 0x\(hex(sizeBytes)) at iova 0x\(hex(iova))")
             outcome.events.append(SideEvent(.kernelWarning, address: iova, length: sizeBytes))
+            if !noteRefusedUnmap(state: index, domain: domain, iova: iova, sizeBytes: sizeBytes, destroy: !remembersUnlink, into: &outcome) {
+                noteBlockSplit(state: index, domain: domain, iova: iova, sizeBytes: sizeBytes, unmapped: unmapped, into: &outcome)
+            }
         }
         if !queued { domain.iotlbSync(iova: iova, sizeBytes: unmapped, outcome: &outcome) }
         if freeIOVA { domain.freeIOVA(iova: iova, sizeBytes: sizeBytes, queued: queued, outcome: &outcome) }
         if remembersUnlink {
-            recordUnlinked(index, firstGranule: granule.pfn(iova), count: unmapped >> granule.shift)
-            releaseOwnership(ofState: index, iovaFirst: iova, iovaEnd: iova + sizeBytes)
+            // What the driver asked for; PTEs a block took with it are not the driver's unlink.
+            recordUnlinked(index, firstGranule: granule.pfn(iova), count: min(unmapped, sizeBytes) >> granule.shift)
+            releaseOwnership(ofState: index, iovaFirst: iova, iovaEnd: iova.adding(sizeBytes) ?? .max)
         }
         return (sizeBytes, unmapped)
     }
@@ -96,7 +101,13 @@ extension Engine {
     /// that abandons the rest of the slow path), the cache invalidate for a non-coherent
     /// device, and `swiotlb_tbl_unmap_single()`, which acts only on a bounce slot: it
     /// copies the device's data back to the original (FROM_DEVICE, BIDIRECTIONAL, no
-    /// SKIP_CPU_SYNC) and frees the slot. The loop body runs once even for size 0.
+    /// SKIP_CPU_SYNC) and frees the slot. The loop body runs once even for size 0, and
+    /// its `end = addr + size` wraps as the kernel's does: past 2^64 it runs once.
+    ///
+    /// Granules of one PTE run map contiguous memory, so outside the swiotlb pool the
+    /// kernel's calls on them add up to one call on the whole stretch — the same lines
+    /// invalidated — and the model makes that one call: a 1 GiB block costs one step, not
+    /// 262,144.
     private func unlinkRangeSlow(_ device: DeviceRuntime, domain: DMADomain, addr: UInt64, length: UInt64,
                                  direction: DMADirection, attributes: DMAAttributes, outcome: inout Outcome) {
         var cursor = addr
@@ -108,12 +119,23 @@ extension Engine {
                 outcome.warnings.append("WARN_ON(!phys) at iova 0x\(hex(cursor)): slow unlink path abandoned")
                 return
             }
-            let chunk = min(end - cursor, domain.granule.bytes - pad)
+            var chunk = min(end &- cursor, domain.granule.bytes - pad)
+            if end > cursor, let runEnd = domain.mappedRunEnd(cursor), !bouncePoolOverlaps(phys, min(end, runEnd) - cursor) {
+                chunk = min(end, runEnd) - cursor
+            }
             syncForCPUIfNeeded(device, phys: phys, length: chunk, direction: direction, attributes: attributes, into: &outcome)
             swiotlbUnmapSingle(device, tlb: phys, length: chunk, direction: direction, attributes: attributes, into: &outcome)
-            cursor += chunk
+            cursor &+= chunk
             pad = 0
         } while cursor < end
+    }
+
+    /// Whether `[phys, phys + length)` touches the swiotlb pool, where each granule is a
+    /// slot of its own.
+    private func bouncePoolOverlaps(_ phys: UInt64, _ length: UInt64) -> Bool {
+        guard let pool = swiotlbPool else { return false }
+        let last = phys.adding(length &- 1) ?? .max
+        return phys < pool.base &+ pool.sizeBytes && last >= pool.base
     }
 
     /// `dma_iova_free()`: `free_iova_fast(addr - pad, iova_align(size + pad))` at once.
@@ -124,7 +146,7 @@ extension Engine {
 
     /// §7.8: mapped_len larger than what is linked from offset 0.
     private func noteShortUnmap(_ call: DestroyOp, _ result: (requested: UInt64, unmapped: UInt64), into outcome: inout Outcome) {
-        guard result.unmapped < result.requested else { return }
+        guard result.unmapped < result.requested, !outcome.reports(.unlinkSplitsBlock), !outcome.reports(.destroyLengthMismatch) else { return }
         outcome.findings.append(Finding(.destroyLengthMismatch, handle: call.state,
             "destroy with mapped_len 0x\(hex(call.mappedLength)) but the unmap stopped at the first hole after 0x\(hex(result.unmapped)) bytes"))
     }
@@ -138,7 +160,7 @@ extension Engine {
 
     private func recordUnlinked(_ index: Int, firstGranule: UInt64, count: UInt64) {
         guard count > 0 else { return }
-        for granule in firstGranule..<firstGranule + count { states[index].unlinkedGranules.insert(granule) }
+        states[index].unlinkedGranules.insert(first: firstGranule, last: firstGranule + (count - 1))
     }
 
     /// §7.14: an unlink or destroy whose direction or cache-relevant attributes match no

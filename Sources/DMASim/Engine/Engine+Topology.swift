@@ -9,6 +9,10 @@ extension Engine {
         guard spec.granuleBytes >= 4096, spec.granuleBytes <= 65536, spec.granuleBytes.nonzeroBitCount == 1 else {
             return .rejected("iommu \(spec.name): granule must be 4K, 16K or 64K (≤ PAGE_SIZE)")
         }
+        // The granule is `1 << __ffs(pgsize_bitmap)`: the smallest page size.
+        guard spec.pageSizes & (spec.granuleBytes | (spec.granuleBytes - 1)) == spec.granuleBytes else {
+            return .rejected("iommu \(spec.name): page-sizes must include the granule (0x\(hex(spec.granuleBytes))) and nothing smaller")
+        }
         guard (32...64).contains(spec.apertureBits) else {
             return .rejected("iommu \(spec.name): aperture-bits must be 32…64")
         }
@@ -56,6 +60,9 @@ extension Engine {
             return .rejected("swiotlb size must be a positive multiple of 256K (IO_TLB_SEGSIZE slots of 2K; the kernel rounds nslabs up to it)")
         }
         guard spec.base % SwiotlbPool.pageBytes == 0 else { return .rejected("swiotlb base must be 4K aligned") }
+        guard spec.sizeBytes <= SwiotlbPool.maxBytes else {
+            return .rejected("swiotlb size 0x\(hex(spec.sizeBytes)) is more than the simulator's 0x\(hex(SwiotlbPool.maxBytes)) (1 GiB, \(SwiotlbPool.maxBytes >> SwiotlbPool.slotShift) slots): it keeps io_tlb_slot metadata per 2 KiB slot, as the kernel does, whose swiotlb_memblock_alloc() would fail and halve the request")
+        }
         if let problem = placePool(spec) { return .rejected(problem) }
         swiotlb = spec
         swiotlbPool = SwiotlbPool(base: spec.base, sizeBytes: spec.sizeBytes)

@@ -29,7 +29,7 @@ extension Engine {
             states[index].addr = base + pad
             states[index].sizeBytes = call.sizeBytes
             states[index].life = .allocated
-            domain.owners.assign(first: base, last: base + allocationBytes - 1, to: .state(index),
+            domain.owners.assign(first: base, last: base + (allocationBytes - 1), to: .state(index),
                                  displacingInto: &retirementCandidates)
             outcome.status = .ok
             outcome.address = base + pad
@@ -62,12 +62,13 @@ extension Engine {
         } else {
             // __dma_iova_link(dev, state->addr + offset - pad, phys - pad, iova_align(size + pad))
             let iova = states[index].addr &+ call.offset &- pad
-            let piece = LinkPiece(iova: iova, phys: call.phys - pad, sizeBytes: granule.alignUp(call.length + pad),
-                                  buffer: call.phys..<call.phys + call.length, bounced: false)
+            let sizeBytes = alignedSize(call.length, pad: pad, granule: granule, call: "dma_iova_link", handle: call.state, into: &outcome)
+            let piece = LinkPiece(iova: iova, phys: call.phys - pad, sizeBytes: sizeBytes,
+                                  buffer: LinkPiece.buffer(phys: call.phys, length: call.length), bounced: false)
             failure = dmaIOVALink(link, piece, outcome: &outcome)
         }
         if let failure { return failLink(index, failure, &outcome) }
-        states[index].linkedBytes += call.length
+        states[index].linkedBytes = saturatingSum(states[index].linkedBytes, call.length)
         let signature = LinkSignature(direction: call.direction, attributes: call.attributes)
         states[index].linkSignatures.insert(signature)
         outcome.address = states[index].addr &+ call.offset
@@ -80,7 +81,8 @@ extension Engine {
         let call = link.call
         syncForDeviceIfNeeded(link.device, phys: piece.phys, length: piece.sizeBytes, attributes: call.attributes, into: &outcome)
         let prot = IOMMUProt(direction: call.direction, coherent: link.device.spec.coherent, attributes: call.attributes)
-        if let errno = link.domain.mapNoSync(iova: piece.iova, phys: piece.phys, sizeBytes: piece.sizeBytes, prot: prot, outcome: &outcome) {
+        if let errno = link.domain.mapNoSync(iova: piece.iova, phys: piece.phys, sizeBytes: piece.sizeBytes, prot: prot,
+                                                path: mapPath(for: link.domain), outcome: &outcome) {
             outcome.findings.append(linkFailureFinding(errno, call: call, iova: piece.iova))
             return errno
         }
@@ -98,7 +100,8 @@ extension Engine {
             notePartialLink(index, into: &outcome)
             let addr = states[index].addr &+ call.offset
             let pad = domain.granule.offset(addr)
-            domain.syncMap(iova: addr - pad, sizeBytes: domain.granule.alignUp(call.length + pad), outcome: &outcome)
+            let sizeBytes = alignedSize(call.length, pad: pad, granule: domain.granule, call: "dma_iova_sync", handle: call.state, into: &outcome)
+            domain.syncMap(iova: addr - pad, sizeBytes: sizeBytes, outcome: &outcome)
         }
     }
 
@@ -130,8 +133,11 @@ extension Engine {
 
     private func linkFailureFinding(_ errno: Errno, call: LinkOp, iova: UInt64) -> Finding {
         switch errno {
-        case .EEXIST:
-            return Finding(.overlappingLink, handle: call.state, "link over a present PTE near IOVA 0x\(hex(iova)): -EEXIST")
+        case .EEXIST, .EADDRINUSE:
+            return Finding(.overlappingLink, handle: call.state, "link over a present PTE near IOVA 0x\(hex(iova)): -\(errno.rawValue)")
+        case .ERANGE:
+            return Finding(.linkOutOfBounds, handle: call.state,
+                "link reaches past what the page table maps (the aperture, or 52-bit physical addresses) near IOVA 0x\(hex(iova)): -ERANGE")
         default:
             return Finding(.unalignedLink, handle: call.state,
                 "IOVA 0x\(hex(iova)) is not granule aligned (in-granule offset of phys differs from try_alloc's, or an earlier range ended mid-granule): -\(errno.rawValue)")
@@ -144,8 +150,8 @@ extension Engine {
     }
 
     private func recordLinked(_ index: Int, firstGranule: UInt64, count: UInt64) {
-        guard !states[index].unlinkedGranules.isEmpty else { return }
-        for granule in firstGranule..<firstGranule + count { states[index].unlinkedGranules.remove(granule) }
+        guard !states[index].unlinkedGranules.isEmpty, count > 0 else { return }
+        states[index].unlinkedGranules.remove(first: firstGranule, last: firstGranule + (count - 1))
     }
 
     /// §7.13: a sync or device use after a failed link, with no `destroy(mapped)` between.

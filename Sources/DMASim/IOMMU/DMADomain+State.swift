@@ -1,6 +1,6 @@
 /// A domain's parts in a fixed order. Its IOMMU is not written here: the domain table is
 /// grouped by IOMMU (`Engine+StateTopology`), which hands the spec back when decoding.
-/// Version 6: a flush queue per CPU with the flush counts and the timer's state; before,
+/// Version 7: a flush queue per CPU with the flush counts and the timer's state; before,
 /// one queue.
 extension DMADomain {
     func encode(to writer: inout StateWriter) {
@@ -20,11 +20,11 @@ extension DMADomain {
         throws(EngineStateError) -> DMADomain {
         let version = links.version
         let allocator = try IOVAAllocator(from: &reader, version: version)
-        let pageTable = try IOPageTable(from: &reader)
-        let iotlb = try IOTLB(from: &reader)
+        let pageTable = try IOPageTable(from: &reader, granuleShift: UInt64(iommu.granuleBytes.trailingZeroBitCount), version: version)
+        let iotlb = try IOTLB(from: &reader, version: version)
         let queues: [FlushQueue]
         var counts: (start: UInt64, finish: UInt64, timerOn: Bool, timerCPU: Int) = (0, 0, false, 0)
-        if version >= 6 {
+        if version >= EngineStateFormat.perCPUVersion {
             queues = try reader.array("flush queues") { reader throws(EngineStateError) in
                 try FlushQueue(from: &reader, slots: iommu.flushQueueSlots, version: version)
             }

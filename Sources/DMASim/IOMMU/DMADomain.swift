@@ -8,6 +8,9 @@ final class DMADomain {
     let granule: Granule
     /// `geometry.aperture_end`.
     let apertureEnd: UInt64
+    /// The physical addresses a PTE can hold: io-pgtable-arm's `oas` at its widest (LPA,
+    /// 52 bits), the generic page table's `max_oasz_lg2` for VT-d (`hw_max_oasz_lg2 = 52`).
+    static let outputAddressBits: UInt64 = 52
     var allocator: IOVAAllocator
     var pageTable: IOPageTable
     var iotlb: IOTLB
@@ -39,13 +42,13 @@ final class DMADomain {
     }
 
     /// A domain with the given parts: a fresh one, or one restored from an engine state.
-    init(iommu: IOMMUSpec, allocator: IOVAAllocator, pageTable: IOPageTable = IOPageTable(), iotlb: IOTLB = IOTLB(),
+    init(iommu: IOMMUSpec, allocator: IOVAAllocator, pageTable: IOPageTable? = nil, iotlb: IOTLB = IOTLB(),
          flushQueues: [FlushQueue], owners: IOVAOwnerMap = IOVAOwnerMap()) {
         self.iommu = iommu
         self.granule = Granule(bytes: iommu.granuleBytes)
         self.apertureEnd = .dmaBitMask(iommu.apertureBits)
         self.allocator = allocator
-        self.pageTable = pageTable
+        self.pageTable = pageTable ?? IOPageTable(granuleShift: granule.shift)
         self.iotlb = iotlb
         self.flushQueues = flushQueues
         self.owners = owners
@@ -77,28 +80,85 @@ final class DMADomain {
 
     // MARK: iommu_map_nosync / iommu_sync_map
 
-    /// `iommu_map_nosync()`: aligned iova, paddr and size, one PTE per granule. A present
-    /// PTE stops it with -EEXIST (io-pgtable-arm's WARN), and what this call had mapped is
-    /// unrolled with `iommu_unmap()`, which syncs the IOTLB.
-    func mapNoSync(iova: UInt64, phys: UInt64, sizeBytes: UInt64, prot: IOMMUProt, outcome: inout Outcome) -> Errno? {
+    /// `iommu_map_nosync()`: aligned iova, paddr and size, then PTEs of the sizes
+    /// `iommu_pgsize()` picks (`IOMMUSpec.pageSizes`), one `map_pages` call per size, or
+    /// on 7.3's generic page table one `map_range()` that picks the same sizes
+    /// (`pt_compute_best_pgsize()`). A present PTE stops it (`path` says with what), an
+    /// address past the table's input or output range with -ERANGE; what this call had
+    /// mapped is unrolled with `iommu_unmap()`, which syncs the IOTLB.
+    func mapNoSync(iova: UInt64, phys: UInt64, sizeBytes: UInt64, prot: IOMMUProt, path: MapPath, outcome: inout Outcome) -> Errno? {
         guard granule.isAligned(iova | phys | sizeBytes) else {
-            outcome.warnings.append(
-                "unaligned: iova 0x\(hex(iova)) pa 0x\(hex(phys)) size 0x\(hex(sizeBytes)) min_pagesz 0x\(hex(granule.bytes))")
-            return .EINVAL
-        }
-        let first = granule.pfn(iova)
-        let count = sizeBytes >> granule.shift
-        let visible = !iommu.needsSyncMap
-        for index in 0..<count {
-            if pageTable.entry(first + index).isPresent {
-                outcome.warnings.append("WARN: map over a present PTE at iova 0x\(hex(granule.address(ofPfn: first + index)))")
-                unmapAndSync(iova: iova, sizeBytes: granule.address(ofPfn: index), outcome: &outcome)
-                return .EEXIST
+            switch path {
+            case .mapPages:
+                // __iommu_map_domain_pgtbl(): !IS_ALIGNED(iova | paddr | size, min_pagesz).
+                outcome.warnings.append(
+                    "unaligned: iova 0x\(hex(iova)) pa 0x\(hex(phys)) size 0x\(hex(sizeBytes)) min_pagesz 0x\(hex(granule.bytes))")
+                return .EINVAL
+            case .genericPageTable:
+                // map_range(): no page size fits an IOVA or physical address off the
+                // granule (pt_compute_best_pgsize() returns 0; the one-page fast path
+                // checks log2_mod(iova | paddr, PAGE_SHIFT)): -ENXIO, nothing printed.
+                // The size is always aligned here: dma-iommu passes iova_align()ed sizes.
+                return .ENXIO
             }
-            let pte = PageTableEntry(phys: phys + granule.address(ofPfn: index), prot: prot, visible: visible)
-            pageTable.install(first + index, pte)
+        }
+        var mapped: UInt64 = 0
+        while mapped < sizeBytes {
+            // A range that wraps past 2^64 fails where it wraps, as past the aperture.
+            guard let chunkIOVA = iova.adding(mapped), let chunkPhys = phys.adding(mapped) else {
+                outcome.warnings.append("WARN_ON(iaext || paddr >> oas): iova 0x\(hex(iova)) pa 0x\(hex(phys)) size 0x\(hex(sizeBytes)) wraps the 64-bit range: -ERANGE")
+                outcome.events.append(SideEvent(.kernelWarning, address: iova &+ mapped, length: sizeBytes - mapped))
+                unmapAndSync(iova: iova, sizeBytes: mapped, outcome: &outcome)
+                return .ERANGE
+            }
+            let chunk = PageChunk(iova: chunkIOVA, phys: chunkPhys, pageSizes: iommu.pageSizes,
+                                  remainingBytes: sizeBytes - mapped, granule: granule)
+            let result = mapPages(chunk, prot: prot, path: path, outcome: &outcome)
+            mapped += result.mappedBytes
+            if let errno = result.errno {
+                if mapped > 0 { unmapAndSync(iova: iova, sizeBytes: mapped, outcome: &outcome) }
+                return errno
+            }
         }
         return nil
+    }
+
+    /// `ops->map_pages(domain, iova, paddr, pgsize, count, …, &mapped)` for one page size.
+    /// On the generic page table: `__map_range_leaf()` for the leaves of one size.
+    private func mapPages(_ chunk: PageChunk, prot: IOMMUProt, path: MapPath, outcome: inout Outcome) -> (mappedBytes: UInt64, errno: Errno?) {
+        // arm_lpae_map_pages(): WARN_ON(iaext || paddr >> cfg->oas) → -ERANGE; the
+        // generic page table's map_range() refuses the same with -ERANGE.
+        guard chunk.lastIOVA.map({ $0 <= apertureEnd }) == true, chunk.lastPhys.map({ $0 >> Self.outputAddressBits == 0 }) == true else {
+            outcome.warnings.append(
+                "WARN_ON(iaext || paddr >> oas): iova 0x\(hex(chunk.iova)) pa 0x\(hex(chunk.phys)) size 0x\(hex(chunk.bytes)) past the page table's \(iommu.apertureBits)-bit input or \(Self.outputAddressBits)-bit output range: -ERANGE")
+            outcome.events.append(SideEvent(.kernelWarning, address: chunk.iova, length: chunk.bytes))
+            return (0, .ERANGE)
+        }
+        let first = granule.pfn(chunk.iova)
+        let pageGranules = UInt64(1) << UInt64(chunk.pageShift)
+        var pageCount = chunk.pageCount
+        var errno: Errno?
+        if let present = pageTable.firstPresent(from: first, count: chunk.pageCount << UInt64(chunk.pageShift)) {
+            pageCount = (present - first) / pageGranules
+            switch path {
+            case .mapPages:
+                // arm_lpae_init_pte(): WARN_ON(!selftest_running), -EEXIST.
+                outcome.warnings.append("WARN: map over a present PTE at iova 0x\(hex(granule.address(ofPfn: present)))")
+                errno = .EEXIST
+            case .genericPageTable:
+                // __map_range_leaf() → clear_contig(): a present leaf, or a table that
+                // holds one, is -EADDRINUSE; __map_range() says the same of a block above
+                // the leaves' level. The leaves installed before it count as mapped.
+                errno = .EADDRINUSE
+            }
+        }
+        let pte = PageTableEntry(phys: chunk.phys, prot: prot, visible: !iommu.needsSyncMap)
+        pageTable.install(firstGranule: first, pageShift: chunk.pageShift, pageCount: pageCount, pte: pte)
+        let mappedBytes = granule.address(ofPfn: pageCount << UInt64(chunk.pageShift))
+        if chunk.pageShift > 0 && pageCount > 0 {
+            outcome.events.append(SideEvent(.blockMapped, address: chunk.iova, length: mappedBytes, target: chunk.pageBytes))
+        }
+        return (mappedBytes, errno)
     }
 
     /// `iommu_sync_map()`: on a needs-sync-map IOMMU the queued PTEs reach the hardware.
@@ -106,26 +166,32 @@ final class DMADomain {
     func syncMap(iova: UInt64, sizeBytes: UInt64, outcome: inout Outcome) {
         guard iommu.needsSyncMap else { return }
         outcome.events.append(SideEvent(.iotlbSyncMap, address: iova, length: sizeBytes))
-        let first = granule.pfn(iova)
-        for index in 0..<(sizeBytes >> granule.shift) {
-            let pte = pageTable.entry(first + index)
-            if pte.isPresent && !pte.isVisible { pageTable.update(first + index, pte.madeVisible()) }
-        }
+        pageTable.makeVisible(from: granule.pfn(iova), count: sizeBytes >> granule.shift)
     }
 
     // MARK: unmap, IOTLB sync, IOVA free
 
-    /// `__iommu_unmap()`: clears PTEs from `iova` until `sizeBytes` are done or the first
-    /// hole. Returns the bytes unmapped; a misaligned request unmaps nothing.
+    /// `__iommu_unmap()` → the generic page table's `unmap_range()` (VT-d, AMD-Vi on
+    /// 7.3): clears whole PTEs from `iova` until `sizeBytes` are covered or the first hole
+    /// (`IOPageTable+Unmap`). Returns the bytes unmapped, which pass `sizeBytes` when the
+    /// last PTE is a block the range ends inside. Nothing is unmapped for a misaligned
+    /// request (`__iommu_unmap_domain_pgtbl()`'s check), a size of 0, or a range that
+    /// wraps or leaves the aperture (`make_range()`: -EINVAL, -EOVERFLOW, -ERANGE).
     func unmap(iova: UInt64, sizeBytes: UInt64) -> UInt64 {
-        guard granule.isAligned(iova | sizeBytes) else { return 0 }
-        let first = granule.pfn(iova)
-        var done: UInt64 = 0
-        while done < sizeBytes >> granule.shift, pageTable.entry(first + done).isPresent {
-            pageTable.clear(first + done)
-            done += 1
+        guard granule.isAligned(iova | sizeBytes), sizeBytes > 0, unmapRefusal(iova: iova, sizeBytes: sizeBytes) == nil else { return 0 }
+        let cleared = pageTable.unmap(from: granule.pfn(iova), count: sizeBytes >> granule.shift)
+        return granule.address(ofPfn: cleared.reduce(0) { $0 + $1.granuleCount })
+    }
+
+    /// Why the page table refuses to walk `[iova, iova + sizeBytes)` at all (generic_pt's
+    /// `make_range()`), if it does: a range that wraps past 2^64 (-EOVERFLOW) or ends past
+    /// the aperture (`pt_check_range()`, -ERANGE).
+    func unmapRefusal(iova: UInt64, sizeBytes: UInt64) -> String? {
+        guard let last = AddressRange(start: iova, length: sizeBytes)?.last else {
+            return "it wraps past 2^64 (make_range(): -EOVERFLOW)"
         }
-        return granule.address(ofPfn: done)
+        guard last <= apertureEnd else { return "it ends past the aperture, 0x\(hex(apertureEnd)) (pt_check_range(): -ERANGE)" }
+        return nil
     }
 
     /// `iommu_unmap()`: unmap then a synchronous IOTLB invalidation.
@@ -223,6 +289,23 @@ final class DMADomain {
     func iovaToPhys(_ iova: UInt64) -> UInt64 {
         let pte = pageTable.entry(granule.pfn(iova))
         return pte.isPresent ? pte.phys | granule.offset(iova) : 0
+    }
+
+    /// Where the PTE run mapping `iova` ends (the first IOVA after it; nil for none or at
+    /// 2^64): up to there the granules map physically contiguous memory.
+    func mappedRunEnd(_ iova: UInt64) -> UInt64? {
+        guard let at = pageTable.run(containing: granule.pfn(iova)) else { return nil }
+        let endGranule = pageTable.runs[at].endGranule
+        guard endGranule < UInt64(1) << (64 - granule.shift) else { return nil }
+        return granule.address(ofPfn: endGranule)
+    }
+
+    /// The block PTE `iova` lies inside but does not start, if any: where an unmap that
+    /// starts there clears nothing.
+    func blockStraddling(_ iova: UInt64) -> PageLeaf? {
+        guard let leaf = pageTable.leaf(granule.pfn(iova)), leaf.pageShift > 0,
+              leaf.firstGranule != granule.pfn(iova) else { return nil }
+        return leaf
     }
 }
 

@@ -1,5 +1,5 @@
 /// The queued ranges, oldest first (the order a flush frees them in), each with the
-/// flush-start count it was queued at (version 6; before, 0). The ring size is the
+/// flush-start count it was queued at (version 7; before, 0). The ring size is the
 /// IOMMU's `fq-size`, so it is not written again.
 extension FlushQueue {
     func encode(to writer: inout StateWriter) {
@@ -15,7 +15,7 @@ extension FlushQueue {
         let start = reader.offset
         let queued = try reader.array("flush queue") { reader throws(EngineStateError) in
             Entry(pfn: try reader.varint("flush queue pfn"), pageCount: try reader.varint("flush queue pages"),
-                  counter: version >= 6 ? try reader.varint("flush queue counter") : 0)
+                  counter: version >= EngineStateFormat.perCPUVersion ? try reader.varint("flush queue counter") : 0)
         }
         guard queued.count < slots else {
             throw reader.invalid("flush queue", "\(queued.count) ranges in a ring of \(slots) that holds \(slots - 1)", at: start)

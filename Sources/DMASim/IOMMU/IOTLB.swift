@@ -2,29 +2,89 @@
 /// entry outlives its PTE — that is the lazy-mode stale window, where a device keeps
 /// reaching memory through an IOVA the driver already destroyed.
 ///
+/// An entry caches one leaf PTE at its page size, as hardware IOTLBs hold large-page
+/// entries: a device that touched a 2 MiB block holds one entry for all of it, and a
+/// later access anywhere in the block hits it. Entries of different sizes may cover the
+/// same granule (a stale 2 MiB entry over 4 KiB PTEs mapped since); the smallest answers.
+///
 /// Capacity is not modelled: an entry leaves only by invalidation (strict unmap, unlink,
 /// a flush-queue flush), which is the worst case a driver must be correct against.
 struct IOTLB {
-    private(set) var cached: [UInt64: PageTableEntry] = [:]
+    /// A cached page: its first granule and size.
+    struct Key: Hashable, Comparable {
+        var firstGranule: UInt64
+        var pageShift: UInt8
+
+        static func < (a: Key, b: Key) -> Bool {
+            (a.firstGranule, a.pageShift) < (b.firstGranule, b.pageShift)
+        }
+    }
+
+    private(set) var cached: [Key: PageTableEntry] = [:]
+    /// How many entries of each page shift are cached: lookups try only these sizes.
+    private var countOfShift: [UInt8: Int] = [:]
+    private var shiftsInUse: [UInt8] = []
 
     init() {}
 
     var count: Int { cached.count }
 
-    func lookup(_ granule: UInt64) -> PageTableEntry? { cached[granule] }
+    /// The cached page holding `granule`, smallest page first.
+    func lookup(_ granule: UInt64) -> PageLeaf? {
+        for shift in shiftsInUse {
+            let key = Key(firstGranule: granule & ~((UInt64(1) << UInt64(shift)) - 1), pageShift: shift)
+            if let pte = cached[key] { return PageLeaf(firstGranule: key.firstGranule, pageShift: shift, pte: pte) }
+        }
+        return nil
+    }
 
-    mutating func fill(_ granule: UInt64, _ pte: PageTableEntry) { cached[granule] = pte }
+    /// Caches the leaf a page walk found.
+    mutating func fill(_ leaf: PageLeaf) {
+        let key = Key(firstGranule: leaf.firstGranule, pageShift: leaf.pageShift)
+        if cached.updateValue(leaf.pte, forKey: key) == nil { noteAdded(leaf.pageShift) }
+    }
 
-    /// `iommu_iotlb_sync()` over `[first, first+count)` granules.
+    /// `iommu_iotlb_sync()` over `[first, first+count)` granules: every cached page
+    /// touching the range goes.
     mutating func invalidate(from first: UInt64, count: UInt64) {
-        guard !cached.isEmpty else { return }
-        if count <= UInt64(cached.count) {
-            for granule in first..<first + count { cached[granule] = nil }
+        guard !cached.isEmpty, count > 0 else { return }
+        let last = first &+ (count - 1)
+        var probes: UInt64 = 0
+        for shift in shiftsInUse { probes &+= (last >> UInt64(shift)) - (first >> UInt64(shift)) + 1 }
+        if probes <= UInt64(cached.count) {
+            for shift in shiftsInUse {
+                for page in (first >> UInt64(shift))...(last >> UInt64(shift)) {
+                    remove(Key(firstGranule: (page << UInt64(shift)), pageShift: shift))
+                }
+            }
         } else {
-            cached = cached.filter { $0.key < first || $0.key >= first + count }
+            for key in cached.keys where key.firstGranule <= last && key.firstGranule &+ ((UInt64(1) << UInt64(key.pageShift)) - 1) >= first {
+                remove(key)
+            }
         }
     }
 
     /// `flush_iotlb_all()`.
-    mutating func invalidateAll() { cached.removeAll() }
+    mutating func invalidateAll() {
+        cached.removeAll()
+        countOfShift.removeAll()
+        shiftsInUse.removeAll()
+    }
+
+    private mutating func remove(_ key: Key) {
+        guard cached.removeValue(forKey: key) != nil else { return }
+        countOfShift[key.pageShift]! -= 1
+        if countOfShift[key.pageShift] == 0 {
+            countOfShift[key.pageShift] = nil
+            shiftsInUse.removeAll { $0 == key.pageShift }
+        }
+    }
+
+    private mutating func noteAdded(_ shift: UInt8) {
+        countOfShift[shift, default: 0] += 1
+        if countOfShift[shift] == 1 {
+            shiftsInUse.append(shift)
+            shiftsInUse.sort()
+        }
+    }
 }

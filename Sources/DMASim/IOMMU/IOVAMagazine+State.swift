@@ -29,7 +29,7 @@ extension IOVARangeCache {
 
     init(from reader: inout StateReader, version: UInt32) throws(EngineStateError) {
         self.init()
-        if version >= 6 {
+        if version >= EngineStateFormat.perCPUVersion {
             cpus = try reader.array("rcache cpus") { reader throws(EngineStateError) in
                 IOVACPURangeCache(loaded: try IOVAMagazine(from: &reader), previous: try IOVAMagazine(from: &reader))
             }

@@ -91,7 +91,7 @@ final class PhysicalMemory {
     ) {
         var done: UInt64 = 0
         while done < length {
-            let address = phys + done
+            let address = phys &+ done  // a range past 2^64 wraps, as phys_addr_t arithmetic does
             let offset = Int(address & UInt64(SparsePageStore.pageBytes - 1))
             let count = Int(min(UInt64(SparsePageStore.pageBytes - offset), length - done))
             body(address >> SparsePageStore.pageShift, offset, count, done)

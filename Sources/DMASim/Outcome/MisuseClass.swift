@@ -32,6 +32,13 @@ public enum MisuseClass: String, Sendable, CaseIterable, Hashable {
     case partialLinkNotCleaned = "partial-link-not-cleaned"
     /// Unlink of granules that are not linked (`WARN_ON(unmapped != size)`).
     case unlinkNotLinked = "unlink-not-linked"
+    /// Unlink or destroy of part of a block PTE (2 MiB, 1 GiB): the page table clears the
+    /// whole block, or nothing where the range starts inside it (`__unmap_range()`), and
+    /// dma-iommu WARNs (`WARN_ON(unmapped != size)`).
+    case unlinkSplitsBlock = "unlink-splits-block"
+    /// A length within a granule of 2^64: `iova_align(size + pad)` wraps, and the link,
+    /// sync, unlink or map acts on far fewer bytes than asked, silently.
+    case lengthWraps = "length-wraps"
     /// §7.17 / dma-debug 22: states or mappings still live at device teardown.
     case leakAtDetach = "leak-at-detach"
     /// §7.10 consequence: the device used a cached translation the page table no longer

@@ -6,7 +6,8 @@ public struct SideEvent: Sendable, Hashable {
     /// Start of the range (IOVA or physical, by kind); 0 for events with no range.
     public var address: UInt64
     public var length: UInt64
-    /// A second address where the kind has one (the destination of a bounce copy).
+    /// A second address where the kind has one (the destination of a bounce copy), or
+    /// the page size of a `block-map`.
     public var target: UInt64
 
     public init(_ kind: SideEventKind, address: UInt64 = 0, length: UInt64 = 0, target: UInt64 = 0) {
@@ -39,6 +40,9 @@ public enum SideEventKind: String, Sendable, CaseIterable, Hashable {
     case kernelWarning = "kernel-warning"
     /// "Using %d-bit DMA addresses": the PCI 32-bit-first workaround turned off.
     case dacEnabled = "dac-enabled"
+    /// `map_pages()` installed block PTEs (`iommu_pgsize()` chose a size above the
+    /// granule): `length` bytes of IOVA from `address`, in pages of `target` bytes.
+    case blockMapped = "block-map"
 }
 
 /// A physical range that a link or map put in the page table (or a direct mapping).

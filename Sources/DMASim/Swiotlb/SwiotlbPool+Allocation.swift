@@ -40,7 +40,8 @@ extension SwiotlbPool {
         index += padSlots
         slots[index].padSlots = padSlots
         for step in 0..<(Self.slotsFor(allocBytes) - padSlots) {
-            slots[index + step].origAddr = request.orig + UInt64(step) << Self.slotShift
+            // slot_addr(orig_addr, i): phys_addr_t arithmetic, wrapping as the kernel's does.
+            slots[index + step].origAddr = request.orig &+ UInt64(step) << Self.slotShift
         }
         return .success(slotAddress(index) + offset)
     }

@@ -20,6 +20,9 @@ struct SwiotlbPool {
     static let segmentSlots = 128
     /// `INVALID_PHYS_ADDR`.
     static let invalidAddress = UInt64.max
+    /// The largest pool the simulator declares: 1 GiB is 512 Ki slots of metadata (the
+    /// kernel's default pool is 64 MiB, `IO_TLB_DEFAULT_SIZE`).
+    static let maxBytes: UInt64 = 1 << 30
     /// PAGE_SIZE for the "allocations ≥ PAGE_SIZE are page aligned" rule.
     static let pageBytes: UInt64 = 4096
 

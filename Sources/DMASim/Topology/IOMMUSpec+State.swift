@@ -14,10 +14,12 @@ extension IOMMUSpec {
             writer.varint(range.lowerBound)
             writer.varint(range.upperBound - range.lowerBound)
         }
+        writer.varint(pageSizes)
     }
 
     /// The values only; the engine checks them with the rules of an `iommu` declaration.
-    init(from reader: inout StateReader) throws(EngineStateError) {
+    /// Before version 6 every PTE was one granule: the bitmap is the granule alone.
+    init(from reader: inout StateReader, version: UInt32) throws(EngineStateError) {
         let name = try reader.string("iommu name")
         let mode = try IOMMUMode(from: &reader, "iommu mode")
         let granuleBytes = try reader.varint("iommu granule")
@@ -31,7 +33,8 @@ extension IOMMUSpec {
             guard !overflow else { throw reader.invalid("reserved range", "ends past the 64-bit range", at: start) }
             return lower...upper
         }
-        self.init(name: name, mode: mode, granuleBytes: granuleBytes, apertureBits: apertureBits, needsSyncMap: flags[0],
-                  flushQueueSlots: flushQueueSlots, forceDAC: flags[1], reservedRanges: reservedRanges)
+        let pageSizes = version >= EngineStateFormat.blockPTEsVersion ? try reader.varint("iommu page sizes") : granuleBytes
+        self.init(name: name, mode: mode, granuleBytes: granuleBytes, pageSizes: pageSizes, apertureBits: apertureBits,
+                  needsSyncMap: flags[0], flushQueueSlots: flushQueueSlots, forceDAC: flags[1], reservedRanges: reservedRanges)
     }
 }

@@ -16,6 +16,11 @@ public struct IOMMUSpec: Sendable, Hashable {
     public var mode: IOMMUMode
     /// The smallest page size in `pgsize_bitmap`: the IOVA granule G.
     public var granuleBytes: UInt64
+    /// `domain->pgsize_bitmap`: every page size the page table maps (bit n: 2^n bytes),
+    /// the granule the smallest. `PageSizes.defaultBitmap(granuleBytes:)` unless given
+    /// (VT-d and SMMUv3 with a 4K granule: 4K|2M|1G); `granuleBytes` alone turns block
+    /// PTEs off, as `intel_iommu=sp_off` does.
+    public var pageSizes: UInt64
     /// `geometry.aperture_end = 2^bits - 1`; the allocator never goes above it.
     public var apertureBits: Int
     /// The driver implements `iotlb_sync_map` (virtio-iommu, s390, …): linked granules
@@ -39,13 +44,27 @@ public struct IOMMUSpec: Sendable, Hashable {
     public var reservedRanges: [ClosedRange<UInt64>]
 
     public init(
-        name: String, mode: IOMMUMode = .strict, granuleBytes: UInt64 = 4096, apertureBits: Int = 48,
+        name: String, mode: IOMMUMode = .strict, granuleBytes: UInt64 = 4096, pageSizes: UInt64? = nil, apertureBits: Int = 48,
         needsSyncMap: Bool = false, flushQueueSlots: Int = 256, forceDAC: Bool = false,
         reservedRanges: [ClosedRange<UInt64>] = []
     ) {
         self.name = name; self.mode = mode; self.granuleBytes = granuleBytes
+        self.pageSizes = pageSizes ?? PageSizes.defaultBitmap(granuleBytes: granuleBytes)
         self.apertureBits = apertureBits; self.needsSyncMap = needsSyncMap
         self.flushQueueSlots = flushQueueSlots; self.forceDAC = forceDAC
         self.reservedRanges = reservedRanges
+    }
+}
+
+extension IOMMUSpec {
+    /// The same IOMMU with another granule: page sizes that were the old granule's
+    /// default become the new one's; otherwise the sizes above the new granule are kept.
+    public mutating func changeGranule(to bytes: UInt64) {
+        if pageSizes == PageSizes.defaultBitmap(granuleBytes: granuleBytes) {
+            pageSizes = PageSizes.defaultBitmap(granuleBytes: bytes)
+        } else {
+            pageSizes = pageSizes & ~(bytes | (bytes &- 1)) | bytes
+        }
+        granuleBytes = bytes
     }
 }

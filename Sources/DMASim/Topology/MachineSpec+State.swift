@@ -26,7 +26,7 @@ extension MachineSpec {
         guard MachineSpec.hzChoices.contains(hz) else { throw reader.invalid("machine hz", "\(hz) is not a CONFIG_HZ choice", at: start) }
         self.init(arch: arch, kernel: kernel, cpuCount: cpuCount, hz: hz)
         // Version 6: CONFIG_DMA_API_DEBUG and the tick's phase.
-        guard version >= 6 else { return }
+        guard version >= EngineStateFormat.perCPUVersion else { return }
         dmaDebug = try reader.bool("machine dma-debug")
         let phaseStart = reader.offset
         tickPhase = try reader.varint("machine tick phase")

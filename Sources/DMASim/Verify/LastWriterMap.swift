@@ -37,7 +37,7 @@ final class LastWriterMap {
         }
         var done: UInt64 = 0
         while done < length {
-            let address = phys + done
+            let address = phys &+ done  // a range past 2^64 wraps, as phys_addr_t arithmetic does
             let offset = Int(address & 0xFFF)
             let count = Int(min(UInt64(4096 - offset), length - done))
             overwrite(page: address >> 12, start: offset, end: offset + count, writer.advanced(by: done))

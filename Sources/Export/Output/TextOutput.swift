@@ -1,3 +1,4 @@
+import Journal
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -8,15 +9,20 @@ import Darwin
 /// an exporter can hand over text a line at a time and memory stays flat.
 ///
 /// A file is written beside its final path (`OUT.partial-PID`) and renamed into place by
-/// `close()`, so an export that fails half-way never leaves a file that looks complete.
-/// Paths that are not regular files (`/dev/stdout`, a FIFO) are written in place.
+/// `close()`, so an export that fails half-way never leaves a file that looks complete,
+/// and a replaced file keeps its permissions. The path is followed through symbolic links
+/// (`OutputPath`): the link stays, its target gets the new bytes. A path that is not a
+/// regular file (a device node, a FIFO, a directory) is refused: `-o` replaces files,
+/// and standard output is where a pipe or a terminal gets the text. The staging file is
+/// removed on failure, and by the signal handler if Ctrl-C comes first (`TemporaryFiles`).
 public final class TextOutput {
     /// The path shown in messages: the file, or "standard output".
     public let displayPath: String
     private let file: UnsafeMutablePointer<FILE>
-    /// Where the bytes go until `close()` renames them to `finalPath`; nil when written in place.
+    /// Where the bytes go until `close()` renames them to `finalPath`; nil for standard output.
     private let stagingPath: String?
     private let finalPath: String?
+    private let staging: TemporaryFiles.Registration?
     private var isClosed = false
 
     /// Standard output.
@@ -28,26 +34,36 @@ public final class TextOutput {
         setvbuf(file, nil, _IOFBF, 1 << 20)
         stagingPath = nil
         finalPath = nil
+        staging = nil
     }
 
-    /// Creates (or replaces) the file at `path`.
+    /// Creates (or replaces) the regular file at `path`, or the one its links point to.
     public init(path: String) throws(ExportError) {
         displayPath = path
-        finalPath = path
-        let inPlace = Self.exists(path) && !Self.isRegularFile(path)
-        if Self.isDirectory(path) { throw .cannotWrite(path: path, reason: "is a directory") }
-        stagingPath = inPlace ? nil : "\(path).partial-\(getpid())"
-        guard let opened = fopen(stagingPath ?? path, "w") else {
-            throw .cannotWrite(path: path, reason: String(cString: strerror(errno)))
+        let target: OutputPath
+        do { target = try OutputPath(path) } catch { throw .cannotWrite(path: path, reason: error.reason) }
+        finalPath = target.resolved
+        let staged = target.stagingPath
+        let registration = TemporaryFiles.register(staged)
+        let descriptor = open(staged, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0o666)
+        guard descriptor >= 0, let opened = fdopen(descriptor, "w") else {
+            let reason = String(cString: strerror(errno))
+            if descriptor >= 0 { Glibc.close(descriptor); unlink(staged) }
+            registration.release()
+            throw .cannotWrite(path: path, reason: reason)
         }
+        if let permissions = target.existingPermissions { fchmod(descriptor, permissions) }
+        stagingPath = staged
+        staging = registration
         file = opened
         setvbuf(file, nil, _IOFBF, 1 << 20)
     }
 
     deinit {
-        guard !isClosed, finalPath != nil else { return }
+        guard !isClosed, let stagingPath else { return }
         fclose(file)
-        if let stagingPath { unlink(stagingPath) }
+        unlink(stagingPath)
+        staging?.release()
     }
 
     /// Appends `text`. Write errors are collected by stdio and reported by `close()`.
@@ -60,21 +76,24 @@ public final class TextOutput {
     public func close() throws(ExportError) {
         guard !isClosed else { return }
         isClosed = true
+        errno = 0
         let failed = fflush(file) != 0 || ferror(file) != 0
-        let reason = String(cString: strerror(errno))
-        guard finalPath != nil else {
+        var reason = errno != 0 ? String(cString: strerror(errno)) : "write error"
+        guard let stagingPath, let finalPath else {
             if failed { throw .cannotWrite(path: displayPath, reason: reason) }
             return
         }
+        defer { staging?.release() }
         let closeFailed = fclose(file) != 0
+        if closeFailed, !failed { reason = String(cString: strerror(errno)) }
         guard !failed, !closeFailed else {
-            if let stagingPath { unlink(stagingPath) }
+            unlink(stagingPath)
             throw .cannotWrite(path: displayPath, reason: reason)
         }
-        if let stagingPath, let finalPath, rename(stagingPath, finalPath) != 0 {
+        if rename(stagingPath, finalPath) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(stagingPath)
-            throw .cannotWrite(path: finalPath, reason: reason)
+            throw .cannotWrite(path: displayPath, reason: reason)
         }
     }
 

@@ -104,6 +104,7 @@ extension PerfettoTrace {
         case .cacheClean, .cacheInvalidate: return "cache"
         case .bounceToDevice, .bounceToCPU: return "bounce"
         case .kernelWarning: return "kernel"
+        case .blockMapped: return "page-table"
         case nil: return "event"
         }
     }

@@ -16,11 +16,14 @@ final class PerfettoTrace {
     init(runner: QueryRunner, output: TextOutput, timeBase: any TimeBase, window: ClosedRange<Int64>?) throws(ExportError) {
         self.runner = runner
         self.timeBase = timeBase
-        let journalLastSeq = try runner.integerValue("SELECT coalesce(max(seq), -1) FROM ops") ?? -1
-        firstSeq = window?.lowerBound ?? 0
+        // The window is cut to the journal's ops, so a `--from-seq` far past the end (2^62,
+        // Int64.max) makes an empty trace, not a time that overflows. The journal's last
+        // seq is kept below Int64.max so the tick after it exists.
+        let journalLastSeq = min(try runner.integerValue("SELECT coalesce(max(seq), -1) FROM ops") ?? -1, Int64.max - 1)
+        firstSeq = min(max(window?.lowerBound ?? 0, 0), journalLastSeq + 1)
         lastSeq = min(window?.upperBound ?? journalLastSeq, journalLastSeq)
         let start = try runner.integerValue("SELECT \(timeBase.sql(timeOfSeq: String(firstSeq)))") ?? 0
-        let end = try runner.integerValue("SELECT coalesce(\(timeBase.sql(timeOfSeq: String(lastSeq + 1))), \(timeBase.endSQL))") ?? 0
+        let end = try runner.integerValue("SELECT coalesce(\(timeBase.sql(timeOfSeq: String(max(lastSeq, firstSeq - 1) + 1))), \(timeBase.endSQL))") ?? 0
         startNanoseconds = timeBase.nanoseconds(fromRaw: start)
         endNanoseconds = timeBase.nanoseconds(fromRaw: end)
         tracks = TrackTable(try Self.owners(runner))

@@ -47,6 +47,7 @@ struct DeviceTimeline {
 
     /// The grid column a seq falls in, for the marks' counts.
     func column(of seq: Int64) -> Int {
-        Int(Double(seq) / Double(seqEnd) * Double(grid.columns))
+        let fraction = Double(seq) / Double(seqEnd)
+        return Int(min(max(fraction, 0), 1) * Double(grid.columns))
     }
 }

@@ -10,7 +10,9 @@ struct HistogramChart {
 
     func svg() -> SVGBuilder {
         let buckets = histogram.occupiedRange.map { bucket in
-            let upper = bucket.lowerBound == 0 ? "" : " to under \(label(bucket.lowerBound * 2))"
+            // The top bucket, [2^63, 2^64), has no upper bound a UInt64 can hold.
+            let (doubled, overflow) = bucket.lowerBound.multipliedReportingOverflow(by: 2)
+            let upper = bucket.lowerBound == 0 ? "" : overflow ? " and above" : " to under \(label(doubled))"
             return (label: label(bucket.lowerBound), title: "\(label(bucket.lowerBound))\(upper): \(bucket.count)", count: bucket.count)
         }
         let bars = buckets + extraBars.map { ($0.label, "\($0.label): \($0.count)", $0.count) }

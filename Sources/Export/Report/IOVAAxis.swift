@@ -31,18 +31,19 @@ struct IOVAAxis {
     private(set) var segments: [Segment]
 
     /// The block size for a window: a power of two, at least 4 KiB, with at most
-    /// `blockCount` blocks.
+    /// `blockCount` blocks. A window whose high end is not above its low one (a range
+    /// that wrapped past 2^64, whose end SQL computed modulo 2^64) counts as one byte.
     static func blockShift(low: UInt64, high: UInt64) -> Int {
-        let span = max(high - low, 1)
+        let span = high > low ? high - low : 1
         let perBlock = (span + blockCount - 1) / blockCount
         return max(12, 64 - (perBlock - 1).leadingZeroBitCount)
     }
 
     init(low: UInt64, high: UInt64, blocks: [OccupiedBlock], blockShift: Int) {
-        let window = Double(max(high, low + 1) - low)
+        let window = Double(high > low ? high - low : 1)
         let sorted = Self.merged(blocks)
         guard !sorted.isEmpty else {
-            segments = Self.layout([(low, max(high, low + 1))])
+            segments = Self.layout([(low, Self.above(low, high))])
             return
         }
         // Gaps worth cutting, as positions in `sorted` after which a cut falls: widest first.
@@ -56,15 +57,23 @@ struct IOVAAxis {
         var first = 0
         for last in cutPoints + [sorted.count - 1] {
             let members = sorted[first...last]
-            bounds.append((members.map(\.low).min()!, max(members.map(\.high).max()!, members.map(\.low).min()! + 1)))
+            let lowest = members.map(\.low).min() ?? low
+            bounds.append((lowest, Self.above(lowest, members.map(\.high).max() ?? high)))
             first = last + 1
         }
         segments = Self.layout(bounds)
     }
+    /// `high` when it is above `low`, else the address just above `low` (`low` itself at
+    /// the very top of the address space): a segment is never empty or inverted.
+    private static func above(_ low: UInt64, _ high: UInt64) -> UInt64 {
+        high > low ? high : (low == .max ? .max : low + 1)
+    }
+
     /// The axis position of `address`, 0 at the bottom, 1 at the top; nil in a cut gap or
     /// outside the window. A segment's high end belongs to it (a range ends there).
     func position(of address: UInt64) -> Double? {
         guard let segment = segments.first(where: { $0.low <= address && address <= $0.high }) else { return nil }
+        guard segment.high > segment.low else { return segment.base }
         return segment.base + Double(address - segment.low) / Double(segment.high - segment.low) * segment.share
     }
 

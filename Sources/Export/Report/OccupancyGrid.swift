@@ -41,13 +41,20 @@ struct OccupancyGrid {
 
     /// The cells [from, to) touches along one axis, with the fraction of each it covers.
     private static func cells(from low: Double, to high: Double, origin: Double, step: Double, count: Int) -> [(Int, Double)] {
-        let first = max(0, Int(((low - origin) / step).rounded(.down)))
-        let last = min(count - 1, Int(((high - origin) / step).rounded(.up)) - 1)
+        guard low.isFinite, high.isFinite else { return [] }
+        let first = max(0, cellIndex(((low - origin) / step).rounded(.down), count: count))
+        let last = min(count - 1, cellIndex(((high - origin) / step).rounded(.up), count: count) - 1)
         guard first <= last else { return [] }
         return (first...last).compactMap { index in
             let cellLow = origin + Double(index) * step
             let overlap = min(high, cellLow + step) - max(low, cellLow)
             return overlap > 0 ? (index, overlap / step) : nil
         }
+    }
+
+    /// `value` as a cell index, clamped to -1…count first: a span whose seqs or address
+    /// positions fall far outside the grid (a damaged journal) must not trap converting.
+    private static func cellIndex(_ value: Double, count: Int) -> Int {
+        Int(min(max(value, -1), Double(count)))
     }
 }

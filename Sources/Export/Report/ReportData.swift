@@ -50,7 +50,7 @@ struct ReportData {
     /// The spans pass (occupancy and lifetimes), then faults and findings as marks.
     private mutating func collectTimelines(_ queries: ReportQueries, limits: ReportLimits) throws(ExportError) {
         let bounds = try queries.deviceBounds()
-        let seqEnd = (run.lastSeq ?? -1) + 1
+        let seqEnd = min(run.lastSeq ?? -1, Int64.max - 1) + 1
         let blocks = try queries.occupiedBlocks(bounds)
         timelines = bounds.map { device in
             let axis = IOVAAxis(low: device.iovaLow, high: device.iovaHigh, blocks: blocks[device.deviceID] ?? [],
@@ -61,7 +61,8 @@ struct ReportData {
         for (index, timeline) in timelines.enumerated() { indexByDevice[timeline.deviceID] = index }
         try queries.forEachSpan { device, span in
             if let unmapped = span.unmappedSeq {
-                lifetimes.add(UInt64(max(unmapped - span.mappedSeq, 0)))
+                let (lifetime, overflow) = unmapped.subtractingReportingOverflow(span.mappedSeq)
+                lifetimes.add(overflow ? (unmapped > span.mappedSeq ? UInt64.max : 0) : UInt64(max(lifetime, 0)))
             } else {
                 stillMapped += 1
             }

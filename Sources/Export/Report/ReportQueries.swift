@@ -88,7 +88,7 @@ struct ReportQueries {
             guard let first = row.unsigned(at: 1), let last = row.unsigned(at: 2), first <= last,
                   let low = row.unsigned(at: 3), let high = row.unsigned(at: 4) else { continue }
             // A range over several blocks marks each; its bounds stand for all of them.
-            let covered = (first...min(last, first + IOVAAxis.blockCount)).map { IOVAAxis.OccupiedBlock(index: $0, low: low, high: high) }
+            let covered = (first...min(last, first > UInt64.max - IOVAAxis.blockCount ? UInt64.max : first + IOVAAxis.blockCount)).map { IOVAAxis.OccupiedBlock(index: $0, low: low, high: high) }
             blocks[row.integer(at: 0), default: []] += covered
         }
         return blocks

@@ -53,8 +53,9 @@ struct SVGBuilder {
 
     /// A coordinate with at most one decimal: `12`, `12.5`.
     static func number(_ value: Double) -> String {
-        let tenths = (value * 10).rounded()
-        guard tenths.isFinite else { return "0" }
+        guard value.isFinite else { return "0" }
+        // Clamped well inside Int: a coordinate from a damaged journal can be anything.
+        let tenths = min(max(value * 10, -1e15), 1e15).rounded()
         let whole = Int(tenths) / 10, fraction = abs(Int(tenths) % 10)
         let sign = tenths < 0 && whole == 0 ? "-" : ""
         return fraction == 0 ? sign + String(whole) : sign + String(whole) + "." + String(fraction)

@@ -72,7 +72,7 @@ struct TimelineChart {
         }
         let columnWidth = Self.plotWidth / Double(marks.countPerColumn.count)
         for (column, count) in marks.countPerColumn.enumerated() where count > 0 {
-            let seqs = "seq \(Int(Double(column) / Double(marks.countPerColumn.count) * Double(timeline.seqEnd)))…"
+            let seqs = "seq \(Self.seq(at: Double(column) / Double(marks.countPerColumn.count), of: timeline.seqEnd))…"
             svg.rect(x: Self.plotLeft + Double(column) * columnWidth, y: stripTop, width: max(columnWidth, 1), height: 8,
                      cssClass: cssClass, title: "\(count) \(cssClass)s from \(seqs)")
         }
@@ -84,12 +84,20 @@ struct TimelineChart {
         svg.text("findings", x: Self.plotLeft - 6, y: 11, anchor: "end", cssClass: "small")
         svg.text("faults", x: Self.plotLeft - 6, y: 21, anchor: "end", cssClass: "small")
         for step in 0...4 {
-            let seq = Double(timeline.seqEnd) * Double(step) / 4
-            let tickX = x(seq)
+            let tickX = x(Double(timeline.seqEnd) * Double(step) / 4)
             svg.line(x1: tickX, y1: bottom, x2: tickX, y2: bottom + 4, cssClass: "axis")
-            svg.text("\(Int64(seq))", x: tickX, y: bottom + 16, anchor: step == 0 ? "start" : (step == 4 ? "end" : "middle"))
+            svg.text("\(Self.seq(at: Double(step) / 4, of: timeline.seqEnd))", x: tickX, y: bottom + 16,
+                     anchor: step == 0 ? "start" : (step == 4 ? "end" : "middle"))
         }
         svg.text("seq", x: Self.plotLeft + Self.plotWidth / 2, y: bottom + 30, anchor: "middle", cssClass: "small")
+    }
+
+    /// The seq a `fraction` of the way to `seqEnd`, computed in integers for the ends: a
+    /// Double near 2^63 does not convert back (a damaged journal's last seq can be anything).
+    static func seq(at fraction: Double, of seqEnd: Int64) -> Int64 {
+        guard fraction > 0 else { return 0 }
+        guard fraction < 1 else { return seqEnd }
+        return Int64(min(Double(seqEnd) * fraction, Double(Int64.max / 2)))
     }
 
     /// Each segment's lowest and highest address at its edges (where there is room), and

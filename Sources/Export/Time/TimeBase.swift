@@ -30,5 +30,9 @@ public struct SequenceTimeBase: TimeBase {
 
     public var endSQL: String { "(SELECT coalesce(max(seq), -1) + 1 FROM ops)" }
 
-    public func nanoseconds(fromRaw value: Int64) -> Int64 { value * Self.nanosecondsPerOp }
+    /// Saturates instead of trapping: a damaged journal's seq can be anything.
+    public func nanoseconds(fromRaw value: Int64) -> Int64 {
+        let (product, overflow) = value.multipliedReportingOverflow(by: Self.nanosecondsPerOp)
+        return overflow ? (value < 0 ? .min : .max) : product
+    }
 }

@@ -8,6 +8,8 @@ enum TopologyColumn: Int32, TableColumn {
     case arch, kernel, cpus, hz
     /// Schema 9: the machine's `dma-debug=` and `tick-phase=`.
     case dmaDebug, tickPhaseNs
+    /// Schema 11 (issue 15): an IOMMU's pgsize_bitmap.
+    case pageSizes
 
     static let table = "topology"
 }

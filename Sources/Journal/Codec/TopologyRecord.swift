@@ -38,6 +38,7 @@ enum TopologyRecord {
         statement.bind(spec.name, at: TopologyColumn.name.rawValue)
         statement.bind(spec.mode.rawValue, at: TopologyColumn.mode.rawValue)
         statement.bind(spec.granuleBytes, at: TopologyColumn.granuleBytes.rawValue)
+        statement.bind(spec.pageSizes, at: TopologyColumn.pageSizes.rawValue)
         statement.bind(spec.apertureBits, at: TopologyColumn.apertureBits.rawValue)
         statement.bind(spec.needsSyncMap, at: TopologyColumn.needsSyncMap.rawValue)
         statement.bind(spec.flushQueueSlots, at: TopologyColumn.fqSlots.rawValue)
@@ -63,7 +64,8 @@ enum TopologyRecord {
 
     // MARK: reading
 
-    /// The topology op in the current row of `SELECT TopologyColumn.selectList`.
+    /// The topology op in the current row of `SELECT TopologyColumn.selectList`. An IOMMU
+    /// from before schema 11 has no page sizes: every PTE was one granule then.
     static func op(from row: Statement) throws(OpFieldsProblem) -> Op {
         let reader = ColumnReader<TopologyColumn>(row: row)
         switch try reader.text(.kind) {
@@ -77,8 +79,10 @@ enum TopologyRecord {
             return .region(RegionSpec(name: try reader.text(.name), base: try reader.uint64(.base), sizeBytes: try reader.uint64(.sizeBytes),
                                       kind: try reader.enumeration(.regionKind)))
         case OpKind.iommu.rawValue:
+            let granuleBytes = try reader.uint64(.granuleBytes)
             return .iommu(IOMMUSpec(
-                name: try reader.text(.name), mode: try reader.enumeration(.mode), granuleBytes: try reader.uint64(.granuleBytes),
+                name: try reader.text(.name), mode: try reader.enumeration(.mode), granuleBytes: granuleBytes,
+                pageSizes: row.uint64(at: TopologyColumn.pageSizes.resultIndex) ?? granuleBytes,
                 apertureBits: try reader.int(.apertureBits), needsSyncMap: try reader.bool(.needsSyncMap),
                 flushQueueSlots: try reader.int(.fqSlots), forceDAC: try reader.bool(.forceDac),
                 reservedRanges: try reservedRanges(reader)))

@@ -23,12 +23,19 @@ public final class JournalReader {
     /// Secondary indexes the journal lacks: all of them when the recording never finished
     /// and was not recovered. Queries still give the same answers, more slowly.
     public let missingIndexes: [String]
+    /// The signal that cut the recording short (2 SIGINT, 15 SIGTERM); 0 when it ran to
+    /// its end, was killed, or the journal predates schema 12.
+    public let interruptedBy: Int32
+    /// The command that made the journal, when it was stored (schema 12).
+    public let commandLine: String?
 
     let database: Database
     let codes: JournalCodes
     /// The columns this journal's tables have (an older schema lacks later ones).
     let columns: JournalColumns
 
+    /// Opens `path` read-only and checks its structure (`JournalStructure`): a journal
+    /// whose ops are missing, repeated or out of order is `JournalError.damaged`.
     public init(path: String) throws(JournalError) {
         let (database, version) = try JournalOpener.openReadOnly(path)
         self.path = path
@@ -36,17 +43,22 @@ public final class JournalReader {
         schemaVersion = version
         codes = try JournalCodes(database)
         columns = try JournalColumns(database)
+        let runColumns = try database.columnNames(of: "run")
         let statement = try database.prepare("""
-            SELECT tool_version, seed, source, created_at, finished, (SELECT count(*) FROM ops), (SELECT max(seq) FROM ops)
+            SELECT tool_version, seed, source, created_at, finished, (SELECT count(*) FROM ops), (SELECT max(seq) FROM ops),
+                   \(runColumns.contains("interrupted") ? "interrupted" : "0"), \(runColumns.contains("command_line") ? "command_line" : "NULL")
             FROM run WHERE id = 1
             """)
         guard try statement.step() else { throw .notAJournal(path: path, reason: "the run table is empty") }
+        interruptedBy = Int32(truncatingIfNeeded: statement.int64(at: 7) ?? 0)
+        commandLine = statement.text(at: 8)
         run = RunInfo(toolVersion: statement.text(at: 0) ?? "", seed: statement.uint64(at: 1),
-                      source: statement.text(at: 2) ?? "", createdAt: statement.text(at: 3) ?? "")
+                      source: statement.text(at: 2) ?? "", createdAt: statement.text(at: 3) ?? "", commandLine: commandLine)
         isFinished = statement.int(at: 4) == 1
         opCount = statement.int(at: 5) ?? 0
         lastCommittedSequence = statement.int(at: 6)
         missingIndexes = try SchemaMigrator.missingIndexes(database)
+        try JournalStructure.check(database, opCount: opCount, lastSequence: lastCommittedSequence)
     }
 
     /// The machine the journal's ops ran on until a `machine` op says otherwise: the
@@ -60,9 +72,22 @@ public final class JournalReader {
     public var stopDescription: String {
         let extent = lastCommittedSequence.map { "\(opCount) ops, last seq \($0)" } ?? "no ops"
         let indexes = missingIndexes.isEmpty ? "" : "; indexes not built yet (recover the journal to build them)"
+        if interruptedBy != 0 {
+            return "\(path): interrupted recording (stopped by \(Self.signalName(interruptedBy)); \(extent))\(indexes)"
+        }
         return isFinished
             ? "\(path): complete recording (\(extent))\(indexes)"
             : "\(path): recording did not finish; it stops after the last committed batch (\(extent))\(indexes)"
+    }
+
+    /// "SIGINT", "SIGTERM", or "signal N".
+    static func signalName(_ signal: Int32) -> String {
+        switch signal {
+        case 1: return "SIGHUP"
+        case 2: return "SIGINT"
+        case 15: return "SIGTERM"
+        default: return "signal \(signal)"
+        }
     }
 
     /// A cursor over the ops with `seq >= sequence`, in order.

@@ -16,6 +16,9 @@ public final class RecordedOpCursor {
     let findings: ChildRowCursor<Finding>
     let warnings: ChildRowCursor<String>
     let rejections: ChildRowCursor<String>
+    /// The seq the next row must have: the reader checked the shape on open, and this
+    /// keeps a file changed since then from handing replay ops out of order.
+    private var expectedSeq: Int64
 
     /// The ops columns, then the kind and name of the device and of the handle. Columns a
     /// later schema added (`claims` in 5, `cpu` and `time_ns` in 8) read as NULL from a
@@ -32,6 +35,7 @@ public final class RecordedOpCursor {
     init(_ database: Database, codes: JournalCodes, columns: JournalColumns, from seq: Int64) throws(JournalError) {
         path = database.path
         self.codes = codes
+        expectedSeq = max(seq, 0)
         ops = try database.prepare(Self.opsSQL(columns: columns))
         ops.bind(seq, at: 1)
         let topologyColumns = TopologyColumn.selectList(present: columns.topology)
@@ -52,7 +56,11 @@ public final class RecordedOpCursor {
     /// The next op, or nil after the last.
     public func next() throws(JournalError) -> RecordedOp? {
         guard try ops.step() else { return nil }
-        let seq = ops.int64(at: OpsColumn.seq.resultIndex) ?? 0
+        let seq = ops.int64(at: OpsColumn.seq.resultIndex) ?? -1
+        guard seq == expectedSeq else {
+            throw .damaged(path: path, detail: seq < expectedSeq ? "op seq \(seq) appears more than once" : "op \(expectedSeq) is missing (the next is seq \(seq))")
+        }
+        expectedSeq += 1
         let topologyOp = try topology.rows(for: seq).first
         let fields: OpFields
         let op: Op

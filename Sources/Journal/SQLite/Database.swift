@@ -6,8 +6,16 @@ import CSQLite
 /// Not thread-safe: one owner uses it at a time (SQLite is built serialized here, but the
 /// prepared statements this type hands out are not meant to be shared).
 final class Database {
+    /// How long a connection waits for another one's lock before SQLITE_BUSY: a reader
+    /// opening while `snapshot` commits, two `snapshot` commands at once. Long enough for
+    /// any one transaction the tool makes; a recording's final checkpoint waits for
+    /// readers in a loop of its own (`JournalWriter+Sealing`).
+    static let busyTimeoutMilliseconds: Int32 = 10_000
+
     let path: String
     let handle: OpaquePointer
+    /// The writer's claim on the file, released after the connection closes (JournalLock).
+    var lock: JournalLock?
 
     /// Opens `path` with `sqlite3_open_v2` flags (`SQLITE_OPEN_READONLY`,
     /// `SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE`).
@@ -24,11 +32,13 @@ final class Database {
         self.handle = connection
         // Extended codes tell SQLITE_READONLY_* and SQLITE_CORRUPT_* apart in errors.
         sqlite3_extended_result_codes(connection, 1)
+        sqlite3_busy_timeout(connection, Self.busyTimeoutMilliseconds)
     }
 
     deinit {
         // close_v2: statements a cursor still holds keep the connection alive until
-        // they are finalized, instead of failing with SQLITE_BUSY.
+        // they are finalized, instead of failing with SQLITE_BUSY. (They hold this object,
+        // so by now there are none.) `lock` is released after this body: after the close.
         sqlite3_close_v2(handle)
     }
 
@@ -56,7 +66,6 @@ final class Database {
         return Statement(handle: statement, database: self, sql: sql, remainder: remainder)
     }
 
-    /// The integer a pragma (or any one-value query) returns; nil for no row or NULL.
     /// The names of `table`'s columns (`PRAGMA table_info`): what a journal written by an
     /// older schema has.
     func columnNames(of table: String) throws(JournalError) -> Set<String> {
@@ -66,10 +75,31 @@ final class Database {
         return names
     }
 
+    /// The integer a pragma (or any one-value query) returns; nil for no row or NULL.
     func integer(_ sql: String) throws(JournalError) -> Int64? {
         let statement = try prepare(sql)
         guard try statement.step() else { return nil }
         return statement.int64(at: 0)
+    }
+
+    /// The text a pragma (or any one-value query) returns; nil for no row or NULL.
+    func text(_ sql: String) throws(JournalError) -> String? {
+        let statement = try prepare(sql)
+        guard try statement.step() else { return nil }
+        return statement.text(at: 0)
+    }
+
+    /// One `SQLITE_CHECKPOINT_TRUNCATE` attempt that does not wait: true when every frame
+    /// of the WAL is in the database file and the WAL is empty. A reader still using an
+    /// older snapshot makes it false (SQLITE_BUSY); it never throws for that.
+    func checkpointWithoutWaiting() throws(JournalError) -> Bool {
+        sqlite3_busy_timeout(handle, 0)
+        defer { sqlite3_busy_timeout(handle, Self.busyTimeoutMilliseconds) }
+        var frames: Int32 = 0, copied: Int32 = 0
+        let code = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_TRUNCATE, &frames, &copied)
+        if code == SQLITE_BUSY || code == SQLITE_LOCKED { return false }
+        guard code == SQLITE_OK else { throw error(code: code) }
+        return frames <= 0 || copied == frames
     }
 
     /// The error for a failed call, classified by SQLite's primary result code.

@@ -26,9 +26,12 @@ public final class SnapshotTables {
     }
 
     /// Opens an existing journal read-write and brings its schema up to date (an older
-    /// journal gains the snapshot tables).
+    /// journal gains the snapshot tables). Holds a shared `JournalLock` while open: a
+    /// journal still being recorded or recovered is refused (`JournalError.inUse`).
     public static func openForWriting(path: String) throws(JournalError) -> SnapshotTables {
+        let lock = try JournalLock.acquire(path, exclusive: false, refusal: "a snapshot is added once that process has finished")
         let (database, _) = try JournalOpener.open(path, readOnly: false)
+        database.lock = lock
         try SchemaMigrator.migrate(database)
         return try SnapshotTables(database)
     }

@@ -39,16 +39,29 @@ public final class JournalWriter: EventSink {
     private var storedMaxRangeBytes: UInt64 = 0
 
     /// Creates the journal at `path`. An existing file is an error unless `force`, which
-    /// replaces it (and any `-wal`/`-shm` beside it).
+    /// replaces it (and any `-wal`/`-shm` beside it) — unless another process is still
+    /// writing it (`JournalError.inUse`, naming the process). A symbolic link is followed:
+    /// the journal is written where it points. Anything but a regular file is refused.
+    ///
+    /// The file stays locked (`JournalLock`) until `finish()`, so no other dmajournal
+    /// process replaces, recovers or snapshots it meanwhile.
     public init(path: String, force: Bool = false, run: RunInfo, batchSize: Int = JournalWriter.defaultBatchSize) throws(JournalError) {
         precondition(batchSize > 0, "batchSize must be positive")
-        if FileSystem.exists(path) {
+        let file: String
+        do { file = try OutputPath(path).resolved } catch { throw .cannotWrite(path: path, reason: error.reason) }
+        if FileSystem.exists(file) {
             guard force else { throw .alreadyExists(path: path) }
-            FileSystem.removeJournal(at: path)
+            try JournalLock.checkFree(file, exclusive: true, refusal: "refusing to replace it: let that process finish, or write another file")
+            FileSystem.removeJournal(at: file)
         }
+        let lock = try JournalLock.create(file)
+        // Files beside a journal that is no longer there belong to no one; SQLite would
+        // take a stale -wal for this new file's.
+        FileSystem.removeJournalSidecars(of: file)
         self.path = path
         self.batchSize = batchSize
-        let database = try Database(path: path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+        let database = try Database(path: file, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+        database.lock = lock
         // WAL: a commit appends to the -wal file, and a killed process loses only the open
         // batch. NORMAL: no fsync per commit (a process crash loses nothing committed;
         // only a power cut can lose the last batches). Checkpoints every 10,000 WAL pages
@@ -69,8 +82,8 @@ public final class JournalWriter: EventSink {
 
     private static func insertRun(_ run: RunInfo, batchSize: Int, into database: Database) throws(JournalError) {
         let insert = try database.prepare("""
-            INSERT INTO run (id, tool_version, schema_version, seed, source, created_at, batch_size)
-            VALUES (1, ?, ?, ?, ?, ?, ?)
+            INSERT INTO run (id, tool_version, schema_version, seed, source, created_at, batch_size, command_line)
+            VALUES (1, ?, ?, ?, ?, ?, ?, ?)
             """)
         insert.bind(run.toolVersion, at: 1)
         insert.bind(SchemaMigrator.latestVersion, at: 2)
@@ -78,6 +91,7 @@ public final class JournalWriter: EventSink {
         insert.bind(run.source, at: 4)
         insert.bind(run.createdAt, at: 5)
         insert.bind(batchSize, at: 6)
+        insert.bind(run.commandLine, at: 7)
         try insert.execute()
     }
 
@@ -137,34 +151,46 @@ public final class JournalWriter: EventSink {
 
     /// Commits what is left, builds the secondary indexes, checkpoints the WAL into the
     /// file, switches to `journal_mode=DELETE` and closes: one self-contained file remains.
-    public func finish() throws(JournalError) {
-        guard let statements else { return }
+    /// `interruptedBy` is the signal that cut the recording short (SIGINT, SIGTERM), kept
+    /// in `run.interrupted`; 0 when it ran to its end.
+    ///
+    /// Readers do not make it fail: it waits for them as `waiting` says (see
+    /// `SealWaiting`) and returns how it left the file.
+    @discardableResult
+    public func finish(interruptedBy signal: Int32, waiting: SealWaiting = SealWaiting()) throws(JournalError) -> SealResult {
+        guard let statements else { return .singleFile }
         try commitBatch(statements, thenBegin: false)
         openSnapshotTables = nil
-        try Self.seal(statements.database, markFinished: true)
+        let result = try Self.seal(statements.database, marking: .finished(interruptedBy: signal), waiting: waiting)
         self.statements = nil
+        return result
+    }
+
+    /// `EventSink`: seals a recording that ran to its end, waiting for readers the default
+    /// time.
+    public func finish() throws(JournalError) {
+        try finish(interruptedBy: 0)
     }
 
     /// Completes the journal of a recording that was killed or abandoned: builds its
     /// secondary indexes and leaves one self-contained file, as `finish()` would have. The
     /// ops stay as they were committed, and the journal still says it did not finish.
-    public static func recover(path: String) throws(JournalError) {
+    /// An interrupted write an earlier process left (a hot `-journal`) is rolled back
+    /// first, as any read-write open does. Refuses a journal another process is still
+    /// writing (`JournalError.inUse`).
+    @discardableResult
+    public static func recover(path: String, waiting: SealWaiting = SealWaiting()) throws(JournalError) -> SealResult {
+        let lock = try JournalLock.acquire(path, exclusive: true, refusal: "recover is for a recording that was killed: let that process finish")
         let database = try JournalOpener.open(path, readOnly: false).database
-        try seal(database, markFinished: false)
+        database.lock = lock
+        return try seal(database, marking: .recovered, waiting: waiting)
     }
 
-    /// Builds the deferred indexes (and marks the run finished) in one transaction, then
-    /// moves the WAL into the file and leaves WAL mode. A crash in the middle leaves the
-    /// journal as it was before: WAL readers never see an uncommitted transaction.
-    private static func seal(_ database: Database, markFinished: Bool) throws(JournalError) {
-        // A 64 MiB cache keeps the index builds in memory for journals of a few million ops.
-        try database.execute("PRAGMA cache_size=-65536")
-        try SchemaMigrator.inTransaction(database) { () throws(JournalError) in
-            if markFinished { try database.execute("UPDATE run SET finished = 1 WHERE id = 1") }
-            try SchemaMigrator.buildDeferredIndexes(database)
-            try RangeEndSweep.store(database)
-        }
-        try database.execute("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE")
+    /// Refuses, naming the writer, when another process is writing the journal at `path`
+    /// (`JournalError.inUse`); for a command about to replace it by other means (`import
+    /// --force` renames a finished journal over it).
+    public static func checkReplaceable(_ path: String) throws(JournalError) {
+        try JournalLock.checkFree(path, exclusive: true, refusal: "refusing to replace it: let that process finish, or write another file")
     }
 
     /// Ends the open transaction. The batch's ranges and events, `max_range_bytes` and the

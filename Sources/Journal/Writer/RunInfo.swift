@@ -9,11 +9,15 @@ public struct RunInfo: Sendable, Hashable {
     /// When the recording started, ISO 8601. The caller supplies it: the engine has no
     /// clock, and a fixed value keeps test journals byte-for-byte reproducible.
     public var createdAt: String
+    /// The command that made the journal, shell-quoted (`dmajournal record --workload nvme
+    /// …`), so it can be made again; nil when a library caller gives none.
+    public var commandLine: String?
 
-    public init(toolVersion: String, seed: UInt64? = nil, source: String, createdAt: String) {
+    public init(toolVersion: String, seed: UInt64? = nil, source: String, createdAt: String, commandLine: String? = nil) {
         self.toolVersion = toolVersion
         self.seed = seed
         self.source = source
         self.createdAt = createdAt
+        self.commandLine = commandLine
     }
 }

@@ -12,6 +12,8 @@ public enum TopologyOverride: Sendable, Hashable {
     case needsSyncMap(Bool)
     /// Every IOMMU's granule (smallest page size).
     case granule(UInt64)
+    /// Every IOMMU's `pgsize_bitmap`: `page-sizes=4K` replays without block PTEs.
+    case pageSizes(UInt64)
     /// Every IOMMU's flush-queue ring size.
     case flushQueueSlots(Int)
     /// `iommu.forcedac=` on every IOMMU.
@@ -38,7 +40,7 @@ public enum TopologyOverride: Sendable, Hashable {
 
     /// The keys, as `--with` spells them, with what each takes.
     public static let keys: [(key: String, value: String)] = [
-        ("iommu-mode", "strict|lazy|passthrough"), ("needs-sync-map", "on|off"), ("granule", "size"),
+        ("iommu-mode", "strict|lazy|passthrough"), ("needs-sync-map", "on|off"), ("granule", "size"), ("page-sizes", "sizes"),
         ("fq-size", "count"), ("forcedac", "on|off"), ("dma-bits", "bits"), ("coherent", "on|off"),
         ("untrusted", "on|off"), ("swiotlb-size", "size"), ("swiotlb-force", "on|off"),
         ("kernel", KernelVersion.allCases.map(\.rawValue).joined(separator: "|")),
@@ -56,6 +58,7 @@ public enum TopologyOverride: Sendable, Hashable {
             self = .iommuMode(mode)
         case "needs-sync-map": self = .needsSyncMap(try Self.flag(value, text))
         case "granule": self = .granule(try Self.size(value, text))
+        case "page-sizes": self = .pageSizes(try Self.sizes(value, text))
         case "fq-size": self = .flushQueueSlots(try Self.count(value, text))
         case "forcedac": self = .forceDAC(try Self.flag(value, text))
         case "dma-bits":
@@ -94,7 +97,8 @@ public enum TopologyOverride: Sendable, Hashable {
         switch (self, op.call) {
         case (.iommuMode(let mode), .iommu(var spec)): spec.mode = mode; return op.with(.iommu(spec))
         case (.needsSyncMap(let on), .iommu(var spec)): spec.needsSyncMap = on; return op.with(.iommu(spec))
-        case (.granule(let bytes), .iommu(var spec)): spec.granuleBytes = bytes; return op.with(.iommu(spec))
+        case (.granule(let bytes), .iommu(var spec)): spec.changeGranule(to: bytes); return op.with(.iommu(spec))
+        case (.pageSizes(let bitmap), .iommu(var spec)): spec.pageSizes = bitmap; return op.with(.iommu(spec))
         case (.flushQueueSlots(let slots), .iommu(var spec)): spec.flushQueueSlots = slots; return op.with(.iommu(spec))
         case (.forceDAC(let on), .iommu(var spec)): spec.forceDAC = on; return op.with(.iommu(spec))
         case (.dmaBits(let bits), .device(var spec)): spec.dmaBits = bits; return op.with(.device(spec))
@@ -133,7 +137,7 @@ public enum TopologyOverride: Sendable, Hashable {
 
     var targetKind: OpKind {
         switch self {
-        case .iommuMode, .needsSyncMap, .granule, .flushQueueSlots, .forceDAC: return .iommu
+        case .iommuMode, .needsSyncMap, .granule, .pageSizes, .flushQueueSlots, .forceDAC: return .iommu
         case .dmaBits, .coherent, .untrusted: return .device
         case .swiotlbSize, .swiotlbForce: return .swiotlb
         case .kernel, .arch, .cpuCount, .tickPhase: return .machine
@@ -151,6 +155,18 @@ public enum TopologyOverride: Sendable, Hashable {
     private static func size(_ value: String, _ text: String) throws(TopologyOverrideError) -> UInt64 {
         guard let bytes = try? ScriptNumber.value(of: value), bytes > 0 else { throw .init(text, "expected a size (4K, 64K, 0x1000)") }
         return bytes
+    }
+
+    /// `4K,2M,1G` (or a bitmap): each item's bits join the `pgsize_bitmap`.
+    private static func sizes(_ value: String, _ text: String) throws(TopologyOverrideError) -> UInt64 {
+        var bitmap: UInt64 = 0
+        for item in value.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let bytes = try? ScriptNumber.value(of: String(item)), bytes > 0 else {
+                throw .init(text, "expected page sizes (4K,2M,1G)")
+            }
+            bitmap |= bytes
+        }
+        return bitmap
     }
 
     private static func count(_ value: String, _ text: String) throws(TopologyOverrideError) -> Int {

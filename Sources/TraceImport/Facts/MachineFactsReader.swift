@@ -62,6 +62,9 @@ final class MachineFactsReader {
             learnKind(.armSMMU, from: "dmesg: arm-smmu")
         } else if message.hasPrefix("DMA-API: preallocated") || message.hasPrefix("DMA-API: debugging enabled") {
             if facts.dmaDebug == nil { facts.dmaDebug = true; note("dmesg: dma-debug is on") }
+        } else if message.contains("DMA-API: "), message.contains("device driver ") {
+            // A report of kernel/dma/debug.c's err_printk(): only a kernel with dma-debug prints it.
+            if facts.dmaDebug == nil { facts.dmaDebug = true; note("dmesg: a dma-debug report (dma-debug is on)") }
         } else if let range = message.range(of: ": Adding to iommu group ") {
             readGroupAdding(device: message[..<range.lowerBound], group: message[range.upperBound...])
         }

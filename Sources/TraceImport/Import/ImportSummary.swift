@@ -9,6 +9,13 @@ public struct ImportSummary: Sendable {
         public var totals: ImportSourceTotals
         /// Events per kind (map, unmap, sync, fault, access, dma-debug, attach/detach).
         public var eventsByKind: [String: Int]
+        /// Lines that reported an event or completed one.
+        public var eventLines: Int
+        /// Skipped lines that looked like DMA or IOMMU reports but were not read (a known
+        /// report missing a field, an unknown dma/iommu event, a fault-like message no
+        /// parser knows), and the first of them, in line order.
+        public var notUnderstoodLines: Int
+        public var notUnderstood: [ImportSkipExample]
     }
 
     public var sources: [Source]
@@ -27,6 +34,13 @@ public struct ImportSummary: Sendable {
     public var eventCount: Int { sources.reduce(0) { $0 + $1.totals.events } }
     public var lineCount: Int { sources.reduce(0) { $0 + $1.totals.lines } }
     public var skippedCount: Int { sources.reduce(0) { $0 + $1.totals.skipped } }
+    public var notUnderstoodCount: Int { sources.reduce(0) { $0 + $1.notUnderstoodLines } }
+
+    /// Whether a skip reason (as `import_skip_reasons` stores it) is one of a line that
+    /// looked like a DMA or IOMMU report but was not read.
+    public static func isNotUnderstood(reason: String) -> Bool {
+        SkipReason(text: reason).isNotUnderstood
+    }
 
     /// Events per kind over all files, most frequent first: `12 map, 10 unmap, 3 fault`.
     public var eventsByKindText: String {

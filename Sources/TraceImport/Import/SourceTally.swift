@@ -7,11 +7,15 @@ struct SourceTally {
 
     var lines = 0
     var events = 0
+    /// Lines of records that reported an event or completed one.
+    var eventLines = 0
     var eventCounts: [String: Int] = [:]
     var eventsByKind: [String: Int] = [:]
     var skipped = 0
     var skipCounts: [String: Int] = [:]
     var skipExamples: [ImportSkipExample] = []
+    /// Lines that looked like DMA or IOMMU reports but were not read.
+    var notUnderstoodLines = 0
     var formats: Set<SourceFormat> = []
     var joinedLines = 0
     var quotedLines = 0
@@ -23,13 +27,29 @@ struct SourceTally {
         formats.insert(event.provenance.format)
     }
 
-    mutating func countSkipped(_ reason: SkipReason, _ line: LogicalLine) {
-        skipped += line.lineCount
-        let count = skipCounts[reason.text, default: 0]
-        skipCounts[reason.text] = count + line.lineCount
-        if skipExamples.count(where: { $0.reason == reason.text }) < Self.examplesPerReason {
-            skipExamples.append(ImportSkipExample(line: line.firstLine, reason: reason.text, text: line.text.text(0..<line.text.count)))
+    /// Counts a record's lines by what they were.
+    mutating func countRecord(_ record: TraceRecord, _ disposition: LineResult.Disposition) {
+        switch disposition {
+        case .event, .context:
+            eventLines += record.lineCount
+        case .skipped(let reason):
+            countSkipped(reason, record)
         }
+    }
+
+    mutating func countSkipped(_ reason: SkipReason, _ record: TraceRecord) {
+        skipped += record.lineCount
+        if reason.isNotUnderstood { notUnderstoodLines += record.lineCount }
+        let count = skipCounts[reason.text, default: 0]
+        skipCounts[reason.text] = count + record.lineCount
+        if skipExamples.count(where: { $0.reason == reason.text }) < Self.examplesPerReason {
+            skipExamples.append(ImportSkipExample(line: record.firstLine, reason: reason.text, text: record.text.text(0..<record.text.count)))
+        }
+    }
+
+    /// The not-understood lines kept as examples, in line order.
+    var notUnderstood: [ImportSkipExample] {
+        skipExamples.filter { SkipReason(text: $0.reason).isNotUnderstood }.sorted { $0.line < $1.line }
     }
 
     /// The journal's record of the file.

@@ -40,7 +40,10 @@ public final class TraceImporter {
 
     /// Imports every file into `writer` (which the caller finishes). Throws `noEvents`
     /// after writing when a file held no event: the caller discards the journal.
-    public func run(into writer: JournalWriter) throws(TraceImportError) -> ImportSummary {
+    /// `stopRequested` is polled between events (Ctrl-C): when it says so, the import ends
+    /// there, with the machine declared and the sources' totals so far, a valid journal
+    /// of the events read.
+    public func run(into writer: JournalWriter, stopRequested: () -> Bool = { false }) throws(TraceImportError) -> ImportSummary {
         let journaler = EventJournaler()
         var merger: SourceMerger
         var run = SimulatedRun()
@@ -55,7 +58,7 @@ public final class TraceImporter {
                     }
                 }
             }
-            while let (event, index) = merger.next() {
+            while !stopRequested(), let (event, index) = merger.next() {
                 assembler.feed(event, source: index)
                 try journalSettled()
             }
@@ -68,10 +71,17 @@ public final class TraceImporter {
             throw .journal(error)
         }
         if let empty = sources.first(where: { $0.tally.events == 0 }) {
-            throw .noEvents(path: empty.path, lines: empty.tally.lines, skipped: empty.tally.skipped, firstSkip: empty.tally.skipExamples.first)
+            let tally = empty.tally
+            if tally.notUnderstoodLines > 0, let first = tally.notUnderstood.first {
+                throw .noneUnderstood(path: empty.path, lines: tally.notUnderstoodLines, first: first)
+            }
+            throw .noEvents(path: empty.path, lines: tally.lines, skipped: tally.skipped, firstSkip: tally.skipExamples.first)
         }
         return ImportSummary(
-            sources: sources.map { ImportSummary.Source(path: $0.path, totals: $0.tally.totals, eventsByKind: $0.tally.eventsByKind) },
+            sources: sources.map {
+                ImportSummary.Source(path: $0.path, totals: $0.tally.totals, eventsByKind: $0.tally.eventsByKind, eventLines: $0.tally.eventLines,
+                                     notUnderstoodLines: $0.tally.notUnderstoodLines, notUnderstood: $0.tally.notUnderstood)
+            },
             opCount: run.opCount, opsByKind: run.opsByKind, findingCount: run.findingCount,
             mergedByTime: merger.mergesByTime, disagreements: run.disagreements, firstDisagreement: run.firstDisagreement,
             assumptions: run.simulation?.summaryOfAssumptions ?? [])

@@ -5,6 +5,7 @@ final class TraceSource {
     private(set) var tally = SourceTally()
     private let reader: LineProvider
     private var joiner = LineJoiner()
+    private var cutMessages = CutMessageJoiner()
     private let kernelLog: KernelLogParser
     private let devices: DeviceDirectory
     private let facts: MachineFactsReader?
@@ -25,7 +26,7 @@ final class TraceSource {
 
     init(path: String, lines: LineProvider, devices: DeviceDirectory, facts: MachineFactsReader? = nil) {
         self.path = path
-        self.reader = lines
+        self.reader = QuotedPrintableLines(lines)
         self.devices = devices
         self.facts = facts
         kernelLog = KernelLogParser(devices: devices)
@@ -52,16 +53,34 @@ final class TraceSource {
             }
         }
         if let record = joiner.flush() { handle(record) }
+        flushCutMessage()
         release(kernelLog.finish())
-        tally.lines = reader.lineNumber
+        tally.lines = reader.linesRead
         tally.joinedLines = joiner.joinedLines
         tally.quotedLines = joiner.quotedLines
         finished = true
     }
 
     private func handle(_ line: LogicalLine) {
-        guard let result = dispatch(line) else { return }
-        if case .skipped(let reason) = result.disposition { tally.countSkipped(reason, line) }
+        switch dispatch(line) {
+        case nil:
+            return
+        case .parsed(let record, let result):
+            flushCutMessage()
+            account(record, result)
+        case .kernelLog(let record):
+            for whole in cutMessages.feed(record) { account(whole, kernelLog.parse(whole)) }
+        }
+    }
+
+    /// A kernel message held for its continuation goes before a line of another format.
+    private func flushCutMessage() {
+        guard cutMessages.isHolding else { return }   // the common case, without a write
+        if let held = cutMessages.flush() { account(held, kernelLog.parse(held)) }
+    }
+
+    private func account(_ record: TraceRecord, _ result: LineResult) {
+        tally.countRecord(record, result.disposition)
         release(result.events)
     }
 
@@ -75,8 +94,16 @@ final class TraceSource {
         }
     }
 
+    /// What a record is, by its prefix.
+    private enum Dispatched {
+        /// Parsed already (ftrace, QEMU, a message that is not the kernel's).
+        case parsed(TraceRecord, LineResult)
+        /// A kernel log message, parsed after `cutMessages` has rejoined it.
+        case kernelLog(TraceRecord)
+    }
+
     /// The parser for a record's format; nil for a comment.
-    private func dispatch(_ line: LogicalLine) -> LineResult? {
+    private func dispatch(_ line: LogicalLine) -> Dispatched? {
         let text = line.text
         let start = text.firstIndex { !$0.isSpace } ?? text.count
         guard start < text.count, text[start] != .hash else {
@@ -84,28 +111,32 @@ final class TraceSource {
             return nil
         }
         if let prefix = QemuPrefix.parse(text, from: start) {
-            return QemuEvents.parse(record(line, prefix), devices: devices)
+            let record = record(line, prefix)
+            return .parsed(record, QemuEvents.parse(record, devices: devices))
         }
         if let prefix = FtracePrefix.parse(text, from: 0) {
-            let result = FtraceEvents.parse(record(line, prefix), devices: devices)
+            let record = record(line, prefix)
+            let result = FtraceEvents.parse(record, devices: devices)
             if case .skipped = result.disposition, let cpu = prefix.cpu, let pid = prefix.pid { skippedTaskOnCPU[cpu] = pid }
-            return result
+            return .parsed(record, result)
         }
         var prefix = KernelLogPrefix.parse(text, from: start)
         let bare = prefix.timestampNanoseconds == nil && prefix.wallClock == nil
         if bare, FtraceEvents.isBareEvent(text, at: prefix.messageStart) {
             prefix.format = .ftrace
-            return FtraceEvents.parse(record(line, prefix), devices: devices)
+            let record = record(line, prefix)
+            return .parsed(record, FtraceEvents.parse(record, devices: devices))
         }
         if bare, QemuEvents.startsWithEventName(text, at: prefix.messageStart) {
             prefix.format = .qemu
-            return QemuEvents.parse(record(line, prefix), devices: devices)
+            let record = record(line, prefix)
+            return .parsed(record, QemuEvents.parse(record, devices: devices))
         }
-        if bare, let end = KernelLogPrefix.isoTimeEnd(text, at: start), text.hasPrefix(Self.qemuProgram, at: end + 1) {
-            return .skipped(.qemuMessage)
+        if prefix.wallClock != nil, text.hasPrefix(Self.qemuProgram, at: prefix.messageStart) {
+            return .parsed(record(line, prefix), .skipped(.qemuMessage))   // QEMU's own messages on its stderr, ISO-stamped
         }
         if let facts, prefix.messageStart < text.count { facts.readLog(Substring(text.text(prefix.messageStart..<text.count))) }
-        return kernelLog.parse(record(line, prefix))
+        return .kernelLog(record(line, prefix))
     }
 
     private func record(_ line: LogicalLine, _ prefix: LinePrefix) -> TraceRecord {

@@ -8,8 +8,14 @@ import Darwin
 protocol LineProvider: AnyObject {
     /// The next line's bytes, without its line ending; nil at the end.
     func next() -> [UInt8]?
-    /// The number of the line `next()` returned last, from 1.
+    /// The number of the line `next()` returned last, from 1 (its first physical line).
     var lineNumber: Int { get }
+    /// Physical lines read so far.
+    var linesRead: Int { get }
+}
+
+extension LineProvider {
+    var linesRead: Int { lineNumber }
 }
 
 /// Reads a file one line at a time in 1 MiB blocks, so a 100 MB log never sits in memory

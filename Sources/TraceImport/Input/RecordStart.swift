@@ -6,10 +6,16 @@ enum RecordStart {
         var index = start
         while index < bytes.count, bytes[index].isSpace { index += 1 }
         guard index < bytes.count else { return false }
-        if bytes[index] == .hash { return true }
-        if KernelLogPrefix.startsWithTime(bytes, from: index) || KernelLogPrefix.isoTimeEnd(bytes, at: index) != nil { return true }
+        let first = bytes[index]
+        if first == .hash { return true }
+        // An ftrace line starts with its task name: try ftrace's prefix first there, so the
+        // million-line traces skip the kernel-log headers (which start with `[`, `<` or a
+        // digit, or with letters ftrace's `[CPU]` column then rules out).
+        let ftraceFirst = first != .openBracket && first != .lessThan && !first.isDigit
+        if ftraceFirst, FtracePrefix.parse(bytes, from: start) != nil { return true }
+        if KernelLogPrefix.startsWithHeader(bytes, from: index) || CalendarText.isoTimeEnd(bytes, at: index) != nil { return true }
         if QemuPrefix.parse(bytes, from: index) != nil || QemuEvents.startsWithEventName(bytes, at: index) { return true }
-        if FtracePrefix.parse(bytes, from: start) != nil { return true }
+        if !ftraceFirst, FtracePrefix.parse(bytes, from: start) != nil { return true }
         return startsWithLogPrefix(bytes, at: index)
     }
 

@@ -132,7 +132,8 @@ struct SMMUv3Report {
             if result.isWrite == nil { result.isWrite = words[1] & (1 << 35) == 0 }
         }
         let stream = streamID ?? (words.first.map { $0 >> 32 })
-        if let clientName, !clientName.isEmpty, clientName != "(null)" {
+        // `(null)` (5.x) and `(unassigned sid)` (6.12+, ARM_SMMU_LOG_CLIENT) name no device.
+        if let clientName, !clientName.isEmpty, !clientName.hasPrefix("(") {
             result.device = devices.canonical(clientName)
         } else if let stream {
             result.device = "\(smmu)/sid\(String(format2: stream))"

@@ -1,74 +1,94 @@
 import DMASim
 
-/// dma-debug (kernel/dma/debug.c, pr_fmt `DMA-API: `). `err_printk` WARNs with
-/// `DMA-API: driver device: message` (older kernels: `driver device: DMA-API: message`);
-/// each message names the call it fired in and, for most, a dma-debug error class:
+/// dma-debug (kernel/dma/debug.c, lib/dma-debug.c before 4.19; pr_fmt `DMA-API: ` since
+/// 4.20). `err_printk` WARNs with `DMA-API: driver device: message` (before 4.20:
+/// `driver device: DMA-API: message`); each message names the call it fired in and, for
+/// most, a dma-debug error class:
 ///
 ///     DMA-API: atlantic 0000:4b:00.0: device driver frees DMA memory with different size [device address=0x00000000fbdd0000] [map size=34816 bytes] [unmap size=32768 bytes]
+///     cx23885 0000:0a:00.0: DMA-API: device driver tries to free DMA memory it has not allocated [device address=0x0000000000d27000] [size=504 bytes]
 ///     DMA-API: cacheline tracking EEXIST, overlapping mappings aren't supported
 ///
 /// `debug_dma_dump_mappings` prints the live entries as
 /// `driver device: single idx 3 P=… N=… D=… L=… [cln=…] DMA_TO_DEVICE dma map error …`.
+/// A message the paste wrapped (the kernel's own example in
+/// Documentation/core-api/dma-api.rst is one) is rejoined first (`CutMessageJoiner`,
+/// told by `isCutShort`).
 enum DMADebugMessages {
     static let prefix = utf8("DMA-API:")
 
-    /// A message's call, class and the bracketed field that holds the op's size.
+    /// A message's call, class, the bracketed fields its format prints (all of them: a
+    /// message missing one was cut), and the field that holds the op's size.
     struct Message {
         let text: String
         let call: ReportedCall
         let misuse: MisuseClass?
-        var sizeField = "size"
+        var fields: [String] = []
+        var sizeField: String?
     }
 
+    /// Every `err_printk` message from 2.6.30 to 7.3 (the wording has barely changed;
+    /// fields were added, never renamed).
     static let messages: [Message] = [
-        Message(text: "device driver tries to free DMA memory it has not allocated", call: .unmap, misuse: .unmapNotMapped),
+        Message(text: "device driver tries to free DMA memory it has not allocated", call: .unmap, misuse: .unmapNotMapped,
+                fields: ["device address", "size"], sizeField: "size"),
         Message(text: "device driver tries to free an invalid DMA memory address", call: .unmap, misuse: .unmapOfMappingError),
-        Message(text: "device driver frees DMA memory with different size", call: .unmap, misuse: .unmapSizeMismatch, sizeField: "unmap size"),
-        Message(text: "device driver frees DMA memory with wrong function", call: .unmap, misuse: nil),
-        Message(text: "device driver frees DMA memory with different CPU address", call: .unmap, misuse: nil),
-        Message(text: "device driver frees DMA sg list with different entry count", call: .unmap, misuse: nil),
-        Message(text: "device driver frees DMA memory with different direction", call: .unmap, misuse: .unmapDirectionMismatch),
-        Message(text: "device driver failed to check map error", call: .unmap, misuse: .mapErrorUnchecked),
-        Message(text: "device driver tries to sync DMA memory it has not allocated", call: .sync, misuse: .syncNotMapped),
+        Message(text: "device driver frees DMA memory with different size", call: .unmap, misuse: .unmapSizeMismatch,
+                fields: ["device address", "map size", "unmap size"], sizeField: "unmap size"),
+        Message(text: "device driver frees DMA memory with wrong function", call: .unmap, misuse: nil,
+                fields: ["device address", "size", "mapped as", "unmapped as"], sizeField: "size"),
+        Message(text: "device driver frees DMA memory with different CPU address", call: .unmap, misuse: nil,
+                fields: ["device address", "size", "cpu alloc address", "cpu free address"], sizeField: "size"),
+        Message(text: "device driver frees DMA sg list with different entry count", call: .unmap, misuse: nil,
+                fields: ["map count", "unmap count"]),
+        Message(text: "device driver frees DMA memory with different direction", call: .unmap, misuse: .unmapDirectionMismatch,
+                fields: ["device address", "size", "mapped with", "unmapped with"], sizeField: "size"),
+        Message(text: "device driver frees DMA memory with different attributes", call: .unmap, misuse: nil,
+                fields: ["device address", "size", "mapped with", "unmapped with"], sizeField: "size"),
+        Message(text: "device driver failed to check map error", call: .unmap, misuse: .mapErrorUnchecked,
+                fields: ["device address", "size", "mapped as"], sizeField: "size"),
+        Message(text: "device driver tries to sync DMA memory it has not allocated", call: .sync, misuse: .syncNotMapped,
+                fields: ["device address", "size"], sizeField: "size"),
         Message(text: "device driver syncs DMA memory outside allocated range", call: .sync, misuse: .syncOutOfRange,
-                sizeField: "sync offset+size"),
-        Message(text: "device driver syncs DMA memory with different direction", call: .sync, misuse: .syncDirectionMismatch),
-        Message(text: "device driver syncs device read-only DMA memory for cpu", call: .syncForCPU, misuse: .syncReadOnlyForCPU),
-        Message(text: "device driver syncs device write-only DMA memory to device", call: .syncForDevice, misuse: .syncWriteOnlyForDevice),
-        Message(text: "device driver syncs DMA sg list with different entry count", call: .sync, misuse: nil),
+                fields: ["device address", "allocation size", "sync offset+size"], sizeField: "sync offset+size"),
+        Message(text: "device driver syncs DMA memory with different direction", call: .sync, misuse: .syncDirectionMismatch,
+                fields: ["device address", "size", "mapped with", "synced with"], sizeField: "size"),
+        Message(text: "device driver syncs device read-only DMA memory for cpu", call: .syncForCPU, misuse: .syncReadOnlyForCPU,
+                fields: ["device address", "size", "mapped with", "synced with"], sizeField: "size"),
+        Message(text: "device driver syncs device write-only DMA memory to device", call: .syncForDevice, misuse: .syncWriteOnlyForDevice,
+                fields: ["device address", "size", "mapped with", "synced with"], sizeField: "size"),
+        Message(text: "device driver syncs DMA sg list with different entry count", call: .sync, misuse: nil,
+                fields: ["map count", "sync count"]),
         Message(text: "cacheline tracking EEXIST, overlapping mappings aren't supported", call: .map, misuse: .overlappingCachelineMapping),
+        Message(text: "device driver maps memory from stack", call: .map, misuse: nil, fields: []),
+        Message(text: "device driver maps memory from kernel text or rodata", call: .map, misuse: nil, fields: ["addr", "len"], sizeField: "len"),
+        Message(text: "device driver maps memory from vmalloc area", call: .map, misuse: nil, fields: ["addr", "len"], sizeField: "len"),
+        Message(text: "device driver maps memory from invalid area", call: .map, misuse: nil, fields: ["addr", "len"], sizeField: "len"),
         Message(text: "device driver maps memory from", call: .map, misuse: nil),
-        Message(text: "mapping sg segment", call: .map, misuse: nil),
+        Message(text: "dma_map_resource called for RAM address", call: .map, misuse: nil),
+        Message(text: "mapping sg segment longer than device claims to support", call: .map, misuse: nil,
+                fields: ["len", "max"], sizeField: "len"),
+        Message(text: "mapping sg segment across boundary", call: .map, misuse: nil, fields: ["start", "end", "boundary"]),
         Message(text: "exceeded", call: .map, misuse: nil),
-        Message(text: "device driver has pending DMA allocations while released from device", call: .detach, misuse: .leakAtDetach),
+        Message(text: "cpu touching an active dma mapped cacheline", call: .map, misuse: nil, fields: ["cln"]),
+        Message(text: "device driver has pending DMA allocations while released from device", call: .detach, misuse: .leakAtDetach,
+                fields: ["count"]),
     ]
 
     static let statusMessages = ["preallocated", "debugging", "dma_debug_entry pool grown", "cacheline tracking ENOMEM",
-                                 "enable driver filter", "switching off"]
+                                 "enable driver filter", "switching off", "Mapped at:"]
     static let mappedAt = "Mapped at:"
     static let leakDetails = utf8("One of leaked entries details:")
-    static let dumpTypes = ["single", "scather-gather", "scatter-gather", "coherent", "resource", "page"]
+    static let dumpTypes = ["single", "scather-gather", "scatter-gather", "coherent", "noncoherent", "resource", "page", "phys"]
 
     /// Nil when the message is no dma-debug line.
     static func parse(_ record: TraceRecord, _ range: Range<Int>, devices: DeviceDirectory) -> LineResult? {
         let bytes = record.text
-        var body = range
-        var device: String?
-        if bytes.hasPrefix(prefix, at: range.lowerBound) {
-            body = bytes.trimmed((range.lowerBound + prefix.count)..<range.upperBound)
-            if bytes.hasPrefix(Array(mappedAt.utf8), at: body.lowerBound) { return .context }
-            if let named = DevicePrefix.parse(bytes, body) {
-                device = bytes.text(named.device)
-                body = named.rest..<body.upperBound
-            }
-        } else if let named = DevicePrefix.parse(bytes, range), bytes.hasPrefix(prefix, at: named.rest) {
-            device = bytes.text(named.device)
-            body = bytes.trimmed((named.rest + prefix.count)..<range.upperBound)
-        } else if let named = DevicePrefix.parse(bytes, range), let entry = dumpEntry(record, named, devices: devices) {
-            return entry
-        } else {
+        guard let located = locate(bytes, range) else {
+            if let named = DevicePrefix.parse(bytes, range), let entry = dumpEntry(record, named, devices: devices) { return entry }
             return nil
         }
+        let body = located.body
         let text = bytes.text(body)
         if text.hasPrefix(mappedAt) { return .context }
         if statusMessages.contains(where: { text.hasPrefix($0) }) { return .skipped(.debugStatus) }
@@ -76,20 +96,55 @@ enum DMADebugMessages {
         var event = record.event(.debugReport(message.call), "dma_debug")
         event.misuse = message.misuse
         event.reason = text
-        if let device, device != "NULL" { event.device = devices.canonical(device) }
-        event.address = bracketed(bytes, body, "device address").flatMap { TextScanner.numberValue(bytes, $0) }
-        event.sizeBytes = bracketed(bytes, body, message.sizeField).flatMap { TextScanner.decimalValue(bytes, bytes.digitsPrefix($0)) }
+        if let device = located.device, bytes.text(device) != "NULL" { event.device = devices.canonical(bytes.text(device)) }
+        event.address = bracketed(bytes, body, "device address").flatMap { TextScanner.numberValue(bytes, bytes.numberPrefix($0)) }
+        event.sizeBytes = message.sizeField.flatMap { bracketed(bytes, body, $0) }
+            .flatMap { TextScanner.decimalValue(bytes, bytes.digitsPrefix($0)) }
         event.direction = (bracketed(bytes, body, "unmapped with") ?? bracketed(bytes, body, "synced with")
                            ?? bracketed(bytes, body, "mapped with")).flatMap { KernelSymbols.direction(bytes.text($0)) }
         return .event(event)
     }
 
-    /// The value of `[key=value]` or `[key value]` in a dma-debug message.
+    /// Where a dma-debug message's device and text are: after `DMA-API: driver device: `
+    /// (4.20+) or `driver device: DMA-API: ` (before). Nil for any other message.
+    static func locate(_ bytes: [UInt8], _ range: Range<Int>) -> (device: Range<Int>?, body: Range<Int>)? {
+        if bytes.hasPrefix(prefix, at: range.lowerBound) {
+            var body = bytes.trimmed((range.lowerBound + prefix.count)..<range.upperBound)
+            var device: Range<Int>?
+            if !bytes.hasPrefix(Array(mappedAt.utf8), at: body.lowerBound), let named = DevicePrefix.parse(bytes, body) {
+                device = named.device
+                body = named.rest..<body.upperBound
+            }
+            return (device, body)
+        }
+        if let named = DevicePrefix.parse(bytes, range), bytes.hasPrefix(prefix, at: named.rest) {
+            return (named.device, bytes.trimmed((named.rest + prefix.count)..<range.upperBound))
+        }
+        return nil
+    }
+
+    /// A warning the paste wrapped: an open `[`, a message cut mid-phrase, or one of its
+    /// format's fields missing.
+    static func isCutShort(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        guard let (_, body) = locate(bytes, range), !body.isEmpty else { return false }
+        let opens = bytes[body].count { $0 == .openBracket }, closes = bytes[body].count { $0 == .closeBracket }
+        if opens > closes { return true }
+        let text = bytes.text(body)
+        guard let message = messages.first(where: { text.hasPrefix($0.text) }) else {
+            return text.count >= 12 && messages.contains { $0.text.hasPrefix(text) }
+        }
+        return message.fields.contains { bracketed(bytes, body, $0) == nil }
+    }
+
+    /// The value of `[key=value]` or `[key value]` in a dma-debug message; a last field
+    /// the paste cut before its `]` runs to the end.
     static func bracketed(_ bytes: [UInt8], _ range: Range<Int>, _ key: String) -> Range<Int>? {
         let needle = [.openBracket] + Array(key.utf8)
-        guard let start = TextScanner.find(needle, in: bytes, from: range.lowerBound, to: range.upperBound),
-              let close = bytes[start..<range.upperBound].firstIndex(of: .closeBracket) else { return nil }
-        var valueStart = start + needle.count
+        guard let start = TextScanner.find(needle, in: bytes, from: range.lowerBound, to: range.upperBound) else { return nil }
+        let valueEnd = start + needle.count
+        guard valueEnd == range.upperBound || bytes[valueEnd] == .equals || bytes[valueEnd] == .space || bytes[valueEnd] == .closeBracket else { return nil }
+        let close = bytes[start..<range.upperBound].firstIndex(of: .closeBracket) ?? range.upperBound
+        var valueStart = valueEnd
         if valueStart < close, bytes[valueStart] == .equals || bytes[valueStart] == .space { valueStart += 1 }
         return bytes.trimmed(valueStart..<close)
     }
@@ -99,7 +154,7 @@ enum DMADebugMessages {
         let bytes = record.text
         guard let start = TextScanner.find(leakDetails, in: bytes, from: range.lowerBound, to: range.upperBound) else { return false }
         let body = start..<range.upperBound
-        event.address = bracketed(bytes, body, "device address").flatMap { TextScanner.numberValue(bytes, $0) }
+        event.address = bracketed(bytes, body, "device address").flatMap { TextScanner.numberValue(bytes, bytes.numberPrefix($0)) }
         event.sizeBytes = bracketed(bytes, body, "size").flatMap { TextScanner.decimalValue(bytes, bytes.digitsPrefix($0)) }
         event.direction = bracketed(bytes, body, "mapped with").flatMap { KernelSymbols.direction(bytes.text($0)) }
         event.reason = (event.reason ?? "") + " " + bytes.text(body)

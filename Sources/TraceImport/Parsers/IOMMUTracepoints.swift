@@ -82,7 +82,7 @@ enum IOMMUTracepoints {
         var event = record.event(kind, name)
         guard let device = values.text(device), !device.isEmpty else { return .skipped(.malformed(name, missing: "device")) }
         event.device = devices.canonical(device)
-        event.groupID = values.decimal(groupID).map { Int($0) }
+        event.groupID = values.decimal(groupID)?.asInt
         return .event(event)
     }
 }

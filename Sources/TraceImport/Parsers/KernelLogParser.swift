@@ -1,13 +1,18 @@
 /// Reads kernel log messages (dmesg, syslog) one record at a time. Some reports span
 /// several records: a legacy DMAR fault with its reason on the next line, a dma-debug
 /// warning followed by the WARN's `WARNING: CPU: n PID: p` line, dma-debug's leak report
-/// and its details line, an SMMUv3 event and its words. Such an event is held until the
-/// record after its last line, then released with everything those lines added.
+/// and its details line, an SMMUv3 event and its words, a swiotlb-full line and the
+/// failed allocation or bounce map it caused. Such an event is held until the record after
+/// its last line, then released with everything those lines added.
 final class KernelLogParser {
     private let devices: DeviceDirectory
     private var pending: Pending?
     /// A dma-debug `WARNING:` line that came before its message (older kernels).
-    private var warningBefore: (cpu: Int?, pid: Int?, line: Int)?
+    /// (Matched by record, not line number: wrapping and quoted-printable soft breaks
+    /// change how many physical lines a record spans.)
+    private var warningBefore: (cpu: Int?, pid: Int?, record: Int)?
+    /// Records parsed so far.
+    private var recordCount = 0
     /// The SMMU whose last event was skipped (not a fault with an address).
     private var skippedSMMUv3Event: String?
 
@@ -23,6 +28,7 @@ final class KernelLogParser {
     }
 
     func parse(_ record: TraceRecord) -> LineResult {
+        recordCount += 1
         noteDeviceName(record)
         if let result = continuePending(record) { return result }
         let released = releasePending()
@@ -62,22 +68,26 @@ final class KernelLogParser {
             return LineResult(disposition: .event)
         }
         if let result = ARMSMMUMessages.parse(record, message, devices: devices) { return result }
+        if let result = SWIOTLBMessages.parse(record, message, devices: devices) { return hold(result) }
+        if let result = OtherIOMMUMessages.parse(record, message, devices: devices) { return result }
+        if RateLimitNote.isIOMMURateLimit(bytes, message) { return .skipped(.rateLimited) }
         if bytes.hasPrefix(Self.warning, at: message.lowerBound) {
             if TextScanner.find(Self.dmaDebugSource, in: bytes, from: message.lowerBound) != nil
                 || TextScanner.find(Self.dmaDebugSourceNew, in: bytes, from: message.lowerBound) != nil {
                 let (cpu, pid) = Self.cpuAndPID(record)
-                warningBefore = (cpu, pid, record.firstLine + record.lineCount)
+                warningBefore = (cpu, pid, recordCount + 1)
+                return .context   // the WARN of the dma-debug message on the next line (before 4.x)
             }
             return .skipped(.notDMA)
         }
-        return .skipped(.notDMA)
+        return .skipped(ReportLikeText.looksLikeReport(record) ? .unrecognizedReport : .notDMA)
     }
 
     /// Holds a DMAR fault without its reason, or a dma-debug warning, for the lines that
     /// complete it.
     private func hold(_ result: LineResult) -> LineResult {
         guard result.disposition == .event, var event = result.events.first else { return result }
-        if case .debugReport = event.kind, let before = warningBefore, before.line == event.provenance.line {
+        if case .debugReport = event.kind, let before = warningBefore, before.record == recordCount {
             event.provenance.cpu = before.cpu
             event.provenance.pid = before.pid
         }
@@ -86,6 +96,7 @@ final class KernelLogParser {
         switch event.kind {
         case .fault: waits = event.reason == nil
         case .debugReport: waits = true
+        case .mapFailed: waits = event.naming == "swiotlb_buffer_full"
         default: waits = false
         }
         guard waits else { return result }
@@ -120,6 +131,8 @@ final class KernelLogParser {
                 return true
             }
             return DMADebugMessages.leakDetailsLine(&event, record, message)
+        case .mapFailed:
+            return SWIOTLBMessages.completesFullReport(&event, record, devices: devices)
         default:
             return false
         }
@@ -137,6 +150,6 @@ final class KernelLogParser {
     /// `WARNING: CPU: 33 PID: 10759 at kernel/dma/debug.c:988 check_unmap+0xa6f/0x2360`
     private static func cpuAndPID(_ record: TraceRecord) -> (Int?, Int?) {
         let words = SpacedWords(record.text, record.message)
-        return (words.number(after: "CPU:").map { Int($0) }, words.number(after: "PID:").map { Int($0) })
+        return (words.number(after: "CPU:")?.asInt, words.number(after: "PID:")?.asInt)
     }
 }

@@ -2,17 +2,35 @@
 /// `import_skip_reasons` and the summary prints them.
 struct SkipReason: Hashable, Sendable {
     let text: String
+    /// Whether the line looked like a DMA or IOMMU report but was not read: the import
+    /// summary lists these, and a file of nothing else is an error. Decided once, when
+    /// the reason is made, not per skipped line.
+    let isNotUnderstood: Bool
 
-    static let notDMA = SkipReason(text: "not a DMA or IOMMU line")
-    static let otherFtraceEvent = SkipReason(text: "ftrace event of another subsystem")
-    static let unknownEvent = SkipReason(text: "DMA or IOMMU event this importer does not know")
-    static let interruptRemapping = SkipReason(text: "interrupt-remapping fault (not a DMA access)")
-    static let faultWithoutAddress = SkipReason(text: "IOMMU event without a fault address")
-    static let debugStatus = SkipReason(text: "dma-debug status message")
-    static let qemuMessage = SkipReason(text: "QEMU message, not a trace event")
+    private init(_ text: String, notUnderstood: Bool = false) {
+        self.text = text
+        self.isNotUnderstood = notUnderstood
+    }
+
+    /// The reason a journal or summary stored as `text`.
+    init(text: String) {
+        self.init(text, notUnderstood: text == Self.unrecognizedReport.text || text == Self.unknownEvent.text
+                  || text.contains(Self.malformedMarker))
+    }
+
+    static let notDMA = SkipReason("not a DMA or IOMMU line")
+    static let otherFtraceEvent = SkipReason("ftrace event of another subsystem")
+    static let unknownEvent = SkipReason("DMA or IOMMU event this importer does not know", notUnderstood: true)
+    static let interruptRemapping = SkipReason("interrupt-remapping fault (not a DMA access)")
+    static let faultWithoutAddress = SkipReason("IOMMU event without a fault address")
+    static let debugStatus = SkipReason("dma-debug status message")
+    static let qemuMessage = SkipReason("QEMU message, not a trace event")
+    static let rateLimited = SkipReason("rate-limit note: reports the kernel did not print")
+    static let unrecognizedReport = SkipReason("looks like a DMA or IOMMU report this importer cannot read", notUnderstood: true)
 
     /// A line of a known kind that lacks a field it must have.
     static func malformed(_ naming: String, missing field: String) -> SkipReason {
-        SkipReason(text: "\(naming) without a readable \(field)")
+        SkipReason("\(naming)\(malformedMarker)\(field)", notUnderstood: true)
     }
+    static let malformedMarker = " without a readable "
 }

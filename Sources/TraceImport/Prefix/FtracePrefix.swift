@@ -31,7 +31,7 @@ enum FtracePrefix {
         guard let stamp else { return nil }
         scanner.skipSpaces()
         var prefix = LinePrefix(format: .ftrace, messageStart: scanner.position)
-        prefix.cpu = TextScanner.decimalValue(bytes, (bracket.lowerBound + 1)..<(bracket.upperBound - 1)).map { Int($0) }
+        prefix.cpu = TextScanner.decimalValue(bytes, (bracket.lowerBound + 1)..<(bracket.upperBound - 1)).flatMap(\.asInt)
         prefix.task = task
         prefix.pid = pid
         prefix.flagsWidth = flagsWidth
@@ -69,10 +69,10 @@ enum FtracePrefix {
         while digits > field.lowerBound, bytes[digits - 1].isDigit { digits -= 1 }
         guard digits < field.upperBound, digits > field.lowerBound,
               bytes[digits - 1] == .dash || bytes[digits - 1] == .space,
-              let pid = TextScanner.decimalValue(bytes, digits..<field.upperBound) else { return nil }
+              let pid = TextScanner.decimalValue(bytes, digits..<field.upperBound)?.asInt else { return nil }
         let task = bytes.trimmed(field.lowerBound..<(digits - 1))
         guard !task.isEmpty else { return nil }
-        return (bytes.text(task), Int(pid))
+        return (bytes.text(task), pid)
     }
 
     /// `SECONDS.FRACTION:` (or a raw counter `NNN:` from the counter clocks, whose unit is

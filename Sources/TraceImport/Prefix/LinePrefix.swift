@@ -13,6 +13,8 @@ struct LinePrefix {
     var context: ExecutionContext?
     /// Where the message starts (for ftrace: the event name).
     var messageStart: Int
+    /// Whether a kernel log line had a time, level or tag before its message.
+    var hasHeader = false
 
     init(format: SourceFormat, messageStart: Int) {
         self.format = format
@@ -29,6 +31,7 @@ struct LinePrefix {
             for _ in fraction.count..<9 { part *= 10 }
         }
         let (scaled, overflow) = whole.multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? nil : scaled + part
+        let (total, carry) = scaled.addingReportingOverflow(part)
+        return overflow || carry ? nil : total
     }
 }

@@ -13,7 +13,7 @@ enum QemuPrefix {
         let fraction = fractionStart..<scanner.position
         guard scanner.skip(byte: .colon), secondsStart < fractionStart else { return nil }
         var prefix = LinePrefix(format: .qemu, messageStart: scanner.position)
-        prefix.pid = Int(pid)
+        prefix.pid = pid.asInt
         prefix.wallClock = CalendarText.iso8601UTC(epochSeconds: seconds, fraction: bytes.text(fraction))
         return prefix
     }

@@ -34,6 +34,11 @@ extension TraceSimulation {
         preTraceCount += 1
         let map = MapOp(mapping: handle, device: device, phys: inventPhys(length), length: length, direction: direction)
         steps += [Step(op: .map(map), claims: [], record: nil), mappingErrorCheck(handle)]
+        // dma-debug found no entry for it (`check_unmap()`/`check_sync()`: "has not
+        // allocated"): whatever the driver once mapped there was unmapped already.
+        if hints.foundNoEntry {
+            steps.append(Step(op: .unmap(UnmapOp(mapping: handle, length: length, direction: direction)), claims: [], record: nil))
+        }
         return known
     }
 

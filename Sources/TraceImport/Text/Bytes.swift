@@ -66,6 +66,15 @@ extension Array where Element == UInt8 {
         TextScanner.find(needle, in: self, from: start) != nil
     }
 
+    /// The leading `0x…` or decimal digits of `range` (`0x00000000443d7040` of a value
+    /// a paste cut or ran into other text).
+    func numberPrefix(_ range: Range<Int>) -> Range<Int> {
+        let isHex = range.count > 2 && self[range.lowerBound] == .zero && self[range.lowerBound + 1] | 0x20 == UInt8(ascii: "x")
+        var upper = range.lowerBound + (isHex ? 2 : 0)
+        while upper < range.upperBound, self[upper].isDigit || (isHex && self[upper].hexDigitValue != nil) { upper += 1 }
+        return range.lowerBound..<upper
+    }
+
     /// The leading digits of `range` (`34816` of `34816 bytes`).
     func digitsPrefix(_ range: Range<Int>) -> Range<Int> {
         var upper = range.lowerBound

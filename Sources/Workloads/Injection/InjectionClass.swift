@@ -11,7 +11,7 @@ public enum InjectionClass: String, Sendable, CaseIterable, Hashable {
     case lateAccess = "late-access"
     /// §7.3: one range linked with the opposite direction, then used as intended.
     case wrongDirection = "wrong-direction"
-    /// §7.4: a range linked again over itself (-EEXIST).
+    /// §7.4: a range linked again over itself (-EADDRINUSE on 7.3's VT-d, -EEXIST on 6.16).
     case overlappingLink = "overlapping-link"
     /// §7.8/§7.9: `dma_iova_destroy` with a `mapped_len` one granule short.
     case destroyLengthMismatch = "destroy-length-mismatch"

@@ -47,7 +47,7 @@ extension ODPRegion {
         queue(.link(link), injected: injection)
     }
 
-    /// A racing second fault links a present page again: -EEXIST.
+    /// A racing second fault links a present page again: -EADDRINUSE (-EEXIST on 6.16).
     private func relink(_ page: LinkedPage) {
         queue(.link(LinkOp(state: state, offset: offset(of: page.index), phys: page.phys, length: unit, direction: .bidirectional)),
               injected: .overlappingLink)

@@ -28,7 +28,7 @@ extension WorkloadOptions {
         if var iommu = device.iommu {
             iommu.mode = iommuMode ?? iommu.mode
             iommu.needsSyncMap = needsSyncMap ?? iommu.needsSyncMap
-            iommu.granuleBytes = granuleBytes ?? iommu.granuleBytes
+            if let granuleBytes { iommu.changeGranule(to: granuleBytes) }
             device.iommu = iommu
         }
         device.spec.dmaBits = dmaBits ?? device.spec.dmaBits

@@ -40,10 +40,16 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "perfetto: last seq to export.")
     var toSeq: Int64?
 
+    func validate() throws {
+        if let fromSeq, fromSeq < 0 { throw ValidationError("--from-seq \(fromSeq): must be 0 or more") }
+        if let toSeq, toSeq < 0 { throw ValidationError("--to-seq \(toSeq): must be 0 or more") }
+    }
+
     func run() throws {
         try CLIFailure.rendering {
             let format = try parsedFormat()
             try checkOptions(for: format)
+            if format != .script { DamageWarning.check(journal) }
             switch format {
             case .perfetto: try exportPerfetto()
             case .script: try exportScript()
@@ -69,9 +75,10 @@ struct ExportCommand: ParsableCommand {
     }
 
     private func exportPerfetto() throws {
-        let window = (fromSeq != nil || toSeq != nil) ? max(fromSeq ?? 0, 0)...(toSeq ?? Int64.max - 1) : nil
+        let window = (fromSeq != nil || toSeq != nil) ? (fromSeq ?? 0)...(toSeq ?? Int64.max) : nil
         let exporter = PerfettoExporter(journalPath: journal, window: window)
         let summary = try exportCall { () throws(ExportError) in try exporter.export(to: try openOutput()) }
+        if window != nil, summary.window == nil { StandardError.write("dmajournal: note: no op of \(journal) lies in the --from-seq/--to-seq window") }
         report("\(summary.events) trace events: \(summary.mappingSlices) mapping slices in \(summary.lanes) lanes, "
             + "\(summary.faults) faults, \(summary.findings) findings, \(summary.warnings) kernel warnings, \(summary.sideEvents) side events")
     }

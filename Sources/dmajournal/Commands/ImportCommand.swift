@@ -12,9 +12,12 @@ struct ImportCommand: ParsableCommand {
             Mail quoting ('>') and lines a mail client wrapped are undone first. Several \
             files are interleaved by their time since boot when each has one. Lines that \
             are not DMA or IOMMU events are counted and shown on stderr (the first few of \
-            each reason); the journal keeps them too (import_skips). The summary line goes \
-            to stdout. Exit status 0; 2 for bad input: a file that cannot be read or holds \
-            no DMA or IOMMU event, or an existing journal without --force. See docs/import.md.
+            each reason), and per file how many lines were read as events and how many look \
+            like DMA or IOMMU reports but were not understood (with their line numbers); \
+            the journal keeps them too (import_skips). The summary line goes to stdout. \
+            Exit status 0; 2 for bad input: a file that cannot be read or holds no DMA or \
+            IOMMU event (or only reports none could be read), or an existing journal \
+            without --force. See docs/import.md.
             """
     )
 
@@ -27,7 +30,7 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Overwrite an existing journal.")
     var force = false
 
-    @Flag(help: "No report of skipped lines on stderr; only the summary.")
+    @Flag(help: "No report of skipped lines on stderr: only the summary, and the lines that look like DMA or IOMMU reports but were not understood.")
     var quiet = false
 
     func validate() throws {
@@ -40,12 +43,16 @@ struct ImportCommand: ParsableCommand {
                 throw CLIFailure.badInput(JournalError.alreadyExists(path: journal).description)
             }
             let importer = try importCall { () throws(TraceImportError) -> TraceImporter in try TraceImporter(paths: files) }
-            let summary = try JournalFile.write(journal, source: files.joined(separator: " ")) { writer in
-                try importCall { () throws(TraceImportError) -> ImportSummary in try importer.run(into: writer) }
+            InterruptFlag.stopBetweenOps()
+            let summary = try JournalFile.write(journal, source: files.joined(separator: " "), interruptedBy: { InterruptFlag.signal }) { writer in
+                try importCall { () throws(TraceImportError) -> ImportSummary in
+                    try importer.run(into: writer, stopRequested: { InterruptFlag.isRaised })
+                }
             }
-            if !quiet { ImportReport.skippedLines(summary).forEach(StandardError.write) }
+            ImportReport.perFile(summary, quiet: quiet).forEach(StandardError.write)
             print(ImportReport.summaryLine(summary, journal: journal))
             if let line = ImportReport.disagreementLine(summary) { StandardError.write(line) }
+            if InterruptFlag.isRaised { throw CLIFailure.interrupted(JournalSink.interruptedLine(path: journal, opsKept: summary.opCount)) }
         }
     }
 }

@@ -1,4 +1,5 @@
 import Checkpoint
+import Foundation
 import DMASim
 import Journal
 import OpScript
@@ -14,7 +15,8 @@ struct JournalSink {
         guard let path else { writer = nil; return }
         do {
             writer = try JournalWriter(path: path, force: force, run: RunInfo(
-                toolVersion: ToolVersion.current, seed: seed, source: source, createdAt: ToolVersion.timestamp()))
+                toolVersion: ToolVersion.current, seed: seed, source: source, createdAt: ToolVersion.timestamp(),
+                commandLine: CommandLineText.current))
         } catch {
             throw CLIFailure.badInput(error.description)
         }
@@ -45,8 +47,38 @@ struct JournalSink {
     /// The journal's path, or what a run without one calls its in-memory snapshots.
     var path: String { writer?.path ?? "(memory)" }
 
-    /// Commits the last batch and leaves one self-contained file.
+    /// Commits the last batch and leaves one self-contained file, marked interrupted when a
+    /// signal stopped the run. Readers still open make it wait (saying so on stderr), never
+    /// fail; when they outlast the wait, a line says which files make up the journal.
     func finish() throws {
-        do { try writer?.finish() } catch { throw CLIFailure.badInput(error.description) }
+        guard let writer else { return }
+        // A signal during the wait stops it; one that already stopped the run does not (a
+        // second one exits at once, the journal intact).
+        let raisedBefore = InterruptFlag.isRaised
+        let waiting = SealWaiting(notice: StandardError.write, shouldStop: { !raisedBefore && InterruptFlag.isRaised })
+        let result: SealResult
+        do { result = try writer.finish(interruptedBy: InterruptFlag.signal, waiting: waiting) } catch { throw CLIFailure.badInput(error.description) }
+        if let note = Self.note(on: result, path: writer.path) { StandardError.write("dmajournal: " + note) }
+    }
+
+    /// What the user must know about a journal that did not end as one file; nil when it did.
+    static func note(on result: SealResult, path: String) -> String? {
+        switch result {
+        case .singleFile:
+            return nil
+        case .walModeKept(let readers):
+            return "\(path) is complete; \(readers ?? "another process") still had it open, so it stays in WAL mode "
+                + "(it reads as it is; `dmajournal recover \(path)` makes it a single rollback-mode file once they are done)"
+        case .walHoldsCommits(let readers):
+            return "\(path) is complete, but \(readers ?? "a reader") kept reading it, so its last commits are still in \(path)-wal: "
+                + "keep that file beside it, or run `dmajournal recover \(path)` once the reader is done"
+        }
+    }
+
+    /// The line a recording stopped by a signal ends with, naming what the journal kept.
+    static func interruptedLine(path: String?, opsKept: Int) -> String {
+        let signal = InterruptFlag.signal == SIGTERM ? "SIGTERM" : InterruptFlag.signal == SIGHUP ? "SIGHUP" : "Ctrl-C"
+        guard let path else { return "stopped by \(signal) after \(opsKept) ops" }
+        return "stopped by \(signal): \(path) holds ops 0…\(opsKept - 1), marked as an interrupted recording"
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Export
 import Foundation
 import Journal
 import Replay
@@ -41,6 +42,10 @@ struct MinimizeCommand: ParsableCommand {
             case (let text?, nil): predicate = try libraryCall { () throws(ReplayError) -> BisectPredicate in try BisectPredicate(parsing: text) }
             default: throw CLIFailure.badInput("minimize: give exactly one of --until PREDICATE and --run CMD")
             }
+            // A path that cannot be written is refused now, not after minutes of search.
+            if let output {
+                try libraryCall { () throws(OutputPathError) in _ = try OutputPath(output) }
+            }
             let changes = try ReplayCommand.parse(overrides)
             try ReplayCommand.refuseImported(journal, command: "minimize")
             let reader = try libraryCall { () throws(JournalError) -> JournalReader in try JournalReader(path: journal) }
@@ -55,8 +60,10 @@ struct MinimizeCommand: ParsableCommand {
             }
             progress.finish()
             if let output {
-                guard FileManager.default.createFile(atPath: output, contents: Data(reproducer.script.utf8)) else {
-                    throw CLIFailure.badInput("minimize: cannot write \(output)")
+                try exportCall { () throws(ExportError) in
+                    let file = try TextOutput(path: output)
+                    file.write(reproducer.script)
+                    try file.close()
                 }
             } else {
                 print(reproducer.script, terminator: "")

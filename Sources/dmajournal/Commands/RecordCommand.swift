@@ -12,8 +12,11 @@ struct RecordCommand: ParsableCommand {
         abstract: "Run a seeded driver workload through the simulator and journal every op.",
         discussion: """
             Workloads: \(WorkloadKind.allCases.map(\.rawValue).joined(separator: ", ")) (docs/workloads.md). \
-            Ctrl-C stops cleanly: the journal keeps every op up to the last one. Exit status 0; \
-            1 when a claim the workload makes about its own data failed (corruption); 2 for bad input.
+            Ctrl-C or SIGTERM stops cleanly: the journal keeps every op up to the last one and \
+            says it is an interrupted recording. Readers of the journal never make it fail: \
+            at the end it waits for them (up to a minute, saying so). Exit status 0; 1 when a \
+            claim the workload makes about its own data failed (corruption); 2 for bad input; \
+            130 after Ctrl-C, 143 after SIGTERM.
             """
     )
 
@@ -69,9 +72,8 @@ struct RecordCommand: ParsableCommand {
         try CLIFailure.rendering {
             let stream = try makeStream()
             let sink = try JournalSink(path: journal, force: force, source: "workload \(workload.rawValue)", seed: seed)
-            InterruptFlag.install()
+            InterruptFlag.stopBetweenOps()
             var progress = ProgressReporter(total: ops)
-            guard checkpointEvery >= 0 else { throw CLIFailure.badInput("record: --checkpoint-every must be 0 (none) or more") }
             let recorder = WorkloadRecorder(stream: stream, keeper: try sink.makeKeeper(), checkpointEvery: checkpointEvery)
             let summary = try snapshotCall(path: journal) {
                 try recorder.record { step, injection in
@@ -82,10 +84,18 @@ struct RecordCommand: ParsableCommand {
             try sink.finish()
             progress.finish()
             print(summary.line(journal: journal, seconds: progress.elapsedSeconds))
+            if summary.interrupted { throw CLIFailure.interrupted(JournalSink.interruptedLine(path: journal, opsKept: summary.ops)) }
             if summary.failedClaims > 0 {
                 throw CLIFailure.expectationFailed("\(summary.failedClaims) data claims failed (first at seq \(summary.firstFailure!)): query the journal")
             }
         }
+    }
+
+    func validate() throws {
+        try OptionCheck.atLeast(0, ops, "--ops")
+        try OptionCheck.atLeast(1, devices, "--devices")
+        try OptionCheck.atLeast(0, checkpointEvery, "--checkpoint-every", meaning: "0 for none")
+        if let dmaBits { try OptionCheck.within(1...64, dmaBits, "--dma-bits") }
     }
 
     private func makeStream() throws -> WorkloadStream {

@@ -11,8 +11,10 @@ struct RecoverCommand: ParsableCommand {
             A recording killed mid-way leaves a valid journal holding every committed \
             batch, in WAL mode and without its secondary indexes (queries are right, only \
             slower). recover builds the indexes and leaves one self-contained file; the ops \
-            stay as committed and the journal keeps saying it did not finish. Safe to run \
-            twice; a finished journal is left as it is.
+            stay as committed and the journal keeps saying it did not finish. A write that \
+            was killed in the middle (a snapshot) left FILE-journal: recover rolls it back \
+            to the last commit. Safe to run twice; a finished journal is left as it is. A \
+            journal another process is still recording is refused, naming that process.
             """
     )
 
@@ -21,13 +23,17 @@ struct RecoverCommand: ParsableCommand {
 
     func run() throws {
         try CLIFailure.rendering {
-            if let complete = try completeDescription() {
+            let hotJournal = FileManager.default.fileExists(atPath: journal + "-journal")
+            if !hotJournal, let complete = try completeDescription() {
                 print(complete + "; nothing to recover")
                 return
             }
-            try libraryCall { () throws(JournalError) in try JournalWriter.recover(path: journal) }
+            let result = try libraryCall { () throws(JournalError) -> SealResult in
+                try JournalWriter.recover(path: journal, waiting: SealWaiting(notice: StandardError.write, shouldStop: { InterruptFlag.isRaised }))
+            }
+            if let note = JournalSink.note(on: result, path: journal) { StandardError.write("dmajournal: " + note) }
             let after = try libraryCall { () throws(JournalError) -> JournalReader in try JournalReader(path: journal) }
-            print("recovered: " + after.stopDescription)
+            print((hotJournal ? "rolled back the write interrupted in \(journal)-journal; " : "") + "recovered: " + after.stopDescription)
         }
     }
 

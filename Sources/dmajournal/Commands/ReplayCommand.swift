@@ -36,6 +36,10 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Start at this checkpoint (its memory and engine state) instead of op 0.")
     var from: String?
 
+    func validate() throws {
+        try OptionCheck.atLeast(0, to, "--to")
+    }
+
     func run() throws {
         try CLIFailure.rendering {
             let changes = try Self.parse(overrides)

@@ -22,10 +22,10 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         try CLIFailure.rendering {
+            let page = try exportCall { () throws(ExportError) in try output.map { path throws(ExportError) in try TextOutput(path: path) } ?? TextOutput() }
+            DamageWarning.check(journal)
             let builder = ReportBuilder(journalPath: journal)
-            let summary = try exportCall { () throws(ExportError) in
-                try builder.write(to: output.map { path throws(ExportError) in try TextOutput(path: path) } ?? TextOutput())
-            }
+            let summary = try exportCall { () throws(ExportError) in try builder.write(to: page) }
             if let output {
                 print("wrote \(output): \(summary.devicesCharted) devices charted, \(summary.svgElements) SVG elements")
             }

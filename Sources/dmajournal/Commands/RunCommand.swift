@@ -39,15 +39,27 @@ struct RunCommand: ParsableCommand {
             log.debug("parsed \(parsed.fileName): \(parsed.script.lines.count) ops")
             var printer = OutcomePrinter(format: format, quiet: quiet, fileName: parsed.fileName)
             let sink = try JournalSink(path: journal, force: force, source: parsed.fileName)
+            // With a journal, Ctrl-C stops between ops and seals what ran; without one it
+            // simply ends the run.
+            if journal != nil { InterruptFlag.stopBetweenOps() }
             let executor = ScriptExecutor(keeper: try sink.makeKeeper())
-            let ending = try snapshotCall(path: sink.path) {
-                try executor.run(parsed.script) { result in
-                    try printer.print(result)
-                    try sink.record(result)
+            var opsRun = 0
+            let ending: ScriptExecutor.Ending?
+            do {
+                ending = try snapshotCall(path: sink.path) {
+                    try executor.run(parsed.script) { result in
+                        try printer.print(result)
+                        try sink.record(result)
+                        opsRun += 1
+                        if InterruptFlag.isRaised { throw CLIFailure.interrupted("") }
+                    }
                 }
+            } catch CLIFailure.interrupted {
+                ending = nil
             }
             // The journal keeps every op that ran, also when the run stopped early.
             try sink.finish()
+            guard let ending else { throw CLIFailure.interrupted(JournalSink.interruptedLine(path: journal, opsKept: opsRun)) }
             printer.printSummary(ending)
             try ending.exitStatus(fileName: parsed.fileName)
         }

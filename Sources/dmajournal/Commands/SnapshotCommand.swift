@@ -32,18 +32,26 @@ struct SnapshotCommand: ParsableCommand {
     @Flag(help: "Store the engine state too, so replays can start here.")
     var checkpoint = false
 
+    func validate() throws {
+        try OptionCheck.atLeast(0, at, "--at")
+        try OptionCheck.name(name, "--name")
+    }
+
     func run() throws {
         try CLIFailure.rendering {
+            // Opened first: a journal another process is recording is refused before the
+            // replay, not after it.
+            let tables = try libraryCall { () throws(JournalError) -> SnapshotTables in try SnapshotTables.openForWriting(path: journal) }
             let reader = try libraryCall { () throws(JournalError) -> JournalReader in try JournalReader(path: journal) }
             let last = reader.lastCommittedSequence ?? -1
-            guard (0...last).contains(at) else { throw CLIFailure.badInput("\(journal): --at \(at) is not an op of the journal (0…\(last))") }
+            guard (0...max(last, 0)).contains(at), last >= 0 else { throw CLIFailure.badInput("\(journal): --at \(at) is not an op of the journal (0…\(last))") }
             let (position, replay) = try libraryCall { () throws(JournalError) -> (ReplayPosition, Replayer.Result) in
                 try Replayer(reader: reader).position(after: at)
             }
             if let divergence = replay.divergence {
                 throw CLIFailure.expectationFailed("\(journal): replay diverged before seq \(at); nothing stored\n\(divergence)")
             }
-            let record = try store(position)
+            let record = try store(position, in: tables)
             let statistics = record.statistics
             print("snapshot \(record.name) after seq \(at): \(record.manifest.chunks.count) non-zero chunks "
                   + "(\(record.manifest.chunks.count * 64) KiB), \(statistics.chunksStored) of them new "
@@ -53,17 +61,17 @@ struct SnapshotCommand: ParsableCommand {
         }
     }
 
-    /// Writes the snapshot in one transaction on a read-write connection of its own.
-    private func store(_ position: ReplayPosition) throws -> SnapshotRecord {
+    /// Writes the snapshot in one transaction on the read-write connection of `tables`.
+    private func store(_ position: ReplayPosition, in tables: SnapshotTables) throws -> SnapshotRecord {
         try snapshotCall(path: journal) {
-            let tables = try SnapshotTables.openForWriting(path: journal)
             let keeper = SnapshotKeeper(storage: JournalSnapshotStorage(tables: tables))
             var record: SnapshotRecord?
             try tables.inTransaction {
                 record = try keeper.capture(position.engine, name: name ?? "at:\(at)", kind: checkpoint ? .checkpoint : .snapshot,
                                             afterSequence: at)
             }
-            return record!
+            guard let record else { throw CLIFailure.badInput("\(journal): the snapshot was not stored") }
+            return record
         }
     }
 }

@@ -28,6 +28,10 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Compare memory as it was after this op (default: the last op).")
     var at: Int?
 
+    func validate() throws {
+        try OptionCheck.atLeast(0, at, "--at")
+    }
+
     func run() throws {
         try CLIFailure.rendering {
             let report = try libraryCall { () throws(JournalError) -> MemoryAudit.Report in

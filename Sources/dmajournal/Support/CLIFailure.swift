@@ -2,14 +2,17 @@ import ArgumentParser
 import Foundation
 
 /// The tool's own failures, each rendered as one line on stderr with its exit status:
-/// 1 when the simulated run disagreed with what was expected, 2 for bad input.
+/// 1 when the simulated run disagreed with what was expected, 2 for bad input, 128 + N
+/// when signal N stopped a recording (which still sealed its journal).
 enum CLIFailure: Error {
     case expectationFailed(String)
     case badInput(String)
+    /// A recording cut short by SIGINT/SIGTERM: what it kept, exit 128 + the signal.
+    case interrupted(String)
 
     var message: String {
         switch self {
-        case .expectationFailed(let text), .badInput(let text): return text
+        case .expectationFailed(let text), .badInput(let text), .interrupted(let text): return text
         }
     }
 
@@ -17,6 +20,7 @@ enum CLIFailure: Error {
         switch self {
         case .expectationFailed: return ExitCode(1)
         case .badInput: return ExitCode(2)
+        case .interrupted: return ExitCode(InterruptFlag.isRaised ? InterruptFlag.exitStatus : 130)
         }
     }
 
@@ -29,6 +33,57 @@ enum CLIFailure: Error {
             StandardError.write("dmajournal: \(failure.message)")
             throw failure.exitCode
         }
+    }
+}
+
+extension CLIFailure {
+    /// Runs the whole command and returns its exit status, rendering every failure as one
+    /// line on stderr: the tool's own (`CLIFailure`, already printed by `rendering`), the
+    /// argument parser's (a usage error: one line and where to read more, not a dump of
+    /// the usage), and a failed write to standard output (exit 2 when the command had
+    /// succeeded: its output was lost).
+    static func exitStatus(_ body: () throws -> Void) -> Int32 {
+        var status: Int32
+        do {
+            try body()
+            status = 0
+        } catch let failure as CLIFailure {
+            StandardError.write("dmajournal: \(failure.message)")
+            status = failure.exitCode.rawValue
+        } catch {
+            status = renderParserError(error)
+        }
+        if let reason = StandardOutput.flush() {
+            StandardError.write("dmajournal: standard output: cannot write: \(reason)")
+            if status == 0 { status = 2 }
+        }
+        return status
+    }
+
+    /// `--help` prints the help (exit 0); an `ExitCode` was rendered where it was thrown;
+    /// anything else is a usage error: one line naming the subcommand and its help, exit 2
+    /// as for every other kind of bad input (not the parser's multi-line usage and 64).
+    private static func renderParserError(_ error: Error) -> Int32 {
+        let code = DMAJournal.exitCode(for: error)
+        let full = DMAJournal.fullMessage(for: error)
+        if code == .success {
+            if !full.isEmpty { print(full) }
+            return 0
+        }
+        let message = DMAJournal.message(for: error)
+        guard !message.isEmpty else { return code.rawValue }
+        let line = message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: "; ")
+        let command = commandName(in: full)
+        StandardError.write("\(command): \(line.hasPrefix("Error: ") ? String(line.dropFirst(7)) : line) (see '\(command) --help')")
+        return code == .validationFailure ? 2 : code.rawValue
+    }
+
+    /// The command the parser's full message points to ("See 'dmajournal record --help'
+    /// for more information." gives "dmajournal record"), or the tool's name.
+    private static func commandName(in full: String) -> String {
+        guard let start = full.range(of: "See '"), let end = full[start.upperBound...].range(of: " --help'") else { return "dmajournal" }
+        return String(full[start.upperBound..<end.lowerBound])
     }
 }
 

@@ -19,11 +19,11 @@ extension DeviceRuntime {
                                  at: domainStart)
         }
         // Version 6 added dma_skip_sync; before, a device's coherence gave it.
-        let flags = try reader.flags("device flags", count: links.version >= 6 ? 3 : 2)
+        let flags = try reader.flags("device flags", count: links.version >= EngineStateFormat.perCPUVersion ? 3 : 2)
         let device = DeviceRuntime(spec: spec, domain: domain, forceDAC: false)
         device.pci32BitWorkaround = flags[0]
         device.isDetached = flags[1]
-        if links.version >= 6 { device.skipsSync = flags[2] }
+        if links.version >= EngineStateFormat.perCPUVersion { device.skipsSync = flags[2] }
         return device
     }
 }

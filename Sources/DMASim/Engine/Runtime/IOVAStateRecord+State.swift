@@ -14,9 +14,8 @@ extension IOVAStateRecord {
         life.encode(to: &writer)
         writer.flags(usesSwiotlb, hasFailedLink)
         writer.varint(linkedBytes)
-        writer.varint(unlinkedGranules.count)
         var previous: UInt64?
-        for granule in unlinkedGranules.sorted() { writer.ascendingKey(granule, after: &previous) }
+        writer.array(unlinkedGranules.elements) { $0.disjointRange($1.first, $1.last, after: &previous) }
         linkSignatures.encode(to: &writer)
         writer.array(ownershipIDs) { $0.varint($1) }
     }
@@ -31,13 +30,33 @@ extension IOVAStateRecord {
         usesSwiotlb = flags[0]
         hasFailedLink = flags[1]
         linkedBytes = try reader.varint("state linked bytes")
-        let granuleCount = try reader.count("state unlinked granules")
-        var previous: UInt64?
-        for _ in 0..<granuleCount { unlinkedGranules.insert(try reader.ascendingKey("state unlinked granule", after: &previous)) }
+        unlinkedGranules = try Self.unlinkedGranules(from: &reader, version: links.version)
         linkSignatures = try LinkSignatures(from: &reader)
         ownershipIDs = try reader.array("state ownership ids") { reader throws(EngineStateError) in
             try reader.liveOwnershipID("state ownership id", links: links)
         }
+    }
+}
+
+extension IOVAStateRecord {
+    /// Version 6 writes spans of granules; versions 3 to 5 wrote each granule.
+    private static func unlinkedGranules(from reader: inout StateReader, version: UInt32) throws(EngineStateError) -> SpanSet {
+        var set = SpanSet()
+        var previous: UInt64?
+        if version < EngineStateFormat.blockPTEsVersion {
+            let granuleCount = try reader.count("state unlinked granules")
+            for _ in 0..<granuleCount {
+                let granule = try reader.ascendingKey("state unlinked granule", after: &previous)
+                set.insert(first: granule, last: granule)
+            }
+        } else {
+            let spanCount = try reader.count("state unlinked spans", minimumBytes: 2)
+            for _ in 0..<spanCount {
+                let span = try reader.disjointRange("state unlinked span", after: &previous)
+                set.insert(first: span.lowerBound, last: span.upperBound)
+            }
+        }
+        return set
     }
 }
 

@@ -24,7 +24,7 @@ struct IOVAStateRecord {
     var usesSwiotlb = false
     var life: Life
     /// Granules unlinked and not linked again, to tell use-after-unlink from a plain fault.
-    var unlinkedGranules = Set<UInt64>()
+    var unlinkedGranules = SpanSet()
     /// A link of this state failed after earlier links succeeded (blk-mq-dma bug shape).
     var hasFailedLink = false
     /// Bytes linked successfully so far (for the partial-link check).

@@ -31,11 +31,11 @@ extension StreamingMappingRecord {
         let attributes = DMAAttributes(rawValue: UInt32(try reader.int("mapping attrs", in: 0...Int(UInt32.max))))
         let life = try Life(from: &reader, "mapping life")
         // Version 6 added `tracked`; every mapping was before.
-        let flags = try reader.flags("mapping flags", count: links.version >= 6 ? 3 : 2)
+        let flags = try reader.flags("mapping flags", count: links.version >= EngineStateFormat.perCPUVersion ? 3 : 2)
         self.init(handle: handle, device: device.spec.name, serial: serial, dmaAddress: dmaAddress, phys: phys, length: length,
                   direction: direction, attributes: attributes, life: life, throughIOMMU: flags[1])
         errorChecked = flags[0]
-        if links.version >= 6 { tracked = flags[2] }
+        if links.version >= EngineStateFormat.perCPUVersion { tracked = flags[2] }
         bounceAddress = try reader.optional("mapping bounce address") { reader throws(EngineStateError) in
             try reader.varint("mapping bounce address")
         }
