@@ -46,7 +46,7 @@ enum IOVAProbeEvents {
         if let name = values.text(dev) { event.device = devices.canonical(String(name.filter { $0 != "\"" })) }
         event.phys = values.number(phys)
         event.offset = values.number(offset)
-        event.direction = values.signedDecimal(dir).flatMap(direction)
+        event.direction = values.signedDecimal(dir).flatMap { KernelSymbols.direction(number: Int64($0)) }
         event.attributes = values.number(attrs).map { DMAAttributes(rawValue: UInt32(truncatingIfNeeded: $0)) }
         switch call {
         case .tryAlloc, .link, .sync, .unlink: event.sizeBytes = values.number(size)
@@ -55,16 +55,5 @@ enum IOVAProbeEvents {
         }
         guard event.state != nil else { return .skipped(.malformed(name, missing: "state")) }
         return .event(event)
-    }
-
-    /// `enum dma_data_direction`.
-    static func direction(_ value: Int) -> DMADirection? {
-        switch value {
-        case 0: return .bidirectional
-        case 1: return .toDevice
-        case 2: return .fromDevice
-        case 3: return DMADirection.none
-        default: return nil
-        }
     }
 }
