@@ -4,6 +4,7 @@
 #   snapshot / restore of 1 GiB  vs  the lz4 CLI (-1 / -d) on the same bytes
 #   journal inserts              vs  a C program inserting the same rows (baselines/sqlite_insert.c)
 #   engine link+unlink 1 GiB     vs  the same before block PTEs (baselines/link-unlink-1G.txt, recorded)
+#   query first row, RSS         vs  the sqlite3 shell on the same journal and query (query.sh)
 # Usage: Benchmarks/compare.sh [image-MiB]   (release builds; takes a few minutes)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -63,3 +64,6 @@ for mixing in page chunk; do
     }'
     rm -f "$work/image.raw" "$work/image.lz4" "$work/image.out"
 done
+
+echo "== query: first row and RSS vs the sqlite3 shell (1M ops; Benchmarks/query.sh for 10M)"
+bash ./query.sh 1000000

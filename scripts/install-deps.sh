@@ -14,3 +14,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+# The man page and shell completions, for people (CI has no use for them).
+if [ -z "${CI:-}" ]; then
+    bash "$(dirname "$0")/install-cli.sh"
+fi

@@ -30,6 +30,10 @@ public enum JournalError: Error, Sendable, Hashable, CustomStringConvertible {
     case unknownNamedQuery(path: String, name: String, known: [String])
     /// A `:name` parameter the query uses was not given.
     case missingParameter(path: String, name: String)
+    /// A value was given for a parameter the query does not have.
+    case unknownParameter(path: String, name: String, known: [String])
+    /// The query was stopped by its `--timeout` or by Ctrl-C (`QueryWatchdog`).
+    case queryStopped(path: String, reason: QueryWatchdog.Reason)
     /// A row that cannot be turned back into an op (unknown code, missing column).
     case invalidRecord(path: String, seq: Int64, reason: String)
     /// Any other SQLite failure, with SQLite's message.
@@ -93,9 +97,17 @@ public enum JournalError: Error, Sendable, Hashable, CustomStringConvertible {
         case .emptyQuery(let path):
             return "\(path): the query is empty"
         case .unknownNamedQuery(let path, let name, let known):
-            return "\(path): no named query '\(name)'; known: \(known.joined(separator: ", "))"
+            let renamed = name == "lifetimes" ? " (since schema 13: mapping-lifetimes; state-lifetimes is the other)" : ""
+            return "\(path): no named query '\(name)'\(renamed); known: \(known.joined(separator: ", "))"
         case .missingParameter(let path, let name):
             return "\(path): the query needs parameter :\(name)"
+        case .unknownParameter(let path, let name, let known):
+            let list = known.isEmpty ? "it has none" : "it has " + known.map { ":" + $0 }.joined(separator: ", ")
+            return "\(path): the query has no parameter :\(name); \(list)"
+        case .queryStopped(let path, .timeout(let seconds)):
+            return "\(path): the query ran past its --timeout of \(seconds) s and was stopped"
+        case .queryStopped(let path, .interrupted):
+            return "\(path): the query was interrupted"
         case .invalidRecord(let path, let seq, let reason):
             return "\(path): op \(seq) cannot be read back: \(reason)"
         case .sqlite(let path, let code, let message):

@@ -42,6 +42,10 @@ public enum Claim: Sendable, Hashable {
         }
     }
 
+    /// Claims about the data or address an op gave back, as opposed to its status or
+    /// findings: a failed one is corruption.
+    public var isDataClaim: Bool { isProperty }
+
     var isViolation: Bool {
         if case .violation = self { return true }
         return false

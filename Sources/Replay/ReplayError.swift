@@ -8,6 +8,8 @@ public enum ReplayError: Error, CustomStringConvertible {
     case journal(JournalError)
     /// A `--with` override that changes nothing in the journal's machine.
     case overrideUnused(TopologyOverride, path: String)
+    /// `--with` values the engine refuses for a declaration of the journal's machine.
+    case overrideRejected(String, reason: String, path: String)
     /// `--until` that cannot be understood.
     case badPredicate(String)
     /// The predicate does not hold even after the last op: nothing to bisect.
@@ -16,16 +18,21 @@ public enum ReplayError: Error, CustomStringConvertible {
     case holdsAtStart(String, path: String)
     /// The external `--run` command exited with a status ≥ 128 or could not start.
     case commandAborted(String)
+    /// The user pressed Ctrl-C (the caller's interrupt check said so).
+    case interrupted
 
     public var description: String {
         switch self {
         case .journal(let error): return error.description
         case .overrideUnused(let override, let path):
             return "\(path): --with \(override) changes nothing: the journal declares no matching \(override.declarationName)"
+        case .overrideRejected(let overrides, let reason, let path):
+            return "\(path): --with \(overrides) makes a declaration the engine refuses: \(reason)"
         case .badPredicate(let reason): return "--until: \(reason)"
         case .neverHolds(let predicate, let path): return "\(path): '\(predicate)' never holds, even after the last op"
         case .holdsAtStart(let predicate, let path): return "\(path): '\(predicate)' already holds before the first op"
         case .commandAborted(let reason): return "--run: \(reason)"
+        case .interrupted: return "interrupted"
         }
     }
 }

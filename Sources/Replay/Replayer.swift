@@ -38,6 +38,21 @@ public struct Replayer {
         if let idle = overrides.first(where: { !$0.applies(to: topology) }) {
             throw .overrideUnused(idle, path: reader.path)
         }
+        try Self.checkDeclarations(topology, overrides: overrides, path: reader.path)
+    }
+
+    /// Declares the changed machine on a scratch engine: a value the engine refuses for
+    /// a declaration (`granule=3K`, `fq-size=1`) is bad input, said once, rather than a
+    /// "divergence" at the first declaration.
+    static func checkDeclarations(_ topology: [Op], overrides: [TopologyOverride], path: String) throws(ReplayError) {
+        guard !overrides.isEmpty else { return }
+        let engine = Engine(), recorded = Engine()
+        for op in topology {
+            let accepted: Bool
+            if case .rejected = recorded.apply(op).status { accepted = false } else { accepted = true }
+            guard case .rejected(let reason) = engine.apply(overrides.apply(to: op)).status, accepted else { continue }
+            throw .overrideRejected(overrides.map(\.description).joined(separator: " "), reason: reason, path: path)
+        }
     }
 
     /// Replays the ops after `start` (a fresh engine when nil) with sequence ≤

@@ -65,4 +65,18 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: kept))
         #expect(!FileManager.default.fileExists(atPath: removed))
     }
+
+    /// A scratch folder registered before the files in it (bisect --run's prefix scripts)
+    /// goes too: the files first, then the folder they emptied.
+    @Test func aRegisteredFolderIsRemovedWithItsFiles() throws {
+        let directory = TemporaryDirectory()
+        let folder = directory.file("scratch"), script = directory.file("scratch/prefix-3.ops")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        #expect(FileManager.default.createFile(atPath: script, contents: Data("free h\n".utf8)))
+        let registrations = [folder, script].map(TemporaryFiles.register)
+        TemporaryFiles.removeAll()
+        registrations.forEach { $0.release() }
+        #expect(!FileManager.default.fileExists(atPath: script))
+        #expect(!FileManager.default.fileExists(atPath: folder))
+    }
 }

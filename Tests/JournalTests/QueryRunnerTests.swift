@@ -69,7 +69,7 @@ import Testing
         try Recording.record(Scenarios.everyKind, to: path)
         let runner = try QueryRunner(path: path)
         let names = try runner.namedQueries().map(\.name)
-        #expect(names == ["faults", "faults-after-unmap", "leaks", "lifetimes", "mapped-at", "mapped-at-phys",
+        #expect(names == ["faults", "faults-after-unmap", "leaks", "mapped-at", "mapped-at-phys", "mapping-lifetimes",
                           "per-device", "reuse-distance", "snapshot-changes", "state-lifetimes"])
         #expect(throws: JournalError.missingParameter(path: path, name: "iova")) { try runner.named("mapped-at") }
         #expect(throws: JournalError.unknownNamedQuery(path: path, name: "nope", known: names)) { try runner.named("nope") }

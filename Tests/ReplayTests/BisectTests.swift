@@ -45,7 +45,12 @@ extension InjectionClass {
         #expect(try BisectPredicate(parsing: "finding=double-free") == .finding(.doubleFree))
         #expect(try BisectPredicate(parsing: "fault=not-present") == .fault(.notPresent))
         #expect(try BisectPredicate(parsing: "mismatch") == .mismatch)
-        #expect(try BisectPredicate(parsing: "memory=before") == .memory("before"))
+        // Scripts spell a finding `violation CLASS`; --until takes that spelling too.
+        #expect(try BisectPredicate(parsing: "violation=use-after-destroy") == .finding(.useAfterDestroy))
+        #expect(try BisectPredicate(parsing: "violation") == .finding(nil))
+        // memory= was advertised but could not work (memory is not monotone): refused, naming verify.
+        let memory = try #require(throws: ReplayError.self) { try BisectPredicate(parsing: "memory=before") }
+        #expect(memory.description.contains("dmajournal verify"))
         #expect(throws: ReplayError.self) { try BisectPredicate(parsing: "finding=bogus") }
         #expect(throws: ReplayError.self) { try BisectPredicate(parsing: "crash") }
     }

@@ -189,7 +189,7 @@ import Testing
     /// CPU and PID of the WARN before it (the 3.x order).
     @Test func dmaDebugWarningCarriesItsWarn() throws {
         let (journal, _) = try ImportFixture.importing([Self.path("dma-debug-3.19-cx23885-wrapped-format-flowed.txt")])
-        let rows = try ImportFixture.rows(journal, "SELECT l.line, i.line_count, l.kind, l.device, l.address, l.length, l.cpu, l.pid, l.findings FROM imported_log l JOIN imported_ops i USING (seq)")
+        let rows = try ImportFixture.rows(journal, "SELECT l.line, i.line_count, l.kind, l.device, printf('0x%x', l.address), l.length, l.cpu, l.pid, l.findings FROM imported_log l JOIN imported_ops i USING (seq)")
         #expect(rows == [
             ["5", "2", "dev-read", "0a:00.0", "0x637c000", "NULL", "NULL", "NULL", "NULL"],
             ["15", "2", "unmap", "0000:0a:00.0", "0xd27000", "504", "1", "6946", "unmap-not-mapped"],

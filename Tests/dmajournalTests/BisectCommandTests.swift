@@ -11,6 +11,12 @@ import Testing
         return journal
     }
 
+    /// The same recording, with what `record` printed.
+    static func recordLateAccessWithOutput() throws -> ToolRun {
+        try ToolRun.run(["record", "--workload", "nvme", "--ops", "3000", "--journal", RecordCommandTests.temporaryJournal(), "--quiet",
+                         "--iommu-mode", "lazy", "--inject", "late-access@1000"])
+    }
+
     @Test func bisectNamesTheFirstFindingAndMinimizeWritesARunnableReproducer() throws {
         let journal = try Self.recordLateAccess()
         let marked = try ToolRun.run(["query", journal, "SELECT seq FROM injections", "--format", "csv"])
@@ -57,7 +63,7 @@ import Testing
         let bisect = try ToolRun.run(["bisect", journal, "--until", "finding"])
         #expect(bisect.status == 0, "\(bisect.stderr)")
         #expect(bisect.stdout.hasPrefix("first op where finding holds: seq \(seq) ("), "\(bisect.stdout)")
-        let replayed = bisect.stdout.components(separatedBy: " ops replayed from checkpoint auto:")
+        let replayed = bisect.stdout.components(separatedBy: " ops from checkpoint auto:")
         #expect(replayed.count == 2, "\(bisect.stdout)")
         let count = try #require(replayed.first?.split(separator: " ").last.flatMap { Int($0) })
         #expect(count <= 500)

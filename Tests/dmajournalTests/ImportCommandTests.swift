@@ -24,6 +24,19 @@ import TraceImport
             """)
     }
 
+    /// `--format json`: the same figures as the summary line, per file and in total, one
+    /// object on stdout; the per-file report stays on stderr.
+    @Test func jsonSummaryCountsWhatTheTextSays() throws {
+        let journal = Self.temporaryJournal()
+        let path = "fixtures/traces/13-dmesg-T-amdvi-io-page-fault-ahci-asm1061-43bit.txt"
+        let run = try ToolRun.run(["import", path, "--journal", journal, "--format", "json", "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "{\"journal\":\"\(journal)\",\"files\":[{\"path\":\"\(path)\",\"lines\":5,\"events\":3,\"skipped\":1,"
+                + "\"not_understood\":0}],\"merged_by_time\":false,\"lines\":5,\"events\":3,\"ops\":5,\"findings\":0,\"skipped\":1,"
+                + "\"not_understood\":0}\n")
+        #expect(run.stderr == "")
+    }
+
     /// The issue's acceptance: map and unmap in ftrace, the faults in dmesg; the documented
     /// query names the unmap. The other fault hit a TO_DEVICE buffer still mapped.
     @Test func faultsAfterUnmapNamesTheUnmap() throws {
@@ -35,7 +48,7 @@ import TraceImport
         let faults = try ToolRun.run(["query", journal, "--named", "faults-after-unmap", "--format", "csv"])
         #expect(faults.stdout == """
             fault_seq,device,fault_kind,fault_address,last_handle,mapped_seq,unmapped_seq,range_iova,range_length,verdict,ops_since_unmap
-            4,0000:00:14.0,not-present,0xfffff000,m1,0,2,0xfffff000,4096,after-unmap,2
+            4,0000:00:14.0,not-present,4294963200,m1,0,2,4294963200,4096,after-unmap,2
 
             """)
         let unmap = try ToolRun.run(["query", journal, "SELECT source, line, kernel_naming, time, task, pid FROM imported_log WHERE seq = 2", "--format", "csv"])

@@ -19,7 +19,7 @@ import Testing
         #expect(rows.first?.prefix(5).joined(separator: ",") == "fault_seq,device,fault_kind,fault_address,last_handle")
         #expect(rows.count == 2)
         // The write after the flush faults; its last mapping is m1, mapped at seq 15, unmapped at 18.
-        #expect(rows[1].prefix(7).joined(separator: ",") == "23,nvme0,not-present,0xffffa000,m1,15,18")
+        #expect(rows[1].prefix(7).joined(separator: ",") == "23,nvme0,not-present,4294942720,m1,15,18")
     }
 
     @Test func userSQLSeesEveryOpInOrder() throws {

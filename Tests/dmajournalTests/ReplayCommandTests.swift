@@ -20,11 +20,32 @@ import Testing
         update.waitUntilExit()
         let replay = try ToolRun.run(["replay", journal])
         #expect(replay.status == 1)
-        let lines = replay.stderr.split(separator: "\n")
-        #expect(lines.first == "dmajournal: \(journal): replay diverged after 6 ops")
-        #expect(lines.dropFirst().first == "seq 5: alloc s1 dev=nvme0 phys=0x100000010000 size=12K  (differs in address)")
-        #expect(lines.dropFirst(2).first == "  recorded: ok iova=0xffffd000")
-        #expect(lines.dropFirst(3).first == "  replayed: ok iova=0xffffc000")
+        // The report on stdout, one line on stderr (issue 17 item 5: it all went to stderr).
+        #expect(replay.stderr == "dmajournal: \(journal): replay diverged at seq 5, after 6 ops\n")
+        let lines = replay.stdout.split(separator: "\n")
+        #expect(lines.first == "seq 5: alloc s1 dev=nvme0 phys=0x100000010000 size=12K  (differs in address)")
+        #expect(lines.dropFirst(1).first == "  recorded: ok iova=0xffffd000")
+        #expect(lines.dropFirst(2).first == "  replayed: ok iova=0xffffc000")
+    }
+
+    /// A --with value the engine refuses is bad input, not a divergence.
+    @Test(arguments: ["granule=3K", "fq-size=1"])
+    func aRefusedOverrideIsBadInput(_ override: String) throws {
+        let journal = try QueryCommandTests.recordQuickstart()
+        let replay = try ToolRun.run(["replay", journal, "--with", override])
+        #expect(replay.status == 2, "\(replay.stdout)\(replay.stderr)")
+        #expect(replay.stdout.isEmpty)
+        #expect(replay.stderr.hasPrefix("dmajournal: \(journal): --with "))
+        #expect(replay.stderr.contains(" makes a declaration the engine refuses: iommu mmu0: "))
+        #expect(replay.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func jsonReportsTheDivergence() throws {
+        let journal = try QueryCommandTests.recordQuickstart()
+        let replay = try ToolRun.run(["replay", journal, "--with", "iommu-mode=strict", "--format", "json"])
+        let object = try JSONSerialization.jsonObject(with: Data(replay.stdout.utf8)) as? [String: Any]
+        #expect(object?["identical"] as? Bool == (replay.status == 0))
+        #expect(object?["with"] as? [String] == ["iommu-mode=strict"])
     }
 
     /// `--with page-sizes=4K`: the journal of a partial unlink of a 2 MiB block, replayed
@@ -36,8 +57,8 @@ import Testing
         #expect(recorded.status == 0)
         let replay = try ToolRun.run(["replay", journal, "--with", "page-sizes=4K"])
         #expect(replay.status == 1)
-        #expect(replay.stderr == """
-            dmajournal: \(journal): replay with page-sizes=4K diverged after 6 ops
+        #expect(replay.stderr == "dmajournal: \(journal): replay with page-sizes=4K diverged at seq 5, after 6 ops\n")
+        #expect(replay.stdout == """
             seq 5: unlink s1 len=4K dir=bidirectional  (differs in findings)
               recorded: ok, violation unlink-splits-block
               replayed: ok

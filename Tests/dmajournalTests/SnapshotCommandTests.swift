@@ -55,7 +55,10 @@ import Testing
         let diff = try ToolRun.run(["diff", journal, "c1", "late"])
         #expect(diff.status == 1)
         #expect(diff.stdout == Self.runOfSeq8 + "; seq 10 dev-write by nvme0 through s1 at 0xfffff000\n")
-        #expect(diff.stderr == "dmajournal: \(journal): snapshot late (after seq 10) differs from snapshot c1 (after seq 7): 1 runs, 0x200 bytes\n")
+        // Named in the order given (issue 17 item 5: they were swapped into seq order).
+        #expect(diff.stderr == "dmajournal: \(journal): snapshot c1 (after seq 7) differs from snapshot late (after seq 10): 1 runs, 0x200 bytes\n")
+        let swapped = try ToolRun.run(["diff", journal, "late", "c1"])
+        #expect(swapped.stderr == "dmajournal: \(journal): snapshot late (after seq 10) differs from snapshot c1 (after seq 7): 1 runs, 0x200 bytes\n")
         let same = try ToolRun.run(["diff", journal, "c1", "c1"])
         #expect(same.status == 0)
     }

@@ -28,7 +28,7 @@ struct ToolRun {
 
     /// Runs `dmajournal` with `arguments` from the package root.
     static func run(_ arguments: [String], stdin: String? = nil) throws -> ToolRun {
-        try launch(TestPaths.tool, arguments)
+        try launch(TestPaths.tool, arguments, stdin: stdin)
     }
 
     /// Runs `command` with /bin/sh, from the package root.
@@ -36,7 +36,7 @@ struct ToolRun {
         try launch(URL(fileURLWithPath: "/bin/sh"), ["-c", command])
     }
 
-    private static func launch(_ executable: URL, _ arguments: [String]) throws -> ToolRun {
+    private static func launch(_ executable: URL, _ arguments: [String], stdin: String? = nil) throws -> ToolRun {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -44,7 +44,13 @@ struct ToolRun {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let input = Pipe()
+        if stdin != nil { process.standardInput = input }
         try process.run()
+        if let stdin {
+            input.fileHandleForWriting.write(Data(stdin.utf8))
+            try input.fileHandleForWriting.close()
+        }
         let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
         let stderrData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -160,7 +160,8 @@ extension Engine {
         if case .state(let index)? = owner, !states[index].isLive { return }  // already named by noteDeadOwner
         if case .mapping(let index)? = owner, mappings[index].life == .unmapped { return }
         outcome.addOnce(Finding(.staleIOTLBHit, handle: owner.map(ownerName),
-            "device used a stale IOTLB entry for iova 0x\(hex(iova)): the page table no longer maps it so"))
+            "device used a stale IOTLB entry for iova 0x\(hex(iova)): the page table no longer maps it, "
+                + "so the access went through a translation the IOTLB should have dropped"))
     }
 
     /// Without an IOMMU nothing stops a write to a TO_DEVICE buffer: the checker must.

@@ -20,9 +20,18 @@ public struct MemoryDifference: Sendable, Hashable, CustomStringConvertible {
         "\(region) phys 0x\(hex(phys)) len 0x\(hex(length)): " + writerText
     }
 
-    /// Who last wrote the run.
+    /// Writers named one by one; more are summarised, so a run written by thousands of
+    /// ops stays one readable line.
+    public static let writersShown = 4
+
+    /// Who last wrote the run: the latest writers in seq order, then how many earlier ones.
     public var writerText: String {
-        var parts = writers.map(\.description)
+        let bySequence = writers.sorted { $0.sequence < $1.sequence }
+        var parts = bySequence.suffix(Self.writersShown).map(\.description)
+        let earlier = bySequence.dropLast(Self.writersShown)
+        if let first = earlier.first, let last = earlier.last {
+            parts.insert("\(earlier.count) earlier writes (seq \(first.sequence)…\(last.sequence))", at: 0)
+        }
         if hasUntrackedBytes { parts.append(writers.isEmpty ? "no tracked write" : "bytes with no tracked write") }
         return (writers.isEmpty ? "" : "last written by ") + parts.joined(separator: "; ")
     }

@@ -31,7 +31,8 @@ public final class TextOutput {
         // A stdio stream of its own over descriptor 1 (the global `stdout` is shared
         // mutable state to Swift 6); it is flushed, never closed.
         file = fdopen(STDOUT_FILENO, "w")
-        setvbuf(file, nil, _IOFBF, 1 << 20)
+        // A terminal sees each line as it is written; a pipe or file gets large writes.
+        if isatty(STDOUT_FILENO) != 0 { setvbuf(file, nil, _IOLBF, 1 << 16) } else { setvbuf(file, nil, _IOFBF, 1 << 20) }
         stagingPath = nil
         finalPath = nil
         staging = nil
@@ -71,6 +72,10 @@ public final class TextOutput {
         var text = text
         text.withUTF8 { bytes in _ = fwrite(bytes.baseAddress, 1, bytes.count, file) }
     }
+
+    /// Hands what is buffered to the kernel now: a reader of a pipe sees the first rows of
+    /// a long answer at once rather than when a megabyte has gathered.
+    public func flush() { fflush(file) }
 
     /// Flushes, closes and renames the file into place; throws if any write failed.
     public func close() throws(ExportError) {

@@ -65,7 +65,7 @@ final class PerfettoTrace {
 
     /// The trace's `otherData`: where it came from and what its time axis means.
     private static func runData(_ runner: QueryRunner, timeBase: any TimeBase) throws(ExportError) -> [(String, String)] {
-        let result = try runner.result("SELECT tool_version, source, created_at, coalesce(seed, 'none'), op_count, finished FROM run_info")
+        let result = try runner.result("SELECT tool_version, source, created_at, coalesce(printf('0x%x', seed), 'none'), op_count, finished FROM run_info")
         guard let row = result.rows.first else { return [("time_base", timeBase.label)] }
         let text = { (index: Int) -> String in
             switch row[index] {

@@ -33,7 +33,7 @@ struct ReportQueries {
 
     func runSummary() throws(ExportError) -> RunSummary {
         let row = try runner.rows("""
-            SELECT tool_version, schema_version, seed, source, created_at, finished, op_count, last_seq, topology FROM run_info
+            SELECT tool_version, schema_version, printf('0x%x', seed), source, created_at, finished, op_count, last_seq, topology FROM run_info
             """)
         var summary = RunSummary()
         guard try row.advance() else { return summary }

@@ -6,8 +6,9 @@ import Darwin
 #endif
 
 /// The files a writer creates beside its output before renaming them into place
-/// (`OUT.partial-PID`, a journal's `.importing` copy), so that a signal handler can remove
-/// them: Ctrl-C or SIGTERM must leave no half-written file behind.
+/// (`OUT.partial-PID`, a journal's `.importing` copy), and the scratch scripts `bisect
+/// --run` and `minimize --run` hand to the user's command, so that a signal handler can
+/// remove them: Ctrl-C or SIGTERM must leave no half-written file behind.
 ///
 /// The handler may run at any instruction, so what it reads is kept where it needs no
 /// allocation and no lock: a fixed table of atomic slots, each holding a C string made
@@ -50,11 +51,17 @@ public enum TemporaryFiles {
         return Registration(slot: nil)
     }
 
-    /// Removes every registered file. Async-signal-safe: call it from a signal handler.
+    /// Removes every registered file, then every registered directory (a scratch folder
+    /// registered beside the files in it is empty by then). Async-signal-safe: call it
+    /// from a signal handler (`unlink(2)` and `rmdir(2)` are both on POSIX's list).
     public static func removeAll() {
         for slot in 0..<capacity {
             let address = slots[slot].load(ordering: .sequentiallyConsistent)
             if let path = UnsafePointer<CChar>(bitPattern: address) { unlink(path) }
+        }
+        for slot in 0..<capacity {
+            let address = slots[slot].load(ordering: .sequentiallyConsistent)
+            if let path = UnsafePointer<CChar>(bitPattern: address) { rmdir(path) }
         }
     }
 }

@@ -8,15 +8,27 @@
 public final class QueryCursor {
     public let columns: [String]
     private let statement: Statement
+    private let path: String
+    private let watchdog: QueryWatchdog
 
-    init(_ statement: Statement) {
+    init(_ statement: Statement, path: String, watchdog: QueryWatchdog) {
         self.statement = statement
+        self.path = path
+        self.watchdog = watchdog
         columns = (0..<statement.columnCount).map(statement.columnName(at:))
     }
 
-    /// Moves to the next row: false once there are no more.
+    /// Moves to the next row: false once there are no more. Throws
+    /// `JournalError.queryStopped` once the watchdog stops the query (inside SQLite's
+    /// step or between rows).
     public func next() throws(JournalError) -> Bool {
-        try statement.step()
+        if watchdog.shouldStop() { throw .queryStopped(path: path, reason: watchdog.stopReason ?? .interrupted) }
+        do throws(JournalError) {
+            return try statement.step()
+        } catch {
+            if let reason = watchdog.stopReason { throw .queryStopped(path: path, reason: reason) }
+            throw error
+        }
     }
 
     /// The integer in `column`; nil for NULL. Unsigned values read back by bit pattern

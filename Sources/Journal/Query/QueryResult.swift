@@ -10,10 +10,6 @@ public struct QueryResult: Sendable, Hashable {
 
     /// The result as text in `format`, ending with a newline.
     public func formatted(as format: QueryOutputFormat) -> String {
-        switch format {
-        case .table: return tableText()
-        case .csv: return csvText()
-        case .json: return jsonText()
-        }
+        text(as: format)
     }
 }

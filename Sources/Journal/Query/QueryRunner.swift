@@ -12,15 +12,28 @@ import CSQLite
 /// the connection has `PRAGMA query_only`, an authorizer refuses ATTACH, DETACH and
 /// pragma assignments, and a statement SQLite does not call read-only is refused before
 /// it runs. Each refusal is a `JournalError.readOnly` naming the statement.
+///
+/// The SQL surface is narrowed too (issue 21): `fts3_tokenizer()` (whose one-argument
+/// form hands out a pointer into the library) and `load_extension()` are switched off
+/// with `sqlite3_db_config` and refused by the authorizer, the connection is defensive,
+/// and the file's own views may call only functions SQLite marks innocuous
+/// (`csqlite_harden_for_queries`). A `QueryWatchdog` stops a query on `--timeout` or
+/// Ctrl-C.
 public final class QueryRunner {
     public let path: String
     let database: Database
+    /// Stops a running statement when its time is up or the user pressed Ctrl-C.
+    public let watchdog: QueryWatchdog
 
-    public init(path: String) throws(JournalError) {
+    public init(path: String, watchdog: QueryWatchdog = QueryWatchdog(timeout: nil)) throws(JournalError) {
         let (database, _) = try JournalOpener.openReadOnly(path)
         self.path = path
         self.database = database
+        self.watchdog = watchdog
+        let code = csqlite_harden_for_queries(database.handle)
+        guard code == SQLITE_OK else { throw database.error(code: code) }
         sqlite3_set_authorizer(database.handle, QueryRunner.authorize, nil)
+        watchdog.install(on: database)
     }
 
     /// Runs one statement. `parameters` binds its `:name` parameters.
@@ -38,7 +51,7 @@ public final class QueryRunner {
         try checkSingleStatement(statement)
         guard statement.isReadOnly else { throw .readOnly(path: path, sql: sql) }
         try bind(parameters, to: statement)
-        return QueryCursor(statement)
+        return QueryCursor(statement, path: path, watchdog: watchdog)
     }
 
     /// The first column of the first row, as an integer; nil for no row or NULL. For
@@ -50,11 +63,20 @@ public final class QueryRunner {
 
     /// Runs the named query `name` from the journal's `named_queries` table.
     public func named(_ name: String, parameters: [String: SQLValue] = [:]) throws(JournalError) -> QueryResult {
+        try run(namedQuery(name).sql, parameters: parameters)
+    }
+
+    /// The named query `name`'s rows, one at a time.
+    public func namedCursor(_ name: String, parameters: [String: SQLValue] = [:]) throws(JournalError) -> QueryCursor {
+        try cursor(namedQuery(name).sql, parameters: parameters)
+    }
+
+    private func namedQuery(_ name: String) throws(JournalError) -> NamedQuery {
         let queries = try namedQueries()
         guard let query = queries.first(where: { $0.name == name }) else {
             throw .unknownNamedQuery(path: path, name: name, known: queries.map(\.name))
         }
-        return try run(query.sql, parameters: parameters)
+        return query
     }
 
     /// The named queries this journal carries, by name.
@@ -82,24 +104,34 @@ public final class QueryRunner {
         throw .multipleStatements(path: path, sql: statement.sql)
     }
 
+    /// Binds every `:name` the statement has; a value given for a name it lacks is a
+    /// mistake (a typo in `--param`), not something to ignore.
     private func bind(_ parameters: [String: SQLValue], to statement: Statement) throws(JournalError) {
-        guard statement.parameterCount > 0 else { return }
-        for index in 1...statement.parameterCount {
-            let name = statement.parameterName(at: index) ?? "\(index)"
+        let names = statement.parameterCount > 0 ? (1...statement.parameterCount).map { statement.parameterName(at: $0) ?? "\($0)" } : []
+        if let unknown = parameters.keys.sorted().first(where: { !names.contains($0) }) {
+            throw .unknownParameter(path: path, name: unknown, known: names)
+        }
+        for (offset, name) in names.enumerated() {
             guard let value = parameters[name] else { throw .missingParameter(path: path, name: name) }
-            statement.bind(value, at: index)
+            statement.bind(value, at: Int32(offset + 1))
         }
     }
 
     /// `sqlite3_set_authorizer` callback: ATTACH and DETACH would reach other files, and a
     /// pragma with a value changes the connection (`query_only=0`) or the file
-    /// (`user_version=`). Everything else is left to the read-only checks.
+    /// (`user_version=`); `fts3_tokenizer` and `load_extension` reach into the process.
+    /// Everything else is left to the read-only checks.
     private static let authorize: @convention(c) (
         UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?
-    ) -> Int32 = { _, action, _, pragmaValue, _, _ in
+    ) -> Int32 = { _, action, _, argument, _, _ in
         switch action {
         case SQLITE_ATTACH, SQLITE_DETACH: return SQLITE_DENY
-        case SQLITE_PRAGMA where pragmaValue != nil: return SQLITE_DENY
+        case SQLITE_PRAGMA where argument != nil: return SQLITE_DENY
+        case SQLITE_FUNCTION:
+            // For SQLITE_FUNCTION the second text argument is the function's name.
+            guard let argument else { return SQLITE_OK }
+            let name = String(cString: argument).lowercased()
+            return name == "fts3_tokenizer" || name == "load_extension" ? SQLITE_DENY : SQLITE_OK
         default: return SQLITE_OK
         }
     }

@@ -130,6 +130,12 @@ final class Statement {
         sqlite3_column_name(handle, index).map { String(cString: $0) } ?? ""
     }
 
+    /// The declared type of a result column that reads a table column directly (through
+    /// views too); nil for an expression.
+    func declaredType(at index: Int32) -> String? {
+        sqlite3_column_decltype(handle, index).map { String(cString: $0) }
+    }
+
     func isNull(at index: Int32) -> Bool { sqlite3_column_type(handle, index) == SQLITE_NULL }
 
     func int64(at index: Int32) -> Int64? {

@@ -31,7 +31,32 @@ public struct BisectContext {
         }
         lines += try history(of: seq)
         lines += try coveringRanges(of: seq)
+        lines += try earlierFrees(of: seq)
         return lines
+    }
+
+    /// Who freed the bad op's IOVA before: the `iova-free` events (from
+    /// `free_iova_fast` via destroy, free, unmap or a flush-queue drain) that covered the
+    /// address of the op's state or mapping, latest first. When a double free let the
+    /// allocator hand one IOVA to two owners, the finding shows on the victim, and this
+    /// names the free that caused it: the same handle's IOVA freed twice. Events carry no
+    /// address index, so the walk back is bounded to the last 100,000 ops.
+    private func earlierFrees(of seq: Int) throws(JournalError) -> [String] {
+        let result = try runner.run("""
+            WITH target(iova) AS (
+                SELECT s.out_address FROM ops o JOIN ops s ON s.handle = o.handle AND s.seq <= o.seq
+                  JOIN op_kind k ON k.code = s.kind AND k.name IN ('alloc', 'map')
+                 WHERE o.seq = :seq AND s.out_address IS NOT NULL ORDER BY s.seq DESC LIMIT 1)
+            SELECT e.seq, e.op, e.handle, printf('0x%x', e.address), e.length
+              FROM target t JOIN event_log e
+                ON e.event = 'iova-free' AND e.address <= t.iova AND e.address + e.length > t.iova
+             WHERE e.seq < :seq AND e.seq >= :seq - 100000
+             ORDER BY e.seq DESC LIMIT 4
+            """, parameters: ["seq": .integer(Int64(seq))])
+        guard !result.rows.isEmpty else { return [] }
+        return ["  earlier frees of its IOVA (latest first):"] + result.rows.map { row in
+            "    seq \(row[0].plainText ?? "?")  \(row[1].plainText ?? "?") \(row[2].plainText ?? "-")  iova \(row[3].plainText ?? "?") +\(row[4].plainText ?? "?")"
+        }
     }
 
     /// The seqs of the last ops on the bad op's state or mapping, oldest first: the
@@ -48,7 +73,8 @@ public struct BisectContext {
                 SELECT coalesce((SELECT handle FROM ops WHERE seq = :seq),
                                 (SELECT n.id FROM findings f JOIN names n ON n.name = f.handle AND n.kind IN ('state', 'mapping')
                                   WHERE f.seq = :seq ORDER BY f.idx LIMIT 1)))
-            SELECT l.seq, l.kind, l.handle, l.status, l.errno, l.out_address, l.fault_kind
+            SELECT l.seq, l.kind, l.handle, l.status, l.errno,
+                   CASE WHEN l.out_address IS NOT NULL THEN printf('0x%x', l.out_address) END, l.fault_kind
               FROM (SELECT o.seq FROM ops o, target t
                      WHERE o.handle = t.handle AND o.seq <= :seq
                      ORDER BY o.seq DESC LIMIT :limit) h

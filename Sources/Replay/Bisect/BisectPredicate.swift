@@ -5,7 +5,7 @@ import OpScript
 /// What `bisect` and `minimize` look for: the condition that makes a run "bad".
 ///
 /// Event predicates hold from the first op whose replayed outcome shows the event on;
-/// `command` and `memory` judge the state after a prefix of the journal.
+/// `command` judges the state after a prefix of the journal.
 public enum BisectPredicate: Sendable, Hashable, CustomStringConvertible {
     /// The checker reported a misuse (of this class).
     case finding(MisuseClass?)
@@ -17,20 +17,20 @@ public enum BisectPredicate: Sendable, Hashable, CustomStringConvertible {
     /// The replayed outcome differs from the recorded one: exactly on the recorded
     /// machine, in behaviour under `--with`.
     case divergence
-    /// Memory differs from the named snapshot.
-    case memory(String)
     /// An external command judges a reproducer script of the prefix (`--run`).
     case command(String)
 
     /// Spellings accepted by `--until`.
-    public static let syntax = "finding[=CLASS] | fault[=KIND] | mismatch | divergence | memory=SNAPSHOT"
+    public static let syntax = "finding[=CLASS] | fault[=KIND] | mismatch | divergence"
 
+    /// Parses `--until`. `violation[=CLASS]` is accepted for `finding[=CLASS]`, as op
+    /// scripts spell the claim (`=> ok, violation use-after-destroy`).
     public init(parsing text: String) throws(ReplayError) {
         let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
         let name = parts.first ?? "", argument = parts.count > 1 ? parts[1] : nil
         switch (name, argument) {
-        case ("finding", nil): self = .finding(nil)
-        case ("finding", let value?):
+        case ("finding", nil), ("violation", nil): self = .finding(nil)
+        case ("finding", let value?), ("violation", let value?):
             guard let misuse = MisuseClass(rawValue: value) else { throw .badPredicate("unknown misuse class '\(value)'") }
             self = .finding(misuse)
         case ("fault", nil): self = .fault(nil)
@@ -41,7 +41,11 @@ public enum BisectPredicate: Sendable, Hashable, CustomStringConvertible {
             self = .fault(kind)
         case ("mismatch", nil): self = .mismatch
         case ("divergence", nil): self = .divergence
-        case ("memory", let snapshot?) where !snapshot.isEmpty: self = .memory(snapshot)
+        case ("memory", _):
+            // Memory is not monotone in the ops (a later write can restore what an earlier
+            // one changed), so no binary search answers "first op where it differs".
+            throw .badPredicate("memory=SNAPSHOT is not a bisect predicate (memory can change back); "
+                                + "compare memory at an op with `dmajournal verify FILE --against SNAPSHOT --at SEQ`")
         default: throw .badPredicate("'\(text)' is not a predicate (\(Self.syntax))")
         }
     }
@@ -52,7 +56,6 @@ public enum BisectPredicate: Sendable, Hashable, CustomStringConvertible {
         case .fault(let kind): return kind.map { "fault=\($0.rawValue)" } ?? "fault"
         case .mismatch: return "mismatch"
         case .divergence: return "divergence"
-        case .memory(let snapshot): return "memory=\(snapshot)"
         case .command(let command): return "run '\(command)'"
         }
     }
@@ -61,7 +64,7 @@ public enum BisectPredicate: Sendable, Hashable, CustomStringConvertible {
     public var isEvent: Bool {
         switch self {
         case .finding, .fault, .mismatch, .divergence: return true
-        case .memory, .command: return false
+        case .command: return false
         }
     }
 
@@ -93,7 +96,7 @@ public enum BisectPredicate: Sendable, Hashable, CustomStringConvertible {
         case .divergence:
             guard let recorded else { return false }
             return !comparison.differingFields(recorded, RecordedOutcome(outcome)).isEmpty
-        case .memory, .command: return false
+        case .command: return false
         }
     }
 }

@@ -25,8 +25,10 @@ public struct Bisector {
 
     private var comparison: OutcomeComparison { overrides.isEmpty ? .exact : .behaviour }
 
-    /// Bisects for `predicate`. `progress` gets a short status now and then.
-    public func bisect(_ predicate: BisectPredicate, progress: (Int) -> Void = { _ in }) throws(ReplayError) -> BisectResult {
+    /// Bisects for `predicate`. `progress` gets the seq reached now and then; `step` each
+    /// judgement of `--run`, as it is made.
+    public func bisect(_ predicate: BisectPredicate, progress: (Int) -> Void = { _ in },
+                       step: (BisectStep) -> Void = { _ in }) throws(ReplayError) -> BisectResult {
         switch predicate {
         case .finding, .fault, .mismatch, .divergence:
             return try firstEvent(predicate, progress: progress)
@@ -38,9 +40,9 @@ public struct Bisector {
                 throw .commandAborted("cannot print the journal as a script: \(error)")
             }
             let judge = CommandJudge(command: command, scripts: scripts)
-            return try searchPrefixes(predicate) { seq throws(ReplayError) in try judge.judge(through: seq) }
-        case .memory(let name):
-            throw .badPredicate("memory=\(name) needs snapshots in the journal, which this build cannot read yet")
+            return try searchPrefixes(predicate, declarations: scripts.leadingDeclarations, step: step) { seq throws(ReplayError) in
+                try judge.judge(through: seq)
+            }
         }
     }
 
@@ -96,19 +98,38 @@ public struct Bisector {
         return try loader.position(atCheckpoint: checkpoints[lastClean].name)
     }
 
-    /// Binary search over prefixes; the whole journal must judge bad.
-    private func searchPrefixes(_ predicate: BisectPredicate, judge: (Int) throws(ReplayError) -> PrefixVerdict) throws(ReplayError) -> BisectResult {
+    /// Binary search over prefixes, after checking both ends as `git bisect` insists on a
+    /// good and a bad revision: the whole journal must judge bad, and the machine alone
+    /// (the leading `declarations` ops) good. A command that calls both bad cannot tell
+    /// them apart, and bisecting with it would name seq 0 with confidence.
+    private func searchPrefixes(_ predicate: BisectPredicate, declarations: Int, step: (BisectStep) -> Void,
+                                judge: (Int) throws(ReplayError) -> PrefixJudgement) throws(ReplayError) -> BisectResult {
         guard let last = reader.lastCommittedSequence else { throw .neverHolds(predicate.description, path: reader.path) }
         var steps = 1
-        switch try judge(last) {
+        let whole = try judge(last)
+        step(BisectStep(seq: last, verdict: "\(whole.verdict)", exitStatus: whole.exitStatus, opsLeft: last))
+        switch whole.verdict {
         case .good: throw .neverHolds(predicate.description, path: reader.path)
         case .skip: throw .commandAborted("the whole journal was skipped (exit 125): nothing to bisect against")
         case .bad: break
         }
         var search = PrefixSearch(good: -1, bad: last)
-        while let seq = search.next() {
-            search.record(try judge(seq), at: seq)
+        let machineOnly = declarations - 1
+        if machineOnly >= 0, machineOnly < last {
+            let first = try judge(machineOnly)
             steps += 1
+            if first.verdict == .bad {
+                throw .commandAborted("the command judges the machine alone (the \(declarations) declarations, seq 0…\(machineOnly)) "
+                                      + "bad (exit \(first.exitStatus)), as well as the whole journal: it cannot tell good from bad")
+            }
+            search.record(first.verdict, at: machineOnly)
+            step(BisectStep(seq: machineOnly, verdict: "\(first.verdict)", exitStatus: first.exitStatus, opsLeft: search.opsLeft))
+        }
+        while let seq = search.next() {
+            let judged = try judge(seq)
+            search.record(judged.verdict, at: seq)
+            steps += 1
+            step(BisectStep(seq: seq, verdict: "\(judged.verdict)", exitStatus: judged.exitStatus, opsLeft: search.opsLeft))
         }
         return BisectResult(verdict: search.verdict, steps: steps, replayedOps: 0, startedAfter: -1, replayedOutcome: nil,
                             skipped: search.skipped)

@@ -35,6 +35,9 @@ struct PrefixSearch {
         }
     }
 
+    /// Seqs between the last good and the first bad prefix not yet judged.
+    var opsLeft: Int { max(bad - good - 1 - skipped.filter { $0 > good && $0 < bad }.count, 0) }
+
     var verdict: BisectResult.Verdict {
         let between = skipped.filter { $0 > good && $0 < bad }
         return between.isEmpty ? .firstBad(bad) : .inconclusive((good + 1)...bad)

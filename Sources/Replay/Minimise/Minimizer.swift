@@ -28,28 +28,54 @@ public struct Minimizer {
         self.overrides = overrides
     }
 
-    public func minimize(_ predicate: BisectPredicate, progress: (Int) -> Void = { _ in }) throws(ReplayError) -> Reproducer {
+    /// Minimises towards `predicate`. `progress` gets the seq the bisect reached;
+    /// `improved` the op count and candidates run each time a shorter reproducer is found.
+    /// When `isInterrupted` turns true (Ctrl-C) the shortest reproducer found so far is
+    /// returned, marked `interrupted`.
+    public func minimize(_ predicate: BisectPredicate, progress: (Int) -> Void = { _ in },
+                         improved: @escaping (Int, Int) -> Void = { _, _ in },
+                         isInterrupted: @escaping () -> Bool = { false }) throws(ReplayError) -> Reproducer {
         let bisected = try Bisector(reader: reader, overrides: overrides).bisect(predicate, progress: progress)
         guard case .firstBad(let firstBad) = bisected.verdict else {
             throw .commandAborted("bisect was inconclusive, so there is no first bad op to minimise towards")
         }
         let prefix = try readPrefix(through: firstBad)
         let target = Self.specialise(predicate, by: bisected.replayedOutcome)
-        var judge = CandidateJudge(predicate: target, original: target.isEvent ? bisected.replayedOutcome : nil, overrides: overrides)
-        let groups = OpGroups(prefix.map(\.op)).groups
+        var judge = CandidateJudge(predicate: target, original: target.isEvent ? bisected.replayedOutcome : nil, overrides: overrides,
+                                   reference: ReferenceOutcomes(prefix: prefix, overrides: overrides), isInterrupted: isInterrupted)
+        judge.onImprovement = improved
+        judge.firstBad = firstBad
+        var lines = prefix
+        var interrupted = false
+        do {
+            lines = try shrink(prefix, judge: &judge)
+        } catch .interrupted {
+            interrupted = true
+            lines = judge.best ?? prefix
+        }
+        return Reproducer(script: describe(lines, predicate: target, firstBad: firstBad, interrupted: interrupted), opCount: lines.count,
+                          prefixOpCount: firstBad + 1, firstBad: firstBad, candidatesRun: judge.runs, interrupted: interrupted)
+    }
+
+    /// Steps 2 to 5: the slice, ddmin over groups then single ops, shorter accesses.
+    /// `machine`, `region`, `swiotlb` and `advance` lines are never removed (`isPinned`):
+    /// they say what machine and memory the kept ops run on and when, and a reproducer
+    /// without them reads as a different machine even where no outcome changes.
+    private func shrink(_ prefix: [ScriptLine], judge: inout CandidateJudge) throws(ReplayError) -> [ScriptLine] {
+        let pinned = prefix.indices.filter { Self.isPinned(prefix[$0].op.kind) }
+        let groups = OpGroups(prefix.map(\.op)).groups.filter { !$0.allSatisfy(pinned.contains) }
         var start = groups
         let slice = Self.slice(groups, prefix: prefix, firstBad: prefix.count - 1)
-        if slice.count < groups.count, try judge.holds(Self.lines(slice.flatMap { $0 }, prefix)) { start = slice }
+        if slice.count < groups.count, try judge.holds(Self.lines(pinned + slice.flatMap { $0 }, prefix)) { start = slice }
         let keptGroups = try DeltaDebugger.minimise(start) { (candidate) throws(ReplayError) in
-            try judge.holds(Self.lines(candidate.flatMap { $0 }, prefix))
+            try judge.holds(Self.lines(pinned + candidate.flatMap { $0 }, prefix))
         }
         let keptOps = try DeltaDebugger.minimise(keptGroups.flatMap { $0 }.sorted()) { (candidate) throws(ReplayError) in
-            try judge.holds(Self.lines(candidate, prefix))
+            try judge.holds(Self.lines(pinned + candidate, prefix))
         }
-        var lines = Self.lines(keptOps, prefix)
+        var lines = Self.lines(pinned + keptOps, prefix)
         try shrinkAccesses(&lines, judge: &judge)
-        return Reproducer(script: describe(lines, predicate: target, firstBad: firstBad), opCount: lines.count,
-                          prefixOpCount: prefix.count, firstBad: firstBad, candidatesRun: judge.runs)
+        return lines
     }
 
     /// A loose predicate made as specific as the bug found: `finding` becomes the class
@@ -62,6 +88,11 @@ public struct Minimizer {
         default: return predicate
         }
     }
+
+    /// Ops every reproducer keeps: the machine line (architecture, kernel, CPUs, HZ), the
+    /// declarations of its memory (regions, the swiotlb pool), and `advance`, which moves
+    /// the clock that fires kernel timers (the flush queue's fq_flush_timeout).
+    static func isPinned(_ kind: OpKind) -> Bool { [.machine, .region, .swiotlb, .advance].contains(kind) }
 
     /// Topology declarations plus every life of the handle the bad op used.
     static func slice(_ groups: [[Int]], prefix: [ScriptLine], firstBad: Int) -> [[Int]] {
@@ -118,13 +149,13 @@ public struct Minimizer {
     /// The script: a header saying where it came from, then each op with the claims
     /// its outcome has now; for `mismatch`, the recorded expectation that fails is kept
     /// as a comment above its op.
-    private func describe(_ lines: [ScriptLine], predicate: BisectPredicate, firstBad: Int) -> String {
+    private func describe(_ lines: [ScriptLine], predicate: BisectPredicate, firstBad: Int, interrupted: Bool) -> String {
         let engine = Engine(), keeper = SnapshotKeeper()
         var printer = ScriptLineWriter()
         var text = """
             # Reproducer minimised by dmajournal from \(reader.path)
             # until \(predicate)\(overrides.isEmpty ? "" : " with " + overrides.map(\.description).joined(separator: " "))
-            # \(lines.count) of the \(firstBad + 1) ops up to seq \(firstBad), where it first held.
+            # \(lines.count) of the \(firstBad + 1) ops up to seq \(firstBad), where it first held.\(interrupted ? "\n# Interrupted: the shortest reproducer found so far, not a minimal one." : "")
 
             """
         for (sequence, line) in lines.enumerated() {

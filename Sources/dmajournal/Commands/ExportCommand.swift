@@ -19,6 +19,11 @@ struct ExportCommand: ParsableCommand {
             csv: one file per table into the directory -o names, or --table NAME to -o FILE or standard output. \
             Tables: \(CSVTable.all.map(\.name).joined(separator: ", ")). \
             Without -o, perfetto and script go to standard output. Exit status 2 for bad input. See docs/export.md.
+
+            EXAMPLES:
+              dmajournal export nvme.db --format perfetto -o trace.json
+              dmajournal export nvme.db --format script -o nvme.ops
+              dmajournal export nvme.db --format csv --table findings
             """
     )
 

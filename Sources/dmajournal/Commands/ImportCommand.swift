@@ -18,6 +18,11 @@ struct ImportCommand: ParsableCommand {
             Exit status 0; 2 for bad input: a file that cannot be read or holds no DMA or \
             IOMMU event (or only reports none could be read), or an existing journal \
             without --force. See docs/import.md.
+
+            EXAMPLES:
+              dmajournal import trace.txt dmesg.log --journal j.db
+              dmajournal import fixtures/traces/13-dmesg-T-amdvi-io-page-fault-ahci-asm1061-43bit.txt --journal j.db --format json
+              dmajournal query j.db --named faults-after-unmap
             """
     )
 
@@ -32,6 +37,9 @@ struct ImportCommand: ParsableCommand {
 
     @Flag(help: "No report of skipped lines on stderr: only the summary, and the lines that look like DMA or IOMMU reports but were not understood.")
     var quiet = false
+
+    @Option(help: "Output format of the summary: text or json.")
+    var format: OutputFormat = .text
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one trace or log file") }
@@ -50,7 +58,7 @@ struct ImportCommand: ParsableCommand {
                 }
             }
             ImportReport.perFile(summary, quiet: quiet).forEach(StandardError.write)
-            print(ImportReport.summaryLine(summary, journal: journal))
+            print(format == .json ? ImportReport.json(summary, journal: journal).text : ImportReport.summaryLine(summary, journal: journal))
             if let line = ImportReport.disagreementLine(summary) { StandardError.write(line) }
             if InterruptFlag.isRaised { throw CLIFailure.interrupted(JournalSink.interruptedLine(path: journal, opsKept: summary.opCount)) }
         }

@@ -15,6 +15,10 @@ struct OracleCommand: ParsableCommand {
             the model's outcome. Lines the kernel cannot express are listed as skipped, \
             with the reason. Exit status: 0 when every line agrees, 1 when one differs, 2 \
             for bad input or a guest that did not finish.
+
+            EXAMPLES:
+              dmajournal oracle fixtures/scripts/quickstart.ops
+              dmajournal oracle fixtures/scripts/kernel/lazy-unmap-stale-iotlb.ops --plan /tmp/oracle-run
             """
     )
 

@@ -14,9 +14,15 @@ struct RecordCommand: ParsableCommand {
             Workloads: \(WorkloadKind.allCases.map(\.rawValue).joined(separator: ", ")) (docs/workloads.md). \
             Ctrl-C or SIGTERM stops cleanly: the journal keeps every op up to the last one and \
             says it is an interrupted recording. Readers of the journal never make it fail: \
-            at the end it waits for them (up to a minute, saying so). Exit status 0; 1 when a \
-            claim the workload makes about its own data failed (corruption); 2 for bad input; \
-            130 after Ctrl-C, 143 after SIGTERM.
+            at the end it waits for them (up to a minute, saying so). Exit status 0; 1 when \
+            a claim the workload's driver makes about an op failed (its data did not come \
+            back, or the checker reported an access the driver believed correct); 2 for bad \
+            input; 130 after Ctrl-C, 143 after SIGTERM.
+
+            EXAMPLES:
+              dmajournal record --workload nvme --ops 20000 --journal nvme.db
+              dmajournal record --workload nvme --ops 100000 --journal nvme.db --iommu-mode lazy --inject late-access@50000 --quiet
+              dmajournal record --workload rdma-odp --ops 1000000 --journal odp.db --checkpoint-every 100000
             """
     )
 
@@ -62,8 +68,11 @@ struct RecordCommand: ParsableCommand {
     @Option(help: "Take a checkpoint (memory snapshot and engine state) after every N ops; 0 for none (docs/snapshots.md).")
     var checkpointEvery: Int = RecordCommand.defaultCheckpointEvery
 
-    @Flag(help: "No progress line and no per-failure lines; only the summary.")
+    @Flag(help: "No progress line; only the summary.")
     var quiet = false
+
+    @Option(help: "Output format of the summary: text or json.")
+    var format: OutputFormat = .text
 
     /// Measured so checkpoints cost under 10 % of recording time (docs/snapshots.md).
     static let defaultCheckpointEvery = 250_000
@@ -83,10 +92,13 @@ struct RecordCommand: ParsableCommand {
             }
             try sink.finish()
             progress.finish()
-            print(summary.line(journal: journal, seconds: progress.elapsedSeconds))
+            print(format == .json ? summary.json(journal: journal, seconds: progress.elapsedSeconds).text
+                                  : summary.line(journal: journal, seconds: progress.elapsedSeconds))
             if summary.interrupted { throw CLIFailure.interrupted(JournalSink.interruptedLine(path: journal, opsKept: summary.ops)) }
-            if summary.failedClaims > 0 {
-                throw CLIFailure.expectationFailed("\(summary.failedClaims) data claims failed (first at seq \(summary.firstFailure!)): query the journal")
+            if let first = summary.firstFailure {
+                throw CLIFailure.expectationFailed("\(summary.failedClaims) ops failed their claims; the first, seq \(first), "
+                    + "\(summary.firstFailureDetail): `dmajournal bisect \(journal) --until mismatch` shows it in context, "
+                    + "`dmajournal query \(journal) \"SELECT * FROM op_log WHERE seq = \(first)\"` the op")
             }
         }
     }

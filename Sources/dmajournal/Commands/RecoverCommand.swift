@@ -15,6 +15,9 @@ struct RecoverCommand: ParsableCommand {
             was killed in the middle (a snapshot) left FILE-journal: recover rolls it back \
             to the last commit. Safe to run twice; a finished journal is left as it is. A \
             journal another process is still recording is refused, naming that process.
+
+            EXAMPLES:
+              dmajournal recover nvme.db
             """
     )
 

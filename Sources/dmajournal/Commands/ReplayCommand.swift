@@ -2,6 +2,7 @@ import ArgumentParser
 import Checkpoint
 import Export
 import Journal
+import OpScript
 import Replay
 import TraceImport
 
@@ -20,7 +21,15 @@ struct ReplayCommand: ParsableCommand {
             --with needs-sync-map=on): a bug that stayed latent in the recording then \
             shows as a divergence. A journal imported from a kernel trace runs as the \
             simulation `export --format script` writes of it: the divergence is the first \
-            op where the model disagrees with what the kernel did. Keys: \(TopologyOverride.keys.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")).
+            op where the model disagrees with what the kernel did. Keys: \(TopologyOverride.keys.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")). \
+            A value the engine refuses for a declaration (granule=3K) is bad input (exit 2). \
+            The report goes to standard output, one summary line to stderr.
+
+            EXAMPLES:
+              dmajournal replay nvme.db
+              dmajournal replay nvme.db --with iommu-mode=strict
+              dmajournal replay nvme.db --from auto:249999 --to 260000
+              dmajournal replay nvme.db --with needs-sync-map=on --format json
             """
     )
 
@@ -35,6 +44,9 @@ struct ReplayCommand: ParsableCommand {
 
     @Option(help: "Start at this checkpoint (its memory and engine state) instead of op 0.")
     var from: String?
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
 
     func validate() throws {
         try OptionCheck.atLeast(0, to, "--to")
@@ -61,11 +73,32 @@ struct ReplayCommand: ParsableCommand {
             }
             progress.finish()
             let machine = changes.isEmpty ? "" : " with \(changes.map(\.description).joined(separator: ", "))"
-            if let divergence = result.divergence {
-                throw CLIFailure.expectationFailed("\(journal): replay\(machine) diverged after \(result.replayedCount) ops\n\(divergence)")
+            if format == .json {
+                print(Self.json(result, machine: changes.map(\.description), stop: reader.stopDescription).text)
+            } else if let divergence = result.divergence {
+                print(divergence)
+            } else {
+                print("\(result.replayedCount) ops replayed\(origin)\(machine), all outcomes identical; \(reader.stopDescription)")
             }
-            print("\(result.replayedCount) ops replayed\(origin)\(machine), all outcomes identical; \(reader.stopDescription)")
+            if let divergence = result.divergence {
+                throw CLIFailure.expectationFailed("\(journal): replay\(machine) diverged at seq \(divergence.sequence), after \(result.replayedCount) ops")
+            }
         }
+    }
+
+    static func json(_ result: Replayer.Result, machine: [String], stop: String) -> JSONObject {
+        var fields: [(String, JSONValue)] = [("replayed_ops", .int(result.replayedCount)), ("with", .array(machine.map(JSONValue.string))),
+                                             ("identical", .bool(result.divergence == nil)), ("journal", .string(stop))]
+        if let divergence = result.divergence {
+            let describer = OutcomeDescriber()
+            fields.append(("divergence", .object([
+                ("seq", .int(divergence.sequence)), ("op", .string(ScriptPrinter().line(divergence.op))),
+                ("differs_in", .array(divergence.differingFields.map(JSONValue.string))),
+                ("recorded", .string(describer.describe(divergence.recorded.outcome))),
+                ("replayed", .string(describer.describe(divergence.replayed.outcome))),
+            ])))
+        }
+        return JSONObject(fields)
     }
 
     /// Bisect and minimise search a recording; an imported trace becomes one by running its

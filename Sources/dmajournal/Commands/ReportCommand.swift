@@ -11,6 +11,9 @@ struct ReportCommand: ParsableCommand {
             to a bug report. Without -o the page goes to standard output. Exit status 2 for \
             bad input. See docs/export.md; scripts/render-report.sh takes a screenshot with \
             headless Chromium.
+
+            EXAMPLES:
+              dmajournal report nvme.db -o report.html
             """
     )
 

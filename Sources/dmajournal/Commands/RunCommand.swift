@@ -12,6 +12,11 @@ struct RunCommand: ParsableCommand {
             Exit status: 0 when every expectation held, 1 at the first that did not \
             (naming the line, what was expected and what happened), 2 for bad input \
             (unreadable file, syntax error, an op that cannot run).
+
+            EXAMPLES:
+              dmajournal run fixtures/scripts/quickstart.ops
+              dmajournal run fixtures/scripts/quickstart.ops --quiet --journal quickstart.db
+              dmajournal run repro.ops --format json
             """
     )
 

@@ -17,6 +17,10 @@ struct SnapshotCommand: ParsableCommand {
             checkpoints) in one transaction, and changes nothing else. The replay starts at \
             the latest checkpoint at or before SEQ. Exit status 0; 1 when the replay \
             diverged from the journal (nothing is stored); 2 for bad input.
+
+            EXAMPLES:
+              dmajournal snapshot nvme.db --at 50000 --name mid
+              dmajournal verify nvme.db --against mid --at 50177
             """
     )
 

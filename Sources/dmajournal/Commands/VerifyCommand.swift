@@ -16,11 +16,18 @@ struct VerifyCommand: ParsableCommand {
             length and the ops that last wrote it. Exit status 0 when memory equals the \
             snapshot; 1 when it differs (or the replay diverged from the journal); 2 for \
             bad input, including a damaged snapshot.
+
+            EXAMPLES:
+              dmajournal verify run.db --against before-io
+              dmajournal verify run.db --against before-io --at 19 --format json
             """
     )
 
     @Argument(help: "The journal file.")
     var journal: String
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
 
     @Option(help: "The snapshot or checkpoint to compare with.")
     var against: String
@@ -37,8 +44,8 @@ struct VerifyCommand: ParsableCommand {
             let report = try libraryCall { () throws(JournalError) -> MemoryAudit.Report in
                 try MemoryAudit(reader: JournalReader(path: journal)).verify(against: against, at: at)
             }
-            let subject = "memory after seq \(report.newerSequence)"
-            try MemoryReportPrinter(journal: journal).print(report, subject: subject)
+            let snapshot = "snapshot \(report.older.name) (after seq \(report.older.sequence))"
+            try MemoryReportPrinter(journal: journal, format: format).print(report, first: "memory after seq \(report.newerSequence)", second: snapshot)
         }
     }
 }
@@ -52,12 +59,20 @@ struct DiffCommand: ParsableCommand {
             Compares the stored chunks of snapshots A and B (the latest of each name); the \
             ops that last wrote each differing run come from a replay between the two. \
             Exit status 0 when they are equal, 1 when they differ (as diff(1)), 2 for bad \
-            input, including a damaged snapshot.
+            input, including a damaged snapshot. Each differing run names its last writers, \
+            the latest few in seq order.
+
+            EXAMPLES:
+              dmajournal diff run.db before-io after-io
+              dmajournal diff run.db before-io after-io --format json
             """
     )
 
     @Argument(help: "The journal file.")
     var journal: String
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
 
     @Argument(help: "One snapshot or checkpoint name.")
     var first: String
@@ -70,8 +85,13 @@ struct DiffCommand: ParsableCommand {
             let report = try libraryCall { () throws(JournalError) -> MemoryAudit.Report in
                 try MemoryAudit(reader: JournalReader(path: journal)).diff(first, second)
             }
-            let newer = report.newer.map { "snapshot \($0.name) (after seq \($0.sequence))" } ?? ""
-            try MemoryReportPrinter(journal: journal).print(report, subject: newer)
+            // Named in the order given, whichever was taken first.
+            let sides = [report.older, report.newer].compactMap { $0 }
+            func label(_ name: String) -> String {
+                let record = sides.first { $0.name == name }
+                return "snapshot \(name)" + (record.map { " (after seq \($0.sequence))" } ?? "")
+            }
+            try MemoryReportPrinter(journal: journal, format: format).print(report, first: label(first), second: label(second))
         }
     }
 }

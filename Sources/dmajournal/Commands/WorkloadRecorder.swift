@@ -21,14 +21,30 @@ struct WorkloadRecorder {
         var ops = 0
         var faults = 0
         var findings = 0
+        /// Ops whose claims failed, and of those the ones whose data did not come back as
+        /// the driver expected (`bytes=`, `digest=`, `iova=`): the rest failed on a status
+        /// or a finding (an access the driver believed `ok` that the checker reported).
         var failedClaims = 0
+        var failedDataClaims = 0
         var firstFailure: Int?
+        /// What the first failing op claimed and what it did, for the closing message.
+        var firstFailureDetail = ""
         var injected = 0
         var interrupted = false
         var checkpoints = 0
         var checkpointSeconds = 0.0
         let workload: String
         let seed: UInt64
+
+        /// The summary as one JSON object (`record --format json`).
+        func json(journal: String, seconds: Double) -> JSONObject {
+            let bytes = (try? FileManager.default.attributesOfItem(atPath: journal)[.size] as? Int) ?? 0
+            return JSONObject([("workload", .string(workload)), ("seed", .string(String(seed))), ("ops", .int(ops)),
+                               ("faults", .int(faults)), ("findings", .int(findings)), ("failed_claims", .int(failedClaims)),
+                               ("failed_data_claims", .int(failedDataClaims)), ("first_failure", firstFailure.map(JSONValue.int) ?? .null),
+                               ("injected", .int(injected)), ("interrupted", .bool(interrupted)), ("checkpoints", .int(checkpoints)),
+                               ("journal", .string(journal)), ("journal_bytes", .int(bytes)), ("seconds", .double(seconds))])
+        }
 
         func line(journal: String, seconds: Double) -> String {
             let bytes = (try? FileManager.default.attributesOfItem(atPath: journal)[.size] as? Int) ?? 0
@@ -39,7 +55,7 @@ struct WorkloadRecorder {
             let checkpointText = checkpoints == 0 ? ""
                 : String(format: "; %d checkpoints in %.2f s (%.1f %%)", checkpoints, checkpointSeconds, share)
             return "\(stop)recorded \(ops) ops of \(workload) (seed \(seed)): \(faults) faults, \(findings) findings, "
-                + "\(failedClaims) failed data claims, \(injected) injected; journal \(journal) \(bytes / 1024) KiB "
+                + "\(failedClaims) failed claims (\(failedDataClaims) on data), \(injected) injected; journal \(journal) \(bytes / 1024) KiB "
                 + "(\(perOp) B/op); \(String(format: "%.1f", seconds)) s, \(rate) ops/s" + checkpointText
         }
     }
@@ -56,7 +72,7 @@ struct WorkloadRecorder {
             let failed = Claim.check(step.claims, outcome: outcome, op: step.op)
             let line = ScriptLine(lineNumber: 0, op: step.op, claims: step.claims)
             try sink(ScriptExecutor.LineResult(sequence: sequence, line: line, outcome: outcome, failedClaims: failed), step.injected)
-            summary.count(outcome, failed: !failed.isEmpty, at: sequence, injected: step.injected != nil)
+            summary.count(outcome, failed: failed, claims: step.claims, at: sequence, injected: step.injected != nil)
         }
         return summary
     }
@@ -70,14 +86,17 @@ struct WorkloadRecorder {
 }
 
 extension WorkloadRecorder.Summary {
-    mutating func count(_ outcome: Outcome, failed: Bool, at sequence: Int, injected: Bool) {
+    mutating func count(_ outcome: Outcome, failed: [Claim], claims: [Claim], at sequence: Int, injected: Bool) {
         ops += 1
         if outcome.fault != nil { faults += 1 }
         findings += outcome.findings.count
         if injected { self.injected += 1 }
-        if failed {
-            failedClaims += 1
-            if firstFailure == nil { firstFailure = sequence }
+        guard !failed.isEmpty else { return }
+        failedClaims += 1
+        if failed.contains(where: \.isDataClaim) { failedDataClaims += 1 }
+        if firstFailure == nil {
+            firstFailure = sequence
+            firstFailureDetail = "claimed '\(Claim.text(of: claims))', got '\(OutcomeDescriber().describe(outcome))'"
         }
     }
 }

@@ -61,6 +61,19 @@ enum ImportReport {
         return "the model disagrees with the kernel at \(counted(summary.disagreements, "op")), first at \(first); dmajournal replay shows it"
     }
 
+    /// The summary as one JSON object: files with their line, event, skip and not-understood
+    /// counts, then the totals.
+    static func json(_ summary: ImportSummary, journal: String) -> JSONObject {
+        let files = summary.sources.map { source -> JSONValue in
+            .object([("path", .string(source.path)), ("lines", .int(source.totals.lines)), ("events", .int(source.totals.events)),
+                     ("skipped", .int(source.totals.skipped)), ("not_understood", .int(source.notUnderstoodLines))])
+        }
+        return JSONObject([("journal", .string(journal)), ("files", .array(files)), ("merged_by_time", .bool(summary.mergedByTime)),
+                           ("lines", .int(summary.lineCount)), ("events", .int(summary.eventCount)), ("ops", .int(summary.opCount)),
+                           ("findings", .int(summary.findingCount)), ("skipped", .int(summary.skippedCount)),
+                           ("not_understood", .int(summary.notUnderstoodCount))])
+    }
+
     private static func counted(_ count: Int, _ noun: String) -> String {
         "\(count) \(noun)\(count == 1 ? "" : "s")"
     }

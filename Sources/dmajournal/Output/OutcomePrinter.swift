@@ -8,10 +8,11 @@ struct OutcomePrinter {
     let format: OutputFormat
     let quiet: Bool
     let fileName: String
+    let colour: TerminalColour
     private var tally = RunTally()
 
-    init(format: OutputFormat, quiet: Bool, fileName: String) {
-        self.format = format; self.quiet = quiet; self.fileName = fileName
+    init(format: OutputFormat, quiet: Bool, fileName: String, colour: TerminalColour = .forStandardOutput()) {
+        self.format = format; self.quiet = quiet; self.fileName = fileName; self.colour = colour
     }
 
     mutating func print(_ result: ScriptExecutor.LineResult) throws {
@@ -34,14 +35,14 @@ struct OutcomePrinter {
         let outcome = OutcomeDescriber().describe(result.outcome)
         var lines = ["\(pad(result.line.lineNumber))  \(op)  => \(outcome)"]
         if !result.failedClaims.isEmpty {
-            lines.append("      expected: \(Claim.text(of: result.line.claims))")
+            lines.append(colour.fault("      expected: \(Claim.text(of: result.line.claims))"))
         }
-        if case .rejected(let reason) = result.outcome.status { lines.append("      rejected: \(reason)") }
+        if case .rejected(let reason) = result.outcome.status { lines.append(colour.fault("      rejected: \(reason)")) }
         if let fault = result.outcome.fault {
-            lines.append("      fault: \(fault.kind.rawValue) \(fault.isWrite ? "write" : "read") at 0x\(String(fault.address, radix: 16))")
+            lines.append(colour.fault("      fault: \(fault.kind.rawValue) \(fault.isWrite ? "write" : "read") at 0x\(String(fault.address, radix: 16))"))
         }
-        lines += result.outcome.findings.map { "      \($0.misuse.rawValue)\($0.handle.map { " (\($0))" } ?? ""): \($0.message)" }
-        lines += result.outcome.warnings.map { "      kernel: \($0)" }
+        lines += result.outcome.findings.map { colour.finding("      \($0.misuse.rawValue)\($0.handle.map { " (\($0))" } ?? ""): \($0.message)") }
+        lines += result.outcome.warnings.map { colour.warning("      kernel: \($0)") }
         return lines
     }
 

@@ -2,17 +2,20 @@ import ArgumentParser
 import Foundation
 
 /// The tool's own failures, each rendered as one line on stderr with its exit status:
-/// 1 when the simulated run disagreed with what was expected, 2 for bad input, 128 + N
-/// when signal N stopped a recording (which still sealed its journal).
+/// 1 when the simulated run disagreed with what was expected, 2 for bad input, 124 when
+/// a `--timeout` ran out (as timeout(1) exits), 128 + N when signal N stopped the command
+/// (130 for Ctrl-C, 143 for SIGTERM, as shells report it; a recording still sealed its
+/// journal).
 enum CLIFailure: Error {
     case expectationFailed(String)
     case badInput(String)
-    /// A recording cut short by SIGINT/SIGTERM: what it kept, exit 128 + the signal.
+    case timedOut(String)
+    /// A command cut short by SIGINT/SIGTERM/SIGHUP: what it kept, exit 128 + the signal.
     case interrupted(String)
 
     var message: String {
         switch self {
-        case .expectationFailed(let text), .badInput(let text), .interrupted(let text): return text
+        case .expectationFailed(let text), .badInput(let text), .timedOut(let text), .interrupted(let text): return text
         }
     }
 
@@ -20,19 +23,25 @@ enum CLIFailure: Error {
         switch self {
         case .expectationFailed: return ExitCode(1)
         case .badInput: return ExitCode(2)
+        case .timedOut: return ExitCode(124)
         case .interrupted: return ExitCode(InterruptFlag.isRaised ? InterruptFlag.exitStatus : 130)
         }
     }
 
-    /// Runs `body`, turning any failure into its one error line and exit status. The one
-    /// place errors are rendered.
+    /// Runs `body`, turning any failure into its one error line and exit status.
     static func rendering(_ body: () throws -> Void) throws {
         do {
             try body()
         } catch let failure as CLIFailure {
-            StandardError.write("dmajournal: \(failure.message)")
-            throw failure.exitCode
+            throw failure.rendered()
         }
+    }
+
+    /// Writes the failure's one line on stderr and returns its exit status: the one place
+    /// the tool's own failures are rendered.
+    func rendered() -> ExitCode {
+        StandardError.write("dmajournal: \(message)")
+        return exitCode
     }
 }
 
@@ -48,8 +57,7 @@ extension CLIFailure {
             try body()
             status = 0
         } catch let failure as CLIFailure {
-            StandardError.write("dmajournal: \(failure.message)")
-            status = failure.exitCode.rawValue
+            status = failure.rendered().rawValue
         } catch {
             status = renderParserError(error)
         }

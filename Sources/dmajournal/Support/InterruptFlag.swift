@@ -15,7 +15,9 @@ import Glibc
 /// the first signal only raises the flag, which they check between ops; they seal the
 /// journal with every op so far, mark it interrupted and exit 128 + N themselves. A
 /// second signal exits at once, leaving a journal of every committed batch that
-/// `dmajournal recover` completes.
+/// `dmajournal recover` completes. `query` (its watchdog interrupts SQLite, and the rows
+/// already out stay valid output) and `minimize` (it writes the shortest reproducer
+/// found so far) stop the same way.
 enum InterruptFlag {
     /// The signal that arrived; 0 while none has.
     private static let received = Atomic<Int32>(0)

@@ -1,11 +1,3 @@
-/// `--format csv` (RFC 4180), quoting exactly as the sqlite3 shell's `-csv` mode does, so
-/// the tool's output and the shell's compare byte for byte.
-extension QueryResult {
-    func csvText() -> String {
-        ([CSVText.header(columns)] + rows.map(CSVText.row)).joined()
-    }
-}
-
 /// CSV lines as the sqlite3 shell's `-csv` mode writes them (RFC 4180 quoting, `\n` line
 /// ends): shared by `dmajournal query --format csv` and the streaming CSV export.
 public enum CSVText {
