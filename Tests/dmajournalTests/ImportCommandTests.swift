@@ -32,7 +32,7 @@ import TraceImport
         let run = try ToolRun.run(["import", path, "--journal", journal, "--format", "json", "--quiet"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout == "{\"journal\":\"\(journal)\",\"files\":[{\"path\":\"\(path)\",\"lines\":5,\"events\":3,\"skipped\":1,"
-                + "\"not_understood\":0}],\"merged_by_time\":false,\"lines\":5,\"events\":3,\"ops\":5,\"findings\":0,\"skipped\":1,"
+                + "\"not_understood\":0}],\"merged_by_time\":false,\"lines\":5,\"events\":3,\"ops\":7,\"findings\":0,\"skipped\":1,"
                 + "\"not_understood\":0}\n")
         #expect(run.stderr == "")
     }
