@@ -11,6 +11,7 @@ import PackageDescription
 //   dmajournal (CLI) -> Capture (tracefs and trace_pipe; the CLI feeds its text to `dmajournal import`)
 //   Journal -> CSQLite (the system libsqlite3, bound through its C API)
 //   Snapshot -> CLZ4, CXXHash (the system liblz4 and libxxhash)
+//   dmajournal (CLI) -> Fleet -> Journal, CSQLite, CLibPQ (journals pushed to and queried in PostgreSQL)
 // DMASim is the pure, deterministic engine: standard library only, no I/O.
 let package = Package(
     name: "dmajournal",
@@ -27,6 +28,7 @@ let package = Package(
         .library(name: "TraceImport", targets: ["TraceImport"]),
         .library(name: "Oracle", targets: ["Oracle"]),
         .library(name: "Capture", targets: ["Capture"]),
+        .library(name: "Fleet", targets: ["Fleet"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -64,6 +66,11 @@ let package = Package(
         // The kernel oracle (issue 22): scripts translated for the dmaoracle module (oracle/),
         // the guest's output read back, compared line by line with the model.
         .target(name: "Oracle", dependencies: ["DMASim", "OpScript"]),
+        // Many journals together (issue 18): pushed into PostgreSQL through libpq (the system
+        // library, as SQLite and LZ4 are; docs/fleet.md says why not postgres-nio), the
+        // journal's views translated for PostgreSQL, and many SQLite files queried at once.
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", providers: [.apt(["libpq-dev"])]),
+        .target(name: "Fleet", dependencies: ["Journal", "DMASim", "CSQLite", "CLibPQ"]),
         // Live capture (issue 20): tracefs set up for dma:*, iommu:* and probe events on the
         // dma_iova_* calls, trace_pipe streamed to a text file, everything undone on exit.
         // Depends on nothing of ours: the importer runs in its own process.
@@ -71,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "dmajournal",
             dependencies: [
-                "DMASim", "OpScript", "Journal", "Workloads", "Replay", "Snapshot", "Checkpoint", "Export", "TraceImport", "Oracle", "Capture",
+                "DMASim", "OpScript", "Journal", "Workloads", "Replay", "Snapshot", "Checkpoint", "Export", "TraceImport", "Oracle", "Capture", "Fleet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -88,6 +95,7 @@ let package = Package(
         .testTarget(name: "ExportTests", dependencies: ["Export", "Journal", "OpScript", "DMASim"]),
         .testTarget(name: "TraceImportTests", dependencies: ["TraceImport", "Journal", "DMASim"]),
         .testTarget(name: "OracleTests", dependencies: ["Oracle", "OpScript", "DMASim"]),
+        .testTarget(name: "FleetTests", dependencies: ["Fleet", "Journal", "OpScript", "DMASim", "CSQLite", "TestSupport"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture"]),
         .testTarget(name: "dmajournalTests", dependencies: ["dmajournal", "OpScript", "DMASim", "Journal", "TestSupport"]),
         // Fuzz targets (issue 21): mutated op scripts through the parser and the engine, and

@@ -22,7 +22,9 @@ INSERT INTO errno_name (code, name) VALUES (34, 'ERANGE');
 INSERT INTO errno_name (code, name) VALUES (6, 'ENXIO'), (98, 'EADDRINUSE');
 
 -- topology_lines of version 9 (the machine's dma-debug= and tick-phase=), with
--- page-sizes= on iommu lines that recorded it.
+-- page-sizes= on iommu lines that recorded it, a device's min-align-mask (010) and
+-- `swiotlb noforce` (size_bytes 0: swiotlb=noforce, no pool even where the kernel would
+-- make one at boot).
 DROP VIEW topology_lines;
 CREATE VIEW topology_lines AS
 SELECT t.seq,
@@ -46,8 +48,10 @@ SELECT t.seq,
             || CASE WHEN t.untrusted THEN ' untrusted' ELSE '' END
             || CASE WHEN t.bus <> 'pci' THEN ' bus=' || t.bus ELSE '' END
             || CASE WHEN t.iommu_group IS NOT NULL THEN ' group=' || t.iommu_group ELSE '' END
-       WHEN 'swiotlb' THEN printf('swiotlb size=0x%x base=0x%x', t.size_bytes, t.base)
-            || CASE WHEN t.force THEN ' force' ELSE '' END
+            || CASE WHEN t.min_align_mask THEN printf(' min-align-mask=0x%x', t.min_align_mask) ELSE '' END
+       WHEN 'swiotlb' THEN CASE WHEN t.size_bytes = 0 THEN 'swiotlb noforce'
+            ELSE printf('swiotlb size=0x%x base=0x%x', t.size_bytes, t.base)
+                 || CASE WHEN t.force THEN ' force' ELSE '' END END
        END AS line
 FROM topology t JOIN ops o ON o.seq = t.seq
 WHERE o.status = 0;

@@ -16,6 +16,7 @@ extension Claim {
         case .violation(let misuse): return misuse.map(outcome.reports) ?? !outcome.findings.isEmpty
         case .bytes(let fill): return Self.readReturned(fill, outcome: outcome, op: op)
         case .rejected: if case .rejected = outcome.status { return true } else { return false }
+        case .oops: return outcome.status == .oops
         }
     }
 

@@ -32,6 +32,9 @@ public enum Claim: Sendable, Hashable {
     case bytes(Fill)
     /// The op could not run at all (an extension: unknown handle, duplicate declaration).
     case rejected
+    /// The call never returned: the kernel oopsed inside it (a bounce copy of memory
+    /// outside the direct map).
+    case oops
 
     /// Claims that describe one property of the outcome rather than its status; the
     /// printer attaches them to the claim before with a space (`ok iova=0x1000`).
@@ -67,6 +70,7 @@ extension Claim: CustomStringConvertible {
         case .violation(let misuse): return misuse.map { "violation \($0.rawValue)" } ?? "violation"
         case .bytes(let fill): return "bytes=" + FillSyntax.text(of: fill)
         case .rejected: return "rejected"
+        case .oops: return "oops"
         }
     }
 

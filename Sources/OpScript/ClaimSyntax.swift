@@ -4,10 +4,10 @@ import DMASim
 /// `fault` and `violation` take the next word as their argument unless that word starts
 /// a claim itself, so `error EIO iova=0x1000` and `error, fault` both read as meant.
 enum ClaimSyntax {
-    static let keywords = ["ok", "completed", "fallback", "error", "fault", "violation", "rejected"]
+    static let keywords = ["ok", "completed", "fallback", "error", "fault", "violation", "rejected", "oops"]
     static let keys = ["iova", "digest", "bytes"]
     static let expectedClaim = WordSyntax.listing(
-        ["ok", "completed", "fallback", "iova=", "error", "fault", "digest=", "violation", "bytes=", "rejected"], as: "a claim")
+        ["ok", "completed", "fallback", "iova=", "error", "fault", "digest=", "violation", "bytes=", "rejected", "oops"], as: "a claim")
 
     static func read(_ run: TokenRun) throws(TokenError) -> [Claim] {
         var cursor = TokenCursor(run)
@@ -29,6 +29,7 @@ enum ClaimSyntax {
         case "completed": return .completed
         case "fallback": return .fallback
         case "rejected": return .rejected
+        case "oops": return .oops
         case "error": return try argument(&cursor).map(errorClaim) ?? .error(nil)
         case "fault": return .fault(try argument(&cursor).map(faultKind))
         case "violation": return .violation(try argument(&cursor).map(misuseClass))

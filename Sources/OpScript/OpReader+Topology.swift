@@ -48,7 +48,7 @@ extension OpReader {
     /// Without `page-sizes=` the IOMMU has its granule's default (`PageSizes.defaultBitmap`).
     private func iommu() throws(TokenError) -> IOMMUSpec {
         var spec = IOMMUSpec(name: name)
-        spec.mode = try fields.optional("mode", as: WordSyntax.iommuMode) ?? spec.mode
+        spec.mode = try fields.optional("mode", as: WordSyntax.iommuMode) ?? IOMMUMode.default(for: architecture)
         spec.granuleBytes = try fields.optional("granule", as: Self.granule) ?? spec.granuleBytes
         spec.pageSizes = try fields.optional("page-sizes", as: PageSizesSyntax.read)
             ?? PageSizes.defaultBitmap(granuleBytes: spec.granuleBytes)
@@ -60,7 +60,7 @@ extension OpReader {
         return spec
     }
 
-    /// `device NAME iommu=NAME|none [dma-bits=] [coherent|noncoherent] [untrusted] [bus=] [group=]`.
+    /// `device NAME iommu=NAME|none [dma-bits=] [coherent|noncoherent] [untrusted] [bus=] [group=] [min-align-mask=]`.
     private func device() throws(TokenError) -> DeviceSpec {
         var spec = DeviceSpec(name: name, iommu: try fields.required("iommu", as: Self.iommuName))
         spec.dmaBits = try fields.optional("dma-bits", as: Self.bitCount) ?? spec.dmaBits
@@ -68,13 +68,34 @@ extension OpReader {
         spec.untrusted = fields.flag("untrusted") != nil
         spec.bus = try fields.optional("bus", as: WordSyntax.bus) ?? spec.bus
         spec.group = try nameValue("group", as: .group)
+        spec.minAlignMask = try fields.optional("min-align-mask", as: Self.minAlignMask) ?? spec.minAlignMask
         return spec
     }
 
-    /// `swiotlb size= [base=] [force]`.
+    /// `min-align-mask=`: what `dma_set_min_align_mask()` takes, a mask of low bits.
+    private static func minAlignMask(_ token: Token) throws(TokenError) -> UInt64 {
+        let mask = try ScriptNumber.read(token)
+        guard DeviceSpec.isValidMinAlignMask(mask) else {
+            throw .expected("a mask of low bits below 2^32 (0, 0x7ff, 0xfff, …)", found: token)
+        }
+        return mask
+    }
+
+    /// `swiotlb size= [base=] [force]`, or `swiotlb noforce` alone.
     private func swiotlb() throws(TokenError) -> SwiotlbSpec {
-        SwiotlbSpec(
-            sizeBytes: try number("size"),
+        if let noForce = fields.flag("noforce") {
+            guard !fields.hasKey("size"), !fields.hasKey("base"), fields.flag("force") == nil else {
+                throw .expected("noforce alone (no pool: no size, base or force)", found: noForce)
+            }
+            return .noForce
+        }
+        let size = try fields.required("size") { (token) throws(TokenError) -> UInt64 in
+            let bytes = try ScriptNumber.read(token)
+            guard bytes > 0 else { throw .expected("a pool size above 0 (swiotlb noforce for none)", found: token) }
+            return bytes
+        }
+        return SwiotlbSpec(
+            sizeBytes: size,
             base: try fields.optional("base", as: ScriptNumber.read(_:)) ?? SwiotlbSpec.defaultBase,
             force: fields.flag("force") != nil)
     }

@@ -14,10 +14,13 @@ struct OpReader {
     let fields: Fields
     /// Handles declared by earlier lines, to resolve bare names in `addr=`.
     let handles: HandleKinds
+    /// The architecture of the script's `machine` line (x86-64 without one): an `iommu`
+    /// line without `mode=` gets its default domain type.
+    let architecture: Architecture
 
     static let verbs = OpKind.allCases.map(\.rawValue)
 
-    init(_ run: TokenRun, handles: HandleKinds) throws(TokenError) {
+    init(_ run: TokenRun, handles: HandleKinds, architecture: Architecture = MachineSpec().arch) throws(TokenError) {
         let verb = run.tokens.first ?? run.end
         guard !verb.isEndOfLine, let kind = OpKind(rawValue: verb.text) else {
             throw .expected(WordSyntax.listing(Self.verbs, as: "a verb"), found: verb)
@@ -39,6 +42,7 @@ struct OpReader {
         self.kind = kind
         verbColumn = verb.column
         self.handles = handles
+        self.architecture = architecture
         fields = try Fields(Array(rest), verb: verb, grammar: grammar)
     }
 

@@ -33,6 +33,7 @@ public struct OutcomeDescriber: Sendable {
         case .mappingError: return .mappingError
         case .fault(let fault): return .fault(fault.kind)
         case .rejected: return .rejected
+        case .oops: return .oops
         }
     }
 

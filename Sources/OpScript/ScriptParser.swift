@@ -11,12 +11,14 @@ public struct ScriptParser: Sendable {
     /// Parses a whole script. `fileName` only labels errors.
     public func parse(_ text: String, fileName: String) throws(ScriptError) -> Script {
         var handles = HandleKinds()
+        var architecture = MachineSpec().arch
         var lines: [ScriptLine] = []
         for lexed in ScriptLexer.lines(of: text) {
             let line = try placing(errorsOn: lexed.number, in: fileName) { () throws(TokenError) in
-                try Self.read(lexed, handles: handles)
+                try Self.read(lexed, handles: handles, architecture: architecture)
             }
             handles.record(line.op)
+            if case .machine(let machine) = line.op.call { architecture = machine.arch }
             lines.append(line)
         }
         return Script(lines: lines)
@@ -30,8 +32,8 @@ public struct ScriptParser: Sendable {
         }
     }
 
-    private static func read(_ lexed: ScriptLexer.Line, handles: HandleKinds) throws(TokenError) -> ScriptLine {
-        let op = try OpReader(lexed.op, handles: handles).op()
+    private static func read(_ lexed: ScriptLexer.Line, handles: HandleKinds, architecture: Architecture) throws(TokenError) -> ScriptLine {
+        let op = try OpReader(lexed.op, handles: handles, architecture: architecture).op()
         var claims: [Claim] = []
         if let run = lexed.claims { claims = try ClaimSyntax.read(run) }
         return ScriptLine(lineNumber: lexed.number, op: op, claims: claims)

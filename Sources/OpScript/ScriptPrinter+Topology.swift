@@ -48,11 +48,13 @@ extension ScriptPrinter {
             spec.coherent ? "coherent" : "noncoherent", flag("untrusted", spec.untrusted),
             spec.bus == defaults.bus ? nil : "bus=" + spec.bus.rawValue,
             spec.group.map { "group=" + $0 },
+            spec.minAlignMask == defaults.minAlignMask ? nil : hex("min-align-mask", spec.minAlignMask),
         ]
     }
 
     private func swiotlbFields(_ spec: SwiotlbSpec) -> [String?] {
-        [
+        if spec.isNoForce { return ["noforce"] }
+        return [
             size("size", spec.sizeBytes),
             spec.base == SwiotlbSpec.defaultBase ? nil : hex("base", spec.base),
             flag("force", spec.force),

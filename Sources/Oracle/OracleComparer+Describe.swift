@@ -29,6 +29,7 @@ extension OracleComparer {
         case .errno(let errno): words = ["error " + errno.rawValue]
         case .fault(let fault): words = ["fault \(fault.isWrite ? "write" : "read") at \(hex(fault.address)) (\(fault.kind.rawValue))"]
         case .rejected(let why): words = ["rejected (\(why))"]
+        case .oops: words = ["oops"]
         }
         if let address = outcome.address { words.append("iova=" + hex(address)) }
         if let digest = outcome.digest { words.append("digest=" + hex(digest)) }

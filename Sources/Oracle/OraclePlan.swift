@@ -85,11 +85,9 @@ public struct DevicePlan: Sendable, Equatable {
     /// `DMA_BIT_MASK(dmaBits)`.
     public var dmaMask: UInt64 { dmaBits >= 64 ? .max : (1 << UInt64(dmaBits)) - 1 }
 
-    /// `dma_set_min_align_mask()`: the model takes the IOVA granule's mask for a device
-    /// behind an IOMMU (what NVMe sets, and what the two-step bounce of a partial granule
-    /// needs) and 0 for dma-direct (docs/kernel-model.md, "swiotlb details"); the module
-    /// sets the same.
-    public var minAlignMask: UInt64 { isDirect ? 0 : 0xfff }
+    /// `dma_set_min_align_mask()`: the script device's `min-align-mask=` (0, the kernel's
+    /// default, when not given); the module sets the same.
+    public var minAlignMask: UInt64 = 0
 
     var command: String { "dev \(index) \(bdf) \(dmaBits) \(untrusted ? 1 : 0) \(hex(minAlignMask))" }
 }

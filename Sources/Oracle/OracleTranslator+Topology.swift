@@ -98,6 +98,8 @@ extension PlanBuilder {
                 nextSlot += 1
             }
             let type: String? = device.iommu.flatMap { iommus[$0] }.map { spec in
+                // iommu_get_default_domain_type(): an untrusted device's group is DMA.
+                if device.isUntrusted { return "DMA" }
                 switch spec.mode {
                 case .strict: return "DMA"
                 case .lazy: return "DMA-FQ"
@@ -106,7 +108,7 @@ extension PlanBuilder {
             }
             let plannedDevice = DevicePlan(
                 index: plan.devices.count, name: device.name, pciAddress: address, dmaBits: device.dmaBits,
-                untrusted: device.untrusted, domainType: type, iommu: device.iommu)
+                untrusted: device.untrusted, domainType: type, iommu: device.iommu, minAlignMask: device.minAlignMask)
             plan.devices.append(plannedDevice)
             deviceByName[device.name] = plannedDevice
         }
@@ -151,8 +153,13 @@ extension PlanBuilder {
     /// dma-iommu ignores `force` (it bounces only untrusted devices' unaligned ranges), so
     /// devices behind an IOMMU see exactly the script's pool; a dma-direct device would see
     /// `force` bounce every map, so without the script's `force` it is not mirrored.
+    /// `swiotlb noforce` is the guest's `swiotlb=noforce` as it is.
     private mutating func configureSwiotlb(_ devices: [DeviceSpec]) {
         guard let spec = swiotlb else { return }
+        guard !spec.isNoForce else {
+            plan.guest.kernelArguments.append("swiotlb=noforce")
+            return
+        }
         plan.guest.kernelArguments.append("swiotlb=\(spec.sizeBytes / 2048),force")
         guard !spec.force else { return }
         for device in plan.devices where device.isDirect {

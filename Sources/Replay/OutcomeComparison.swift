@@ -41,6 +41,7 @@ public enum OutcomeComparison: Sendable {
         case .mappingError: return "mapping-error"
         case .fault(let fault): return "fault \(fault.kind.rawValue) \(fault.isWrite ? "write" : "read")"
         case .rejected: return "rejected"
+        case .oops: return "oops"
         }
     }
 }

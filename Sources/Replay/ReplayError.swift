@@ -49,6 +49,7 @@ extension TopologyOverride: CustomStringConvertible {
         case .dmaBits(let bits): return "dma-bits=\(bits)"
         case .coherent(let on): return "coherent=\(on ? "on" : "off")"
         case .untrusted(let on): return "untrusted=\(on ? "on" : "off")"
+        case .minAlignMask(let mask): return "min-align-mask=0x\(String(mask, radix: 16))"
         case .swiotlbSize(let bytes): return "swiotlb-size=\(bytes)"
         case .swiotlbForce(let on): return "swiotlb-force=\(on ? "on" : "off")"
         case .kernel(let kernel): return "kernel=\(kernel.rawValue)"

@@ -17,7 +17,7 @@ struct DMAJournal: ParsableCommand {
         subcommands: [
             RunCommand.self, RecordCommand.self, QueryCommand.self, ReplayCommand.self, BisectCommand.self,
             MinimizeCommand.self, RecoverCommand.self, SnapshotCommand.self, VerifyCommand.self, DiffCommand.self,
-            ImportCommand.self, ExportCommand.self, ReportCommand.self, OracleCommand.self, CaptureCommand.self,
+            ImportCommand.self, ExportCommand.self, ReportCommand.self, OracleCommand.self, CaptureCommand.self, PushCommand.self,
         ]
     )
 

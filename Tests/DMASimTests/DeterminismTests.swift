@@ -46,10 +46,11 @@ import Testing
     static func bounceWorkload(seed: UInt64) -> [Op] {
         var random = SeededGenerator(seed: seed)
         var ops: [Op] = [
-            .region(RegionSpec(name: "shm0", base: 0x1000_0000_0000, sizeBytes: 1 << 40, kind: .shared)),
+            // RAM the kernel maps: swiotlb can copy it (a bounce of shared memory oopses).
+            .region(RegionSpec(name: "ram1", base: 0x1000_0000_0000, sizeBytes: 1 << 40, kind: .ram)),
             .swiotlb(SwiotlbSpec(sizeBytes: 1 << 20)),
             .iommu(IOMMUSpec(name: "mmu0", mode: .lazy, flushQueueSlots: 16)),
-            .device(DeviceSpec(name: "tb0", iommu: "mmu0", coherent: false, untrusted: true)),
+            .device(DeviceSpec(name: "tb0", iommu: "mmu0", coherent: false, untrusted: true, minAlignMask: 0xFFF)),
             .device(DeviceSpec(name: "dsp0", iommu: nil, dmaBits: 32, coherent: false)),
         ]
         let directions: [DMADirection] = [.toDevice, .fromDevice, .bidirectional]

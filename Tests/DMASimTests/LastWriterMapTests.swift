@@ -67,7 +67,7 @@ import Testing
 
     @Test func aRunIsSplitWhereItsRegionEnds() {
         let machine = TestMachine()
-        let end = TestMachine.ram + (1 << 32)
+        let end = TestMachine.ram + (3 << 30)
         let pieces = machine.engine.describe([PhysRange(phys: end - 8, length: 16)])
         #expect(pieces.map(\.region) == ["ram0", "(no region)"])
         #expect(pieces.map(\.length) == [8, 8])

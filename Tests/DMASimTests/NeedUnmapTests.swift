@@ -26,11 +26,13 @@ import Testing
     }
 
     /// The same calls with dma-debug built in: `dma_need_unmap()` is true, the driver would
-    /// have unmapped, so the overlap (`add_dma_entry`'s EEXIST) and the leak are findings.
+    /// have unmapped, so the leaks are findings. (The overlap is not: on x86
+    /// `dma_get_cache_alignment()` is 1, below L1_CACHE_BYTES, so `add_dma_entry()` keeps
+    /// its EEXIST to itself.)
     @Test func withDMADebugTheSameCallsAreFindings() {
         let machine = Self.machine(dmaDebug: true)
         machine.map("m1", phys: Self.ram, len: 4096, dir: .fromDevice)
-        #expect(machine.map("m2", phys: Self.ram, len: 4096, dir: .fromDevice).reports(.overlappingCachelineMapping))
+        #expect(machine.map("m2", phys: Self.ram, len: 4096, dir: .fromDevice).findings.isEmpty)
         #expect(machine.run(.detach(DetachOp(device: "nvme0"))).findings.map(\.misuse) == [.leakAtDetach, .leakAtDetach])
     }
 

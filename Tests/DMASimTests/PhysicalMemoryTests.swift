@@ -24,7 +24,7 @@ import Testing
     @Test func accessOutsideEveryRegionIsEFAULT() {
         let machine = TestMachine()
         #expect(machine.cpuRead(0x10, len: 4).status == .errno(.EFAULT))
-        #expect(machine.cpuWrite(TestMachine.ram + (1 << 32) - 2, len: 4, fill: .zero).status == .errno(.EFAULT))
+        #expect(machine.cpuWrite(TestMachine.ram + (3 << 30) - 2, len: 4, fill: .zero).status == .errno(.EFAULT))
     }
 
     @Test func overlappingRegionsAreRejected() {

@@ -151,4 +151,24 @@ import Testing
         machine.link("s1", len: 4096, dir: .fromDevice)
         #expect(TestMachine.classes(machine.destroy("s1", mapped: 4096, dir: .bidirectional)) == [.unlinkAttributeMismatch])
     }
+
+    /// `__iommu_dma_iova_unlink()` through `iommu_unmap_fast()`: a mapped_len past the
+    /// state's allocation with no hole unmaps the next state's PTEs, `unmapped == size`,
+    /// no WARN; the checker names the neighbour.
+    @Test func destroyPastTheAllocationNamesTheNeighbourItUnmapped() {
+        let machine = TestMachine()
+        machine.alloc("s1", phys: Self.base, size: 4096)                 // 0xfffff000
+        machine.alloc("s2", phys: Self.base + 0x10_0000, size: 4096)     // 0xffffe000, just below
+        machine.link("s1", phys: Self.base, len: 4096)
+        machine.link("s2", phys: Self.base + 0x10_0000, len: 4096)
+        let outcome = machine.destroy("s2", mapped: 8192)
+        #expect(outcome.warnings.isEmpty)
+        #expect(TestMachine.classes(outcome) == [.destroyLengthMismatch])
+        #expect(outcome.findings[0].message.contains("the PTEs of s1 went too"))
+        #expect(machine.devRead(.s("s1"), len: 64).status.faultKind == .notPresent)
+        // A mapped_len that ends at the state's own last granule is no finding.
+        machine.alloc("s3", phys: Self.base, size: 8192)
+        machine.link("s3", phys: Self.base, len: 8192)
+        #expect(machine.destroy("s3", mapped: 8192).findings.isEmpty)
+    }
 }

@@ -1,11 +1,15 @@
 @testable import DMASim
 
-/// A small machine for engine tests: a 1 TiB shared region, RAM, one IOMMU and devices.
-/// Ops are built with the helpers below so each test reads like the op script it models.
+/// A small machine for engine tests: a 1 TiB shared region (no `struct page`, outside the
+/// direct map), 3 GiB of RAM below 4 GiB (so an x86-64 machine keeps no default swiotlb
+/// pool: the kernel makes one only when RAM reaches past 4 GiB), one IOMMU and devices.
 final class TestMachine {
     let engine = Engine()
     static let shared: UInt64 = 0x1000_0000_0000
     static let ram: UInt64 = 0x1000_0000
+    /// RAM the kernel owns and maps linearly, for buffers the tests bounce (a bounce of
+    /// shared memory oopses): inside ram0, 2 GiB above its start.
+    static let bounceRAM: UInt64 = ram + 0x8000_0000
 
     /// `machine`: a `machine` line first (kernel=6.16, cpus=…); nil keeps the defaults
     /// (7.3, one CPU).
@@ -13,7 +17,7 @@ final class TestMachine {
          devices: [DeviceSpec] = [DeviceSpec(name: "nvme0", iommu: "mmu0")]) {
         if let machine { expectOK(.machine(machine)) }
         expectOK(.region(RegionSpec(name: "shm0", base: Self.shared, sizeBytes: 1 << 40, kind: .shared)))
-        expectOK(.region(RegionSpec(name: "ram0", base: Self.ram, sizeBytes: 1 << 32, kind: .ram)))
+        expectOK(.region(RegionSpec(name: "ram0", base: Self.ram, sizeBytes: 3 << 30, kind: .ram)))
         if let iommu { expectOK(.iommu(iommu)) }
         for device in devices { expectOK(.device(device)) }
     }

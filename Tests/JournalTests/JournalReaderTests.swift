@@ -39,7 +39,11 @@ import Testing
         let path = directory.file("every.db")
         try Recording.record(Scenarios.everyKind, to: path)
         let reader = try JournalReader(path: path)
-        #expect(reader.run == Recording.run)
+        // The writer draws the journal's id (schema 16) when the caller gives none.
+        var expected = Recording.run
+        expected.journalID = reader.run.journalID
+        #expect(reader.run == expected)
+        #expect(JournalID.isWellFormed(reader.run.journalID ?? ""))
         #expect(reader.schemaVersion == SchemaMigrator.latestVersion)
         #expect(reader.isFinished)
         #expect(reader.opCount == Scenarios.everyKind.count)
@@ -54,6 +58,25 @@ import Testing
         let tail = try reader.makeCursor(fromSequence: 30).all()
         #expect(tail.map(\.seq) == Array(30..<Scenarios.everyKind.count))
         #expect(tail.first?.op == Scenarios.everyKind[30])
+    }
+
+    /// `dma_set_min_align_mask()` and `swiotlb=noforce` (schema 10) come back as ops and as
+    /// the `topology_lines` view's text.
+    @Test func minAlignMaskAndNoforceRoundTrip() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("noforce.db")
+        let ops: [Op] = [
+            .region(RegionSpec(name: "ram0", base: 0x10_0000, sizeBytes: 1 << 30, kind: .ram)),
+            .iommu(IOMMUSpec(name: "mmu0", mode: .strict)),
+            .device(DeviceSpec(name: "nvme0", iommu: "mmu0", untrusted: true, minAlignMask: 0xFFF)),
+            .swiotlb(.noForce),
+        ]
+        try Recording.record(ops, to: path)
+        let reader = try JournalReader(path: path)
+        #expect(try reader.topology() == ops)
+        let text = try reader.topologyText()
+        #expect(text.contains("device nvme0 iommu=mmu0 dma-bits=64 coherent untrusted min-align-mask=0xfff\n"))
+        #expect(text.hasSuffix("\nswiotlb noforce"))
     }
 
     /// The machine line, each op's CPU and time, and `advance` come back as recorded, and

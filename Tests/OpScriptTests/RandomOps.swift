@@ -50,7 +50,9 @@ struct RandomOps {
                 name: name(), iommu: bool() ? nil : name(), dmaBits: Int.random(in: 1...64, using: &random),
                 coherent: bool(), untrusted: bool(), bus: pick(DeviceBus.allCases), group: bool() ? nil : name()))
         default:
-            return .swiotlb(SwiotlbSpec(sizeBytes: number(), base: bool() ? SwiotlbSpec.defaultBase : number(), force: bool()))
+            let size = number()
+            // Size 0 is `swiotlb noforce`, which has no base or force.
+            return .swiotlb(size == 0 ? .noForce : SwiotlbSpec(sizeBytes: size, base: bool() ? SwiotlbSpec.defaultBase : number(), force: bool()))
         }
     }
 

@@ -27,7 +27,7 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
         ErrorCase("\n# two lines down\n  sync s1 len=4K colour=red",
                   "t.ops:3:18: expected a key of 'sync' (off=, len=), found 'colour=red'"),
         ErrorCase("device d iommu=none fast",
-                  "t.ops:1:21: expected a key of 'device' (iommu=, dma-bits=, coherent, noncoherent, untrusted, bus=, group=), found 'fast'"),
+                  "t.ops:1:21: expected a key of 'device' (iommu=, dma-bits=, coherent, noncoherent, untrusted, bus=, group=, min-align-mask=), found 'fast'"),
         ErrorCase("sync s1 len", "t.ops:1:9: expected a value for 'len' (len=…), found 'len'"),
         ErrorCase("device d iommu=none untrusted=yes", "t.ops:1:21: expected 'untrusted' without a value, found 'untrusted=yes'"),
         ErrorCase("sync s1 len=4K len=8K", "t.ops:1:16: expected each key once, found a second 'len' (first at column 9)"),
@@ -45,8 +45,10 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
         ErrorCase("cpu-read phys=0x10000000000000000 len=4K",
                   "t.ops:1:15: expected a number that fits in 64 bits, found '0x10000000000000000'"),
         ErrorCase("swiotlb size=16777216T", "t.ops:1:14: expected a number that fits in 64 bits, found '16777216T'"),
+        ErrorCase("swiotlb size=0", "t.ops:1:14: expected a pool size above 0 (swiotlb noforce for none), found '0'"),
+        ErrorCase("swiotlb noforce size=4M", "t.ops:1:9: expected noforce alone (no pool: no size, base or force), found 'noforce'"),
         ErrorCase("link s1 phys=0 len=4K dir=to-device attrs=skip-cpu-sync,fast",
-                  "t.ops:1:57: expected a DMA attribute (weak-ordering, write-combine, skip-cpu-sync, no-warn, privileged, mmio, require-coherent), found 'fast'"),
+                  "t.ops:1:57: expected a DMA attribute (weak-ordering, write-combine, skip-cpu-sync, no-warn, privileged, mmio, debugging-ignore-cachelines, require-coherent), found 'fast'"),
         ErrorCase("region r base=0 size=4K kind=rom", "t.ops:1:30: expected a region kind (ram, shared, mmio), found 'rom'"),
         ErrorCase("iommu i mode=eager", "t.ops:1:14: expected an IOMMU mode (strict, lazy, passthrough), found 'eager'"),
         ErrorCase("iommu i granule=3K", "t.ops:1:17: expected a granule that is a power of two of at least 4K, found '3K'"),
@@ -96,15 +98,15 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
 
     static let claimCases: [ErrorCase] = [
         ErrorCase("free s1 => yes",
-                  "t.ops:1:12: expected a claim (ok, completed, fallback, iova=, error, fault, digest=, violation, bytes=, rejected), found 'yes'"),
+                  "t.ops:1:12: expected a claim (ok, completed, fallback, iova=, error, fault, digest=, violation, bytes=, rejected, oops), found 'yes'"),
         ErrorCase("free s1 =>  ",
-                  "t.ops:1:11: expected a claim (ok, completed, fallback, iova=, error, fault, digest=, violation, bytes=, rejected), found end of line"),
+                  "t.ops:1:11: expected a claim (ok, completed, fallback, iova=, error, fault, digest=, violation, bytes=, rejected, oops), found end of line"),
         ErrorCase("free s1 => ok,",
-                  "t.ops:1:15: expected a claim (ok, completed, fallback, iova=, error, fault, digest=, violation, bytes=, rejected), found end of line"),
+                  "t.ops:1:15: expected a claim (ok, completed, fallback, iova=, error, fault, digest=, violation, bytes=, rejected, oops), found end of line"),
         ErrorCase("free s1 => ok,,fault",
-                  "t.ops:1:15: expected a claim (ok, completed, fallback, iova=, error, fault, digest=, violation, bytes=, rejected), found ','"),
+                  "t.ops:1:15: expected a claim (ok, completed, fallback, iova=, error, fault, digest=, violation, bytes=, rejected, oops), found ','"),
         ErrorCase("free s1 => ok later",
-                  "t.ops:1:15: expected a claim (ok, completed, fallback, iova=, error, fault, digest=, violation, bytes=, rejected), found 'later'"),
+                  "t.ops:1:15: expected a claim (ok, completed, fallback, iova=, error, fault, digest=, violation, bytes=, rejected, oops), found 'later'"),
         ErrorCase("free s1 => error EWHAT",
                   "t.ops:1:18: expected an errno (EPERM, EIO, ENXIO, ENOMEM, EFAULT, EBUSY, EEXIST, ENODEV, EINVAL, ERANGE, EOPNOTSUPP, EADDRINUSE, mapping), found 'EWHAT'"),
         ErrorCase("dev-read d addr=0 len=4K => fault sideways",
@@ -142,7 +144,7 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
     }
 
     @Test func claimsAloneArePlacedOnLineOne() {
-        #expect(throws: ScriptError(fileName: "expect", line: 1, column: 4, message: "expected a claim (ok, completed, fallback, iova=, error, fault, digest=, violation, bytes=, rejected), found 'maybe'")) {
+        #expect(throws: ScriptError(fileName: "expect", line: 1, column: 4, message: "expected a claim (ok, completed, fallback, iova=, error, fault, digest=, violation, bytes=, rejected, oops), found 'maybe'")) {
             try ScriptParser().parseClaims("ok maybe", fileName: "expect")
         }
     }

@@ -22,8 +22,9 @@ struct ParseCase: Sendable, CustomTestStringConvertible {
         ParseCase("iommu vmmu mode=strict needs-sync-map", .iommu(IOMMUSpec(name: "vmmu", needsSyncMap: true))),
         ParseCase("iommu pt mode=passthrough granule=16K aperture-bits=39",
                   .iommu(IOMMUSpec(name: "pt", mode: .passthrough, granuleBytes: 16 << 10, apertureBits: 39))),
+        // No mode=: x86-64's default domain type, lazy (CONFIG_IOMMU_DEFAULT_DMA_LAZY).
         ParseCase("iommu big granule=64K fq-size=32768 forcedac reserve=0xfee00000-0xfeefffff,0x0-0xfff",
-                  .iommu(IOMMUSpec(name: "big", granuleBytes: 64 << 10, flushQueueSlots: 32768, forceDAC: true,
+                  .iommu(IOMMUSpec(name: "big", mode: .lazy, granuleBytes: 64 << 10, flushQueueSlots: 32768, forceDAC: true,
                                    reservedRanges: [0xFEE0_0000...0xFEEF_FFFF, 0...0xFFF]))),
         ParseCase("device nvme0 iommu=mmu0 dma-bits=64 coherent", .device(DeviceSpec(name: "nvme0", iommu: "mmu0"))),
         ParseCase("device nic1 iommu=mmu0 dma-bits=32 noncoherent untrusted bus=platform group=g0",
@@ -32,6 +33,8 @@ struct ParseCase: Sendable, CustomTestStringConvertible {
         ParseCase("device old0 iommu=none dma-bits=32", .device(DeviceSpec(name: "old0", iommu: nil, dmaBits: 32))),
         ParseCase("swiotlb size=64M", .swiotlb(SwiotlbSpec(sizeBytes: 64 << 20))),
         ParseCase("swiotlb force base=0x2000000 size=4M", .swiotlb(SwiotlbSpec(sizeBytes: 4 << 20, base: 0x200_0000, force: true))),
+        // swiotlb=noforce (setup_io_tlb_npages()): no pool, even where the kernel makes one.
+        ParseCase("swiotlb noforce", .swiotlb(.noForce)),
     ]
 
     static let callCases: [ParseCase] = [
@@ -96,6 +99,15 @@ struct ParseCase: Sendable, CustomTestStringConvertible {
     func everyVerbParsesToItsOp(_ testCase: ParseCase) throws {
         let script = try parser.parse(testCase.text, fileName: "t.ops")
         #expect(script.lines == [ScriptLine(lineNumber: 1, op: testCase.op)])
+    }
+
+    /// An `iommu` line without `mode=` gets the default domain type of the `machine`
+    /// line's architecture (drivers/iommu/Kconfig): lazy on x86-64, strict on arm64.
+    @Test func theDefaultIOMMUModeFollowsTheArchitecture() throws {
+        let arm = try parser.parse("machine arch=arm64\niommu smmu0\n", fileName: "t.ops")
+        #expect(arm.lines.last?.op.call == .iommu(IOMMUSpec(name: "smmu0", mode: .strict)))
+        let x86 = try parser.parse("machine arch=x86_64\niommu dmar0\n", fileName: "t.ops")
+        #expect(x86.lines.last?.op.call == .iommu(IOMMUSpec(name: "dmar0", mode: .lazy)))
     }
 
     @Test func everyVerbHasACase() {

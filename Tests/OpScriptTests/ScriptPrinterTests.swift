@@ -108,6 +108,7 @@ import Testing
         (Op.iommu(IOMMUSpec(name: "i")), "iommu i mode=strict granule=4K aperture-bits=48"),
         (.device(DeviceSpec(name: "d", iommu: nil)), "device d iommu=none dma-bits=64 coherent"),
         (.swiotlb(SwiotlbSpec(sizeBytes: 64 << 20)), "swiotlb size=64M"),
+        (.swiotlb(.noForce), "swiotlb noforce"),
         (.link(LinkOp(state: "s1", offset: 0, phys: 0, length: 0, direction: .none)), "link s1 phys=0x0 len=0 dir=none"),
         (.deviceRead(DeviceReadOp(device: "d", address: .state("s1", offset: 0), length: 4096)), "dev-read d addr=s1 len=4K"),
         (.deviceRead(DeviceReadOp(device: "d", address: .state("m1", offset: 0), length: 4096)), "dev-read d addr=state(m1) len=4K"),

@@ -35,7 +35,7 @@ import Testing
         // 0x100000010200 + 8K touches three pages: one extent, above mem=, the page offset kept
         #expect(plan.extents == [Extent(index: 0, region: "shm0", scriptBase: 0x1000_0001_0000, size: 0x3000, backing: .hidden(guestPhys: 0x3000_0000))])
         #expect(plan.commands == [
-            "dev 0 0000:00:10.0 64 0 0xfff",
+            "dev 0 0000:00:10.0 64 0 0x0",   // min_align_mask: the device declares none
             "mem 0 hidden 0x30000000 0x3000",
             "swiotlb",
             "4 cpuw 0:0x200 0x2000 0x0 +mem",
@@ -165,6 +165,15 @@ import Testing
             map m1 dev=d phys=0x1000200 len=4K dir=to-device
             """)
         #expect(direct.scriptSkip?.contains("a swiotlb pool without force for dma-direct") == true)
+        // setup_io_tlb_npages(): "noforce" sets swiotlb_force_disable, no pool at all.
+        let none = try Self.plan("""
+            region ram0 base=0x1000000 size=1G kind=ram
+            swiotlb noforce
+            device d iommu=none dma-bits=64 coherent
+            map m1 dev=d phys=0x1000200 len=4K dir=to-device
+            """)
+        #expect(none.guest.kernelArguments == ["swiotlb=noforce"])
+        #expect(none.scriptSkip == nil)
     }
 
     @Test func needsSyncMapIsVirtioIOMMU() throws {

@@ -109,3 +109,26 @@ extension BufferShapeTests {
         }
     }
 }
+
+extension BufferShapeTests {
+    /// `hmm_dma_map_pfn()` / `hmm_dma_unmap_pfn()` (mm/hmm.c): every ODP link and unlink
+    /// carries `DMA_ATTR_REQUIRE_COHERENT`, and on the coherent mlx5 ports every link works.
+    @Test func odpLinksAndUnlinksRequireCoherence() throws {
+        var linkCount = 0, unlinkCount = 0
+        let engine = Engine()
+        for step in try WorkloadKind.rdmaODP.generator.steps(WorkloadOptions(opCount: 5_000)) {
+            let outcome = engine.apply(step.op)
+            switch step.op.call {
+            case .link(let call):
+                linkCount += 1
+                #expect(call.attributes == .requireCoherent)
+                #expect(outcome.status == .ok)
+            case .unlink(let call):
+                unlinkCount += 1
+                #expect(call.attributes == .requireCoherent)
+            default: break
+            }
+        }
+        #expect(linkCount > 0 && unlinkCount > 0)
+    }
+}

@@ -39,8 +39,8 @@ import Testing
         case needsSyncMap = "needs-sync-map"
         /// skipped-cache-sync injected: the generator turns devices non-coherent for it.
         case nonCoherent = "non-coherent"
-        /// A 4 MiB swiotlb pool and 32-bit DMA masks: dma-direct maps of the shared region
-        /// (above 4 GiB) bounce.
+        /// A 4 MiB swiotlb pool and 32-bit DMA masks: dma-direct maps of the region (above
+        /// 4 GiB, made RAM the kernel owns, so the bounce copies work) bounce.
         case swiotlb
     }
 
@@ -70,6 +70,11 @@ import Testing
             }
             var ops = Array(try generator.steps(options)).map(\.op)
             if topology == .swiotlb {
+                ops = ops.map { op in
+                    guard case .region(var spec) = op.call, spec.kind == .shared else { return op }
+                    spec.kind = .ram
+                    return op.with(.region(spec))
+                }
                 let afterRegions = ops.lastIndex { if case .region = $0.call { true } else { false } }! + 1
                 ops.insert(.swiotlb(SwiotlbSpec(sizeBytes: 4 << 20)), at: afterRegions)
             }

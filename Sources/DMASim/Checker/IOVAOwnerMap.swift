@@ -33,8 +33,25 @@ struct IOVAOwnerMap {
 
     /// The owner whose range contains `iova`.
     func owner(of iova: UInt64) -> IOVAOwner? {
+        span(containing: iova)?.owner
+    }
+
+    /// The span that contains `iova`.
+    func span(containing iova: UInt64) -> Span? {
         guard let at = spans.floor(iova), spans[at].last >= iova else { return nil }
-        return spans[at].owner
+        return spans[at]
+    }
+
+    /// The spans that meet `range`, in address order.
+    func spans(meeting range: Range<UInt64>) -> [Span] {
+        var found: [Span] = []
+        var cursor = spans.floor(range.lowerBound).flatMap { spans[$0].last >= range.lowerBound ? $0 : nil }
+            ?? spans.ceiling(range.lowerBound)
+        while let at = cursor, spans[at].first < range.upperBound {
+            found.append(spans[at])
+            cursor = spans.successor(at)
+        }
+        return found
     }
 
     var count: Int { spans.count }

@@ -38,4 +38,9 @@ extension Engine {
 extension DMAAttributes {
     /// `SKIP_CPU_SYNC` or `MMIO`: no cache maintenance at map, link, unmap or unlink.
     var skipsCacheMaintenance: Bool { contains(.skipCPUSync) || contains(.mmio) }
+
+    /// `MMIO` or `REQUIRE_COHERENT`: a call that would have to bounce fails instead
+    /// (-EPERM from `dma_iova_link`, `DMA_MAPPING_ERROR` from `dma_map_phys`), and the
+    /// unmap skips the sync and swiotlb entirely.
+    var refusesBounce: Bool { contains(.mmio) || contains(.requireCoherent) }
 }

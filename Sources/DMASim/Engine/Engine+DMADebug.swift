@@ -4,13 +4,20 @@
 /// kernel, where dma-debug only reports.
 extension Engine {
     /// `add_dma_entry()`: a mapping that is not TO_DEVICE enters the active-cacheline
-    /// tree by its first cacheline; -EEXIST is reported unless the map had
-    /// SKIP_CPU_SYNC or (CONFIG_DMA_BOUNCE_UNALIGNED_KMALLOC, as arm64 builds it) swiotlb
-    /// is active, which bounces the small buffers that share lines.
+    /// tree by its first cacheline; -EEXIST is reported unless the map had SKIP_CPU_SYNC,
+    /// or (7.x) both it and the line's entry are marked ignore-cachelines or
+    /// require-coherent, or (7.x) `dma_get_cache_alignment()` is below `L1_CACHE_BYTES`
+    /// (x86), or (CONFIG_DMA_BOUNCE_UNALIGNED_KMALLOC: arm64) swiotlb is active, which
+    /// bounces the small buffers that share lines.
     func debugDMAMap(_ call: MapOp, into outcome: inout Outcome) {
         guard call.direction != .toDevice else { return }
-        let fresh = activeCachelines.insert(phys: call.phys)
-        guard !fresh, !call.attributes.contains(.skipCPUSync), swiotlbPool == nil else { return }
+        let marked = !call.attributes.isDisjoint(with: [.debuggingIgnoreCachelines, .requireCoherent])
+        guard let existing = activeCachelines.insert(phys: call.phys, marked: marked) else { return }
+        let rules = kernelRules
+        if call.attributes.contains(.skipCPUSync) { return }
+        if rules.toleratesMarkedCachelineOverlap && marked && existing.existingIsMarked { return }
+        if !rules.reportsCachelineOverlap { return }
+        if rules.bouncesUnalignedKmalloc && swiotlbPool != nil { return }
         outcome.findings.append(Finding(.overlappingCachelineMapping, handle: call.mapping,
             "cacheline tracking EEXIST, overlapping mappings aren't supported [cacheline=0x\(hex(call.phys >> ActiveCachelines.lineShift))]"))
     }
@@ -48,6 +55,10 @@ extension Engine {
         if call.direction != mapping.direction {
             outcome.findings.append(Finding(.unmapDirectionMismatch, handle: call.mapping,
                 "device driver frees DMA memory with different direction \(place) [mapped with \(mapping.direction.rawValue)] [unmapped with \(call.direction.rawValue)]"))
+        }
+        if let mismatch = unmapAttributeMismatch(mapped: mapping.attributes, unmapped: call.attributes) {
+            outcome.findings.append(Finding(.unmapAttributeMismatch, handle: call.mapping,
+                "device driver frees DMA memory with different attributes \(place) [size=\(call.length) bytes] \(mismatch)"))
         }
         if !mapping.errorChecked {
             outcome.findings.append(Finding(.mapErrorUnchecked, handle: call.mapping,

@@ -101,7 +101,7 @@ extension Engine {
         guard mappings.isOccupied(slot) else { return }
         let record = mappings[slot]
         let runtime = devices[record.device]!
-        guard record.life != .mapped, record.ownershipID == nil,
+        guard record.life != .mapped, record.ownershipID == nil, !record.hasDebugEntry,
               runtime.domain?.owners.owner(of: record.dmaAddress) != .mapping(slot) else { return }
         _ = mappings.remove(slot)
         guard mappingIndexOfHandle[record.handle] == slot else { return }

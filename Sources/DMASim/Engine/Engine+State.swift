@@ -27,6 +27,8 @@ extension Engine {
         writer.optional(memory.lastWriters) { $1.encode(to: &$0) }
         tally.encode(to: &writer)
         encodeTime(to: &writer)
+        writer.bool(booted)
+        writer.array(warnedOnce.sorted()) { $0.string($1) }
         return EngineStateFormat.seal(writer.bytes)
     }
 
@@ -46,7 +48,7 @@ extension Engine {
         try engine.decodeTopology(from: &reader, links: &links)
         engine.ownership = try OwnershipMap(from: &reader, links: links)
         links.liveOwnershipIDs = Set(engine.ownership.entries.indices.filter { engine.ownership.entries[$0] != nil })
-        engine.activeCachelines = try ActiveCachelines(from: &reader)
+        engine.activeCachelines = try ActiveCachelines(from: &reader, version: version)
         try engine.decodeRecords(from: &reader, links: links)
         engine.checkpointNames = Set(try reader.array("checkpoint names") { reader throws(EngineStateError) in
             try reader.string("checkpoint name")
@@ -58,6 +60,14 @@ extension Engine {
         // Before version 5 there was no clock (time 0, no timers) and one kernel, whose
         // dma_iova_destroy was 6.16's.
         if version >= 5 { try engine.decodeTime(from: &reader, version: version) } else { engine.machine = MachineSpec(kernel: .v6_16) }
+        // Older engines made no pool at boot: a state of theirs counts as booted.
+        engine.booted = true
+        if version >= EngineStateFormat.kernel73Version {
+            engine.booted = try reader.bool("booted")
+            engine.warnedOnce = Set(try reader.array("warned once") { reader throws(EngineStateError) in
+                try reader.string("warn-once site")
+            })
+        }
         try reader.expectEnd()
         // A version-3 state holds every record ever made: retire what this build would have.
         if version == 3 { engine.retireEveryUnreachableRecord() }

@@ -26,6 +26,7 @@ extension Engine {
             record: { reader, slot throws(EngineStateError) in try StreamingMappingRecord(from: &reader, links: links, slot: slot) },
             epitaph: { reader throws(EngineStateError) in try MappingEpitaph.decoding(from: &reader, links: links) })
         try checkOwnersNameRecords(at: reader)
+        rebuildDebugEntries()
     }
 
     /// One kind's slots, current records, epitaphs and next serial (version 3: the records

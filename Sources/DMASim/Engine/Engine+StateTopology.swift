@@ -69,7 +69,8 @@ extension Engine {
         let start = reader.offset
         swiotlb = try reader.optional("swiotlb") { reader throws(EngineStateError) in try SwiotlbSpec(from: &reader) }
         swiotlbPool = try reader.optional("swiotlb pool") { reader throws(EngineStateError) in try SwiotlbPool(from: &reader) }
-        guard swiotlb?.base == swiotlbPool?.base, swiotlb?.sizeBytes == swiotlbPool?.sizeBytes else {
+        guard swiotlb?.isNoForce == true ? swiotlbPool == nil
+                : (swiotlb?.base == swiotlbPool?.base && swiotlb?.sizeBytes == swiotlbPool?.sizeBytes) else {
             throw reader.invalid("swiotlb", "the pool is not the one declared", at: start)
         }
     }

@@ -9,29 +9,37 @@ extension Engine {
             guard call.direction != .none else { return .rejected("dma_map_phys with DMA_NONE: BUG_ON(!valid_dma_direction(dir))") }
             var outcome = Outcome()
             let index = mappings.nextSlot
-            let result: StreamingMap?
-            if let domain = device.domain {
+            let result: StreamingMapResult
+            if !device.spec.coherent && call.attributes.contains(.requireCoherent) {
+                // dma_map_phys(): a non-coherent device cannot honour REQUIRE_COHERENT.
+                result = .failed
+            } else if let domain = device.domain {
                 result = iommuMap(call, device: device, domain: domain, owner: .mapping(index), outcome: &outcome)
             } else {
                 result = directMap(call, device: device, outcome: &outcome)
             }
-            let dmaAddress = result?.dmaAddress ?? StreamingMappingRecord.mappingErrorAddress
+            // The call never returned: no address, no dma-debug entry, no record; the
+            // handle names nothing (a later call through it is rejected).
+            if case .oops = result { return outcome }
+            let mapped = result.mapped
+            let dmaAddress = mapped?.dmaAddress ?? StreamingMappingRecord.mappingErrorAddress
             var record = StreamingMappingRecord(
                 handle: call.mapping, device: call.device, serial: takeMappingSerial(), dmaAddress: dmaAddress, phys: call.phys, length: call.length,
-                direction: call.direction, attributes: call.attributes, life: result == nil ? .failed : .mapped,
+                direction: call.direction, attributes: call.attributes, life: mapped == nil ? .failed : .mapped,
                 throughIOMMU: device.domain != nil)
-            record.bounceAddress = result?.bounceAddress
+            record.bounceAddress = mapped?.bounceAddress
             record.tracked = device.needsUnmap(dmaDebug: machine.dmaDebug)
             let slot = insertMapping(record)
             precondition(slot == index, "the mapping's owner span names another slot")
             outcome.address = dmaAddress
-            guard result != nil else {
+            guard mapped != nil else {
                 noteMayRetire(.mapping(index))
                 outcome.status = .mappingError
                 return outcome
             }
             guard mappings[index].tracked else { return outcome }
             debugDMAMap(call, into: &outcome)
+            addDebugEntry(index)
             noteDeviceOwns(mapping: index)
             return outcome
         }
@@ -45,10 +53,9 @@ extension Engine {
         return device(named: mappings[index].device).orReject { device in
             var outcome = Outcome()
             guard checkUnmap(index, call, into: &outcome) else { return outcome }
-            if mappings[index].life == .mapped && mappings[index].tracked {
-                debugDMAUnmap(mappings[index])
-                releaseOwnership(ofMapping: index)
-            }
+            // A mapping made while dma_need_unmap() was false: no dma-debug, no entry.
+            if mappings[index].tracked { debugCheckUnmap(index, call, into: &outcome) }
+            if mappings[index].life == .mapped && mappings[index].tracked { releaseOwnership(ofMapping: index) }
             let dmaAddress = mappings[index].dmaAddress
             if let domain = device.domain {
                 iommuUnmap(dmaAddress, call, device: device, domain: domain, outcome: &outcome)
@@ -100,4 +107,25 @@ extension Engine {
 struct StreamingMap {
     var dmaAddress: UInt64
     var bounceAddress: UInt64?
+}
+
+/// How a streaming map ended: mapped, `DMA_MAPPING_ERROR`, or an oops inside it.
+enum StreamingMapResult {
+    case mapped(StreamingMap)
+    case failed
+    case oops
+
+    var mapped: StreamingMap? {
+        if case .mapped(let map) = self { return map }
+        return nil
+    }
+
+    /// A bounce that gave no slot ends the map the same way.
+    init?(stoppedBy bounce: BounceResult) {
+        switch bounce {
+        case .slot: return nil
+        case .failed: self = .failed
+        case .oops: self = .oops
+        }
+    }
 }

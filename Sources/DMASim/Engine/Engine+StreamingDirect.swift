@@ -1,38 +1,55 @@
 /// The streaming API without an IOMMU: dma-direct (kernel/dma/direct.h, direct.c).
 /// The bus address is the physical address, or a swiotlb slot's.
 extension Engine {
-    /// `dma_direct_map_phys()`: `swiotlb=force` bounces everything; a buffer the device
-    /// cannot reach (`!dma_capable`) or a kmalloc buffer that needs it is bounced when
-    /// swiotlb is active, else `DMA_MAPPING_ERROR` with the "overflow" dev_WARN; then
-    /// the clean for a non-coherent device. MMIO is never bounced.
-    func directMap(_ call: MapOp, device: DeviceRuntime, outcome: inout Outcome) -> StreamingMap? {
-        let isMMIO = call.attributes.contains(.mmio)
-        if swiotlb?.force == true && !isMMIO { return bounceDirect(call, device: device, outcome: &outcome) }
-        let capable = dmaCapable(device, address: call.phys, length: call.length)
-        let kmallocBounce = swiotlbPool != nil && kmallocNeedsBounce(device, length: call.length, direction: call.direction)
-        if !capable || (kmallocBounce && !isMMIO) {
-            if swiotlbPool != nil && !isMMIO { return bounceDirect(call, device: device, outcome: &outcome) }
-            outcome.warnings.append(
-                "\(device.spec.name): DMA addr 0x\(hex(call.phys))+\(call.length) overflow (mask \(hex(device.spec.dmaMask)), bus limit 0).")
-            return nil
+    /// `dma_direct_map_phys()` (kernel/dma/direct.c): under `swiotlb=force` everything is
+    /// bounced, except MMIO and REQUIRE_COHERENT mappings, which fail without a word; an
+    /// MMIO range only has to be reachable; otherwise a buffer the device cannot reach
+    /// (`!dma_capable`) or a kmalloc buffer that needs it is bounced when swiotlb is
+    /// active (never for REQUIRE_COHERENT), else `DMA_MAPPING_ERROR` with the "overflow"
+    /// dev_WARN; then the clean for a non-coherent device (not for MMIO).
+    func directMap(_ call: MapOp, device: DeviceRuntime, outcome: inout Outcome) -> StreamingMapResult {
+        let attributes = call.attributes
+        if swiotlb?.force == true {
+            if attributes.refusesBounce { return .failed }
+            return bounceDirect(call, device: device, path: .directForced, outcome: &outcome)
         }
-        syncForDeviceIfNeeded(device, phys: call.phys, length: call.length, attributes: call.attributes, into: &outcome)
-        let prot = IOMMUProt(direction: call.direction, coherent: device.spec.coherent, attributes: call.attributes)
+        let capable = dmaCapable(device, address: call.phys, length: call.length)
+        if attributes.contains(.mmio) {
+            guard capable else { return directOverflow(call, device: device, outcome: &outcome) }
+        } else if !capable || (swiotlbPool != nil && kmallocNeedsBounce(device, length: call.length, direction: call.direction)) {
+            guard swiotlbPool != nil, !attributes.contains(.requireCoherent) else {
+                return directOverflow(call, device: device, outcome: &outcome)
+            }
+            return bounceDirect(call, device: device, path: capable ? .directKmalloc : .directBeyondMask, outcome: &outcome)
+        }
+        syncForDeviceIfNeeded(device, phys: call.phys, length: call.length, attributes: attributes, into: &outcome)
+        let prot = IOMMUProt(direction: call.direction, coherent: device.spec.coherent, attributes: attributes)
         outcome.ranges = [MappedRange(iova: call.phys, phys: call.phys, length: call.length, prot: prot, bounced: false)]
-        return StreamingMap(dmaAddress: call.phys, bounceAddress: nil)
+        return .mapped(StreamingMap(dmaAddress: call.phys, bounceAddress: nil))
     }
 
-    private func bounceDirect(_ call: MapOp, device: DeviceRuntime, outcome: inout Outcome) -> StreamingMap? {
-        guard let tlb = swiotlbMap(device, phys: call.phys, length: call.length, attributes: call.attributes,
-                                   direction: call.direction, into: &outcome) else { return nil }
+    /// `err_overflow:` the dev_WARN_ONCE and `DMA_MAPPING_ERROR`.
+    private func directOverflow(_ call: MapOp, device: DeviceRuntime, outcome: inout Outcome) -> StreamingMapResult {
+        outcome.warnings.append(
+            "\(device.spec.name): DMA addr 0x\(hex(call.phys))+\(call.length) overflow (mask \(hex(device.spec.dmaMask)), bus limit 0).")
+        return .failed
+    }
+
+    /// `swiotlb_map()`: the bus address is the slot's.
+    private func bounceDirect(_ call: MapOp, device: DeviceRuntime, path: BouncePath, outcome: inout Outcome) -> StreamingMapResult {
+        let bounced = swiotlbMap(device, phys: call.phys, length: call.length, attributes: call.attributes,
+                                 direction: call.direction, origin: BounceOrigin(handle: call.mapping, path: path), into: &outcome)
+        guard case .slot(let tlb) = bounced else { return StreamingMapResult(stoppedBy: bounced)! }
         let prot = IOMMUProt(direction: call.direction, coherent: device.spec.coherent, attributes: call.attributes)
         outcome.ranges = [MappedRange(iova: tlb, phys: tlb, length: call.length, prot: prot, bounced: true)]
-        return StreamingMap(dmaAddress: tlb, bounceAddress: tlb)
+        return .mapped(StreamingMap(dmaAddress: tlb, bounceAddress: tlb))
     }
 
-    /// `dma_direct_unmap_phys()`: unless SKIP_CPU_SYNC, `dma_direct_sync_single_for_cpu()`
+    /// `dma_direct_unmap_phys()`: nothing at all for MMIO and REQUIRE_COHERENT ("uncached
+    /// and no swiotlb"); else, unless SKIP_CPU_SYNC, `dma_direct_sync_single_for_cpu()`
     /// (invalidate, copy back from the slot); then the slot is freed without a second copy.
     func directUnmap(_ dmaAddress: UInt64, _ call: UnmapOp, device: DeviceRuntime, outcome: inout Outcome) {
+        if call.attributes.refusesBounce { return }
         if !call.attributes.skipsCacheMaintenance {
             let sync = StreamingSyncOp(mapping: call.mapping, offset: 0, length: call.length, direction: call.direction)
             syncAt(dmaAddress, sync, forDevice: false, device: device, outcome: &outcome)

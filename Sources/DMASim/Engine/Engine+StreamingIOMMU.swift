@@ -2,17 +2,22 @@
 /// and `iommu_dma_sync_single_for_{cpu,device}()` (drivers/iommu/dma-iommu.c).
 extension Engine {
     /// `iommu_dma_map_phys()`: an untrusted or kmalloc-unsafe buffer that is not granule
-    /// aligned is bounced WHOLE; the clean; then `__iommu_dma_map()`: allocate
-    /// `iova_align(size + off)`, `iommu_map()` (nosync plus sync_map, so visible at once),
-    /// return `iova + off`. A failed map gives the bounce slot back.
+    /// aligned is bounced WHOLE, except MMIO, which is never bounced (mapped in place,
+    /// whole granules exposed), and REQUIRE_COHERENT, which fails instead; the clean;
+    /// then `__iommu_dma_map()`: allocate `iova_align(size + off)`, `iommu_map()` (nosync
+    /// plus sync_map, so visible at once), return `iova + off`. A failed map gives the
+    /// bounce slot back.
     func iommuMap(_ call: MapOp, device: DeviceRuntime, domain: DMADomain, owner: IOVAOwner,
-                  outcome: inout Outcome) -> StreamingMap? {
+                  outcome: inout Outcome) -> StreamingMapResult {
         let granule = domain.granule
         var phys = call.phys
         var bounce: UInt64?
-        if needsSwiotlb(device, length: call.length, direction: call.direction) && !granule.isAligned(call.phys | call.length) {
-            guard let tlb = iommuMapSwiotlb(device, domain: domain, phys: phys, length: call.length,
-                                            attributes: call.attributes, into: &outcome) else { return nil }
+        if !call.attributes.contains(.mmio) && needsSwiotlb(device, length: call.length, direction: call.direction)
+            && !granule.isAligned(call.phys | call.length) {
+            if call.attributes.contains(.requireCoherent) { return .failed }
+            let bounced = iommuMapSwiotlb(device, domain: domain, phys: phys, length: call.length, attributes: call.attributes,
+                                          origin: BounceOrigin(handle: call.mapping, path: .iommuMap), into: &outcome)
+            guard case .slot(let tlb) = bounced else { return StreamingMapResult(stoppedBy: bounced)! }
             phys = tlb
             bounce = tlb
         }
@@ -23,9 +28,9 @@ extension Engine {
                 swiotlbUnmapSingle(device, tlb: bounce, length: call.length, direction: call.direction,
                                    attributes: call.attributes, into: &outcome)
             }
-            return nil
+            return .failed
         }
-        return StreamingMap(dmaAddress: iova, bounceAddress: bounce)
+        return .mapped(StreamingMap(dmaAddress: iova, bounceAddress: bounce))
     }
 
     /// `__iommu_dma_map()`.
@@ -48,10 +53,14 @@ extension Engine {
         return iova + pad
     }
 
-    /// `iommu_dma_unmap_phys()`: `iova_to_phys` (WARN on 0), the invalidate,
+    /// `iommu_dma_unmap_phys()`: MMIO and REQUIRE_COHERENT go straight to
+    /// `__iommu_dma_unmap()`; else `iova_to_phys` (WARN on 0), the invalidate,
     /// `__iommu_dma_unmap()`, then `swiotlb_tbl_unmap_single()` (copy-back, slot freed).
     func iommuUnmap(_ dmaAddress: UInt64, _ call: UnmapOp, device: DeviceRuntime, domain: DMADomain,
                     outcome: inout Outcome) {
+        if call.attributes.refusesBounce {
+            return iommuDMAUnmap(dmaAddress, call, domain: domain, outcome: &outcome)
+        }
         let phys = domain.iovaToPhys(dmaAddress)
         guard phys != 0 else {
             outcome.warnings.append("WARN_ON(!phys): nothing mapped at dma address 0x\(hex(dmaAddress))")

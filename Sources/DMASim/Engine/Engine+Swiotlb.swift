@@ -3,32 +3,37 @@
 /// so on a machine with non-coherent devices it goes through the cache model: the
 /// bounce slot's new bytes sit dirty in the cache until a clean, as on real hardware.
 extension Engine {
-    /// `dma_get_min_align_mask(dev)` as modelled: the IOVA granule for a device behind
-    /// the IOMMU (what lets `iommu_dma_iova_bounce_and_link()` map the bounce slot at
-    /// the original's in-granule offset; NVMe sets `NVME_CTRL_PAGE_SIZE - 1`), none for
-    /// dma-direct.
-    func minAlignMask(_ device: DeviceRuntime) -> UInt64 { device.domain?.granule.mask ?? 0 }
+    /// `dma_get_min_align_mask(dev)`: what the driver set with `dma_set_min_align_mask()`,
+    /// 0 by default. Only with it does a bounce slot repeat the original's in-granule
+    /// offset, which `iommu_dma_iova_bounce_and_link()` needs to link the slot's granule
+    /// (NVMe sets `NVME_CTRL_PAGE_SIZE - 1`).
+    func minAlignMask(_ device: DeviceRuntime) -> UInt64 { device.spec.minAlignMask }
 
     /// `swiotlb_tbl_map_single(dev, orig, size, alloc_align_mask, dir, attrs)`: slots,
     /// then an unconditional copy original → bounce (`swiotlb_bounce(…, DMA_TO_DEVICE)`,
     /// whatever `dir`: a device that writes only part of the buffer must not expose
-    /// stale slot contents). Nil with the "buffer is full" warning when no slots fit.
+    /// stale slot contents). `.failed` with the "buffer is full" warning when no slots
+    /// fit; `.oops` when the original is outside the direct map, the slots kept taken.
     func swiotlbMapSingle(_ device: DeviceRuntime, orig: UInt64, length: UInt64, allocAlignMask: UInt64,
-                          attributes: DMAAttributes, into outcome: inout Outcome) -> UInt64? {
+                          attributes: DMAAttributes, origin: BounceOrigin, into outcome: inout Outcome) -> BounceResult {
         let request = SwiotlbPool.Request(orig: orig, mappingBytes: length, allocAlignMask: allocAlignMask,
                                           minAlignMask: minAlignMask(device))
         switch swiotlbPool?.mapSingle(request) {
         case .success(let tlb)?:
-            device.skipsSync = false  // dma_reset_need_sync(): the device syncs from now on
+            device.skipsSync = false  // swiotlb_tbl_map_single() → dma_reset_need_sync(), before its bounce copy
+            guard length == 0 || isDirectMapped(phys: orig, length: length) else {
+                oopsInBounceCopy(device, orig: orig, length: length, origin: origin, into: &outcome)
+                return .oops
+            }
             swiotlbBounce(device, tlb: tlb, length: length, toDevice: true, into: &outcome)
-            return tlb
+            return .slot(tlb)
         case .failure(let full)?:
             if !attributes.contains(.noWarn) {
                 outcome.warnings.append("\(device.spec.name): swiotlb buffer is full (sz: \(full.sizeBytes) bytes), total \(full.totalSlots) (slots), used \(full.usedSlots) (slots)")
             }
-            return nil
+            return .failed
         case nil:
-            return nil
+            return .failed
         }
     }
 

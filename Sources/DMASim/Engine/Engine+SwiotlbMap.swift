@@ -6,20 +6,22 @@ extension Engine {
     /// offset in it; for an untrusted device the rest of the granule (pre- and
     /// post-padding) is zeroed so it sees no leftover kernel data.
     func iommuMapSwiotlb(_ device: DeviceRuntime, domain: DMADomain, phys: UInt64, length: UInt64,
-                         attributes: DMAAttributes, into outcome: inout Outcome) -> UInt64? {
+                         attributes: DMAAttributes, origin: BounceOrigin, into outcome: inout Outcome) -> BounceResult {
         guard swiotlbPool != nil else {
-            outcome.warnings.append("\(device.spec.name): DMA bounce buffers are inactive, unable to map unaligned transaction.")
-            return nil
+            warnOnce("iommu_dma_map_swiotlb", "\(device.spec.name): DMA bounce buffers are inactive, unable to map unaligned transaction.",
+                     into: &outcome)
+            return .failed
         }
-        guard let tlb = swiotlbMapSingle(device, orig: phys, length: length, allocAlignMask: domain.granule.mask,
-                                         attributes: attributes, into: &outcome) else { return nil }
-        if device.spec.untrusted {
+        let bounced = swiotlbMapSingle(device, orig: phys, length: length, allocAlignMask: domain.granule.mask,
+                                       attributes: attributes, origin: origin, into: &outcome)
+        guard case .slot(let tlb) = bounced else { return bounced }
+        if device.spec.isUntrusted {
             let granule = domain.granule
             cpuStore(phys: granule.alignDown(tlb), length: granule.offset(tlb), fill: .zero)
             let end = tlb + length
             cpuStore(phys: end, length: granule.alignUp(end) - end, fill: .zero)
         }
-        return tlb
+        return .slot(tlb)
     }
 
     /// `swiotlb_map()` for dma-direct: bounce with no alignment beyond the slot's, check
@@ -27,18 +29,19 @@ extension Engine {
     /// without copying back and the map fails with "swiotlb addr … overflow"), then the
     /// cache clean for a non-coherent device.
     func swiotlbMap(_ device: DeviceRuntime, phys: UInt64, length: UInt64, attributes: DMAAttributes,
-                    direction: DMADirection, into outcome: inout Outcome) -> UInt64? {
-        guard let tlb = swiotlbMapSingle(device, orig: phys, length: length, allocAlignMask: 0,
-                                         attributes: attributes, into: &outcome) else { return nil }
+                    direction: DMADirection, origin: BounceOrigin, into outcome: inout Outcome) -> BounceResult {
+        let bounced = swiotlbMapSingle(device, orig: phys, length: length, allocAlignMask: 0,
+                                       attributes: attributes, origin: origin, into: &outcome)
+        guard case .slot(let tlb) = bounced else { return bounced }
         guard dmaCapable(device, address: tlb, length: length) else {
             swiotlbUnmapSingle(device, tlb: tlb, length: length, direction: direction,
                                attributes: attributes.union(.skipCPUSync), into: &outcome)
             outcome.warnings.append(
                 "\(device.spec.name): swiotlb addr 0x\(hex(tlb))+\(length) overflow (mask \(hex(device.spec.dmaMask)), bus limit 0).")
-            return nil
+            return .failed
         }
         syncForDeviceIfNeeded(device, phys: tlb, length: length, attributes: attributes, into: &outcome)
-        return tlb
+        return .slot(tlb)
     }
 
     /// `dma_capable()`: the last byte is under the DMA mask (no `bus_dma_limit` modelled).

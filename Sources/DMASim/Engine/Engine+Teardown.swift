@@ -34,6 +34,9 @@ extension Engine {
                                          direction: call.direction, attributes: call.attributes, freeIOVA: freesInUnlink,
                                          remembersUnlink: false, outcome: &outcome)
                 noteShortUnmap(call, result, into: &outcome)
+                noteUnmapPastAllocation(index, domain: domain, from: allocation(of: states[index], in: domain).iova,
+                                        unmappedBytes: result.unmapped, misuse: .destroyLengthMismatch,
+                                        call: "dma_iova_destroy with mapped_len 0x\(hex(call.mappedLength))", into: &outcome)
             }
             // 7.3 always ends with dma_iova_free(); 6.16 only when nothing was linked
             // ("We can be here if first call to dma_iova_link() failed").

@@ -27,34 +27,70 @@ extension Engine {
     func declareDevice(_ spec: DeviceSpec) -> Outcome {
         guard devices[spec.name] == nil else { return .rejected("device \(spec.name) is already declared") }
         guard (12...64).contains(spec.dmaBits) else { return .rejected("device \(spec.name): dma-bits must be 12…64") }
+        guard DeviceSpec.isValidMinAlignMask(spec.minAlignMask) else {
+            return .rejected("device \(spec.name): min-align-mask must be a mask of low bits (2^n - 1) below 2^32")
+        }
         var domain: DMADomain?
         var forceDAC = false
         if let iommuName = spec.iommu {
             guard let iommu = iommus[iommuName] else { return .rejected("device \(spec.name): unknown iommu \(iommuName)") }
             forceDAC = iommu.forceDAC
-            if iommu.mode != .passthrough { domain = domainFor(spec, on: iommu) }
+            switch defaultDomain(for: spec, on: iommu) {
+            case .success(let groupDomain): domain = groupDomain
+            case .failure(let reason): return .rejected(reason.message)
+            }
         }
         devices[spec.name] = DeviceRuntime(spec: spec, domain: domain, forceDAC: forceDAC)
         if !spec.coherent && cache == nil { cache = CPUCache(memory: memory) }
         return .ok
     }
 
-    /// The group's shared domain, or a fresh one for a device in a group of its own.
-    private func domainFor(_ spec: DeviceSpec, on iommu: IOMMUSpec) -> DMADomain {
+    /// The device's group's default domain: the group's existing one, a fresh DMA domain,
+    /// or none (identity, dma-direct). `iommu_get_default_domain_type()`: a group with an
+    /// untrusted PCI device gets `IOMMU_DOMAIN_DMA` whatever the default type, so it is
+    /// translated under `iommu.passthrough=1` and strict under `iommu.strict=0` (no flush
+    /// queue: `iommu_dma_init_fq()` is never reached). The group's type is settled by all
+    /// its devices at probe; here devices come one by one, so an untrusted device cannot
+    /// join a group already set up lazy or identity by a trusted one.
+    private func defaultDomain(for spec: DeviceSpec, on iommu: IOMMUSpec) -> Result<DMADomain?, RejectReason> {
         let groupKey = spec.group.map { "\(iommu.name)/\($0)" }
-        if let key = groupKey, let shared = domainOfGroup[key] { return shared }
-        let domain = DMADomain(iommu: iommu)
+        let untrusted = spec.isUntrusted
+        if let key = groupKey, let shared = domainOfGroup[key] {
+            guard !untrusted || shared.mode == .strict else {
+                return .failure(RejectReason("device \(spec.name) is untrusted, so group \(spec.group!) must have a strict DMA domain, "
+                    + "but its \(shared.mode.rawValue) domain is already set up: declare the untrusted device first"))
+            }
+            return .success(shared)
+        }
+        if iommu.mode == .passthrough && !untrusted {
+            return .success(nil)
+        }
+        if untrusted, let group = spec.group,
+           let identity = devices.values.first(where: { $0.spec.iommu == iommu.name && $0.spec.group == group }) {
+            return .failure(RejectReason("device \(spec.name) is untrusted, so group \(group) must have a DMA domain, "
+                + "but \(identity.spec.name) already made it an identity (passthrough) group: declare the untrusted device first"))
+        }
+        let domain = DMADomain(iommu: iommu, mode: untrusted ? .strict : iommu.mode)
         domain.context = context
         domainsOfIOMMU[iommu.name, default: []].append(domain)
         if let key = groupKey { domainOfGroup[key] = domain }
-        return domain
+        return .success(domain)
     }
 
     /// `swiotlb size=… [base=…] [force]`: the bounce pool. Inside a declared `ram` region
     /// it is carved out of it; in no region it gets an implicit `ram` region named
     /// `swiotlb`; half in a region, or in shared or MMIO memory, it is refused.
     func declareSwiotlb(_ spec: SwiotlbSpec) -> Outcome {
+        // swiotlb_init() runs once, from mem_init(): after the first call the pool (or its
+        // absence) is the kernel's, Engine+Boot.
+        guard !booted else {
+            return .rejected("swiotlb is set up at boot, before the first call: declare it with the rest of the machine")
+        }
         guard swiotlb == nil else { return .rejected("swiotlb is already declared") }
+        if spec.isNoForce {
+            swiotlb = spec
+            return .ok
+        }
         let segmentBytes = SwiotlbPool.slotBytes * UInt64(SwiotlbPool.segmentSlots)
         guard spec.sizeBytes > 0, spec.sizeBytes % segmentBytes == 0 else {
             return .rejected("swiotlb size must be a positive multiple of 256K (IO_TLB_SEGSIZE slots of 2K; the kernel rounds nslabs up to it)")
@@ -69,7 +105,15 @@ extension Engine {
         return .ok
     }
 
-    private func placePool(_ spec: SwiotlbSpec) -> String? {
+    /// Carves the pool out of the RAM region it lies in, or gives it a `ram` region of its
+    /// own; returns why not.
+    func placePool(_ spec: SwiotlbSpec) -> String? {
+        if let problem = poolPlacementProblem(spec) { return problem }
+        guard memory.region(containing: spec.base, length: spec.sizeBytes) == nil else { return nil }
+        return memory.add(RegionSpec(name: "swiotlb", base: spec.base, sizeBytes: spec.sizeBytes, kind: .ram))
+    }
+
+    func poolPlacementProblem(_ spec: SwiotlbSpec) -> String? {
         let pool = RegionSpec(name: "swiotlb", base: spec.base, sizeBytes: spec.sizeBytes, kind: .ram)
         guard let end = pool.end else { return "swiotlb pool wraps the 64-bit address space" }
         if let home = memory.region(containing: spec.base, length: spec.sizeBytes) {
@@ -78,7 +122,7 @@ extension Engine {
         if let clash = memory.regions.first(where: { $0.base < end && spec.base < $0.end! }) {
             return "swiotlb pool [0x\(hex(spec.base)), 0x\(hex(end))) overlaps region \(clash.name) only in part"
         }
-        return memory.add(pool)
+        return nil
     }
 
     /// The device named by an op, or why the op cannot run.

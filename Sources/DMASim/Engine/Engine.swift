@@ -57,6 +57,9 @@ public final class Engine {
     var ownership = OwnershipMap()
     /// dma-debug's `dma_active_cacheline` tree: first cachelines of live mappings.
     var activeCachelines = ActiveCachelines()
+    /// dma-debug's hash of streaming entries, by device and DMA address, each bucket in
+    /// insertion order (record slots). Rebuilt from the records when a state is decoded.
+    var dmaDebugEntries: [DMADebugKey: [Int]] = [:]
 
     /// The machine (`machine` op, or the defaults): CPUs, HZ, kernel version, arch.
     public internal(set) var machine = MachineSpec() { didSet { context.onlineCPUs = machine.cpuCount } }
@@ -70,6 +73,12 @@ public final class Engine {
     let context = KernelRunContext()
     /// Armed kernel timers in firing order (Engine+Timers).
     var timers = TimerQueue()
+    /// The kernel whose rules apply where 6.16 and 7.3 differ (Model/KernelRules).
+    var kernelRules: KernelRules { KernelRules(machine) }
+    /// Whether boot is over: the first op that is not a declaration ran (Engine+Boot).
+    var booted = false
+    /// The `dev_warn_once()` call sites that have printed (Engine+WarnOnce).
+    var warnedOnce: Set<String> = []
 
     /// Ops applied so far.
     public internal(set) var appliedCount = 0
@@ -97,7 +106,14 @@ public final class Engine {
     }
 
     func dispatch(_ call: Op.Call) -> Outcome {
-        switch call {
+        guard booted || call.kind.isTopology else {
+            var boot = Outcome()
+            finishBoot(into: &boot)
+            var outcome = dispatch(call)
+            outcome.prepend(boot)
+            return outcome
+        }
+        switch call.recognizing(kernelRules.knownAttributes) {
         case .machine(let spec): return declareMachine(spec)
         case .region(let spec): return declareRegion(spec)
         case .iommu(let spec): return declareIOMMU(spec)

@@ -1,6 +1,6 @@
 /// A domain's parts in a fixed order. Its IOMMU is not written here: the domain table is
 /// grouped by IOMMU (`Engine+StateTopology`), which hands the spec back when decoding.
-/// Version 7: a flush queue per CPU with the flush counts and the timer's state; before,
+/// Version 8: a flush queue per CPU with the flush counts and the timer's state; before,
 /// one queue.
 extension DMADomain {
     func encode(to writer: inout StateWriter) {
@@ -13,6 +13,7 @@ extension DMADomain {
         writer.bool(flushTimerOn)
         writer.varint(flushTimerCPU)
         owners.encode(to: &writer)
+        mode.encode(to: &writer)
     }
 
     /// `iommu` must have passed the checks of an `iommu` declaration (granule, fq size).
@@ -37,7 +38,11 @@ extension DMADomain {
             queues = queue.isEmpty ? [] : [queue]
         }
         let owners = try IOVAOwnerMap(from: &reader, links: links)
-        let domain = DMADomain(iommu: iommu, allocator: allocator, pageTable: pageTable, iotlb: iotlb,
+        // Version 7: the domain's own type (an untrusted device's group is strict).
+        let start = reader.offset
+        let mode = links.version >= EngineStateFormat.kernel73Version ? try IOMMUMode(from: &reader, "domain mode") : iommu.mode
+        guard mode != .passthrough else { throw reader.invalid("domain mode", "a DMA domain is never passthrough", at: start) }
+        let domain = DMADomain(iommu: iommu, mode: mode, allocator: allocator, pageTable: pageTable, iotlb: iotlb,
                                flushQueues: queues, owners: owners)
         domain.flushStartCount = counts.start
         domain.flushFinishCount = counts.finish

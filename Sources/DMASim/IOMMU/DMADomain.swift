@@ -5,6 +5,9 @@
 /// they did (IOTLB maintenance, IOVA frees, WARNs) to the caller's `Outcome`.
 final class DMADomain {
     let iommu: IOMMUSpec
+    /// The domain's type: the IOMMU's mode (strict or lazy), except that a group with an
+    /// untrusted device always gets a strict DMA domain (`iommu_get_default_domain_type()`).
+    let mode: IOMMUMode
     let granule: Granule
     /// `geometry.aperture_end`.
     let apertureEnd: UInt64
@@ -30,7 +33,7 @@ final class DMADomain {
     var context = KernelRunContext()
 
     /// A fresh domain (`iommu_dma_init_domain()`).
-    convenience init(iommu: IOMMUSpec) {
+    convenience init(iommu: IOMMUSpec, mode: IOMMUMode? = nil) {
         let granule = Granule(bytes: iommu.granuleBytes)
         // iommu_dma_init_domain(): base_pfn = max(1, aperture_start >> order) with
         // aperture_start 0, so IOVA 0 is never handed out and can mean "failed".
@@ -38,13 +41,14 @@ final class DMADomain {
         for range in iommu.reservedRanges {
             allocator.reserve(pfnLo: granule.pfn(range.lowerBound), pfnHi: granule.pfn(range.upperBound))
         }
-        self.init(iommu: iommu, allocator: allocator, flushQueues: [])
+        self.init(iommu: iommu, mode: mode, allocator: allocator, flushQueues: [])
     }
 
     /// A domain with the given parts: a fresh one, or one restored from an engine state.
-    init(iommu: IOMMUSpec, allocator: IOVAAllocator, pageTable: IOPageTable? = nil, iotlb: IOTLB = IOTLB(),
-         flushQueues: [FlushQueue], owners: IOVAOwnerMap = IOVAOwnerMap()) {
+    init(iommu: IOMMUSpec, mode: IOMMUMode? = nil, allocator: IOVAAllocator, pageTable: IOPageTable? = nil,
+         iotlb: IOTLB = IOTLB(), flushQueues: [FlushQueue], owners: IOVAOwnerMap = IOVAOwnerMap()) {
         self.iommu = iommu
+        self.mode = mode ?? iommu.mode
         self.granule = Granule(bytes: iommu.granuleBytes)
         self.apertureEnd = .dmaBitMask(iommu.apertureBits)
         self.allocator = allocator
@@ -55,7 +59,7 @@ final class DMADomain {
     }
 
     /// `cookie->fq_domain` is set: unmaps queue their IOTLB flush and IOVA free.
-    var usesFlushQueue: Bool { iommu.mode == .lazy }
+    var usesFlushQueue: Bool { mode == .lazy }
 
     // MARK: iommu_dma_alloc_iova
 

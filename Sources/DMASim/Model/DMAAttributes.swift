@@ -16,7 +16,11 @@ public struct DMAAttributes: OptionSet, Sendable, Hashable {
     public static let privileged = DMAAttributes(rawValue: 1 << 9)
     /// The range is MMIO (a P2P BAR): `IOMMU_MMIO` replaces `IOMMU_CACHE` (6.18+).
     public static let mmio = DMAAttributes(rawValue: 1 << 10)
-    /// Newer kernels refuse a link that would need a bounce or cache maintenance.
+    /// dma-debug's cacheline-overlap check is silenced when both mappings sharing the
+    /// line carry it (7.0: `DMA_ATTR_CPU_CACHE_CLEAN` renamed; virtio's shared buffers).
+    public static let debuggingIgnoreCachelines = DMAAttributes(rawValue: 1 << 11)
+    /// 7.0+: the mapping must need neither a bounce nor cache maintenance; RDMA umem and
+    /// HMM pass it. A call that would need either fails instead.
     public static let requireCoherent = DMAAttributes(rawValue: 1 << 12)
 
     /// Op-script spellings, in the order the printer emits them.
@@ -27,7 +31,15 @@ public struct DMAAttributes: OptionSet, Sendable, Hashable {
         ("no-warn", .noWarn),
         ("privileged", .privileged),
         ("mmio", .mmio),
+        ("debugging-ignore-cachelines", .debuggingIgnoreCachelines),
         ("require-coherent", .requireCoherent),
+    ]
+
+    /// Other spellings the parser takes: the kernel's trace names (`CACHELINES_OVERLAP`)
+    /// and the short form. The printer writes the names above.
+    public static let flagAliases: [(name: String, flag: DMAAttributes)] = [
+        ("ignore-cachelines", .debuggingIgnoreCachelines),
+        ("cachelines-overlap", .debuggingIgnoreCachelines),
     ]
 
     /// The comma list used by op scripts (`skip-cpu-sync,mmio`); empty for no flags.
@@ -37,7 +49,7 @@ public struct DMAAttributes: OptionSet, Sendable, Hashable {
 
     /// Parses one flag name; nil for a name the kernel has no attribute for.
     public init?(flagName: String) {
-        guard let entry = Self.namedFlags.first(where: { $0.name == flagName }) else { return nil }
+        guard let entry = (Self.namedFlags + Self.flagAliases).first(where: { $0.name == flagName }) else { return nil }
         self = entry.flag
     }
 }

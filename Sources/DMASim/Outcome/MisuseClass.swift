@@ -53,6 +53,13 @@ public enum MisuseClass: String, Sendable, CaseIterable, Hashable {
     /// unlink/destroy copies the device's data back: it sees pre-DMA bytes.
     case cpuReadBeforeBounceBack = "cpu-read-before-bounce-back"
 
+    // Memory the kernel cannot see (kernel-7.3-measured.md §2-§3), both APIs
+    /// A bounce of memory outside the kernel's direct map (`kind=shared` or `mmio`):
+    /// `swiotlb_tbl_map_single()` copies the original into the slot through
+    /// `phys_to_virt()` and the kernel oopses. The finding names the device, the
+    /// address, the size and the path that bounced.
+    case bounceOutsideDirectMap = "bounce-outside-direct-map"
+
     // Ownership (dma-api.rst Part Id, §3, §7.15), both APIs
     /// The CPU wrote a buffer the device owns, read one the device may write, or wrote
     /// a FROM_DEVICE buffer at all while it is mapped.
@@ -67,6 +74,9 @@ public enum MisuseClass: String, Sendable, CaseIterable, Hashable {
     case unmapSizeMismatch = "unmap-size-mismatch"
     /// dma-debug 7: unmap with a different direction than the map.
     case unmapDirectionMismatch = "unmap-direction-mismatch"
+    /// dma-debug (7.x): unmap with other `DMA_ATTR_UNMAP_VALID` attributes (MMIO,
+    /// REQUIRE_COHERENT, PRIVILEGED) than the map.
+    case unmapAttributeMismatch = "unmap-attribute-mismatch"
     /// dma-debug 8: unmapped without `dma_mapping_error()` having been checked.
     case mapErrorUnchecked = "map-error-unchecked"
     /// dma-debug 14: sync of memory no live mapping contains (unmapped, failed, or an

@@ -53,8 +53,13 @@ public enum OutcomeStatus: Sendable, Hashable {
     /// The op could not run at all (unknown handle or device, a duplicate declaration):
     /// a fault of the script, not of the simulated kernel.
     case rejected(String)
+    /// The call never returned: the kernel oopsed inside it (a page fault in a swiotlb
+    /// copy through `phys_to_virt()` of memory outside the direct map). The calling task
+    /// dies, the kernel runs on; what the call did before the fault stays done.
+    case oops
 
-    /// Short name for reports and the journal: ok, fallback, errno, mapping-error, fault, rejected.
+    /// Short name for reports and the journal: ok, fallback, errno, mapping-error, fault,
+    /// rejected, oops.
     public var name: String {
         switch self {
         case .ok: return "ok"
@@ -63,6 +68,7 @@ public enum OutcomeStatus: Sendable, Hashable {
         case .mappingError: return "mapping-error"
         case .fault: return "fault"
         case .rejected: return "rejected"
+        case .oops: return "oops"
         }
     }
 }

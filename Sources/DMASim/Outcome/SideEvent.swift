@@ -40,6 +40,10 @@ public enum SideEventKind: String, Sendable, CaseIterable, Hashable {
     case kernelWarning = "kernel-warning"
     /// "Using %d-bit DMA addresses": the PCI 32-bit-first workaround turned off.
     case dacEnabled = "dac-enabled"
+    /// The kernel oopsed inside the call: a page fault reading the physical range
+    /// `address`, `length` through `phys_to_virt()` (a bounce of memory outside the
+    /// direct map). The report is in `Outcome.warnings`.
+    case kernelOops = "kernel-oops"
     /// `map_pages()` installed block PTEs (`iommu_pgsize()` chose a size above the
     /// granule): `length` bytes of IOVA from `address`, in pages of `target` bytes.
     case blockMapped = "block-map"

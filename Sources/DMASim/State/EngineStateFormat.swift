@@ -19,18 +19,24 @@ enum EngineStateFormat {
     /// machine, the clock, the current CPU and the armed kernel timers, at the end.
     /// Version 6: block PTEs (issue 15): each IOMMU's page sizes, the page table as runs
     /// of PTEs of one size, IOTLB entries with their page size, unlinked granules as spans.
-    /// Version 7: per-CPU rcache magazines, a flush queue per CPU with the flush counts and
+    /// Version 7: a device's `min_align_mask`, each domain's own type (strict for an
+    /// untrusted group), dma-debug's cacheline marks, whether boot is over (the default
+    /// swiotlb pool made), and the `dev_warn_once()` sites that have printed, at the end.
+    /// Version 8: per-CPU rcache magazines, a flush queue per CPU with the flush counts and
     /// the flush timer's state, the depot-reclaim timers, the machine's dma-debug and tick
     /// phase, each device's `dma_skip_sync` and whether dma-debug tracks each mapping.
-    static let version: UInt32 = 7
+    static let version: UInt32 = 8
     /// Older versions still read, for the checkpoints in existing journals: version 3
     /// kept every record ever made, at index = creation order; versions 3 to 5 mapped
     /// every PTE as one granule.
     static let readableVersions: ClosedRange<UInt32> = 3...version
     /// The first version with page sizes, runs of PTEs and block IOTLB entries.
     static let blockPTEsVersion: UInt32 = 6
+    /// The first version with min_align_mask, domain types, cacheline marks, boot and
+    /// warn-once sites (the 7.3 model).
+    static let kernel73Version: UInt32 = 7
     /// The first version with per-CPU caches and queues, timers of the IOVA code, dma-debug.
-    static let perCPUVersion: UInt32 = 7
+    static let perCPUVersion: UInt32 = 8
     static let headerBytes = 28
 
     /// Header + `payload`.

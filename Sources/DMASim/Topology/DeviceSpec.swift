@@ -4,7 +4,8 @@ public enum DeviceBus: String, Sendable, CaseIterable, Hashable {
     case platform
 }
 
-/// `device NAME iommu=… dma-bits=… coherent|noncoherent [untrusted] [bus=…] [group=…]`.
+/// `device NAME iommu=… dma-bits=… coherent|noncoherent [untrusted] [bus=…] [group=…]
+/// [min-align-mask=N]`.
 public struct DeviceSpec: Sendable, Hashable {
     public var name: String
     /// The IOMMU the device sits behind; nil for `iommu=none` (dma-direct).
@@ -19,21 +20,38 @@ public struct DeviceSpec: Sendable, Hashable {
     /// Devices naming the same group on the same IOMMU share one DMA domain (one IOVA
     /// space and page table), as functions of one IOMMU group do. Nil: a group of its own.
     public var group: String?
+    /// `dma_set_min_align_mask(dev, mask)`: the low address bits a swiotlb bounce must
+    /// keep (`swiotlb_align_offset()`). 0 unless the driver sets it (NVMe: 0xfff,
+    /// `NVME_CTRL_PAGE_SIZE - 1`); with 0 an untrusted device's unaligned link fails and
+    /// its `dma_map_phys` address loses the in-page offset (kernel-7.3-measured.md §5).
+    public var minAlignMask: UInt64
 
     public init(
         name: String, iommu: String?, dmaBits: Int = 64, coherent: Bool = true, untrusted: Bool = false,
-        bus: DeviceBus = .pci, group: String? = nil
+        bus: DeviceBus = .pci, group: String? = nil, minAlignMask: UInt64 = 0
     ) {
         self.name = name; self.iommu = iommu; self.dmaBits = dmaBits; self.coherent = coherent
-        self.untrusted = untrusted; self.bus = bus; self.group = group
+        self.untrusted = untrusted; self.bus = bus; self.group = group; self.minAlignMask = minAlignMask
     }
+
+    /// What `dma_set_min_align_mask()` can be given: an `unsigned int` of low bits.
+    public static func isValidMinAlignMask(_ mask: UInt64) -> Bool {
+        mask <= UInt64(UInt32.max) && mask & (mask &+ 1) == 0
+    }
+
+    /// `dev_is_untrusted()`: `dev_is_pci(dev) && to_pci_dev(dev)->untrusted`. Only a PCI
+    /// device can be untrusted; the flag on a platform device means nothing.
+    public var isUntrusted: Bool { untrusted && bus == .pci }
 
     /// `dma_get_mask(dev)`.
     public var dmaMask: UInt64 { .dmaBitMask(dmaBits) }
 }
 
 /// `swiotlb size=… [force]`: the bounce pool. It lives at `base` in its own RAM region.
+/// `swiotlb noforce` (`swiotlb=noforce`, size 0): no pool at all, even where the kernel
+/// would make one.
 public struct SwiotlbSpec: Sendable, Hashable {
+    /// 0 for `noforce`.
     public var sizeBytes: UInt64
     /// Physical base of the pool (default just above 16 MiB, inside the low 4 GiB).
     public var base: UInt64
@@ -45,4 +63,12 @@ public struct SwiotlbSpec: Sendable, Hashable {
     public init(sizeBytes: UInt64, base: UInt64 = SwiotlbSpec.defaultBase, force: Bool = false) {
         self.sizeBytes = sizeBytes; self.base = base; self.force = force
     }
+
+    /// `swiotlb=noforce`: no bounce buffering at all.
+    public static let noForce = SwiotlbSpec(sizeBytes: 0)
+
+    public var isNoForce: Bool { sizeBytes == 0 }
+
+    /// `CONFIG_SWIOTLB_DEFAULT_SIZE_MB` of the lab's (Debian's) kernel: 64 MiB.
+    public static let defaultSizeBytes: UInt64 = 64 << 20
 }

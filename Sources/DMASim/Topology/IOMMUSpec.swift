@@ -8,6 +8,13 @@ public enum IOMMUMode: String, Sendable, CaseIterable, Hashable {
     case lazy
     /// Identity domain: `use_dma_iommu()` is false, so the device does dma-direct.
     case passthrough
+
+    /// The default domain type an architecture's kernels are built with
+    /// (drivers/iommu/Kconfig: `default IOMMU_DEFAULT_DMA_LAZY if X86 || S390`, else
+    /// `IOMMU_DEFAULT_DMA_STRICT`; Debian's x86-64 config has `CONFIG_IOMMU_DEFAULT_DMA_LAZY=y`).
+    public static func `default`(for arch: Architecture) -> IOMMUMode {
+        arch == .x86_64 ? .lazy : .strict
+    }
 }
 
 /// `iommu NAME mode=… granule=… aperture-bits=… [needs-sync-map] …`.

@@ -1,12 +1,20 @@
 /// What a physical memory region is, as the kernel sees it.
 public enum RegionKind: String, Sendable, CaseIterable, Hashable {
-    /// Ordinary RAM with a memmap (`struct page` exists).
+    /// Ordinary RAM with a memmap (`struct page` exists), in the kernel's direct map.
     case ram
     /// A large shared region with no `struct page` (cluster memory, Xen guest memory,
-    /// GPU memory): the reason the two-step API exists.
+    /// GPU memory, RAM above `mem=`): the reason the two-step API exists. Not in the
+    /// direct map.
     case shared
-    /// Device memory reached peer to peer (a BAR); linked with `DMA_ATTR_MMIO`.
+    /// Device memory reached peer to peer (a BAR); linked with `DMA_ATTR_MMIO`. Not in
+    /// the direct map.
     case mmio
+
+    /// Whether the kernel's linear map covers the region, so `phys_to_virt()` of an
+    /// address in it is a valid pointer. Only RAM the kernel owns is mapped there: with
+    /// `mem=768M`, `lookup_address(__va(0x38000000))` finds an empty PMD
+    /// (spec kernel-7.3-measured.md §2), and so does any BAR.
+    public var isDirectMapped: Bool { self == .ram }
 }
 
 /// `region NAME base=… size=… kind=…`.

@@ -103,7 +103,7 @@ extension PerfettoTrace {
         case .iovaFreed, .dacEnabled: return "iova"
         case .cacheClean, .cacheInvalidate: return "cache"
         case .bounceToDevice, .bounceToCPU: return "bounce"
-        case .kernelWarning: return "kernel"
+        case .kernelWarning, .kernelOops: return "kernel"
         case .blockMapped: return "page-table"
         case nil: return "event"
         }

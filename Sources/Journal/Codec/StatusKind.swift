@@ -4,7 +4,7 @@ import DMASim
 enum StatusKind: String, CaseIterable {
     case ok, fallback, errno
     case mappingError = "mapping-error"
-    case fault, rejected
+    case fault, rejected, oops
 
     init(_ status: OutcomeStatus) {
         switch status {
@@ -14,6 +14,7 @@ enum StatusKind: String, CaseIterable {
         case .mappingError: self = .mappingError
         case .fault: self = .fault
         case .rejected: self = .rejected
+        case .oops: self = .oops
         }
     }
 }

@@ -54,6 +54,7 @@ enum TopologyRecord {
         statement.bind(spec.untrusted, at: TopologyColumn.untrusted.rawValue)
         statement.bind(spec.bus.rawValue, at: TopologyColumn.bus.rawValue)
         statement.bind(spec.group, at: TopologyColumn.iommuGroup.rawValue)
+        statement.bind(spec.minAlignMask, at: TopologyColumn.minAlignMask.rawValue)
     }
 
     private static func bindSwiotlb(_ spec: SwiotlbSpec, _ statement: Statement) {
@@ -90,8 +91,10 @@ enum TopologyRecord {
             return .device(DeviceSpec(
                 name: try reader.text(.name), iommu: row.text(at: TopologyColumn.iommu.resultIndex), dmaBits: try reader.int(.dmaBits),
                 coherent: try reader.bool(.coherent), untrusted: try reader.bool(.untrusted), bus: try reader.enumeration(.bus),
-                group: row.text(at: TopologyColumn.iommuGroup.resultIndex)))
+                group: row.text(at: TopologyColumn.iommuGroup.resultIndex),
+                minAlignMask: row.uint64(at: TopologyColumn.minAlignMask.resultIndex) ?? 0))
         case OpKind.swiotlb.rawValue:
+            // size_bytes 0 is `swiotlb noforce`.
             return .swiotlb(SwiotlbSpec(sizeBytes: try reader.uint64(.sizeBytes), base: try reader.uint64(.base), force: try reader.bool(.force)))
         case let other:
             throw OpFieldsProblem("topology kind '\(other)'")

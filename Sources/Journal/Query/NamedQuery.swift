@@ -5,4 +5,11 @@ public struct NamedQuery: Sendable, Hashable {
     public var parameters: [String]
     public var description: String
     public var sql: String
+
+    public init(name: String, parameters: [String], description: String, sql: String) {
+        self.name = name
+        self.parameters = parameters
+        self.description = description
+        self.sql = sql
+    }
 }

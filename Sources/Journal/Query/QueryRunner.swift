@@ -124,15 +124,22 @@ public final class QueryRunner {
     private static let authorize: @convention(c) (
         UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?
     ) -> Int32 = { _, action, _, argument, _, _ in
+        if action == SQLITE_ATTACH || action == SQLITE_DETACH { return SQLITE_DENY }
+        return refusesPragmaOrFunction(action, argument) ? SQLITE_DENY : SQLITE_OK
+    }
+
+    /// Whether an authorizer call is a pragma with a value, or a call of `fts3_tokenizer`
+    /// or `load_extension`: what every read-only connection of ours refuses (this one, and
+    /// the many-journal query's, which also lets its own ATTACHes through).
+    public static func refusesPragmaOrFunction(_ action: Int32, _ argument: UnsafePointer<CChar>?) -> Bool {
         switch action {
-        case SQLITE_ATTACH, SQLITE_DETACH: return SQLITE_DENY
-        case SQLITE_PRAGMA where argument != nil: return SQLITE_DENY
+        case SQLITE_PRAGMA: return argument != nil
         case SQLITE_FUNCTION:
             // For SQLITE_FUNCTION the second text argument is the function's name.
-            guard let argument else { return SQLITE_OK }
+            guard let argument else { return false }
             let name = String(cString: argument).lowercased()
-            return name == "fts3_tokenizer" || name == "load_extension" ? SQLITE_DENY : SQLITE_OK
-        default: return SQLITE_OK
+            return name == "fts3_tokenizer" || name == "load_extension"
+        default: return false
         }
     }
 }

@@ -44,16 +44,20 @@ public final class JournalReader {
         codes = try JournalCodes(database)
         columns = try JournalColumns(database)
         let runColumns = try database.columnNames(of: "run")
+        // Columns added by later schemas (012: interrupted, command_line; 016: journal_id,
+        // host) read as NULL in an older journal.
+        let optional = ["interrupted", "command_line", "journal_id", "host"].map { runColumns.contains($0) ? $0 : "NULL" }
         let statement = try database.prepare("""
             SELECT tool_version, seed, source, created_at, finished, (SELECT count(*) FROM ops), (SELECT max(seq) FROM ops),
-                   \(runColumns.contains("interrupted") ? "interrupted" : "0"), \(runColumns.contains("command_line") ? "command_line" : "NULL")
+                   \(optional.joined(separator: ", "))
             FROM run WHERE id = 1
             """)
         guard try statement.step() else { throw .notAJournal(path: path, reason: "the run table is empty") }
         interruptedBy = Int32(truncatingIfNeeded: statement.int64(at: 7) ?? 0)
         commandLine = statement.text(at: 8)
         run = RunInfo(toolVersion: statement.text(at: 0) ?? "", seed: statement.uint64(at: 1),
-                      source: statement.text(at: 2) ?? "", createdAt: statement.text(at: 3) ?? "", commandLine: commandLine)
+                      source: statement.text(at: 2) ?? "", createdAt: statement.text(at: 3) ?? "",
+                      journalID: statement.text(at: 9), host: statement.text(at: 10), commandLine: commandLine)
         isFinished = statement.int(at: 4) == 1
         opCount = statement.int(at: 5) ?? 0
         lastCommittedSequence = statement.int(at: 6)

@@ -65,6 +65,7 @@ extension RecordedOpCursor {
         case .fallback: return .fallback
         case .mappingError: return .mappingError
         case .rejected: return .rejected(rejection ?? "")
+        case .oops: return .oops
         case .errno:
             let number = try ColumnReader<OpsColumn>(row: ops).int(.errno)
             guard let errno = Errno.allCases.first(where: { Int($0.number) == number }) else { throw OpFieldsProblem("unknown errno \(number)") }

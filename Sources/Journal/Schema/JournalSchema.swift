@@ -1151,6 +1151,36 @@ WHERE o.status = 0;
 PRAGMA user_version = 9;
 
 """#),
+        Migration(version: 10, file: "010-kernel-7.3.sql", sql: #"""
+-- dmajournal journal schema, version 10: what Linux 7.3 adds to the model.
+--
+-- An oops: a call that never returned because the kernel faulted inside it. swiotlb
+-- copies every bounced buffer through phys_to_virt(), and memory outside the kernel's
+-- direct map (a `shared` or `mmio` region: RAM above mem=, cluster or device memory) is
+-- not mapped there, so a bounce of it is a page fault in swiotlb_tbl_map_single(). The
+-- op keeps status `oops`; its finding (`bounce-outside-direct-map`) names the device,
+-- address, size and path, its warnings the kernel's report, its `kernel-oops` event the
+-- physical range the copy read.
+
+INSERT INTO status_kind (code, name) VALUES (6, 'oops');
+INSERT INTO event_kind (code, name, address_space) VALUES (20, 'kernel-oops', 'phys');
+
+-- DMA_ATTR_DEBUGGING_IGNORE_CACHELINES (7.0): the mappings sharing a cacheline say so, and
+-- dma-debug's overlap check keeps quiet.
+INSERT INTO dma_attr (bit, name) VALUES (2048, 'debugging-ignore-cachelines');
+
+-- dma_set_min_align_mask(): the low address bits a swiotlb bounce keeps (NVMe: 0xfff).
+-- NULL for devices journaled before this version, which had none.
+ALTER TABLE topology ADD COLUMN min_align_mask INTEGER;
+
+-- -ENXIO (7.3's generic IOMMU page table refusing an unaligned physical address, as an
+-- untrusted device's unaligned dma_iova_link without a min_align_mask gets it) is in 011,
+-- with the generic page table's other errnos; topology_lines shows min-align-mask and
+-- `swiotlb noforce` (a swiotlb row of size 0) from 011 on.
+
+PRAGMA user_version = 10;
+
+"""#),
         Migration(version: 11, file: "011-page-sizes.sql", sql: #"""
 -- dmajournal journal schema, version 11: large pages (issue 15), ERANGE, and the errnos
 -- of 7.3's generic page table (ENXIO, EADDRINUSE).
@@ -1176,7 +1206,9 @@ INSERT INTO errno_name (code, name) VALUES (34, 'ERANGE');
 INSERT INTO errno_name (code, name) VALUES (6, 'ENXIO'), (98, 'EADDRINUSE');
 
 -- topology_lines of version 9 (the machine's dma-debug= and tick-phase=), with
--- page-sizes= on iommu lines that recorded it.
+-- page-sizes= on iommu lines that recorded it, a device's min-align-mask (010) and
+-- `swiotlb noforce` (size_bytes 0: swiotlb=noforce, no pool even where the kernel would
+-- make one at boot).
 DROP VIEW topology_lines;
 CREATE VIEW topology_lines AS
 SELECT t.seq,
@@ -1200,8 +1232,10 @@ SELECT t.seq,
             || CASE WHEN t.untrusted THEN ' untrusted' ELSE '' END
             || CASE WHEN t.bus <> 'pci' THEN ' bus=' || t.bus ELSE '' END
             || CASE WHEN t.iommu_group IS NOT NULL THEN ' group=' || t.iommu_group ELSE '' END
-       WHEN 'swiotlb' THEN printf('swiotlb size=0x%x base=0x%x', t.size_bytes, t.base)
-            || CASE WHEN t.force THEN ' force' ELSE '' END
+            || CASE WHEN t.min_align_mask THEN printf(' min-align-mask=0x%x', t.min_align_mask) ELSE '' END
+       WHEN 'swiotlb' THEN CASE WHEN t.size_bytes = 0 THEN 'swiotlb noforce'
+            ELSE printf('swiotlb size=0x%x base=0x%x', t.size_bytes, t.base)
+                 || CASE WHEN t.force THEN ' force' ELSE '' END END
        END AS line
 FROM topology t JOIN ops o ON o.seq = t.seq
 WHERE o.status = 0;
@@ -1544,6 +1578,26 @@ UPDATE named_queries SET description = 'the 64 KiB chunks whose content differs 
  WHERE name = 'snapshot-changes';
 
 PRAGMA user_version = 13;
+
+"""#),
+        Migration(version: 16, file: "016-journal-identity.sql", sql: #"""
+-- dmajournal journal schema, version 16: which journal this is, and where it was made.
+-- (Versions 9 to 15 belong to other changes; the numbers may have gaps: 12 is the recording-end one.)
+--
+-- A fleet store (`dmajournal push`, docs/fleet.md) keys every row by the journal it came
+-- from. The key must travel with the file, so that pushing a journal twice, or a copy of
+-- it from another machine, is recognised as the same journal: the writer draws a random
+-- 128-bit id when it creates the journal and stores it here, as a UUID in text
+-- (8-4-4-4-12 lowercase hex). The host is what a fleet asks next: which machine recorded
+-- this (how: run.command_line, schema 012).
+--
+--   run.journal_id    random UUID, set once at creation, never changed
+--   run.host          the recording machine's host name (gethostname), NULL when unknown
+
+ALTER TABLE run ADD COLUMN journal_id TEXT;
+ALTER TABLE run ADD COLUMN host TEXT;
+
+PRAGMA user_version = 16;
 
 """#),
     ]

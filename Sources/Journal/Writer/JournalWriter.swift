@@ -82,8 +82,8 @@ public final class JournalWriter: EventSink {
 
     private static func insertRun(_ run: RunInfo, batchSize: Int, into database: Database) throws(JournalError) {
         let insert = try database.prepare("""
-            INSERT INTO run (id, tool_version, schema_version, seed, source, created_at, batch_size, command_line)
-            VALUES (1, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO run (id, tool_version, schema_version, seed, source, created_at, batch_size, journal_id, host, command_line)
+            VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insert.bind(run.toolVersion, at: 1)
         insert.bind(SchemaMigrator.latestVersion, at: 2)
@@ -91,7 +91,9 @@ public final class JournalWriter: EventSink {
         insert.bind(run.source, at: 4)
         insert.bind(run.createdAt, at: 5)
         insert.bind(batchSize, at: 6)
-        insert.bind(run.commandLine, at: 7)
+        insert.bind(run.journalID ?? JournalID.random(), at: 7)
+        insert.bind(run.host, at: 8)
+        insert.bind(run.commandLine, at: 9)
         try insert.execute()
     }
 

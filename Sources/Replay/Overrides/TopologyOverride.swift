@@ -24,6 +24,8 @@ public enum TopologyOverride: Sendable, Hashable {
     case coherent(Bool)
     /// Every device untrusted (external-facing) or not.
     case untrusted(Bool)
+    /// Every device's `dma_set_min_align_mask()`.
+    case minAlignMask(UInt64)
     /// The declared swiotlb pool's size.
     case swiotlbSize(UInt64)
     /// `swiotlb=force` on the declared pool.
@@ -42,7 +44,7 @@ public enum TopologyOverride: Sendable, Hashable {
     public static let keys: [(key: String, value: String)] = [
         ("iommu-mode", "strict|lazy|passthrough"), ("needs-sync-map", "on|off"), ("granule", "size"), ("page-sizes", "sizes"),
         ("fq-size", "count"), ("forcedac", "on|off"), ("dma-bits", "bits"), ("coherent", "on|off"),
-        ("untrusted", "on|off"), ("swiotlb-size", "size"), ("swiotlb-force", "on|off"),
+        ("untrusted", "on|off"), ("min-align-mask", "mask"), ("swiotlb-size", "size"), ("swiotlb-force", "on|off"),
         ("kernel", KernelVersion.allCases.map(\.rawValue).joined(separator: "|")),
         ("arch", Architecture.allCases.map(\.rawValue).joined(separator: "|")), ("cpus", "count"),
         ("tick-phase", "duration"),
@@ -67,6 +69,11 @@ public enum TopologyOverride: Sendable, Hashable {
             self = .dmaBits(bits)
         case "coherent": self = .coherent(try Self.flag(value, text))
         case "untrusted": self = .untrusted(try Self.flag(value, text))
+        case "min-align-mask":
+            guard let mask = try? ScriptNumber.value(of: value), DeviceSpec.isValidMinAlignMask(mask) else {
+                throw .init(text, "expected a mask of low bits below 2^32 (0, 0xfff)")
+            }
+            self = .minAlignMask(mask)
         case "swiotlb-size": self = .swiotlbSize(try Self.size(value, text))
         case "swiotlb-force": self = .swiotlbForce(try Self.flag(value, text))
         case "kernel":
@@ -104,6 +111,7 @@ public enum TopologyOverride: Sendable, Hashable {
         case (.dmaBits(let bits), .device(var spec)): spec.dmaBits = bits; return op.with(.device(spec))
         case (.coherent(let on), .device(var spec)): spec.coherent = on; return op.with(.device(spec))
         case (.untrusted(let on), .device(var spec)): spec.untrusted = on; return op.with(.device(spec))
+        case (.minAlignMask(let mask), .device(var spec)): spec.minAlignMask = mask; return op.with(.device(spec))
         case (.swiotlbSize(let bytes), .swiotlb(var spec)): spec.sizeBytes = bytes; return op.with(.swiotlb(spec))
         case (.swiotlbForce(let on), .swiotlb(var spec)): spec.force = on; return op.with(.swiotlb(spec))
         case (_, .machine(let spec)) where targetKind == .machine: return op.with(.machine(apply(to: spec)))
@@ -138,7 +146,7 @@ public enum TopologyOverride: Sendable, Hashable {
     var targetKind: OpKind {
         switch self {
         case .iommuMode, .needsSyncMap, .granule, .pageSizes, .flushQueueSlots, .forceDAC: return .iommu
-        case .dmaBits, .coherent, .untrusted: return .device
+        case .dmaBits, .coherent, .untrusted, .minAlignMask: return .device
         case .swiotlbSize, .swiotlbForce: return .swiotlb
         case .kernel, .arch, .cpuCount, .tickPhase: return .machine
         }

@@ -255,6 +255,7 @@ final class TraceSimulation {
         case .fault(let fault): return [.fault(fault.kind)]
         case .errno, .mappingError: return [.error(nil)]
         case .fallback: return [.fallback]
+        case .oops: return [.oops]
         case .rejected: return []
         case .ok:
             var claims: [Claim] = kernel.findings.isEmpty ? [.completed] : kernel.findings.map { .violation($0.misuse) }

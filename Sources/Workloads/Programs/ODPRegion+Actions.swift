@@ -41,7 +41,8 @@ extension ODPRegion {
 
     /// The link of a fault: BIDIRECTIONAL as hmm does, or the misuse's version of it.
     private func queueFaultLink(_ page: LinkedPage, _ injection: InjectionClass?) {
-        var link = LinkOp(state: state, offset: offset(of: page.index), phys: page.phys, length: unit, direction: .bidirectional)
+        var link = LinkOp(state: state, offset: offset(of: page.index), phys: page.phys, length: unit, direction: .bidirectional,
+                          attributes: Self.hmmAttributes)
         if injection == .wrongDirection { link.direction = .toDevice }
         if injection == .partialLinkNotCleaned { link.phys += 512 }  // not granule aligned: -EIO
         queue(.link(link), injected: injection)
@@ -49,7 +50,8 @@ extension ODPRegion {
 
     /// A racing second fault links a present page again: -EADDRINUSE (-EEXIST on 6.16).
     private func relink(_ page: LinkedPage) {
-        queue(.link(LinkOp(state: state, offset: offset(of: page.index), phys: page.phys, length: unit, direction: .bidirectional)),
+        queue(.link(LinkOp(state: state, offset: offset(of: page.index), phys: page.phys, length: unit, direction: .bidirectional,
+                           attributes: Self.hmmAttributes)),
               injected: .overlappingLink)
     }
 
@@ -79,7 +81,7 @@ extension ODPRegion {
         let page = linked[context.random.below(linked.count)]
         let injection = context.injection(for: device) { $0 == .useAfterUnlink || $0 == .skippedCacheSync }
         queue(.unlink(UnlinkOp(state: state, offset: offset(of: page.index), length: unit, direction: .bidirectional,
-                               attributes: injection == .skippedCacheSync ? .skipCPUSync : [])),
+                               attributes: Self.hmmAttributes.union(injection == .skippedCacheSync ? .skipCPUSync : []))),
               injected: injection == .skippedCacheSync ? injection : nil)
         queue(DataSteps.cpuVerify(phys: page.phys, length: unit, seed: page.fillSeed))
         if injection == .useAfterUnlink {

@@ -12,7 +12,8 @@ extension ODPRegion {
         }
         if injection != .freeWithLinkedRanges {
             for page in linked {
-                queue(.unlink(UnlinkOp(state: state, offset: offset(of: page.index), length: unit, direction: .bidirectional)))
+                queue(.unlink(UnlinkOp(state: state, offset: offset(of: page.index), length: unit, direction: .bidirectional,
+                                       attributes: Self.hmmAttributes)))
                 queue(DataSteps.cpuVerify(phys: page.phys, length: unit, seed: page.fillSeed))
             }
         }

@@ -3,6 +3,7 @@ import DMASim
 /// An on-demand-paging memory region (mm/hmm.c, drivers/infiniband/core/umem_odp.c):
 ///
 ///     alloc                 hmm_dma_map_alloc: try_alloc(phys, npages × PAGE_SIZE) once
+///     (every link and unlink carries DMA_ATTR_REQUIRE_COHERENT, as hmm does)
 ///     then, many times, at random:
 ///       fault               cpu-write the page, link(off = idx × PAGE_SIZE, BIDIRECTIONAL),
 ///                           sync that page, then the device access that faulted
@@ -13,6 +14,11 @@ import DMASim
 /// Pages live in frames taken from a pool at fault time and given back once their last
 /// step is out, so the mapping stays sparse and its memory bounded.
 final class ODPRegion: RequestProgram {
+    /// `hmm_dma_map_pfn()` and `hmm_dma_unmap_pfn()` (mm/hmm.c, 7.0+) pass
+    /// `DMA_ATTR_REQUIRE_COHERENT` to `dma_iova_link`/`dma_iova_unlink`: ODP cannot work
+    /// through swiotlb or cache maintenance. 6.16 has no such bit; its engine drops it.
+    static let hmmAttributes: DMAAttributes = .requireCoherent
+
     struct LinkedPage {
         var index: Int
         var frame: Int

@@ -21,11 +21,13 @@ enum DeviceRole: Sendable, Hashable {
     }
 
     /// What its driver can get wrong. ODP never destroys (so no late access or short
-    /// destroy); the others never unlink a single page.
+    /// destroy), and links with `DMA_ATTR_REQUIRE_COHERENT` (`hmm_dma_map_pfn()`), so a
+    /// non-coherent device never gets a page linked whose cache sync it could skip; the
+    /// others never unlink a single page.
     var supportedInjections: Set<InjectionClass> {
         switch self {
         case .odpRegion:
-            return Set(InjectionClass.allCases).subtracting([.lateAccess, .destroyLengthMismatch])
+            return Set(InjectionClass.allCases).subtracting([.lateAccess, .destroyLengthMismatch, .skippedCacheSync])
         case .blockQueue, .migrationBuffer, .peerTransfer:
             return Set(InjectionClass.allCases).subtracting([.useAfterUnlink])
         }

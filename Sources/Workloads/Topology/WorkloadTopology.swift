@@ -67,7 +67,7 @@ public struct WorkloadTopology: Sendable {
     /// Lazy IOMMUs some device maps through: the flush-queue timer fires on these.
     var lazyIOMMUs: [String] {
         var names: [String] = []
-        for device in devices where device.usesIOVA && device.iommu!.mode == .lazy && !names.contains(device.iommu!.name) {
+        for device in devices where device.usesFlushQueue && !names.contains(device.iommu!.name) {
             names.append(device.iommu!.name)
         }
         return names

@@ -22,8 +22,7 @@ enum JournalFile {
         let files = FileManager.default
         do {
             let writer = try libraryCall { () throws(JournalError) -> JournalWriter in
-                try JournalWriter(path: temporary, force: true, run: RunInfo(
-                    toolVersion: ToolVersion.current, source: source, createdAt: ToolVersion.timestamp(), commandLine: CommandLineText.current))
+                try JournalWriter(path: temporary, force: true, run: RecordingOrigin.runInfo(source: source))
             }
             let result = try body(writer)
             let signal = interruptedBy()

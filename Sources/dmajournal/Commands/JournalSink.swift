@@ -14,9 +14,7 @@ struct JournalSink {
     init(path: String?, force: Bool, source: String, seed: UInt64? = nil) throws {
         guard let path else { writer = nil; return }
         do {
-            writer = try JournalWriter(path: path, force: force, run: RunInfo(
-                toolVersion: ToolVersion.current, seed: seed, source: source, createdAt: ToolVersion.timestamp(),
-                commandLine: CommandLineText.current))
+            writer = try JournalWriter(path: path, force: force, run: RecordingOrigin.runInfo(source: source, seed: seed))
         } catch {
             throw CLIFailure.badInput(error.description)
         }

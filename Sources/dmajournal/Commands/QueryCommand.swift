@@ -28,16 +28,27 @@ struct QueryCommand: ParsableCommand {
               dmajournal query nvme.db "SELECT * FROM ops" --format csv --timeout 5 > ops.csv
               echo "-- faults by kind
               SELECT fault_kind, count(*) FROM op_log GROUP BY 1" | dmajournal query nvme.db -
+              dmajournal query 'runs/*.db' --named faults-after-unmap
+              dmajournal query --db postgresql://reader@db.example/fleet --named per-device --where "workload = 'nvme'"
             """
     )
 
-    @Argument(help: "The journal file.")
-    var journal: String
-
+    /// The journal file, or several (or a glob) for a query over each, then the SQL:
+    /// split by `journal` / `journalFiles` / `sql` (QueryCommand+Fleet).
     @Argument(help: ArgumentHelp(
-        "An SQL statement; '-' reads it from standard input. With --schema: a table or view name.",
-        valueName: "sql"))
-    var sql: String?
+        "The journal file (or several, or a quoted glob: the query runs over each, rows led by a journal column), then an SQL statement ('-' reads it from standard input; with --schema: a table or view name). With --db: the SQL only.",
+        valueName: "journal... sql"))
+    var operands: [String] = []
+
+    /// The store, for a query across a fleet's pushed journals (QueryCommand+Fleet).
+    @Option(help: ArgumentHelp("Query a PostgreSQL fleet store instead of files (docs/fleet.md).", valueName: "url"))
+    var db: String?
+
+    @Option(name: .customLong("journal"), help: ArgumentHelp("With --db: only the journal with this id (or id prefix).", valueName: "id"))
+    var journalID: String?
+
+    @Option(name: .customLong("where"), help: ArgumentHelp("With --db: only journals whose row in `journals` meets this SQL condition, e.g. \"workload = 'nvme'\".", valueName: "condition"))
+    var journalCondition: String?
 
     @Option(help: "Run a named query (--list shows them), e.g. faults-after-unmap, mapping-lifetimes, mapped-at.")
     var named: String?
@@ -72,6 +83,7 @@ struct QueryCommand: ParsableCommand {
     }
 
     func run() throws {
+        if db != nil || journalFiles.count > 1 { return try runOverManyJournals() }
         InterruptFlag.stopBetweenOps()
         let output = TextOutput()
         try CLIFailure.rendering {
@@ -129,7 +141,7 @@ struct QueryCommand: ParsableCommand {
         return text
     }
 
-    private func parsedParameters() throws -> [String: SQLValue] {
+    func parsedParameters() throws -> [String: SQLValue] {
         var values: [String: SQLValue] = [:]
         for parameter in parameters {
             guard let equals = parameter.firstIndex(of: "="), equals != parameter.startIndex else {

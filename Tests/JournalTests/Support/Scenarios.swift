@@ -60,6 +60,8 @@ enum Scenarios {
         .alloc(AllocOp(state: "s3", device: "nvme0", phys: shared, sizeBytes: 8192)),
         .detach(DetachOp(device: "nvme0")),  // s3 leaks
         .deviceRead(DeviceReadOp(device: "nvme0", address: .absolute(0x1000), length: 64)),  // rejected: detached
+        // Shared memory beyond the 32-bit mask: swiotlb_map's copy of it oopses.
+        .map(MapOp(mapping: "m3", device: "old0", phys: shared + 0x100, length: 0x200, direction: .toDevice)),
         Op(.advance(AdvanceOp(nanoseconds: 10_000_000)), time: 2_500_000),  // to 2.5 ms, then 10 ms on
         Op(.machine(MachineSpec(kernel: .v6_16, cpuCount: 2)), time: 20_000_000),  // rejected: after the topology
     ]

@@ -10,7 +10,7 @@ extension DeviceRuntime {
     }
 
     static func decoding(from reader: inout StateReader, links: DecodingLinks) throws(EngineStateError) -> DeviceRuntime {
-        let spec = try DeviceSpec(from: &reader)
+        let spec = try DeviceSpec(from: &reader, version: links.version)
         let domainStart = reader.offset
         let domainNumber = try reader.index("device domain", below: links.domains.count + 1)
         let domain = domainNumber == 0 ? nil : links.domains[domainNumber - 1]
@@ -18,7 +18,7 @@ extension DeviceRuntime {
             throw reader.invalid("device domain", "\(spec.name) sits behind \(spec.iommu ?? "no iommu"), its domain behind \(domain.iommu.name)",
                                  at: domainStart)
         }
-        // Version 6 added dma_skip_sync; before, a device's coherence gave it.
+        // Version 8 added dma_skip_sync; before, a device's coherence gave it.
         let flags = try reader.flags("device flags", count: links.version >= EngineStateFormat.perCPUVersion ? 3 : 2)
         let device = DeviceRuntime(spec: spec, domain: domain, forceDAC: false)
         device.pci32BitWorkaround = flags[0]

@@ -32,6 +32,10 @@ struct StreamingMappingRecord {
     /// when `dma_need_unmap()` was false at map time: the driver may never unmap it, and a
     /// kernel without dma-debug keeps no record of it.
     var tracked = true
+    /// dma-debug still holds this mapping's entry (`Engine.dmaDebugEntries`): from the
+    /// map until the unmap that dma-debug matches to it, which a stale handle's unmap of
+    /// the same address may be.
+    var hasDebugEntry = false
 
     static let mappingErrorAddress = UInt64.max
 

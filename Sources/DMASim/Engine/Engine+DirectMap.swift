@@ -1,0 +1,100 @@
+/// The kernel's direct map, and what a bounce of memory outside it does.
+///
+/// swiotlb copies through `phys_to_virt()`: `swiotlb_bounce()` → `memcpy()` from
+/// `phys_to_virt(orig_addr)`. Nothing on any mapping path asks first whether the original
+/// is in the linear map, so for memory with no `struct page` (RAM above `mem=`, cluster or
+/// device memory) the copy is a kernel page fault: the call never returns, the task dies,
+/// the kernel runs on, and the slots `swiotlb_tbl_map_single()` took before the copy are
+/// never given back (kernel-7.3-measured.md §2, the `swiotlb=force` oops, and §5).
+extension Engine {
+    /// Whether all of `[phys, phys+length)` is RAM the kernel maps linearly.
+    func isDirectMapped(phys: UInt64, length: UInt64) -> Bool {
+        memory.region(containing: phys, length: length)?.kind.isDirectMapped == true
+    }
+
+    /// The copy original → slot that `swiotlb_tbl_map_single()` makes at map time faults:
+    /// the outcome becomes `oops`, with the finding and the kernel's report.
+    func oopsInBounceCopy(_ device: DeviceRuntime, orig: UInt64, length: UInt64, origin: BounceOrigin,
+                          into outcome: inout Outcome) {
+        let place = memory.region(containing: orig, length: length).map { "\($0.kind.rawValue) region \($0.name)" }
+            ?? "no region"
+        outcome.status = .oops
+        outcome.findings.append(Finding(.bounceOutsideDirectMap, handle: origin.handle,
+            "device \(device.spec.name) address 0x\(hex(orig)) size 0x\(hex(length)) path \(origin.path.description): "
+                + "swiotlb_tbl_map_single copies the buffer into its slot through phys_to_virt(), but it is in \(place), "
+                + "outside the kernel's direct map: page fault, the call never returns"))
+        outcome.events.append(SideEvent(.kernelOops, address: orig, length: length))
+        outcome.warnings += Self.pageFaultReport(virtualAddress: Self.linearMapAddress(of: orig), callTrace: origin.path.callTrace)
+    }
+
+    /// What x86-64 prints for the fault (arch/x86/mm/fault.c `show_fault_oops()`, then
+    /// `__die()` and the stack), as on the lab kernel; the RIP is `memcpy_orig`.
+    static func pageFaultReport(virtualAddress: UInt64, callTrace: [String]) -> [String] {
+        ["BUG: unable to handle page fault for address: \(hex(virtualAddress))",
+         "#PF: supervisor read access in kernel mode",
+         "#PF: error_code(0x0000) - not-present page",
+         "Oops: 0000 [#1] SMP NOPTI",
+         "RIP: 0010:memcpy_orig",
+         "Call Trace: " + callTrace.joined(separator: " <- ")]
+    }
+
+    /// `__va(phys)` with x86-64's `page_offset_base` as it is without KASLR
+    /// (0xffff888000000000, 4-level paging): the lab's kernel randomises it
+    /// (`ffff8941b8000000` there for 0x38000000), so only the low bits match a real report.
+    static func linearMapAddress(of phys: UInt64) -> UInt64 { 0xFFFF_8880_0000_0000 &+ phys }
+}
+
+/// Who asked swiotlb for a bounce: the handle of the call and the kernel path, named in
+/// the finding and in the oops's call trace.
+struct BounceOrigin {
+    var handle: String
+    var path: BouncePath
+}
+
+/// The paths that bounce (kernel-7.3-measured.md §3).
+enum BouncePath {
+    /// `dma_direct_map_phys()` under `swiotlb=force` (`is_swiotlb_force_bounce()`).
+    case directForced
+    /// `dma_direct_map_phys()`: the device cannot reach the buffer (`!dma_capable()`).
+    case directBeyondMask
+    /// `dma_direct_map_phys()`: `dma_kmalloc_needs_bounce()` on a non-coherent device.
+    case directKmalloc
+    /// `iommu_dma_map_phys()`: `dev_use_swiotlb()` and `iova_unaligned()`.
+    case iommuMap
+    /// `dma_iova_link()` → `iommu_dma_iova_link_swiotlb()`: the unaligned head or tail.
+    case iovaLinkHead
+    case iovaLinkTail
+
+    var description: String {
+        switch self {
+        case .directForced: return "dma_map_phys -> dma_direct_map_phys (swiotlb=force) -> swiotlb_map"
+        case .directBeyondMask: return "dma_map_phys -> dma_direct_map_phys (beyond the DMA mask) -> swiotlb_map"
+        case .directKmalloc: return "dma_map_phys -> dma_direct_map_phys (dma_kmalloc_needs_bounce) -> swiotlb_map"
+        case .iommuMap: return "dma_map_phys -> iommu_dma_map_phys (unaligned, dev_use_swiotlb) -> iommu_dma_map_swiotlb"
+        case .iovaLinkHead: return "dma_iova_link -> iommu_dma_iova_link_swiotlb (head) -> iommu_dma_map_swiotlb"
+        case .iovaLinkTail: return "dma_iova_link -> iommu_dma_iova_link_swiotlb (tail) -> iommu_dma_map_swiotlb"
+        }
+    }
+
+    /// The stack below `memcpy_orig`, innermost first, as the lab's oopses print it
+    /// (`iommu_dma_iova_link_swiotlb` is inlined into `dma_iova_link` there).
+    var callTrace: [String] {
+        switch self {
+        case .directForced, .directBeyondMask, .directKmalloc:
+            return ["swiotlb_tbl_map_single", "swiotlb_map", "dma_direct_map_phys", "dma_map_phys"]
+        case .iommuMap:
+            return ["swiotlb_tbl_map_single", "iommu_dma_map_swiotlb", "iommu_dma_map_phys", "dma_map_phys"]
+        case .iovaLinkHead, .iovaLinkTail:
+            return ["swiotlb_tbl_map_single", "iommu_dma_map_swiotlb", "iommu_dma_iova_bounce_and_link", "dma_iova_link"]
+        }
+    }
+}
+
+/// What `swiotlb_tbl_map_single()` (and its callers that bounce) came to: the bounce
+/// address, no slot (`DMA_MAPPING_ERROR`: no pool, a full pool, an unreachable slot), or
+/// an oops in the copy.
+enum BounceResult: Equatable {
+    case slot(UInt64)
+    case failed
+    case oops
+}
