@@ -7,11 +7,14 @@ struct CaptureFixture {
     let fake: FakeTracefs
     let directory: String
     let before: [String: String]
+    /// Removes `directory` when the last copy of the fixture is gone (the fake removes its own).
+    private let removal: DirectoryRemoval
 
     init(fprobeBTF: Bool = true, functions: Set<String> = Set(IOVAProbes.functions), userState: Bool = true) throws {
         fake = try FakeTracefs(fprobeBTF: fprobeBTF, functions: functions)
         directory = NSTemporaryDirectory() + "capture-state-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        removal = DirectoryRemoval(directory)
         if userState {
             // Someone else's tracing, which a capture must leave exactly as it was.
             try fake.append("dynamic_events", "p:user/my_read vfs_read")
@@ -62,4 +65,11 @@ struct CaptureFixture {
     static func line(_ event: String, _ fields: String, seconds: String = "12.094264") -> String {
         "kworker/0:0H-10 [000] ...2. \(seconds): \(event): \(fields)"
     }
+}
+
+/// Removes a test's temporary directory when the fixture that made it is released.
+private final class DirectoryRemoval: Sendable {
+    let path: String
+    init(_ path: String) { self.path = path }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
 }
