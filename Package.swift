@@ -5,8 +5,8 @@ import PackageDescription
 //   dmajournal (CLI) -> Workloads -> OpScript -> DMASim
 //   dmajournal (CLI) -> Replay -> Checkpoint -> Journal, Snapshot -> DMASim
 //   Replay -> OpScript -> Snapshot -> DMASim (scripts run checkpoint/verify through a SnapshotKeeper)
-//   dmajournal (CLI) -> Export -> Journal, OpScript -> DMASim
-//   dmajournal (CLI) -> TraceImport -> Journal -> DMASim
+//   dmajournal (CLI) -> Export -> Journal, OpScript, TraceImport -> DMASim
+//   dmajournal (CLI) -> TraceImport -> Journal, OpScript -> DMASim (an import runs the trace on the engine)
 //   dmajournal (CLI) -> Oracle -> OpScript -> DMASim (the kernel oracle: oracle/ runs the guest)
 //   dmajournal (CLI) -> Capture (tracefs and trace_pipe; the CLI feeds its text to `dmajournal import`)
 //   Journal -> CSQLite (the system libsqlite3, bound through its C API)
@@ -60,9 +60,9 @@ let package = Package(
         .target(name: "Checkpoint", dependencies: ["DMASim", "Snapshot", "Journal"]),
         .target(name: "Replay", dependencies: ["DMASim", "OpScript", "Journal", "Snapshot", "Checkpoint"]),
         // Journals out: Perfetto trace JSON, op scripts, CSV, the HTML report (issue 9).
-        .target(name: "Export", dependencies: ["DMASim", "OpScript", "Journal"]),
+        .target(name: "Export", dependencies: ["DMASim", "OpScript", "Journal", "TraceImport"]),
         // Real kernel traces and logs (ftrace, dmesg, syslog, QEMU) into journals (issue 9).
-        .target(name: "TraceImport", dependencies: ["DMASim", "Journal"]),
+        .target(name: "TraceImport", dependencies: ["DMASim", "Journal", "OpScript"]),
         // The kernel oracle (issue 22): scripts translated for the dmaoracle module (oracle/),
         // the guest's output read back, compared line by line with the model.
         .target(name: "Oracle", dependencies: ["DMASim", "OpScript"]),

@@ -21,14 +21,17 @@ INSERT INTO errno_name (code, name) VALUES (34, 'ERANGE');
 -- -EADDRINUSE over a present PTE (__map_range_leaf(), clear_contig(), __map_range()).
 INSERT INTO errno_name (code, name) VALUES (6, 'ENXIO'), (98, 'EADDRINUSE');
 
--- topology_lines of version 8, with page-sizes= on iommu lines that recorded it, a
--- device's min-align-mask (010) and `swiotlb noforce` (size_bytes 0: swiotlb=noforce, no
--- pool even where the kernel would make one at boot).
+-- topology_lines of version 9 (the machine's dma-debug= and tick-phase=), with
+-- page-sizes= on iommu lines that recorded it, a device's min-align-mask (010) and
+-- `swiotlb noforce` (size_bytes 0: swiotlb=noforce, no pool even where the kernel would
+-- make one at boot).
 DROP VIEW topology_lines;
 CREATE VIEW topology_lines AS
 SELECT t.seq,
        CASE t.kind
        WHEN 'machine' THEN printf('machine arch=%s kernel=%s cpus=%d hz=%d', t.arch, t.kernel, t.cpus, t.hz)
+            || CASE WHEN t.dma_debug = 0 THEN ' dma-debug=off' ELSE '' END
+            || CASE WHEN t.tick_phase_ns > 0 THEN printf(' tick-phase=%dns', t.tick_phase_ns) ELSE '' END
        WHEN 'region' THEN printf('region %s base=0x%x size=0x%x kind=%s', t.name, t.base, t.size_bytes, t.region_kind)
        WHEN 'iommu' THEN printf('iommu %s', t.name)
             || CASE WHEN t.mode IS NOT NULL THEN ' mode=' || t.mode ELSE '' END

@@ -18,6 +18,8 @@ public enum ExportError: Error, Sendable, Hashable, CustomStringConvertible {
     case emptyWindow(from: Int, to: Int)
     /// `--time kernel` on a journal whose ops carry no time (no `time_ns`, no `advance`).
     case noKernelTime(path: String)
+    /// An imported trace's simulation could not be made (its description).
+    case importedTrace(String)
 
     public var description: String {
         switch self {
@@ -35,6 +37,8 @@ public enum ExportError: Error, Sendable, Hashable, CustomStringConvertible {
             return "--from-seq \(from) is after --to-seq \(to): the window is empty"
         case .noKernelTime(let path):
             return "\(path): no op carries a kernel time (time=, advance, an imported timestamp): --time kernel has nothing to show; use --time ops"
+        case .importedTrace(let description):
+            return description
         }
     }
 }

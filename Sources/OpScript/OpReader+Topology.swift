@@ -13,8 +13,8 @@ extension OpReader {
         }
     }
 
-    /// `machine [arch=] [kernel=] [cpus=] [hz=]`: the defaults are `MachineSpec.init`'s, and
-    /// HZ follows the arch when not given.
+    /// `machine [arch=] [kernel=] [cpus=] [hz=] [dma-debug=on|off] [tick-phase=DURATION]`:
+    /// the defaults are `MachineSpec.init`'s, and HZ follows the arch when not given.
     private func machine() throws(TokenError) -> MachineSpec {
         let arch = try fields.optional("arch", as: WordSyntax.architecture) ?? MachineSpec().arch
         var spec = MachineSpec(arch: arch)
@@ -23,6 +23,8 @@ extension OpReader {
             try ScriptNumber.read(token, in: 1...UInt64(MachineSpec.maxCPUCount), as: "a CPU count from 1 to \(MachineSpec.maxCPUCount)")
         } ?? spec.cpuCount
         spec.hz = try fields.optional("hz", as: Self.hz) ?? spec.hz
+        spec.dmaDebug = try fields.optional("dma-debug", as: WordSyntax.onOff) ?? spec.dmaDebug
+        spec.tickPhase = try fields.optional("tick-phase", as: Self.time) ?? spec.tickPhase
         return spec
     }
 

@@ -14,9 +14,11 @@ extension ScriptPrinter {
         }
     }
 
-    /// Every field is written: a reproducer says which kernel and machine it ran on.
+    /// Every field is written: a reproducer says which kernel and machine it ran on; the
+    /// dma-debug switch and the tick's phase when they are not the defaults.
     private func machineFields(_ spec: MachineSpec) -> [String?] {
-        ["arch=" + spec.arch.rawValue, "kernel=" + spec.kernel.rawValue, "cpus=\(spec.cpuCount)", "hz=\(spec.hz)"]
+        ["arch=" + spec.arch.rawValue, "kernel=" + spec.kernel.rawValue, "cpus=\(spec.cpuCount)", "hz=\(spec.hz)",
+         spec.dmaDebug ? nil : "dma-debug=off", spec.tickPhase == 0 ? nil : "tick-phase=" + DurationText.text(of: spec.tickPhase)]
     }
 
     private func regionFields(_ spec: RegionSpec) -> [String?] {

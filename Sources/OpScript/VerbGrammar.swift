@@ -41,7 +41,7 @@ struct VerbGrammar: Hashable {
 
     static func of(_ kind: OpKind) -> VerbGrammar {
         switch kind {
-        case .machine: return VerbGrammar(nil, "arch= kernel= cpus= hz=")
+        case .machine: return VerbGrammar(nil, "arch= kernel= cpus= hz= dma-debug= tick-phase=")
         case .region: return VerbGrammar(.region, "base= size= kind=")
         case .iommu:
             return VerbGrammar(.iommu, "mode= granule= page-sizes= aperture-bits= needs-sync-map fq-size= forcedac reserve=")

@@ -42,6 +42,15 @@ enum WordSyntax {
         try choice(token, among: KernelVersion.allCases, as: "a kernel version")
     }
 
+    /// `on` or `off`.
+    static func onOff(_ token: Token) throws(TokenError) -> Bool {
+        switch token.text {
+        case "on": return true
+        case "off": return false
+        default: throw .expected(listing(["on", "off"], as: "a switch"), found: token)
+        }
+    }
+
     static func bus(_ token: Token) throws(TokenError) -> DeviceBus {
         try choice(token, among: DeviceBus.allCases, as: "a bus")
     }

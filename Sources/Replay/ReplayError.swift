@@ -1,3 +1,4 @@
+import DMASim
 import Journal
 import DMASim
 import OpScript
@@ -54,6 +55,7 @@ extension TopologyOverride: CustomStringConvertible {
         case .kernel(let kernel): return "kernel=\(kernel.rawValue)"
         case .arch(let arch): return "arch=\(arch.rawValue)"
         case .cpuCount(let count): return "cpus=\(count)"
+        case .tickPhase(let phase): return "tick-phase=" + DurationText.text(of: phase)
         }
     }
 

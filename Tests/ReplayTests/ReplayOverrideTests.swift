@@ -71,6 +71,33 @@ import Workloads
         #expect(try Replayer(reader: reader, overrides: [.arch(.arm64)]).replay().divergence == nil)
     }
 
+    /// `tick-phase=` moves the jiffy ticks, and with them the flush-queue timer: armed at
+    /// 1.5 ms for msecs_to_jiffies(10) = 3 jiffies at HZ 250, `calc_wheel_index()` files it
+    /// one jiffy later (kernel/time/timer.c `calc_index`), so it runs on the fourth tick
+    /// after the arming jiffy's: 16 ms with ticks at 0, 4, 8 ms, 15 ms with ticks at 3, 7,
+    /// 11 ms. At 15.5 ms the stale IOTLB entry of m1 still lets a write land on the first
+    /// machine; on the second `fq_flush_timeout` has flushed it and the write faults.
+    @Test func tickPhaseMovesTheFlushQueueTimer() throws {
+        let ops = try ScriptParser().parse("""
+            region ram0 base=0x100000 size=1M kind=ram
+            iommu mmu0 mode=lazy
+            device nvme0 iommu=mmu0 dma-bits=32 coherent
+            map m1 dev=nvme0 phys=0x100000 len=4K dir=from-device time=1ms
+            mapping-error m1
+            dev-write nvme0 addr=0xfffff000 len=4 fill=zero time=1.2ms
+            unmap m1 len=4K dir=from-device time=1.5ms
+            dev-write nvme0 addr=0xfffff000 len=4 fill=zero time=15.5ms
+            """, fileName: "tick.ops").ops
+        let reader = try JournalReader(path: try CheckpointReplayTests.record(ops, checkpointEvery: 1_000_000))
+        #expect(try Replayer(reader: reader, overrides: [.tickPhase(1_000_000)]).replay().divergence == nil)
+        let divergence = try #require(try Replayer(reader: reader, overrides: [.tickPhase(3_000_000)]).replay().divergence)
+        #expect(divergence.sequence == 7)
+        #expect(divergence.recorded.status == .ok)
+        #expect(divergence.replayed.status.fault?.kind == .notPresent)
+        #expect(try TopologyOverride(parsing: "tick-phase=3ms") == .tickPhase(3_000_000))
+        #expect(Self.problem("tick-phase=3") == "--with tick-phase=3: expected \(DurationText.form)")
+    }
+
     @Test func overridesParseAndReject() throws {
         #expect(try TopologyOverride(parsing: "kernel=6.16") == .kernel(.v6_16))
         #expect(try TopologyOverride(parsing: "arch=arm64") == .arch(.arm64))

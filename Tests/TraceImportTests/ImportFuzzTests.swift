@@ -116,14 +116,17 @@ import Testing
             let lines = Self.input(corpus, &random)
             let source = TraceSource(path: "fuzz-\(number)", lines: ByteLines(lines), devices: DeviceDirectory())
             let journaler = EventJournaler()
+            let assembler = CallAssembler()
             while let event = source.next() {
                 events += 1
                 let provenance = event.provenance
                 #expect(provenance.line >= 1 && provenance.lineCount >= 1 && provenance.line + provenance.lineCount - 1 <= lines.count,
                         "input \(number): lines \(provenance.line)+\(provenance.lineCount) of \(lines.count)")
-                _ = journaler.journal(event, sourceID: 1)
+                assembler.feed(event, source: 0)
+                while let (call, _) = assembler.next() { _ = journaler.journal(call, sourceID: 1) }
             }
-            _ = journaler.declarations()
+            assembler.finish()
+            while let (call, _) = assembler.next() { _ = journaler.journal(call, sourceID: 1) }
         }
         // Most inputs still hold events: the mutations keep the corpus's shape.
         #expect(events > Self.inputCount / 2)

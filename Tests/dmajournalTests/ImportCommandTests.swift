@@ -16,7 +16,7 @@ import TraceImport
         let journal = Self.temporaryJournal()
         let run = try ToolRun.run(["import", "fixtures/traces/13-dmesg-T-amdvi-io-page-fault-ahci-asm1061-43bit.txt", "--journal", journal])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout == "imported 1 file, 5 lines: 3 events (3 fault) as 5 ops, 0 findings; 1 line skipped; journal \(journal)\n")
+        #expect(run.stdout == "imported 1 file, 5 lines: 3 events (3 fault) as 7 ops, 0 findings; 1 line skipped; journal \(journal)\n")
         #expect(run.stderr == """
             fixtures/traces/13-dmesg-T-amdvi-io-page-fault-ahci-asm1061-43bit.txt: 5 lines: 3 read as 3 events; 1 skipped
               1 not a DMA or IOMMU line: line 2 '[Thu Jan  4 23:12:54 2024] ahci 0000:28:00.0: Using 64-bit D…'
@@ -32,7 +32,7 @@ import TraceImport
         let run = try ToolRun.run(["import", path, "--journal", journal, "--format", "json", "--quiet"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout == "{\"journal\":\"\(journal)\",\"files\":[{\"path\":\"\(path)\",\"lines\":5,\"events\":3,\"skipped\":1,"
-                + "\"not_understood\":0}],\"merged_by_time\":false,\"lines\":5,\"events\":3,\"ops\":5,\"findings\":0,\"skipped\":1,"
+                + "\"not_understood\":0}],\"merged_by_time\":false,\"lines\":5,\"events\":3,\"ops\":7,\"findings\":0,\"skipped\":1,"
                 + "\"not_understood\":0}\n")
         #expect(run.stderr == "")
     }
@@ -44,7 +44,7 @@ import TraceImport
         let run = try ToolRun.run(["import", Self.ftrace, Self.dmesg, "--journal", journal, "--quiet"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout == "imported 2 files merged by time since boot, 21 lines: 7 events (2 fault, 2 map, 2 unmap, 1 sync)"
-                + " as 9 ops, 2 findings; 1 line skipped; journal \(journal)\n")
+                + " as 11 ops, 2 findings; 1 line skipped; journal \(journal)\n")
         let faults = try ToolRun.run(["query", journal, "--named", "faults-after-unmap", "--format", "csv"])
         #expect(faults.stdout == """
             fault_seq,device,fault_kind,fault_address,last_handle,mapped_seq,unmapped_seq,range_iova,range_length,verdict,ops_since_unmap
@@ -126,7 +126,7 @@ import TraceImport
               1 not understood: line 3 '[   12.000003] DMAR: [DMA Write NO_PASID] Request device [00…' (dmar_fault_no_pasid without a readable fault addr)
 
             """)
-        #expect(run.stdout == "imported 1 file, 4 lines: 1 event (1 fault) as 3 ops, 0 findings; 2 lines skipped (1 not understood); journal \(journal)\n")
+        #expect(run.stdout == "imported 1 file, 4 lines: 1 event (1 fault) as 5 ops, 0 findings; 2 lines skipped (1 not understood); journal \(journal)\n")
     }
 
     /// A file of IOMMU reports none of which can be read is not "no events": it says so,

@@ -1,13 +1,15 @@
 /// `flush`, `detach`, `checkpoint` and `verify`.
 extension Engine {
-    /// The flush-queue timer firing (`fq_flush_timeout()`): every domain of the IOMMU with
-    /// queued ranges flushes its IOTLB and frees them. With nothing queued the timer was
-    /// never armed, and strict or passthrough IOMMUs have no queue: nothing happens.
+    /// The flush-queue timer firing now, on this op's CPU (`fq_flush_timeout()`): every
+    /// domain of the IOMMU with queued ranges flushes its IOTLB and frees them, and its
+    /// pending timer has nothing left to do (it is cancelled). With nothing queued the
+    /// timer was never armed, and strict or passthrough IOMMUs have no queue: nothing happens.
     func flush(_ call: FlushOp) -> Outcome {
         guard let domains = domainsOfIOMMU[call.iommu] else { return .rejected("unknown iommu \(call.iommu)") }
         var outcome = Outcome()
-        for domain in domains where domain.usesFlushQueue && !domain.flushQueue.isEmpty {
-            domain.drainFlushQueue(outcome: &outcome)
+        for domain in domains where domain.usesFlushQueue && domain.hasQueuedRanges {
+            cancelTimer(.flushQueue(domainID(of: domain)))
+            domain.flushQueueTimeout(outcome: &outcome)
         }
         return outcome
     }
@@ -24,7 +26,9 @@ extension Engine {
                 outcome.findings.append(Finding(.leakAtDetach, handle: state.handle,
                     "IOVA state \(state.handle) (addr 0x\(hex(state.addr)), size 0x\(hex(state.sizeBytes))) still allocated at detach"))
             }
-            let liveMappings = mappings.occupiedSlots.filter { mappings[$0].device == call.device && mappings[$0].life == .mapped }
+            let liveMappings = mappings.occupiedSlots.filter {
+                mappings[$0].device == call.device && mappings[$0].life == .mapped && mappings[$0].tracked
+            }
             for slot in liveMappings.sorted(by: { mappings[$0].serial < mappings[$1].serial }) {
                 let mapping = mappings[slot]
                 outcome.findings.append(Finding(.leakAtDetach, handle: mapping.handle,

@@ -59,7 +59,7 @@ extension Engine {
         engine.tally = try OutcomeTally(from: &reader)
         // Before version 5 there was no clock (time 0, no timers) and one kernel, whose
         // dma_iova_destroy was 6.16's.
-        if version >= 5 { try engine.decodeTime(from: &reader) } else { engine.machine = MachineSpec(kernel: .v6_16) }
+        if version >= 5 { try engine.decodeTime(from: &reader, version: version) } else { engine.machine = MachineSpec(kernel: .v6_16) }
         // Older engines made no pool at boot: a state of theirs counts as booted.
         engine.booted = true
         if version >= EngineStateFormat.kernel73Version {
@@ -83,8 +83,8 @@ extension Engine {
         timers.encode(to: &writer)
     }
 
-    private func decodeTime(from reader: inout StateReader) throws(EngineStateError) {
-        machine = try MachineSpec(from: &reader)
+    private func decodeTime(from reader: inout StateReader, version: UInt32) throws(EngineStateError) {
+        machine = try MachineSpec(from: &reader, version: version)
         machineDeclared = try reader.bool("machine declared")
         clock = try reader.varint("clock")
         currentCPU = try reader.int("current cpu", in: 0...machine.cpuCount - 1)

@@ -56,7 +56,9 @@ extension Engine {
         let domainCount = try reader.count("iommu domains")
         var domains: [DMADomain] = []
         for _ in 0..<domainCount {
-            domains.append(try DMADomain.decoding(on: spec, from: &reader, links: links))
+            let domain = try DMADomain.decoding(on: spec, from: &reader, links: links)
+            domain.context = context
+            domains.append(domain)
         }
         domainsOfIOMMU[spec.name] = domains
         links.domains += domains

@@ -28,6 +28,7 @@ extension Engine {
                 direction: call.direction, attributes: call.attributes, life: mapped == nil ? .failed : .mapped,
                 throughIOMMU: device.domain != nil)
             record.bounceAddress = mapped?.bounceAddress
+            record.tracked = device.needsUnmap(dmaDebug: machine.dmaDebug)
             let slot = insertMapping(record)
             precondition(slot == index, "the mapping's owner span names another slot")
             outcome.address = dmaAddress
@@ -36,6 +37,7 @@ extension Engine {
                 outcome.status = .mappingError
                 return outcome
             }
+            guard mappings[index].tracked else { return outcome }
             debugDMAMap(call, into: &outcome)
             addDebugEntry(index)
             noteDeviceOwns(mapping: index)
@@ -51,8 +53,9 @@ extension Engine {
         return device(named: mappings[index].device).orReject { device in
             var outcome = Outcome()
             guard checkUnmap(index, call, into: &outcome) else { return outcome }
-            debugCheckUnmap(index, call, into: &outcome)
-            if mappings[index].life == .mapped { releaseOwnership(ofMapping: index) }
+            // A mapping made while dma_need_unmap() was false: no dma-debug, no entry.
+            if mappings[index].tracked { debugCheckUnmap(index, call, into: &outcome) }
+            if mappings[index].life == .mapped && mappings[index].tracked { releaseOwnership(ofMapping: index) }
             let dmaAddress = mappings[index].dmaAddress
             if let domain = device.domain {
                 iommuUnmap(dmaAddress, call, device: device, domain: domain, outcome: &outcome)

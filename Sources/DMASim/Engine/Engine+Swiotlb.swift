@@ -20,6 +20,7 @@ extension Engine {
                                           minAlignMask: minAlignMask(device))
         switch swiotlbPool?.mapSingle(request) {
         case .success(let tlb)?:
+            device.skipsSync = false  // swiotlb_tbl_map_single() → dma_reset_need_sync(), before its bounce copy
             guard length == 0 || isDirectMapped(phys: orig, length: length) else {
                 oopsInBounceCopy(device, orig: orig, length: length, origin: origin, into: &outcome)
                 return .oops

@@ -61,6 +61,9 @@ extension Engine {
         guard MachineSpec.hzChoices.contains(spec.hz) else {
             return .rejected("machine hz must be one of \(MachineSpec.hzChoices.map(String.init).joined(separator: ", ")) (CONFIG_HZ)")
         }
+        guard spec.tickPhase < spec.tickNanoseconds else {
+            return .rejected("machine tick-phase must be below one jiffy (\(DurationText.text(of: spec.tickNanoseconds)) at HZ \(spec.hz))")
+        }
         machine = spec
         machineDeclared = true
         return .ok

@@ -1,28 +1,42 @@
 /// Kernel timers on the engine's clock: arm, cancel, ask, and what each does when it fires.
 ///
-///     // queue_iova(): arm the flush-queue timer once, IOVA_FQ_TIMEOUT (10 ms) from now
-///     let id = domainID(of: domain)
-///     if !isTimerArmed(.flushQueue(id)) { armTimer(.flushQueue(id), afterMilliseconds: 10) }
-///
-///     // and in fire(_:into:):
-///     case .flushQueue(let id): domain(id)?.drainFlushQueue(outcome: &outcome)
+/// A domain asks for its timers through the run context (`queue_iova()` arms `fq_timer`,
+/// a full magazine pushed to the depot schedules its reclaim); the engine arms them on its
+/// clock once the call (or the timer that asked) returns (`armRequestedTimers()`).
 ///
 /// A timer fires inside `advanceClock(to:into:)`, when an op's `time` or an `advance`
 /// reaches its deadline; its side events go in the outcome of that op, before the op's own.
 extension Engine {
     /// The jiffies of this machine's `CONFIG_HZ`.
-    public var jiffies: Jiffies { Jiffies(hz: machine.hz) }
+    public var jiffies: Jiffies { Jiffies(hz: machine.hz, phase: machine.tickPhase) }
 
     /// `mod_timer(timer, jiffies + msecs_to_jiffies(milliseconds))` at the current clock.
     func armTimer(_ timer: KernelTimer, afterMilliseconds milliseconds: UInt64) {
         armTimer(timer, afterJiffies: jiffies.fromMilliseconds(milliseconds))
     }
 
-    /// `mod_timer(timer, jiffies + delay)` / `queue_delayed_work(…, delay)`. A timer that
-    /// expires at or before the current jiffy runs at the next tick, as the timer wheel
-    /// runs it, so a timer that re-arms itself always moves the clock forward.
+    /// `mod_timer(timer, jiffies + delay)` / `queue_delayed_work(…, delay)`. The timer
+    /// wheel files it in the bucket `calc_wheel_index()` picks (kernel/time/timer.c), which
+    /// rounds the expiry up by its level's granularity so that a timer never fires early:
+    /// a timer due in under 63 jiffies runs at the tick of `jiffies + delay + 1` (the lab's
+    /// `timer:timer_start` events show `bucket_expiry = expires + 1` for every fq_timer).
+    /// A timer that expires at or before the current jiffy runs at the next tick, so a
+    /// timer that re-arms itself always moves the clock forward.
     func armTimer(_ timer: KernelTimer, afterJiffies delay: UInt64) {
-        armTimer(timer, at: jiffies.deadline(armedAt: clock, afterJiffies: max(delay, 1)))
+        let now = jiffies.phasedJiffies(at: clock)
+        let bucket = Self.wheelBucket(expires: now &+ max(delay, 1), now: now)
+        armTimer(timer, at: jiffies.deadline(armedAt: clock, afterJiffies: bucket &- now))
+    }
+
+    /// `calc_wheel_index()`'s bucket for an expiry (taking the current jiffy as the base's
+    /// `clk`): level `n` holds expiries under `63 << 3n` jiffies ahead with a granularity of
+    /// `8^n`, and `calc_index()` rounds the expiry up to the next multiple of it.
+    static func wheelBucket(expires: UInt64, now: UInt64) -> UInt64 {
+        let delta = expires &- now
+        var level: UInt64 = 0
+        while level < 8, delta >= 63 << (3 * level) { level += 1 }
+        let shift = 3 * level
+        return ((expires >> shift) &+ 1) << shift
     }
 
     /// Arms `timer` for an exact deadline (ns), replacing an earlier one.
@@ -46,14 +60,49 @@ extension Engine {
 
     /// What a timer does when it fires; the clock is at its deadline.
     func fire(_ timer: KernelTimer, into outcome: inout Outcome) {
+        guard let domain = domain(timer.domain) else { return }
         switch timer {
-        case .flushQueue(let id):
-            // fq_flush_timeout(): fq_timer_on = 0; fq_flush_iotlb(); fq_ring_free() on
-            // every CPU's queue. Everything queued was queued before this flush started,
-            // so all of it is freed.
-            domain(id)?.drainFlushQueue(outcome: &outcome)
+        case .flushQueue:
+            // fq_flush_timeout() runs in the timer softirq of the CPU the timer was armed
+            // on, so the IOVAs it frees go into that CPU's magazines.
+            runningOn(domain.flushTimerCPU) { domain.flushQueueTimeout(outcome: &outcome) }
+        case .depotReclaim(_, let order):
+            // iova_depot_work_func(): one magazine back to the tree while the depot holds more
+            // than num_online_cpus(), rescheduling itself after each.
+            if domain.allocator.depotWork(order: order, onlineCPUs: machine.cpuCount) {
+                context.request(.depotReclaim(order: order), for: domain)
+            }
+        }
+        armRequestedTimers()
+    }
+
+    /// Runs `body` with the run context on `cpu`, as a timer callback runs on its CPU.
+    private func runningOn(_ cpu: Int, _ body: () -> Void) {
+        let saved = context.cpu
+        context.cpu = cpu
+        body()
+        context.cpu = saved
+    }
+
+    /// Arms the timers the last call (or timer) asked for: `fq_timer` at its timeout from
+    /// now; a depot reclaim `IOVA_DEPOT_DELAY` from now unless it is already pending
+    /// (`schedule_delayed_work()` leaves a pending work alone).
+    func armRequestedTimers() {
+        for (domain, request) in context.takeRequests() {
+            let id = domainID(of: domain)
+            switch request {
+            case .flushQueue(let milliseconds):
+                armTimer(.flushQueue(id), afterMilliseconds: milliseconds)
+            case .depotReclaim(let order):
+                if !isTimerArmed(.depotReclaim(id, order: order)) {
+                    armTimer(.depotReclaim(id, order: order), afterMilliseconds: Self.depotDelayMilliseconds)
+                }
+            }
         }
     }
+
+    /// `IOVA_DEPOT_DELAY`: `msecs_to_jiffies(100)`.
+    static let depotDelayMilliseconds: UInt64 = 100
 
     /// The domain an id names, if it exists.
     func domain(_ id: DomainID) -> DMADomain? {

@@ -71,6 +71,7 @@ extension Engine {
                 + "but \(identity.spec.name) already made it an identity (passthrough) group: declare the untrusted device first"))
         }
         let domain = DMADomain(iommu: iommu, mode: untrusted ? .strict : iommu.mode)
+        domain.context = context
         domainsOfIOMMU[iommu.name, default: []].append(domain)
         if let key = groupKey { domainOfGroup[key] = domain }
         return .success(domain)

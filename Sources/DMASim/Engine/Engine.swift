@@ -62,13 +62,15 @@ public final class Engine {
     var dmaDebugEntries: [DMADebugKey: [Int]] = [:]
 
     /// The machine (`machine` op, or the defaults): CPUs, HZ, kernel version, arch.
-    public internal(set) var machine = MachineSpec()
+    public internal(set) var machine = MachineSpec() { didSet { context.onlineCPUs = machine.cpuCount } }
     /// Whether a `machine` op ran: it may run once, before any other topology.
     var machineDeclared = false
     /// Nanoseconds since boot: the latest op `time` or `advance` reached. Starts at 0.
     public internal(set) var clock: UInt64 = 0
     /// The CPU the current (or last) op ran on.
-    public internal(set) var currentCPU = 0
+    public internal(set) var currentCPU = 0 { didSet { context.cpu = currentCPU } }
+    /// Where the current call runs and the timers it asks for, shared with the DMA domains.
+    let context = KernelRunContext()
     /// Armed kernel timers in firing order (Engine+Timers).
     var timers = TimerQueue()
     /// The kernel whose rules apply where 6.16 and 7.3 differ (Model/KernelRules).
@@ -97,6 +99,7 @@ public final class Engine {
         memory.lastWriters?.begin(op, sequence: appliedCount)
         appliedCount += 1
         let outcome = runInTime(op, call: dispatch)
+        armRequestedTimers()
         if !retirementCandidates.isEmpty { retireUnreachableRecords() }
         if outcome.fault != nil || !outcome.findings.isEmpty { tally.count(outcome) }
         return outcome

@@ -17,10 +17,20 @@ final class DMADomain {
     var allocator: IOVAAllocator
     var pageTable: IOPageTable
     var iotlb: IOTLB
-    var flushQueue: FlushQueue
+    /// The flush queues (lazy mode): one per CPU, grown as CPUs first queue (`percpu_fq`),
+    /// or one for all with the single-queue option (`single_fq`).
+    var flushQueues: [FlushQueue]
+    /// `fq_flush_start_cnt` / `fq_flush_finish_cnt`: IOTLB flushes started and finished.
+    var flushStartCount: UInt64 = 0
+    var flushFinishCount: UInt64 = 0
+    /// `fq_timer_on`: the flush-queue timer is armed, on `flushTimerCPU`.
+    var flushTimerOn = false
+    var flushTimerCPU = 0
     /// Which state or mapping last owned each IOVA range: the checker's memory of what the
     /// kernel forgets.
     var owners: IOVAOwnerMap
+    /// Where the current call runs, and the timers it asks for (set by the engine).
+    var context = KernelRunContext()
 
     /// A fresh domain (`iommu_dma_init_domain()`).
     convenience init(iommu: IOMMUSpec, mode: IOMMUMode? = nil) {
@@ -31,12 +41,12 @@ final class DMADomain {
         for range in iommu.reservedRanges {
             allocator.reserve(pfnLo: granule.pfn(range.lowerBound), pfnHi: granule.pfn(range.upperBound))
         }
-        self.init(iommu: iommu, mode: mode, allocator: allocator, flushQueue: FlushQueue(slots: iommu.flushQueueSlots))
+        self.init(iommu: iommu, mode: mode, allocator: allocator, flushQueues: [])
     }
 
     /// A domain with the given parts: a fresh one, or one restored from an engine state.
     init(iommu: IOMMUSpec, mode: IOMMUMode? = nil, allocator: IOVAAllocator, pageTable: IOPageTable? = nil,
-         iotlb: IOTLB = IOTLB(), flushQueue: FlushQueue, owners: IOVAOwnerMap = IOVAOwnerMap()) {
+         iotlb: IOTLB = IOTLB(), flushQueues: [FlushQueue], owners: IOVAOwnerMap = IOVAOwnerMap()) {
         self.iommu = iommu
         self.mode = mode ?? iommu.mode
         self.granule = Granule(bytes: iommu.granuleBytes)
@@ -44,7 +54,7 @@ final class DMADomain {
         self.allocator = allocator
         self.pageTable = pageTable ?? IOPageTable(granuleShift: granule.shift)
         self.iotlb = iotlb
-        self.flushQueue = flushQueue
+        self.flushQueues = flushQueues
         self.owners = owners
     }
 
@@ -59,14 +69,16 @@ final class DMADomain {
         let dmaLimit = min(dmaMask, apertureEnd)  // force_aperture; no bus_dma_limit modelled
         // "Try to use all the 32-bit PCI addresses first."
         if dmaLimit > .dmaBitMask(32) && device.pci32BitWorkaround {
-            let pfn = allocator.allocFast(pageCount: pageCount, limitPfn: UInt64.dmaBitMask(32) >> granule.shift, flushCachesOnFailure: false)
+            let pfn = allocator.allocFast(pageCount: pageCount, limitPfn: UInt64.dmaBitMask(32) >> granule.shift, flushCachesOnFailure: false,
+                                          cpu: context.cpu, onlineCPUs: context.onlineCPUs)
             if pfn != 0 { return granule.address(ofPfn: pfn) }
             device.pci32BitWorkaround = false
             let bits = dmaLimit.flsLong
             outcome.events.append(SideEvent(.dacEnabled, length: UInt64(bits)))
             outcome.warnings.append("\(device.spec.name): Using \(bits)-bit DMA addresses")
         }
-        let pfn = allocator.allocFast(pageCount: pageCount, limitPfn: dmaLimit >> granule.shift, flushCachesOnFailure: true)
+        let pfn = allocator.allocFast(pageCount: pageCount, limitPfn: dmaLimit >> granule.shift, flushCachesOnFailure: true,
+                                      cpu: context.cpu, onlineCPUs: context.onlineCPUs)
         return granule.address(ofPfn: pfn)
     }
 
@@ -199,33 +211,83 @@ final class DMADomain {
         outcome.events.append(SideEvent(.iotlbInvalidate, address: iova, length: sizeBytes))
     }
 
-    /// `iommu_dma_free_iova()`: straight to `free_iova_fast()`, or onto the flush queue
-    /// when the unmap's gather was queued (lazy mode).
+    /// `iommu_dma_free_iova()`: straight to `free_iova_fast()` on this CPU, or onto the
+    /// flush queue when the unmap's gather was queued (lazy mode).
     func freeIOVA(iova: UInt64, sizeBytes: UInt64, queued: Bool, outcome: inout Outcome) {
-        let entry = FlushQueue.Entry(pfn: granule.pfn(iova), pageCount: sizeBytes >> granule.shift)
         guard queued else {
-            allocator.freeFast(pfn: entry.pfn, pageCount: entry.pageCount)
-            outcome.events.append(SideEvent(.iovaFreed, address: iova, length: sizeBytes))
+            freeFast(pfn: granule.pfn(iova), pageCount: sizeBytes >> granule.shift, outcome: &outcome)
             return
         }
-        // queue_iova(): a full ring is flushed and freed before the new range goes in.
-        if flushQueue.isFull { drainFlushQueue(outcome: &outcome) }
-        flushQueue.append(entry)
-        outcome.events.append(SideEvent(.flushQueued, address: iova, length: sizeBytes))
+        queueIOVA(pfn: granule.pfn(iova), pageCount: sizeBytes >> granule.shift, outcome: &outcome)
     }
 
-    /// `fq_flush_iotlb()` + `fq_ring_free_locked()`: flush the whole IOTLB, then free every
-    /// queued IOVA, oldest first.
-    func drainFlushQueue(outcome: inout Outcome) {
+    /// `free_iova_fast()` on the running CPU; a magazine pushed to the depot schedules
+    /// the depot's reclaim.
+    private func freeFast(pfn: UInt64, pageCount: UInt64, outcome: inout Outcome) {
+        if let order = allocator.freeFast(pfn: pfn, pageCount: pageCount, cpu: context.cpu) {
+            context.request(.depotReclaim(order: order), for: self)
+        }
+        outcome.events.append(SideEvent(.iovaFreed, address: granule.address(ofPfn: pfn), length: granule.address(ofPfn: pageCount)))
+    }
+
+    /// Whether the domain has the single flush queue (`IOMMU_DMA_OPTS_SINGLE_QUEUE`).
+    var singleQueue: Bool { iommu.singleFlushQueue }
+
+    /// `queue_iova()` on the running CPU: free what that CPU's ring holds that a finished
+    /// flush covers; a full ring is flushed and freed first; the new range goes in with
+    /// the current flush-start count; and the timer is armed unless it already is
+    /// (`IOVA_DEFAULT_FQ_TIMEOUT`, 10 ms; `IOVA_SINGLE_FQ_TIMEOUT`, 1 s, for the single queue).
+    private func queueIOVA(pfn: UInt64, pageCount: UInt64, outcome: inout Outcome) {
+        let index = singleQueue ? 0 : context.cpu
+        while flushQueues.count <= index { flushQueues.append(FlushQueue(slots: iommu.flushQueueSlots)) }
+        ringFree(index, outcome: &outcome)
+        if flushQueues[index].isFull {
+            flushIOTLB(outcome: &outcome)
+            ringFree(index, outcome: &outcome)
+        }
+        flushQueues[index].append(FlushQueue.Entry(pfn: pfn, pageCount: pageCount, counter: flushStartCount))
+        outcome.events.append(SideEvent(.flushQueued, address: granule.address(ofPfn: pfn), length: granule.address(ofPfn: pageCount)))
+        if !flushTimerOn {
+            flushTimerOn = true
+            flushTimerCPU = context.cpu
+            context.request(.flushQueue(milliseconds: singleQueue ? Self.singleFlushTimeout : Self.flushTimeout), for: self)
+        }
+    }
+
+    /// `IOVA_DEFAULT_FQ_TIMEOUT` and `IOVA_SINGLE_FQ_TIMEOUT`, in milliseconds.
+    static let flushTimeout: UInt64 = 10
+    static let singleFlushTimeout: UInt64 = 1000
+
+    /// `fq_ring_free_locked()`: frees, oldest first and on the running CPU, the ranges of
+    /// one queue that a finished flush covers.
+    private func ringFree(_ index: Int, outcome: inout Outcome) {
+        let flushed = flushQueues[index].takeFlushed(before: flushFinishCount)
+        for entry in flushed { freeFast(pfn: entry.pfn, pageCount: entry.pageCount, outcome: &outcome) }
+        if !flushed.isEmpty { outcome.events.append(SideEvent(.flushQueueDrained, length: UInt64(flushed.count))) }
+    }
+
+    /// `fq_flush_iotlb()`: a whole-IOTLB flush, counted as started and finished.
+    private func flushIOTLB(outcome: inout Outcome) {
+        flushStartCount += 1
         iotlb.invalidateAll()
         outcome.events.append(SideEvent(.iotlbFlushAll))
-        let entries = flushQueue.takeAll()
-        for entry in entries {
-            allocator.freeFast(pfn: entry.pfn, pageCount: entry.pageCount)
-            outcome.events.append(SideEvent(.iovaFreed, address: granule.address(ofPfn: entry.pfn), length: granule.address(ofPfn: entry.pageCount)))
-        }
-        outcome.events.append(SideEvent(.flushQueueDrained, length: UInt64(entries.count)))
+        flushFinishCount += 1
     }
+
+    /// `fq_flush_timeout()`, on the CPU the engine runs the timer on: the timer is off,
+    /// the IOTLB flushed, and every queue's flushed ranges freed, CPU by CPU, into the
+    /// running CPU's magazines.
+    func flushQueueTimeout(outcome: inout Outcome) {
+        flushTimerOn = false
+        flushIOTLB(outcome: &outcome)
+        for index in flushQueues.indices { ringFree(index, outcome: &outcome) }
+    }
+
+    /// Whether any flush queue holds a range.
+    var hasQueuedRanges: Bool { flushQueues.contains { !$0.isEmpty } }
+
+    /// Every queued range, queue by queue (tests and diagnostics).
+    var queuedEntries: [FlushQueue.Entry] { flushQueues.flatMap(\.entries) }
 
     /// `iommu_iova_to_phys()`: 0 when nothing is mapped there.
     func iovaToPhys(_ iova: UInt64) -> UInt64 {

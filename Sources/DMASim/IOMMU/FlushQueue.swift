@@ -1,15 +1,17 @@
-/// The lazy-mode flush queue (`struct iova_fq`, drivers/iommu/dma-iommu.c): IOVA ranges
-/// whose PTEs are gone but whose IOTLB entries may still be cached. They are freed only
-/// after a full IOTLB flush.
+/// One lazy-mode flush queue (`struct iova_fq`, drivers/iommu/dma-iommu.c): IOVA ranges
+/// whose PTEs are gone but whose IOTLB entries may still be cached. Each remembers the
+/// domain's flush-start count when it was queued (`counter`): it may be freed once a
+/// flush that started later has finished (`fq_ring_free_locked`), whichever CPU ran it.
 ///
-/// The kernel's ring has `fq_size` slots and `fq_full()` keeps one empty to tell full from
-/// empty, so it holds at most `fq_size - 1` ranges: `queue_iova()` finding it full flushes
-/// and frees everything queued before adding the new range. The 10 ms `fq_timer` has no
-/// clock to run on here; the `flush` op stands in for it.
+/// A domain has one per CPU (`percpu_fq`), or one for all (`single_fq`, the
+/// single-queue option). The kernel's ring has `fq_size` slots and `fq_full()` keeps one
+/// empty to tell full from empty, so it holds at most `fq_size - 1` ranges.
 struct FlushQueue {
     struct Entry: Hashable {
         var pfn: UInt64
         var pageCount: UInt64
+        /// `fq_flush_start_cnt` when queued.
+        var counter: UInt64 = 0
     }
 
     let slots: Int
@@ -24,14 +26,17 @@ struct FlushQueue {
     var isFull: Bool { entries.count == slots - 1 }
     var isEmpty: Bool { entries.isEmpty }
 
+    /// `fq_ring_add()`.
     mutating func append(_ entry: Entry) {
         precondition(!isFull)
         entries.append(entry)
     }
 
-    /// Takes every queued range, oldest first (`fq_ring_free_locked()` order).
-    mutating func takeAll() -> [Entry] {
-        defer { entries.removeAll(keepingCapacity: true) }
-        return entries
+    /// `fq_ring_free_locked()`'s walk: takes the entries from the head whose counter is
+    /// below `finishedCount` (flushed since they were queued), oldest first.
+    mutating func takeFlushed(before finishedCount: UInt64) -> [Entry] {
+        let count = entries.prefix { $0.counter < finishedCount }.count
+        defer { entries.removeFirst(count) }
+        return Array(entries.prefix(count))
     }
 }

@@ -17,7 +17,7 @@ extension IOVAAllocator {
         writer.array(rangeCaches) { $1.encode(to: &$0) }
     }
 
-    init(from reader: inout StateReader) throws(EngineStateError) {
+    init(from reader: inout StateReader, version: UInt32) throws(EngineStateError) {
         startPfn = try reader.varint("allocator start pfn")
         dma32BitPfn = try reader.varint("allocator dma_32bit_pfn")
         max32AllocSize = try reader.varint("allocator max32_alloc_size")
@@ -30,7 +30,9 @@ extension IOVAAllocator {
             throw reader.invalid("allocator cached node", "names no node of the tree", at: cachedStart)
         }
         let cachesStart = reader.offset
-        rangeCaches = try reader.array("allocator rcaches") { reader throws(EngineStateError) in try IOVARangeCache(from: &reader) }
+        rangeCaches = try reader.array("allocator rcaches") { reader throws(EngineStateError) in
+            try IOVARangeCache(from: &reader, version: version)
+        }
         guard rangeCaches.count == Self.rangeCacheMaxOrder else {
             throw reader.invalid("allocator rcaches", "\(rangeCaches.count) orders, not \(Self.rangeCacheMaxOrder)", at: cachesStart)
         }

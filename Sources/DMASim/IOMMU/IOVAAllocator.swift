@@ -5,10 +5,12 @@ struct IOVANode: SortKeyed, Hashable {
     var sortKey: UInt64 { pfnLo }
 }
 
-/// `struct iova_domain` (drivers/iommu/iova.c, the rbtree allocator of 6.16), ported step
-/// by step so that the same call sequence on a fresh domain returns the same IOVAs as the
-/// kernel: top-down search from a cached node, size-aligned ranges, small sizes rounded to
-/// a power of two and recycled through per-order magazines (the rcache).
+/// `struct iova_domain` (drivers/iommu/iova.c, the rbtree allocator, unchanged from 6.16 to
+/// 7.3), ported step by step so that the same call sequence on a fresh domain returns the
+/// same IOVAs as the kernel: top-down search from a cached node, size-aligned ranges,
+/// small sizes rounded to a power of two and recycled through per-order, per-CPU
+/// magazines and their shared depot (the rcache). Every rcache call names the CPU it runs
+/// on, as `raw_cpu_ptr()` does in the kernel.
 struct IOVAAllocator {
     /// `IOVA_ANCHOR`: a sentinel node at the very top so every walk has a start.
     static let anchorPfn = UInt64.max
@@ -39,29 +41,42 @@ struct IOVAAllocator {
 
     // MARK: alloc_iova_fast / free_iova_fast
 
-    /// `alloc_iova_fast()`: returns a pfn, or 0 when nothing fits below `limitPfn`
-    /// (inclusive). Sizes under 32 granules are rounded up to a power of two first so
-    /// that they can be recycled through the rcache.
-    mutating func allocFast(pageCount: UInt64, limitPfn: UInt64, flushCachesOnFailure: Bool) -> UInt64 {
+    /// `alloc_iova_fast()` on `cpu`: returns a pfn, or 0 when nothing fits below
+    /// `limitPfn` (inclusive). Sizes under 32 granules are rounded up to a power of two
+    /// first so that they can be recycled through the rcache. `onlineCPUs` are the CPUs
+    /// whose magazines the retry flushes (`for_each_online_cpu`).
+    mutating func allocFast(pageCount: UInt64, limitPfn: UInt64, flushCachesOnFailure: Bool, cpu: Int = 0, onlineCPUs: Int = 1) -> UInt64 {
         var size = pageCount
         if size < UInt64(1) << (Self.rangeCacheMaxOrder - 1) { size = size.roundedUpToPowerOfTwo }
-        if let pfn = rangeCacheGet(size: size, limitPfn: limitPfn &+ 1) { return pfn }
+        if let pfn = rangeCacheGet(size: size, limitPfn: limitPfn &+ 1, cpu: cpu) { return pfn }
         if let node = alloc(pageCount: size, limitPfn: limitPfn, sizeAligned: true) { return node.pfnLo }
         guard flushCachesOnFailure else { return 0 }
         // "Try replenishing IOVAs by flushing rcache."
-        flushRangeCaches()
+        flushRangeCaches(onlineCPUs: onlineCPUs)
         return alloc(pageCount: size, limitPfn: limitPfn, sizeAligned: true)?.pfnLo ?? 0
     }
 
-    /// `free_iova_fast()`: into the rcache when the order is cacheable, else out of the
-    /// tree. No duplicate detection, as in the kernel: a double free caches a pfn twice.
-    mutating func freeFast(pfn: UInt64, pageCount: UInt64) {
+    /// `free_iova_fast()` on `cpu`: into that CPU's rcache when the order is cacheable,
+    /// else out of the tree. No duplicate detection, as in the kernel: a double free caches
+    /// a pfn twice. Returns the order whose depot just grew, when one did: its
+    /// `iova_depot_work_func` is due `IOVA_DEPOT_DELAY` later.
+    @discardableResult
+    mutating func freeFast(pfn: UInt64, pageCount: UInt64, cpu: Int = 0) -> Int? {
         let order = pageCount.orderBase2
         if order < Self.rangeCacheMaxOrder {
-            rangeCaches[order].insert(pfn)
-        } else {
-            free(pfn: pfn)
+            return rangeCaches[order].insert(pfn, cpu: cpu) ? order : nil
         }
+        free(pfn: pfn)
+        return nil
+    }
+
+    /// `iova_depot_work_func()` of order `order`: while the depot holds more magazines than
+    /// there are CPUs online, one goes back to the tree per run. Returns whether it did
+    /// (then the work schedules itself again).
+    mutating func depotWork(order: Int, onlineCPUs: Int) -> Bool {
+        guard rangeCaches[order].depot.count > onlineCPUs, var magazine = rangeCaches[order].depot.popLast() else { return false }
+        freeTreeNodes(magazine.drain())
+        return true
     }
 
     /// `free_iova()`: removes the node containing `pfn`, if any. Returns whether one was.
@@ -160,18 +175,21 @@ struct IOVAAllocator {
     // MARK: rcache
 
     /// `iova_rcache_get()`: `limitPfn` is exclusive; the magazine pop wants pfn ≤ limit - size.
-    private mutating func rangeCacheGet(size: UInt64, limitPfn: UInt64) -> UInt64? {
+    private mutating func rangeCacheGet(size: UInt64, limitPfn: UInt64, cpu: Int) -> UInt64? {
         let order = size.orderBase2
         guard order < Self.rangeCacheMaxOrder else { return nil }
-        return rangeCaches[order].get(limitPfn: limitPfn &- size)
+        return rangeCaches[order].get(limitPfn: limitPfn &- size, cpu: cpu)
     }
 
-    /// `free_cpu_cached_iovas()` then `free_global_cached_iovas()`: every cached pfn goes
-    /// back out of the tree, order by order, loaded before previous, then the depots.
-    mutating func flushRangeCaches() {
-        for order in 0..<Self.rangeCacheMaxOrder {
-            freeTreeNodes(rangeCaches[order].loaded.drain())
-            freeTreeNodes(rangeCaches[order].previous.drain())
+    /// `free_cpu_cached_iovas()` for every online CPU, then `free_global_cached_iovas()`:
+    /// every cached pfn goes back out of the tree, CPU by CPU and order by order, loaded
+    /// before previous, then the depots.
+    mutating func flushRangeCaches(onlineCPUs: Int = 1) {
+        for cpu in 0..<max(onlineCPUs, 1) {
+            for order in 0..<Self.rangeCacheMaxOrder where cpu < rangeCaches[order].cpus.count {
+                freeTreeNodes(rangeCaches[order].cpus[cpu].loaded.drain())
+                freeTreeNodes(rangeCaches[order].cpus[cpu].previous.drain())
+            }
         }
         for order in 0..<Self.rangeCacheMaxOrder {
             while var magazine = rangeCaches[order].depot.popLast() {
@@ -185,10 +203,17 @@ struct IOVAAllocator {
         for pfn in pfns { free(pfn: pfn) }
     }
 
-    /// Pfns sitting in the rcache, by order (tests and diagnostics).
+    /// Pfns sitting in the rcache, by order: every CPU's, then the depot's (tests and diagnostics).
     func cachedPfns(order: Int) -> [UInt64] {
         let cache = rangeCaches[order]
-        return cache.loaded.pfns + cache.previous.pfns + cache.depot.flatMap(\.pfns)
+        return cache.cpus.flatMap { $0.loaded.pfns + $0.previous.pfns } + cache.depot.flatMap(\.pfns)
+    }
+
+    /// Pfns in one CPU's magazines of an order, loaded then previous.
+    func cachedPfns(order: Int, cpu: Int) -> [UInt64] {
+        let cache = rangeCaches[order]
+        guard cpu < cache.cpus.count else { return [] }
+        return cache.cpus[cpu].loaded.pfns + cache.cpus[cpu].previous.pfns
     }
 }
 

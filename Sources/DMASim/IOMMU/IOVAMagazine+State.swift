@@ -16,17 +16,26 @@ extension IOVAMagazine {
     }
 }
 
+/// Version 6: every CPU's loaded and previous magazines, then the depot. Before, the one
+/// CPU's pair, which is CPU 0's.
 extension IOVARangeCache {
     func encode(to writer: inout StateWriter) {
-        loaded.encode(to: &writer)
-        previous.encode(to: &writer)
+        writer.array(cpus) { writer, caches in
+            caches.loaded.encode(to: &writer)
+            caches.previous.encode(to: &writer)
+        }
         writer.array(depot) { $1.encode(to: &$0) }
     }
 
-    init(from reader: inout StateReader) throws(EngineStateError) {
+    init(from reader: inout StateReader, version: UInt32) throws(EngineStateError) {
         self.init()
-        loaded = try IOVAMagazine(from: &reader)
-        previous = try IOVAMagazine(from: &reader)
+        if version >= EngineStateFormat.perCPUVersion {
+            cpus = try reader.array("rcache cpus") { reader throws(EngineStateError) in
+                IOVACPURangeCache(loaded: try IOVAMagazine(from: &reader), previous: try IOVAMagazine(from: &reader))
+            }
+        } else {
+            cpus = [IOVACPURangeCache(loaded: try IOVAMagazine(from: &reader), previous: try IOVAMagazine(from: &reader))]
+        }
         let start = reader.offset
         depot = try reader.array("rcache depot") { reader throws(EngineStateError) in try IOVAMagazine(from: &reader) }
         // Only full magazines go to the depot, and `__iova_rcache_get()` pops from

@@ -35,41 +35,62 @@ struct IOVAMagazine {
     }
 }
 
-/// `struct iova_rcache` for one CPU: the loaded and previous magazines plus the shared
-/// depot of full magazines. The simulator runs one CPU; the depot's delayed reclaim work
-/// (`IOVA_DEPOT_DELAY`, 100 ms) is time-based and not modelled, so the depot only shrinks
-/// when allocation failure flushes every cache.
-struct IOVARangeCache {
+/// `struct iova_cpu_rcache`: one CPU's loaded and previous magazines of one size order.
+struct IOVACPURangeCache {
     var loaded = IOVAMagazine()
     var previous = IOVAMagazine()
-    /// Full magazines, last pushed first popped (`iova_depot_push/pop`).
+
+    /// `swap(cpu_rcache->prev, cpu_rcache->loaded)`.
+    mutating func swapMagazines() { swap(&loaded, &previous) }
+}
+
+/// `struct iova_rcache` of one size order: every CPU's magazines (`cpu_rcaches`) and the
+/// depot of full magazines they share. A free goes into the freeing CPU's magazines, an
+/// allocation takes from the allocating CPU's: an IOVA freed on one CPU comes back to an
+/// allocation on another only through the depot, or the tree.
+struct IOVARangeCache {
+    /// Per CPU, grown as CPUs first use it (a CPU that never did has empty magazines).
+    var cpus: [IOVACPURangeCache] = []
+    /// Full magazines, last pushed first popped (`iova_depot_push/pop`); `depot_size` is its count.
     var depot: [IOVAMagazine] = []
 
-    /// `__iova_rcache_insert()`. Always succeeds: the kernel only fails when a GFP_ATOMIC
-    /// magazine allocation fails.
-    mutating func insert(_ pfn: UInt64) {
-        if loaded.isFull {
-            if !previous.isFull {
-                swap(&loaded, &previous)
-            } else {
-                depot.append(loaded)
-                loaded = IOVAMagazine()
-            }
-        }
-        loaded.push(pfn)
+    /// Makes room for `cpu`'s magazines (`raw_cpu_ptr(rcache->cpu_rcaches)`).
+    private mutating func reach(_ cpu: Int) {
+        if cpu >= cpus.count { cpus.append(contentsOf: repeatElement(IOVACPURangeCache(), count: cpu + 1 - cpus.count)) }
     }
 
-    /// `__iova_rcache_get()` with the limit already reduced by the size.
-    mutating func get(limitPfn: UInt64) -> UInt64? {
-        if loaded.isEmpty {
-            if !previous.isEmpty {
-                swap(&loaded, &previous)
+    /// `__iova_rcache_insert()` on `cpu`. Always succeeds: the kernel only fails when a
+    /// GFP_ATOMIC magazine allocation fails. Returns whether a full loaded magazine went
+    /// to the depot, which schedules `iova_depot_work_func` (`IOVA_DEPOT_DELAY`).
+    @discardableResult
+    mutating func insert(_ pfn: UInt64, cpu: Int) -> Bool {
+        reach(cpu)
+        var pushedToDepot = false
+        if cpus[cpu].loaded.isFull {
+            if !cpus[cpu].previous.isFull {
+                cpus[cpu].swapMagazines()
+            } else {
+                depot.append(cpus[cpu].loaded)
+                cpus[cpu].loaded = IOVAMagazine()
+                pushedToDepot = true
+            }
+        }
+        cpus[cpu].loaded.push(pfn)
+        return pushedToDepot
+    }
+
+    /// `__iova_rcache_get()` on `cpu`, with the limit already reduced by the size.
+    mutating func get(limitPfn: UInt64, cpu: Int) -> UInt64? {
+        reach(cpu)
+        if cpus[cpu].loaded.isEmpty {
+            if !cpus[cpu].previous.isEmpty {
+                cpus[cpu].swapMagazines()
             } else if let full = depot.popLast() {
-                loaded = full
+                cpus[cpu].loaded = full
             } else {
                 return nil
             }
         }
-        return loaded.pop(limitPfn: limitPfn)
+        return cpus[cpu].loaded.pop(limitPfn: limitPfn)
     }
 }

@@ -22,7 +22,10 @@ enum EngineStateFormat {
     /// Version 7: a device's `min_align_mask`, each domain's own type (strict for an
     /// untrusted group), dma-debug's cacheline marks, whether boot is over (the default
     /// swiotlb pool made), and the `dev_warn_once()` sites that have printed, at the end.
-    static let version: UInt32 = 7
+    /// Version 8: per-CPU rcache magazines, a flush queue per CPU with the flush counts and
+    /// the flush timer's state, the depot-reclaim timers, the machine's dma-debug and tick
+    /// phase, each device's `dma_skip_sync` and whether dma-debug tracks each mapping.
+    static let version: UInt32 = 8
     /// Older versions still read, for the checkpoints in existing journals: version 3
     /// kept every record ever made, at index = creation order; versions 3 to 5 mapped
     /// every PTE as one granule.
@@ -32,6 +35,8 @@ enum EngineStateFormat {
     /// The first version with min_align_mask, domain types, cacheline marks, boot and
     /// warn-once sites (the 7.3 model).
     static let kernel73Version: UInt32 = 7
+    /// The first version with per-CPU caches and queues, timers of the IOVA code, dma-debug.
+    static let perCPUVersion: UInt32 = 8
     static let headerBytes = 28
 
     /// Header + `payload`.

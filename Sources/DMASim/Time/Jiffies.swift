@@ -3,13 +3,16 @@
 /// `jiffies` reaches that value.
 ///
 /// The simulated `jiffies` is 0 at time 0 and ticks every 1/HZ s; a real kernel's ticks
-/// have another phase relative to its trace clock, which no trace records.
+/// have another phase relative to its trace clock, which no trace records: `phase` (less
+/// than a jiffy) moves every tick that late, when the machine gives one (`tick-phase=`).
 public struct Jiffies: Sendable, Hashable {
     public let hz: Int
+    public let phase: UInt64
 
-    public init(hz: Int) {
+    public init(hz: Int, phase: UInt64 = 0) {
         precondition(hz > 0, "HZ must be positive")
         self.hz = hz
+        self.phase = phase
     }
 
     private static let nanosecondsPerSecond: UInt64 = 1_000_000_000
@@ -37,10 +40,26 @@ public struct Jiffies: Sendable, Hashable {
         return overflow ? .max : (product + 999) / 1000
     }
 
+    /// `jiffies` at `time` with the ticks at `phase + k/HZ` (0 until the first of them).
+    public func phasedJiffies(at time: UInt64) -> UInt64 {
+        guard phase > 0 else { return jiffies(at: time) }
+        let (shifted, overflow) = time.addingReportingOverflow(self.time(ofJiffy: 1) - phase)
+        return overflow ? .max : jiffies(at: shifted)
+    }
+
     /// When a timer armed at `now` with `mod_timer(timer, jiffies + delay)` (or a delayed
     /// work queued with `delay` jiffies) runs.
     public func deadline(armedAt now: UInt64, afterJiffies delay: UInt64) -> UInt64 {
-        let (expires, overflow) = jiffies(at: now).addingReportingOverflow(delay)
-        return overflow ? .max : time(ofJiffy: expires)
+        guard phase > 0 else {
+            let (expires, overflow) = jiffies(at: now).addingReportingOverflow(delay)
+            return overflow ? .max : time(ofJiffy: expires)
+        }
+        // Ticks at phase + k/HZ: count on a clock moved one jiffy less the phase ahead.
+        let shift = time(ofJiffy: 1) - phase
+        let (shifted, late) = now.addingReportingOverflow(shift)
+        let (expires, overflow) = jiffies(at: shifted).addingReportingOverflow(delay)
+        guard !late, !overflow else { return .max }
+        let deadline = time(ofJiffy: expires)
+        return deadline == .max ? .max : deadline - shift
     }
 }

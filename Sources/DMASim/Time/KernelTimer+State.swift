@@ -5,11 +5,18 @@ extension KernelTimer {
         case .flushQueue(let domain):
             writer.varint(0)
             domain.encode(to: &writer)
+        case .depotReclaim(let domain, let order):
+            writer.varint(1)
+            domain.encode(to: &writer)
+            writer.varint(order)
         }
     }
 
     init(from reader: inout StateReader) throws(EngineStateError) {
-        switch try reader.tag("timer kind", below: 1) {
+        switch try reader.tag("timer kind", below: 2) {
+        case 1:
+            self = .depotReclaim(try DomainID(from: &reader),
+                                 order: try reader.int("depot order", in: 0...(IOVAAllocator.rangeCacheMaxOrder - 1)))
         default: self = .flushQueue(try DomainID(from: &reader))
         }
     }

@@ -9,11 +9,15 @@ public enum KernelTimer: Sendable, Hashable {
     /// `cookie->fq_timer` of one DMA domain; runs `fq_flush_timeout()`
     /// (drivers/iommu/dma-iommu.c), armed by `queue_iova()` for `IOVA_DEFAULT_FQ_TIMEOUT`.
     case flushQueue(DomainID)
+    /// `rcache->work` of one size order of one DMA domain's IOVA allocator: runs
+    /// `iova_depot_work_func()` (drivers/iommu/iova.c), scheduled `IOVA_DEPOT_DELAY`
+    /// (100 ms) after a magazine goes to that order's depot.
+    case depotReclaim(DomainID, order: Int)
 
     /// The domain the timer belongs to.
     var domain: DomainID {
         switch self {
-        case .flushQueue(let id): return id
+        case .flushQueue(let id), .depotReclaim(let id, _): return id
         }
     }
 }

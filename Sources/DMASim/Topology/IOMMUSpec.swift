@@ -36,6 +36,14 @@ public struct IOMMUSpec: Sendable, Hashable {
     /// Entries per flush-queue ring: 256 per CPU (`IOVA_DEFAULT_FQ_SIZE`) or 32768 for
     /// the single-queue option (`IOVA_SINGLE_FQ_SIZE`).
     public var flushQueueSlots: Int
+    /// `IOVA_SINGLE_FQ_SIZE`: the ring size of the single-queue option.
+    public static let singleFlushQueueSlots = 32768
+
+    /// The single-queue option (`IOMMU_DMA_OPTS_SINGLE_QUEUE`, chosen by
+    /// `iommu_dma_init_options()` for IOMMUs whose IOTLB flushes shadow the page table):
+    /// one queue for all CPUs, `IOVA_SINGLE_FQ_SIZE` slots, `IOVA_SINGLE_FQ_TIMEOUT`. The
+    /// kernel knows no other use of that size, so `fq-size=32768` declares it.
+    public var singleFlushQueue: Bool { flushQueueSlots == Self.singleFlushQueueSlots }
     /// `iommu.forcedac=1`: PCI devices skip the below-4-GiB first attempt.
     public var forceDAC: Bool
     /// IOVA ranges the domain reserves (MSI windows, PCI host-bridge windows), reserved

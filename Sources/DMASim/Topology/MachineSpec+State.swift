@@ -12,10 +12,12 @@ extension MachineSpec {
         kernel.encode(to: &writer)
         writer.varint(cpuCount)
         writer.varint(hz)
+        writer.bool(dmaDebug)
+        writer.varint(tickPhase)
     }
 
     /// The values only; the engine checks them with the rules of a `machine` declaration.
-    init(from reader: inout StateReader) throws(EngineStateError) {
+    init(from reader: inout StateReader, version: UInt32) throws(EngineStateError) {
         let arch = try Architecture(from: &reader, "machine arch")
         let kernel = try KernelVersion(from: &reader, "machine kernel")
         let cpuCount = try reader.int("machine cpus", in: 1...MachineSpec.maxCPUCount)
@@ -23,5 +25,11 @@ extension MachineSpec {
         let hz = try reader.int("machine hz", in: 1...1000)
         guard MachineSpec.hzChoices.contains(hz) else { throw reader.invalid("machine hz", "\(hz) is not a CONFIG_HZ choice", at: start) }
         self.init(arch: arch, kernel: kernel, cpuCount: cpuCount, hz: hz)
+        // Version 6: CONFIG_DMA_API_DEBUG and the tick's phase.
+        guard version >= EngineStateFormat.perCPUVersion else { return }
+        dmaDebug = try reader.bool("machine dma-debug")
+        let phaseStart = reader.offset
+        tickPhase = try reader.varint("machine tick phase")
+        guard tickPhase < tickNanoseconds else { throw reader.invalid("machine tick phase", "not below one jiffy", at: phaseStart) }
     }
 }

@@ -29,6 +29,15 @@ public struct MachineSpec: Sendable, Hashable {
     public var cpuCount: Int
     /// `CONFIG_HZ`: how long a jiffy is, which rounds every kernel timer's deadline.
     public var hz: Int
+    /// `CONFIG_DMA_API_DEBUG`: when off (as in distribution kernels), `dma_need_unmap()` is
+    /// false for a coherent dma-direct device that never bounced, and drivers (NVMe's PRP
+    /// path, block/blk-mq-dma.c) then never unmap: such mappings are not the checker's to
+    /// track (kernel/dma/mapping.c `dma_need_unmap`). On by default: the checker is dma-debug.
+    public var dmaDebug: Bool
+    /// Where the jiffy ticks fall on the clock: jiffies advance at `tickPhase + n × 10⁹/HZ`
+    /// ns. A trace's clock starts at boot but the tick's phase against it is not in the
+    /// trace; 0 unless the machine says.
+    public var tickPhase: UInt64
 
     /// The `CONFIG_HZ` choices of kernel/Kconfig.hz.
     public static let hzChoices = [100, 250, 300, 1000]
@@ -39,8 +48,13 @@ public struct MachineSpec: Sendable, Hashable {
     /// also Kconfig.hz's default; arm64 keeps that default.
     public static func defaultHZ(for arch: Architecture) -> Int { 250 }
 
-    public init(arch: Architecture = .x86_64, kernel: KernelVersion = .v7_3, cpuCount: Int = 1, hz: Int? = nil) {
+    public init(arch: Architecture = .x86_64, kernel: KernelVersion = .v7_3, cpuCount: Int = 1, hz: Int? = nil,
+                dmaDebug: Bool = true, tickPhase: UInt64 = 0) {
         self.arch = arch; self.kernel = kernel; self.cpuCount = cpuCount
         self.hz = hz ?? Self.defaultHZ(for: arch)
+        self.dmaDebug = dmaDebug; self.tickPhase = tickPhase
     }
+
+    /// Nanoseconds per jiffy.
+    public var tickNanoseconds: UInt64 { 1_000_000_000 / UInt64(hz) }
 }

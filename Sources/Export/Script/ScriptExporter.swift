@@ -1,6 +1,7 @@
 import DMASim
 import Journal
 import OpScript
+import TraceImport
 
 /// `dmajournal export --format script`: the journal as an op script, each op followed by
 /// `=> claims` that describe its recorded outcome exactly (`OutcomeDescriber`). Running
@@ -17,7 +18,9 @@ public struct ScriptExporter {
 
     /// Writes the script; returns the number of op lines.
     public func export(to output: TextOutput) throws(ExportError) -> Int {
-        if try TraceScenario.isImported(journalPath: journalPath) { return try exportTrace(to: output) }
+        if try tracing({ () throws(TraceImportError) in try TraceScenario.isImported(journalPath: journalPath) }) {
+            return try exportTrace(to: output)
+        }
         let reader = try reading { () throws(JournalError) in try JournalReader(path: journalPath) }
         try checkNames()
         output.write(header(reader))
@@ -38,7 +41,7 @@ public struct ScriptExporter {
     /// An imported kernel trace: the simulation `TraceScenario` makes of it, each line
     /// followed by the trace record it stands for.
     private func exportTrace(to output: TextOutput) throws(ExportError) -> Int {
-        let scenario = try TraceScenario(journalPath: journalPath)
+        let scenario = try tracing { () throws(TraceImportError) in try TraceScenario(journalPath: journalPath) }
         let notes = ["exported by dmajournal export --format script from \(journalPath), imported from a kernel trace",
                      "each line's claims after => are what the kernel did; `dmajournal run` checks the model against them"]
             + scenario.assumptions
@@ -74,6 +77,11 @@ public struct ScriptExporter {
                 throw .unscriptableName(path: journalPath, kind: names.text(at: 0) ?? "", name: name)
             }
         }
+    }
+
+    /// Runs a call on an imported trace, its error as an export error.
+    private func tracing<T>(_ body: () throws(TraceImportError) -> T) throws(ExportError) -> T {
+        do { return try body() } catch { throw .importedTrace(error.description) }
     }
 
     private static func oneLine(_ text: String) -> String {

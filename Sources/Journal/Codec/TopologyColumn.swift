@@ -6,6 +6,8 @@ enum TopologyColumn: Int32, TableColumn {
     case iommu, dmaBits, coherent, untrusted, bus, iommuGroup, force
     /// Schema 8: the `machine` line.
     case arch, kernel, cpus, hz
+    /// Schema 9: the machine's `dma-debug=` and `tick-phase=`.
+    case dmaDebug, tickPhaseNs
     /// schema/010: `dma_set_min_align_mask()`; NULL in journals from before it (0).
     case minAlignMask
     /// Schema 11 (issue 15): an IOMMU's pgsize_bitmap.

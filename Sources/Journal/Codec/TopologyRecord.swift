@@ -23,6 +23,8 @@ enum TopologyRecord {
         statement.bind(spec.kernel.rawValue, at: TopologyColumn.kernel.rawValue)
         statement.bind(spec.cpuCount, at: TopologyColumn.cpus.rawValue)
         statement.bind(spec.hz, at: TopologyColumn.hz.rawValue)
+        statement.bind(spec.dmaDebug, at: TopologyColumn.dmaDebug.rawValue)
+        statement.bind(spec.tickPhase, at: TopologyColumn.tickPhaseNs.rawValue)
     }
 
     private static func bindRegion(_ spec: RegionSpec, _ statement: Statement) {
@@ -69,8 +71,11 @@ enum TopologyRecord {
         let reader = ColumnReader<TopologyColumn>(row: row)
         switch try reader.text(.kind) {
         case OpKind.machine.rawValue:
+            // A journal before schema 9 has no dma_debug or tick_phase_ns: the defaults.
             return .machine(MachineSpec(arch: try reader.enumeration(.arch), kernel: try reader.enumeration(.kernel),
-                                        cpuCount: try reader.int(.cpus), hz: try reader.int(.hz)))
+                                        cpuCount: try reader.int(.cpus), hz: try reader.int(.hz),
+                                        dmaDebug: row.int(at: TopologyColumn.dmaDebug.resultIndex).map { $0 != 0 } ?? true,
+                                        tickPhase: row.uint64(at: TopologyColumn.tickPhaseNs.resultIndex) ?? 0))
         case OpKind.region.rawValue:
             return .region(RegionSpec(name: try reader.text(.name), base: try reader.uint64(.base), sizeBytes: try reader.uint64(.sizeBytes),
                                       kind: try reader.enumeration(.regionKind)))

@@ -6,6 +6,7 @@ final class ImportStatements {
     let insertEventCount: Statement
     let insertSkipReason: Statement
     let insertSkip: Statement
+    let insertAssumption: Statement
 
     init(_ database: Database) throws(JournalError) {
         insertSource = try database.prepare("INSERT INTO import_sources (path) VALUES (?) RETURNING id")
@@ -17,6 +18,7 @@ final class ImportStatements {
         insertEventCount = try database.prepare("INSERT INTO import_event_counts (source_id, event, count) VALUES (?, ?, ?)")
         insertSkipReason = try database.prepare("INSERT INTO import_skip_reasons (source_id, reason, count) VALUES (?, ?, ?)")
         insertSkip = try database.prepare("INSERT OR IGNORE INTO import_skips (source_id, line, reason, text) VALUES (?, ?, ?, ?)")
+        insertAssumption = try database.prepare("INSERT INTO import_assumptions (text) VALUES (?)")
     }
 }
 

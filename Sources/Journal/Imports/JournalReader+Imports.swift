@@ -11,4 +11,15 @@ extension JournalReader {
         while try statement.step() { paths.append(statement.text(at: 0) ?? "") }
         return paths
     }
+
+    /// What the import's simulation filled in (schema 009; none in an older journal).
+    public func importAssumptions() throws(JournalError) -> [String] {
+        guard try database.integer("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'import_assumptions'") == 1 else {
+            return []
+        }
+        let statement = try database.prepare("SELECT text FROM import_assumptions ORDER BY idx")
+        var texts: [String] = []
+        while try statement.step() { texts.append(statement.text(at: 0) ?? "") }
+        return texts
+    }
 }

@@ -14,16 +14,18 @@ extension JournalWriter {
         return id
     }
 
-    /// Records op number `sequence` from a trace line: the op and outcome as a simulation
-    /// would, NULL where the line said nothing, and an `imported_ops` row for its origin.
-    public func record(_ imported: ImportedOp, sequence: Int) throws(JournalError) {
+    /// Records op number `sequence` from a trace line: the op and outcome as the kernel's
+    /// trace has them, NULL where the line said nothing, the claims it makes of the model
+    /// (`ops.claims`: what the kernel did, as op-script text), and an `imported_ops` row for
+    /// its origin.
+    public func record(_ imported: ImportedOp, sequence: Int, claims: String? = nil) throws(JournalError) {
         let statements = openStatements
         var fields = OpFields(imported.op)
         fields.clear(imported.unknown)
         if fields.device == nil, let device = imported.device { fields.device = NameRef(.device, device) }
         if let address = imported.address { fields.address = address }
         try insert(fields, imported.op, outcome: imported.outcome, sequence: sequence,
-                   sourceLine: imported.provenance?.line, unknownTopology: imported.unknown.topologyColumns, statements)
+                   sourceLine: imported.provenance?.line, claims: claims, unknownTopology: imported.unknown.topologyColumns, statements)
         if let provenance = imported.provenance {
             try insertProvenance(provenance, seq: Int64(sequence), statements.imports.insertImportedOp)
         }
@@ -51,6 +53,15 @@ extension JournalWriter {
         for example in totals.skipExamples {
             let insert = imports.insertSkip
             insert.bind(id, at: 1); insert.bind(example.line, at: 2); insert.bind(example.reason, at: 3); insert.bind(example.text, at: 4)
+            try insert.execute()
+        }
+    }
+
+    /// What the import's simulation filled in that the trace did not say (schema 009).
+    public func addImportAssumptions(_ assumptions: [String]) throws(JournalError) {
+        let insert = openStatements.imports.insertAssumption
+        for text in assumptions {
+            insert.bind(text, at: 1)
             try insert.execute()
         }
     }

@@ -36,6 +36,9 @@ public enum TopologyOverride: Sendable, Hashable {
     case arch(Architecture)
     /// The machine's online CPUs (`machine cpus=`).
     case cpuCount(Int)
+    /// Where the machine's jiffy ticks fall (`machine tick-phase=`): a trace does not
+    /// record it, and every timer (the flush queue's `fq_timer`) fires on a tick.
+    case tickPhase(UInt64)
 
     /// The keys, as `--with` spells them, with what each takes.
     public static let keys: [(key: String, value: String)] = [
@@ -44,6 +47,7 @@ public enum TopologyOverride: Sendable, Hashable {
         ("untrusted", "on|off"), ("min-align-mask", "mask"), ("swiotlb-size", "size"), ("swiotlb-force", "on|off"),
         ("kernel", KernelVersion.allCases.map(\.rawValue).joined(separator: "|")),
         ("arch", Architecture.allCases.map(\.rawValue).joined(separator: "|")), ("cpus", "count"),
+        ("tick-phase", "duration"),
     ]
 
     /// Parses `KEY=VALUE`.
@@ -86,6 +90,9 @@ public enum TopologyOverride: Sendable, Hashable {
             let count = try Self.count(value, text)
             guard count <= MachineSpec.maxCPUCount else { throw .init(text, "CPU count must be 1…\(MachineSpec.maxCPUCount)") }
             self = .cpuCount(count)
+        case "tick-phase":
+            guard let phase = try? DurationText.value(of: value) else { throw .init(text, "expected \(DurationText.form)") }
+            self = .tickPhase(phase)
         default:
             throw .init(text, "unknown key '\(key)' (keys: \(Self.keys.map(\.key).joined(separator: ", ")))")
         }
@@ -122,6 +129,8 @@ public enum TopologyOverride: Sendable, Hashable {
             if spec.hz == MachineSpec.defaultHZ(for: spec.arch) { spec.hz = MachineSpec.defaultHZ(for: arch) }
             spec.arch = arch
         case .cpuCount(let count): spec.cpuCount = count
+        // Below one jiffy of the machine's HZ, as `machine tick-phase=` must be.
+        case .tickPhase(let phase): spec.tickPhase = phase % spec.tickNanoseconds
         default: break
         }
         return spec
@@ -139,7 +148,7 @@ public enum TopologyOverride: Sendable, Hashable {
         case .iommuMode, .needsSyncMap, .granule, .pageSizes, .flushQueueSlots, .forceDAC: return .iommu
         case .dmaBits, .coherent, .untrusted, .minAlignMask: return .device
         case .swiotlbSize, .swiotlbForce: return .swiotlb
-        case .kernel, .arch, .cpuCount: return .machine
+        case .kernel, .arch, .cpuCount, .tickPhase: return .machine
         }
     }
 

@@ -24,6 +24,12 @@ public struct ImportSummary: Sendable {
     public var findingCount: Int
     /// Whether the files' events were interleaved by their time since boot.
     public var mergedByTime: Bool
+    /// Imported ops where the model did other than the kernel: a claim of the trace failed.
+    public var disagreements: Int = 0
+    /// The first of them: seq, line, the kernel's claim and the model's outcome.
+    public var firstDisagreement: String?
+    /// What the simulation filled in that the trace did not say.
+    public var assumptions: [String] = []
 
     public var eventCount: Int { sources.reduce(0) { $0 + $1.totals.events } }
     public var lineCount: Int { sources.reduce(0) { $0 + $1.totals.lines } }

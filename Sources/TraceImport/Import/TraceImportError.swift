@@ -9,6 +9,8 @@ public enum TraceImportError: Error, Sendable, CustomStringConvertible {
     /// The file holds lines that look like DMA or IOMMU reports, and not one could be read.
     case noneUnderstood(path: String, lines: Int, first: ImportSkipExample)
     case journal(JournalError)
+    /// An imported op's stored claims (`ops.claims`) do not parse.
+    case badClaims(path: String, seq: Int, text: String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,8 @@ public enum TraceImportError: Error, Sendable, CustomStringConvertible {
                 + " (line \(first.line): \(first.reason): '\(Self.cut(first.text))'); nothing imported"
         case .journal(let error):
             return error.description
+        case .badClaims(let path, let seq, let text):
+            return "\(path): seq \(seq): the kernel's claims '\(Self.cut(text))' do not parse"
         }
     }
 

@@ -1,32 +1,41 @@
 import DMASim
 import Journal
+import OpScript
 
 /// `dmajournal import`: reads kernel traces and logs and journals their DMA and IOMMU
-/// events as ops, so the journal's views answer the same questions as on a simulation.
+/// calls as ops, checked by the model, so the journal's views answer the same questions
+/// as on a simulation.
 ///
 ///     let importer = try TraceImporter(paths: ["trace.txt", "dmesg.txt"])
 ///     let summary = try importer.run(into: writer)
 ///
-/// Pipeline, per file: `LineReader` (1 MiB blocks) → `LineJoiner` (mail quotes and
-/// wrapped lines) → the line's prefix (ftrace, dmesg, syslog, QEMU) → the parser for its
-/// format → `ParsedEvent`s. `SourceMerger` interleaves the files by time since boot;
-/// `EventJournaler` turns each event into ops and checks them; the journal writer stores
-/// them with an `imported_ops` row each. The machine (devices, the IOMMU) is declared at
-/// the end, when every device is known.
+/// Pipeline, per file: `LineReader` (1 MiB blocks; `-` is stdin, `.gz` is read through
+/// gzip) → `LineJoiner` (mail quotes and wrapped lines) → the line's prefix (ftrace,
+/// dmesg, syslog, QEMU) → the parser for its format → `ParsedEvent`s, and the machine's
+/// facts (`MachineFactsReader`) from header and boot lines. `SourceMerger` interleaves the
+/// files by time since boot; `CallAssembler` folds the events of one kernel call into one
+/// and rebuilds two-step requests; `EventJournaler` turns each call into the op it is,
+/// as the kernel did it (`ImportedOp`); `TraceSimulation` makes the ops the model runs of
+/// it, with the machine declared as needed; the engine runs them, and its checker's
+/// findings are the journal's. Each op is journaled with what the kernel did as its
+/// claims (`ops.claims`), which `dmajournal replay` checks the model against.
 public final class TraceImporter {
     public let paths: [String]
     private let sources: [TraceSource]
+    private let facts: MachineFactsReader
 
     /// Opens every file first, so a missing one fails before anything is written.
     public init(paths: [String]) throws(TraceImportError) {
         let devices = DeviceDirectory()
+        let facts = MachineFactsReader(devices: devices)
         var sources: [TraceSource] = []
         for path in paths {
-            guard let source = TraceSource(path: path, devices: devices) else { throw .unreadable(path: path) }
+            guard let source = TraceSource(path: path, devices: devices, facts: facts) else { throw .unreadable(path: path) }
             sources.append(source)
         }
         self.paths = paths
         self.sources = sources
+        self.facts = facts
     }
 
     /// Imports every file into `writer` (which the caller finishes). Throws `noEvents`
@@ -37,13 +46,26 @@ public final class TraceImporter {
     public func run(into writer: JournalWriter, stopRequested: () -> Bool = { false }) throws(TraceImportError) -> ImportSummary {
         let journaler = EventJournaler()
         var merger: SourceMerger
+        var run = SimulatedRun()
         do {
             let ids = try paths.map { path throws(JournalError) -> Int64 in try writer.addImportSource(path: path) }
             merger = SourceMerger(sources)
-            while !stopRequested(), let (event, index) = merger.next() {
-                for (seq, op) in journaler.journal(event, sourceID: ids[index]) { try writer.record(op, sequence: seq) }
+            let assembler = CallAssembler()
+            func journalSettled() throws(JournalError) {
+                while let (event, index) = assembler.next() {
+                    for record in journaler.journal(event, sourceID: ids[index]) {
+                        try run.record(record, facts: facts.facts, into: writer)
+                    }
+                }
             }
-            for (seq, op) in journaler.declarations() { try writer.record(op, sequence: seq) }
+            while !stopRequested(), let (event, index) = merger.next() {
+                assembler.feed(event, source: index)
+                try journalSettled()
+            }
+            assembler.finish()
+            try journalSettled()
+            try run.finish(into: writer)
+            try writer.addImportAssumptions(run.simulation?.summaryOfAssumptions ?? [])
             for (index, source) in sources.enumerated() { try writer.completeImportSource(id: ids[index], totals: source.tally.totals) }
         } catch {
             throw .journal(error)
@@ -60,7 +82,72 @@ public final class TraceImporter {
                 ImportSummary.Source(path: $0.path, totals: $0.tally.totals, eventsByKind: $0.tally.eventsByKind, eventLines: $0.tally.eventLines,
                                      notUnderstoodLines: $0.tally.notUnderstoodLines, notUnderstood: $0.tally.notUnderstood)
             },
-            opCount: journaler.nextSeq, opsByKind: journaler.opCounts, findingCount: journaler.findingCount,
-            mergedByTime: merger.mergesByTime)
+            opCount: run.opCount, opsByKind: run.opsByKind, findingCount: run.findingCount,
+            mergedByTime: merger.mergesByTime, disagreements: run.disagreements, firstDisagreement: run.firstDisagreement,
+            assumptions: run.simulation?.summaryOfAssumptions ?? [])
+    }
+}
+
+/// The trace running on the model as it is journaled: each kernel call's simulation
+/// steps go through the engine; the call is journaled with the engine's findings (and
+/// those of the steps the simulation added for it), and its claims are checked.
+struct SimulatedRun {
+    private(set) var simulation: TraceSimulation?
+    private let engine = Engine()
+    private(set) var opCount = 0
+    private(set) var opsByKind: [OpKind: Int] = [:]
+    private(set) var findingCount = 0
+    private(set) var disagreements = 0
+    private(set) var firstDisagreement: String?
+    /// Findings of the steps added for the next record (a stand-in map's).
+    private var pendingFindings: [Finding] = []
+    /// The machine as the simulation declared it: journaled after the calls, so that a
+    /// call's seq is its place among the trace's calls.
+    private var topology: [Op] = []
+
+    mutating func record(_ record: ImportedOp, facts: MachineFacts, into writer: JournalWriter) throws(JournalError) {
+        if simulation == nil { simulation = TraceSimulation(facts: facts) }
+        let steps = simulation!.steps(for: record)
+        if !steps.contains(where: { $0.record != nil }) {
+            // A call the simulation cannot run (it names no device, it unmapped nothing) is
+            // journaled all the same, as the trace has it (a dma-debug report keeps its class).
+            try journal(record, claims: nil, writer)
+        }
+        for step in steps {
+            let outcome = engine.apply(step.op)
+            if let kernel = step.record {
+                var journaled = kernel
+                journaled.op.cpu = step.op.cpu
+                journaled.op.time = step.op.time
+                journaled.outcome.findings = pendingFindings + outcome.findings
+                pendingFindings = []
+                try journal(journaled, claims: step.claims, writer)
+                let failed = Claim.check(step.claims, outcome: outcome, op: step.op)
+                if !failed.isEmpty { noteDisagreement(step, outcome, failed) }
+            } else if step.op.kind.isTopology {
+                topology.append(step.op)
+            } else {
+                pendingFindings += outcome.findings
+            }
+        }
+    }
+
+    /// Journals the machine the calls ran on.
+    mutating func finish(into writer: JournalWriter) throws(JournalError) {
+        for op in topology { try journal(ImportedOp(op: op, outcome: .ok, provenance: nil), claims: nil, writer) }
+        topology = []
+    }
+
+    private mutating func journal(_ op: ImportedOp, claims: [Claim]?, _ writer: JournalWriter) throws(JournalError) {
+        try writer.record(op, sequence: opCount, claims: claims.flatMap { $0.isEmpty ? nil : Claim.text(of: $0) })
+        opCount += 1
+        opsByKind[op.op.kind, default: 0] += 1
+        findingCount += op.outcome.findings.count
+    }
+
+    private mutating func noteDisagreement(_ step: TraceSimulation.Step, _ outcome: Outcome, _ failed: [Claim]) {
+        disagreements += 1
+        guard firstDisagreement == nil, let provenance = step.record?.provenance else { return }
+        firstDisagreement = "seq \(opCount - 1) (line \(provenance.line) \(provenance.kernelNaming)): the kernel \(Claim.text(of: failed)), the model \(OutcomeDescriber().describe(outcome))"
     }
 }

@@ -8,22 +8,27 @@ final class TraceSource {
     private var cutMessages = CutMessageJoiner()
     private let kernelLog: KernelLogParser
     private let devices: DeviceDirectory
+    private let facts: MachineFactsReader?
     private var ready: [ParsedEvent] = []
     private var readyIndex = 0
     private var finished = false
+    /// Per CPU, the task of the latest ftrace line not imported (a `tracing_mark_write`,
+    /// an event of another subsystem) since that CPU's last event: it ran there.
+    private var skippedTaskOnCPU: [Int: Int] = [:]
 
     static let qemuProgram = utf8("qemu-")
 
     /// Opens `path`; nil when it cannot be read.
-    convenience init?(path: String, devices: DeviceDirectory) {
+    convenience init?(path: String, devices: DeviceDirectory, facts: MachineFactsReader? = nil) {
         guard let reader = LineReader(path: path) else { return nil }
-        self.init(path: path, lines: reader, devices: devices)
+        self.init(path: path, lines: reader, devices: devices, facts: facts)
     }
 
-    init(path: String, lines: LineProvider, devices: DeviceDirectory) {
+    init(path: String, lines: LineProvider, devices: DeviceDirectory, facts: MachineFactsReader? = nil) {
         self.path = path
         self.reader = QuotedPrintableLines(lines)
         self.devices = devices
+        self.facts = facts
         kernelLog = KernelLogParser(devices: devices)
     }
 
@@ -80,8 +85,13 @@ final class TraceSource {
     }
 
     private func release(_ events: [ParsedEvent]) {
-        for event in events { tally.countEvent(event) }
-        ready.append(contentsOf: events)
+        for var event in events {
+            tally.countEvent(event)
+            if let cpu = event.provenance.cpu, let pid = skippedTaskOnCPU.removeValue(forKey: cpu) {
+                event.provenance.taskRanBefore = pid
+            }
+            ready.append(event)
+        }
     }
 
     /// What a record is, by its prefix.
@@ -96,14 +106,19 @@ final class TraceSource {
     private func dispatch(_ line: LogicalLine) -> Dispatched? {
         let text = line.text
         let start = text.firstIndex { !$0.isSpace } ?? text.count
-        guard start < text.count, text[start] != .hash else { return nil }
+        guard start < text.count, text[start] != .hash else {
+            if start < text.count, let facts { facts.readHeader(Substring(text.text((start + 1)..<text.count))) }
+            return nil
+        }
         if let prefix = QemuPrefix.parse(text, from: start) {
             let record = record(line, prefix)
             return .parsed(record, QemuEvents.parse(record, devices: devices))
         }
         if let prefix = FtracePrefix.parse(text, from: 0) {
             let record = record(line, prefix)
-            return .parsed(record, FtraceEvents.parse(record, devices: devices))
+            let result = FtraceEvents.parse(record, devices: devices)
+            if case .skipped = result.disposition, let cpu = prefix.cpu, let pid = prefix.pid { skippedTaskOnCPU[cpu] = pid }
+            return .parsed(record, result)
         }
         var prefix = KernelLogPrefix.parse(text, from: start)
         let bare = prefix.timestampNanoseconds == nil && prefix.wallClock == nil
@@ -120,6 +135,7 @@ final class TraceSource {
         if prefix.wallClock != nil, text.hasPrefix(Self.qemuProgram, at: prefix.messageStart) {
             return .parsed(record(line, prefix), .skipped(.qemuMessage))   // QEMU's own messages on its stderr, ISO-stamped
         }
+        if let facts, prefix.messageStart < text.count { facts.readLog(Substring(text.text(prefix.messageStart..<text.count))) }
         return .kernelLog(record(line, prefix))
     }
 

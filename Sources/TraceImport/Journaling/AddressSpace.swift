@@ -96,6 +96,16 @@ final class AddressSpace {
         bury(query, handle: handle, seq: seq, naming: naming)
     }
 
+    /// Ends one mapping: a DMA API unmap or free names its mapping, and other mappings of
+    /// the same addresses (dma-direct maps the same buffer again without unmapping) stay.
+    func unmap(handle: String, seq: Int, naming: String) {
+        for id in liveByHandle[handle] ?? [] {
+            guard let entry = live[id] else { continue }
+            removeLive(id, entry)
+            bury(entry.range, handle: handle, seq: seq, naming: naming)
+        }
+    }
+
     /// The latest unmapped range containing `address`.
     func dead(containing address: UInt64) -> DeadRange? {
         deadIndex.ids(overlapping: address..<address.adding(length: 1)).last.flatMap { dead[$0] }

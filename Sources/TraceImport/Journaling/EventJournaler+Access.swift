@@ -21,12 +21,6 @@ extension EventJournaler {
         if event.direction == nil { draft.unknown.insert(.direction) }
         draft.device = device
         draft.address = address
-        if let mapping, let address {
-            draft.outcome.findings = ImportChecker.syncFindings(mapping, address: address, size: event.sizeBytes,
-                                                                direction: event.direction, forCPU: forCPU, naming: event.naming)
-        } else if let unmapped, let address {
-            draft.outcome.findings = [ImportChecker.syncAfterUnmap(unmapped, address: address, naming: event.naming)]
-        }
         return draft
     }
 
@@ -40,7 +34,6 @@ extension EventJournaler {
         let address = event.address ?? 0
         let space = accessSpace(device)
         let mapping = space?.live(containing: address)
-        let unmapped = mapping == nil ? space?.dead(containing: address) : nil
         let isWrite = event.isWrite ?? false
         var draft = Draft(op: isWrite
             ? .deviceWrite(DeviceWriteOp(device: device, address: .absolute(address), length: 0, fill: .zero))
@@ -55,13 +48,6 @@ extension EventJournaler {
                                    ?? "fault kind not in the report: not-present, no mapping the trace showed covered the address then")
             }
             draft.outcome = Outcome(status: .fault(Fault(kind: kind ?? .notPresent, address: address, isWrite: isWrite)))
-        }
-        if let unmapped {
-            let what = event.kind == .fault ? "fault" : "device access"
-            draft.outcome.findings = [ImportChecker.useAfterUnmap(unmapped, address: address, device: device, what: what)]
-        } else if let mapping, let isWrite = event.isWrite,
-                  let violation = ImportChecker.directionViolation(mapping, isWrite: isWrite, address: address, device: device) {
-            draft.outcome.findings = [violation]
         }
         return draft
     }

@@ -5,7 +5,7 @@ import Journal
 extension EventJournaler {
     /// A map: a `map` op on the device (or the space's pseudo-device), returning the DMA
     /// address, with one mapped range per segment.
-    func map(_ event: ParsedEvent) -> [(seq: Int, op: ImportedOp)] {
+    func map(_ event: ParsedEvent) -> [ImportedOp] {
         let (space, device) = mappingSpace(event)
         guard let address = event.address, let size = event.sizeBytes else { return [emit(mapFailed(event), event)] }
         if address == .max, event.naming.hasPrefix("dma_") {
@@ -19,9 +19,15 @@ extension EventJournaler {
         let segments = event.segments.isEmpty ? [DMASegment(address: address, length: size)] : event.segments
         let physKnown = event.segments.isEmpty ? event.phys != nil : event.physList.count == segments.count
         var ranges: [MappedRange] = []
+        if !event.iommuEvents.isEmpty {
+            // The IOMMU's own record of what the call put in the page table: whole granules.
+            ranges = event.iommuEvents.map { MappedRange(iova: $0.iova, phys: $0.phys ?? 0, length: $0.sizeBytes, prot: prot, bounced: false) }
+        }
         for (index, segment) in segments.enumerated() {
             let phys = physKnown ? (event.segments.isEmpty ? event.phys! : event.physList[index]) : 0
-            ranges.append(MappedRange(iova: segment.address, phys: phys, length: segment.length, prot: prot, bounced: false))
+            if event.iommuEvents.isEmpty {
+                ranges.append(MappedRange(iova: segment.address, phys: phys, length: segment.length, prot: prot, bounced: false))
+            }
             space.map(AddressSpace.LiveRange(handle: handle, device: device,
                                              range: segment.address..<segment.address.adding(length: segment.length),
                                              direction: event.direction, mappedSize: segment.length,
@@ -59,7 +65,7 @@ extension EventJournaler {
     /// An unmap: one `unmap` op per mapping it ends. A DMA API unmap names one mapping by
     /// its exact address (as dma-debug matches it); an IOMMU unmap takes a range out of
     /// the page table, which may end several mappings or part of one.
-    func unmap(_ event: ParsedEvent) -> [(seq: Int, op: ImportedOp)] {
+    func unmap(_ event: ParsedEvent) -> [ImportedOp] {
         let (space, device) = mappingSpace(event)
         if event.address == nil, let first = event.physList.first {
             return [emit(unmapScatterGather(event, space, device, firstPhys: first), event)]
@@ -67,11 +73,8 @@ extension EventJournaler {
         guard let address = event.address else { return [emit(unmapUnseen(event, space, device, address: nil), event)] }
         if event.naming.hasPrefix("dma_") {
             guard let mapping = space.live(startingAt: address) else { return [emit(unmapUnseen(event, space, device, address: address), event)] }
-            var draft = unmapDraft(event, handle: mapping.handle, device: device)
-            draft.outcome.findings = ImportChecker.unmapFindings(mapping, size: event.sizeBytes, direction: event.direction, naming: event.naming)
-            for range in space.liveRanges(of: mapping.handle) {
-                space.unmap(range.range, handle: mapping.handle, seq: seqOfNextOp, naming: event.naming)
-            }
+            let draft = unmapDraft(event, handle: mapping.handle, device: device)
+            space.unmap(handle: mapping.handle, seq: seqOfNextOp, naming: event.naming)
             return [emit(draft, event)]
         }
         let query = address..<address.adding(length: event.sizeBytes ?? 1)
@@ -84,7 +87,7 @@ extension EventJournaler {
             draft.op = .unmap(UnmapOp(mapping: mapping.handle, length: piece.upperBound - piece.lowerBound, direction: .bidirectional))
             draft.unknown.remove(.length)
             if ended.count > 1 {
-                draft.notes.append("one unmap of \(ImportChecker.hex(address))+\(event.sizeBytes ?? 0) ended \(ended.count) mappings")
+                draft.notes.append("one unmap of \(hexText(address))+\(event.sizeBytes ?? 0) ended \(ended.count) mappings")
             }
             space.unmap(piece, handle: mapping.handle, seq: seqOfNextOp, naming: event.naming)
             return emit(draft, event)
@@ -103,19 +106,17 @@ extension EventJournaler {
         return draft
     }
 
-    /// An unmap of an address nothing in the trace mapped: recorded, and reported as
-    /// dma-debug would (`unmap-not-mapped`) — definite when the trace unmapped it before
-    /// or the kernel says it unmapped nothing, hedged when the map may predate the trace.
+    /// An unmap of an address nothing in the trace mapped now: of the mapping that had it
+    /// when the trace unmapped it before (a double unmap, which the model's dma-debug
+    /// reports), else of a mapping older than the trace (`u1` …).
     private func unmapUnseen(_ event: ParsedEvent, _ space: AddressSpace, _ device: String, address: UInt64?) -> Draft {
         let unmapped = address.flatMap { space.dead(startingAt: $0) ?? space.dead(containing: $0) }
         let handle = unmapped?.handle ?? unseenHandle(space.name, address)
         var draft = unmapDraft(event, handle: handle, device: device)
         guard let address else { return draft }
-        var finding = ImportChecker.unmapNotMapped(handle: handle, address: address, device: device, naming: event.naming, unmapped: unmapped)
         if unmapped == nil, event.unmappedBytes == 0 {
-            finding.message = "\(event.naming) of \(ImportChecker.hex(address)) on \(device): the kernel unmapped 0 of \(event.sizeBytes ?? 0) bytes"
+            draft.notes.append("the kernel unmapped 0 of \(event.sizeBytes ?? 0) bytes: nothing was mapped there")
         }
-        draft.outcome.findings = [finding]
         if let size = event.sizeBytes, unmapped == nil, event.unmappedBytes != 0 {
             // The kernel unmapped it, so the range is gone whatever mapped it before the trace.
             space.bury(address..<address.adding(length: size), handle: handle, seq: seqOfNextOp, naming: event.naming)
@@ -128,12 +129,11 @@ extension EventJournaler {
         let ranges = space.live(scatterGatherStartingAtPhys: firstPhys, device: device)
         guard let first = ranges.first else {
             var draft = unmapDraft(event, handle: unseenHandle(space.name, nil), device: device)
-            draft.notes.append("no dma_map_sg of physical \(ImportChecker.hex(firstPhys)) earlier in the trace")
+            draft.notes.append("no dma_map_sg of physical \(hexText(firstPhys)) earlier in the trace")
             return draft
         }
-        var draft = unmapDraft(event, handle: first.handle, device: device)
-        draft.outcome.findings = ImportChecker.unmapFindings(first, size: nil, direction: event.direction, naming: event.naming)
-        for range in ranges { space.unmap(range.range, handle: first.handle, seq: seqOfNextOp, naming: event.naming) }
+        let draft = unmapDraft(event, handle: first.handle, device: device)
+        space.unmap(handle: first.handle, seq: seqOfNextOp, naming: event.naming)
         return draft
     }
 }

@@ -1,12 +1,14 @@
 import DMASim
 import Journal
 
-/// Turns parsed events into the ops a simulation would have journaled, numbering them,
-/// keeping each IOVA space's mapped and unmapped ranges to name handles and check calls
-/// (`ImportChecker`), and noting devices for the declarations written at the end.
+/// Turns each kernel call (`CallAssembler`'s events) into the op it is and what the kernel
+/// said of it: the `ImportedOp`s `TraceSimulation` runs. It keeps each IOVA space's mapped
+/// and unmapped ranges, as the kernel placed them, to name the mapping an unmap, sync or
+/// fault means.
 ///
 /// Handles: `m1`, `m2` … for maps the trace shows; `u1`, `u2` … for a mapping the trace
-/// never showed mapped (its unmap or sync is all there is), one per address.
+/// never showed mapped (its unmap or sync is all there is), one per address; `s1`, `s2` …
+/// for two-step states.
 final class EventJournaler {
     /// An op being built, before it gets its seq and provenance.
     struct Draft {
@@ -18,18 +20,20 @@ final class EventJournaler {
         var notes: [String] = []
     }
 
-    private(set) var nextSeq = 0
     var registry = DeviceRegistry()
-    private(set) var findingCount = 0
-    private(set) var opCounts: [OpKind: Int] = [:]
     private var spaces: [String: AddressSpace] = [:]
     private var mappingCount = 0
     private var unseenHandles: [String: String] = [:]
     private var sourceID: Int64 = 0
+    /// Two-step states: the handle each state key has now, and its device.
+    var stateHandles: [String: String] = [:]
+    var stateDevices: [String: String] = [:]
+    var stateCount = 0
 
     /// The ops for `event` (none for an event that only describes the machine).
-    func journal(_ event: ParsedEvent, sourceID: Int64) -> [(seq: Int, op: ImportedOp)] {
+    func journal(_ event: ParsedEvent, sourceID: Int64) -> [ImportedOp] {
         self.sourceID = sourceID
+        callCount += 1
         switch event.kind {
         case .map: return map(event)
         case .mapFailed: return [emit(mapFailed(event), event)]
@@ -39,39 +43,40 @@ final class EventJournaler {
         case .debugReport(let call): return [emit(report(event, call), event)]
         case .attach, .groupAdd, .groupRemove: noteMachine(event); return []
         case .detach: return [emit(detach(event), event)]
-        }
-    }
-
-    /// The device and IOMMU declarations, numbered after the events.
-    func declarations() -> [(seq: Int, op: ImportedOp)] {
-        registry.declarations().map { imported in
-            defer { nextSeq += 1 }
-            opCounts[imported.op.kind, default: 0] += 1
-            return (nextSeq, imported)
+        case .iova(let call): return [emit(twoStep(event, call), event)]
+        case .noOp, .iovaReturn: return []  // a return is folded into its call by CallAssembler
         }
     }
 
     // MARK: building ops
 
-    /// Numbers a draft and ties it to its line.
-    func emit(_ draft: Draft, _ event: ParsedEvent) -> (seq: Int, op: ImportedOp) {
-        let seq = nextSeq
-        nextSeq += 1
-        findingCount += draft.outcome.findings.count
-        opCounts[draft.op.kind, default: 0] += 1
+    /// Ties a draft to its line.
+    func emit(_ draft: Draft, _ event: ParsedEvent) -> ImportedOp {
         let source = event.provenance
-        let notes = ([event.note] + draft.notes.map(Optional.some)).compactMap { $0 }
+        var notes = ([event.note] + draft.notes.map(Optional.some)).compactMap { $0 }
+        if !event.iommuEvents.isEmpty, !event.kind.isTwoStep {
+            let lines = event.iommuEvents.map { String($0.line) }.joined(separator: ", ")
+            notes.append("with the iommu:\(event.kind == .map ? "map" : "unmap") event\(event.iommuEvents.count == 1 ? "" : "s") it caused (line\(event.iommuEvents.count == 1 ? "" : "s") \(lines))")
+        }
         let provenance = ImportProvenance(
             sourceID: sourceID, line: source.line, lineCount: source.lineCount, sourceFormat: source.format.rawValue,
             kernelNaming: event.naming, timestampNanoseconds: source.timestampNanoseconds, wallClock: source.wallClock,
             cpu: source.cpu, task: source.task, pid: source.pid, note: notes.isEmpty ? nil : notes.joined(separator: "; "),
-            raw: source.raw)
-        return (seq, ImportedOp(op: draft.op, outcome: draft.outcome, unknown: draft.unknown, device: draft.device,
-                                address: draft.address, provenance: provenance))
+            raw: Self.raw(of: event))
+        return ImportedOp(op: draft.op, outcome: draft.outcome, unknown: draft.unknown, device: draft.device,
+                          address: draft.address, provenance: provenance)
     }
 
-    /// The seq the next emitted op gets.
-    var seqOfNextOp: Int { nextSeq }
+    /// The record as read; for a call that wrote several events, their lines in file order.
+    static func raw(of event: ParsedEvent) -> String {
+        guard !event.iommuEvents.isEmpty, !event.kind.isTwoStep else { return event.provenance.raw }
+        let lines = event.iommuEvents.map { ($0.line, $0.raw) } + [(event.provenance.line, event.provenance.raw)]
+        return lines.sorted { $0.0 < $1.0 }.map(\.1).joined(separator: "\n")
+    }
+
+    /// Calls seen so far: the order in which the address spaces remember maps and unmaps.
+    private(set) var callCount = 0
+    var seqOfNextOp: Int { callCount }
 
     func newMappingHandle() -> String {
         mappingCount += 1

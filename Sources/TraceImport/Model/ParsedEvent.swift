@@ -39,6 +39,16 @@ public struct ParsedEvent: Sendable, Hashable {
     public var errno: Int?
     /// `iommu:unmap`'s `unmapped_size`: what the kernel really unmapped.
     public var unmappedBytes: UInt64?
+    /// The `iommu:map` / `iommu:unmap` events the call caused, folded into it: a
+    /// `dma_map_phys` through an IOMMU traces the page-table change first, then itself.
+    public var iommuEvents: [IOMMUEvent] = []
+    /// A two-step call's `struct dma_iova_state`: its address in a probe capture, or the
+    /// name the importer gave a request it rebuilt from the trace's shape.
+    public var state: String?
+    /// A two-step link, sync or unlink's offset into the state's IOVA range.
+    public var offset: UInt64?
+    /// `dma_iova_try_alloc` returned false (the state was zeroed).
+    public var fallback = false
     /// What the parser had to decide (a fault with no read/write flag, …).
     public var note: String?
     public var provenance: EventProvenance
@@ -48,6 +58,28 @@ public struct ParsedEvent: Sendable, Hashable {
         self.naming = naming
         self.provenance = provenance
     }
+}
+
+/// One `iommu:map` or `iommu:unmap` event folded into the DMA API call that caused it.
+public struct IOMMUEvent: Sendable, Hashable {
+    public var iova: UInt64
+    public var sizeBytes: UInt64
+    /// The physical address a map installed; nil for an unmap.
+    public var phys: UInt64?
+    /// What an unmap really removed (`unmapped_size`).
+    public var unmappedBytes: UInt64?
+    /// Its line in the file, the line as read, and its time since boot.
+    public var line: Int
+    public var raw: String
+    public var timestampNanoseconds: UInt64?
+
+    public init(iova: UInt64, sizeBytes: UInt64, phys: UInt64? = nil, unmappedBytes: UInt64? = nil, line: Int, raw: String = "",
+                timestampNanoseconds: UInt64? = nil) {
+        self.iova = iova; self.sizeBytes = sizeBytes; self.phys = phys; self.unmappedBytes = unmappedBytes
+        self.line = line; self.raw = raw; self.timestampNanoseconds = timestampNanoseconds
+    }
+
+    var end: UInt64 { iova.addingReportingOverflow(sizeBytes).overflow ? .max : iova + sizeBytes }
 }
 
 /// One segment of a scatter-gather mapping as the device sees it.
@@ -70,6 +102,11 @@ public struct EventProvenance: Sendable, Hashable {
     public var cpu: Int?
     public var task: String?
     public var pid: Int?
+    /// Task, softirq, hardirq or NMI, when the line's flags column says.
+    public var context: ExecutionContext?
+    /// The task of a line not imported that came before this event on its CPU (since the
+    /// CPU's previous event): that task ran there in between.
+    public var taskRanBefore: Int?
     /// The record as read: quote prefixes removed, wrapped lines joined.
     public var raw: String
 

@@ -20,6 +20,18 @@ public enum TraceEventKind: Sendable, Hashable {
     case detach
     case groupAdd
     case groupRemove
+    /// A call of the two-step API (`dma_iova_*`): from probe events, or rebuilt from the
+    /// `iommu:map`/`iommu:unmap` events of a request that had no DMA API event.
+    case iova(IOVACall)
+    /// The return of a two-step call, from its `_ret` probe event: folded into the call.
+    case iovaReturn(IOVACall)
+    /// A call the kernel traced but that did nothing (`dma_free` of a NULL buffer).
+    case noOp
+
+    var isTwoStep: Bool {
+        if case .iova = self { return true }
+        return false
+    }
 
     /// The word the summary counts it under.
     public var summaryName: String {
@@ -32,6 +44,8 @@ public enum TraceEventKind: Sendable, Hashable {
         case .access: return "access"
         case .debugReport: return "dma-debug"
         case .attach, .detach, .groupAdd, .groupRemove: return "attach/detach"
+        case .iova, .iovaReturn: return "two-step"
+        case .noOp: return "no-op"
         }
     }
 }
@@ -44,4 +58,14 @@ public enum ReportedCall: Sendable, Hashable {
     /// `check_sync`'s own messages do not say which way the sync went.
     case sync
     case detach
+}
+
+/// The calls of the two-step API (include/linux/dma-mapping.h, drivers/iommu/dma-iommu.c).
+public enum IOVACall: String, Sendable, Hashable {
+    case tryAlloc = "dma_iova_try_alloc"
+    case link = "dma_iova_link"
+    case sync = "dma_iova_sync"
+    case unlink = "dma_iova_unlink"
+    case destroy = "dma_iova_destroy"
+    case free = "dma_iova_free"
 }

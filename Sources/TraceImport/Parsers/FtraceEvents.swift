@@ -21,7 +21,7 @@ enum FtraceEvents {
     /// reads (`map: IOMMU: …`, `dma_map_page: …`).
     static func isBareEvent(_ bytes: [UInt8], at start: Int) -> Bool {
         guard let (name, _, fields) = eventName(bytes, at: start) else { return false }
-        if DMATracepoints.names.contains(name) { return true }
+        if DMATracepoints.names.contains(name) || IOVAProbeEvents.names.contains(name) { return true }
         guard IOMMUTracepoints.names.contains(name) else { return false }
         var scanner = TextScanner(bytes, from: fields)
         scanner.skipSpaces()
@@ -45,6 +45,9 @@ enum FtraceEvents {
         }
         if system != "iommu", DMATracepoints.names.contains(name) {
             return DMATracepoints.parse(name, fields: range, record, devices: devices)
+        }
+        if IOVAProbeEvents.names.contains(name) {
+            return IOVAProbeEvents.parse(name, fields: range, record, devices: devices)
         }
         if system == nil || system == "iommu", IOMMUTracepoints.names.contains(name) {
             var scanner = TextScanner(record.text, from: fields)

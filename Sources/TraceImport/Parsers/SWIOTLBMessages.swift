@@ -107,21 +107,10 @@ enum SWIOTLBMessages {
         let direction = SpacedWords(bytes, scanner.position..<range.upperBound).number(after: "dir")
         if event.sizeBytes == nil { event.sizeBytes = sizeBytes }
         event.phys = phys
-        event.direction = direction.flatMap(Self.direction)
+        event.direction = direction.flatMap { $0 <= 3 ? KernelSymbols.direction(number: Int64($0)) : nil }
         if let sizeBytes {
             event.note = (event.note.map { $0 + "; " } ?? "") + "bounce_map_single failed to map \(sizeBytes) bytes"
                 + (phys.map { " at phys 0x" + String($0, radix: 16) } ?? "")
-        }
-    }
-
-    /// `enum dma_data_direction` as a number: 0 bidirectional, 1 to device, 2 from device.
-    private static func direction(_ value: UInt64) -> DMADirection? {
-        switch value {
-        case 0: return .bidirectional
-        case 1: return .toDevice
-        case 2: return .fromDevice
-        case 3: return DMADirection.none
-        default: return nil
         }
     }
 

@@ -21,6 +21,7 @@ struct TraceRecord {
         provenance.cpu = prefix.cpu
         provenance.task = prefix.task
         provenance.pid = prefix.pid
+        provenance.context = prefix.context
         return provenance
     }
 }

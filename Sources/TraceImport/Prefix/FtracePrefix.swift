@@ -18,11 +18,13 @@ enum FtracePrefix {
         var scanner = TextScanner(bytes, from: bracket.upperBound)
         scanner.skipSpaces()
         var flagsWidth: Int?
+        var context: ExecutionContext?
         var stamp = timestamp(&scanner)
         if stamp == nil {
             let flags = scanner.word()
             guard (1...8).contains(flags.count) else { return nil }
             flagsWidth = flags.count
+            if flags.count >= 3 { context = ExecutionContext(flagsCharacter: bytes[flags.lowerBound + 2]) }
             scanner.skipSpaces()
             stamp = timestamp(&scanner)
         }
@@ -33,6 +35,7 @@ enum FtracePrefix {
         prefix.task = task
         prefix.pid = pid
         prefix.flagsWidth = flagsWidth
+        prefix.context = context
         prefix.timestampNanoseconds = stamp.nanoseconds
         return prefix
     }

@@ -9,6 +9,8 @@ struct LinePrefix {
     var pid: Int?
     /// ftrace's latency-flags column width (4, 5 or 7 characters), when there is one.
     var flagsWidth: Int?
+    /// What the CPU was running, from the flags column's hardirq/softirq character.
+    var context: ExecutionContext?
     /// Where the message starts (for ftrace: the event name).
     var messageStart: Int
     /// Whether a kernel log line had a time, level or tag before its message.

@@ -15,6 +15,17 @@ enum KernelSymbols {
         }
     }
 
+    /// `enum dma_data_direction` as a number: 0 bidirectional, 1 to device, 2 from device, 3 none.
+    static func direction(number value: Int64) -> DMADirection? {
+        switch value {
+        case 0: return .bidirectional
+        case 1: return .toDevice
+        case 2: return .fromDevice
+        case 3: return DMADirection.none
+        default: return nil
+        }
+    }
+
     /// `DMA_ATTR_*` bits (include/linux/dma-mapping.h) by their trace names.
     static let attributeBits: [String: UInt32] = [
         "WEAK_ORDERING": 1 << 1, "WRITE_COMBINE": 1 << 2, "NO_KERNEL_MAPPING": 1 << 4, "SKIP_CPU_SYNC": 1 << 5,

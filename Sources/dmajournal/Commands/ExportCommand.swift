@@ -1,5 +1,6 @@
 import ArgumentParser
 import Export
+import TraceImport
 
 /// `dmajournal export FILE --format perfetto|script|csv [-o OUT]`: a journal in another
 /// tool's format.
@@ -95,7 +96,7 @@ struct ExportCommand: ParsableCommand {
 
     private func exportScript() throws {
         let count = try exportCall { () throws(ExportError) in try ScriptExporter(journalPath: journal).export(to: try openOutput()) }
-        let trace = try exportCall { () throws(ExportError) in try TraceScenario.isImported(journalPath: journal) }
+        let trace = try importCall { () throws(TraceImportError) in try TraceScenario.isImported(journalPath: journal) }
         report(trace ? "\(count) op lines of the trace's simulation, claiming what the kernel did"
                      : "\(count) op lines with their recorded outcomes")
     }

@@ -59,6 +59,7 @@ struct ImportCommand: ParsableCommand {
             }
             ImportReport.perFile(summary, quiet: quiet).forEach(StandardError.write)
             print(format == .json ? ImportReport.json(summary, journal: journal).text : ImportReport.summaryLine(summary, journal: journal))
+            if let line = ImportReport.disagreementLine(summary) { StandardError.write(line) }
             if InterruptFlag.isRaised { throw CLIFailure.interrupted(JournalSink.interruptedLine(path: journal, opsKept: summary.opCount)) }
         }
     }

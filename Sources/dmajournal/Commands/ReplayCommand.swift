@@ -4,6 +4,7 @@ import Export
 import Journal
 import OpScript
 import Replay
+import TraceImport
 
 /// `dmajournal replay FILE`: re-run every journaled op and compare outcomes.
 struct ReplayCommand: ParsableCommand {
@@ -58,7 +59,7 @@ struct ReplayCommand: ParsableCommand {
                 // A checkpoint holds the recorded machine's state: a changed machine must start at op 0.
                 throw CLIFailure.badInput("replay: --from and --with do not combine: a checkpoint was taken on the recorded machine")
             }
-            if try exportCall({ () throws(ExportError) in try TraceScenario.isImported(journalPath: journal) }) {
+            if try importCall({ () throws(TraceImportError) in try TraceScenario.isImported(journalPath: journal) }) {
                 if from != nil { throw CLIFailure.badInput("replay: \(journal) is an imported kernel trace: it has no checkpoints to start --from") }
                 return try TraceReplay(journal: journal, overrides: changes, lastSequence: to).run()
             }
@@ -103,7 +104,7 @@ struct ReplayCommand: ParsableCommand {
     /// Bisect and minimise search a recording; an imported trace becomes one by running its
     /// simulation into a journal, which the refusal spells out.
     static func refuseImported(_ journal: String, command: String) throws {
-        guard try exportCall({ () throws(ExportError) in try TraceScenario.isImported(journalPath: journal) }) else { return }
+        guard try importCall({ () throws(TraceImportError) in try TraceScenario.isImported(journalPath: journal) }) else { return }
         throw CLIFailure.badInput("\(command): \(journal) is an imported kernel trace, not a recording: "
             + "run `dmajournal export \(journal) --format script -o trace.ops` and `dmajournal run trace.ops --journal sim.db`, then \(command) sim.db")
     }

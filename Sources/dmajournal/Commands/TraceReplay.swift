@@ -2,6 +2,7 @@ import DMASim
 import Export
 import OpScript
 import Replay
+import TraceImport
 
 /// `dmajournal replay` of an imported journal: the kernel trace, as the simulation
 /// `TraceScenario` makes of it, runs on the model (changed by `--with`), and every line's
@@ -15,7 +16,7 @@ struct TraceReplay {
     let lastSequence: Int?
 
     func run() throws {
-        let scenario = try exportCall { () throws(ExportError) in try TraceScenario(journalPath: journal) }
+        let scenario = try importCall { () throws(TraceImportError) in try TraceScenario(journalPath: journal) }
         var lines = scenario.lines.filter { line in
             guard let lastSequence, let partOf = line.partOf else { return true }
             return partOf <= lastSequence

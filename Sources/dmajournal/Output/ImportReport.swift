@@ -55,6 +55,12 @@ enum ImportReport {
         TraceImportError.cut(text.trimmingCharacters(in: .whitespaces), limit: exampleWidth)
     }
 
+    /// `the model disagrees with the kernel at N ops, first at seq …`, when it does.
+    static func disagreementLine(_ summary: ImportSummary) -> String? {
+        guard summary.disagreements > 0, let first = summary.firstDisagreement else { return nil }
+        return "the model disagrees with the kernel at \(counted(summary.disagreements, "op")), first at \(first); dmajournal replay shows it"
+    }
+
     /// The summary as one JSON object: files with their line, event, skip and not-understood
     /// counts, then the totals.
     static func json(_ summary: ImportSummary, journal: String) -> JSONObject {

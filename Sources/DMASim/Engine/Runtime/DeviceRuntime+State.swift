@@ -6,7 +6,7 @@ extension DeviceRuntime {
         spec.encode(to: &writer)
         // 0 for dma-direct, else domain index + 1.
         writer.varint(domain.map { links.index(of: $0) + 1 } ?? 0)
-        writer.flags(pci32BitWorkaround, isDetached)
+        writer.flags(pci32BitWorkaround, isDetached, skipsSync)
     }
 
     static func decoding(from reader: inout StateReader, links: DecodingLinks) throws(EngineStateError) -> DeviceRuntime {
@@ -18,10 +18,12 @@ extension DeviceRuntime {
             throw reader.invalid("device domain", "\(spec.name) sits behind \(spec.iommu ?? "no iommu"), its domain behind \(domain.iommu.name)",
                                  at: domainStart)
         }
-        let flags = try reader.flags("device flags", count: 2)
+        // Version 8 added dma_skip_sync; before, a device's coherence gave it.
+        let flags = try reader.flags("device flags", count: links.version >= EngineStateFormat.perCPUVersion ? 3 : 2)
         let device = DeviceRuntime(spec: spec, domain: domain, forceDAC: false)
         device.pci32BitWorkaround = flags[0]
         device.isDetached = flags[1]
+        if links.version >= EngineStateFormat.perCPUVersion { device.skipsSync = flags[2] }
         return device
     }
 }

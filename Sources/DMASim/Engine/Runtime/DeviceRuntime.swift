@@ -9,11 +9,23 @@ final class DeviceRuntime {
     var pci32BitWorkaround: Bool
     /// Set by `detach`; later ops on the device are rejected.
     var isDetached = false
+    /// `dev->dma_skip_sync`: set from the device's coherence when its DMA ops are set up
+    /// (`dma_setup_need_sync()`), cleared for good by its first swiotlb bounce
+    /// (`swiotlb_tbl_map_single()` → `dma_reset_need_sync()`).
+    var skipsSync: Bool
 
     init(spec: DeviceSpec, domain: DMADomain?, forceDAC: Bool) {
         self.spec = spec
         self.domain = domain
         self.pci32BitWorkaround = spec.bus == .pci && !forceDAC
+        self.skipsSync = spec.coherent
+    }
+
+    /// `dma_need_unmap(dev)` (kernel/dma/mapping.c): false only for a dma-direct device that
+    /// skips syncs, and only when dma-debug is not built in: then a driver may map and never
+    /// unmap (NVMe's PRP path, `nvme_pci_prp_save_mapping()`).
+    func needsUnmap(dmaDebug: Bool) -> Bool {
+        domain != nil || !skipsSync || dmaDebug
     }
 
     /// `use_dma_iommu(dev)`.

@@ -14,7 +14,7 @@ extension StreamingMappingRecord {
         direction.encode(to: &writer)
         writer.varint(UInt64(attributes.rawValue))
         life.encode(to: &writer)
-        writer.flags(errorChecked, throughIOMMU, hasDebugEntry)
+        writer.flags(errorChecked, throughIOMMU, hasDebugEntry, tracked)
         writer.optional(bounceAddress) { $0.varint($1) }
         writer.optional(ownershipID) { $0.varint($1) }
     }
@@ -30,12 +30,15 @@ extension StreamingMappingRecord {
         // Any attribute bits: an imported trace may carry ones the simulator has no name for.
         let attributes = DMAAttributes(rawValue: UInt32(try reader.int("mapping attrs", in: 0...Int(UInt32.max))))
         let life = try Life(from: &reader, "mapping life")
-        // Version 6 added hasDebugEntry; before, an entry lived exactly while mapped.
-        let flags = try reader.flags("mapping flags", count: links.version >= EngineStateFormat.kernel73Version ? 3 : 2)
+        // Version 7 added hasDebugEntry (before, an entry lived exactly while mapped);
+        // version 8 `tracked` (every mapping was before).
+        let count = links.version >= EngineStateFormat.perCPUVersion ? 4 : links.version >= EngineStateFormat.kernel73Version ? 3 : 2
+        let flags = try reader.flags("mapping flags", count: count)
         self.init(handle: handle, device: device.spec.name, serial: serial, dmaAddress: dmaAddress, phys: phys, length: length,
                   direction: direction, attributes: attributes, life: life, throughIOMMU: flags[1])
         errorChecked = flags[0]
-        hasDebugEntry = links.version >= EngineStateFormat.kernel73Version ? flags[2] : life == .mapped
+        hasDebugEntry = count >= 3 ? flags[2] : life == .mapped
+        if count >= 4 { tracked = flags[3] }
         bounceAddress = try reader.optional("mapping bounce address") { reader throws(EngineStateError) in
             try reader.varint("mapping bounce address")
         }

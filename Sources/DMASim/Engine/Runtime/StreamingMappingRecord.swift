@@ -28,6 +28,10 @@ struct StreamingMappingRecord {
     var bounceAddress: UInt64?
     /// Checker: this mapping's entry in the ownership map while it is mapped.
     var ownershipID: Int?
+    /// Whether the checker tracks it (dma-debug's entry, ownership, a leak at detach). Not
+    /// when `dma_need_unmap()` was false at map time: the driver may never unmap it, and a
+    /// kernel without dma-debug keeps no record of it.
+    var tracked = true
     /// dma-debug still holds this mapping's entry (`Engine.dmaDebugEntries`): from the
     /// map until the unmap that dma-debug matches to it, which a stale handle's unmap of
     /// the same address may be.

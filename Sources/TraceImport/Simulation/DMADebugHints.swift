@@ -9,8 +9,12 @@ import DMASim
 struct DMADebugHints: Equatable {
     var mappedLength: UInt64?
     var mappedDirection: DMADirection?
+    /// `check_unmap()`/`check_sync()` found no entry ("tries to free/sync DMA memory it
+    /// has not allocated"): what was mapped there had been unmapped.
+    var foundNoEntry: Bool
 
     init(report text: String) {
+        foundNoEntry = text.contains("DMA memory it has not allocated")
         mappedLength = Self.number(after: "[map size=", in: text) ?? Self.number(after: "[allocation size=", in: text)
         mappedDirection = Self.direction(after: "[mapped as ", in: text) ?? Self.direction(after: "[mapped with ", in: text)
     }

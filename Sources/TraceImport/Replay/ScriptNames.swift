@@ -1,3 +1,4 @@
+import DMASim
 import OpScript
 
 /// Kernel names as op-script names. A PCI address (`0000:c2:00.0`) or an SMMU context bank
@@ -35,5 +36,34 @@ struct ScriptNames {
         })
         let name = prefix + body
         return ScriptLineWriter.canWrite(name: name) ? name : prefix + "x"
+    }
+}
+
+extension ScriptNames {
+    /// Devices and groups of one script renamed together: each op's names as the script
+    /// spells them.
+    struct Renaming {
+        var devices = ScriptNames(prefix: "dev-")
+        var groups = ScriptNames(prefix: "group-")
+
+        /// The names that had to change, devices first.
+        var renamed: [(script: String, kernel: String)] { devices.renamed + groups.renamed }
+
+        mutating func scriptOp(_ op: Op) -> Op {
+            switch op.call {
+            case .iommu(var spec): spec.name = devices.name(spec.name); return op.with(.iommu(spec))
+            case .device(var spec):
+                spec.name = devices.name(spec.name)
+                spec.iommu = spec.iommu.map { devices.name($0) }
+                spec.group = spec.group.map { groups.name($0) }
+                return op.with(.device(spec))
+            case .map(var call): call.device = devices.name(call.device); return op.with(.map(call))
+            case .alloc(var call): call.device = devices.name(call.device); return op.with(.alloc(call))
+            case .deviceRead(var access): access.device = devices.name(access.device); return op.with(.deviceRead(access))
+            case .deviceWrite(var access): access.device = devices.name(access.device); return op.with(.deviceWrite(access))
+            case .detach(var call): call.device = devices.name(call.device); return op.with(.detach(call))
+            default: return op
+            }
+        }
     }
 }

@@ -1,0 +1,178 @@
+import DMASim
+import Journal
+
+/// The machine a trace ran on, declared as the ops first need it: the region and IOMMU
+/// before the first op, each device before its first op.
+extension TraceSimulation {
+    /// The machine and the region that holds every physical address. The IOMMU comes
+    /// with the first device behind it.
+    func topologySteps() -> [Step] {
+        declaredTopology = true
+        let machine = machineSpec()
+        cpuCount = machine.cpuCount
+        note("region \(Self.regionName) holds every physical address the trace names")
+        note("DMA masks are 64 bits unless a device's first IOVA says less; devices are coherent PCI devices (x86)")
+        note("every map is followed by the dma_mapping_error() check drivers make, which no trace shows")
+        note("a device access names the mapping that covered its address in the kernel's IOVA space; of unknown length, it is \(Self.accessLength) bytes")
+        return [Step(op: .machine(machine), claims: [], record: nil),
+                Step(op: .region(RegionSpec(name: Self.regionName, base: 0, sizeBytes: Self.regionSize, kind: .ram)), claims: [], record: nil)]
+    }
+
+    /// The machine the facts describe: its CPUs (`# cpus:`, ftrace's `#P:`), its kernel's
+    /// DMA semantics (7.3 from 6.17 on, 6.16 before), an Arm machine when Arm SMMU reports
+    /// appear. `CONFIG_HZ` is not in a trace: 250, Debian's (and the lab kernel's).
+    private func machineSpec() -> MachineSpec {
+        let arch: Architecture = armReports || facts.iommuKind == .armSMMU ? .arm64 : .x86_64
+        var kernel = KernelVersion.v7_3
+        if let release = facts.kernelRelease {
+            let parts = release.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
+            if parts.count == 2, (parts[0], parts[1]) < (6, 17) { kernel = .v6_16 }
+            note("kernel \(release): the model follows \(kernel.rawValue)'s DMA semantics")
+        }
+        let cpus: Int
+        if let count = facts.cpuCount {
+            cpus = min(count, MachineSpec.maxCPUCount)
+            note("\(cpus) CPU\(cpus == 1 ? "" : "s"): \(facts.provenance.first { $0.contains("CPU") } ?? "the trace's header")")
+        } else {
+            cpus = Self.defaultCPUCount
+            note("\(cpus) CPUs: the trace does not say how many (no cpus: or #P: header); ops run on the CPU their line names")
+        }
+        note("HZ 250 (CONFIG_HZ is not in a trace; Debian's kernels and the lab's use 250)")
+        let dmaDebug = facts.dmaDebug ?? dmaDebugReports
+        note(dmaDebug ? "dma-debug is built in (the kernel log says so): every mapping is tracked"
+                      : "dma-debug is not built in (CONFIG_DMA_API_DEBUG, off in distribution kernels; the log does not show it): "
+                        + "dma_need_unmap() is false for a coherent dma-direct device, whose driver may never unmap")
+        return MachineSpec(arch: arch, kernel: kernel, cpuCount: cpus, hz: 250, dmaDebug: dmaDebug)
+    }
+
+    /// CPUs of a machine whose trace does not say: enough for any CPU column a pasted trace shows.
+    static let defaultCPUCount = 256
+
+    /// The declaration of `device`, and of the IOMMU before it, when this is its first op.
+    func declare(_ device: String, firstCall record: ImportedOp) -> [Step] {
+        guard domainOfDevice[device] == nil else { return [] }
+        var steps: [Step] = []
+        let behindIOMMU = isBehindIOMMU(device, firstCall: record)
+        let group = behindIOMMU ? groupName(of: device, firstCall: record) : nil
+        let domain = group ?? device
+        domainOfDevice[device] = domain
+        var spec = DeviceSpec(name: device, iommu: behindIOMMU ? Self.iommuName : nil, group: group)
+        if behindIOMMU {
+            if !declaredIOMMU { steps.append(iommuStep()) }
+            if domains[domain]?.fromCreation == nil, let bits = dmaBits(fromFirstAllocation: record) {
+                spec.dmaBits = bits
+                note("\(device): dma-bits=\(bits), the limit its first IOVA sits under (a fresh allocator starts at the top of the mask)")
+            }
+        } else {
+            directDevices.insert(device)
+        }
+        steps.append(Step(op: .device(spec), claims: [], record: nil))
+        return steps
+    }
+
+    private func iommuStep() -> Step {
+        declaredIOMMU = true
+        let mode: IOMMUMode
+        if let strict = facts.strict {
+            mode = strict ? .strict : .lazy
+            note("IOMMU mode \(mode.rawValue): \(facts.provenance.first { $0.contains("strict") || $0.contains("lazy") || $0.contains("DMA") } ?? "the trace's machine facts")")
+        } else if armReports || facts.iommuKind == .armSMMU {
+            mode = .strict
+            note("IOMMU mode strict: the default on Arm (drivers/iommu/Kconfig), where these arm-smmu reports come from")
+        } else {
+            mode = .lazy
+            note("IOMMU mode lazy: the default on x86 (drivers/iommu/Kconfig: IOMMU_DEFAULT_DMA_LAZY if X86 || S390); the trace does not say")
+        }
+        // virtio-iommu implements iotlb_sync_map (drivers/iommu/virtio-iommu.c viommu_iotlb_sync_map).
+        let syncMap = facts.iommuKind == .virtio
+        if let kind = facts.iommuKind { note("the IOMMU is \(kind.rawValue)\(syncMap ? ", which needs iotlb_sync_map" : "")") }
+        return Step(op: .iommu(IOMMUSpec(name: Self.iommuName, mode: mode, needsSyncMap: syncMap)), claims: [], record: nil)
+    }
+
+    /// Whether a device's DMA goes through the IOMMU: its IOMMU group, the IOMMU being off,
+    /// or what its first call shows (a map that returned its physical address had none; a
+    /// try_alloc that returned false found no DMA domain).
+    private func isBehindIOMMU(_ device: String, firstCall record: ImportedOp) -> Bool {
+        if Self.isPseudoDevice(device) { return true }
+        if facts.iommuDisabled == true { return false }
+        if let group = facts.group(of: device) { return group.type != "identity" }
+        if !facts.groups.isEmpty { return false }
+        switch record.op.call {
+        case .map(let call):
+            if record.outcome.address == call.phys, !record.unknown.contains(.phys) { return false }
+        case .alloc:
+            if record.outcome.status == .fallback { return false }
+        default:
+            break
+        }
+        return true
+    }
+
+    /// The IOMMU group a device shares: the facts' group, a pseudo-device's own space, or
+    /// for a device seen only faulting, the space of the device-less IOMMU events.
+    private func groupName(of device: String, firstCall record: ImportedOp) -> String? {
+        if let group = facts.group(of: device) { return "group\(group.id)" }
+        if Self.isPseudoDevice(device) { return device }
+        switch record.op.call {
+        case .deviceRead, .deviceWrite:
+            // The only mappings its faults can be checked against are the device-less ones.
+            if domainOfDevice[DeviceRegistry.unattributed] != nil { return domainOfDevice[DeviceRegistry.unattributed] }
+        default:
+            break
+        }
+        return nil
+    }
+
+    /// A name the importer gives an IOVA space, not a device: device-less `iommu:map`
+    /// events, a virtio-iommu domain.
+    static func isPseudoDevice(_ name: String) -> Bool {
+        name == DeviceRegistry.unattributed || name.hasPrefix("virtio-iommu-domain")
+    }
+
+    /// `k` when the record is a domain's first allocation ending at 2^k below 4 GiB: a
+    /// fresh allocator hands out the top of `min(dma_mask, aperture)` first
+    /// (drivers/iommu/iova.c `__alloc_and_insert_iova_range`), so the device's mask is k bits.
+    private func dmaBits(fromFirstAllocation record: ImportedOp) -> Int? {
+        guard let end = Self.freshEnd(of: record), end < 1 << 32, end >= 1 << 12 else { return nil }
+        return end.trailingZeroBitCount
+    }
+
+    /// Where the allocation a map or try_alloc made ends, rounded as `alloc_iova_fast`
+    /// rounds it, when that is a power of two no higher than 4 GiB: where a fresh
+    /// allocator's first one ends for a device whose mask (or the 32-bit-first PCI
+    /// workaround of `iommu_dma_alloc_iova`) limits it there. Above 4 GiB the first IOVA
+    /// depends on what the trace does not say (the aperture, `iommu.forcedac`, the bus).
+    static func freshEnd(of record: ImportedOp) -> UInt64? {
+        guard record.outcome.status == .ok, let address = record.outcome.address else { return nil }
+        let length: UInt64
+        switch record.op.call {
+        case .map(let call): length = call.length
+        case .alloc(let call): length = call.sizeBytes
+        default: return nil
+        }
+        let start = address & ~4095
+        let pages = ((address & 4095) &+ length &+ 4095) >> 12
+        let rounded = pages < 32 ? pages.roundedUpToPowerOfTwoValue : pages
+        let (end, overflow) = start.addingReportingOverflow(rounded << 12)
+        guard !overflow, end.nonzeroBitCount == 1, end <= 1 << 32 else { return nil }
+        return end
+    }
+
+    /// The first allocation in a device's IOVA space says whether the trace holds the space
+    /// from its creation: then the model must hand out the kernel's IOVAs from there on.
+    func noteAllocation(in device: String, at address: UInt64, length: UInt64, record: ImportedOp) {
+        guard !directDevices.contains(device) else { return }
+        let domain = domainOfDevice[device] ?? device
+        guard domains[domain]?.fromCreation == nil else { return }
+        let fresh = Self.freshEnd(of: record) != nil
+        domains[domain, default: DomainState()].fromCreation = fresh
+        if !fresh {
+            note("\(device)'s IOVA space was in use before the trace began (its first IOVA, \(hexText(address)), is not where a fresh allocator starts): its IOVAs are the model's own, not compared")
+        }
+    }
+}
+
+extension UInt64 {
+    /// `roundup_pow_of_two()`.
+    var roundedUpToPowerOfTwoValue: UInt64 { self <= 1 ? 1 : 1 << UInt64(64 - (self - 1).leadingZeroBitCount) }
+}
