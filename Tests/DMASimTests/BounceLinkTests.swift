@@ -3,7 +3,7 @@ import Testing
 
 /// `dma_iova_link` through `iommu_dma_iova_link_swiotlb()` (drivers/iommu/dma-iommu.c,
 /// 7.3, and 6.16 where it differed) and its undoing in `iommu_dma_iova_unlink_range_slow()`
-/// (spec §1).
+/// (docs/kernel-model.md "Followed call by call").
 @Suite struct BounceLinkTests {
     /// Bounced buffers are RAM the kernel maps (a bounce of shared memory oopses).
     static let buffers = TestMachine.bounceRAM
@@ -61,7 +61,7 @@ import Testing
     /// (`swiotlb_align_offset()` is 0), so `iommu_dma_iova_bounce_and_link()` asks for
     /// `slot - pad`: 7.3's generic page table (VT-d) refuses it with -ENXIO and no message,
     /// 6.16's with -EINVAL and "unaligned"; the slot is given back, the state keeps no
-    /// swiotlb bit (kernel-7.3-measured.md §5, lab: edu-untrusted, swiotlb=force).
+    /// swiotlb bit (kernel-7.3-measured.md docs/kernel-model.md "Followed call by call", lab: edu-untrusted, swiotlb=force).
     @Test(arguments: [KernelVersion.v7_3, .v6_16])
     func withoutAMinAlignMaskTheHeadCannotBeLinked(_ version: KernelVersion) {
         let machine = Self.untrustedMachine(minAlignMask: 0, kernel: version)

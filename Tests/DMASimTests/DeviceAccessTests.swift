@@ -16,7 +16,7 @@ import Testing
         #expect(machine.devRead(.s("s1", 0x100), len: 0x1000).digest == Fill.seed(3).digest(length: 0x1000))
     }
 
-    /// §7.3: IOMMU_READ only for TO_DEVICE, IOMMU_WRITE only for FROM_DEVICE.
+    /// `direction-violation`: IOMMU_READ only for TO_DEVICE, IOMMU_WRITE only for FROM_DEVICE.
     @Test(arguments: [(DMADirection.toDevice, true), (.fromDevice, false)])
     func accessAgainstTheDirectionIsAPermissionFault(direction: DMADirection, write: Bool) {
         let machine = TestMachine()
@@ -54,7 +54,7 @@ import Testing
         #expect(machine.link("nope", len: 4096).status == .rejected("unknown IOVA state nope (no alloc declared it)"))
     }
 
-    /// §7.10 consequence: a free without unlink leaves a PTE; if the IOVA is reused after a
+    /// `free-with-linked-ranges` consequence: a free without unlink leaves a PTE; if the IOVA is reused after a
     /// flush of the stale PTE is impossible, a cached translation reaches old memory.
     @Test func staleIOTLBEntryAfterFreeAndReuseIsFlagged() {
         let machine = TestMachine()

@@ -83,7 +83,7 @@ import Testing
         #expect(machine.alloc("s1", size: 4096).address == 0xFFFF_FFFF_F000)
     }
 
-    /// §7.11: the rcache has no duplicate detection, so a double free of a small state
+    /// `double-free`: the rcache has no duplicate detection, so a double free of a small state
     /// makes two later allocations alias one IOVA.
     @Test func doubleFreeMakesTwoAllocationsAlias() {
         let machine = TestMachine()

@@ -1,7 +1,7 @@
 import Testing
 @testable import DMASim
 
-/// Buffer ownership (dma-api.rst Part Id, spec §3 and §7.15/16): the checker's
+/// Buffer ownership (dma-api.rst Part Id, docs/kernel-model.md "The CPU cache" and `cpu-access-device-owned`/16): the checker's
 /// `OwnershipMap`, its `ByteRangeSet` of parts handed back, and what the engine reports.
 @Suite struct OwnershipTests {
     static let ram = TestMachine.ram
@@ -56,7 +56,7 @@ import Testing
         #expect(TestMachine.classes(machine.cpuWrite(Self.shared + 0x10000, len: 8, fill: .zero)).isEmpty)
     }
 
-    /// §7.16: the bounced head of an untrusted device's link is its own class.
+    /// `cpu-read-before-bounce-back`: the bounced head of an untrusted device's link is its own class.
     @Test func readingABouncedHeadBeforeUnlinkIsReported() {
         let machine = TestMachine(devices: [DeviceSpec(name: "nvme0", iommu: "mmu0", untrusted: true, minAlignMask: 0xFFF)])
         machine.swiotlb()

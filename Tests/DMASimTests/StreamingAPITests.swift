@@ -1,7 +1,7 @@
 import Testing
 @testable import DMASim
 
-/// The streaming fallback (`dma_map_phys`, spec §2) and dma-debug's unmap checks (§4).
+/// The streaming fallback (`dma_map_phys`, docs/kernel-model.md "Followed call by call") and dma-debug's unmap checks (docs/checker.md "Notes on the streaming checks").
 @Suite struct StreamingAPITests {
     static let ram = TestMachine.ram
 

@@ -2,7 +2,7 @@ import Testing
 @testable import DMASim
 
 /// Where the pool lives, and the streaming API's bounces: `iommu_dma_map_phys()` →
-/// `iommu_dma_map_swiotlb()`, dma-direct's `swiotlb_map()` (spec §2).
+/// `iommu_dma_map_swiotlb()`, dma-direct's `swiotlb_map()` (docs/kernel-model.md "Followed call by call").
 @Suite struct StreamingBounceTests {
     /// Bounced buffers are RAM the kernel maps (a bounce of shared memory oopses).
     static let buffers = TestMachine.bounceRAM
@@ -39,7 +39,7 @@ import Testing
     /// IOVA plus the slot's offset, the device touches the slot, and unmap copies back.
     /// The slot repeats the buffer's in-page offset only under the device's
     /// `min_align_mask` (`swiotlb_align_offset()`): without one (the default) the DMA
-    /// address loses it (kernel-7.3-measured.md §5: 0xfffb000, not …200).
+    /// address loses it (kernel-7.3-measured.md docs/kernel-model.md "Followed call by call": 0xfffb000, not …200).
     @Test(arguments: [UInt64(0), 0xFFF])
     func iommuPathBouncesTheWholeBuffer(_ minAlignMask: UInt64) {
         let machine = TestMachine(devices: [DeviceSpec(name: "nvme0", iommu: "mmu0", untrusted: true, minAlignMask: minAlignMask)])

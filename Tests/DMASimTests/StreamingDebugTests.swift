@@ -2,7 +2,7 @@ import Testing
 @testable import DMASim
 
 /// dma-debug for the streaming API (kernel/dma/debug.c): `check_sync()` classes 14–18
-/// and `add_dma_entry()`'s active-cacheline overlap, class 20 (spec §4).
+/// and `add_dma_entry()`'s active-cacheline overlap, class 20 (docs/checker.md "Notes on the streaming checks").
 @Suite struct StreamingDebugTests {
     static let ram = TestMachine.ram
 

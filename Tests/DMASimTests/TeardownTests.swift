@@ -1,8 +1,8 @@
 import Testing
 @testable import DMASim
 
-/// `dma_iova_unlink`, `dma_iova_destroy`, `dma_iova_free` (spec §1) and the misuse
-/// they make possible (§7.2, §7.8–7.11).
+/// `dma_iova_unlink`, `dma_iova_destroy`, `dma_iova_free` (docs/kernel-model.md "Followed call by call") and the misuse
+/// they make possible (`use-after-unlink`, `destroy-length-mismatch`, `free-with-linked-ranges`, `double-free`).
 @Suite struct TeardownTests {
     static let base = TestMachine.shared
 
@@ -62,7 +62,7 @@ import Testing
         #expect(machine.alloc("s2", size: 8192).address == addr)
     }
 
-    /// §7.8: mapped_len larger than what is linked: the unmap stops at the first hole and
+    /// `destroy-length-mismatch`: mapped_len larger than what is linked: the unmap stops at the first hole and
     /// WARNs; the whole allocation is still freed.
     @Test func destroyWithTooLargeMappedLength() {
         let machine = TestMachine()
@@ -73,7 +73,7 @@ import Testing
         #expect(outcome.events.contains(SideEvent(.kernelWarning, address: 0xFFFF_C000, length: 16384)))
     }
 
-    /// §7.9: mapped_len smaller than what is linked leaves PTEs over freed IOVA; the next
+    /// `destroy-length-mismatch`: mapped_len smaller than what is linked leaves PTEs over freed IOVA; the next
     /// user of that IOVA meets them.
     @Test func destroyWithTooSmallMappedLengthLeavesStalePTEs() {
         let machine = TestMachine()
@@ -88,7 +88,7 @@ import Testing
         #expect(machine.devRead(.absolute(0xFFFF_F000), len: 4096).status == .ok)
     }
 
-    /// §7.10: free without unlink: no unmap and no flush, so the PTEs keep working.
+    /// `free-with-linked-ranges`: free without unlink: no unmap and no flush, so the PTEs keep working.
     @Test func freeWithLinkedRangesKeepsStalePTEsReachable() {
         let machine = TestMachine()
         machine.alloc("s1", size: 4096)
@@ -140,7 +140,7 @@ import Testing
         #expect(machine.alloc("s3", size: 4096).status == .rejected("device nvme0 was detached"))
     }
 
-    /// §7.14: an unlink or destroy whose direction or skip-cpu-sync/mmio matches no link
+    /// `unlink-attribute-mismatch`: an unlink or destroy whose direction or skip-cpu-sync/mmio matches no link
     /// of the state; one that matches is clean.
     @Test func unlinkWithOtherArgumentsThanTheLinkIsFlagged() {
         let machine = TestMachine()

@@ -2,7 +2,7 @@ import Testing
 @testable import DMASim
 
 /// `dma_iova_try_alloc`, `dma_iova_link` and `dma_iova_sync` (drivers/iommu/dma-iommu.c,
-/// spec §1).
+/// docs/kernel-model.md "Followed call by call").
 @Suite struct TwoStepAPITests {
     static let base = TestMachine.shared
 
@@ -37,7 +37,7 @@ import Testing
     @Test func failedTryAllocLeavesAZeroedStateAndLinkIsFlagged() {
         let machine = TestMachine(devices: [DeviceSpec(name: "nvme0", iommu: "mmu0", dmaBits: 12)])
         #expect(machine.alloc("s1", size: 1 << 20).status == .fallback)
-        // §7.12: the kernel would link at IOVA 0 + offset; the checker says why.
+        // `link-without-iova`: the kernel would link at IOVA 0 + offset; the checker says why.
         let linked = machine.link("s1", len: 4096)
         #expect(TestMachine.classes(linked).contains(.linkWithoutIOVA))
     }
@@ -97,7 +97,7 @@ import Testing
         #expect(outcome.ranges.first?.iova == addr - 0x200)
     }
 
-    /// §7.7: the first link's in-granule offset differs from try_alloc's: the IOVA is
+    /// `unaligned-link`: the first link's in-granule offset differs from try_alloc's: the IOVA is
     /// misaligned and 7.3's generic page table (`map_range()`) refuses it with -ENXIO,
     /// printing nothing. `MapPathTests` pins 6.16's -EINVAL and the other drivers.
     @Test func offsetMismatchWithTryAllocIsENXIO() {
@@ -109,7 +109,7 @@ import Testing
         #expect(TestMachine.classes(outcome) == [.unalignedLink])
     }
 
-    /// §7.6: the kernel has no bounds check; the link maps IOVA beyond the state and the
+    /// `link-out-of-bounds`: the kernel has no bounds check; the link maps IOVA beyond the state and the
     /// checker flags it.
     @Test func linkPastTheStateSizeMapsButIsFlagged() {
         let machine = TestMachine()
@@ -130,7 +130,7 @@ import Testing
 
     // MARK: sync
 
-    /// §1 dma_iova_sync / §7.1: on a needs-sync-map IOMMU (virtio-iommu), linked granules
+    /// docs/kernel-model.md "Followed call by call" dma_iova_sync / `access-before-sync`: on a needs-sync-map IOMMU (virtio-iommu), linked granules
     /// are invisible until `iotlb_sync_map` covers them.
     @Test func needsSyncMapHidesLinkedGranulesUntilSync() {
         let machine = TestMachine(mode: .strict, needsSyncMap: true)
@@ -155,7 +155,7 @@ import Testing
         #expect(machine.sync("s1", len: 4096) == .ok)
     }
 
-    /// §7.13 (fixed upstream by 81e7223b1a2d): after a failed link the driver must
+    /// `partial-link-not-cleaned` (fixed upstream by 81e7223b1a2d): after a failed link the driver must
     /// destroy(mapped); syncing instead leaves the linked part mapped.
     @Test func syncAfterAFailedLinkIsFlagged() {
         let machine = TestMachine()

@@ -9,7 +9,7 @@ import Workloads
 /// recording becomes a divergence at the op that commits it.
 @Suite struct ReplayOverrideTests {
     /// Lazy mode on 6.16: after dma_iova_destroy the IOVA waits in the flush queue and the
-    /// IOTLB still translates, so a late device access lands (§7.2). In strict mode destroy
+    /// IOTLB still translates, so a late device access lands (`use-after-unlink`). In strict mode destroy
     /// unmaps and invalidates at once (`__iommu_dma_iova_unlink` with `iommu_iotlb_sync`),
     /// and the same access faults: the first behavioural divergence is the injected op.
     @Test func aLateAccessThatLandedInLazyModeFaultsInStrictMode() throws {

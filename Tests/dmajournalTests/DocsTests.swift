@@ -30,4 +30,27 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.hasPrefix("recorded "))
     }
+
+    /// Citations resolve inside the repository (issue 19.5): a section-sign reference into a
+    /// document the repository does not hold is refused; misuse is cited by its class
+    /// name (docs/checker.md), model rules by a docs/ section and the kernel function.
+    /// Only an RFC's own sections may be cited by number.
+    @Test func noSectionReferenceLeavesTheRepository() throws {
+        let root = TestPaths.packageRoot
+        var unresolved: [String] = []
+        for folder in ["Sources", "Tests", "docs", "fixtures/scripts", "Benchmarks", "scripts"] {
+            let base = root.appendingPathComponent(folder)
+            guard let files = FileManager.default.enumerator(at: base, includingPropertiesForKeys: nil) else { continue }
+            for case let file as URL in files where ["swift", "md", "ops", "sh"].contains(file.pathExtension) {
+                guard let text = try? String(contentsOf: file, encoding: .utf8), text.contains("\u{00A7}") else { continue }
+                for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+                where line.contains("\u{00A7}") && line.firstMatch(of: /RFC \d+ \u{00A7}/) == nil {
+                    unresolved.append("\(folder)/\(file.lastPathComponent):\(number + 1)")
+                }
+            }
+        }
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        if readme.contains("\u{00A7}") { unresolved.append("README.md") }
+        #expect(unresolved.isEmpty, "section references outside the repository: \(unresolved)")
+    }
 }

@@ -35,8 +35,8 @@ extension Engine {
     }
 
     /// The kernel cannot tell a live state from a dead one: the call goes ahead on
-    /// whatever `state->addr` holds. The checker can. §7.12 for a state whose try_alloc
-    /// failed; for a released one, §7.11 double-free when `releasing` (destroy/free),
+    /// whatever `state->addr` holds. The checker can. `link-without-iova` for a state whose try_alloc
+    /// failed; for a released one, `double-free` when `releasing` (destroy/free),
     /// else use-after-destroy/free.
     func noteStateLife(_ index: Int, call: String, releasing: Bool, into outcome: inout Outcome) {
         let life = states[index].life

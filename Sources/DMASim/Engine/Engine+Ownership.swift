@@ -1,4 +1,4 @@
-/// Checker: buffer ownership (dma-api.rst Part Id; spec §3, §7.15, §7.16). The device
+/// Checker: buffer ownership (dma-api.rst Part Id; docs/kernel-model.md "The CPU cache", `cpu-access-device-owned`, `cpu-read-before-bounce-back`). The device
 /// owns a buffer from map, link or `sync_for_device` until `sync_for_cpu`, unmap or
 /// unlink; the CPU must keep off it meanwhile, and must never write a FROM_DEVICE
 /// buffer while it is mapped.

@@ -147,14 +147,14 @@ extension Engine {
         domain.freeIOVA(iova: range.iova, sizeBytes: range.sizeBytes, queued: false, outcome: &outcome)
     }
 
-    /// §7.8: mapped_len larger than what is linked from offset 0.
+    /// `destroy-length-mismatch`: mapped_len larger than what is linked from offset 0.
     private func noteShortUnmap(_ call: DestroyOp, _ result: (requested: UInt64, unmapped: UInt64), into outcome: inout Outcome) {
         guard result.unmapped < result.requested, !outcome.reports(.unlinkSplitsBlock), !outcome.reports(.destroyLengthMismatch) else { return }
         outcome.findings.append(Finding(.destroyLengthMismatch, handle: call.state,
             "destroy with mapped_len 0x\(hex(call.mappedLength)) but the unmap stopped at the first hole after 0x\(hex(result.unmapped)) bytes"))
     }
 
-    /// §7.9: PTEs left in the allocation after destroy point at IOVA now freed.
+    /// `destroy-length-mismatch`: PTEs left in the allocation after destroy point at IOVA now freed.
     private func noteStalePTEs(_ index: Int, domain: DMADomain, call: DestroyOp, into outcome: inout Outcome) {
         guard states[index].life == .allocated, hasPresentPTEs(states[index], in: domain) else { return }
         outcome.findings.append(Finding(.destroyLengthMismatch, handle: call.state,
@@ -166,7 +166,7 @@ extension Engine {
         states[index].unlinkedGranules.insert(first: firstGranule, last: firstGranule + (count - 1))
     }
 
-    /// §7.14: an unlink or destroy whose direction or cache-relevant attributes match no
+    /// `unlink-attribute-mismatch`: an unlink or destroy whose direction or cache-relevant attributes match no
     /// link of the state: the invalidate or the swiotlb copy-back is not what the link
     /// needs (e.g. linked FROM_DEVICE, unlinked with SKIP_CPU_SYNC: no copy-back).
     private func noteUnlinkSignature(_ index: Int, direction: DMADirection, attributes: DMAAttributes, call: String,

@@ -186,7 +186,7 @@ extension Engine {
         states[index].unlinkedGranules.remove(first: firstGranule, last: firstGranule + (count - 1))
     }
 
-    /// §7.13: a sync or device use after a failed link, with no `destroy(mapped)` between.
+    /// `partial-link-not-cleaned`: a sync or device use after a failed link, with no `destroy(mapped)` between.
     func notePartialLink(_ index: Int, into outcome: inout Outcome) {
         let state = states[index]
         guard state.isLive, state.hasFailedLink else { return }

@@ -1,34 +1,34 @@
 /// The misuse classes the checker reports, with stable names (the raw values) that
-/// scripts, journals and queries use. Each cites the spec's misuse catalogue (§7) or the
+/// scripts, journals and queries use. Each is listed in docs/checker.md, with the kernel function or the
 /// dma-debug error class (kernel/dma/debug.c) it stands for.
 public enum MisuseClass: String, Sendable, CaseIterable, Hashable {
-    // Two-step API (§7)
-    /// §7.1: device touched a linked granule no `dma_iova_sync` covered (needs-sync-map).
+    // Two-step API
+    /// Device touched a linked granule no `dma_iova_sync` covered (needs-sync-map).
     case accessBeforeSync = "access-before-sync"
-    /// §7.2: device access to a range after `dma_iova_unlink`.
+    /// Device access to a range after `dma_iova_unlink`.
     case useAfterUnlink = "use-after-unlink"
-    /// §7.2/§7.9: device access, or an API call, after `dma_iova_destroy`.
+    /// Device access, or an API call, after `dma_iova_destroy`.
     case useAfterDestroy = "use-after-destroy"
-    /// §7.10: device access, or an API call, after `dma_iova_free`.
+    /// Device access, or an API call, after `dma_iova_free`.
     case useAfterFree = "use-after-free"
-    /// §7.3: device write through a READ-only PTE or read through a WRITE-only one.
+    /// Device write through a READ-only PTE or read through a WRITE-only one.
     case directionViolation = "direction-violation"
-    /// §7.4: link over an already linked granule (-EEXIST).
+    /// Link over an already linked granule (-EEXIST).
     case overlappingLink = "overlapping-link"
-    /// §7.5/§7.7: link with unaligned phys at offset > 0 (-EIO), or a misaligned IOVA
+    /// Link with unaligned phys at offset > 0 (-EIO), or a misaligned IOVA
     /// (-EINVAL) such as a first link whose in-granule offset differs from try_alloc's.
     case unalignedLink = "unaligned-link"
-    /// §7.6: link past `dma_iova_size()`; the kernel does not check it.
+    /// Link past `dma_iova_size()`; the kernel does not check it.
     case linkOutOfBounds = "link-out-of-bounds"
-    /// §7.8/§7.9: destroy whose mapped_len is not exactly what is linked.
+    /// Destroy whose mapped_len is not exactly what is linked.
     case destroyLengthMismatch = "destroy-length-mismatch"
-    /// §7.10: `dma_iova_free` while ranges are still linked (no unmap, no flush).
+    /// `free-with-linked-ranges`: `dma_iova_free` while ranges are still linked (no unmap, no flush).
     case freeWithLinkedRanges = "free-with-linked-ranges"
-    /// §7.11: a second destroy/free of the same state.
+    /// A second destroy/free of the same state.
     case doubleFree = "double-free"
-    /// §7.12: link, sync or unlink on a state whose try_alloc returned false.
+    /// Link, sync or unlink on a state whose try_alloc returned false.
     case linkWithoutIOVA = "link-without-iova"
-    /// §7.13: sync or device use after a failed link, without `destroy(mapped)`.
+    /// Sync or device use after a failed link, without `destroy(mapped)`.
     case partialLinkNotCleaned = "partial-link-not-cleaned"
     /// Unlink of granules that are not linked (`WARN_ON(unmapped != size)`).
     case unlinkNotLinked = "unlink-not-linked"
@@ -39,28 +39,28 @@ public enum MisuseClass: String, Sendable, CaseIterable, Hashable {
     /// A length within a granule of 2^64: `iova_align(size + pad)` wraps, and the link,
     /// sync, unlink or map acts on far fewer bytes than asked, silently.
     case lengthWraps = "length-wraps"
-    /// §7.17 / dma-debug 22: states or mappings still live at device teardown.
+    /// dma-debug 22: states or mappings still live at device teardown.
     case leakAtDetach = "leak-at-detach"
-    /// §7.10 consequence: the device used a cached translation the page table no longer
+    /// The device used a cached translation the page table no longer
     /// holds (a free without unlink, then the IOVA reused), so it reached old memory.
     case staleIOTLBHit = "stale-iotlb-hit"
     /// try_alloc on a handle whose state is still live: its IOVA is leaked.
     case stateOverwritten = "state-overwritten"
-    /// §7.14: unlink or destroy with a direction, `SKIP_CPU_SYNC` or `MMIO` no link of
+    /// Unlink or destroy with a direction, `SKIP_CPU_SYNC` or `MMIO` no link of
     /// the state used, so the cache invalidate or the swiotlb copy-back differs.
     case unlinkAttributeMismatch = "unlink-attribute-mismatch"
-    /// §7.16: the CPU reads the original of a bounced head or tail granule before
+    /// The CPU reads the original of a bounced head or tail granule before
     /// unlink/destroy copies the device's data back: it sees pre-DMA bytes.
     case cpuReadBeforeBounceBack = "cpu-read-before-bounce-back"
 
-    // Memory the kernel cannot see (kernel-7.3-measured.md §2-§3), both APIs
+    // Memory the kernel cannot see (kernel-7.3-measured.md docs/kernel-model.md "Followed call by call"-docs/kernel-model.md "The CPU cache"), both APIs
     /// A bounce of memory outside the kernel's direct map (`kind=shared` or `mmio`):
     /// `swiotlb_tbl_map_single()` copies the original into the slot through
     /// `phys_to_virt()` and the kernel oopses. The finding names the device, the
     /// address, the size and the path that bounced.
     case bounceOutsideDirectMap = "bounce-outside-direct-map"
 
-    // Ownership (dma-api.rst Part Id, §3, §7.15), both APIs
+    // Ownership (dma-api.rst Part Id, docs/kernel-model.md "The CPU cache"), both APIs
     /// The CPU wrote a buffer the device owns, read one the device may write, or wrote
     /// a FROM_DEVICE buffer at all while it is mapped.
     case cpuAccessDeviceOwned = "cpu-access-device-owned"
@@ -93,7 +93,7 @@ public enum MisuseClass: String, Sendable, CaseIterable, Hashable {
     /// dma-debug 20: a mapping whose first cacheline is another live mapping's first
     /// cacheline (not TO_DEVICE, not `SKIP_CPU_SYNC`).
     case overlappingCachelineMapping = "overlapping-cacheline-mapping"
-    /// §7.18: device use of a `DMA_MAPPING_ERROR` address.
+    /// Device use of a `DMA_MAPPING_ERROR` address.
     case useOfMappingError = "use-of-mapping-error"
     /// Device access through a streaming mapping after its unmap.
     case useAfterUnmap = "use-after-unmap"

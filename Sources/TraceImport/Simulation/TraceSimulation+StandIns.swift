@@ -68,16 +68,16 @@ extension TraceSimulation {
         return known
     }
 
-    /// A page an access shows translated, mapped before the trace (`t1`, `t2` …: the
-    /// importer names mappings `m`, `u` and `s`).
-    func translatedPageMap(at address: UInt64, device: String) -> [Step] {
+    /// A page an access shows translated (or refused for its direction), mapped before the
+    /// trace (`t1`, `t2` …: the importer names mappings `m`, `u` and `s`).
+    func translatedPageMap(at address: UInt64, device: String, direction: DMADirection) -> [Step] {
         translatedPages += 1
         let handle = "t\(translatedPages)"
         let page = address & ~4095
-        facts_[handle] = MappingFacts(length: 4096, direction: .bidirectional, device: device, isState: false)
+        facts_[handle] = MappingFacts(length: 4096, direction: direction, device: device, isState: false)
         remember(handle, at: page, length: 4096, device: device, isState: false)
         preTraceCount += 1
-        let map = MapOp(mapping: handle, device: device, phys: inventPhys(4096), length: 4096, direction: .bidirectional)
+        let map = MapOp(mapping: handle, device: device, phys: inventPhys(4096), length: 4096, direction: direction)
         return [Step(op: .map(map), claims: [], record: nil), mappingErrorCheck(handle)]
     }
 }

@@ -96,6 +96,9 @@ extension TraceSimulation {
         if Self.isPseudoDevice(device) { return true }
         if facts.iommuDisabled == true { return false }
         if let group = facts.group(of: device) { return group.type != "identity" }
+        // The IOMMU reported this device's fault (a DMAR, AMD-Vi or SMMU fault record), so
+        // its DMA is translated whatever groups the log happened to show.
+        if case .fault(let fault) = record.outcome.status, fault.kind != .busError { return true }
         if !facts.groups.isEmpty { return false }
         switch record.op.call {
         case .map(let call):

@@ -232,14 +232,27 @@ final class TraceSimulation {
         guard case .absolute(let kernelAddress) = address, nonEmpty(device) != nil else { return nil }
         steps += declare(device, firstCall: record)
         var target = deviceAddress(of: kernelAddress, device: device)
-        if case .absolute = target, record.outcome.status == .ok {
-            // Translated, so mapped before the trace began: map the page it hit.
-            steps += translatedPageMap(at: kernelAddress, device: device)
+        if case .absolute = target, let direction = standInDirection(for: record, write: write != nil) {
+            // Translated, or refused for its direction: mapped before the trace began.
+            steps += translatedPageMap(at: kernelAddress, device: device, direction: direction)
             target = deviceAddress(of: kernelAddress, device: device)
         }
         let size = record.unknown.contains(.length) || length == 0 ? Self.accessLength : length
         if let write { return .deviceWrite(DeviceWriteOp(device: device, address: target, length: size, fill: write)) }
         return .deviceRead(DeviceReadOp(device: device, address: target, length: size))
+    }
+
+    /// The direction of the page an access outside every traced mapping must have hit: any
+    /// for a translated access; for a permission fault, the one whose PTE lacks the access's
+    /// bit (`dma_info_to_prot()`: TO_DEVICE maps IOMMU_READ only, FROM_DEVICE IOMMU_WRITE
+    /// only), so the model meets the fault the IOMMU reported. Nil for a not-present fault:
+    /// nothing was mapped there.
+    private func standInDirection(for record: ImportedOp, write: Bool) -> DMADirection? {
+        switch record.outcome.status {
+        case .ok: return .bidirectional
+        case .fault(let fault) where fault.kind == .permission: return write ? .toDevice : .fromDevice
+        default: return nil
+        }
     }
 
     // MARK: claims
@@ -253,7 +266,12 @@ final class TraceSimulation {
         let kernel = record.outcome
         switch kernel.status {
         case .fault(let fault): return [.fault(fault.kind)]
-        case .errno, .mappingError: return [.error(nil)]
+        case .errno, .mappingError:
+            if let naming = record.provenance?.kernelNaming, Self.poolExhaustionNamings.contains(naming) {
+                noteUncheckedPoolFailure()
+                return []
+            }
+            return [.error(nil)]
         case .fallback: return [.fallback]
         case .oops: return [.oops]
         case .rejected: return []
@@ -274,6 +292,18 @@ final class TraceSimulation {
         default: return false
         }
         return !Self.isPseudoDevice(device) && domains[domainOfDevice[device] ?? device]?.fromCreation == true
+    }
+
+    /// The swiotlb reports of a pool with no room (kernel/dma/swiotlb.c
+    /// `swiotlb_tbl_map_single()`'s "swiotlb buffer is full", `swiotlb_full()` before 5.0,
+    /// `swiotlb_alloc_coherent`, intel-iommu's `bounce_map_single` of 5.3-5.10): whether the pool had room depends on slots taken before
+    /// the log began, which no log shows, so the model cannot check the failure.
+    static let poolExhaustionNamings: Set<String> = ["swiotlb_tbl_map_single", "swiotlb_buffer_full", "swiotlb_full", "bounce_map_single",
+                                                     "swiotlb_alloc_coherent"]
+
+    private func noteUncheckedPoolFailure() {
+        let sentence = "a map the kernel failed for want of swiotlb slots claims nothing: the slots taken before the log are unknown"
+        if !assumptions.contains(sentence) { note(sentence) }
     }
 
     // MARK: where and when

@@ -1,6 +1,6 @@
 import DMASim
 
-/// Peer-to-peer DMA to a BAR (spec §6 "dma-buf / VFIO BAR export"): importers behind a
+/// Peer-to-peer DMA to a BAR (docs/workloads.md "Workloads" "dma-buf / VFIO BAR export"): importers behind a
 /// strict IOMMU move data between a 16 GiB GPU BAR, linked with `DMA_ATTR_MMIO`, and
 /// the shared region, in the same IOVA range.
 enum GPUP2PTopology: TopologyTemplate {

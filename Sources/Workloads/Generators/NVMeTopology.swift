@@ -1,6 +1,6 @@
 import DMASim
 
-/// Block I/O through nvme-pci (spec §6 "Block / NVMe"): controllers behind a lazy IOMMU,
+/// Block I/O through nvme-pci (docs/workloads.md "Workloads" "Block / NVMe"): controllers behind a lazy IOMMU,
 /// the x86 default (`CONFIG_IOMMU_DEFAULT_DMA_LAZY`), and every fourth on dma-direct,
 /// where `dma_iova_try_alloc` falls back and requests are mapped segment by segment.
 enum NVMeTopology: TopologyTemplate {

@@ -1,6 +1,6 @@
 import DMASim
 
-/// RDMA on-demand paging (spec §6 "HMM / RDMA ODP"): mlx5 ports behind a lazy IOMMU,
+/// RDMA on-demand paging (docs/workloads.md "Workloads" "HMM / RDMA ODP"): mlx5 ports behind a lazy IOMMU,
 /// each with a couple of large, sparsely faulted memory regions at a time.
 enum RDMAODPTopology: TopologyTemplate {
     static var defaultDeviceCount: Int { 2 }

@@ -1,6 +1,6 @@
 import DMASim
 
-/// mlx5 VFIO live migration (spec §6 "VFIO mlx5 live migration"): virtual functions
+/// mlx5 VFIO live migration (docs/workloads.md "Workloads" "VFIO mlx5 live migration"): virtual functions
 /// behind a lazy IOMMU saving and loading device state through page-by-page linked
 /// buffers.
 enum VFIOMigrationTopology: TopologyTemplate {

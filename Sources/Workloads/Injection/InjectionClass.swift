@@ -4,28 +4,28 @@ import DMASim
 /// real drivers have had or could have; `detectedBy` names the checker class that
 /// reports it (docs/workloads.md says how each is committed).
 public enum InjectionClass: String, Sendable, CaseIterable, Hashable {
-    /// §7.1: no `dma_iova_sync` after the links, on a needs-sync-map IOMMU.
+    /// `access-before-sync`: no `dma_iova_sync` after the links, on a needs-sync-map IOMMU.
     case missingSync = "missing-sync"
-    /// §7.2: the device touches the buffer again after `dma_iova_destroy`: a not-present
+    /// `use-after-unlink`: the device touches the buffer again after `dma_iova_destroy`: a not-present
     /// fault on 7.3; on 6.16 in lazy mode the IOTLB still translates and the access lands.
     case lateAccess = "late-access"
-    /// §7.3: one range linked with the opposite direction, then used as intended.
+    /// `direction-violation`: one range linked with the opposite direction, then used as intended.
     case wrongDirection = "wrong-direction"
-    /// §7.4: a range linked again over itself (-EADDRINUSE on 7.3's VT-d, -EEXIST on 6.16).
+    /// `overlapping-link`: a range linked again over itself (-EADDRINUSE on 7.3's VT-d, -EEXIST on 6.16).
     case overlappingLink = "overlapping-link"
-    /// §7.8/§7.9: `dma_iova_destroy` with a `mapped_len` one granule short.
+    /// `destroy-length-mismatch`: `dma_iova_destroy` with a `mapped_len` one granule short.
     case destroyLengthMismatch = "destroy-length-mismatch"
-    /// §7.11: destroy (or free) twice.
+    /// `double-free`: destroy (or free) twice.
     case doubleFree = "double-free"
-    /// §7.17: a state never released; the `detach` at the end reports it.
+    /// `leak-at-detach`: a state never released; the `detach` at the end reports it.
     case leakedState = "leaked-state"
-    /// §7.13 (81e7223b1a2d): a link fails with -EIO, then sync and use as if it had not.
+    /// `partial-link-not-cleaned` (81e7223b1a2d): a link fails with -EIO, then sync and use as if it had not.
     case partialLinkNotCleaned = "partial-link-not-cleaned"
-    /// §7.10: `dma_iova_free` while ranges are still linked.
+    /// `free-with-linked-ranges`: `dma_iova_free` while ranges are still linked.
     case freeWithLinkedRanges = "free-with-linked-ranges"
-    /// §7.2: the device touches a page after its invalidation unlinked it.
+    /// `use-after-unlink`: the device touches a page after its invalidation unlinked it.
     case useAfterUnlink = "use-after-unlink"
-    /// §7.14: release with `DMA_ATTR_SKIP_CPU_SYNC` on a non-coherent device, so the
+    /// `unlink-attribute-mismatch`: release with `DMA_ATTR_SKIP_CPU_SYNC` on a non-coherent device, so the
     /// cache is not invalidated: the destroy's attributes match no link of the state.
     case skippedCacheSync = "skipped-cache-sync"
 

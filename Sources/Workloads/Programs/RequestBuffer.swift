@@ -7,7 +7,7 @@ import DMASim
 /// request (a block read, a migration save) has the device write and the CPU read each
 /// segment after the release, claiming the device's fill. The CPU never touches a
 /// segment the device owns, so the claims hold with or without CPU cache and bounce
-/// modelling (spec §7.15, §7.16).
+/// modelling (spec `cpu-access-device-owned`, `cpu-read-before-bounce-back`).
 struct RequestBuffer {
     var segments: [Segment] = []
     var direction: DMADirection

@@ -39,7 +39,7 @@ extension TwoStepRequest {
             cursor.remove(.destroy)
             place(injection, at: .access, buffer.segments.count - 1)
         case .partialLinkNotCleaned:
-            // -EIO: a link after the first whose phys is not granule aligned (spec §7.5).
+            // -EIO: a link after the first whose phys is not granule aligned (spec `unaligned-link`).
             let piece = 1 + context.injectionChoice(below: lastPiece)
             pieces[piece].phys += 512
             place(injection, at: .link, piece)

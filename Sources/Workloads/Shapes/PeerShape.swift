@@ -1,7 +1,7 @@
 import DMASim
 
 /// A peer transfer of a dma-buf importer: 1 to 16 segments, each either a piece of the
-/// exporter's BAR (linked with `DMA_ATTR_MMIO`, spec §6 "dma-buf / VFIO BAR export") or
+/// exporter's BAR (linked with `DMA_ATTR_MMIO`, docs/workloads.md "Workloads" "dma-buf / VFIO BAR export") or
 /// pages of the shared region, in either direction.
 enum PeerShape: BufferShape {
     static let maxSegments = 16

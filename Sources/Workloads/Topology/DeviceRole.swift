@@ -1,4 +1,4 @@
-/// Which of spec §6's in-tree users a device's driver is, and so what traffic it makes.
+/// Which of docs/workloads.md "Workloads"'s in-tree users a device's driver is, and so what traffic it makes.
 enum DeviceRole: Sendable, Hashable {
     /// blk-mq-dma / nvme-pci: one IOVA state per block request.
     case blockQueue

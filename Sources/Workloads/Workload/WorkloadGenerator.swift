@@ -1,4 +1,4 @@
-/// A seeded generator of driver traffic: the calls one of spec §6's in-tree users makes,
+/// A seeded generator of driver traffic: the calls one of docs/workloads.md "Workloads"'s in-tree users makes,
 /// over a topology built from the options, with the claims a correct driver expects.
 ///
 ///     let stream = try WorkloadKind.nvme.generator.steps(options)

@@ -1,5 +1,5 @@
 /// The workloads `dmajournal record --workload` offers. Each models one in-tree user of
-/// the two-step DMA API (spec §6); the raw value is the command-line spelling.
+/// the two-step DMA API (docs/workloads.md "Workloads"); the raw value is the command-line spelling.
 public enum WorkloadKind: String, Sendable, CaseIterable, Hashable {
     /// Block requests: block/blk-mq-dma.c and drivers/nvme/host/pci.c.
     case nvme
