@@ -25,6 +25,21 @@ struct Migration: Sendable {
             .compactMap { $0.dropFirst(prefix.count).split(separator: " ").first.map(String.init) }
     }
 
+    /// What the migration creates first, which a journal has exactly when the migration
+    /// applied (each applies in one transaction): its first `ALTER TABLE t ADD COLUMN c`
+    /// or `CREATE TABLE t`, whichever comes first. Nil when it creates neither.
+    enum Marker: Equatable { case table(String), column(table: String, column: String) }
+
+    var marker: Marker? {
+        for line in immediateSQL.split(separator: "\n") {
+            if let match = line.firstMatch(of: /^ALTER TABLE (\w+) ADD COLUMN (\w+)/) {
+                return .column(table: String(match.1), column: String(match.2))
+            }
+            if let match = line.firstMatch(of: /^CREATE TABLE (?:IF NOT EXISTS )?(\w+)/) { return .table(String(match.1)) }
+        }
+        return nil
+    }
+
     private var split: (immediate: String, deferred: String) {
         guard let marker = sql.firstRange(of: "\n" + Self.deferredMarker + "\n") else { return (sql, "") }
         return (String(sql[..<marker.lowerBound]) + "\n", String(sql[marker.upperBound...]))

@@ -12,9 +12,37 @@ enum SchemaMigrator {
     /// `buildDeferredIndexes`.
     static func migrate(_ database: Database) throws(JournalError) {
         let current = try database.integer("PRAGMA user_version") ?? 0
+        try applySkipped(below: current, database)
         for migration in JournalSchema.migrations where migration.version > current {
             try inTransaction(database) { () throws(JournalError) in try database.execute(migration.immediateSQL) }
         }
+    }
+
+    /// Migrations numbered below the file's version that it never had. Branches took
+    /// numbers out of order (012 reached users before 009-011), so a journal written then
+    /// is at version 12 without them; `user_version` alone cannot tell. Each migration runs
+    /// in one transaction, so the table or column it creates first (`Migration.marker`)
+    /// says whether it applied. A skipped one is applied now, in number order, and the
+    /// version set back to what the file had.
+    private static func applySkipped(below current: Int64, _ database: Database) throws(JournalError) {
+        for migration in JournalSchema.migrations where migration.version <= current {
+            guard let marker = migration.marker, try !has(marker, database) else { continue }
+            try inTransaction(database) { () throws(JournalError) in
+                try database.execute(migration.immediateSQL)
+                try database.execute("PRAGMA user_version = \(current)")
+            }
+        }
+    }
+
+    private static func has(_ marker: Migration.Marker, _ database: Database) throws(JournalError) -> Bool {
+        let sql: String
+        switch marker {
+        case .table(let table):
+            sql = "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '\(table)'"
+        case .column(let table, let column):
+            sql = "SELECT count(*) FROM pragma_table_info('\(table)') WHERE name = '\(column)'"
+        }
+        return (try database.integer(sql) ?? 0) > 0
     }
 
     /// Creates the deferred indexes that do not exist yet, inside the caller's transaction.
