@@ -20,6 +20,8 @@ public enum ReplayError: Error, CustomStringConvertible {
     case commandAborted(String)
     /// The user pressed Ctrl-C (the caller's interrupt check said so).
     case interrupted
+    /// A checkpoint or verify could not keep or read its snapshot.
+    case snapshot(String)
 
     public var description: String {
         switch self {
@@ -33,6 +35,7 @@ public enum ReplayError: Error, CustomStringConvertible {
         case .holdsAtStart(let predicate, let path): return "\(path): '\(predicate)' already holds before the first op"
         case .commandAborted(let reason): return "--run: \(reason)"
         case .interrupted: return "interrupted"
+        case .snapshot(let reason): return "snapshot: \(reason)"
         }
     }
 }

@@ -53,7 +53,7 @@ public struct Minimizer {
             interrupted = true
             lines = judge.best ?? prefix
         }
-        return Reproducer(script: describe(lines, predicate: target, firstBad: firstBad, interrupted: interrupted), opCount: lines.count,
+        return Reproducer(script: try describe(lines, predicate: target, firstBad: firstBad, interrupted: interrupted), opCount: lines.count,
                           prefixOpCount: firstBad + 1, firstBad: firstBad, candidatesRun: judge.runs, interrupted: interrupted)
     }
 
@@ -149,7 +149,7 @@ public struct Minimizer {
     /// The script: a header saying where it came from, then each op with the claims
     /// its outcome has now; for `mismatch`, the recorded expectation that fails is kept
     /// as a comment above its op.
-    private func describe(_ lines: [ScriptLine], predicate: BisectPredicate, firstBad: Int, interrupted: Bool) -> String {
+    private func describe(_ lines: [ScriptLine], predicate: BisectPredicate, firstBad: Int, interrupted: Bool) throws(ReplayError) -> String {
         let engine = Engine(), keeper = SnapshotKeeper()
         var printer = ScriptLineWriter()
         var text = """
@@ -161,7 +161,10 @@ public struct Minimizer {
         for (sequence, line) in lines.enumerated() {
             // On a changed machine the script declares that machine, so it checks itself.
             let op = overrides.apply(to: line.op)
-            let outcome = (try? keeper.apply(op, to: engine, sequence: sequence)) ?? engine.apply(op)
+            // The keeper applies the op itself: a snapshot failure is an error, never a
+            // second apply (a checkpoint's op has run by the time its capture fails).
+            let outcome: Outcome
+            do { outcome = try keeper.apply(op, to: engine, sequence: sequence) } catch { throw .snapshot("\(error)") }
             let failed = Claim.check(line.claims, outcome: outcome, op: line.op)
             if predicate == .mismatch, !failed.isEmpty { text += "# seq \(line.lineNumber) was recorded expecting: => \(Claim.text(of: line.claims))\n" }
             text += printer.line(op, claims: OutcomeDescriber().claims(for: outcome)) + "\n"
