@@ -35,13 +35,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
-        .target(
-            name: "DMASim",
-            // The engine's state lives in final classes mutated only from one thread;
-            // dynamic exclusivity checks cost a fifth of each API call (measured with
-            // perf on Benchmarks/ProfileLoop), so release builds leave them out.
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
-        ),
+        // The engine's state lives in final classes mutated from one thread; dynamic
+        // exclusivity checks cost a fifth of each API call (perf on Benchmarks/ProfileLoop),
+        // so their stored properties are @exclusivity(unchecked) one by one: no unsafe
+        // flags, so the package can be depended on by version.
+        .target(name: "DMASim"),
         .target(name: "OpScript", dependencies: ["DMASim", "Snapshot"]),
         .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CXXHash", path: "Sources/CXXHash", providers: [.apt(["libxxhash-dev"])]),
@@ -49,12 +47,9 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "Journal", dependencies: ["DMASim", "CSQLite"]),
         // Seeded generators of realistic driver traffic and injected misuse (issue 7). Like
-        // the engine, single-threaded classes: exclusivity checks were 15 % of generation
-        // time (perf on Benchmarks/WorkloadThroughput), so release builds leave them out.
-        .target(
-            name: "Workloads", dependencies: ["DMASim", "OpScript"],
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
-        ),
+        // the engine, single-threaded classes whose properties are @exclusivity(unchecked)
+        // (the checks were 15 % of generation time, perf on Benchmarks/WorkloadThroughput).
+        .target(name: "Workloads", dependencies: ["DMASim", "OpScript"]),
         // Where the Snapshot module's chunks and manifests meet the journal's tables:
         // journal-backed snapshot storage, checkpoint state, loading a checkpoint.
         .target(name: "Checkpoint", dependencies: ["DMASim", "Snapshot", "Journal"]),

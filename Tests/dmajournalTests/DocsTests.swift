@@ -53,4 +53,11 @@ import Testing
         if readme.contains("\u{00A7}") { unresolved.append("README.md") }
         #expect(unresolved.isEmpty, "section references outside the repository: \(unresolved)")
     }
+    /// SwiftPM refuses a versioned dependency on a package with unsafe flags, so the
+    /// library products stay usable only while the manifest has none (issue 19.2): the
+    /// engine's classes mark their properties `@exclusivity(unchecked)` instead.
+    @Test func theManifestHasNoUnsafeFlags() throws {
+        let manifest = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("Package.swift"), encoding: .utf8)
+        #expect(!manifest.contains(".unsafeFlags("))
+    }
 }

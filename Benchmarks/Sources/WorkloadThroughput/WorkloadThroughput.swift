@@ -88,7 +88,7 @@ struct WorkloadThroughput {
 
 extension Op {
     var dataBytes: UInt64 {
-        switch self {
+        switch call {
         case .cpuWrite(let access): return access.length
         case .cpuRead(let access): return access.length
         case .deviceWrite(let access): return access.length

@@ -10,7 +10,7 @@ struct LineArena {
 
     /// Owns the chunk memory (a struct has no deinit).
     private final class Chunks {
-        var pointers: [UnsafeMutableRawPointer] = []
+        @exclusivity(unchecked) var pointers: [UnsafeMutableRawPointer] = []
         deinit { for chunk in pointers { chunk.deallocate() } }
     }
 

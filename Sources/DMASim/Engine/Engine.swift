@@ -28,62 +28,62 @@
 /// `Outcome`. Ops that cannot run at all (an unknown handle) come back `.rejected`.
 public final class Engine {
     let memory = PhysicalMemory()
-    var iommus: [String: IOMMUSpec] = [:]
+    @exclusivity(unchecked) var iommus: [String: IOMMUSpec] = [:]
     /// Domains per IOMMU in creation order, so a flush walks them deterministically.
-    var domainsOfIOMMU: [String: [DMADomain]] = [:]
-    var domainOfGroup: [String: DMADomain] = [:]
-    var devices: [String: DeviceRuntime] = [:]
-    var swiotlb: SwiotlbSpec?
+    @exclusivity(unchecked) var domainsOfIOMMU: [String: [DMADomain]] = [:]
+    @exclusivity(unchecked) var domainOfGroup: [String: DMADomain] = [:]
+    @exclusivity(unchecked) var devices: [String: DeviceRuntime] = [:]
+    @exclusivity(unchecked) var swiotlb: SwiotlbSpec?
     /// The bounce pool, once `swiotlb` is declared (`is_swiotlb_active()`).
-    var swiotlbPool: SwiotlbPool?
+    @exclusivity(unchecked) var swiotlbPool: SwiotlbPool?
     /// The CPU cache model, once a non-coherent device is declared.
-    var cache: CPUCache?
+    @exclusivity(unchecked) var cache: CPUCache?
 
     /// Full records of live states and mappings, and of ended ones something still names
     /// (Engine+Retirement); each handle's current record by slot, or its epitaph.
-    var states = RecordSlots<IOVAStateRecord>()
-    var stateIndexOfHandle: [String: Int] = [:]
-    var endedStates = EpitaphTable<IOVAStateEpitaph>()
-    var nextStateSerial = 0
-    var mappings = RecordSlots<StreamingMappingRecord>()
-    var mappingIndexOfHandle: [String: Int] = [:]
-    var endedMappings = EpitaphTable<MappingEpitaph>()
-    var nextMappingSerial = 0
+    @exclusivity(unchecked) var states = RecordSlots<IOVAStateRecord>()
+    @exclusivity(unchecked) var stateIndexOfHandle: [String: Int] = [:]
+    @exclusivity(unchecked) var endedStates = EpitaphTable<IOVAStateEpitaph>()
+    @exclusivity(unchecked) var nextStateSerial = 0
+    @exclusivity(unchecked) var mappings = RecordSlots<StreamingMappingRecord>()
+    @exclusivity(unchecked) var mappingIndexOfHandle: [String: Int] = [:]
+    @exclusivity(unchecked) var endedMappings = EpitaphTable<MappingEpitaph>()
+    @exclusivity(unchecked) var nextMappingSerial = 0
     /// Records the current op ended or let go of: retired, if nothing names them, after it.
-    var retirementCandidates: [IOVAOwner] = []
-    var checkpointNames: Set<String> = []
+    @exclusivity(unchecked) var retirementCandidates: [IOVAOwner] = []
+    @exclusivity(unchecked) var checkpointNames: Set<String> = []
     /// Checker: the physical bytes devices own now (streaming mappings, and two-step
     /// links where a device needs syncs).
-    var ownership = OwnershipMap()
+    @exclusivity(unchecked) var ownership = OwnershipMap()
     /// dma-debug's `dma_active_cacheline` tree: first cachelines of live mappings.
-    var activeCachelines = ActiveCachelines()
+    @exclusivity(unchecked) var activeCachelines = ActiveCachelines()
     /// dma-debug's hash of streaming entries, by device and DMA address, each bucket in
     /// insertion order (record slots). Rebuilt from the records when a state is decoded.
-    var dmaDebugEntries: [DMADebugKey: [Int]] = [:]
+    @exclusivity(unchecked) var dmaDebugEntries: [DMADebugKey: [Int]] = [:]
 
     /// The machine (`machine` op, or the defaults): CPUs, HZ, kernel version, arch.
     public internal(set) var machine = MachineSpec() { didSet { context.onlineCPUs = machine.cpuCount } }
     /// Whether a `machine` op ran: it may run once, before any other topology.
-    var machineDeclared = false
+    @exclusivity(unchecked) var machineDeclared = false
     /// Nanoseconds since boot: the latest op `time` or `advance` reached. Starts at 0.
-    public internal(set) var clock: UInt64 = 0
+    @exclusivity(unchecked) public internal(set) var clock: UInt64 = 0
     /// The CPU the current (or last) op ran on.
     public internal(set) var currentCPU = 0 { didSet { context.cpu = currentCPU } }
     /// Where the current call runs and the timers it asks for, shared with the DMA domains.
     let context = KernelRunContext()
     /// Armed kernel timers in firing order (Engine+Timers).
-    var timers = TimerQueue()
+    @exclusivity(unchecked) var timers = TimerQueue()
     /// The kernel whose rules apply where 6.16 and 7.3 differ (Model/KernelRules).
     var kernelRules: KernelRules { KernelRules(machine) }
     /// Whether boot is over: the first op that is not a declaration ran (Engine+Boot).
-    var booted = false
+    @exclusivity(unchecked) var booted = false
     /// The `dev_warn_once()` call sites that have printed (Engine+WarnOnce).
-    var warnedOnce: Set<String> = []
+    @exclusivity(unchecked) var warnedOnce: Set<String> = []
 
     /// Ops applied so far.
-    public internal(set) var appliedCount = 0
+    @exclusivity(unchecked) public internal(set) var appliedCount = 0
     /// Faults and findings so far.
-    public internal(set) var tally = OutcomeTally()
+    @exclusivity(unchecked) public internal(set) var tally = OutcomeTally()
 
     public init() {}
 

@@ -14,23 +14,23 @@ final class DMADomain {
     /// The physical addresses a PTE can hold: io-pgtable-arm's `oas` at its widest (LPA,
     /// 52 bits), the generic page table's `max_oasz_lg2` for VT-d (`hw_max_oasz_lg2 = 52`).
     static let outputAddressBits: UInt64 = 52
-    var allocator: IOVAAllocator
-    var pageTable: IOPageTable
-    var iotlb: IOTLB
+    @exclusivity(unchecked) var allocator: IOVAAllocator
+    @exclusivity(unchecked) var pageTable: IOPageTable
+    @exclusivity(unchecked) var iotlb: IOTLB
     /// The flush queues (lazy mode): one per CPU, grown as CPUs first queue (`percpu_fq`),
     /// or one for all with the single-queue option (`single_fq`).
-    var flushQueues: [FlushQueue]
+    @exclusivity(unchecked) var flushQueues: [FlushQueue]
     /// `fq_flush_start_cnt` / `fq_flush_finish_cnt`: IOTLB flushes started and finished.
-    var flushStartCount: UInt64 = 0
-    var flushFinishCount: UInt64 = 0
+    @exclusivity(unchecked) var flushStartCount: UInt64 = 0
+    @exclusivity(unchecked) var flushFinishCount: UInt64 = 0
     /// `fq_timer_on`: the flush-queue timer is armed, on `flushTimerCPU`.
-    var flushTimerOn = false
-    var flushTimerCPU = 0
+    @exclusivity(unchecked) var flushTimerOn = false
+    @exclusivity(unchecked) var flushTimerCPU = 0
     /// Which state or mapping last owned each IOVA range: the checker's memory of what the
     /// kernel forgets.
-    var owners: IOVAOwnerMap
+    @exclusivity(unchecked) var owners: IOVAOwnerMap
     /// Where the current call runs, and the timers it asks for (set by the engine).
-    var context = KernelRunContext()
+    @exclusivity(unchecked) var context = KernelRunContext()
 
     /// A fresh domain (`iommu_dma_init_domain()`).
     convenience init(iommu: IOMMUSpec, mode: IOMMUMode? = nil) {

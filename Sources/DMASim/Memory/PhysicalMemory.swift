@@ -3,10 +3,10 @@
 final class PhysicalMemory {
     static let pageShift = SparsePageStore.pageShift
     static let pageBytes = SparsePageStore.pageBytes
-    private(set) var regions: [RegionSpec] = []
+    @exclusivity(unchecked) private(set) var regions: [RegionSpec] = []
     let store = SparsePageStore()
     /// Who last wrote each byte, once tracking started (`Engine+Verify`); nil until then.
-    var lastWriters: LastWriterMap?
+    @exclusivity(unchecked) var lastWriters: LastWriterMap?
     /// What an untouched page reads as. Allocated once, never written after, never freed.
     nonisolated(unsafe) private static let zeroPage: UnsafeRawBufferPointer = {
         let page = UnsafeMutableRawBufferPointer.allocate(byteCount: SparsePageStore.pageBytes, alignment: 16)

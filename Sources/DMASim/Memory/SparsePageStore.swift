@@ -24,16 +24,16 @@ final class SparsePageStore {
     /// 4 KiB page tables stay at 2 MiB a GiB touched.
     static let pagesPerChunk = 16384
 
-    private var slotOfPage: [UInt64: Int32] = [:]
-    private var chunks: [UnsafeMutableRawPointer] = []
+    @exclusivity(unchecked) private var slotOfPage: [UInt64: Int32] = [:]
+    @exclusivity(unchecked) private var chunks: [UnsafeMutableRawPointer] = []
     /// Slots handed out so far: a page's, or reserved (`reserveSlots`) and never bound.
-    private var slotCount = 0
+    @exclusivity(unchecked) private var slotCount = 0
     /// The write epoch each slot was last handed out for writing in; snapshots take only
     /// pages written since the epoch of the previous one (incremental snapshots).
-    private var writeEpochOfSlot: [UInt32] = []
+    @exclusivity(unchecked) private var writeEpochOfSlot: [UInt32] = []
     /// Advanced by `startEpoch()`; starts at 1 so 0 can mean "before any snapshot". Set
     /// only to continue the count of an engine restored from a checkpoint.
-    var epoch: UInt32 = 1
+    @exclusivity(unchecked) var epoch: UInt32 = 1
 
     init() {}
 

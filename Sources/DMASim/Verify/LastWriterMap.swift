@@ -14,9 +14,9 @@ final class LastWriterMap {
         var writer: MemoryWriter
     }
 
-    var segmentsOfPage: [UInt64: [Segment]] = [:]
+    @exclusivity(unchecked) var segmentsOfPage: [UInt64: [Segment]] = [:]
     /// The op being applied; the engine sets it before each op.
-    private var current = MemoryWriter(sequence: -1, op: .checkpoint, device: nil, handle: nil, path: .cpuStore)
+    @exclusivity(unchecked) private var current = MemoryWriter(sequence: -1, op: .checkpoint, device: nil, handle: nil, path: .cpuStore)
 
     init() {}
 

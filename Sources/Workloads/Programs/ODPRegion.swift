@@ -31,15 +31,15 @@ final class ODPRegion: RequestProgram {
     let device: DeviceProfile
     let state: String
     let pageCount: Int
-    var actionsLeft: Int
-    var phase = Phase.register
+    @exclusivity(unchecked) var actionsLeft: Int
+    @exclusivity(unchecked) var phase = Phase.register
     /// Faulted-in pages, and where each sits in `linked`.
-    var linked: [LinkedPage] = []
-    var positionOfPage: [Int: Int] = [:]
+    @exclusivity(unchecked) var linked: [LinkedPage] = []
+    @exclusivity(unchecked) var positionOfPage: [Int: Int] = [:]
     /// Frames whose pages are unlinked, given back once the steps queued now are out.
-    var framesToRelease: [Int] = []
-    private var queued: [WorkloadStep] = []
-    private var queuedIndex = 0
+    @exclusivity(unchecked) var framesToRelease: [Int] = []
+    @exclusivity(unchecked) private var queued: [WorkloadStep] = []
+    @exclusivity(unchecked) private var queuedIndex = 0
 
     init(device: DeviceProfile, _ context: TrafficContext) {
         self.device = device

@@ -24,7 +24,7 @@ final class StreamingRequest: RequestProgram {
     let mappings: [String]
     /// Segments mapped successfully: all of them, or those before the unreachable one.
     let mappedCount: Int
-    var cursor: StageCursor<Stage>
+    @exclusivity(unchecked) var cursor: StageCursor<Stage>
 
     init(device: DeviceProfile, buffer: RequestBuffer, _ context: TrafficContext) {
         self.device = device

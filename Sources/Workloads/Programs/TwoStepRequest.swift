@@ -19,13 +19,13 @@ final class TwoStepRequest: RequestProgram {
 
     let device: DeviceProfile
     let state: String
-    var buffer: RequestBuffer
-    var pieces: [LinkPiece]
-    var cursor = StageCursor<Stage>([.fill, .alloc, .link, .sync, .access, .destroy, .verify])
-    var mark: StepMark<Stage>?
+    @exclusivity(unchecked) var buffer: RequestBuffer
+    @exclusivity(unchecked) var pieces: [LinkPiece]
+    @exclusivity(unchecked) var cursor = StageCursor<Stage>([.fill, .alloc, .link, .sync, .access, .destroy, .verify])
+    @exclusivity(unchecked) var mark: StepMark<Stage>?
     /// `mapped_len` for destroy: everything linked, unless a misuse says otherwise.
-    var destroyLength: UInt64
-    var releaseAttributes: DMAAttributes = []
+    @exclusivity(unchecked) var destroyLength: UInt64
+    @exclusivity(unchecked) var releaseAttributes: DMAAttributes = []
 
     init(device: DeviceProfile, buffer: RequestBuffer, pieces: [LinkPiece], _ context: TrafficContext) {
         self.device = device

@@ -8,11 +8,11 @@ final class StepSource {
     private let topology: WorkloadTopology
     private let opCount: Int
     private let context: TrafficContext
-    private var timer: FlushTimer
-    private var programs: [any RequestProgram] = []
+    @exclusivity(unchecked) private var timer: FlushTimer
+    @exclusivity(unchecked) private var programs: [any RequestProgram] = []
     /// The device (index into `topology.devices`) of each program.
-    private var programDevices: [Int] = []
-    private var phase = Phase.topology(0)
+    @exclusivity(unchecked) private var programDevices: [Int] = []
+    @exclusivity(unchecked) private var phase = Phase.topology(0)
 
     private enum Phase {
         case topology(Int)

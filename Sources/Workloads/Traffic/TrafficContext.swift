@@ -1,18 +1,18 @@
 /// What every request of a stream shares while it generates: the traffic generator, the
 /// injection planner, the memory pools and the counters that name handles and fills.
 final class TrafficContext {
-    var random: WorkloadRandom
-    var planner: InjectionPlanner
-    var pools: MemoryPools
+    @exclusivity(unchecked) var random: WorkloadRandom
+    @exclusivity(unchecked) var planner: InjectionPlanner
+    @exclusivity(unchecked) var pools: MemoryPools
     /// The shared region's base: `phys` for ODP regions' try_alloc.
     let sharedBase: UInt64
     /// Steps handed out so far, which is the number of the next one.
-    var emitted = 0
+    @exclusivity(unchecked) var emitted = 0
     /// Set once the op budget is spent: long-lived requests start their teardown.
-    var draining = false
-    private var lastFillSeed: UInt64 = 0
-    private var lastState = 0
-    private var lastMapping = 0
+    @exclusivity(unchecked) var draining = false
+    @exclusivity(unchecked) private var lastFillSeed: UInt64 = 0
+    @exclusivity(unchecked) private var lastState = 0
+    @exclusivity(unchecked) private var lastMapping = 0
 
     init(options: WorkloadOptions, pools: MemoryPools, sharedBase: UInt64) {
         random = WorkloadRandom(seed: options.seed, stream: RandomStream.traffic)

@@ -6,13 +6,13 @@ final class DeviceRuntime {
     let domain: DMADomain?
     /// `dev->iommu->pci_32bit_workaround`: PCI devices try below 4 GiB first until that
     /// fails once (unless `iommu.forcedac`).
-    var pci32BitWorkaround: Bool
+    @exclusivity(unchecked) var pci32BitWorkaround: Bool
     /// Set by `detach`; later ops on the device are rejected.
-    var isDetached = false
+    @exclusivity(unchecked) var isDetached = false
     /// `dev->dma_skip_sync`: set from the device's coherence when its DMA ops are set up
     /// (`dma_setup_need_sync()`), cleared for good by its first swiotlb bounce
     /// (`swiotlb_tbl_map_single()` → `dma_reset_need_sync()`).
-    var skipsSync: Bool
+    @exclusivity(unchecked) var skipsSync: Bool
 
     init(spec: DeviceSpec, domain: DMADomain?, forceDAC: Bool) {
         self.spec = spec

@@ -13,9 +13,9 @@ final class KernelRunContext {
         case depotReclaim(order: Int)
     }
 
-    var cpu = 0
-    var onlineCPUs = 1
-    private(set) var requests: [(domain: DMADomain, request: TimerRequest)] = []
+    @exclusivity(unchecked) var cpu = 0
+    @exclusivity(unchecked) var onlineCPUs = 1
+    @exclusivity(unchecked) private(set) var requests: [(domain: DMADomain, request: TimerRequest)] = []
 
     func request(_ request: TimerRequest, for domain: DMADomain) {
         requests.append((domain, request))
