@@ -21,7 +21,8 @@ struct MessageMatcher {
 
     /// What does not match, as report lines; empty when all do. `notes` gets what matched
     /// in another form (a model line the kernel prints as a WARN splat).
-    mutating func match(kernel: [KernelMessage], model: [String], notes: inout [String]) -> [String] {
+    /// `oopsTrace` is the kernel's call trace when it oopsed (RIP first, then callers).
+    mutating func match(kernel: [KernelMessage], model: [String], oopsTrace: [String] = [], notes: inout [String]) -> [String] {
         var kernelTexts: [(text: String, site: String?)] = []
         var bareWarnings: [String] = []
         for message in kernel {
@@ -34,7 +35,27 @@ struct MessageMatcher {
         }
         var out: [String] = []
         var modelWarnings = (required: 0, optional: 0)
+        let oopsed = kernel.contains { if case .oops = $0 { true } else { false } }
+        let kernelChain = oopsTrace.joined(separator: " <- ")
         for raw in model {
+            // The model's page-fault report against the kernel's oops: the status says both
+            // oopsed; the call chain must be the kernel's. The faulting address is not
+            // compared: KASLR places the guest's direct map (page_offset_base) at random.
+            if oopsed, Self.oopsReportPrefixes.contains(where: raw.hasPrefix) {
+                if raw.hasPrefix(Self.callTracePrefix) {
+                    let chain = String(raw.dropFirst(Self.callTracePrefix.count))
+                    if kernelChain.contains(chain) { notes.append("kernel: the oops has the model's call chain: \(chain)") }
+                    else { out.append("oops call chain: kernel \(kernelChain.isEmpty ? "none read" : kernelChain), model \(chain)") }
+                }
+                continue
+            }
+            // dma-debug's own lines (kernel/dma/debug.c `err_printk()`, "DMA-API: …"): the
+            // guest's Debian kernel is built without CONFIG_DMA_API_DEBUG, so it cannot print
+            // them; like the checker's findings they are not compared.
+            if raw.hasPrefix(Self.dmaDebugPrefix) {
+                notes.append("model: dma-debug would print (the guest has no CONFIG_DMA_API_DEBUG): \(normalized(raw))")
+                continue
+            }
             let text = normalized(raw)
             let first = modelSeen.insert(text).inserted
             if let at = kernelTexts.firstIndex(where: { $0.text == text }) {
@@ -53,6 +74,12 @@ struct MessageMatcher {
         }
         return out
     }
+
+    static let dmaDebugPrefix = "DMA-API: "
+    static let callTracePrefix = "Call Trace: "
+    /// The lines of the model's page-fault report (`Engine.pageFaultReport`, as x86-64's
+    /// `show_fault_oops()` and `__die()` print them).
+    static let oopsReportPrefixes = ["BUG: unable to handle page fault", "#PF: ", "Oops: ", "RIP: ", callTracePrefix]
 
     /// The device prefix as the script names the device; 0x numbers canonical and, when they
     /// fall in guest memory that stands for a script region, the script's.

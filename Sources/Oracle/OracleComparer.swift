@@ -74,7 +74,7 @@ public struct OracleComparer {
         }
         checkMemory(line, kernel, modelLine, &tracking, &check)
         checkVerify(line.op, kernel, modelLine.outcome, &tracking, &check)
-        let unmatched = tracking.messages.match(kernel: result.messages, model: modelLine.outcome.warnings, notes: &check.details)
+        let unmatched = tracking.messages.match(kernel: result.messages, model: modelLine.outcome.warnings, oopsTrace: result.oopsTrace, notes: &check.details)
         if !unmatched.isEmpty { check.differ("messages"); check.details += unmatched }
         check.details += result.messages.map { "kernel: " + $0.text }
         check.details += modelLine.outcome.findings.map { "model finding: \($0.misuse.rawValue): \($0.message)" }

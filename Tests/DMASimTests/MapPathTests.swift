@@ -79,7 +79,11 @@ import Testing
             #expect(outcome.warnings.isEmpty)
         case .mapPages:
             #expect(outcome.status == .errno(.EINVAL))
-            #expect(outcome.warnings == ["unaligned: iova 0xffffde00 pa 0x100000000000 size 0x2000 min_pagesz 0x1000"])
+            // __iommu_map_domain_pgtbl()'s check, then iommu_unmap(domain, iova, 0)'s in
+            // __iommu_unmap_domain_pgtbl(), both under pr_fmt "iommu: " (Linux 7.3.4's
+            // virtio-iommu printed exactly these two lines: fixtures/oracle).
+            #expect(outcome.warnings == ["iommu: unaligned: iova 0xffffde00 pa 0x100000000000 size 0x2000 min_pagesz 0x1000",
+                                         "iommu: unaligned: iova 0xffffde00 size 0x0 min_pagesz 0x1000"])
         }
     }
 

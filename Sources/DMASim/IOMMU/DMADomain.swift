@@ -94,9 +94,15 @@ final class DMADomain {
         guard granule.isAligned(iova | phys | sizeBytes) else {
             switch path {
             case .mapPages:
-                // __iommu_map_domain_pgtbl(): !IS_ALIGNED(iova | paddr | size, min_pagesz).
+                // __iommu_map_domain_pgtbl(): !IS_ALIGNED(iova | paddr | size, min_pagesz),
+                // pr_err() under iommu.c's pr_fmt "iommu: ". iommu_map_nosync() then undoes
+                // the 0 bytes mapped with iommu_unmap(domain, iova, 0), whose
+                // __iommu_unmap_domain_pgtbl() checks IS_ALIGNED(iova | size) and says so too.
                 outcome.warnings.append(
-                    "unaligned: iova 0x\(hex(iova)) pa 0x\(hex(phys)) size 0x\(hex(sizeBytes)) min_pagesz 0x\(hex(granule.bytes))")
+                    "iommu: unaligned: iova 0x\(hex(iova)) pa 0x\(hex(phys)) size 0x\(hex(sizeBytes)) min_pagesz 0x\(hex(granule.bytes))")
+                if !granule.isAligned(iova) {
+                    outcome.warnings.append("iommu: unaligned: iova 0x\(hex(iova)) size 0x0 min_pagesz 0x\(hex(granule.bytes))")
+                }
                 return .EINVAL
             case .genericPageTable:
                 // map_range(): no page size fits an IOVA or physical address off the
