@@ -36,7 +36,7 @@ import Testing
 
     /// x86 `pci_swiotlb_detect()`: `max_possible_pfn > MAX_DMA32_PFN` or no pool. Under
     /// 4 GiB of RAM the untrusted device's unaligned link is -ENOMEM, "DMA bounce buffers
-    /// are inactive" (`iommu_dma_map_swiotlb()`; kernel-7.3-measured.md docs/kernel-model.md "Followed call by call").
+    /// are inactive" (`iommu_dma_map_swiotlb()`; the lab runs of 7.3.4, fixtures/scripts/lab/).
     @Test func x86UnderFourGiBHasNoPool() {
         let engine = Self.machine(ramBytes: 3 << 30, shared: true)   // shared memory above 4 GiB does not count
         let (alloc, link) = Self.firstCall(engine)

@@ -61,7 +61,7 @@ import Testing
     /// (`swiotlb_align_offset()` is 0), so `iommu_dma_iova_bounce_and_link()` asks for
     /// `slot - pad`: 7.3's generic page table (VT-d) refuses it with -ENXIO and no message,
     /// 6.16's with -EINVAL and "unaligned"; the slot is given back, the state keeps no
-    /// swiotlb bit (kernel-7.3-measured.md docs/kernel-model.md "Followed call by call", lab: edu-untrusted, swiotlb=force).
+    /// swiotlb bit (the lab runs of 7.3.4, fixtures/scripts/lab/, lab: edu-untrusted, swiotlb=force).
     @Test(arguments: [KernelVersion.v7_3, .v6_16])
     func withoutAMinAlignMaskTheHeadCannotBeLinked(_ version: KernelVersion) {
         let machine = Self.untrustedMachine(minAlignMask: 0, kernel: version)

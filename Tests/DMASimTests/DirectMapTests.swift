@@ -3,7 +3,7 @@ import Testing
 
 /// A bounce of memory outside the direct map: `swiotlb_tbl_map_single()` →
 /// `swiotlb_bounce()` copies through `phys_to_virt()` and the kernel oopses
-/// (kernel-7.3-measured.md docs/kernel-model.md "Followed call by call", the `swiotlb=force` oops; docs/kernel-model.md "Followed call by call", untrusted devices).
+/// (the lab runs of 7.3.4, fixtures/scripts/lab/, the `swiotlb=force` oops; docs/kernel-model.md "Followed call by call", untrusted devices).
 @Suite struct DirectMapTests {
     static let shared = TestMachine.shared
     static let pool = SwiotlbSpec.defaultBase

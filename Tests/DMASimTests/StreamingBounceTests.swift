@@ -39,7 +39,7 @@ import Testing
     /// IOVA plus the slot's offset, the device touches the slot, and unmap copies back.
     /// The slot repeats the buffer's in-page offset only under the device's
     /// `min_align_mask` (`swiotlb_align_offset()`): without one (the default) the DMA
-    /// address loses it (kernel-7.3-measured.md docs/kernel-model.md "Followed call by call": 0xfffb000, not …200).
+    /// address loses it (the lab runs of 7.3.4, fixtures/scripts/lab/: 0xfffb000, not …200).
     @Test(arguments: [UInt64(0), 0xFFF])
     func iommuPathBouncesTheWholeBuffer(_ minAlignMask: UInt64) {
         let machine = TestMachine(devices: [DeviceSpec(name: "nvme0", iommu: "mmu0", untrusted: true, minAlignMask: minAlignMask)])

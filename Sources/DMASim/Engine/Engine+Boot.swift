@@ -6,7 +6,7 @@
 /// - x86-64 (`pci_swiotlb_detect()`, arch/x86/kernel/pci-dma.c): only when RAM reaches
 ///   above 4 GiB (`max_possible_pfn > MAX_DMA32_PFN`), `CONFIG_SWIOTLB_DEFAULT_SIZE_MB`
 ///   (64 MiB). So a machine with an IOMMU and under 4 GiB of RAM has none
-///   (kernel-7.3-measured.md docs/kernel-model.md "Followed call by call": "DMA bounce buffers are inactive").
+///   (the lab runs of 7.3.4, fixtures/scripts/lab/: "DMA bounce buffers are inactive").
 /// - arm64 (`arch_mm_preinit()`, arch/arm64/mm/init.c): always, for
 ///   `CONFIG_DMA_BOUNCE_UNALIGNED_KMALLOC`; 64 MiB when RAM reaches past the 32-bit DMA
 ///   zone, else 1 MiB per GiB of RAM (rounded up to whole 256 KiB segments).

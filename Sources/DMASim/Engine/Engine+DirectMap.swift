@@ -5,7 +5,7 @@
 /// is in the linear map, so for memory with no `struct page` (RAM above `mem=`, cluster or
 /// device memory) the copy is a kernel page fault: the call never returns, the task dies,
 /// the kernel runs on, and the slots `swiotlb_tbl_map_single()` took before the copy are
-/// never given back (kernel-7.3-measured.md docs/kernel-model.md "Followed call by call", the `swiotlb=force` oops, and docs/kernel-model.md "Followed call by call").
+/// never given back (the lab runs of 7.3.4, fixtures/scripts/lab/, the `swiotlb=force` oops, and docs/kernel-model.md "Followed call by call").
 extension Engine {
     /// Whether all of `[phys, phys+length)` is RAM the kernel maps linearly.
     func isDirectMapped(phys: UInt64, length: UInt64) -> Bool {
@@ -51,7 +51,7 @@ struct BounceOrigin {
     var path: BouncePath
 }
 
-/// The paths that bounce (kernel-7.3-measured.md docs/kernel-model.md "The CPU cache").
+/// The paths that bounce (the lab runs of 7.3.4, fixtures/scripts/lab/).
 enum BouncePath {
     /// `dma_direct_map_phys()` under `swiotlb=force` (`is_swiotlb_force_bounce()`).
     case directForced

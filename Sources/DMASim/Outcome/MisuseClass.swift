@@ -53,7 +53,7 @@ public enum MisuseClass: String, Sendable, CaseIterable, Hashable {
     /// unlink/destroy copies the device's data back: it sees pre-DMA bytes.
     case cpuReadBeforeBounceBack = "cpu-read-before-bounce-back"
 
-    // Memory the kernel cannot see (kernel-7.3-measured.md docs/kernel-model.md "Followed call by call"-docs/kernel-model.md "The CPU cache"), both APIs
+    // Memory the kernel cannot see (the lab runs of 7.3.4, fixtures/scripts/lab/), both APIs
     /// A bounce of memory outside the kernel's direct map (`kind=shared` or `mmio`):
     /// `swiotlb_tbl_map_single()` copies the original into the slot through
     /// `phys_to_virt()` and the kernel oopses. The finding names the device, the

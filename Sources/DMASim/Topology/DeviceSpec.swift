@@ -23,7 +23,7 @@ public struct DeviceSpec: Sendable, Hashable {
     /// `dma_set_min_align_mask(dev, mask)`: the low address bits a swiotlb bounce must
     /// keep (`swiotlb_align_offset()`). 0 unless the driver sets it (NVMe: 0xfff,
     /// `NVME_CTRL_PAGE_SIZE - 1`); with 0 an untrusted device's unaligned link fails and
-    /// its `dma_map_phys` address loses the in-page offset (kernel-7.3-measured.md docs/kernel-model.md "Followed call by call").
+    /// its `dma_map_phys` address loses the in-page offset (the lab runs of 7.3.4, fixtures/scripts/lab/).
     public var minAlignMask: UInt64
 
     public init(

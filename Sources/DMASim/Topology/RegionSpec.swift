@@ -13,7 +13,7 @@ public enum RegionKind: String, Sendable, CaseIterable, Hashable {
     /// Whether the kernel's linear map covers the region, so `phys_to_virt()` of an
     /// address in it is a valid pointer. Only RAM the kernel owns is mapped there: with
     /// `mem=768M`, `lookup_address(__va(0x38000000))` finds an empty PMD
-    /// (spec kernel-7.3-measured.md docs/kernel-model.md "Followed call by call"), and so does any BAR.
+    /// (the lab runs of 7.3.4, fixtures/scripts/lab/), and so does any BAR.
     public var isDirectMapped: Bool { self == .ram }
 }
 
