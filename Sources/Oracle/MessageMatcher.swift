@@ -1,3 +1,5 @@
+import DMASim
+
 /// Matches the kernel log lines a call printed with the warnings the model says it prints.
 ///
 /// - Texts are compared after normalising: the kernel's "dmaoracle 0000:00:10.0: " is the
@@ -41,9 +43,9 @@ struct MessageMatcher {
             // The model's page-fault report against the kernel's oops: the status says both
             // oopsed; the call chain must be the kernel's. The faulting address is not
             // compared: KASLR places the guest's direct map (page_offset_base) at random.
-            if oopsed, Self.oopsReportPrefixes.contains(where: raw.hasPrefix) {
-                if raw.hasPrefix(Self.callTracePrefix) {
-                    let chain = String(raw.dropFirst(Self.callTracePrefix.count))
+            if oopsed, PageFaultReport.linePrefixes.contains(where: raw.hasPrefix) {
+                if raw.hasPrefix(PageFaultReport.callTrace) {
+                    let chain = String(raw.dropFirst(PageFaultReport.callTrace.count))
                     if kernelChain.contains(chain) { notes.append("kernel: the oops has the model's call chain: \(chain)") }
                     else { out.append("oops call chain: kernel \(kernelChain.isEmpty ? "none read" : kernelChain), model \(chain)") }
                 }
@@ -76,10 +78,6 @@ struct MessageMatcher {
     }
 
     static let dmaDebugPrefix = "DMA-API: "
-    static let callTracePrefix = "Call Trace: "
-    /// The lines of the model's page-fault report (`Engine.pageFaultReport`, as x86-64's
-    /// `show_fault_oops()` and `__die()` print them).
-    static let oopsReportPrefixes = ["BUG: unable to handle page fault", "#PF: ", "Oops: ", "RIP: ", callTracePrefix]
 
     /// The device prefix as the script names the device; 0x numbers canonical and, when they
     /// fall in guest memory that stands for a script region, the script's.

@@ -30,12 +30,12 @@ extension Engine {
     /// What x86-64 prints for the fault (arch/x86/mm/fault.c `show_fault_oops()`, then
     /// `__die()` and the stack), as on the lab kernel; the RIP is `memcpy_orig`.
     static func pageFaultReport(virtualAddress: UInt64, callTrace: [String]) -> [String] {
-        ["BUG: unable to handle page fault for address: \(hex(virtualAddress))",
-         "#PF: supervisor read access in kernel mode",
-         "#PF: error_code(0x0000) - not-present page",
-         "Oops: 0000 [#1] SMP NOPTI",
-         "RIP: 0010:memcpy_orig",
-         "Call Trace: " + callTrace.joined(separator: " <- ")]
+        [PageFaultReport.bug + hex(virtualAddress),
+         PageFaultReport.pageFault + "supervisor read access in kernel mode",
+         PageFaultReport.pageFault + "error_code(0x0000) - not-present page",
+         PageFaultReport.oops + "0000 [#1] SMP NOPTI",
+         PageFaultReport.rip + "0010:memcpy_orig",
+         PageFaultReport.callTrace + callTrace.joined(separator: " <- ")]
     }
 
     /// `__va(phys)` with x86-64's `page_offset_base` as it is without KASLR
@@ -97,4 +97,16 @@ enum BounceResult: Equatable {
     case slot(UInt64)
     case failed
     case oops
+}
+
+/// How each line of the model's page-fault report begins, for readers that must tell the
+/// report from other kernel lines (the kernel oracle compares an oops by its call chain).
+public enum PageFaultReport {
+    public static let bug = "BUG: unable to handle page fault for address: "
+    public static let pageFault = "#PF: "
+    public static let oops = "Oops: "
+    public static let rip = "RIP: "
+    /// Followed by the call chain, innermost first, joined by " <- ".
+    public static let callTrace = "Call Trace: "
+    public static let linePrefixes = [bug, pageFault, oops, rip, callTrace]
 }

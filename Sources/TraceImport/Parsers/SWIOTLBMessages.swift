@@ -16,6 +16,14 @@ import DMASim
 /// `swiotlb_alloc_coherent`'s and `bounce_map_single`'s lines follow the swiotlb-full line
 /// of the same call; they complete it (`completesFullReport`) rather than add a failure.
 enum SWIOTLBMessages {
+    /// The namings of a report that the pool had no room (kernel/dma/swiotlb.c
+    /// `swiotlb_tbl_map_single()`'s "swiotlb buffer is full", `swiotlb_full()` before 5.0,
+    /// `swiotlb_alloc_coherent`, intel-iommu's `bounce_map_single` of 5.3-5.10): whether
+    /// the pool had room depends on slots taken before the log began, which no log shows,
+    /// so the simulation cannot check such a failure (`TraceSimulation.claims`).
+    static let poolExhaustionNamings: Set<String> = ["swiotlb_tbl_map_single", "swiotlb_buffer_full", "swiotlb_full",
+                                                     "bounce_map_single", "swiotlb_alloc_coherent"]
+
     static let bufferFull = utf8("swiotlb buffer is full (sz:"), outOfSpace = utf8("Out of SW-IOMMU space for ")
     static let coherentFailed = utf8("swiotlb: coherent allocation failed for device "), bounceMap = utf8("Device bounce map: ")
     static let swiotlbOverflow = utf8("swiotlb addr "), directOverflow = utf8("DMA addr "), overflow = utf8(" overflow (mask")

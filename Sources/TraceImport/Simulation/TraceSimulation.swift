@@ -267,7 +267,7 @@ final class TraceSimulation {
         switch kernel.status {
         case .fault(let fault): return [.fault(fault.kind)]
         case .errno, .mappingError:
-            if let naming = record.provenance?.kernelNaming, Self.poolExhaustionNamings.contains(naming) {
+            if let naming = record.provenance?.kernelNaming, SWIOTLBMessages.poolExhaustionNamings.contains(naming) {
                 noteUncheckedPoolFailure()
                 return []
             }
@@ -294,13 +294,7 @@ final class TraceSimulation {
         return !Self.isPseudoDevice(device) && domains[domainOfDevice[device] ?? device]?.fromCreation == true
     }
 
-    /// The swiotlb reports of a pool with no room (kernel/dma/swiotlb.c
-    /// `swiotlb_tbl_map_single()`'s "swiotlb buffer is full", `swiotlb_full()` before 5.0,
-    /// `swiotlb_alloc_coherent`, intel-iommu's `bounce_map_single` of 5.3-5.10): whether the pool had room depends on slots taken before
-    /// the log began, which no log shows, so the model cannot check the failure.
-    static let poolExhaustionNamings: Set<String> = ["swiotlb_tbl_map_single", "swiotlb_buffer_full", "swiotlb_full", "bounce_map_single",
-                                                     "swiotlb_alloc_coherent"]
-
+    /// Says once, in the assumptions, why a pool-exhaustion failure claims nothing.
     private func noteUncheckedPoolFailure() {
         let sentence = "a map the kernel failed for want of swiotlb slots claims nothing: the slots taken before the log are unknown"
         if !assumptions.contains(sentence) { note(sentence) }
