@@ -11,11 +11,23 @@ public enum OutcomeComparison: Sendable {
     /// checker reported. On a changed machine (`--with`) IOVAs, IOTLB maintenance and
     /// message texts differ by design; a change in behaviour is the finding.
     case behaviour
+    /// `exact` for a journal recorded before schema 17, which journaled no IOTLB fills and
+    /// named no fill or unmap in a stale-iotlb-hit message: the replayed outcome loses
+    /// both before the comparison, so such a journal still replays clean.
+    case exactBeforeIOTLBFills
+
+    /// The comparison a replay of `reader`'s journal on its own machine uses (`behaviour`
+    /// on a changed one).
+    public static func recorded(by reader: JournalReader, changedMachine: Bool) -> OutcomeComparison {
+        changedMachine ? .behaviour : reader.journalsIOTLBFills ? .exact : .exactBeforeIOTLBFills
+    }
 
     /// The fields of `replayed` that differ from `recorded`, by name; empty when equal.
     public func differingFields(_ recorded: RecordedOutcome, _ replayed: RecordedOutcome) -> [String] {
         var fields: [String] = []
         switch self {
+        case .exactBeforeIOTLBFills:
+            return Self.exact.differingFields(recorded, replayed.withoutIOTLBProvenance())
         case .exact:
             if recorded.status != replayed.status { fields.append("status") }
             if recorded.address != replayed.address { fields.append("address") }
@@ -43,5 +55,21 @@ public enum OutcomeComparison: Sendable {
         case .rejected: return "rejected"
         case .oops: return "oops"
         }
+    }
+}
+
+extension RecordedOutcome {
+    /// The outcome as a build before schema 17 recorded it: no `iotlb-fill` events, and
+    /// stale-iotlb-hit messages without the clause naming the fill and the unmap.
+    func withoutIOTLBProvenance() -> RecordedOutcome {
+        var outcome = self
+        outcome.events.removeAll { $0.kind == .iotlbFill }
+        for index in outcome.findings.indices where outcome.findings[index].misuse == .staleIOTLBHit {
+            let message = outcome.findings[index].message
+            if let clause = message.range(of: Finding.staleHitProvenancePrefix) {
+                outcome.findings[index].message = String(message[..<clause.lowerBound])
+            }
+        }
+        return outcome
     }
 }

@@ -22,6 +22,8 @@ public enum ReplayError: Error, CustomStringConvertible {
     case interrupted
     /// A checkpoint or verify could not keep or read its snapshot.
     case snapshot(String)
+    /// A request that names what the journal does not have (`state --at`, `--device`).
+    case badRequest(String)
 
     public var description: String {
         switch self {
@@ -36,6 +38,7 @@ public enum ReplayError: Error, CustomStringConvertible {
         case .commandAborted(let reason): return "--run: \(reason)"
         case .interrupted: return "interrupted"
         case .snapshot(let reason): return "snapshot: \(reason)"
+        case .badRequest(let reason): return reason
         }
     }
 }

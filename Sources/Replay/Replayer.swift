@@ -20,7 +20,7 @@ public struct Replayer {
     let reader: JournalReader
     private let overrides: [TopologyOverride]
     /// Exact on the recorded machine; behaviour only on a changed one.
-    public var comparison: OutcomeComparison { overrides.isEmpty ? .exact : .behaviour }
+    public var comparison: OutcomeComparison { .recorded(by: reader, changedMachine: !overrides.isEmpty) }
 
     /// A replay on the recorded machine.
     public init(reader: JournalReader) {

@@ -16,7 +16,7 @@ struct DMAJournal: ParsableCommand {
         version: ToolVersion.current,
         subcommands: [
             RunCommand.self, RecordCommand.self, QueryCommand.self, ReplayCommand.self, BisectCommand.self,
-            MinimizeCommand.self, RecoverCommand.self, SnapshotCommand.self, VerifyCommand.self, DiffCommand.self,
+            MinimizeCommand.self, RecoverCommand.self, SnapshotCommand.self, VerifyCommand.self, DiffCommand.self, StateCommand.self,
             ImportCommand.self, ExportCommand.self, ReportCommand.self, OracleCommand.self, CaptureCommand.self, PushCommand.self,
         ]
     )

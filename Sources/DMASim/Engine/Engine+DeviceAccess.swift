@@ -43,13 +43,13 @@ extension Engine {
         while access.remaining > 0 {
             let iova = access.cursor
             let pfn = granule.pfn(iova)
-            switch translate(pfn, domain: domain, isWrite: access.isWrite) {
+            switch translate(pfn, domain: domain, isWrite: access.isWrite, outcome: &access.outcome) {
             case .fault(let kind):
                 noteFault(kind, owner: owner, granule: pfn, into: &access.outcome)
                 access.fault(kind, at: iova)
                 return
             case .hit(let leaf, let stale):
-                if stale { noteStaleHit(owner, iova: iova, into: &access.outcome) }
+                if let stale { noteStaleHit(owner, iova: iova, provenance: stale, into: &access.outcome) }
                 // One translation serves the rest of its page: a whole 2 MiB block at once.
                 let pageEnd = granule.address(ofPfn: leaf.firstGranule) &+ granule.address(ofPfn: leaf.pageGranules)
                 let chunk = min(pageEnd &- iova, access.remaining)
@@ -60,19 +60,22 @@ extension Engine {
     }
 
     /// IOTLB first; on a miss, walk the page table and cache the leaf it found (a block
-    /// PTE is cached whole). A cached page is stale where the page table no longer maps
-    /// the granule to the same place with the same permissions.
-    private func translate(_ pfn: UInt64, domain: DMADomain, isWrite: Bool) -> Translation {
+    /// PTE is cached whole), journaled as an `iotlb-fill` event. A cached page is stale
+    /// where the page table no longer maps the granule to the same place with the same
+    /// permissions.
+    private func translate(_ pfn: UInt64, domain: DMADomain, isWrite: Bool, outcome: inout Outcome) -> Translation {
         let leaf: PageLeaf
-        var stale = false
-        if let cached = domain.iotlb.lookup(pfn) {
+        var stale: IOTLB.Provenance?
+        if let (cached, provenance) = domain.iotlb.lookupEntry(pfn) {
             leaf = cached
             let cachedEntry = cached.entry(for: pfn, granuleShift: domain.granule.shift)
-            stale = !domain.pageTable.entry(pfn).translatesLike(cachedEntry)
+            if !domain.pageTable.entry(pfn).translatesLike(cachedEntry) { stale = provenance }
         } else {
             guard let walked = domain.pageTable.leaf(pfn) else { return .fault(.notPresent) }
             guard walked.pte.isVisible else { return .fault(.notSynced) }
-            domain.iotlb.fill(walked)
+            domain.iotlb.fill(walked, at: context.sequence)
+            outcome.noteIOTLBFill(iova: domain.granule.address(ofPfn: walked.firstGranule),
+                                  bytes: domain.granule.address(ofPfn: walked.pageGranules), phys: walked.pte.phys)
             leaf = walked
         }
         guard leaf.pte.prot.contains(isWrite ? .write : .read) else { return .fault(.permission) }
@@ -155,13 +158,14 @@ extension Engine {
         }
     }
 
-    /// A cached translation that no longer matches the page table was used.
-    private func noteStaleHit(_ owner: IOVAOwner?, iova: UInt64, into outcome: inout Outcome) {
+    /// A cached translation that no longer matches the page table was used. The message
+    /// names the op that filled the entry and the one that cleared the PTE under it.
+    private func noteStaleHit(_ owner: IOVAOwner?, iova: UInt64, provenance: IOTLB.Provenance, into outcome: inout Outcome) {
         if case .state(let index)? = owner, !states[index].isLive { return }  // already named by noteDeadOwner
         if case .mapping(let index)? = owner, mappings[index].life == .unmapped { return }
         outcome.addOnce(Finding(.staleIOTLBHit, handle: owner.map(ownerName),
             "device used a stale IOTLB entry for iova 0x\(hex(iova)): the page table no longer maps it, "
-                + "so the access went through a translation the IOTLB should have dropped"))
+                + "so the access went through a translation the IOTLB should have dropped" + provenance.staleHitClause))
     }
 
     /// Without an IOMMU nothing stops a write to a TO_DEVICE buffer: the checker must.
@@ -178,7 +182,8 @@ extension Engine {
 /// One granule's translation: the leaf PTE of its page (from the IOTLB, `stale` when the
 /// page table no longer agrees) or the fault the IOMMU raises.
 enum Translation {
-    case hit(PageLeaf, stale: Bool)
+    /// `stale`: the provenance of a cached page the page table no longer agrees with.
+    case hit(PageLeaf, stale: IOTLB.Provenance?)
     case fault(FaultKind)
 }
 

@@ -97,6 +97,7 @@ public final class Engine {
     /// Applies one op.
     public func apply(_ op: Op) -> Outcome {
         memory.lastWriters?.begin(op, sequence: appliedCount)
+        context.sequence = appliedCount
         appliedCount += 1
         let outcome = runInTime(op, call: dispatch)
         armRequestedTimers()

@@ -187,9 +187,13 @@ final class DMADomain {
     /// last PTE is a block the range ends inside. Nothing is unmapped for a misaligned
     /// request (`__iommu_unmap_domain_pgtbl()`'s check), a size of 0, or a range that
     /// wraps or leaves the aperture (`make_range()`: -EINVAL, -EOVERFLOW, -ERANGE).
+    ///
+    /// IOTLB entries over what was cleared are stale until an invalidation drops them:
+    /// they are marked with this op, so a stale hit can name the unmap behind it.
     func unmap(iova: UInt64, sizeBytes: UInt64) -> UInt64 {
         guard granule.isAligned(iova | sizeBytes), sizeBytes > 0, unmapRefusal(iova: iova, sizeBytes: sizeBytes) == nil else { return 0 }
         let cleared = pageTable.unmap(from: granule.pfn(iova), count: sizeBytes >> granule.shift)
+        for run in cleared where iotlb.count > 0 { iotlb.markStale(from: run.firstGranule, count: run.granuleCount, at: context.sequence) }
         return granule.address(ofPfn: cleared.reduce(0) { $0 + $1.granuleCount })
     }
 

@@ -6,8 +6,8 @@ public struct SideEvent: Sendable, Hashable {
     /// Start of the range (IOVA or physical, by kind); 0 for events with no range.
     public var address: UInt64
     public var length: UInt64
-    /// A second address where the kind has one (the destination of a bounce copy), or
-    /// the page size of a `block-map`.
+    /// A second address where the kind has one (the destination of a bounce copy, the
+    /// physical address an `iotlb-fill` caches), or the page size of a `block-map`.
     public var target: UInt64
 
     public init(_ kind: SideEventKind, address: UInt64 = 0, length: UInt64 = 0, target: UInt64 = 0) {
@@ -47,6 +47,10 @@ public enum SideEventKind: String, Sendable, CaseIterable, Hashable {
     /// `map_pages()` installed block PTEs (`iommu_pgsize()` chose a size above the
     /// granule): `length` bytes of IOVA from `address`, in pages of `target` bytes.
     case blockMapped = "block-map"
+    /// An IOTLB miss: the page walk's leaf cached (`address`, `length` of IOVA, mapping to
+    /// `target` physical); contiguous pages one access filled are one event. The op that
+    /// filled an entry a stale hit later used (`dmajournal state`).
+    case iotlbFill = "iotlb-fill"
 }
 
 /// A physical range that a link or map put in the page table (or a direct mapping).

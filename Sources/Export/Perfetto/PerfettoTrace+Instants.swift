@@ -108,7 +108,7 @@ extension PerfettoTrace {
     /// The trace category of a side event: which part of the machine it concerns.
     static func category(of eventName: String) -> String {
         switch SideEventKind(rawValue: eventName) {
-        case .iotlbSyncMap, .iotlbInvalidate, .iotlbFlushAll: return "iotlb"
+        case .iotlbSyncMap, .iotlbInvalidate, .iotlbFlushAll, .iotlbFill: return "iotlb"
         case .flushQueued, .flushQueueDrained: return "flush-queue"
         case .iovaFreed, .dacEnabled: return "iova"
         case .cacheClean, .cacheInvalidate: return "cache"

@@ -28,6 +28,13 @@ public final class JournalReader {
     public let interruptedBy: Int32
     /// The command that made the journal, when it was stored (schema 12).
     public let commandLine: String?
+    /// `run.schema_version`: the schema the recording build wrote, which migrations of
+    /// the file later do not change.
+    public let recordedSchemaVersion: Int
+    /// Whether the recording journaled IOTLB fills (`iotlb-fill` events) and named the fill
+    /// and the unmap in stale-iotlb-hit messages: a build at schema 17 or later did.
+    public var journalsIOTLBFills: Bool { recordedSchemaVersion >= Self.iotlbFillsSchemaVersion }
+    public static let iotlbFillsSchemaVersion = 17
 
     let database: Database
     let codes: JournalCodes
@@ -49,12 +56,13 @@ public final class JournalReader {
         let optional = ["interrupted", "command_line", "journal_id", "host"].map { runColumns.contains($0) ? $0 : "NULL" }
         let statement = try database.prepare("""
             SELECT tool_version, seed, source, created_at, finished, (SELECT count(*) FROM ops), (SELECT max(seq) FROM ops),
-                   \(optional.joined(separator: ", "))
+                   \(optional.joined(separator: ", ")), schema_version
             FROM run WHERE id = 1
             """)
         guard try statement.step() else { throw .notAJournal(path: path, reason: "the run table is empty") }
         interruptedBy = Int32(truncatingIfNeeded: statement.int64(at: 7) ?? 0)
         commandLine = statement.text(at: 8)
+        recordedSchemaVersion = statement.int(at: 11) ?? 0
         run = RunInfo(toolVersion: statement.text(at: 0) ?? "", seed: statement.uint64(at: 1),
                       source: statement.text(at: 2) ?? "", createdAt: statement.text(at: 3) ?? "",
                       journalID: statement.text(at: 9), host: statement.text(at: 10), commandLine: commandLine)

@@ -23,7 +23,7 @@ public struct Bisector {
         self.overrides = overrides
     }
 
-    private var comparison: OutcomeComparison { overrides.isEmpty ? .exact : .behaviour }
+    private var comparison: OutcomeComparison { .recorded(by: reader, changedMachine: !overrides.isEmpty) }
 
     /// Bisects for `predicate`. `progress` gets the seq reached now and then; `step` each
     /// judgement of `--run`, as it is made.

@@ -14,6 +14,9 @@ final class KernelRunContext {
     }
 
     @exclusivity(unchecked) var cpu = 0
+    /// The seq of the op being applied (its 0-based position in apply order): what an IOTLB
+    /// entry remembers of the op that filled it or made it stale.
+    @exclusivity(unchecked) var sequence = 0
     @exclusivity(unchecked) var onlineCPUs = 1
     @exclusivity(unchecked) private(set) var requests: [(domain: DMADomain, request: TimerRequest)] = []
 
