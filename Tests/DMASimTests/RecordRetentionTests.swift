@@ -19,7 +19,9 @@ import Testing
     /// (issue 21): with that one change undone, the old digests still hold. Run 1 was
     /// re-pinned when the unaligned-map message gained iommu.c's "iommu: " prefix and the
     /// unwind's second line (Linux 7.3.4's virtio-iommu console): with the message change
-    /// undone, the old digest still holds.
+    /// undone, the old digest still holds. That engine journaled no IOTLB fills and named
+    /// no fill or unmap in a stale-iotlb-hit message (schema 17): both are taken out of
+    /// the outcomes before the digest, which then still holds unchanged.
     static let digestsOfTheKeepEverythingEngine: [UInt64] = [
         3_079_712_930_681_648_394, 16_192_981_821_492_654_159, 15_790_712_347_970_753_892,
         16_220_870_426_024_386_636, 6_974_567_695_037_024_946, 12_959_560_636_684_929_534,
@@ -27,9 +29,20 @@ import Testing
 
     @Test(arguments: runs.indices)
     func outcomesAreTheSameAsWhenEveryRecordWasKept(_ index: Int) {
-        let outcomes = Engine(machine: MachineSpec(kernel: .v6_16)).apply(Self.runs[index].ops)
+        let outcomes = Engine(machine: MachineSpec(kernel: .v6_16)).apply(Self.runs[index].ops).map(Self.withoutIOTLBProvenance)
         #expect(XXH64.digest(Array(String(describing: outcomes).utf8)) == Self.digestsOfTheKeepEverythingEngine[index],
                 "\(Self.runs[index].name)")
+    }
+
+    static func withoutIOTLBProvenance(_ outcome: Outcome) -> Outcome {
+        var outcome = outcome
+        outcome.events.removeAll { $0.kind == .iotlbFill }
+        for index in outcome.findings.indices {
+            if let clause = outcome.findings[index].message.range(of: Finding.staleHitProvenancePrefix) {
+                outcome.findings[index].message = String(outcome.findings[index].message[..<clause.lowerBound])
+            }
+        }
+        return outcome
     }
 
     @Test(arguments: runs.indices)

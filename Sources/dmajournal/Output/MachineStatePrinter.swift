@@ -32,7 +32,7 @@ struct MachineStatePrinter {
 
     private func domainLines(_ domain: DomainState) -> [String] {
         var lines = ["", "domain of \(domain.devices.joined(separator: ", ")) on \(domain.iommu): \(domain.mode.rawValue), "
-                     + "granule \(size(domain.granuleBytes)), \(domain.apertureBits)-bit aperture, \(domain.presentGranules) granules mapped"]
+                     + "granule \(size(domain.granuleBytes)), \(domain.apertureBits)-bit aperture, \(count(Int(clamping: domain.presentGranules), "granule", "granules")) mapped"]
         if sections.contains(.pageTable) { lines += pageTableLines(domain) }
         if sections.contains(.iotlb) { lines += iotlbLines(domain) }
         if sections.contains(.flushQueue) { lines += flushQueueLines(domain) }
@@ -55,7 +55,7 @@ struct MachineStatePrinter {
             }
             lines.append("  page table around it:")
         } else {
-            lines.append("  page table, \(domain.pages.items.count + domain.pages.omitted) runs of PTEs:")
+            lines.append("  page table, \(count(domain.pages.items.count + domain.pages.omitted, "run", "runs")) of PTEs:")
         }
         for page in domain.pages.items {
             let extent = page.count > 1 ? "\(page.count) × \(size(page.pageBytes))" : size(page.pageBytes)
@@ -96,7 +96,7 @@ struct MachineStatePrinter {
     }
 
     private func rangeCacheLines(_ domain: DomainState) -> [String] {
-        var lines = ["  rcache (\(domain.allocatedRangeCount) ranges in the rbtree):"]
+        var lines = ["  rcache (\(count(domain.allocatedRangeCount, "range", "ranges")) in the rbtree):"]
         if domain.rangeCaches.isEmpty { lines.append("    empty") }
         for cache in domain.rangeCaches {
             let pages = size(domain.granuleBytes << UInt64(cache.order))
