@@ -21,8 +21,9 @@ struct MachineStatePrinter {
 
     var text: String {
         var lines = [origin]
-        for domain in state.domains { lines += domainLines(domain) }
-        if state.domains.isEmpty && !sections.isDisjoint(with: [.pageTable, .iotlb, .flushQueue, .rcache]) {
+        let showsDomains = !sections.isDisjoint(with: [.pageTable, .iotlb, .flushQueue, .rcache])
+        for domain in state.domains where showsDomains { lines += domainLines(domain) }
+        if state.domains.isEmpty && showsDomains {
             lines.append("no DMA domain (no device behind a translating IOMMU)")
         }
         if sections.contains(.swiotlb) { lines += swiotlbLines }
