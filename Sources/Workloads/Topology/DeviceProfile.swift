@@ -11,6 +11,9 @@ struct DeviceProfile: Sendable, Hashable {
     var role: DeviceRole
     /// Requests kept in flight on it.
     var inFlight: Int
+    /// The machine's bounce pool (the stream's `swiotlb` line), which decides what
+    /// dma-direct does with a range it cannot map in place.
+    var swiotlb: SwiotlbSpec?
 
     init(_ name: String, role: DeviceRole, iommu: IOMMUSpec?, dmaBits: Int = 64, coherent: Bool = true, untrusted: Bool = false) {
         spec = DeviceSpec(name: name, iommu: iommu?.name, dmaBits: dmaBits, coherent: coherent, untrusted: untrusted)
@@ -39,6 +42,24 @@ struct DeviceProfile: Sendable, Hashable {
     /// dma-direct: whether the bus address of `[phys, phys+length)` is under the DMA mask.
     func reaches(_ phys: UInt64, length: UInt64) -> Bool {
         usesIOVA || phys + length - 1 <= spec.dmaMask
+    }
+
+    /// dma-direct bounces the range through swiotlb (`dma_direct_map_phys()` →
+    /// `swiotlb_map()` → `swiotlb_tbl_map_single()`): every range under `swiotlb=force`,
+    /// else one beyond the mask when a pool exists. Never MMIO (`DMA_ATTR_MMIO` fails
+    /// under force instead, and only has to be reachable otherwise). The workloads' buffers
+    /// are in the shared region, outside the direct map, so such a map never returns.
+    func directBounces(_ segment: Segment) -> Bool {
+        guard !usesIOVA, let pool = swiotlb, !pool.isNoForce, !segment.attributes.contains(.mmio) else { return false }
+        return pool.force || !reaches(segment.phys, length: segment.length)
+    }
+
+    /// dma-direct refuses the map (`DMA_MAPPING_ERROR`): beyond the mask with nothing to
+    /// bounce through, or MMIO under `swiotlb=force`.
+    func directRefuses(_ segment: Segment) -> Bool {
+        guard !usesIOVA else { return false }
+        if segment.attributes.contains(.mmio) && swiotlb?.force == true { return true }
+        return !reaches(segment.phys, length: segment.length) && !directBounces(segment)
     }
 
     /// 2 MiB slots one request of this device takes from the shared region.

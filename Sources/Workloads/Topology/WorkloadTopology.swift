@@ -19,7 +19,9 @@ public struct WorkloadTopology: Sendable {
 
     init(template: any TopologyTemplate.Type, options: WorkloadOptions) throws(WorkloadError) {
         let count = options.deviceCount ?? template.defaultDeviceCount
+        let swiotlb = options.swiotlb(default: template.swiotlb)
         var devices = (0..<count).map { options.applyOverrides(to: template.device(at: $0)) }
+        for index in devices.indices { devices[index].swiotlb = swiotlb }
         for spec in options.injections {
             try Self.fit(spec.injectionClass, into: &devices, options: options)
         }
@@ -27,7 +29,7 @@ public struct WorkloadTopology: Sendable {
         shared = RegionSpec(name: "shm0", base: Self.sharedBase, sizeBytes: options.regionSizeBytes, kind: .shared)
         bar = devices.contains { $0.role == .peerTransfer } ? Self.barRegion : nil
         let machine = options.kernel.map { [Op.machine(MachineSpec(kernel: $0))] } ?? []
-        ops = machine + Self.declarations(regions: [shared] + (bar.map { [$0] } ?? []), swiotlb: template.swiotlb, devices: devices)
+        ops = machine + Self.declarations(regions: [shared] + (bar.map { [$0] } ?? []), swiotlb: swiotlb, devices: devices)
     }
 
     /// Makes sure some device can commit `injection`: turns on needs-sync-map, or makes
