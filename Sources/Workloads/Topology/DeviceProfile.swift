@@ -14,9 +14,15 @@ struct DeviceProfile: Sendable, Hashable {
     /// The machine's bounce pool (the stream's `swiotlb` line), which decides what
     /// dma-direct does with a range it cannot map in place.
     var swiotlb: SwiotlbSpec?
+    /// Its driver hands over buffers that start and end on 512-byte sectors inside a page
+    /// (O_DIRECT I/O), as NVMe's virt boundary allows: only the first segment may start
+    /// and only the last may end off a page boundary.
+    var sectorAligned = false
 
-    init(_ name: String, role: DeviceRole, iommu: IOMMUSpec?, dmaBits: Int = 64, coherent: Bool = true, untrusted: Bool = false) {
+    init(_ name: String, role: DeviceRole, iommu: IOMMUSpec?, dmaBits: Int = 64, coherent: Bool = true, untrusted: Bool = false,
+         minAlignMask: UInt64 = 0) {
         spec = DeviceSpec(name: name, iommu: iommu?.name, dmaBits: dmaBits, coherent: coherent, untrusted: untrusted)
+        spec.minAlignMask = minAlignMask
         self.iommu = iommu
         self.role = role
         inFlight = role.defaultInFlight
@@ -83,6 +89,8 @@ struct DeviceProfile: Sendable, Hashable {
         switch injection {
         case .missingSync: return needsSyncMap
         case .skippedCacheSync: return !spec.coherent
+        // dma-iommu bounces only an untrusted device's unaligned range, and only with a pool.
+        case .unalignedBounce: return spec.isUntrusted && swiotlb.map { !$0.isNoForce } == true
         default: return true
         }
     }

@@ -24,6 +24,8 @@ struct RecordCommand: ParsableCommand {
               dmajournal record --workload nvme --ops 100000 --journal nvme.db --iommu-mode lazy --inject late-access@50000 --quiet
               dmajournal record --workload rdma-odp --ops 1000000 --journal odp.db --checkpoint-every 100000
               dmajournal record --workload nvme --ops 20000 --journal forced.db --swiotlb 64M --swiotlb-force
+              dmajournal record --workload hidden-memory --ops 20000 --journal hidden.db --inject unaligned-bounce@5000
+              dmajournal record --workload thunderbolt --ops 20000 --journal tb.db
             """
     )
 
