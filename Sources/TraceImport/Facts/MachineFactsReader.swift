@@ -65,6 +65,13 @@ final class MachineFactsReader {
         } else if message.contains("DMA-API: "), message.contains("device driver ") {
             // A report of kernel/dma/debug.c's err_printk(): only a kernel with dma-debug prints it.
             if facts.dmaDebug == nil { facts.dmaDebug = true; note("dmesg: a dma-debug report (dma-debug is on)") }
+        } else if let rest = message.removing(prefix: "software IO TLB: mapped [mem "), facts.swiotlbPool == nil {
+            // swiotlb_print_info(): "mapped [mem %pa-%pa] (%luMB)", the end inclusive.
+            let bounds = rest.prefix { $0 != "]" }.split(separator: "-").compactMap { UInt64($0.dropFirst(2), radix: 16) }
+            if bounds.count == 2, bounds[0] <= bounds[1], bounds[1] < .max {
+                facts.swiotlbPool = bounds[0]..<(bounds[1] + 1)
+                note("dmesg: software IO TLB: mapped [mem \(rest.prefix { $0 != "]" })]")
+            }
         } else if let range = message.range(of: ": Adding to iommu group ") {
             readGroupAdding(device: message[..<range.lowerBound], group: message[range.upperBound...])
         }
@@ -92,6 +99,11 @@ final class MachineFactsReader {
                 }
             case "amd_iommu" where value == "off":
                 facts.iommuDisabled = true; note("command line \(word)")
+            case "mem":
+                // memparse(): a number with an optional K/M/G/T suffix.
+                if facts.memLimit == nil, let bytes = Self.memparse(value) { facts.memLimit = bytes; note("command line \(word)") }
+            case "swiotlb":
+                if facts.swiotlbForce == nil { facts.swiotlbForce = value.split(separator: ",").contains("force"); note("command line \(word)") }
             default:
                 continue
             }
@@ -155,6 +167,22 @@ final class MachineFactsReader {
     }
 
     private func note(_ text: String) { facts.provenance.append(text) }
+
+    /// A kernel oops the log reported (`KernelOops`).
+    func readOops(_ oops: KernelOops) {
+        guard oops.interrupted("iommu_dma_map_swiotlb"), let pid = oops.pid, facts.bouncingTasks.insert(pid).inserted else { return }
+        note("oops: task \(pid) died in dma-iommu's bounce (\(oops.chainText)): its device is untrusted")
+    }
+
+    /// The kernel's `memparse()`: decimal or 0x hex, then an optional K, M, G or T.
+    static func memparse(_ text: Substring) -> UInt64? {
+        let shifts: [Character: UInt64] = ["K": 10, "k": 10, "M": 20, "m": 20, "G": 30, "g": 30, "T": 40, "t": 40]
+        var digits = text, shift: UInt64 = 0
+        if let last = text.last, let value = shifts[last] { digits = text.dropLast(); shift = value }
+        let number = digits.hasPrefix("0x") ? UInt64(digits.dropFirst(2), radix: 16) : UInt64(digits)
+        guard let number, number <= UInt64.max >> shift else { return nil }
+        return number << shift
+    }
 }
 
 extension Substring {

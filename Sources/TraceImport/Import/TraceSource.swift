@@ -87,6 +87,7 @@ final class TraceSource {
     private func release(_ events: [ParsedEvent]) {
         for var event in events {
             tally.countEvent(event)
+            if case .oops(let oops) = event.kind { facts?.readOops(oops) }
             if let cpu = event.provenance.cpu, let pid = skippedTaskOnCPU.removeValue(forKey: cpu) {
                 event.provenance.taskRanBefore = pid
             }

@@ -10,12 +10,36 @@ extension TraceSimulation {
         declaredTopology = true
         let machine = machineSpec()
         cpuCount = machine.cpuCount
-        note("region \(Self.regionName) holds every physical address the trace names")
         note("DMA masks are 64 bits unless a device's first IOVA says less; devices are coherent PCI devices (x86)")
         note("every map is followed by the dma_mapping_error() check drivers make, which no trace shows")
         note("a device access names the mapping that covered its address in the kernel's IOVA space; of unknown length, it is \(Self.accessLength) bytes")
-        return [Step(op: .machine(machine), claims: [], record: nil),
-                Step(op: .region(RegionSpec(name: Self.regionName, base: 0, sizeBytes: Self.regionSize, kind: .ram)), claims: [], record: nil)]
+        return [Step(op: .machine(machine), claims: [], record: nil)] + memorySteps().map { Step(op: $0, claims: [], record: nil) }
+    }
+
+    /// One `ram` region for every physical address; with `mem=` only the RAM below the
+    /// limit is the kernel's, and above it a `shared` region: RAM with no `struct page`
+    /// and no direct map, which a bounce cannot copy (`swiotlb_tbl_map_single()`). Then
+    /// the pool the log says the kernel made, or `swiotlb=force`'s default one.
+    private func memorySteps() -> [Op] {
+        var ops: [Op]
+        if let limit = facts.memLimit, limit > 0, limit < Self.regionSize, limit % 4096 == 0 {
+            note("region \(Self.regionName) holds the kernel's RAM below mem=0x\(String(limit, radix: 16)); region \(Self.hiddenRegionName), "
+                 + "kind shared, every physical address above it (outside the direct map)")
+            ops = [.region(RegionSpec(name: Self.regionName, base: 0, sizeBytes: limit, kind: .ram)),
+                   .region(RegionSpec(name: Self.hiddenRegionName, base: limit, sizeBytes: Self.regionSize - limit, kind: .shared))]
+        } else {
+            note("region \(Self.regionName) holds every physical address the trace names")
+            ops = [.region(RegionSpec(name: Self.regionName, base: 0, sizeBytes: Self.regionSize, kind: .ram))]
+        }
+        let force = facts.swiotlbForce ?? false
+        if let pool = facts.swiotlbPool, SwiotlbSpec.sizeProblem(UInt64(pool.count)) == nil {
+            note("swiotlb pool [0x\(String(pool.lowerBound, radix: 16)), 0x\(String(pool.upperBound, radix: 16)))\(force ? ", force" : ""): the kernel's software IO TLB line")
+            ops.append(.swiotlb(SwiotlbSpec(sizeBytes: UInt64(pool.count), base: pool.lowerBound, force: force)))
+        } else if force {
+            note("swiotlb pool of 64 MiB, force: the command line's swiotlb=force (the log does not say where the kernel put it)")
+            ops.append(.swiotlb(SwiotlbSpec(sizeBytes: SwiotlbSpec.defaultSizeBytes, force: true)))
+        }
+        return ops
     }
 
     /// The machine the facts describe: its CPUs (`# cpus:`, ftrace's `#P:`), its kernel's
@@ -57,6 +81,10 @@ extension TraceSimulation {
         let domain = group ?? device
         domainOfDevice[device] = domain
         var spec = DeviceSpec(name: device, iommu: behindIOMMU ? Self.iommuName : nil, group: group)
+        if behindIOMMU, let pid = record.provenance?.pid, facts.bouncingTasks.contains(pid) {
+            spec.untrusted = true
+            note("\(device) is untrusted: its task oopsed in dma-iommu's bounce (dev_use_swiotlb())")
+        }
         if behindIOMMU {
             if !declaredIOMMU { steps.append(iommuStep()) }
             if domains[domain]?.fromCreation == nil, let bits = dmaBits(fromFirstAllocation: record) {
