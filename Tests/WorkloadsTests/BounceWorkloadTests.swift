@@ -77,6 +77,26 @@ import Testing
         #expect(oopsed.allSatisfy { if case .map(let map) = $0.step.op.call { map.device == "edu2" } else { false } })
     }
 
+    /// On RAM a dma-direct bounce copies: `thunderbolt` with every IOMMU passthrough (the
+    /// trusted controller then maps through dma-direct) under `swiotlb=force` bounces its
+    /// maps through `swiotlb_map()` and keeps every claim; only segments over the 256 KiB
+    /// one allocation holds fail (`error mapping`, as the driver expects).
+    @Test func forceOnRAMBouncesAndKeepsTheClaims() throws {
+        var options = WorkloadOptions(seed: 3, opCount: 3000)
+        options.swiotlbForce = true
+        options.iommuMode = .passthrough
+        let engine = Engine()
+        var bounced = 0
+        var failures: [String] = []
+        for step in try WorkloadKind.thunderbolt.generator.steps(options) {
+            let outcome = engine.apply(step.op)
+            if case .map = step.op.call, outcome.events.contains(where: { $0.kind == .bounceToDevice }) { bounced += 1 }
+            if !Claim.check(step.claims, outcome: outcome, op: step.op).isEmpty { failures.append("\(step.op): \(outcome.status)") }
+        }
+        #expect(failures.isEmpty, "\(failures.prefix(3))")
+        #expect(bounced > 20)
+    }
+
     /// Without an untrusted device on hidden memory the class is not offered.
     @Test func onlyWorkloadsWithAnUntrustedDeviceOnHiddenMemoryOfferIt() {
         #expect(WorkloadKind.hiddenMemory.generator.supportedInjections.contains(.unalignedBounce))

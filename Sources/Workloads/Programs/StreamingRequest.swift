@@ -16,8 +16,8 @@ import OpScript
 /// request there.
 ///
 /// When dma-direct bounces a segment (`swiotlb=force`, or beyond the mask with a pool),
-/// `swiotlb_tbl_map_single()` copies it into its slot through the direct map, which the
-/// shared region is outside of: the map never returns (`oops`,
+/// `swiotlb_tbl_map_single()` copies it into its slot through the direct map: RAM bounces
+/// (and a segment over 256 KiB fails, no slots), but the shared region is outside it: the map never returns (`oops`,
 /// `bounce-outside-direct-map`) and the driver's task is dead, so the request ends there,
 /// its earlier mappings never unmapped. The map claims `ok`, what the driver expected.
 final class StreamingRequest: RequestProgram {
@@ -36,12 +36,12 @@ final class StreamingRequest: RequestProgram {
         self.device = device
         self.buffer = buffer
         state = context.nextStateHandle()
-        let stop = buffer.segments.firstIndex { device.directRefuses($0) || device.directBounces($0) }
+        let stop = buffer.segments.firstIndex { device.directRefuses($0) || device.directBounceOopses($0) }
         mappedCount = stop ?? buffer.segments.count
         mappings = (0..<(stop.map { $0 + 1 } ?? mappedCount)).map { _ in context.nextMappingHandle() }
         switch stop {
         case nil: cursor = StageCursor([.fill, .alloc, .map, .access, .unmap, .verify])
-        case let index? where device.directBounces(buffer.segments[index]): cursor = StageCursor([.fill, .alloc, .map, .oopsMap])
+        case let index? where device.directBounceOopses(buffer.segments[index]): cursor = StageCursor([.fill, .alloc, .map, .oopsMap])
         case _?: cursor = StageCursor([.fill, .alloc, .map, .failedMap, .unmap])
         }
     }

@@ -26,7 +26,10 @@ public struct WorkloadTopology: Sendable {
             swiotlb = SwiotlbSpec(sizeBytes: SwiotlbSpec.defaultSizeBytes)
         }
         var devices = (0..<count).map { options.applyOverrides(to: template.device(at: $0)) }
-        for index in devices.indices { devices[index].swiotlb = swiotlb }
+        for index in devices.indices {
+            devices[index].swiotlb = swiotlb
+            devices[index].memoryDirectMapped = template.memoryKind.isDirectMapped
+        }
         for spec in options.injections {
             try Self.fit(spec.injectionClass, into: &devices, options: options)
         }
