@@ -140,6 +140,10 @@ import Testing
             .failedMap("0000:00:02.0", 4096), .failedMap("0000:00:02.0", 4096), .failedMap("0000:07:00.0", 2_097_152),
             .failedMap("0000:0a:00.0", 0x16ea), .failedMap("0000:01:00.0", 4096), .failedMap("0000:01:00.0", 4096),
         ]),
+        Sample(file: "formats/dma-direct-overflow-without-pool.txt", facts: [.failedMap("0000:01:00.0", 4096)]),
+        Sample(file: "formats/swiotlb-addr-overflow-pool-above-4g.txt", facts: [.failedMap("0000:02:00.0", 8192)]),
+        Sample(file: "formats/swiotlb-pool-torn-down-then-overflow.txt", facts: [.failedMap("0000:03:00.0", 4096)]),
+        Sample(file: "formats/swiotlb-pool-mapped-then-full.txt", facts: [.failedMap("0000:00:14.0", 65536)]),
     ]
 
     static func path(_ file: String) -> String {

@@ -15,11 +15,8 @@ import Testing
 
     /// Not yet: dma-debug's "tries to free an invalid DMA memory address" (`check_unmap()`
     /// on `DMA_MAPPING_ERROR`) names a mapping whose failed map the log does not show, and
-    /// the import has no stand-in for a failed map, so the model sees an ordinary unmap;
-    /// dma-direct's "DMA addr … overflow (mask …)" (`dma_direct_map_phys()`) needs the
-    /// device declared without an IOMMU, with the mask and physical address the line gives.
-    static let knownToPart: Set<String> = ["fixtures/logs/formats/dma-debug-formats.txt",
-                                           "fixtures/logs/formats/swiotlb-failure-formats.txt"]
+    /// the import has no stand-in for a failed map, so the model sees an ordinary unmap.
+    static let knownToPart: Set<String> = ["fixtures/logs/formats/dma-debug-formats.txt"]
 
     @Test(arguments: corpus.filter { !knownToPart.contains($0) })
     func replayOfAnImportedLogAgrees(_ log: String) throws {
@@ -52,5 +49,34 @@ import Testing
         #expect(!maps.isEmpty)
         #expect(maps.allSatisfy { !$0.contains("=> error") })
         #expect(script.contains("claims nothing: the slots taken before the log are unknown"))
+    }
+
+    /// dma-direct reports an overflow instead of bouncing only when swiotlb is not active
+    /// for the device (`dma_direct_map_phys()`: `is_swiotlb_active()` false): the device has
+    /// no IOMMU, its mask is the one printed, the machine no pool, and the map fails.
+    @Test func aDirectOverflowMeansNoPoolAndA32BitDirectDevice() throws {
+        let (_, _, lines) = try TraceReplayTests.simulation(of: "fixtures/logs/formats/dma-direct-overflow-without-pool.txt")
+        #expect(lines.contains("swiotlb noforce"))
+        #expect(lines.contains("device dev-0000:01:00.0 iommu=none dma-bits=32 coherent"))
+        #expect(lines.contains { $0.hasPrefix("map m1 dev=dev-0000:01:00.0 phys=0x812345000 len=4K") && $0.contains("=> error") })
+    }
+
+    /// `swiotlb_map()`'s overflow names the slot it bounced into: the pool lies there, out
+    /// of the device's reach, and the model's bounce fails as the kernel's did.
+    @Test func aSwiotlbOverflowPlacesThePoolWhereTheSlotWas() throws {
+        let (_, _, lines) = try TraceReplayTests.simulation(of: "fixtures/logs/formats/swiotlb-addr-overflow-pool-above-4g.txt")
+        #expect(lines.contains("swiotlb size=256K base=0x100000000"))
+        #expect(lines.contains("device dev-0000:02:00.0 iommu=none dma-bits=32 coherent"))
+        #expect(lines.contains { $0.hasPrefix("map m1 dev=dev-0000:02:00.0") && $0.contains("=> error") })
+    }
+
+    /// The boot pool as `swiotlb_print_info()` reports it is the one declared, unless
+    /// `swiotlb_exit()` tore it down.
+    @Test func theBootPoolLineDeclaresThePoolAndTearingDownRemovesIt() throws {
+        let mapped = try TraceReplayTests.simulation(of: "fixtures/logs/formats/swiotlb-pool-mapped-then-full.txt").lines
+        #expect(mapped.contains("swiotlb size=64M base=0xbbfd0000"))
+        let tornDown = try TraceReplayTests.simulation(of: "fixtures/logs/formats/swiotlb-pool-torn-down-then-overflow.txt").lines
+        #expect(tornDown.contains("swiotlb noforce"))
+        #expect(tornDown.contains { $0.hasPrefix("map m1 dev=dev-0000:03:00.0 phys=0x123456000") && $0.contains("=> error") })
     }
 }

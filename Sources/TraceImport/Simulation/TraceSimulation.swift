@@ -41,7 +41,9 @@ final class TraceSimulation {
     static let iommuName = DeviceRegistry.iommuName
     static let accessLength: UInt64 = 4
 
-    let facts: MachineFacts
+    /// What the files said of the machine so far: a device's or the pool's facts may come
+    /// in a line read after the first call, before the device's own first call.
+    var facts: MachineFacts
     /// What the simulation filled in, for the summary and the exported script's header.
     private(set) var assumptions: [String] = []
     var declaredTopology = false
@@ -66,6 +68,10 @@ final class TraceSimulation {
     /// The machine's CPUs, once declared; the time of the last op placed.
     var cpuCount = 1
     var lastTime: UInt64 = 0
+    /// The swiotlb pool the topology declared from the log's facts, if any.
+    var declaredPool: DeclaredPool?
+
+    enum DeclaredPool { case mapped, unreachable, absent }
 
     /// What the simulation knows of a mapping or state handle, for the calls that name it.
     struct MappingFacts {
@@ -267,6 +273,7 @@ final class TraceSimulation {
         switch kernel.status {
         case .fault(let fault): return [.fault(fault.kind)]
         case .errno, .mappingError:
+            if let naming = record.provenance?.kernelNaming, let claims = overflowClaims(naming: naming) { return claims }
             if let naming = record.provenance?.kernelNaming, SWIOTLBMessages.poolExhaustionNamings.contains(naming) {
                 noteUncheckedPoolFailure()
                 return []
