@@ -81,6 +81,11 @@ extension TraceSimulation {
             let parts = release.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
             if parts.count == 2, (parts[0], parts[1]) < (6, 17) { kernel = .v6_16 }
             note("kernel \(release): the model follows \(kernel.rawValue)'s DMA semantics")
+        } else if cachelineOverlapReported, arch == .x86_64 {
+            // add_dma_entry() of 7.x reports the overlap only when dma_get_cache_alignment() >=
+            // L1_CACHE_BYTES, never on x86: a kernel that reported it there is older.
+            kernel = .v6_16
+            note("kernel 6.16's DMA semantics: dma-debug reported a cacheline overlap on x86, which 7.x's add_dma_entry() never does")
         }
         let cpus: Int
         if let count = facts.cpuCount {
@@ -95,7 +100,9 @@ extension TraceSimulation {
         note(dmaDebug ? "dma-debug is built in (the kernel log says so): every mapping is tracked"
                       : "dma-debug is not built in (CONFIG_DMA_API_DEBUG, off in distribution kernels; the log does not show it): "
                         + "dma_need_unmap() is false for a coherent dma-direct device, whose driver may never unmap")
-        return MachineSpec(arch: arch, kernel: kernel, cpuCount: cpus, hz: 250, dmaDebug: dmaDebug)
+        let spec = MachineSpec(arch: arch, kernel: kernel, cpuCount: cpus, hz: 250, dmaDebug: dmaDebug)
+        modelRules = KernelRules(spec)
+        return spec
     }
 
     /// CPUs of a machine whose trace does not say: enough for any CPU column a pasted trace shows.
