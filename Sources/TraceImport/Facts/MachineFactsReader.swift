@@ -3,7 +3,7 @@
 /// overwritten by a weaker source: the IOMMU groups' domain types (what the kernel
 /// really chose) beat the dmesg policy line, which beats the command line.
 final class MachineFactsReader {
-    private(set) var facts = MachineFacts()
+    var facts = MachineFacts()
     private var strictFrom = Strength.none
     private var devices: DeviceDirectory
 
@@ -38,6 +38,7 @@ final class MachineFactsReader {
 
     /// A kernel log message (its text after any timestamp or syslog prefix).
     func readLog(_ message: Substring) {
+        if readSwiotlb(message) { return }
         if let rest = message.removing(prefix: "Kernel command line: ") ?? message.removing(prefix: "Command line: ") {
             readCommandLine(rest)
         } else if let rest = message.removing(prefix: "iommu: DMA domain TLB invalidation policy: ") {
@@ -65,13 +66,6 @@ final class MachineFactsReader {
         } else if message.contains("DMA-API: "), message.contains("device driver ") {
             // A report of kernel/dma/debug.c's err_printk(): only a kernel with dma-debug prints it.
             if facts.dmaDebug == nil { facts.dmaDebug = true; note("dmesg: a dma-debug report (dma-debug is on)") }
-        } else if let rest = message.removing(prefix: "software IO TLB: mapped [mem "), facts.swiotlbPool == nil {
-            // swiotlb_print_info(): "mapped [mem %pa-%pa] (%luMB)", the end inclusive.
-            let bounds = rest.prefix { $0 != "]" }.split(separator: "-").compactMap { UInt64($0.dropFirst(2), radix: 16) }
-            if bounds.count == 2, bounds[0] <= bounds[1], bounds[1] < .max {
-                facts.swiotlbPool = bounds[0]..<(bounds[1] + 1)
-                note("dmesg: software IO TLB: mapped [mem \(rest.prefix { $0 != "]" })]")
-            }
         } else if let range = message.range(of: ": Adding to iommu group ") {
             readGroupAdding(device: message[..<range.lowerBound], group: message[range.upperBound...])
         }
@@ -166,7 +160,9 @@ final class MachineFactsReader {
         note("\(count) CPU\(count == 1 ? "" : "s") (\(source))")
     }
 
-    private func note(_ text: String) { facts.provenance.append(text) }
+    func note(_ text: String) { facts.provenance.append(text) }
+
+    func canonical(_ device: String) -> String { devices.canonical(device) }
 
     /// A kernel oops the log reported (`KernelOops`).
     func readOops(_ oops: KernelOops) {
