@@ -66,7 +66,7 @@ extension RecordedOutcome {
         outcome.events.removeAll { $0.kind == .iotlbFill }
         for index in outcome.findings.indices where outcome.findings[index].misuse == .staleIOTLBHit {
             let message = outcome.findings[index].message
-            if let clause = message.range(of: Finding.staleHitProvenancePrefix) {
+            if let clause = message.firstRange(of: Finding.staleHitProvenancePrefix) {
                 outcome.findings[index].message = String(message[..<clause.lowerBound])
             }
         }

@@ -38,7 +38,7 @@ import Testing
         var outcome = outcome
         outcome.events.removeAll { $0.kind == .iotlbFill }
         for index in outcome.findings.indices {
-            if let clause = outcome.findings[index].message.range(of: Finding.staleHitProvenancePrefix) {
+            if let clause = outcome.findings[index].message.firstRange(of: Finding.staleHitProvenancePrefix) {
                 outcome.findings[index].message = String(outcome.findings[index].message[..<clause.lowerBound])
             }
         }
