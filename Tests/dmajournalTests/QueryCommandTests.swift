@@ -5,10 +5,7 @@ import Testing
 @Suite struct QueryCommandTests {
     /// A journal of the quickstart, recorded by the tool itself.
     static func recordQuickstart() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("quickstart-\(UUID().uuidString).db").path
-        let run = try ToolRun.run(["run", "--quiet", "--journal", path, "fixtures/scripts/quickstart.ops"])
-        precondition(run.status == 0, run.stderr)
-        return path
+        try ToolRun.journal(of: "quickstart.ops", prefix: "quickstart")
     }
 
     @Test func theNamedQueryFindsTheFaultAfterTheUnmap() throws {

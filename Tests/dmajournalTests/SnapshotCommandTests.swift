@@ -8,10 +8,7 @@ import Testing
     static let runOfSeq8 = "shm0 phys 0x100000000f00 len 0x200: last written by seq 8 dev-write by nvme0 through s1 at 0xffffef00"
 
     static func recordFixture() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("snapshots-\(UUID().uuidString).db").path
-        let run = try ToolRun.run(["run", "--quiet", "--journal", path, "fixtures/scripts/snapshots/memory-mismatch.ops"])
-        precondition(run.status == 0, run.stderr)
-        return path
+        try ToolRun.journal(of: "snapshots/memory-mismatch.ops", prefix: "snapshots")
     }
 
     static func sqlite(_ path: String, _ sql: String) throws -> String {

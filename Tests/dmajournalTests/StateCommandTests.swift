@@ -6,10 +6,7 @@ import Testing
 /// follows seq 10, so the state comes from c1 plus 9 ops replayed.
 @Suite struct StateCommandTests {
     static func recordFixture() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("state-\(UUID().uuidString).db").path
-        let run = try ToolRun.run(["run", "--quiet", "--journal", path, "fixtures/scripts/state/one-of-each.ops"])
-        precondition(run.status == 0, run.stderr)
-        return path
+        try ToolRun.journal(of: "state/one-of-each.ops", prefix: "state")
     }
 
     @Test func textNamesTheCheckpointAndEverySection() throws {

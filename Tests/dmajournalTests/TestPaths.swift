@@ -31,6 +31,15 @@ struct ToolRun {
         try launch(TestPaths.tool, arguments, stdin: stdin)
     }
 
+    /// A fresh journal of fixtures/scripts/`script`, recorded by the tool itself
+    /// (`run --journal`) under a name starting with `prefix`.
+    static func journal(of script: String, prefix: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString).db").path
+        let run = try run(["run", "--quiet", "--journal", path, "fixtures/scripts/" + script])
+        precondition(run.status == 0, run.stderr)
+        return path
+    }
+
     /// Runs `command` with /bin/sh, from the package root.
     static func shell(_ command: String) throws -> ToolRun {
         try launch(URL(fileURLWithPath: "/bin/sh"), ["-c", command])
