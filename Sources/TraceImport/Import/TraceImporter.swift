@@ -118,7 +118,7 @@ struct SimulatedRun {
     private var topology: [Op] = []
 
     mutating func record(_ record: ImportedOp, facts: MachineFacts, into writer: JournalWriter) throws(JournalError) {
-        if simulation == nil { simulation = TraceSimulation(facts: facts) }
+        if simulation == nil { simulation = TraceSimulation(facts: facts) } else { simulation!.facts = facts }
         let steps = simulation!.steps(for: record)
         if !steps.contains(where: { $0.record != nil }) {
             // A call the simulation cannot run (it names no device, it unmapped nothing) is
