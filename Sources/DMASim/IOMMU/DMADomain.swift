@@ -251,12 +251,16 @@ final class DMADomain {
             flushIOTLB(outcome: &outcome)
             ringFree(index, outcome: &outcome)
         }
-        flushQueues[index].append(FlushQueue.Entry(pfn: pfn, pageCount: pageCount, counter: flushStartCount))
+        flushQueues[index].append(FlushQueue.Entry(pfn: pfn, pageCount: pageCount, counter: flushStartCount, queuedAt: context.clock))
         outcome.events.append(SideEvent(.flushQueued, address: granule.address(ofPfn: pfn), length: granule.address(ofPfn: pageCount)))
         if !flushTimerOn {
             flushTimerOn = true
             flushTimerCPU = context.cpu
-            context.request(.flushQueue(milliseconds: singleQueue ? Self.singleFlushTimeout : Self.flushTimeout), for: self)
+            // With fq-timer=explicit the timer is armed all the same, but `flush` ops say
+            // when it runs, not the engine's clock.
+            if !iommu.explicitFlushTimer {
+                context.request(.flushQueue(milliseconds: singleQueue ? Self.singleFlushTimeout : Self.flushTimeout), for: self)
+            }
         }
     }
 
@@ -289,8 +293,34 @@ final class DMADomain {
         for index in flushQueues.indices { ringFree(index, outcome: &outcome) }
     }
 
+    /// `fq_flush_timeout()` that ran at `time`, before ranges queued since (a `flush at=`):
+    /// it frees what was queued by then; the later ranges stay queued as after the flush,
+    /// and the first of them armed the timer again on its CPU (`queue_iova()` saw
+    /// `fq_timer_on` cleared). Whether it is armed, and where, is returned for the engine.
+    func flushQueueTimeout(ranAt time: UInt64, outcome: inout Outcome) -> (armed: Bool, cpu: Int) {
+        flushTimerOn = false
+        flushIOTLB(outcome: &outcome)
+        for index in flushQueues.indices {
+            flushQueues[index].markFlushed(queuedBy: time, counter: flushStartCount, finished: flushFinishCount)
+            ringFree(index, outcome: &outcome)
+        }
+        let later = flushQueues.indices.compactMap { index in flushQueues[index].oldestQueuedAt.map { ($0, index) } }.min { $0 < $1 }
+        guard let later else { return (false, 0) }
+        flushTimerOn = true
+        flushTimerCPU = singleQueue ? flushTimerCPU : later.1
+        return (true, flushTimerCPU)
+    }
+
     /// Whether any flush queue holds a range.
     var hasQueuedRanges: Bool { flushQueues.contains { !$0.isEmpty } }
+
+    /// When the latest of the queued ranges (any CPU's) that overlap `start..<end` was
+    /// queued; nil when none does. An IOVA there is not free until a flush frees it
+    /// (`fq_ring_free_locked()`).
+    func latestQueuedOverlap(_ start: UInt64, _ end: UInt64) -> UInt64? {
+        let first = granule.pfn(start), last = granule.pfn(end &- 1)
+        return flushQueues.lazy.flatMap(\.entries).filter { $0.pfn <= last && first < $0.pfn &+ $0.pageCount }.map(\.queuedAt).max()
+    }
 
     /// Every queued range, queue by queue (tests and diagnostics).
     var queuedEntries: [FlushQueue.Entry] { flushQueues.flatMap(\.entries) }

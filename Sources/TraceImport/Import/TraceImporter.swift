@@ -106,6 +106,12 @@ struct SimulatedRun {
     private var topology: [Op] = []
 
     mutating func record(_ record: ImportedOp, facts: MachineFacts, into writer: JournalWriter) throws(JournalError) {
+        var record = record
+        if case .flush = record.op.call {
+            record = FlushTimerPlacement.attributed(record, engine: engine)
+        } else if let flush = FlushTimerPlacement.inferredFlush(before: record, engine: engine) {
+            try self.record(flush, facts: facts, into: writer)
+        }
         if simulation == nil { simulation = TraceSimulation(facts: facts) }
         let steps = simulation!.steps(for: record)
         if !steps.contains(where: { $0.record != nil }) {

@@ -45,6 +45,9 @@ final class EventJournaler {
         case .detach: return [emit(detach(event), event)]
         case .iova(let call): return [emit(twoStep(event, call), event)]
         case .noOp, .iovaReturn: return []  // a return is folded into its call by CallAssembler
+        case .flushTimer:
+            // Whose fq_timer it was, the simulation asks the model (the line's timer= is hashed).
+            return [emit(Draft(op: .flush(FlushOp(iommu: DeviceRegistry.iommuName))), event)]
         }
     }
 
