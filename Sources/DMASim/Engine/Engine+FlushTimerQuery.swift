@@ -14,14 +14,27 @@ extension Engine {
         return (domain.flushTimerCPU, queuedAt)
     }
 
-    /// A device of each domain of `iommu` whose `fq_timer` is armed, with the CPU it is
-    /// armed on, in the order the domains were made: where a traced timer expiry
-    /// (`timer:timer_expire_entry function=fq_flush_timeout`, whose `timer=` pointer the
-    /// trace hashes) can belong.
-    public func armedFlushTimers(iommu: String) -> [(device: String, cpu: Int)] {
+    /// An armed `fq_timer`: a device of its domain, the CPU it is armed on, when it is due
+    /// (the wheel's tick for the range that armed it) and when the engine runs it anyway
+    /// on an explicit-timer IOMMU (`Engine.armFlushTimer`).
+    public struct ArmedFlushTimer: Sendable, Hashable {
+        public var device: String
+        public var cpu: Int
+        public var due: UInt64
+        public var backstop: UInt64
+    }
+
+    /// Each domain of `iommu` whose `fq_timer` is armed, in the order the domains were
+    /// made: where a traced timer expiry (`timer:timer_expire_entry
+    /// function=fq_flush_timeout`, whose `timer=` pointer the trace hashes) can belong.
+    public func armedFlushTimers(iommu: String) -> [ArmedFlushTimer] {
         guard let domains = domainsOfIOMMU[iommu] else { return [] }
         return domains.filter { $0.usesFlushQueue && $0.flushTimerOn }.compactMap { domain in
-            devices.values.filter { $0.domain === domain }.map(\.spec.name).min().map { ($0, domain.flushTimerCPU) }
+            guard let device = devices.values.filter({ $0.domain === domain }).map(\.spec.name).min() else { return nil }
+            let armedAt = domain.oldestQueued?.time ?? clock
+            return ArmedFlushTimer(device: device, cpu: domain.flushTimerCPU,
+                                   due: flushTimerDeadline(of: domain, armedAt: armedAt, late: false),
+                                   backstop: timerDeadline(.flushQueue(domainID(of: domain))) ?? .max)
         }
     }
 }

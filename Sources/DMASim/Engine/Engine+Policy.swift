@@ -25,12 +25,8 @@ extension Engine {
                 domain.flushQueueTimeout(outcome: &outcome)
                 continue
             }
-            let rearmed = domain.flushQueueTimeout(ranAt: ranAt, outcome: &outcome)
-            // On the engine's clock the re-armed timer counts from now: when the later range
-            // was queued is past.
-            if rearmed.armed && !domain.iommu.explicitFlushTimer {
-                armTimer(.flushQueue(domainID(of: domain)),
-                         afterMilliseconds: domain.singleQueue ? DMADomain.singleFlushTimeout : DMADomain.flushTimeout)
+            if let armedAt = domain.flushQueueTimeout(ranAt: ranAt, outcome: &outcome) {
+                armFlushTimer(of: domain, armedAt: armedAt)
             }
         }
         return outcome

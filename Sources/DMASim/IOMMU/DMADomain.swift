@@ -256,11 +256,9 @@ final class DMADomain {
         if !flushTimerOn {
             flushTimerOn = true
             flushTimerCPU = context.cpu
-            // With fq-timer=explicit the timer is armed all the same, but `flush` ops say
-            // when it runs, not the engine's clock.
-            if !iommu.explicitFlushTimer {
-                context.request(.flushQueue(milliseconds: singleQueue ? Self.singleFlushTimeout : Self.flushTimeout), for: self)
-            }
+            // With fq-timer=explicit `flush` ops say when it ran; the engine's clock runs it
+            // only as a backstop, later than the kernel's ever runs (Engine.armFlushTimer).
+            context.request(.flushQueue(milliseconds: singleQueue ? Self.singleFlushTimeout : Self.flushTimeout), for: self)
         }
     }
 
@@ -297,18 +295,26 @@ final class DMADomain {
     /// it frees what was queued by then; the later ranges stay queued as after the flush,
     /// and the first of them armed the timer again on its CPU (`queue_iova()` saw
     /// `fq_timer_on` cleared). Whether it is armed, and where, is returned for the engine.
-    func flushQueueTimeout(ranAt time: UInt64, outcome: inout Outcome) -> (armed: Bool, cpu: Int) {
+    /// Whether the timer is armed again, and when the range that armed it was queued.
+    @discardableResult
+    func flushQueueTimeout(ranAt time: UInt64, outcome: inout Outcome) -> UInt64? {
         flushTimerOn = false
         flushIOTLB(outcome: &outcome)
         for index in flushQueues.indices {
             flushQueues[index].markFlushed(queuedBy: time, counter: flushStartCount, finished: flushFinishCount)
             ringFree(index, outcome: &outcome)
         }
-        let later = flushQueues.indices.compactMap { index in flushQueues[index].oldestQueuedAt.map { ($0, index) } }.min { $0 < $1 }
-        guard let later else { return (false, 0) }
+        guard let later = oldestQueued else { return nil }
         flushTimerOn = true
-        flushTimerCPU = singleQueue ? flushTimerCPU : later.1
-        return (true, flushTimerCPU)
+        flushTimerCPU = singleQueue ? flushTimerCPU : later.queue
+        return later.time
+    }
+
+    /// The oldest queued range's time and queue (per-CPU: its CPU): on an explicit-timer
+    /// domain, the range that armed `fq_timer`.
+    var oldestQueued: (time: UInt64, queue: Int)? {
+        flushQueues.indices.compactMap { index in flushQueues[index].oldestQueuedAt.map { (time: $0, queue: index) } }
+            .min { ($0.time, $0.queue) < ($1.time, $1.queue) }
     }
 
     /// Whether any flush queue holds a range.

@@ -17,7 +17,10 @@ import Journal
 ///   queue still holds shows that the timer ran before it: only `fq_ring_free_locked()`
 ///   after a flush frees a queued IOVA (`free_iova_fast()` into the magazine of the CPU
 ///   the timer ran on, where the next allocation of that size finds it). The import puts a
-///   `flush` op, on the CPU the timer was armed on, just before that call.
+///   `flush` op just before that call, on its CPU (whose magazine the IOVA came from),
+///   saying the timer ran when that range was queued (`at=`): a range queued later was not
+///   freed by it (the magazines are LIFO: a flush after it would have handed it out first),
+///   and stays queued.
 ///
 /// Either way the flush is journaled as its own op (`imported_ops.kernel_naming` is
 /// `fq_flush_timeout`), so a replay runs it where the import did.
@@ -33,16 +36,45 @@ enum FlushTimerPlacement {
         case .alloc(let call): device = call.device; length = call.sizeBytes
         default: return nil
         }
-        guard let (cpu, queuedAt) = engine.armedFlushTimer(holding: address, length: max(length, 1), device: device) else { return nil }
+        guard let (armedOn, queuedAt) = engine.armedFlushTimer(holding: address, length: max(length, 1), device: device) else { return nil }
+        // The freed IOVAs go into the magazine of the CPU that ran the timer, and this call's
+        // CPU found one there: it ran the timer (its own, or, with the arming CPU idle, as
+        // the timer-migration hierarchy's migrator, kernel/time/timer_migration.c).
+        let cpu = provenance.cpu ?? armedOn
         provenance.kernelNaming = naming
         provenance.cpu = cpu
         provenance.task = nil
         provenance.pid = nil
         provenance.note = "fq_flush_timeout inferred: the kernel handed out 0x\(String(address, radix: 16)) (line \(provenance.line)), "
-            + "which the flush queue still held, so fq_timer ran before it (on CPU \(cpu), where it was armed) and after that range was queued "
+            + "which the flush queue still held, so fq_timer ran before it, on CPU \(cpu) (armed on CPU \(armedOn)), and after that range was queued "
             + "(at \(DurationText.text(of: queuedAt))): what was queued later stays queued"
         let flush = FlushOp(iommu: DeviceRegistry.iommuName, device: device, ranAt: queuedAt)
         return ImportedOp(op: .flush(flush), outcome: .ok, provenance: provenance)
+    }
+
+    /// The run of an armed timer that the trace, up to `record`, never showed though it was
+    /// surely over by then: `record` comes after the timer's backstop (its due tick and
+    /// the latest the lab saw a softirq run it). It ran at its due tick, on the CPU it was
+    /// armed on, unless that CPU was idle (its latest call came from the idle task, pid 0:
+    /// an interrupt) and another was busy (its latest call came from a task): the
+    /// timer-migration hierarchy (kernel/time/timer_migration.c) has an active CPU expire
+    /// an idle one's global timers (`fq_timer` is not pinned).
+    static func overdueFlush(before record: ImportedOp, engine: Engine, lastCall: [Int: (time: UInt64, pid: Int?)]) -> ImportedOp? {
+        guard var provenance = record.provenance, let time = provenance.timestampNanoseconds,
+              let timer = engine.armedFlushTimers(iommu: DeviceRegistry.iommuName).first(where: { $0.backstop <= time }) else { return nil }
+        var cpu = timer.cpu
+        if lastCall[timer.cpu]?.pid == 0,
+           let busy = lastCall.filter({ $0.key != timer.cpu && ($0.value.pid ?? 0) != 0 }).max(by: { $0.value.time < $1.value.time }) {
+            cpu = busy.key
+        }
+        provenance.kernelNaming = naming
+        provenance.timestampNanoseconds = timer.due
+        provenance.cpu = cpu
+        provenance.task = nil
+        provenance.pid = nil
+        provenance.note = "fq_flush_timeout due at \(DurationText.text(of: timer.due)) on CPU \(cpu) (armed on CPU \(timer.cpu)): "
+            + "the trace shows no run of it before this line, though it had surely run by \(DurationText.text(of: timer.backstop))"
+        return ImportedOp(op: .flush(FlushOp(iommu: DeviceRegistry.iommuName, device: timer.device)), outcome: .ok, provenance: provenance)
     }
 
     /// A traced expiry, given to the first domain whose timer is armed; with none armed it
