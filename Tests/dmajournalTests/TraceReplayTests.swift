@@ -52,7 +52,7 @@ import Testing
     /// Captures of Linux 7.3.4 under QEMU from the kernel lab (`../shared/kernel-captures`;
     /// the strict NVMe one cut to its first 1,500 lines), with the ops each makes.
     static let kernelCaptures: [(file: String, ops: Int)] = [
-        ("fixtures/kernel-captures/7.3-intel-iommu-lazy-nvme-iova-probes-edu-oracle-none.txt", 64),
+        ("fixtures/kernel-captures/7.3-intel-iommu-lazy-nvme-iova-probes-edu-oracle-none.txt", 67),
         ("fixtures/kernel-captures/7.3-intel-iommu-strict-nvme-iova-probes-edu-hidden-oracle-none.txt", 66),
         ("fixtures/kernel-captures/7.3-intel-iommu-strict-nvme-first-1500-lines.txt", 899),
         // Lazy: fq_timer placed where the kernel's IOVAs show it ran (issue 14).
