@@ -42,6 +42,11 @@ public struct MachineFacts: Sendable, Hashable {
     public var kernelRelease: String?
     /// The kernel's dma-debug is on (it prints "DMA-API: …" lines at boot).
     public var dmaDebug: Bool?
+    /// What the log says of the swiotlb bounce pool (`SwiotlbFacts`).
+    public var swiotlb = SwiotlbFacts()
+    /// Devices a dma-direct or swiotlb overflow report named (`swiotlb addr …`, `DMA addr …
+    /// overflow (mask M, …)`): they have no IOMMU, and M is their DMA mask.
+    public var directDeviceMasks: [String: UInt64] = [:]
     /// Where each fact came from, in the order they were learnt.
     public var provenance: [String] = []
 

@@ -3,7 +3,7 @@
 /// overwritten by a weaker source: the IOMMU groups' domain types (what the kernel
 /// really chose) beat the dmesg policy line, which beats the command line.
 final class MachineFactsReader {
-    private(set) var facts = MachineFacts()
+    var facts = MachineFacts()
     private var strictFrom = Strength.none
     private var devices: DeviceDirectory
 
@@ -38,6 +38,7 @@ final class MachineFactsReader {
 
     /// A kernel log message (its text after any timestamp or syslog prefix).
     func readLog(_ message: Substring) {
+        if readSwiotlb(message) { return }
         if let rest = message.removing(prefix: "Kernel command line: ") ?? message.removing(prefix: "Command line: ") {
             readCommandLine(rest)
         } else if let rest = message.removing(prefix: "iommu: DMA domain TLB invalidation policy: ") {
@@ -154,7 +155,9 @@ final class MachineFactsReader {
         note("\(count) CPU\(count == 1 ? "" : "s") (\(source))")
     }
 
-    private func note(_ text: String) { facts.provenance.append(text) }
+    func note(_ text: String) { facts.provenance.append(text) }
+
+    func canonical(_ device: String) -> String { devices.canonical(device) }
 }
 
 extension Substring {

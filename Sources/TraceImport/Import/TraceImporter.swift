@@ -128,7 +128,7 @@ struct SimulatedRun {
         if let provenance = record.provenance, let cpu = provenance.cpu, let time = provenance.timestampNanoseconds {
             lastCallOnCPU[cpu] = (time, provenance.pid)
         }
-        if simulation == nil { simulation = TraceSimulation(facts: facts) }
+        if simulation == nil { simulation = TraceSimulation(facts: facts) } else { simulation!.facts = facts }
         let steps = simulation!.steps(for: record)
         if !steps.contains(where: { $0.record != nil }) {
             // A call the simulation cannot run (it names no device, it unmapped nothing) is
