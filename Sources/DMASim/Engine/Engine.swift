@@ -36,6 +36,10 @@ public final class Engine {
     @exclusivity(unchecked) var swiotlb: SwiotlbSpec?
     /// The bounce pool, once `swiotlb` is declared (`is_swiotlb_active()`).
     @exclusivity(unchecked) var swiotlbPool: SwiotlbPool?
+    /// A pool asked for from outside the ops (`replay --with swiotlb-size=` on a journal
+    /// with no `swiotlb` line), made at boot in place of the kernel's default (Engine+Boot).
+    /// Not part of the state: only a fresh engine reads it, when it boots.
+    @exclusivity(unchecked) public var bootSwiotlb: SwiotlbSpec?
     /// The CPU cache model, once a non-coherent device is declared.
     @exclusivity(unchecked) var cache: CPUCache?
 

@@ -29,6 +29,9 @@ public enum TraceEventKind: Sendable, Hashable {
     case noOp
     /// The flush-queue timer ran (`timer:timer_expire_entry function=fq_flush_timeout`).
     case flushTimer
+    /// A kernel oops: the call it interrupted (an unreturned probe entry whose function
+    /// the call trace names) gets its outcome, `oops` (CallAssembler).
+    case oops(KernelOops)
 
     var isTwoStep: Bool {
         if case .iova = self { return true }
@@ -49,6 +52,7 @@ public enum TraceEventKind: Sendable, Hashable {
         case .iova, .iovaReturn: return "two-step"
         case .noOp: return "no-op"
         case .flushTimer: return "flush timer"
+        case .oops: return "oops"
         }
     }
 }

@@ -11,20 +11,44 @@ extension TraceSimulation {
         declaredTopology = true
         let machine = machineSpec()
         cpuCount = machine.cpuCount
-        note("region \(Self.regionName) holds every physical address the trace names")
         note("DMA masks are 64 bits unless a device's first IOVA says less; devices are coherent PCI devices (x86)")
         note("every map is followed by the dma_mapping_error() check drivers make, which no trace shows")
         note("a device access names the mapping that covered its address in the kernel's IOVA space; of unknown length, it is \(Self.accessLength) bytes")
-        var steps = [Step(op: .machine(machine), claims: [], record: nil),
-                     Step(op: .region(RegionSpec(name: Self.regionName, base: 0, sizeBytes: Self.regionSize, kind: .ram)), claims: [], record: nil)]
+        var steps = [Step(op: .machine(machine), claims: [], record: nil)] + memoryRegions().map { Step(op: $0, claims: [], record: nil) }
         if let pool = swiotlbPool() { steps.append(Step(op: .swiotlb(pool), claims: [], record: nil)) }
         return steps
     }
 
+    /// One `ram` region for every physical address; with `mem=` only the RAM below the
+    /// limit is the kernel's, and above it a `shared` region: RAM with no `struct page`
+    /// and no direct map, which a bounce cannot copy (`swiotlb_tbl_map_single()`).
+    private func memoryRegions() -> [Op] {
+        guard let limit = facts.memLimit, limit > 0, limit < Self.regionSize, limit % 4096 == 0 else {
+            note("region \(Self.regionName) holds every physical address the trace names")
+            return [.region(RegionSpec(name: Self.regionName, base: 0, sizeBytes: Self.regionSize, kind: .ram))]
+        }
+        note("region \(Self.regionName) holds the kernel's RAM below mem=0x\(String(limit, radix: 16)); region \(Self.hiddenRegionName), "
+             + "kind shared, every physical address above it (outside the direct map)")
+        return [.region(RegionSpec(name: Self.regionName, base: 0, sizeBytes: limit, kind: .ram)),
+                .region(RegionSpec(name: Self.hiddenRegionName, base: limit, sizeBytes: Self.regionSize - limit, kind: .shared))]
+    }
+
+    /// The pool the log shows (`logPool()`), forced when the command line says
+    /// `swiotlb=force`; under force without such a line, the default 64 MiB one.
+    private func swiotlbPool() -> SwiotlbSpec? {
+        let force = facts.swiotlbForce ?? false
+        if var pool = logPool() {
+            if force && !pool.isNoForce { pool.force = true; note("swiotlb=force on the command line: the pool bounces every dma-direct map") }
+            return pool
+        }
+        guard force else { return nil }
+        note("swiotlb pool of 64 MiB, force: the command line's swiotlb=force (the log does not say where the kernel put it)")
+        return SwiotlbSpec(sizeBytes: SwiotlbSpec.defaultSizeBytes, force: true)
+    }
     /// The swiotlb pool the log shows, declared before the first call as `swiotlb_init()`
     /// makes it at boot; nil leaves the pool the model would make. A pool the log shows only
     /// after the first call cannot be declared: `overflowClaims` then claims nothing.
-    private func swiotlbPool() -> SwiotlbSpec? {
+    private func logPool() -> SwiotlbSpec? {
         let pool = facts.swiotlb
         let segment = Self.swiotlbSegmentBytes
         if let slot = pool.unreachableSlot {
@@ -117,6 +141,10 @@ extension TraceSimulation {
         let domain = group ?? device
         domainOfDevice[device] = domain
         var spec = DeviceSpec(name: device, iommu: behindIOMMU ? Self.iommuName : nil, group: group)
+        if behindIOMMU, let pid = record.provenance?.pid, facts.bouncingTasks.contains(pid) {
+            spec.untrusted = true
+            note("\(device) is untrusted: its task oopsed in dma-iommu's bounce (dev_use_swiotlb())")
+        }
         if behindIOMMU {
             if !declaredIOMMU { steps.append(iommuStep()) }
             if domains[domain]?.fromCreation == nil, let bits = dmaBits(fromFirstAllocation: record) {

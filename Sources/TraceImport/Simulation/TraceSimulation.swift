@@ -35,6 +35,8 @@ final class TraceSimulation {
     }
 
     static let regionName = "ram0"
+    /// RAM above `mem=`: outside the kernel's view.
+    static let hiddenRegionName = "hidden"
     /// The region covers physical addresses below this; made-up ones start at half of it.
     static let regionSize: UInt64 = 1 << 48
     static let inventedPhysBase: UInt64 = 1 << 47
