@@ -32,6 +32,9 @@ final class TraceSource {
         kernelLog = KernelLogParser(devices: devices)
     }
 
+    /// Physical lines read so far.
+    var linesRead: Int { reader.linesRead }
+
     /// The next event in file order; nil at the end of the file.
     func next() -> ParsedEvent? {
         while readyIndex == ready.count {
@@ -56,6 +59,7 @@ final class TraceSource {
         flushCutMessage()
         release(kernelLog.finish())
         tally.lines = reader.linesRead
+        tally.readFailure = reader.failure
         tally.joinedLines = joiner.joinedLines
         tally.quotedLines = joiner.quotedLines
         finished = true

@@ -91,7 +91,7 @@ final class TraceSimulation {
     /// One IOVA space as the kernel filled it: its mappings by address, to name the one
     /// an access hit, and whether the trace holds it from its creation.
     struct DomainState {
-        var mappings: [KernelMapping] = []
+        var mappings = KernelMappingIndex()
         /// Nil until the first allocation says.
         var fromCreation: Bool?
     }
@@ -358,18 +358,15 @@ final class TraceSimulation {
 
     func remember(_ handle: String, at address: UInt64, length: UInt64, device: String, isState: Bool) {
         domains[domainOfDevice[device] ?? device, default: DomainState()].mappings
-            .append(KernelMapping(handle: handle, start: address, length: length, isState: isState))
+            .insert(KernelMapping(handle: handle, start: address, length: length, isState: isState))
     }
 
     /// The latest mapping of the device's IOVA space that covered `address`, as
     /// `handle+offset`; the address itself when none did.
     func deviceAddress(of address: UInt64, device: String) -> DeviceAddress {
-        for mapping in (domains[domainOfDevice[device] ?? device]?.mappings ?? []).reversed() {
-            if let offset = mapping.offset(of: address) {
-                return mapping.isState ? .state(mapping.handle, offset: offset) : .mapping(mapping.handle, offset: offset)
-            }
-        }
-        return .absolute(address)
+        guard let mapping = domains[domainOfDevice[device] ?? device]?.mappings.latest(covering: address),
+              let offset = mapping.offset(of: address) else { return .absolute(address) }
+        return mapping.isState ? .state(mapping.handle, offset: offset) : .mapping(mapping.handle, offset: offset)
     }
 
     func inventPhys(_ length: UInt64) -> UInt64 {
