@@ -94,7 +94,7 @@ import Testing
         #expect(try #require(machine.engine.machineState().domains.first).iotlbCount == 0)
     }
 
-    /// A checkpoint keeps the provenance (engine state version 9), so a replay from it
+    /// A checkpoint keeps the provenance (engine state version 10), so a replay from it
     /// names the same ops; a state of an older version reads back with it unknown.
     @Test func provenanceSurvivesACheckpoint() throws {
         let machine = TestMachine(mode: .lazy)

@@ -2,7 +2,7 @@
 extension IOTLB.Provenance {
     /// " (filled at seq 12; its PTE cleared at seq 15, no IOTLB invalidation since)",
     /// appended to the stale-iotlb-hit message; empty for an entry restored from a
-    /// checkpoint older than engine state version 9, whose provenance is unknown. The
+    /// checkpoint older than engine state version 10, whose provenance is unknown. The
     /// message before it is the one journals before schema 17 recorded
     /// (`OutcomeComparison` compares those by that prefix).
     var staleHitClause: String {

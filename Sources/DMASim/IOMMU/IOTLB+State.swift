@@ -2,7 +2,7 @@
 /// where a device still reaches freed memory is part of what a checkpoint must keep.
 /// Version 6 writes each page's first granule (as the gap from the previous one), its
 /// page shift and its PTE word; versions 3 to 5 cached granule pages only (`wordMap`).
-/// Version 9 adds each entry's provenance: the seq of the op that filled it, and the seq
+/// Version 10 adds each entry's provenance: the seq of the op that filled it, and the seq
 /// of the op that made it stale plus one (0: not stale). Entries read from older versions
 /// have none: filled at seq -1, which `dmajournal state` prints as unknown.
 
@@ -58,6 +58,6 @@ extension IOTLB {
 }
 
 extension IOTLB.Provenance {
-    /// An entry restored from a state written before version 9.
+    /// An entry restored from a state written before version 10.
     static let unknown = IOTLB.Provenance(filledAt: -1, staleSince: nil)
 }

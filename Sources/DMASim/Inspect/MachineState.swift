@@ -115,7 +115,7 @@ public struct IOTLBEntryView: Sendable, Hashable {
     /// a translation the kernel took away.
     public var isStale: Bool
     /// The op whose IOTLB miss filled it; nil when restored from a state older than
-    /// format 9.
+    /// format 10.
     public var filledAt: Int?
     /// The op that cleared a PTE under it without invalidating it.
     public var staleSince: Int?

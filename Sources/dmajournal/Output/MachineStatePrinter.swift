@@ -140,7 +140,7 @@ struct MachineStatePrinter {
     }
 
     private func opName(_ seq: Int?) -> String {
-        guard let seq else { return "an unknown op (restored from a checkpoint older than state format 9)" }
+        guard let seq else { return "an unknown op (restored from a checkpoint older than state format 10)" }
         return "seq \(seq)" + (report.opLines[seq].map { " (\($0))" } ?? "")
     }
 
