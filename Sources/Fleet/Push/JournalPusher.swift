@@ -2,7 +2,7 @@ import CSQLite
 import Journal
 
 /// Copies journals into a store (`dmajournal push`). Each journal goes in one
-/// transaction: its `journals` row, then for every table a plain table loaded with binary
+/// transaction: its `journals` row, then for every table it has rows in a plain table loaded with binary
 /// COPY (FREEZE: made in this transaction, so its rows need no later vacuum pass),
 /// attached at the end as the journal's partition, which builds its indexes in one sort
 /// each. Until COMMIT nothing of it is visible; if anything fails (the server goes away,
