@@ -72,6 +72,33 @@ import Testing
         #expect(replay.stdout == "\(ops) ops of the kernel trace ran on the model, which agrees with the kernel at each one\n")
     }
 
+    /// The seed's case on the lab kernel (ORACLE=edu-untrusted UNTRUSTED=hidden-link0
+    /// MIN_ALIGN_MASK=0xfff, mem=768M swiotlb=force, intel-iommu strict; the command in
+    /// docs/import.md): an untrusted device's unaligned `dma_iova_link` of memory above
+    /// `mem=` oopses in the bounce copy (`swiotlb_tbl_map_single()` <-
+    /// `iommu_dma_map_swiotlb()` <- `iommu_dma_iova_bounce_and_link()` <- `dma_iova_link()`).
+    /// The capture's `# oops:` lines end the link the trace entered and never left; the
+    /// simulation takes `mem=` (a shared region above it), `swiotlb=force` (a pool) and the
+    /// task that died in dma-iommu's bounce (an untrusted device) from the capture, and the
+    /// model oopses at the same op.
+    @Test func theModelOopsWhereTheKernelDid() throws {
+        let capture = "fixtures/kernel-captures/7.3-intel-iommu-strict-nvme-iova-probes-edu-untrusted-oracle-none-hidden-link0-swiotlb-force.txt"
+        let journal = Self.temporary(".db")
+        let run = try ToolRun.run(["import", capture, "--journal", journal, "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("1 oops"), "\(run.stdout)")
+        let link = try ToolRun.run(["query", journal, "SELECT kind, status FROM op_log WHERE kind IN ('alloc', 'link') ORDER BY seq", "--format", "csv"])
+        #expect(link.stdout == "kind,status\nalloc,ok\nlink,oops\n", "\(link.stdout)")
+        let replay = try ToolRun.run(["replay", journal])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(replay.stdout == "36 ops of the kernel trace ran on the model, which agrees with the kernel at each one\n")
+        let script = try ToolRun.run(["export", journal, "--format", "script"])
+        #expect(script.stdout.contains("region hidden base=0x30000000"))
+        #expect(script.stdout.contains("swiotlb size=64M force"))
+        #expect(script.stdout.contains("device dev-0000:00:02.0 iommu=iommu dma-bits=64 coherent untrusted"))
+        #expect(script.stdout.contains("=> oops"))
+    }
+
     @Test func realTracesAreFound() {
         #expect(Self.realTraces.count >= 11)
     }
