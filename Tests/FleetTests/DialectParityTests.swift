@@ -4,64 +4,41 @@ import Journal
 import Testing
 
 /// The journal's views and named queries, written once in schema/ for SQLite, give the
-/// same rows in the PostgreSQL store: every fixture script's journal is pushed, and for
-/// each journal every view and every named query is run both ways and compared.
+/// same rows in the PostgreSQL store: every fixture script's journal is pushed once into
+/// one shared store (`ParityStore`), and for each journal every view and every named
+/// query is run both ways and compared, one test case per script (in parallel).
 @Suite(.enabled(if: TestServer.available, "no PostgreSQL server: `eval \"$(bash scripts/pg-test-cluster.sh start)\"` sets DMAJOURNAL_TEST_PG_URL; CI always has one"))
 struct DialectParityTests {
-    @Test func everyViewAndNamedQueryGivesTheSameRowsInBothDatabases() throws {
-        let scratch = ScratchDirectory()
-        let database = try TestServer.Database()
-        let connection = try database.connect()
-        let pusher = try JournalPusher(connection: connection)
-        var journals: [(path: String, storeID: Int64, id: String)] = []
-        for (index, script) in FleetFixtures.scripts().enumerated() {
-            let path = scratch.file("j\(index).db")
-            // A script whose claims fail still makes a journal of everything it ran.
-            try? FleetFixtures.record(script, to: path)
-            guard FileManager.default.fileExists(atPath: path), (try? JournalReader(path: path).isFinished) == true else { continue }
-            guard case .pushed(let storeID, let id, _, _, _) = try pusher.push(path: path) else { Issue.record("\(script) not pushed"); continue }
-            journals.append((path, storeID, id))
-        }
-        #expect(journals.count >= 40)
-        let layout = pusher.schema.layout
-        // Each view once over the whole store (its `journal` column says whose row), so
-        // the server plans it once rather than once per journal.
-        var storeRows: [String: [String: [[SQLValue]]]] = [:]   // view → journal id → rows
-        var storeColumns: [String: [String]] = [:]
-        for view in layout.views {
-            let result = try connection.query("SELECT * FROM dmajournal.\(view.name)")
-            storeColumns[view.name] = result.columns.dropFirst().map(\.name)
-            for row in values(result) {
-                guard case .text(let id) = row[0] else { continue }
-                storeRows[view.name, default: [:]][id, default: []].append(Array(row.dropFirst()))
-            }
-        }
-        var compared = 0
-        for journal in journals {
-            let runner = try QueryRunner(path: journal.path)
-            for view in layout.views {
-                let sqlite = try runner.run("SELECT * FROM \(view.name)")
-                let postgresRows = storeRows[view.name]?[journal.id] ?? []
-                #expect(sqlite.columns == storeColumns[view.name], "\(view.name) columns")
-                #expect(RowComparison.sorted(sqlite.rows) == RowComparison.sorted(postgresRows), "\(view.name) in \(journal.path)")
-                compared += 1
-            }
-            for named in layout.namedQueries {
-                guard let parameters = try parameters(for: named, runner) else { continue }
-                let sqlite = try runner.named(named.name, parameters: parameters)
-                let (sql, order) = try pusher.schema.scopedSQL(named.sql)
-                let postgres = try connection.query(sql, [String(journal.storeID)] + order.map { parameters[$0].map(text) ?? nil })
-                // Named queries order their rows: compare in order.
-                #expect(sqlite.rows.map(RowComparison.cells) == values(postgres).map(RowComparison.cells), "\(named.name) in \(journal.path)")
-                compared += 1
-            }
-        }
-        #expect(compared > journals.count * (layout.views.count + 5))
+    @Test func everyScriptThatMakesAJournalIsInTheStore() throws {
+        let store = try ParityStore.shared.get()
+        #expect(store.journals.count >= 40)
+        #expect(store.layout.views.count >= 15 && store.layout.namedQueries.count >= 8)
     }
 
-    private func values(_ result: PGResult) -> [[SQLValue]] {
-        let columns = result.columns
-        return result.rows.map { row in zip(row, columns).map { PGValue.value($0, typeOID: $1.typeOID) } }
+    /// One case per fixture script: its journal's views (sorted: views promise no order)
+    /// and named queries (in order) against the same journal's rows in the store.
+    @Test(arguments: FleetFixtures.scripts().map { String($0.dropFirst(FleetFixtures.path("fixtures/scripts/").count)) })
+    func viewsAndNamedQueriesGiveTheSameRowsInBothDatabases(script: String) throws {
+        let store = try ParityStore.shared.get()
+        guard let journal = store.journals[FleetFixtures.path("fixtures/scripts/" + script)] else { return }   // no sealed journal
+        let runner = try QueryRunner(path: journal.path)
+        for view in store.layout.views {
+            let sqlite = try runner.run("SELECT * FROM \(view.name)")
+            #expect(sqlite.columns == store.viewColumns[view.name], "\(view.name) columns")
+            let postgres = store.viewRows[view.name]?[journal.id] ?? []
+            #expect(RowComparison.sorted(sqlite.rows) == RowComparison.sorted(postgres), "\(view.name) in \(script)")
+        }
+        let connection = try PGConnection(store.url)
+        var compared = 0
+        for named in store.layout.namedQueries {
+            guard let parameters = try parameters(for: named, runner), let scoped = store.namedSQL[named.name] else { continue }
+            let sqlite = try runner.named(named.name, parameters: parameters)
+            let postgres = try connection.query(scoped.sql, [String(journal.storeID)] + scoped.parameters.map { parameters[$0].map(text) ?? nil })
+            #expect(sqlite.rows.map(RowComparison.cells) == ParityStore.values(postgres).map(RowComparison.cells), "\(named.name) in \(script)")
+            compared += 1
+        }
+        // Those without parameters always run; the rest when the journal has a mapping.
+        #expect(compared >= store.layout.namedQueries.filter(\.parameters.isEmpty).count)
     }
 
     private func text(_ value: SQLValue) -> String? {

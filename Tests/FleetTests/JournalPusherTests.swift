@@ -68,6 +68,24 @@ struct JournalPusherTests {
             try pusher.push(path: path)
         } throws: { error in
             (error as? FleetError)?.description.hasPrefix("\(path): journal schema 8, but the store takes schema ") == true
+                && (error as? FleetError)?.description.contains("\n") == false
+        }
+        #expect(try count(database.connect(), "SELECT count(*) FROM dmajournal.journals") == 0)
+        #expect(try count(database.connect(), "SELECT count(*) FROM pg_class WHERE relname ~ '_j[0-9]+(_|$)'") == 0)
+    }
+
+    /// The real server, asked for a database and a role it does not have: one line each,
+    /// naming the store and what the server said.
+    @Test(arguments: ["database", "role"]) func aWrongURLOnTheRealServerIsOneLine(wrong: String) throws {
+        var url = TestServer.url(database: wrong == "database" ? "dmajournal_no_such_database" : "postgres")
+        if wrong == "role" {   // the URL's user (if any) replaced
+            url = url.replacingOccurrences(of: #"://([^@/]*@)?"#, with: "://dmajournal_no_such_role@", options: .regularExpression)
+        }
+        #expect {
+            try JournalPusher(connection: PGConnection(StoreURL(url)))
+        } throws: { error in
+            let text = (error as? FleetError)?.description ?? ""
+            return text.hasPrefix("\(url): cannot connect: ") && text.contains("no_such_\(wrong)") && !text.contains("\n")
         }
     }
 

@@ -2,7 +2,7 @@ import CSQLite
 import Journal
 
 /// Copies journals into a store (`dmajournal push`). Each journal goes in one
-/// transaction: its `journals` row, then for every table a plain table loaded with binary
+/// transaction: its `journals` row, then for every table it has rows in a plain table loaded with binary
 /// COPY (FREEZE: made in this transaction, so its rows need no later vacuum pass),
 /// attached at the end as the journal's partition, which builds its indexes in one sort
 /// each. Until COMMIT nothing of it is visible; if anything fails (the server goes away,
@@ -65,22 +65,28 @@ public final class JournalPusher {
         var bytes = 0
         var buffer = CopyBuffer()
         defer { buffer.deallocate() }
+        // A table the journal left empty gets no partition: the parent then has no rows
+        // for this journal, which is what an empty partition would say, and the push
+        // skips its CREATE, COPY and ATTACH (most of a small journal's tables are empty:
+        // snapshots, imports, injections, …).
+        var tables: [JournalLayout.Table] = []
+        for table in schema.layout.tables where try file.hasRows(table.name) { tables.append(table) }
         // One round trip makes every partition-to-be, one attaches them all: a push costs
         // the same few round trips whatever the number of tables, and each COPY.
         let partition = { (table: JournalLayout.Table) in "\(name).\(table.name)_j\(storeID)" }
-        try connection.execute(schema.layout.tables.map { table in """
+        try connection.execute(tables.map { table in """
             CREATE TABLE \(partition(table)) (LIKE \(name).\(table.name));
             ALTER TABLE \(partition(table)) ALTER COLUMN journal_no SET DEFAULT \(storeID),
                 ADD CONSTRAINT \(table.name)_j\(storeID)_journal CHECK (journal_no = \(storeID));
             """ }.joined(separator: "\n"))
-        for table in schema.layout.tables {
+        for table in tables {
             let copied = try TableCopier(table: table, file: file, connection: connection)
                 .copy(into: partition(table), buffer: &buffer)
             rows += copied.rows
             bytes += copied.bytes
             afterTable?(table.name)
         }
-        try connection.execute(schema.layout.tables.map { table in
+        try connection.execute(tables.map { table in
             "ALTER TABLE \(name).\(table.name) ATTACH PARTITION \(partition(table)) FOR VALUES IN (\(storeID));"
         }.joined(separator: "\n"))
         return .pushed(storeID: storeID, journalID: facts.journalID, ops: facts.opCount, rows: rows, bytes: bytes)

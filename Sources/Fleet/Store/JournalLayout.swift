@@ -50,9 +50,13 @@ public struct JournalLayout: Sendable {
     public let namedQueries: [NamedQuery]
 
     /// The layout of the journals this build writes: an empty journal is written to a
-    /// temporary file, sealed, read and removed.
+    /// temporary file, sealed, read and removed. The file goes to /dev/shm where there is
+    /// one: making and sealing a journal syncs the disk several times (WAL, checkpoint,
+    /// the switch back to DELETE mode), 0.1 to 0.3 s of every `push` command on a busy
+    /// disk, and nothing in memory.
     public static func current() throws(FleetError) -> JournalLayout {
-        let path = NSTemporaryDirectory() + "dmajournal-layout-\(getpid())-\(JournalID.random()).db"
+        let directory = FileManager.default.isWritableFile(atPath: "/dev/shm") ? "/dev/shm/" : NSTemporaryDirectory()
+        let path = directory + "dmajournal-layout-\(getpid())-\(JournalID.random()).db"
         defer { try? FileManager.default.removeItem(atPath: path) }
         do {
             let writer = try JournalWriter(path: path, run: RunInfo(toolVersion: "layout", source: "layout", createdAt: ""))

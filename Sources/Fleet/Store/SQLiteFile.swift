@@ -45,6 +45,11 @@ final class SQLiteFile {
         }
     }
 
+    /// Whether `table` has at least one row.
+    func hasRows(_ table: String) throws(FleetError) -> Bool {
+        try withStatement("SELECT 1 FROM \(quotedName(table)) LIMIT 1") { (statement) throws(FleetError) in try step(statement) }
+    }
+
     /// `sqlite3_step`: true for a row, false when done.
     func step(_ statement: OpaquePointer) throws(FleetError) -> Bool {
         switch sqlite3_step(statement) {
