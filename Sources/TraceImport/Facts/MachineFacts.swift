@@ -42,6 +42,15 @@ public struct MachineFacts: Sendable, Hashable {
     public var kernelRelease: String?
     /// The kernel's dma-debug is on (it prints "DMA-API: …" lines at boot).
     public var dmaDebug: Bool?
+    /// The swiotlb pool the kernel made at boot (`swiotlb_init()`), where the log says.
+    public var swiotlb: SwiotlbPoolFact?
+    /// `swiotlb=force` on the command line: dma-direct bounces every mapping.
+    public var swiotlbForce = false
+    /// Devices dma-iommu treats as untrusted (`dev_is_untrusted()`): their unaligned ranges
+    /// are bounced (`dev_use_swiotlb()`).
+    public var untrustedDevices: Set<String> = []
+    /// `dma_get_min_align_mask()` of the devices the log gives it for.
+    public var minAlignMasks: [String: UInt64] = [:]
     /// Where each fact came from, in the order they were learnt.
     public var provenance: [String] = []
 
@@ -54,4 +63,13 @@ public struct MachineFacts: Sendable, Hashable {
 
     /// Whether anything is known about the IOMMU.
     public var knowsIOMMU: Bool { strict != nil || passthrough != nil || iommuDisabled != nil || !groups.isEmpty || iommuKind != nil }
+}
+
+/// What a log says of the swiotlb pool (kernel/dma/swiotlb.c).
+public enum SwiotlbPoolFact: Sendable, Hashable {
+    /// `swiotlb_print_info()`: "software IO TLB: mapped [mem START-END] (NMB)", END exclusive.
+    case pool(base: UInt64, sizeBytes: UInt64)
+    /// None was made: `swiotlb=noforce`, an empty `io_tlb_mem`, or dma-iommu's
+    /// "DMA bounce buffers are inactive" (`iommu_dma_map_swiotlb()` found no pool).
+    case none
 }

@@ -3,9 +3,9 @@
 /// overwritten by a weaker source: the IOMMU groups' domain types (what the kernel
 /// really chose) beat the dmesg policy line, which beats the command line.
 final class MachineFactsReader {
-    private(set) var facts = MachineFacts()
+    var facts = MachineFacts()
     private var strictFrom = Strength.none
-    private var devices: DeviceDirectory
+    private(set) var devices: DeviceDirectory
 
     private enum Strength: Int, Comparable {
         case none, commandLine, log, groups
@@ -17,7 +17,8 @@ final class MachineFactsReader {
     /// A `#` line of a capture header or an ftrace header (without its `#`).
     func readHeader(_ text: Substring) {
         let line = text.drop { $0 == " " }
-        if let rest = line.removing(prefix: "dmesg: ") {
+        if let rest = line.removing(prefix: "dmesg: ") ?? line.removing(prefix: "oracle: ") ?? line.removing(prefix: "memmap: ") {
+            // The kernel lab's header quotes dmesg under these three names.
             readLog(rest.drop { $0 != "]" }.dropFirst().drop { $0 == " " })
         } else if let rest = line.removing(prefix: "cmdline: ") {
             readCommandLine(rest)
@@ -38,6 +39,7 @@ final class MachineFactsReader {
 
     /// A kernel log message (its text after any timestamp or syslog prefix).
     func readLog(_ message: Substring) {
+        if readSwiotlbLog(message) { return }
         if let rest = message.removing(prefix: "Kernel command line: ") ?? message.removing(prefix: "Command line: ") {
             readCommandLine(rest)
         } else if let rest = message.removing(prefix: "iommu: DMA domain TLB invalidation policy: ") {
@@ -90,6 +92,8 @@ final class MachineFactsReader {
                 } else if value.split(separator: ",").contains("on") {
                     learnKind(.intel, from: "command line \(word)")
                 }
+            case "swiotlb":
+                readSwiotlbArgument(value)
             case "amd_iommu" where value == "off":
                 facts.iommuDisabled = true; note("command line \(word)")
             default:
@@ -154,7 +158,7 @@ final class MachineFactsReader {
         note("\(count) CPU\(count == 1 ? "" : "s") (\(source))")
     }
 
-    private func note(_ text: String) { facts.provenance.append(text) }
+    func note(_ text: String) { facts.provenance.append(text) }
 }
 
 extension Substring {

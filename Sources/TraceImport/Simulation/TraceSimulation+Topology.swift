@@ -14,8 +14,26 @@ extension TraceSimulation {
         note("DMA masks are 64 bits unless a device's first IOVA says less; devices are coherent PCI devices (x86)")
         note("every map is followed by the dma_mapping_error() check drivers make, which no trace shows")
         note("a device access names the mapping that covered its address in the kernel's IOVA space; of unknown length, it is \(Self.accessLength) bytes")
-        return [Step(op: .machine(machine), claims: [], record: nil),
-                Step(op: .region(RegionSpec(name: Self.regionName, base: 0, sizeBytes: Self.regionSize, kind: .ram)), claims: [], record: nil)]
+        var steps = [Step(op: .machine(machine), claims: [], record: nil),
+                     Step(op: .region(RegionSpec(name: Self.regionName, base: 0, sizeBytes: Self.regionSize, kind: .ram)), claims: [], record: nil)]
+        if let pool = swiotlbSpec() { steps.append(Step(op: .swiotlb(pool), claims: [], record: nil)) }
+        return steps
+    }
+
+    /// The pool the log says the kernel made, where the model's own rule (`finishBoot`:
+    /// x86 makes one when RAM reaches past 4 GiB, which the one region here always does)
+    /// would not know it: the lab's 1 GiB guest has none unless `swiotlb=force` made one.
+    private func swiotlbSpec() -> SwiotlbSpec? {
+        switch facts.swiotlb {
+        case .pool(let base, let size)?:
+            note("swiotlb pool of \(size >> 20) MiB at \(hexText(base))\(facts.swiotlbForce ? ", force" : ""): \(facts.provenance.first { $0.contains("swiotlb") || $0.contains("IO TLB") || $0.contains("pool") } ?? "the log")")
+            return SwiotlbSpec(sizeBytes: size, base: base, force: facts.swiotlbForce)
+        case .none?:
+            note("no swiotlb pool (swiotlb noforce: the kernel made none): \(facts.provenance.first { $0.contains("pool") || $0.contains("swiotlb") } ?? "the log")")
+            return .noForce
+        case nil:
+            return nil
+        }
     }
 
     /// The machine the facts describe: its CPUs (`# cpus:`, ftrace's `#P:`), its kernel's
@@ -57,6 +75,14 @@ extension TraceSimulation {
         let domain = group ?? device
         domainOfDevice[device] = domain
         var spec = DeviceSpec(name: device, iommu: behindIOMMU ? Self.iommuName : nil, group: group)
+        if facts.untrustedDevices.contains(device) {
+            spec.untrusted = true
+            note("\(device) is untrusted (pci_dev->untrusted): dma-iommu bounces its unaligned ranges")
+        }
+        if let mask = facts.minAlignMasks[device] {
+            spec.minAlignMask = mask
+            if mask != 0 { note("\(device): min-align-mask=\(hexText(mask)) (dma_set_min_align_mask)") }
+        }
         if behindIOMMU {
             if !declaredIOMMU { steps.append(iommuStep()) }
             if domains[domain]?.fromCreation == nil, let bits = dmaBits(fromFirstAllocation: record) {
