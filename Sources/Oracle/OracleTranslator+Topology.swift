@@ -98,8 +98,9 @@ extension PlanBuilder {
                 nextSlot += 1
             }
             let type: String? = device.iommu.flatMap { iommus[$0] }.map { spec in
-                // iommu_get_default_domain_type(): an untrusted device's group is DMA.
-                if device.isUntrusted { return "DMA" }
+                // iommu_get_default_domain_type(): an untrusted device's group is DMA, unless
+                // it became untrusted after (untrusted-at-probe: the module sets the flag).
+                if device.forcesDMADomain { return "DMA" }
                 switch spec.mode {
                 case .strict: return "DMA"
                 case .lazy: return "DMA-FQ"
@@ -143,7 +144,7 @@ extension PlanBuilder {
             return spec.needsSyncMap ? "needs-sync-map beside an IOMMU without it: one guest has one kind of IOMMU"
                 : "an IOMMU without needs-sync-map beside one with it: one guest has one kind of IOMMU"
         }
-        if device.untrusted && spec.mode != .strict {
+        if device.forcesDMADomain && spec.mode != .strict {
             return "untrusted with mode=\(spec.mode.rawValue): the kernel gives an untrusted device a strict DMA domain"
         }
         return nil

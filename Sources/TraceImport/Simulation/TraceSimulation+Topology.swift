@@ -77,7 +77,12 @@ extension TraceSimulation {
         var spec = DeviceSpec(name: device, iommu: behindIOMMU ? Self.iommuName : nil, group: group)
         if facts.untrustedDevices.contains(device) {
             spec.untrusted = true
-            note("\(device) is untrusted (pci_dev->untrusted): dma-iommu bounces its unaligned ranges")
+            // iommu_get_default_domain_type() gives an untrusted device's group a DMA
+            // domain; a DMA-FQ or identity group was chosen before the flag was set.
+            let type = facts.group(of: device)?.type
+            spec.untrustedAtProbe = type == "DMA-FQ" || type == "identity"
+            note("\(device) is untrusted (pci_dev->untrusted): dma-iommu bounces its unaligned ranges"
+                 + (spec.untrustedAtProbe ? "; its group's \(type!) domain was chosen before the flag was set (untrusted-at-probe)" : ""))
         }
         if let mask = facts.minAlignMasks[device] {
             spec.minAlignMask = mask
