@@ -29,6 +29,14 @@ extension Engine {
             + "(\(spec.sizeBytes >> 20)MB)")
     }
 
+    /// The swiotlb pool this machine has once boot is over: the declared one, or the one
+    /// the kernel would make (`finishBoot`); nil for none (`swiotlb noforce`, or the
+    /// kernel's rules make none). What a harness booting a real guest must give it.
+    public var bootSwiotlbPool: SwiotlbSpec? {
+        let pool = booted || swiotlb != nil ? swiotlb : defaultSwiotlb()
+        return pool.flatMap { $0.isNoForce ? nil : $0 }
+    }
+
     /// The pool the kernel would set up on this machine, placed; nil for none.
     private func defaultSwiotlb() -> SwiotlbSpec? {
         let fourGiB: UInt64 = 1 << 32
