@@ -68,6 +68,7 @@ import Testing
         ("fixtures/kernel-captures/7.3-intel-iommu-lazy-nvme-iova-probes-edu-untrusted-oracle-none-ram-ut-force.txt", 62, 2),
         ("fixtures/kernel-captures/7.3-intel-iommu-lazy-nvme-iova-probes-edu-untrusted-oracle-none-ram-ut-force-mam.txt", 64, 0),
         ("fixtures/kernel-captures/7.3-intel-iommu-strict-nvme-iova-probes-edu-lazywin-oracle-none-lw.txt", 48, 0),
+        ("fixtures/kernel-captures/7.3-no-iommu-nvme-iova-probes-edu-untrusted-oracle-none-ram-ut.txt", 50, 0),
     ]
 
     /// A real 7.3 kernel's run agrees with the model op for op and address for address,
