@@ -69,6 +69,13 @@ import Testing
         ("fixtures/kernel-captures/7.3-intel-iommu-lazy-nvme-iova-probes-edu-untrusted-oracle-none-ram-ut-force-mam.txt", 64, 0),
         ("fixtures/kernel-captures/7.3-intel-iommu-strict-nvme-iova-probes-edu-lazywin-oracle-none-lw.txt", 48, 0),
         ("fixtures/kernel-captures/7.3-no-iommu-nvme-iova-probes-edu-untrusted-oracle-none-ram-ut.txt", 50, 0),
+        ("fixtures/kernel-captures/7.3-intel-iommu-strict-nvme-iova-probes-edu-untrusted-oracle-none-hidden-link0-ut-hlink0.txt", 43, 0),
+        ("fixtures/kernel-captures/7.3-intel-iommu-strict-nvme-iova-probes-edu-untrusted-oracle-none-hidden-map0-ut-hmap0-force.txt", 34, 0),
+        ("fixtures/kernel-captures/7.3-intel-iommu-strict-nvme-iova-probes-edu-untrusted-oracle-none-hidden-safe-ut-hsafe-force.txt", 72, 0),
+        ("fixtures/kernel-captures/7.3-intel-iommu-strict-nvme-iova-probes-edu-untrusted-oracle-none-hidden-safe-ut-hsafe.txt", 72, 0),
+        ("fixtures/kernel-captures/7.3-no-iommu-nvme-iova-probes-edu-lazywin-oracle-none-lw-force.txt", 41, 0),
+        ("fixtures/kernel-captures/7.3-no-iommu-nvme-iova-probes-edu-lazywin-oracle-none-lw.txt", 45, 0),
+        ("fixtures/kernel-captures/7.3-no-iommu-nvme-iova-probes-edu-untrusted-oracle-none-ram-ut-force.txt", 46, 0),
     ]
 
     /// A real 7.3 kernel's run agrees with the model op for op and address for address,
@@ -90,9 +97,10 @@ import Testing
     /// The lazy lab run parts from the model at its first flush-queue timer unless the
     /// jiffies tick is placed: where it fell is not in the trace (docs/import.md). With the
     /// tick 1 ms into each 4 ms jiffy every op agrees, the lazy window's IOVAs included.
-    @Test func theLazyWindowCaptureAgreesOnceItsTickIsPlaced() throws {
+    @Test(arguments: ["fixtures/kernel-captures/7.3-intel-iommu-lazy-nvme-iova-probes-edu-lazywin-oracle-none-lw.txt",
+                      "fixtures/kernel-captures/7.3-intel-iommu-lazy-nvme-iova-probes-edu-lazywin-oracle-none-lw-force.txt"])
+    func theLazyWindowCaptureAgreesOnceItsTickIsPlaced(_ capture: String) throws {
         let journal = Self.temporary(".db")
-        let capture = "fixtures/kernel-captures/7.3-intel-iommu-lazy-nvme-iova-probes-edu-lazywin-oracle-none-lw.txt"
         let run = try ToolRun.run(["import", capture, "--journal", journal, "--quiet"])
         #expect(run.status == 0, "\(run.stderr)")
         let replay = try ToolRun.run(["replay", journal, "--with", "tick-phase=1ms"])

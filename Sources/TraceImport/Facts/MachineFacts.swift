@@ -49,6 +49,8 @@ public struct MachineFacts: Sendable, Hashable {
     /// Devices dma-iommu treats as untrusted (`dev_is_untrusted()`): their unaligned ranges
     /// are bounced (`dev_use_swiotlb()`).
     public var untrustedDevices: Set<String> = []
+    /// `dma_get_mask()` of the devices the log gives it for (the lab module's `dma_mask=`).
+    public var dmaMasks: [String: UInt64] = [:]
     /// `dma_get_min_align_mask()` of the devices the log gives it for.
     public var minAlignMasks: [String: UInt64] = [:]
     /// Where each fact came from, in the order they were learnt.

@@ -29,6 +29,20 @@ extension MachineFactsReader {
             readOracleState(message)
             return true
         }
+        if message.hasPrefix("edu_iova "), message.contains(" liveness="), let bits = message.split(separator: " ").last?.removing(prefix: "dma_bits="),
+           let count = Int(bits), (12...64).contains(count), let device = message.split(separator: " ").dropFirst().first?.dropLast() {
+            // The lab module's probe line: "edu_iova 0000:00:02.0: edu id=… dma_bits=28".
+            let name = devices.canonical(String(device))
+            if facts.dmaMasks[name] == nil {
+                facts.dmaMasks[name] = count == 64 ? .max : (1 << UInt64(count)) - 1
+                note("edu_iova: \(device) dma_bits=\(count)")
+            }
+            return true
+        }
+        if message.hasPrefix("edu_iova: "), message.contains(" op=ranges "), message.contains(" dma_mask=") {
+            readOracleState(message)
+            return true
+        }
         return false
     }
 
@@ -53,6 +67,10 @@ extension MachineFactsReader {
         let device = devices.canonical(String(name))
         if fields["untrusted"] == "1" || fields["dev_is_untrusted"] == "1" {
             learnUntrusted(device, from: "edu_iova: \(name) untrusted=1")
+        }
+        if let text = fields["dma_mask"], let mask = Self.hex(text), mask != 0, mask & (mask &+ 1) == 0, facts.dmaMasks[device] == nil {
+            facts.dmaMasks[device] = mask
+            note("edu_iova: \(name) dma_mask=\(text)")
         }
         if let text = fields["min_align_mask"], let mask = Self.hex(text), facts.minAlignMasks[device] == nil {
             facts.minAlignMasks[device] = mask

@@ -31,6 +31,12 @@ extension TraceSimulation {
         case .none?:
             note("no swiotlb pool (swiotlb noforce: the kernel made none): \(facts.provenance.first { $0.contains("pool") || $0.contains("swiotlb") } ?? "the log")")
             return .noForce
+        case nil where facts.swiotlbForce:
+            // swiotlb_init_remap() made the default pool; the log does not say where (force
+            // prints no "mapped" line): memblock takes it top-down below 4 GiB.
+            let size = SwiotlbSpec.defaultSizeBytes
+            note("swiotlb pool of \(size >> 20) MiB, force (swiotlb=force); its base is not in the log: assumed just below 4 GiB")
+            return SwiotlbSpec(sizeBytes: size, base: (1 << 32) - size, force: true)
         case nil:
             return nil
         }
@@ -84,13 +90,19 @@ extension TraceSimulation {
             note("\(device) is untrusted (pci_dev->untrusted): dma-iommu bounces its unaligned ranges"
                  + (spec.untrustedAtProbe ? "; its group's \(type!) domain was chosen before the flag was set (untrusted-at-probe)" : ""))
         }
+        if let mask = facts.dmaMasks[device] {
+            // dma_set_mask(): the capture gives it (a dma-direct device's mask decides
+            // whether a swiotlb slot is reachable, swiotlb_map()'s "overflow").
+            spec.dmaBits = mask.nonzeroBitCount
+            note("\(device): dma-bits=\(spec.dmaBits), the mask the capture gives it")
+        }
         if let mask = facts.minAlignMasks[device] {
             spec.minAlignMask = mask
             if mask != 0 { note("\(device): min-align-mask=\(hexText(mask)) (dma_set_min_align_mask)") }
         }
         if behindIOMMU {
             if !declaredIOMMU { steps.append(iommuStep()) }
-            if domains[domain]?.fromCreation == nil, let bits = dmaBits(fromFirstAllocation: record) {
+            if facts.dmaMasks[device] == nil, domains[domain]?.fromCreation == nil, let bits = dmaBits(fromFirstAllocation: record) {
                 spec.dmaBits = bits
                 note("\(device): dma-bits=\(bits), the limit its first IOVA sits under (a fresh allocator starts at the top of the mask)")
             }
