@@ -46,12 +46,12 @@ import Testing
         let engine = Engine()
         var revived = 0
         for op in Self.runs[2].ops {
-            let ended = engine.endedStates.count + engine.endedMappings.count
+            let ended = engine.states.ended.count + engine.mappings.ended.count
             _ = engine.apply(op)
-            if let handle = op.handleName, engine.endedStates[handle] != nil || engine.endedMappings[handle] != nil,
-               ended == engine.endedStates.count + engine.endedMappings.count { revived += 1 }
+            if let handle = op.handleName, engine.states.ended[handle] != nil || engine.mappings.ended[handle] != nil,
+               ended == engine.states.ended.count + engine.mappings.ended.count { revived += 1 }
         }
-        #expect(engine.endedStates.count > 5 && engine.endedMappings.count > 5)
+        #expect(engine.states.ended.count > 5 && engine.mappings.ended.count > 5)
         #expect(revived > 5)
         let keptEnded = engine.states.occupiedSlots.filter { !engine.states[$0].isLive }
         #expect(!keptEnded.isEmpty, "no ended state kept whole for its owner span")
@@ -66,8 +66,8 @@ import Testing
             machine.sync("s\(number)", len: 8192)
             machine.destroy("s\(number)", mapped: 8192)
         }
-        #expect(machine.engine.states.count <= 2)
-        #expect(machine.engine.endedStates.count >= 998)
+        #expect(machine.engine.states.slotCount <= 2)
+        #expect(machine.engine.states.ended.count >= 998)
     }
 
     @Test func unmappedMappingsLeaveTheirSlots() {
@@ -77,8 +77,8 @@ import Testing
             machine.checkError("m\(number)")
             machine.unmap("m\(number)", len: 4096)
         }
-        #expect(machine.engine.mappings.count <= 2)
-        #expect(machine.engine.endedMappings.count >= 998)
+        #expect(machine.engine.mappings.slotCount <= 2)
+        #expect(machine.engine.mappings.ended.count >= 998)
     }
 
     /// Calls through a retired handle see what the kernel would: the state's old address.
@@ -88,13 +88,13 @@ import Testing
         machine.link("s1", len: 8192, dir: .toDevice)
         machine.destroy("s1", mapped: 8192, dir: .toDevice)
         machine.alloc("s2", size: 8192)  // takes the same IOVA: s1's owner span goes
-        #expect(machine.engine.endedStates["s1"] != nil)
+        #expect(machine.engine.states.ended["s1"] != nil)
         let relink = machine.link("s1", len: 4096, dir: .toDevice)
         #expect(relink.reports(.useAfterDestroy))
         #expect(relink.address == addr)
         #expect(machine.unlink("s1", len: 4096, dir: .fromDevice).reports(.unlinkAttributeMismatch))
         #expect(machine.free("s1").reports(.doubleFree))
-        #expect(machine.engine.endedStates["s1"]?.life == .freed)
+        #expect(machine.engine.states.ended["s1"]?.life == .freed)
     }
 
     @Test func misuseThroughARetiredMappingIsStillFound() throws {
@@ -103,7 +103,7 @@ import Testing
         machine.checkError("m1")
         machine.unmap("m1", len: 4096)
         machine.map("m2", phys: TestMachine.shared + 8192, len: 4096)  // reuses the IOVA
-        #expect(machine.engine.endedMappings["m1"]?.dmaAddress == address)
+        #expect(machine.engine.mappings.ended["m1"]?.dmaAddress == address)
         let again = machine.unmap("m1", len: 4096)
         #expect(again.reports(.unmapNotMapped))
         #expect(again.findings.first?.message.contains(String(address, radix: 16)) == true)
@@ -117,7 +117,7 @@ import Testing
         let addr = try #require(machine.alloc("s1", size: 8192).address)
         machine.link("s1", len: 8192)
         machine.destroy("s1", mapped: 8192)
-        #expect(machine.engine.endedStates["s1"] == nil)
+        #expect(machine.engine.states.ended["s1"] == nil)
         let access = machine.devRead(.absolute(addr), len: 64)
         #expect(access.findings.contains { $0.misuse == .useAfterDestroy && $0.handle == "s1" })
     }
@@ -187,8 +187,8 @@ extension RecordRetentionTests {
         original.copyPages(into: restored)
         // The same records are kept, though not in the same slots: a version-3 state
         // never had holes to reuse.
-        #expect(restored.endedStates.entries.map(\.handle) == original.endedStates.entries.map(\.handle))
-        #expect(restored.endedMappings.entries.map(\.handle) == original.endedMappings.entries.map(\.handle))
+        #expect(restored.states.ended.entries.map(\.handle) == original.states.ended.entries.map(\.handle))
+        #expect(restored.mappings.ended.entries.map(\.handle) == original.mappings.ended.entries.map(\.handle))
         #expect(restored.states.occupiedSlots.count == original.states.occupiedSlots.count)
         for op in ops[opCount...] { #expect(restored.apply(op) == original.apply(op)) }
     }

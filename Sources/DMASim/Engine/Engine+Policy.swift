@@ -44,10 +44,10 @@ extension Engine {
     /// ever, "current" means the handle's record (full or epitaph) has this one's address
     /// and device.
     private func stateIsCurrent(_ state: IOVAStateRecord) -> Bool {
-        if let slot = stateIndexOfHandle[state.handle] {
+        if let slot = states.currentSlot(of: state.handle) {
             return states[slot].addr == state.addr && states[slot].device == state.device
         }
-        guard let epitaph = endedStates[state.handle] else { return false }
+        guard let epitaph = states.ended[state.handle] else { return false }
         return epitaph.addr == state.addr && epitaph.runtime.spec.name == state.device
     }
 

@@ -15,61 +15,32 @@ extension Engine {
     /// The slot of the state record `handle` names now; an ended handle's epitaph becomes
     /// a full record for the op.
     func stateSlot(of handle: String) -> Int? {
-        if let slot = stateIndexOfHandle[handle] { return slot }  // the hot path: a live state
-        return Self.revive(handle, in: &states, &stateIndexOfHandle, &endedStates, retiring: &retirementCandidates,
-                           as: IOVAOwner.state) { IOVAStateRecord(handle: handle, serial: takeStateSerial(), epitaph: $0) }
+        if let slot = states.currentSlot(of: handle) { return slot }  // the hot path: a live state
+        guard let slot = states.revive(handle, as: { IOVAStateRecord(handle: handle, serial: $1, epitaph: $0) }) else { return nil }
+        noteMayRetire(.state(slot))
+        return slot
     }
 
     /// The slot of the mapping record `handle` names now, reviving an epitaph likewise.
     func mappingSlot(of handle: String) -> Int? {
-        if let slot = mappingIndexOfHandle[handle] { return slot }
-        return Self.revive(handle, in: &mappings, &mappingIndexOfHandle, &endedMappings, retiring: &retirementCandidates,
-                           as: IOVAOwner.mapping) { StreamingMappingRecord(handle: handle, serial: takeMappingSerial(), epitaph: $0) }
+        if let slot = mappings.currentSlot(of: handle) { return slot }
+        guard let slot = mappings.revive(handle, as: { StreamingMappingRecord(handle: handle, serial: $1, epitaph: $0) }) else { return nil }
+        noteMayRetire(.mapping(slot))
+        return slot
     }
 
     /// A new record becomes its handle's current one; the record it replaces goes when
     /// nothing else names it.
     func insertState(_ record: IOVAStateRecord) -> Int {
-        Self.insert(record, handle: record.handle, in: &states, &stateIndexOfHandle, &endedStates,
-                    retiring: &retirementCandidates, as: IOVAOwner.state)
+        let (slot, replaced) = states.insert(record, handle: record.handle)
+        if let replaced { noteMayRetire(.state(replaced)) }
+        return slot
     }
 
     func insertMapping(_ record: StreamingMappingRecord) -> Int {
-        Self.insert(record, handle: record.handle, in: &mappings, &mappingIndexOfHandle, &endedMappings,
-                    retiring: &retirementCandidates, as: IOVAOwner.mapping)
-    }
-
-    /// An ended handle's record back in a slot, to be retired again after the op.
-    private static func revive<Record, Epitaph>(_ handle: String, in slots: inout RecordSlots<Record>, _ indexOfHandle: inout [String: Int],
-                                                _ ended: inout EpitaphTable<Epitaph>, retiring candidates: inout [IOVAOwner],
-                                                as owner: (Int) -> IOVAOwner, record: (Epitaph) -> Record) -> Int? {
-        guard let epitaph = ended.removeValue(forKey: handle) else { return nil }
-        let slot = slots.insert(record(epitaph))
-        indexOfHandle[handle] = slot
-        candidates.append(owner(slot))
+        let (slot, replaced) = mappings.insert(record, handle: record.handle)
+        if let replaced { noteMayRetire(.mapping(replaced)) }
         return slot
-    }
-
-    private static func insert<Record, Epitaph>(_ record: Record, handle: String, in slots: inout RecordSlots<Record>,
-                                                _ indexOfHandle: inout [String: Int], _ ended: inout EpitaphTable<Epitaph>,
-                                                retiring candidates: inout [IOVAOwner], as owner: (Int) -> IOVAOwner) -> Int {
-        let slot = slots.insert(record)
-        if let previous = indexOfHandle.updateValue(slot, forKey: handle) {
-            candidates.append(owner(previous))
-        } else {
-            ended.removeValue(forKey: handle)
-        }
-        return slot
-    }
-
-    func takeStateSerial() -> Int {
-        defer { nextStateSerial += 1 }
-        return nextStateSerial
-    }
-
-    func takeMappingSerial() -> Int {
-        defer { nextMappingSerial += 1 }
-        return nextMappingSerial
     }
 
     /// Notes that an op ended a record, or took away what kept it.
@@ -91,21 +62,16 @@ extension Engine {
         let record = states[slot]
         guard !record.isLive, record.ownershipIDs.isEmpty,
               record.runtime.domain?.owners.owner(of: record.addr) != .state(slot) else { return }
-        _ = states.remove(slot)
-        guard stateIndexOfHandle[record.handle] == slot else { return }  // replaced: nothing names it now
-        stateIndexOfHandle[record.handle] = nil
-        endedStates.updateValue(record.epitaph, forKey: record.handle)
+        states.retire(slot, handle: record.handle) { $0.epitaph }
     }
 
     private func retireMapping(_ slot: Int) {
         guard mappings.isOccupied(slot) else { return }
         let record = mappings[slot]
+        // A mapping is made only through a declared device, and devices are never removed.
         let runtime = devices[record.device]!
         guard record.life != .mapped, record.ownershipID == nil, !record.hasDebugEntry,
               runtime.domain?.owners.owner(of: record.dmaAddress) != .mapping(slot) else { return }
-        _ = mappings.remove(slot)
-        guard mappingIndexOfHandle[record.handle] == slot else { return }
-        mappingIndexOfHandle[record.handle] = nil
-        endedMappings.updateValue(record.epitaph(runtime: runtime), forKey: record.handle)
+        mappings.retire(slot, handle: record.handle) { $0.epitaph(runtime: runtime) }
     }
 }

@@ -16,8 +16,8 @@ extension Engine {
     public func encodeState() -> [UInt8] {
         var writer = StateWriter()
         writer.varint(appliedCount)
-        writer.varint(states.count)
-        writer.varint(mappings.count)
+        writer.varint(states.slotCount)
+        writer.varint(mappings.slotCount)
         memory.encode(to: &writer)
         let links = encodeTopology(to: &writer)
         ownership.encode(to: &writer)

@@ -24,7 +24,7 @@ extension Engine {
             let mapped = result.mapped
             let dmaAddress = mapped?.dmaAddress ?? StreamingMappingRecord.mappingErrorAddress
             var record = StreamingMappingRecord(
-                handle: call.mapping, device: call.device, serial: takeMappingSerial(), dmaAddress: dmaAddress, phys: call.phys, length: call.length,
+                handle: call.mapping, device: call.device, serial: mappings.takeSerial(), dmaAddress: dmaAddress, phys: call.phys, length: call.length,
                 direction: call.direction, attributes: call.attributes, life: mapped == nil ? .failed : .mapped,
                 throughIOMMU: device.domain != nil)
             record.bounceAddress = mapped?.bounceAddress

@@ -4,12 +4,12 @@ extension Engine {
     func tryAlloc(_ call: AllocOp) -> Outcome {
         device(named: call.device).orReject { device in
             var outcome = Outcome(status: .fallback)
-            if let previous = stateIndexOfHandle[call.state], states[previous].isLive {
+            if let previous = states.currentSlot(of: call.state), states[previous].isLive {
                 outcome.findings.append(Finding(.stateOverwritten, handle: call.state,
                     "dma_iova_try_alloc over live state \(call.state): its IOVA is leaked"))
             }
             // 1. memset(state, 0) runs first, so a false return leaves dma_use_iova() false.
-            let index = insertState(IOVAStateRecord(handle: call.state, device: device, serial: takeStateSerial(),
+            let index = insertState(IOVAStateRecord(handle: call.state, device: device, serial: states.takeSerial(),
                                                     addr: 0, sizeBytes: 0, life: .failed))
             // Retired at the end of the op unless the allocation below succeeds.
             noteMayRetire(.state(index))

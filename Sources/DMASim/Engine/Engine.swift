@@ -36,19 +36,18 @@ public final class Engine {
     @exclusivity(unchecked) var swiotlb: SwiotlbSpec?
     /// The bounce pool, once `swiotlb` is declared (`is_swiotlb_active()`).
     @exclusivity(unchecked) var swiotlbPool: SwiotlbPool?
+    /// A pool asked for from outside the ops (`replay --with swiotlb-size=` on a journal
+    /// with no `swiotlb` line), made at boot in place of the kernel's default (Engine+Boot).
+    /// Not part of the state: only a fresh engine reads it, when it boots.
+    @exclusivity(unchecked) public var bootSwiotlb: SwiotlbSpec?
     /// The CPU cache model, once a non-coherent device is declared.
     @exclusivity(unchecked) var cache: CPUCache?
 
-    /// Full records of live states and mappings, and of ended ones something still names
-    /// (Engine+Retirement); each handle's current record by slot, or its epitaph.
-    @exclusivity(unchecked) var states = RecordSlots<IOVAStateRecord>()
-    @exclusivity(unchecked) var stateIndexOfHandle: [String: Int] = [:]
-    @exclusivity(unchecked) var endedStates = EpitaphTable<IOVAStateEpitaph>()
-    @exclusivity(unchecked) var nextStateSerial = 0
-    @exclusivity(unchecked) var mappings = RecordSlots<StreamingMappingRecord>()
-    @exclusivity(unchecked) var mappingIndexOfHandle: [String: Int] = [:]
-    @exclusivity(unchecked) var endedMappings = EpitaphTable<MappingEpitaph>()
-    @exclusivity(unchecked) var nextMappingSerial = 0
+    /// The IOVA states and streaming mappings ops name by handle: full records of live
+    /// ones and of ended ones something still names, each ended handle's epitaph
+    /// (HandleTable; Engine+Retirement decides when a record goes).
+    @exclusivity(unchecked) var states = HandleTable<IOVAStateRecord, IOVAStateEpitaph>()
+    @exclusivity(unchecked) var mappings = HandleTable<StreamingMappingRecord, MappingEpitaph>()
     /// Records the current op ended or let go of: retired, if nothing names them, after it.
     @exclusivity(unchecked) var retirementCandidates: [IOVAOwner] = []
     @exclusivity(unchecked) var checkpointNames: Set<String> = []

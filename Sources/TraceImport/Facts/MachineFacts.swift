@@ -42,10 +42,23 @@ public struct MachineFacts: Sendable, Hashable {
     public var kernelRelease: String?
     /// The kernel's dma-debug is on (it prints "DMA-API: …" lines at boot).
     public var dmaDebug: Bool?
-    /// The swiotlb pool the kernel made at boot (`swiotlb_init()`), where the log says.
-    public var swiotlb: SwiotlbPoolFact?
-    /// `swiotlb=force` on the command line: dma-direct bounces every mapping.
-    public var swiotlbForce = false
+    /// What the log says of the swiotlb bounce pool (`SwiotlbFacts`).
+    public var swiotlb = SwiotlbFacts()
+    /// Devices a dma-direct or swiotlb overflow report named (`swiotlb addr …`, `DMA addr …
+    /// overflow (mask M, …)`): they have no IOMMU, and M is their DMA mask.
+    public var directDeviceMasks: [String: UInt64] = [:]
+    /// `mem=` on the command line: the kernel owns RAM below this; RAM above it has no
+    /// `struct page` and no direct map (the lab's hidden-memory runs).
+    public var memLimit: UInt64?
+    /// The command line forced bouncing (`swiotlb=force`).
+    public var swiotlbForce: Bool?
+    /// Tasks that oopsed in dma-iommu's bounce (`iommu_dma_map_swiotlb` in the call trace):
+    /// the kernel bounced their device's unaligned range, which on a coherent machine it
+    /// does only for an untrusted device (`dev_use_swiotlb()`).
+    public var bouncingTasks: Set<Int> = []
+    /// The pool the kernel lab's module reported (`pool_nslabs`), or none where dma-iommu
+    /// said "DMA bounce buffers are inactive" or the command line `swiotlb=noforce`.
+    public var labPool: SwiotlbPoolFact?
     /// Devices dma-iommu treats as untrusted (`dev_is_untrusted()`): their unaligned ranges
     /// are bounced (`dev_use_swiotlb()`).
     public var untrustedDevices: Set<String> = []

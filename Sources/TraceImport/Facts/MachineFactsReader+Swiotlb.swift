@@ -1,11 +1,10 @@
 /// The swiotlb and untrusted-device facts of a kernel log: which pool the kernel made,
 /// which devices dma-iommu bounces for, and their `min_align_mask`.
 ///
-///     software IO TLB: mapped [mem 0x000000003ac00000-0x000000003ec00000] (64MB)
 ///     edu_iova 0000:00:02.0: DMA bounce buffers are inactive, unable to map unaligned transaction.
 ///     edu_iova: seq=1 step=U dev=0000:00:02.0 op=state min_align_mask=0xfff untrusted=1 … pool_start=0x3ac00000 … pool_nslabs=32768 …
 ///
-/// The first is `swiotlb_print_info()` (kernel/dma/swiotlb.c); the second
+/// (The pool's "software IO TLB: mapped" line is `SwiotlbFacts`'.) The first is
 /// `iommu_dma_map_swiotlb()`'s `dev_warn_once` (drivers/iommu/dma-iommu.c), printed only
 /// when `dev_use_swiotlb()` chose to bounce and `is_swiotlb_active()` found no pool: on
 /// x86 that is an untrusted device (a coherent device never needs the kmalloc bounce);
@@ -13,12 +12,6 @@
 /// (`dma_get_min_align_mask()`, `pci_dev->untrusted`, `dev->dma_io_tlb_mem->defpool`).
 extension MachineFactsReader {
     func readSwiotlbLog(_ message: Substring) -> Bool {
-        if let rest = message.removing(prefix: "software IO TLB: mapped [mem ") {
-            let bounds = rest.prefix { $0 != "]" }.split(separator: "-")
-            guard bounds.count == 2, let start = Self.hex(bounds[0]), let end = Self.hex(bounds[1]), end > start else { return true }
-            learnPool(.pool(base: start, sizeBytes: end - start), from: "dmesg: software IO TLB: mapped [mem \(bounds[0])-\(bounds[1])]")
-            return true
-        }
         if let range = message.range(of: ": DMA bounce buffers are inactive") {
             guard let device = message[..<range.lowerBound].split(separator: " ").last else { return true }
             learnUntrusted(String(device), from: "dmesg: DMA bounce buffers are inactive (iommu_dma_map_swiotlb: untrusted, no pool)")
@@ -46,15 +39,9 @@ extension MachineFactsReader {
         return false
     }
 
-    /// The command line's `swiotlb=`: `force` bounces every dma-direct map, `noforce` makes no pool.
+    /// The command line's `swiotlb=noforce`: no pool at all (`swiotlb_init_remap()`).
     func readSwiotlbArgument(_ value: Substring) {
-        let words = value.split(separator: ",")
-        if words.contains("noforce") {
-            learnPool(.none, from: "command line swiotlb=\(value)")
-        } else if words.contains("force"), !facts.swiotlbForce {
-            facts.swiotlbForce = true
-            note("command line swiotlb=\(value): dma-direct bounces every map")
-        }
+        if value.split(separator: ",").contains("noforce") { learnPool(.none, from: "command line swiotlb=\(value)") }
     }
 
     private func readOracleState(_ message: Substring) {
@@ -86,8 +73,8 @@ extension MachineFactsReader {
     }
 
     private func learnPool(_ pool: SwiotlbPoolFact, from source: String) {
-        guard facts.swiotlb == nil else { return }
-        facts.swiotlb = pool
+        guard facts.labPool == nil else { return }
+        facts.labPool = pool
         note(source)
     }
 

@@ -27,6 +27,9 @@ public enum TraceEventKind: Sendable, Hashable {
     case iovaReturn(IOVACall)
     /// A call the kernel traced but that did nothing (`dma_free` of a NULL buffer).
     case noOp
+    /// A kernel oops: the call it interrupted (an unreturned probe entry whose function
+    /// the call trace names) gets its outcome, `oops` (CallAssembler).
+    case oops(KernelOops)
 
     var isTwoStep: Bool {
         if case .iova = self { return true }
@@ -46,6 +49,7 @@ public enum TraceEventKind: Sendable, Hashable {
         case .attach, .detach, .groupAdd, .groupRemove: return "attach/detach"
         case .iova, .iovaReturn: return "two-step"
         case .noOp: return "no-op"
+        case .oops: return "oops"
         }
     }
 }
