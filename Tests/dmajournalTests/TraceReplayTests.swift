@@ -88,7 +88,7 @@ import Testing
         let run = try ToolRun.run(["import", capture, "--journal", journal, "--quiet"])
         #expect(run.status == 0, "\(run.stderr)")
         let findings = Self.labCaptures.first { $0.file == capture }?.findings ?? 0
-        #expect(run.stdout.contains(" \(findings) findings;"), "\(run.stdout)")
+        #expect(run.stdout.contains(" \(findings) finding\(findings == 1 ? "" : "s");"), "\(run.stdout)")
         let replay = try ToolRun.run(["replay", journal])
         #expect(replay.status == 0, "\(replay.stderr)")
         let ops = try #require(Self.kernelCaptures.first { $0.file == capture }).ops
