@@ -69,8 +69,8 @@ import Testing
         ("fixtures/kernel-captures/7.3-intel-iommu-strict-nvme-iova-probes-edu-untrusted-oracle-none-ram-ut.txt", 60, 0),
         ("fixtures/kernel-captures/7.3-intel-iommu-strict-nvme-iova-probes-edu-untrusted-oracle-none-ram-ut-force.txt", 62, 2),
         ("fixtures/kernel-captures/7.3-intel-iommu-strict-nvme-iova-probes-edu-untrusted-oracle-none-ram-ut-force-mam.txt", 64, 0),
-        ("fixtures/kernel-captures/7.3-intel-iommu-lazy-nvme-iova-probes-edu-untrusted-oracle-none-ram-ut-force.txt", 62, 2),
-        ("fixtures/kernel-captures/7.3-intel-iommu-lazy-nvme-iova-probes-edu-untrusted-oracle-none-ram-ut-force-mam.txt", 64, 0),
+        ("fixtures/kernel-captures/7.3-intel-iommu-lazy-nvme-iova-probes-edu-untrusted-oracle-none-ram-ut-force.txt", 68, 2),
+        ("fixtures/kernel-captures/7.3-intel-iommu-lazy-nvme-iova-probes-edu-untrusted-oracle-none-ram-ut-force-mam.txt", 69, 0),
         ("fixtures/kernel-captures/7.3-intel-iommu-strict-nvme-iova-probes-edu-lazywin-oracle-none-lw.txt", 48, 0),
         ("fixtures/kernel-captures/7.3-no-iommu-nvme-iova-probes-edu-untrusted-oracle-none-ram-ut.txt", 50, 0),
         ("fixtures/kernel-captures/7.3-intel-iommu-strict-nvme-iova-probes-edu-untrusted-oracle-none-hidden-link0-ut-hlink0-force.txt", 36, 1),
@@ -110,7 +110,7 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         let replay = try ToolRun.run(["replay", journal, "--with", "tick-phase=1ms"])
         #expect(replay.status == 0, "\(replay.stderr)")
-        #expect(replay.stdout == "48 ops of the kernel trace ran on the model with tick-phase=1ms, which agrees with the kernel at each one\n")
+        #expect(replay.stdout == "54 ops of the kernel trace ran on the model with tick-phase=1ms, which agrees with the kernel at each one\n")
     }
 
     /// The import reads the machine a lab capture describes: no pool (pool_nslabs=0) or
