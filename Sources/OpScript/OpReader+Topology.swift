@@ -61,12 +61,14 @@ extension OpReader {
         return spec
     }
 
-    /// `device NAME iommu=NAME|none [dma-bits=] [coherent|noncoherent] [untrusted] [bus=] [group=] [min-align-mask=]`.
+    /// `device NAME iommu=NAME|none [dma-bits=] [coherent|noncoherent] [untrusted|untrusted-at-probe] [bus=] [group=]
+    /// [min-align-mask=]`.
     private func device() throws(TokenError) -> DeviceSpec {
         var spec = DeviceSpec(name: name, iommu: try fields.required("iommu", as: Self.iommuName))
         spec.dmaBits = try fields.optional("dma-bits", as: Self.bitCount) ?? spec.dmaBits
         spec.coherent = try coherence() ?? spec.coherent
-        spec.untrusted = fields.flag("untrusted") != nil
+        spec.untrustedAtProbe = fields.flag("untrusted-at-probe") != nil
+        spec.untrusted = fields.flag("untrusted") != nil || spec.untrustedAtProbe
         spec.bus = try fields.optional("bus", as: WordSyntax.bus) ?? spec.bus
         spec.group = try nameValue("group", as: .group)
         spec.minAlignMask = try fields.optional("min-align-mask", as: Self.minAlignMask) ?? spec.minAlignMask

@@ -46,7 +46,7 @@ extension ScriptPrinter {
         let defaults = DeviceSpec(name: spec.name, iommu: spec.iommu)
         return [
             spec.name, "iommu=" + (spec.iommu ?? "none"), "dma-bits=\(spec.dmaBits)",
-            spec.coherent ? "coherent" : "noncoherent", flag("untrusted", spec.untrusted),
+            spec.coherent ? "coherent" : "noncoherent", spec.untrustedAtProbe ? "untrusted-at-probe" : flag("untrusted", spec.untrusted),
             spec.bus == defaults.bus ? nil : "bus=" + spec.bus.rawValue,
             spec.group.map { "group=" + $0 },
             spec.minAlignMask == defaults.minAlignMask ? nil : hex("min-align-mask", spec.minAlignMask),

@@ -45,7 +45,7 @@ struct VerbGrammar: Hashable {
         case .region: return VerbGrammar(.region, "base= size= kind=")
         case .iommu:
             return VerbGrammar(.iommu, "mode= granule= page-sizes= aperture-bits= needs-sync-map fq-size= fq-timer= forcedac reserve=")
-        case .device: return VerbGrammar(.device, "iommu= dma-bits= coherent noncoherent untrusted bus= group= min-align-mask=")
+        case .device: return VerbGrammar(.device, "iommu= dma-bits= coherent noncoherent untrusted untrusted-at-probe bus= group= min-align-mask=")
         case .swiotlb: return VerbGrammar(nil, "size= base= force noforce")
         default: return callGrammar(kind)
         }

@@ -159,7 +159,7 @@ public struct OracleComparer {
 
     private var scriptSwiotlb: SwiotlbSpec? {
         for planned in plan.lines { if case .swiotlb(let spec) = planned.line.op.call { return spec } }
-        return nil
+        return plan.guest.bootSwiotlb
     }
 
     func extentName(_ index: Int) -> String {

@@ -51,6 +51,9 @@ public struct GuestConfig: Sendable, Equatable {
     /// Kernel modules the guest loads before anything else.
     public var modules: [String] = []
     public var reportsSwiotlb = true
+    /// The pool the model's boot makes where the script declared none (x86 with RAM past
+    /// 4 GiB, `pci_swiotlb_detect()`), which the guest is given with `swiotlb=N,force`.
+    public var bootSwiotlb: SwiotlbSpec?
 
     public init() {}
 }

@@ -98,8 +98,9 @@ extension PlanBuilder {
                 nextSlot += 1
             }
             let type: String? = device.iommu.flatMap { iommus[$0] }.map { spec in
-                // iommu_get_default_domain_type(): an untrusted device's group is DMA.
-                if device.isUntrusted { return "DMA" }
+                // iommu_get_default_domain_type(): an untrusted device's group is DMA, unless
+                // it became untrusted after (untrusted-at-probe: the module sets the flag).
+                if device.forcesDMADomain { return "DMA" }
                 switch spec.mode {
                 case .strict: return "DMA"
                 case .lazy: return "DMA-FQ"
@@ -143,7 +144,7 @@ extension PlanBuilder {
             return spec.needsSyncMap ? "needs-sync-map beside an IOMMU without it: one guest has one kind of IOMMU"
                 : "an IOMMU without needs-sync-map beside one with it: one guest has one kind of IOMMU"
         }
-        if device.untrusted && spec.mode != .strict {
+        if device.forcesDMADomain && spec.mode != .strict {
             return "untrusted with mode=\(spec.mode.rawValue): the kernel gives an untrusted device a strict DMA domain"
         }
         return nil
@@ -154,8 +155,24 @@ extension PlanBuilder {
     /// devices behind an IOMMU see exactly the script's pool; a dma-direct device would see
     /// `force` bounce every map, so without the script's `force` it is not mirrored.
     /// `swiotlb noforce` is the guest's `swiotlb=noforce` as it is.
+    /// Without a `swiotlb` line the model makes the pool the kernel would
+    /// (`pci_swiotlb_detect()`: RAM past 4 GiB), which the 1 GiB guest would not: the guest
+    /// is given the model's pool the same way, with `force`, and dma-direct devices are
+    /// not mirrored (force would bounce their every map).
     private mutating func configureSwiotlb(_ devices: [DeviceSpec]) {
-        guard let spec = swiotlb else { return }
+        guard let spec = swiotlb else {
+            let engine = Engine()
+            for line in script.lines where line.op.kind.isTopology { _ = engine.apply(line.op) }
+            guard let pool = engine.bootSwiotlbPool else { return }
+            plan.guest.bootSwiotlb = pool
+            plan.guest.kernelArguments.append("swiotlb=\(pool.sizeBytes / 2048),force")
+            plan.notes.append("the model's boot makes a \(pool.sizeBytes >> 20) MiB swiotlb pool (RAM past 4 GiB: pci_swiotlb_detect()); "
+                + "the guest gets one with swiotlb=\(pool.sizeBytes / 2048),force")
+            for device in plan.devices where device.isDirect {
+                skip(device: device.name, "the model's boot swiotlb pool: the guest makes one only with swiotlb=force, which would bounce every dma-direct map")
+            }
+            return
+        }
         guard !spec.isNoForce else {
             plan.guest.kernelArguments.append("swiotlb=noforce")
             return

@@ -64,7 +64,7 @@ import Testing
         #expect(XXH64.digest(bytes) == Self.pinnedDigest, "digest is now \(XXH64.digest(bytes)), \(bytes.count) bytes")
     }
 
-    static let pinnedDigest: UInt64 = 17_974_969_774_383_292_377  // format 10: IOTLB entries with the ops that filled them and made them stale (10); format 9: the IOMMU's fq-timer flag, each queued range's time; format 8: page sizes, runs of PTEs, block IOTLB entries (6); min_align_mask, domain type, cacheline marks, boot, warned-once sites (7); per-CPU magazines and flush queues, flush counts, dma-debug, tick phase (8); 7.3 destroy
+    static let pinnedDigest: UInt64 = 241_468_455_121_370_206  // format 11: a device's untrustedAtProbe flag; format 10: IOTLB entries with the ops that filled them and made them stale; format 9: the IOMMU's fq-timer flag, each queued range's time; format 8: page sizes, runs of PTEs, block IOTLB entries (6); min_align_mask, domain type, cacheline marks, boot, warned-once sites (7); per-CPU magazines and flush queues, flush counts, dma-debug, tick phase (8); 7.3 destroy
 
     /// Devices of one IOMMU group share one domain object, and state records hold the
     /// device object itself; both links survive decoding.

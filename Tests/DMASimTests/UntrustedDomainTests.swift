@@ -46,4 +46,26 @@ import Testing
         let restored = try Engine.decodingState(machine.engine.encodeState())
         #expect(restored.devices["tb0"]!.domain?.mode == .strict)
     }
+
+    /// `untrusted-at-probe`: the flag came after `iommu_probe_device()` chose the group's
+    /// domain (the lab's edu_iova sets it in probe), so the domain keeps the IOMMU's mode:
+    /// DMA-FQ on a lazy IOMMU (measured: domain_type=0xb, sysfs type=DMA-FQ), identity on a
+    /// passthrough one; dma-iommu still bounces the device's unaligned ranges
+    /// (`dev_use_swiotlb()` reads the flag at each map).
+    @Test func untrustedAtProbeKeepsTheIOMMUsMode() throws {
+        let lazy = Self.machine(.lazy, [DeviceSpec(name: "edu0", iommu: "mmu0", untrustedAtProbe: true)])
+        let domain = lazy.engine.devices["edu0"]!.domain
+        #expect(domain?.mode == .lazy)
+        #expect(domain?.usesFlushQueue == true)
+        #expect(lazy.engine.devices["edu0"]!.spec.isUntrusted)
+        let passthrough = Self.machine(.passthrough, [DeviceSpec(name: "edu0", iommu: "mmu0", untrustedAtProbe: true)])
+        #expect(passthrough.engine.devices["edu0"]!.domain == nil)
+        // It may join a group a trusted device set up lazy: nothing re-chooses the domain.
+        let late = Self.machine(.lazy, [DeviceSpec(name: "nic0", iommu: "mmu0", group: "g")])
+        #expect(late.run(.device(DeviceSpec(name: "edu0", iommu: "mmu0", group: "g", untrustedAtProbe: true))).status == .ok)
+        // The flag survives a checkpoint (state format 9).
+        let restored = try Engine.decodingState(lazy.engine.encodeState())
+        #expect(restored.devices["edu0"]!.spec.untrustedAtProbe)
+        #expect(restored.devices["edu0"]!.domain?.mode == .lazy)
+    }
 }

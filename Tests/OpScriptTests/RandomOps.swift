@@ -48,7 +48,8 @@ struct RandomOps {
         case .device:
             return .device(DeviceSpec(
                 name: name(), iommu: bool() ? nil : name(), dmaBits: Int.random(in: 1...64, using: &random),
-                coherent: bool(), untrusted: bool(), bus: pick(DeviceBus.allCases), group: bool() ? nil : name()))
+                coherent: bool(), untrusted: bool(), bus: pick(DeviceBus.allCases), group: bool() ? nil : name(),
+                untrustedAtProbe: bool() && bool()))
         default:
             let size = number()
             // Size 0 is `swiotlb noforce`, which has no base or force.

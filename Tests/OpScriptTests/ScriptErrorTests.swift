@@ -27,7 +27,7 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
         ErrorCase("\n# two lines down\n  sync s1 len=4K colour=red",
                   "t.ops:3:18: expected a key of 'sync' (off=, len=), found 'colour=red'"),
         ErrorCase("device d iommu=none fast",
-                  "t.ops:1:21: expected a key of 'device' (iommu=, dma-bits=, coherent, noncoherent, untrusted, bus=, group=, min-align-mask=), found 'fast'"),
+                  "t.ops:1:21: expected a key of 'device' (iommu=, dma-bits=, coherent, noncoherent, untrusted, untrusted-at-probe, bus=, group=, min-align-mask=), found 'fast'"),
         ErrorCase("sync s1 len", "t.ops:1:9: expected a value for 'len' (len=…), found 'len'"),
         ErrorCase("device d iommu=none untrusted=yes", "t.ops:1:21: expected 'untrusted' without a value, found 'untrusted=yes'"),
         ErrorCase("sync s1 len=4K len=8K", "t.ops:1:16: expected each key once, found a second 'len' (first at column 9)"),

@@ -32,6 +32,14 @@ extension Engine {
             + "(\(spec.sizeBytes >> 20)MB)")
     }
 
+    /// The swiotlb pool this machine has once boot is over: the declared one, or the one
+    /// the kernel would make (`finishBoot`); nil for none (`swiotlb noforce`, or the
+    /// kernel's rules make none). What a harness booting a real guest must give it.
+    public var bootSwiotlbPool: SwiotlbSpec? {
+        let pool = booted || swiotlb != nil ? swiotlb : defaultSwiotlb()
+        return pool.flatMap { $0.isNoForce ? nil : $0 }
+    }
+
     /// The pool of `bootSwiotlb`, where `swiotlb_memblock_alloc()` puts the pool a command
     /// line's `swiotlb=N[,force]` asks for: top-down in the RAM below 4 GiB, like the
     /// default one; at the spec's own base when no RAM there holds it.

@@ -51,10 +51,12 @@ extension Engine {
     /// translated under `iommu.passthrough=1` and strict under `iommu.strict=0` (no flush
     /// queue: `iommu_dma_init_fq()` is never reached). The group's type is settled by all
     /// its devices at probe; here devices come one by one, so an untrusted device cannot
-    /// join a group already set up lazy or identity by a trusted one.
+    /// join a group already set up lazy or identity by a trusted one. A device marked
+    /// `untrusted-at-probe` became untrusted after its domain was chosen (its driver set
+    /// the flag): its group's domain is what it would be for a trusted device.
     private func defaultDomain(for spec: DeviceSpec, on iommu: IOMMUSpec) -> Result<DMADomain?, RejectReason> {
         let groupKey = spec.group.map { "\(iommu.name)/\($0)" }
-        let untrusted = spec.isUntrusted
+        let untrusted = spec.forcesDMADomain
         if let key = groupKey, let shared = domainOfGroup[key] {
             guard !untrusted || shared.mode == .strict else {
                 return .failure(RejectReason("device \(spec.name) is untrusted, so group \(spec.group!) must have a strict DMA domain, "

@@ -28,7 +28,8 @@ enum EngineStateFormat {
     /// Version 9: an IOMMU's `fq-timer=explicit` (a third IOMMU flag).
     /// Version 10: each IOTLB entry's provenance (the op that filled it, the op that made
     /// it stale), for `dmajournal state` and the stale-iotlb-hit finding.
-    static let version: UInt32 = 10
+    /// Version 11: a device's `untrustedAtProbe` (a third device flag).
+    static let version: UInt32 = 11
     /// Older versions still read, for the checkpoints in existing journals: version 3
     /// kept every record ever made, at index = creation order; versions 3 to 5 mapped
     /// every PTE as one granule.
@@ -44,6 +45,8 @@ enum EngineStateFormat {
     static let explicitTimerVersion: UInt32 = 9
     /// The first version with IOTLB entries' provenance.
     static let iotlbProvenanceVersion: UInt32 = 10
+    /// The first version with a device's `untrustedAtProbe`.
+    static let untrustedAtProbeVersion: UInt32 = 11
     static let headerBytes = 28
 
     /// Header + `payload`.

@@ -7,7 +7,7 @@ extension DeviceSpec {
         writer.string(name)
         writer.optional(iommu) { $0.string($1) }
         writer.varint(dmaBits)
-        writer.flags(coherent, untrusted)
+        writer.flags(coherent, untrusted, untrustedAtProbe)
         bus.encode(to: &writer)
         writer.optional(group) { $0.string($1) }
         writer.varint(minAlignMask)
@@ -19,7 +19,8 @@ extension DeviceSpec {
         let iommu = try reader.optional("device iommu") { reader throws(EngineStateError) in try reader.string("device iommu") }
         // The range a `device` declaration accepts: `DMA_BIT_MASK` of anything else traps.
         let dmaBits = try reader.int("device dma bits", in: 12...64)
-        let flags = try reader.flags("device flags", count: 2)
+        // Version 9 added the third, `untrustedAtProbe`.
+        let flags = try reader.flags("device flags", count: version >= EngineStateFormat.untrustedAtProbeVersion ? 3 : 2)
         let bus = try DeviceBus(from: &reader, "device bus")
         let group = try reader.optional("device group") { reader throws(EngineStateError) in try reader.string("device group") }
         var minAlignMask: UInt64 = 0
@@ -31,7 +32,7 @@ extension DeviceSpec {
             }
         }
         self.init(name: name, iommu: iommu, dmaBits: dmaBits, coherent: flags[0], untrusted: flags[1], bus: bus, group: group,
-                  minAlignMask: minAlignMask)
+                  minAlignMask: minAlignMask, untrustedAtProbe: flags[2])
     }
 }
 

@@ -4,8 +4,8 @@ public enum DeviceBus: String, Sendable, CaseIterable, Hashable {
     case platform
 }
 
-/// `device NAME iommu=… dma-bits=… coherent|noncoherent [untrusted] [bus=…] [group=…]
-/// [min-align-mask=N]`.
+/// `device NAME iommu=… dma-bits=… coherent|noncoherent [untrusted|untrusted-at-probe]
+/// [bus=…] [group=…] [min-align-mask=N]`.
 public struct DeviceSpec: Sendable, Hashable {
     public var name: String
     /// The IOMMU the device sits behind; nil for `iommu=none` (dma-direct).
@@ -16,6 +16,14 @@ public struct DeviceSpec: Sendable, Hashable {
     public var coherent: Bool
     /// `pci_dev->untrusted` (external-facing ports): partial granules are bounced.
     public var untrusted: Bool
+    /// `untrusted-at-probe`: `pci_dev->untrusted` was set by the driver's probe, after
+    /// `iommu_probe_device()` gave the group its default domain, so
+    /// `iommu_get_default_domain_type()` never saw it and the domain keeps the IOMMU's
+    /// mode (DMA-FQ on a lazy one); dma-iommu bounces for it all the same
+    /// (`dev_use_swiotlb()` reads the flag at each map). The lab's `edu_iova` and the
+    /// oracle's module mark their device this way (the lab runs of 7.3.4, fixtures/scripts/lab/).
+    /// Implies `untrusted`.
+    public var untrustedAtProbe: Bool
     public var bus: DeviceBus
     /// Devices naming the same group on the same IOMMU share one DMA domain (one IOVA
     /// space and page table), as functions of one IOMMU group do. Nil: a group of its own.
@@ -28,10 +36,11 @@ public struct DeviceSpec: Sendable, Hashable {
 
     public init(
         name: String, iommu: String?, dmaBits: Int = 64, coherent: Bool = true, untrusted: Bool = false,
-        bus: DeviceBus = .pci, group: String? = nil, minAlignMask: UInt64 = 0
+        bus: DeviceBus = .pci, group: String? = nil, minAlignMask: UInt64 = 0, untrustedAtProbe: Bool = false
     ) {
         self.name = name; self.iommu = iommu; self.dmaBits = dmaBits; self.coherent = coherent
-        self.untrusted = untrusted; self.bus = bus; self.group = group; self.minAlignMask = minAlignMask
+        self.untrusted = untrusted || untrustedAtProbe; self.bus = bus; self.group = group; self.minAlignMask = minAlignMask
+        self.untrustedAtProbe = untrustedAtProbe
     }
 
     /// What `dma_set_min_align_mask()` can be given: an `unsigned int` of low bits.
@@ -42,6 +51,10 @@ public struct DeviceSpec: Sendable, Hashable {
     /// `dev_is_untrusted()`: `dev_is_pci(dev) && to_pci_dev(dev)->untrusted`. Only a PCI
     /// device can be untrusted; the flag on a platform device means nothing.
     public var isUntrusted: Bool { untrusted && bus == .pci }
+
+    /// Whether `iommu_get_default_domain_type()` saw the device untrusted when its group's
+    /// default domain was chosen: then the group gets `IOMMU_DOMAIN_DMA` whatever the default.
+    public var forcesDMADomain: Bool { isUntrusted && !untrustedAtProbe }
 
     /// `dma_get_mask(dev)`.
     public var dmaMask: UInt64 { .dmaBitMask(dmaBits) }

@@ -52,7 +52,8 @@ enum TopologyRecord {
         statement.bind(spec.iommu, at: TopologyColumn.iommu.rawValue)
         statement.bind(spec.dmaBits, at: TopologyColumn.dmaBits.rawValue)
         statement.bind(spec.coherent, at: TopologyColumn.coherent.rawValue)
-        statement.bind(spec.untrusted, at: TopologyColumn.untrusted.rawValue)
+        // 0 trusted, 1 untrusted, 2 untrusted-at-probe (the column is an INTEGER).
+        statement.bind(spec.untrustedAtProbe ? 2 : spec.untrusted ? 1 : 0, at: TopologyColumn.untrusted.rawValue)
         statement.bind(spec.bus.rawValue, at: TopologyColumn.bus.rawValue)
         statement.bind(spec.group, at: TopologyColumn.iommuGroup.rawValue)
         statement.bind(spec.minAlignMask, at: TopologyColumn.minAlignMask.rawValue)
@@ -94,7 +95,8 @@ enum TopologyRecord {
                 name: try reader.text(.name), iommu: row.text(at: TopologyColumn.iommu.resultIndex), dmaBits: try reader.int(.dmaBits),
                 coherent: try reader.bool(.coherent), untrusted: try reader.bool(.untrusted), bus: try reader.enumeration(.bus),
                 group: row.text(at: TopologyColumn.iommuGroup.resultIndex),
-                minAlignMask: row.uint64(at: TopologyColumn.minAlignMask.resultIndex) ?? 0))
+                minAlignMask: row.uint64(at: TopologyColumn.minAlignMask.resultIndex) ?? 0,
+                untrustedAtProbe: try reader.int(.untrusted) == 2))
         case OpKind.swiotlb.rawValue:
             // size_bytes 0 is `swiotlb noforce`.
             return .swiotlb(SwiotlbSpec(sizeBytes: try reader.uint64(.sizeBytes), base: try reader.uint64(.base), force: try reader.bool(.force)))

@@ -115,7 +115,10 @@ public enum TopologyOverride: Sendable, Hashable {
         case (.forceDAC(let on), .iommu(var spec)): spec.forceDAC = on; return op.with(.iommu(spec))
         case (.dmaBits(let bits), .device(var spec)): spec.dmaBits = bits; return op.with(.device(spec))
         case (.coherent(let on), .device(var spec)): spec.coherent = on; return op.with(.device(spec))
-        case (.untrusted(let on), .device(var spec)): spec.untrusted = on; return op.with(.device(spec))
+        case (.untrusted(let on), .device(var spec)):
+            spec.untrusted = on
+            if !on { spec.untrustedAtProbe = false }
+            return op.with(.device(spec))
         case (.minAlignMask(let mask), .device(var spec)): spec.minAlignMask = mask; return op.with(.device(spec))
         case (.swiotlbSize(let bytes), .swiotlb(var spec)): spec.sizeBytes = bytes; return op.with(.swiotlb(spec))
         case (.swiotlbForce(let on), .swiotlb(var spec)): spec.force = on; return op.with(.swiotlb(spec))

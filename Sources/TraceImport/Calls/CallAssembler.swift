@@ -491,13 +491,22 @@ final class CallAssembler {
                    timestampNanoseconds: event.provenance.timestampNanoseconds)
     }
 
-    /// The DMA addresses a map event returned: each segment, or its one range.
-    private static func dmaRanges(of event: ParsedEvent) -> [Range<UInt64>] {
+    /// The DMA addresses a map event returned: each segment, or its one range. A map that
+    /// returned `DMA_MAPPING_ERROR` (all ones: `dma:dma_map_phys dma_addr=ffffffffffffffff`,
+    /// an untrusted device's bounce with no swiotlb pool) returned none; a range that would
+    /// pass 2^64 ends there.
+    static func dmaRanges(of event: ParsedEvent) -> [Range<UInt64>] {
         if !event.segments.isEmpty {
-            return event.segments.map { $0.address..<max($0.address &+ $0.length, $0.address &+ 1) }
+            return event.segments.compactMap { range(at: $0.address, length: $0.length) }
         }
         guard let address = event.address else { return [] }
-        return [address..<max(address &+ (event.sizeBytes ?? 1), address &+ 1)]
+        return range(at: address, length: event.sizeBytes ?? 1).map { [$0] } ?? []
+    }
+
+    private static func range(at address: UInt64, length: UInt64) -> Range<UInt64>? {
+        guard address != .max else { return nil }
+        let (end, overflow) = address.addingReportingOverflow(max(length, 1))
+        return address..<(overflow ? .max : end)
     }
 
     /// Whether IOMMU maps, sorted by IOVA, are one contiguous run covering every range.

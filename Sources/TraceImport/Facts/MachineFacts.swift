@@ -56,6 +56,16 @@ public struct MachineFacts: Sendable, Hashable {
     /// the kernel bounced their device's unaligned range, which on a coherent machine it
     /// does only for an untrusted device (`dev_use_swiotlb()`).
     public var bouncingTasks: Set<Int> = []
+    /// The pool the kernel lab's module reported (`pool_nslabs`), or none where dma-iommu
+    /// said "DMA bounce buffers are inactive" or the command line `swiotlb=noforce`.
+    public var labPool: SwiotlbPoolFact?
+    /// Devices dma-iommu treats as untrusted (`dev_is_untrusted()`): their unaligned ranges
+    /// are bounced (`dev_use_swiotlb()`).
+    public var untrustedDevices: Set<String> = []
+    /// `dma_get_mask()` of the devices the log gives it for (the lab module's `dma_mask=`).
+    public var dmaMasks: [String: UInt64] = [:]
+    /// `dma_get_min_align_mask()` of the devices the log gives it for.
+    public var minAlignMasks: [String: UInt64] = [:]
     /// Where each fact came from, in the order they were learnt.
     public var provenance: [String] = []
 
@@ -68,4 +78,13 @@ public struct MachineFacts: Sendable, Hashable {
 
     /// Whether anything is known about the IOMMU.
     public var knowsIOMMU: Bool { strict != nil || passthrough != nil || iommuDisabled != nil || !groups.isEmpty || iommuKind != nil }
+}
+
+/// What a log says of the swiotlb pool (kernel/dma/swiotlb.c).
+public enum SwiotlbPoolFact: Sendable, Hashable {
+    /// `swiotlb_print_info()`: "software IO TLB: mapped [mem START-END] (NMB)", END exclusive.
+    case pool(base: UInt64, sizeBytes: UInt64)
+    /// None was made: `swiotlb=noforce`, an empty `io_tlb_mem`, or dma-iommu's
+    /// "DMA bounce buffers are inactive" (`iommu_dma_map_swiotlb()` found no pool).
+    case none
 }

@@ -5,7 +5,7 @@
 final class MachineFactsReader {
     var facts = MachineFacts()
     private var strictFrom = Strength.none
-    private var devices: DeviceDirectory
+    private(set) var devices: DeviceDirectory
 
     private enum Strength: Int, Comparable {
         case none, commandLine, log, groups
@@ -17,7 +17,8 @@ final class MachineFactsReader {
     /// A `#` line of a capture header or an ftrace header (without its `#`).
     func readHeader(_ text: Substring) {
         let line = text.drop { $0 == " " }
-        if let rest = line.removing(prefix: "dmesg: ") {
+        if let rest = line.removing(prefix: "dmesg: ") ?? line.removing(prefix: "oracle: ") ?? line.removing(prefix: "memmap: ") {
+            // The kernel lab's header quotes dmesg under these three names.
             readLog(rest.drop { $0 != "]" }.dropFirst().drop { $0 == " " })
         } else if let rest = line.removing(prefix: "cmdline: ") {
             readCommandLine(rest)
@@ -38,7 +39,7 @@ final class MachineFactsReader {
 
     /// A kernel log message (its text after any timestamp or syslog prefix).
     func readLog(_ message: Substring) {
-        if readSwiotlb(message) { return }
+        if readSwiotlb(message) || readSwiotlbLog(message) { return }
         if let rest = message.removing(prefix: "Kernel command line: ") ?? message.removing(prefix: "Command line: ") {
             readCommandLine(rest)
         } else if let rest = message.removing(prefix: "iommu: DMA domain TLB invalidation policy: ") {
@@ -97,6 +98,7 @@ final class MachineFactsReader {
                 // memparse(): a number with an optional K/M/G/T suffix.
                 if facts.memLimit == nil, let bytes = Self.memparse(value) { facts.memLimit = bytes; note("command line \(word)") }
             case "swiotlb":
+                readSwiotlbArgument(value)
                 if facts.swiotlbForce == nil { facts.swiotlbForce = value.split(separator: ",").contains("force"); note("command line \(word)") }
             default:
                 continue

@@ -37,6 +37,7 @@ extension TraceSimulation {
     /// `swiotlb=force`; under force without such a line, the default 64 MiB one.
     private func swiotlbPool() -> SwiotlbSpec? {
         let force = facts.swiotlbForce ?? false
+        if let lab = labPool(force: force) { return lab }
         if var pool = logPool() {
             if force && !pool.isNoForce { pool.force = true; note("swiotlb=force on the command line: the pool bounces every dma-direct map") }
             return pool
@@ -95,6 +96,24 @@ extension TraceSimulation {
         return []
     }
 
+    /// The pool a lab capture's module reported (`pool_start`, `pool_nslabs`; none when 0),
+    /// or none where dma-iommu found it inactive or the command line said `noforce`: the
+    /// 1 GiB guest has a pool only under `swiotlb=force`, and it says where.
+    private func labPool(force: Bool) -> SwiotlbSpec? {
+        switch facts.labPool {
+        case .pool(let base, let size)?:
+            declaredPool = .mapped
+            note("swiotlb pool of \(size >> 20) MiB at \(hexText(base))\(force ? ", force" : ""): \(facts.provenance.first { $0.contains("pool_nslabs") } ?? "the log")")
+            return SwiotlbSpec(sizeBytes: size, base: base, force: force)
+        case .none?:
+            declaredPool = .absent
+            note("no swiotlb pool (swiotlb noforce: the kernel made none): \(facts.provenance.first { $0.contains("pool") || $0.contains("swiotlb") } ?? "the log")")
+            return .noForce
+        case nil:
+            return nil
+        }
+    }
+
     /// The machine the facts describe: its CPUs (`# cpus:`, ftrace's `#P:`), its kernel's
     /// DMA semantics (7.3 from 6.17 on, 6.16 before), an Arm machine when Arm SMMU reports
     /// appear. `CONFIG_HZ` is not in a trace: 250, Debian's (and the lab kernel's).
@@ -141,13 +160,32 @@ extension TraceSimulation {
         let domain = group ?? device
         domainOfDevice[device] = domain
         var spec = DeviceSpec(name: device, iommu: behindIOMMU ? Self.iommuName : nil, group: group)
+        if facts.untrustedDevices.contains(device) {
+            spec.untrusted = true
+            // iommu_get_default_domain_type() gives an untrusted device's group a DMA
+            // domain; a DMA-FQ or identity group was chosen before the flag was set.
+            let type = facts.group(of: device)?.type
+            spec.untrustedAtProbe = type == "DMA-FQ" || type == "identity"
+            note("\(device) is untrusted (pci_dev->untrusted): dma-iommu bounces its unaligned ranges"
+                 + (spec.untrustedAtProbe ? "; its group's \(type!) domain was chosen before the flag was set (untrusted-at-probe)" : ""))
+        }
+        if let mask = facts.dmaMasks[device] {
+            // dma_set_mask(): the capture gives it (a dma-direct device's mask decides
+            // whether a swiotlb slot is reachable, swiotlb_map()'s "overflow").
+            spec.dmaBits = mask.nonzeroBitCount
+            note("\(device): dma-bits=\(spec.dmaBits), the mask the capture gives it")
+        }
+        if let mask = facts.minAlignMasks[device] {
+            spec.minAlignMask = mask
+            if mask != 0 { note("\(device): min-align-mask=\(hexText(mask)) (dma_set_min_align_mask)") }
+        }
         if behindIOMMU, let pid = record.provenance?.pid, facts.bouncingTasks.contains(pid) {
             spec.untrusted = true
             note("\(device) is untrusted: its task oopsed in dma-iommu's bounce (dev_use_swiotlb())")
         }
         if behindIOMMU {
             if !declaredIOMMU { steps.append(iommuStep()) }
-            if domains[domain]?.fromCreation == nil, let bits = dmaBits(fromFirstAllocation: record) {
+            if facts.dmaMasks[device] == nil, domains[domain]?.fromCreation == nil, let bits = dmaBits(fromFirstAllocation: record) {
                 spec.dmaBits = bits
                 note("\(device): dma-bits=\(bits), the limit its first IOVA sits under (a fresh allocator starts at the top of the mask)")
             }

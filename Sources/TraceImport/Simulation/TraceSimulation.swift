@@ -294,6 +294,11 @@ final class TraceSimulation {
                 noteUncheckedPoolFailure()
                 return []
             }
+            // A dma_iova_* probe's _ret event gives the call's own return value (-ENXIO,
+            // -ENOMEM, -EPERM, …): that errno is the claim.
+            if case .errno(let code) = kernel.status, record.provenance?.kernelNaming.hasPrefix("dma_iova_") == true {
+                return [.error(code)]
+            }
             return [.error(nil)]
         case .fallback: return [.fallback]
         case .oops: return [.oops]

@@ -36,11 +36,11 @@ struct DeviceProfile: Sendable, Hashable {
     /// `use_dma_iommu()`: an IOMMU with a DMA domain, so `dma_iova_try_alloc` can succeed.
     /// Without one (no IOMMU, or an identity domain) the driver takes the streaming path.
     /// An untrusted device always gets a DMA domain (`iommu_get_default_domain_type()`).
-    var usesIOVA: Bool { iommu.map { $0.mode != .passthrough || spec.isUntrusted } ?? false }
+    var usesIOVA: Bool { iommu.map { $0.mode != .passthrough || spec.forcesDMADomain } ?? false }
 
     /// Whether its domain has a flush queue: a lazy IOMMU, and not for an untrusted
     /// device, whose domain is always strict.
-    var usesFlushQueue: Bool { usesIOVA && iommu!.mode == .lazy && !spec.isUntrusted }
+    var usesFlushQueue: Bool { usesIOVA && iommu!.mode == .lazy && !spec.forcesDMADomain }
 
     /// The size and alignment of the pages the driver links: the IOVA granule (a link
     /// must start granule aligned after the first), or 4 KiB without a domain.
