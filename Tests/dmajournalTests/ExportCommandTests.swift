@@ -40,13 +40,13 @@ import Testing
         let path = Self.temporary("trace.json")
         let toFile = try ToolRun.run(["export", journal, "--format", "perfetto", "-o", path])
         #expect(toFile.status == 0)
-        #expect(toFile.stdout == "wrote \(path): 34 trace events: 3 mapped-range slices and 3 IOVA-state and mapping lives on 3 tracks, "
-            + "2 faults (2 with a flow arrow from their last mapping), 3 findings, 0 kernel warnings, 7 side events\n")
+        #expect(toFile.stdout == "wrote \(path): 37 trace events: 3 mapped-range slices and 3 IOVA-state and mapping lives on 3 tracks, "
+            + "2 faults (2 with a flow arrow from their last mapping), 3 findings, 0 kernel warnings, 10 side events\n")  // 3 of them IOTLB fills (schema 017)
         let toStdout = try ToolRun.run(["export", journal, "--format", "perfetto"])
         #expect(toStdout.status == 0)
         #expect(toStdout.stdout == (try String(contentsOfFile: path, encoding: .utf8)))
         let object = try JSONSerialization.jsonObject(with: Data(toStdout.stdout.utf8)) as? [String: Any]
-        #expect((object?["traceEvents"] as? [Any])?.count == 34)
+        #expect((object?["traceEvents"] as? [Any])?.count == 37)
     }
 
     @Test func csvGoesToADirectoryOrOneTable() throws {
