@@ -88,7 +88,7 @@ struct BisectCommand: ParsableCommand {
     static func failure(_ error: ReplayError) -> CLIFailure {
         switch error {
         case .neverHolds, .holdsAtStart, .commandAborted: return .expectationFailed(error.description)
-        default: return .badInput(error.description)
+        default: return .from(error, message: error.description)
         }
     }
 
