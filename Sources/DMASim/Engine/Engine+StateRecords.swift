@@ -31,6 +31,7 @@ extension Engine {
 
     /// Owner spans and ownership entries, read before the records, must name records.
     private func checkOwnersNameRecords(at reader: StateReader) throws(EngineStateError) {
+        // Invariant: keys of the dictionary they index.
         let domains = domainsOfIOMMU.keys.sorted().flatMap { domainsOfIOMMU[$0]! }
         let owners = domains.flatMap { $0.owners.spans.elements.map(\.owner) } + ownership.entries.compactMap { $0?.owner }
         for owner in owners {

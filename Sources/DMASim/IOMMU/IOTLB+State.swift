@@ -9,6 +9,7 @@ extension IOTLB {
         var previousGranule: UInt64 = 0
         var previousWord: UInt64 = 0
         for key in keys {
+            // Invariant: `keys` are cached.keys.
             let word = cached[key]!.raw
             writer.varint(key.firstGranule - previousGranule)
             writer.byte(key.pageShift)
