@@ -52,9 +52,13 @@ import Testing
     /// Captures of Linux 7.3.4 under QEMU from the kernel lab (`../shared/kernel-captures`;
     /// the strict NVMe one cut to its first 1,500 lines), with the ops each makes.
     static let kernelCaptures: [(file: String, ops: Int)] = [
-        ("fixtures/kernel-captures/7.3-intel-iommu-lazy-nvme-iova-probes-edu-oracle-none.txt", 64),
+        ("fixtures/kernel-captures/7.3-intel-iommu-lazy-nvme-iova-probes-edu-oracle-none.txt", 67),
         ("fixtures/kernel-captures/7.3-intel-iommu-strict-nvme-iova-probes-edu-hidden-oracle-none.txt", 66),
         ("fixtures/kernel-captures/7.3-intel-iommu-strict-nvme-first-1500-lines.txt", 899),
+        // Lazy: fq_timer placed where the kernel's IOVAs show it ran (issue 14).
+        ("fixtures/kernel-captures/7.3-intel-iommu-lazy-nvme-first-1499-lines.txt", 918),
+        // EVENTS="dma iommu timer:timer_start timer:timer_expire_entry": where it ran, traced.
+        ("fixtures/kernel-captures/7.3-intel-iommu-lazy-nvme-timer-events-first-1500-lines.txt", 553),
     ]
 
     /// A real 7.3 kernel's run agrees with the model op for op and address for address,
@@ -70,6 +74,24 @@ import Testing
         #expect(replay.status == 0, "\(replay.stderr)")
         let ops = try #require(Self.kernelCaptures.first { $0.file == capture }).ops
         #expect(replay.stdout == "\(ops) ops of the kernel trace ran on the model, which agrees with the kernel at each one\n")
+    }
+
+    /// Lazy mode: `fq_flush_timeout()` frees the queued IOVAs; a trace of the default
+    /// events does not show it, so the import puts a `flush` where the kernel handed out a
+    /// queued IOVA again, as of when that IOVA was queued (line 215's unmap): the range
+    /// queued after it (line 219, 0xfffce000) stays queued, as the next IOVAs (0xfffcf000,
+    /// then 0xfffd0000, LIFO from the magazine) show. With timer events, the traced
+    /// `timer_expire_entry` lines are the flushes.
+    @Test func lazyFlushesGoWhereTheTraceShowsTheTimerRan() throws {
+        let (_, _, lines) = try Self.simulation(of: "fixtures/kernel-captures/7.3-intel-iommu-lazy-nvme-first-1499-lines.txt")
+        let flush = try #require(lines.firstIndex { $0.contains(".txt:221 fq_flush_timeout") })
+        #expect(lines[flush] == "flush iommu dev=dev-0000:00:01.0 at=7.087696s time=7.08954s => completed  # 7.3-intel-iommu-lazy-nvme-first-1499-lines.txt:221 fq_flush_timeout")
+        #expect(lines[flush + 1].hasPrefix("map m41 dev=dev-0000:00:01.0 phys=0x359ea000 len=4K dir=from-device time=7.08954s => completed iova=0xfffcf000"))
+        #expect(lines.contains("iommu iommu mode=lazy granule=4K aperture-bits=48 fq-timer=explicit"))
+        let (_, _, traced) = try Self.simulation(of: "fixtures/kernel-captures/7.3-intel-iommu-lazy-nvme-timer-events-first-1500-lines.txt")
+        let flushes = traced.filter { $0.hasPrefix("flush ") }
+        #expect(flushes.count == 11)
+        #expect(flushes.first == "flush iommu dev=dev-0000:00:01.0 time=7.925149s => completed  # 7.3-intel-iommu-lazy-nvme-timer-events-first-1500-lines.txt:140 fq_flush_timeout")
     }
 
     /// The seed's case on the lab kernel (ORACLE=edu-untrusted UNTRUSTED=hidden-link0

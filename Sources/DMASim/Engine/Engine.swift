@@ -65,7 +65,7 @@ public final class Engine {
     /// Whether a `machine` op ran: it may run once, before any other topology.
     @exclusivity(unchecked) var machineDeclared = false
     /// Nanoseconds since boot: the latest op `time` or `advance` reached. Starts at 0.
-    @exclusivity(unchecked) public internal(set) var clock: UInt64 = 0
+    @exclusivity(unchecked) public internal(set) var clock: UInt64 = 0 { didSet { context.clock = clock } }
     /// The CPU the current (or last) op ran on.
     public internal(set) var currentCPU = 0 { didSet { context.cpu = currentCPU } }
     /// Where the current call runs and the timers it asks for, shared with the DMA domains.

@@ -128,13 +128,17 @@ final class CallAssembler {
         }
         if let interrupted {
             let mapID = base + items.count - 1
-            if Self.isBareIOMMUMap(event), items.count > count, item(mapID)?.hold == .unclaimedMap, let iova = event.address,
-               !freedRanges(interrupted).contains(where: { $0.contains(iova) }) {
-                for id in interrupted { update(id) { $0.gate = .allocation(of: mapID) } }
-                allocationGates[mapID] = interrupted
+            // The allocation came after the unmap that freed its IOVA (if one did) and before
+            // the ones after it: free_iova_fast() puts each freed IOVA on top of the magazine.
+            let after: [Int]
+            if Self.isBareIOMMUMap(event), items.count > count, item(mapID)?.hold == .unclaimedMap, let iova = event.address {
+                let freedIt = interrupted.lastIndex { id in freedRanges([id]).contains { $0.contains(iova) } }
+                after = freedIt.map { Array(interrupted[($0 + 1)...]) } ?? interrupted
             } else {
-                for id in interrupted { update(id) { $0.gate = nil } }
+                after = []
             }
+            for id in interrupted { update(id) { $0.gate = after.contains(id) ? .allocation(of: mapID) : nil } }
+            if !after.isEmpty { allocationGates[mapID] = after }
         }
         if items.count - head > Self.horizon { settleHead() }
     }

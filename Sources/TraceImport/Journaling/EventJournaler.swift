@@ -50,6 +50,9 @@ final class EventJournaler {
             if event.oopsed { draft.outcome = Outcome(status: .oops) }
             return [emit(draft, event)]
         case .noOp, .iovaReturn: return []  // a return is folded into its call by CallAssembler
+        case .flushTimer:
+            // Whose fq_timer it was, the simulation asks the model (the line's timer= is hashed).
+            return [emit(Draft(op: .flush(FlushOp(iommu: DeviceRegistry.iommuName))), event)]
         case .oops: return []  // its outcome went to the call it interrupted (CallAssembler)
         }
     }

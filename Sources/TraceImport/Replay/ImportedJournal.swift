@@ -149,6 +149,10 @@ struct ImportedJournal {
                                                 length: value(length, .length), fill: .zero))
             case .detach:
                 op = .detach(DetachOp(device: device))
+            case .flush:
+                // The IOMMU in the device column, the device whose domain it flushes in the
+                // handle, when its timer ran (if before the op) in the offset.
+                op = .flush(FlushOp(iommu: device, device: self.handle, ranAt: offset))
             default:
                 return nil
             }

@@ -178,7 +178,11 @@ extension TraceSimulation {
         // virtio-iommu implements iotlb_sync_map (drivers/iommu/virtio-iommu.c viommu_iotlb_sync_map).
         let syncMap = facts.iommuKind == .virtio
         if let kind = facts.iommuKind { note("the IOMMU is \(kind.rawValue)\(syncMap ? ", which needs iotlb_sync_map" : "")") }
-        return Step(op: .iommu(IOMMUSpec(name: Self.iommuName, mode: mode, needsSyncMap: syncMap)), claims: [], record: nil)
+        // Lazy: fq_timer runs where the trace shows it (a timer_expire_entry, or the first IOVA
+        // the kernel hands out again from the flush queue), not at a tick the model guesses.
+        if mode == .lazy { note("fq-timer=explicit: the flush-queue timer runs where the trace shows it ran (docs/import.md)") }
+        return Step(op: .iommu(IOMMUSpec(name: Self.iommuName, mode: mode, needsSyncMap: syncMap, explicitFlushTimer: mode == .lazy)),
+                    claims: [], record: nil)
     }
 
     /// Whether a device's DMA goes through the IOMMU: its IOMMU group, the IOMMU being off,

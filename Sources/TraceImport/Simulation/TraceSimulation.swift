@@ -241,6 +241,9 @@ final class TraceSimulation {
             guard let device = nonEmpty(call.device) else { return nil }
             steps += declare(device, firstCall: record)
             return .detach(call)
+        case .flush(let call):
+            // fq_flush_timeout(): only an IOMMU the trace's devices are behind has a timer.
+            return declaredIOMMU ? .flush(call) : nil
         default:
             return nil  // declarations are the simulation's own; an import makes no other call
         }
