@@ -11,6 +11,7 @@ import PackageDescription
 //   dmajournal (CLI) -> Capture (tracefs and trace_pipe; the CLI feeds its text to `dmajournal import`)
 //   Journal -> CSQLite (the system libsqlite3, bound through its C API)
 //   Snapshot -> CLZ4, CXXHash (the system liblz4 and libxxhash)
+//   TraceImport -> CZlib (the system zlib: `.gz` traces)
 //   dmajournal (CLI) -> Fleet -> Journal, CSQLite, CLibPQ (journals pushed to and queried in PostgreSQL)
 // DMASim is the pure, deterministic engine: standard library only, no I/O.
 let package = Package(
@@ -57,7 +58,9 @@ let package = Package(
         // Journals out: Perfetto trace JSON, op scripts, CSV, the HTML report (issue 9).
         .target(name: "Export", dependencies: ["DMASim", "OpScript", "Journal", "TraceImport"]),
         // Real kernel traces and logs (ftrace, dmesg, syslog, QEMU) into journals (issue 9).
-        .target(name: "TraceImport", dependencies: ["DMASim", "Journal", "OpScript"]),
+        // `.gz` traces are inflated through the system zlib.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "TraceImport", dependencies: ["DMASim", "Journal", "OpScript", "CZlib"]),
         // The kernel oracle (issue 22): scripts translated for the dmaoracle module (oracle/),
         // the guest's output read back, compared line by line with the model.
         .target(name: "Oracle", dependencies: ["DMASim", "OpScript"]),

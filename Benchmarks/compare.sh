@@ -5,6 +5,7 @@
 #   journal inserts              vs  a C program inserting the same rows (baselines/sqlite_insert.c)
 #   engine link+unlink 1 GiB     vs  the same before block PTEs (baselines/link-unlink-1G.txt, recorded)
 #   query first row, RSS         vs  the sqlite3 shell on the same journal and query (query.sh)
+#   import of ftrace text        vs  C prepared inserts of the rows it journals (import.sh)
 # Usage: Benchmarks/compare.sh [image-MiB]   (release builds; takes a few minutes)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -67,3 +68,6 @@ done
 
 echo "== query: first row and RSS vs the sqlite3 shell (1M ops; Benchmarks/query.sh for 10M)"
 bash ./query.sh 1000000
+
+echo "== import: lines/s vs C inserts of the same rows, and replay RSS (1M lines; Benchmarks/import.sh for more)"
+bash ./import.sh 1000000

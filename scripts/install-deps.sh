@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine lacks to build and test dmajournal: the headers of
-# liblz4, SQLite, xxHash and libpq (the runtime libraries alone are not enough to link
+# liblz4, zlib, SQLite, xxHash and libpq (the runtime libraries alone are not enough to link
 # against), the lz4 and sqlite3 command-line tools the interoperability tests call, and
 # the PostgreSQL server the fleet-store tests push to (.ci/run starts a throwaway cluster
 # with scripts/pg-test-cluster.sh; Debian's postgresql also starts its own cluster, which
 # the tests do not use).
 set -euo pipefail
-needed=(liblz4-dev libsqlite3-dev libxxhash-dev lz4 sqlite3 libpq-dev postgresql)
+needed=(liblz4-dev zlib1g-dev libsqlite3-dev libxxhash-dev lz4 sqlite3 libpq-dev postgresql)
 missing=()
 for package in "${needed[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -15,10 +15,14 @@ extension OpReader {
         }
     }
 
-    /// These take nothing but their name, which the reader has already checked.
-    func policyOp() -> Op {
+    /// These take nothing but their name, which the reader has already checked (and
+    /// `flush` a device, `dev=`, whose domain alone it flushes, and `at=`, when its timer ran).
+    func policyOp() throws(TokenError) -> Op {
         switch kind {
-        case .flush: return .flush(FlushOp(iommu: name))
+        case .flush:
+            let device = try fields.optional("dev") { (token) throws(TokenError) in try NameSyntax.read(token, as: .device) }
+            let ranAt = try fields.optional("at", as: Self.time)
+            return .flush(FlushOp(iommu: name, device: device, ranAt: ranAt))
         case .detach: return .detach(DetachOp(device: name))
         case .checkpoint: return .checkpoint(CheckpointOp(name: name))
         default: return .verify(VerifyOp(name: name))

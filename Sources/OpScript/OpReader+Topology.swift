@@ -44,7 +44,7 @@ extension OpReader {
             kind: try fields.required("kind", as: WordSyntax.regionKind))
     }
 
-    /// `iommu NAME [mode=] [granule=] [page-sizes=] [aperture-bits=] [needs-sync-map] [fq-size=] [forcedac] [reserve=]`.
+    /// `iommu NAME [mode=] [granule=] [page-sizes=] [aperture-bits=] [needs-sync-map] [fq-size=] [fq-timer=kernel|explicit] [forcedac] [reserve=]`.
     /// Without `page-sizes=` the IOMMU has its granule's default (`PageSizes.defaultBitmap`).
     private func iommu() throws(TokenError) -> IOMMUSpec {
         var spec = IOMMUSpec(name: name)
@@ -56,6 +56,7 @@ extension OpReader {
         spec.needsSyncMap = fields.flag("needs-sync-map") != nil
         spec.flushQueueSlots = try fields.optional("fq-size", as: Self.flushQueueSlots) ?? spec.flushQueueSlots
         spec.forceDAC = fields.flag("forcedac") != nil
+        spec.explicitFlushTimer = try fields.optional("fq-timer", as: Self.flushTimer) ?? spec.explicitFlushTimer
         spec.reservedRanges = try fields.optional("reserve", as: RangeListSyntax.read) ?? []
         return spec
     }
@@ -129,6 +130,15 @@ extension OpReader {
     /// `dma-bits=`, `aperture-bits=`: an address width.
     private static func bitCount(_ token: Token) throws(TokenError) -> Int {
         try ScriptNumber.read(token, in: 1...64, as: "a bit count from 1 to 64")
+    }
+
+    /// `fq-timer=kernel` (the engine runs fq_timer at its tick) or `explicit` (`flush` ops do).
+    private static func flushTimer(_ token: Token) throws(TokenError) -> Bool {
+        switch token.text {
+        case "kernel": return false
+        case "explicit": return true
+        default: throw .expected(WordSyntax.listing(["kernel", "explicit"], as: "a flush timer"), found: token)
+        }
     }
 
     /// `fq-size=`: the kernel's rings hold 256 (per CPU) or 32768 (single queue) entries;

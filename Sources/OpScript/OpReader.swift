@@ -60,7 +60,7 @@ struct OpReader {
         case .alloc, .link, .sync, .unlink, .destroy, .free: return try twoStepOp()
         case .map, .unmap, .syncForCPU, .syncForDevice, .mappingError: return try streamingOp()
         case .cpuWrite, .cpuRead, .deviceWrite, .deviceRead: return try accessOp()
-        case .flush, .detach, .checkpoint, .verify: return policyOp()
+        case .flush, .detach, .checkpoint, .verify: return try policyOp()
         case .advance: return try advanceOp()
         }
     }

@@ -47,7 +47,16 @@ public struct ScriptExecutor {
     /// Applies every line, handing each result to `body`; stops at the first rejection or
     /// failed claim. Throws what `body` throws, and a keeper's storage failure.
     public func run(_ script: Script, _ body: (LineResult) throws -> Void) throws -> Ending {
-        for (sequence, line) in script.lines.enumerated() {
+        var lines = script.lines.makeIterator()
+        return try run(next: { lines.next() }, body)
+    }
+
+    /// The same, for lines read as they run (`next` returns nil after the last): a replay
+    /// of a long imported trace never holds its script.
+    public func run(next: () throws -> ScriptLine?, _ body: (LineResult) throws -> Void) throws -> Ending {
+        var sequence = 0
+        while let line = try next() {
+            defer { sequence += 1 }
             let outcome = try keeper.apply(line.op, to: engine, sequence: sequence)
             let failed = Claim.check(line.claims, outcome: outcome, op: line.op)
             let result = LineResult(sequence: sequence, line: line, outcome: outcome, failedClaims: failed)

@@ -15,6 +15,8 @@ extension ScriptPrinter {
         case .advance(let advance):
             // `advance time=T` alone when the op only moves the clock to its own time.
             return [advance.nanoseconds == 0 && op.time != nil ? nil : DurationText.text(of: advance.nanoseconds)]
+        case .flush(let flush):
+            return [flush.iommu, flush.device.map { "dev=" + $0 }, flush.ranAt.map { "at=" + DurationText.text(of: $0) }]
         default:
             return [policyName(of: op)]
         }

@@ -35,6 +35,7 @@ extension ScriptPrinter {
             spec.pageSizes == defaultPageSizes ? nil : "page-sizes=" + PageSizesSyntax.text(of: spec.pageSizes),
             "aperture-bits=\(spec.apertureBits)", flag("needs-sync-map", spec.needsSyncMap),
             spec.flushQueueSlots == defaults.flushQueueSlots ? nil : "fq-size=\(spec.flushQueueSlots)",
+            spec.explicitFlushTimer ? "fq-timer=explicit" : nil,
             flag("forcedac", spec.forceDAC),
             spec.reservedRanges.isEmpty ? nil : "reserve=" + RangeListSyntax.text(of: spec.reservedRanges),
         ]

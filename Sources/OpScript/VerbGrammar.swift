@@ -44,7 +44,7 @@ struct VerbGrammar: Hashable {
         case .machine: return VerbGrammar(nil, "arch= kernel= cpus= hz= dma-debug= tick-phase=")
         case .region: return VerbGrammar(.region, "base= size= kind=")
         case .iommu:
-            return VerbGrammar(.iommu, "mode= granule= page-sizes= aperture-bits= needs-sync-map fq-size= forcedac reserve=")
+            return VerbGrammar(.iommu, "mode= granule= page-sizes= aperture-bits= needs-sync-map fq-size= fq-timer= forcedac reserve=")
         case .device: return VerbGrammar(.device, "iommu= dma-bits= coherent noncoherent untrusted bus= group= min-align-mask=")
         case .swiotlb: return VerbGrammar(nil, "size= base= force noforce")
         default: return callGrammar(kind)
@@ -68,7 +68,7 @@ struct VerbGrammar: Hashable {
         case .cpuRead: return VerbGrammar(nil, "phys= len=")
         case .deviceWrite: return VerbGrammar(.device, "addr= len= fill=")
         case .deviceRead: return VerbGrammar(.device, "addr= len=")
-        case .flush: return VerbGrammar(.iommu)
+        case .flush: return VerbGrammar(.iommu, "dev= at=")
         case .detach: return VerbGrammar(.device)
         case .advance: return VerbGrammar(nil, takesDuration: true)
         default: return VerbGrammar(.checkpoint)

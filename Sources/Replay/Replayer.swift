@@ -46,7 +46,7 @@ public struct Replayer {
     /// "divergence" at the first declaration.
     static func checkDeclarations(_ topology: [Op], overrides: [TopologyOverride], path: String) throws(ReplayError) {
         guard !overrides.isEmpty else { return }
-        let engine = Engine(), recorded = Engine()
+        let engine = overrides.freshEngine(), recorded = Engine()
         for op in topology {
             let accepted: Bool
             if case .rejected = recorded.apply(op).status { accepted = false } else { accepted = true }

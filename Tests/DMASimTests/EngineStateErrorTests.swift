@@ -37,7 +37,7 @@ import Testing
         bytes[8] &+= 1
         let error = Self.error(decoding: bytes)
         #expect(error == EngineStateError(.unsupportedVersion(found: EngineStateFormat.version + 1, supported: EngineStateFormat.version), at: 8))
-        #expect(error?.description == "engine state, byte 8: format version 9, but this build reads version 8")
+        #expect(error?.description == "engine state, byte 8: format version 10, but this build reads version 9")
     }
 
     /// Version 3 is still read (checkpoints in existing journals); version 2 is not.

@@ -64,7 +64,7 @@ import Testing
         #expect(XXH64.digest(bytes) == Self.pinnedDigest, "digest is now \(XXH64.digest(bytes)), \(bytes.count) bytes")
     }
 
-    static let pinnedDigest: UInt64 = 6_115_400_756_706_117_409  // format 8: page sizes, runs of PTEs, block IOTLB entries (6); min_align_mask, domain type, cacheline marks, boot, warned-once sites (7); per-CPU magazines and flush queues, flush counts, dma-debug, tick phase (8); 7.3 destroy
+    static let pinnedDigest: UInt64 = 14_990_177_260_627_556_640  // format 9: the IOMMU's fq-timer flag, each queued range's time; format 8: page sizes, runs of PTEs, block IOTLB entries (6); min_align_mask, domain type, cacheline marks, boot, warned-once sites (7); per-CPU magazines and flush queues, flush counts, dma-debug, tick phase (8); 7.3 destroy
 
     /// Devices of one IOMMU group share one domain object, and state records hold the
     /// device object itself; both links survive decoding.

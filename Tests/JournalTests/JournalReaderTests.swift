@@ -53,7 +53,7 @@ import Testing
         let text = try reader.topologyText()
         #expect(text.hasPrefix("region shm0 base=0x100000000000 size=0x10000000000 kind=shared\n"))
         // 16K granule: block PTEs of 32M by default (the ARM LPAE size one level up).
-        #expect(text.contains("iommu vmmu mode=lazy granule=0x4000 page-sizes=0x2004000 aperture-bits=40 needs-sync-map fq-size=512 forcedac"))
+        #expect(text.contains("iommu vmmu mode=lazy granule=0x4000 page-sizes=0x2004000 aperture-bits=40 needs-sync-map fq-size=512 fq-timer=explicit forcedac"))
         #expect(text.contains("device nic0 iommu=vmmu dma-bits=48 noncoherent untrusted bus=platform group=g1"))
         let tail = try reader.makeCursor(fromSequence: 30).all()
         #expect(tail.map(\.seq) == Array(30..<Scenarios.everyKind.count))

@@ -56,6 +56,7 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
         ErrorCase("iommu i aperture-bits=0", "t.ops:1:23: expected a bit count from 1 to 64, found '0'"),
         ErrorCase("device d iommu=none dma-bits=65", "t.ops:1:30: expected a bit count from 1 to 64, found '65'"),
         ErrorCase("iommu i fq-size=0", "t.ops:1:17: expected a flush-queue size from 1 to 64K, found '0'"),
+        ErrorCase("iommu i fq-timer=soon", "t.ops:1:18: expected a flush timer (kernel, explicit), found 'soon'"),
         ErrorCase("iommu i reserve=0x1000-0x2000,0x2000-0x1000",
                   "t.ops:1:31: expected a range LO-HI with LO <= HI, found '0x2000-0x1000'"),
         ErrorCase("iommu i reserve=0x1000", "t.ops:1:17: expected a range LO-HI with LO <= HI, found '0x1000'"),

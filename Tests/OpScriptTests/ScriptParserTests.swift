@@ -76,6 +76,10 @@ struct ParseCase: Sendable, CustomTestStringConvertible {
         ParseCase("dev-read nvme0 addr=m3+16 len=4K",
                   .deviceRead(DeviceReadOp(device: "nvme0", address: .mapping("m3", offset: 16), length: 4 << 10))),
         ParseCase("flush mmu0", .flush(FlushOp(iommu: "mmu0"))),
+        // One domain's fq_timer, which ran at 7.087696 s (an import learnt it later).
+        ParseCase("flush mmu0 dev=nvme0 at=7.087696s", .flush(FlushOp(iommu: "mmu0", device: "nvme0", ranAt: 7_087_696_000))),
+        ParseCase("iommu mmu0 mode=lazy fq-timer=explicit", .iommu(IOMMUSpec(name: "mmu0", mode: .lazy, explicitFlushTimer: true))),
+        ParseCase("iommu mmu0 mode=lazy fq-timer=kernel", .iommu(IOMMUSpec(name: "mmu0", mode: .lazy))),
         ParseCase("detach nvme0", .detach(DetachOp(device: "nvme0"))),
         ParseCase("checkpoint c1", .checkpoint(CheckpointOp(name: "c1"))),
         ParseCase("verify c1", .verify(VerifyOp(name: "c1"))),

@@ -13,7 +13,7 @@ import Testing
         region ram0 base=0x1000000 size=4G kind=ram
         region bar0 base=0xe0000000 size=256M kind=mmio
         iommu mmu0 mode=strict granule=4K aperture-bits=48
-        iommu vmmu mode=lazy granule=64K aperture-bits=39 needs-sync-map fq-size=32768 forcedac reserve=0xfee00000-0xfeefffff,0x0-0xfff
+        iommu vmmu mode=lazy granule=64K aperture-bits=39 needs-sync-map fq-size=32768 fq-timer=explicit forcedac reserve=0xfee00000-0xfeefffff,0x0-0xfff
         iommu pt mode=passthrough granule=16K aperture-bits=64
         device nvme0 iommu=mmu0 dma-bits=64 coherent
         device nic1 iommu=vmmu dma-bits=32 noncoherent untrusted bus=platform group=g0
@@ -46,6 +46,7 @@ import Testing
         dev-read nic1 addr=m7 len=2M => fault, violation
         dev-read nic1 addr=buf+0x8 len=8 => error EIO iova=0x1000
         flush vmmu => fault bus-error
+        flush vmmu dev=nic1 at=12.09s time=12.1s
         detach nvme0 => violation leak-at-detach
         checkpoint c1 time=13s
         verify c1 cpu=3 => ok

@@ -7,8 +7,18 @@ import Workloads
 extension InjectionClass {
     /// Whether the checker reports the misuse at the very op that commits it. A missing
     /// sync shows at the next device access, a wrong direction at the access it forbids,
-    /// a leak at detach.
-    var showsWhereCommitted: Bool { ![.missingSync, .wrongDirection, .leakedState].contains(self) }
+    /// a leak at detach, an unaligned buffer at the link that bounces it (the mark is the
+    /// try_alloc that took it).
+    var showsWhereCommitted: Bool { ![.missingSync, .wrongDirection, .leakedState, .unalignedBounce].contains(self) }
+
+    /// A workload whose devices can commit it.
+    var workload: WorkloadKind {
+        switch self {
+        case .useAfterUnlink: return .rdmaODP
+        case .unalignedBounce: return .hiddenMemory
+        default: return .nvme
+        }
+    }
 }
 
 /// `bisect` names the op where a workload's injected misuse was committed, judged from
@@ -19,7 +29,7 @@ extension InjectionClass {
     @Test(arguments: BisectTests.observable)
     func bisectNamesTheInjectedOp(_ injection: InjectionClass) throws {
         let options = WorkloadOptions(seed: 5, opCount: 4000, injections: [try InjectionSpec(parsing: "\(injection.rawValue)@1500")])
-        let (path, injected) = try ReplayerTests.recordWithMarks(injection == .useAfterUnlink ? .rdmaODP : .nvme, options: options)
+        let (path, injected) = try ReplayerTests.recordWithMarks(injection.workload, options: options)
         let marked = try #require(injected.first, "no \(injection.rawValue) was committed")
         let reader = try JournalReader(path: path)
         let result = try Bisector(reader: reader).bisect(.finding(injection.detectedBy.first))

@@ -12,7 +12,7 @@ import Workloads
     @Test(arguments: BisectTests.observable)
     func everyInjectedClassShrinksToAShortSelfCheckingReproducer(_ injection: InjectionClass) throws {
         let options = WorkloadOptions(seed: 9, opCount: 3000, injections: [try InjectionSpec(parsing: "\(injection.rawValue)@1200")])
-        let path = try ReplayerTests.recordWithMarks(injection == .useAfterUnlink ? .rdmaODP : .nvme, options: options).path
+        let path = try ReplayerTests.recordWithMarks(injection.workload, options: options).path
         let misuse = try #require(injection.detectedBy.first)
         let reader = try JournalReader(path: path)
         let reproducer = try Minimizer(reader: reader).minimize(.finding(misuse))

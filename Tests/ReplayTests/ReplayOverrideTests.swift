@@ -120,10 +120,41 @@ import Workloads
         return nil
     }
 
-    /// nvme declares no swiotlb: an override of it would silently change nothing.
+    /// nvme declares no swiotlb: `swiotlb-force=off` has no pool to turn force off on, and
+    /// would silently change nothing.
     @Test func anOverrideWithNothingToChangeIsRefused() throws {
         let path = try ReplayerTests.record(.nvme, opCount: 200)
-        #expect(throws: ReplayError.self) { try Replayer(reader: JournalReader(path: path), overrides: [.swiotlbSize(1 << 20)]) }
+        #expect(throws: ReplayError.self) { try Replayer(reader: JournalReader(path: path), overrides: [.swiotlbForce(false)]) }
+        #expect(throws: TopologyOverrideError.self) { try TopologyOverride(parsing: "swiotlb-size=3K") }
+    }
+
+    /// A journal recorded without a pool, replayed `--with swiotlb-size=64M`: the kernel
+    /// booted with `swiotlb=32768` (Engine.bootSwiotlb). nvme3 (dma-direct, 40-bit mask)
+    /// got `DMA_MAPPING_ERROR` for a segment beyond its mask; with a pool
+    /// `dma_direct_map_phys()` bounces it instead (`swiotlb_map()` →
+    /// `swiotlb_tbl_map_single()`), whose copy from the shared region, outside the direct
+    /// map, oopses: the first divergence is that map.
+    @Test func aPoolGivenToAJournalWithoutOneBouncesBeyondTheMask() throws {
+        var options = WorkloadOptions(seed: 1, opCount: 1500)
+        options.dmaBits = 40
+        let path = try ReplayerTests.recordWithMarks(.nvme, options: options).path
+        let reader = try JournalReader(path: path)
+        #expect(try !reader.topology().contains { $0.kind == .swiotlb })
+        #expect(try Replayer(reader: reader).replay().divergence == nil)
+        for overrides: [TopologyOverride] in [[.swiotlbSize(64 << 20)], [.swiotlbForce(true)]] {
+            let divergence = try #require(try Replayer(reader: reader, overrides: overrides).replay().divergence)
+            guard case .map(let map) = divergence.op.call else { Issue.record("diverged at \(divergence.op)"); continue }
+            #expect(map.device == "nvme3")
+            #expect(divergence.recorded.status == .mappingError)
+            #expect(divergence.replayed.status == .oops)
+            #expect(divergence.replayed.findings.map(\.misuse) == [.bounceOutsideDirectMap])
+        }
+        // The same what-if minimised: the reproducer declares the pool it booted with.
+        let reproducer = try Minimizer(reader: reader, overrides: [.swiotlbSize(64 << 20)]).minimize(.divergence)
+        let script = try ScriptParser().parse(reproducer.script, fileName: "repro.ops")
+        #expect(script.ops.contains(.swiotlb(SwiotlbSpec(sizeBytes: 64 << 20))), "\(reproducer.script)")
+        #expect(reproducer.script.contains("=> oops, violation bounce-outside-direct-map"))
+        guard case .completed = try ScriptExecutor().run(script, { _ in }) else { Issue.record("does not check itself:\n\(reproducer.script)"); return }
     }
 }
 

@@ -150,6 +150,29 @@ import Testing
                                                    ["alloc", "s2", "0xffeb8000"], ["destroy", "s2", "0xffeb8000"]])
     }
 
+    /// Two completions interrupt the kworker before its next request's first link (as in a
+    /// fresh virtio-lazy capture, lines 17781-17783, 128 KiB requests there): its IOVA is
+    /// the one the first freed, not the one the second freed, which `free_iova_fast` would
+    /// have put on top of the magazine. The try_alloc came between them.
+    @Test func aTryAllocBetweenTwoInterruptsGoesBetweenThem() throws {
+        let (journal, _) = try ImportFixture.importing(text: """
+                kworker/u4:0-12      [000] .....     6.636916: map: IOMMU: iova=0x00000000ffffe000 - 0x00000000fffff000 paddr=0x0000000006ee5000 size=4096
+                kworker/u4:0-12      [000] .....     6.636999: dma_alloc: 0000:00:01.0 dir=BIDIRECTIONAL dma_addr=ffffe000 size=2048 virt_addr=(____ptrval____) flags=GFP_KERNEL attrs=
+                kworker/0:0H-10      [000] .....     9.522850: map: IOMMU: iova=0x00000000ffeb8000 - 0x00000000ffeb9000 paddr=0x00000000091be000 size=4096
+                kworker/0:0H-10      [000] .....     9.522853: map: IOMMU: iova=0x00000000ffeb9000 - 0x00000000ffeba000 paddr=0x000000000919a000 size=4096
+                kworker/0:0H-10      [000] .....     9.522900: map: IOMMU: iova=0x00000000ffeb6000 - 0x00000000ffeb7000 paddr=0x00000000091c1000 size=4096
+                kworker/0:0H-10      [000] .....     9.522903: map: IOMMU: iova=0x00000000ffeb7000 - 0x00000000ffeb8000 paddr=0x00000000091d6000 size=4096
+                kworker/0:0H-10      [000] d.h1.     9.523366: unmap: IOMMU: iova=0x00000000ffeb8000 - 0x00000000ffeba000 size=8192 unmapped_size=8192
+                kworker/0:0H-10      [000] d.h..     9.523400: unmap: IOMMU: iova=0x00000000ffeb6000 - 0x00000000ffeb8000 size=8192 unmapped_size=8192
+                kworker/0:0H-10      [000] .....     9.523494: map: IOMMU: iova=0x00000000ffeb8000 - 0x00000000ffeb9000 paddr=0x00000000091c1000 size=4096
+                kworker/0:0H-10      [000] .....     9.523499: map: IOMMU: iova=0x00000000ffeb9000 - 0x00000000ffeba000 paddr=0x00000000091d6000 size=4096
+                          dd-171     [000] dBH..     9.523945: unmap: IOMMU: iova=0x00000000ffeb8000 - 0x00000000ffeba000 size=8192 unmapped_size=8192
+            """)
+        #expect(try Self.twoStepOrder(journal) == [["alloc", "s1", "0xffeb8000"], ["alloc", "s2", "0xffeb6000"],
+                                                   ["destroy", "s1", "0xffeb8000"], ["alloc", "s3", "0xffeb8000"],
+                                                   ["destroy", "s2", "0xffeb6000"], ["destroy", "s3", "0xffeb8000"]])
+    }
+
     /// Another task ran on the CPU in between (an interrupt in `<idle>`, as at line 5042; a
     /// line of `sh` the import skips, as at line 1340): the kworker had stopped, so it was
     /// not inside a call when its interrupt came.

@@ -115,7 +115,7 @@ import Testing
             .fault("15000000.apps-smmu/cb0", 0x1000, write: false),
         ]),
         Sample(file: "formats/dma-debug-formats.txt", facts: [
-            .dmaDebug("0000:00:19.0", address: 0x1000, size: 4096), .dmaDebug("0000:00:19.0", size: nil),
+            .dmaDebug("0000:00:19.0", address: 0x1000, size: 4096), .dmaDebug("0000:00:19.0", address: UInt64.max, size: nil),  // DMA_MAPPING_ERROR
             .dmaDebug("0000:00:19.0", address: 0x2000, size: 2048), .dmaDebug("0000:00:19.0", address: 0x3000, size: 66),
             .dmaDebug("0000:00:19.0", address: 0x4000, size: 512), .dmaDebug("0000:00:19.0", size: nil),
             .dmaDebug("0000:00:19.0", address: 0x5000, size: 1500), .dmaDebug("0000:00:19.0", address: 0x6000, size: 1500),
@@ -140,6 +140,11 @@ import Testing
             .failedMap("0000:00:02.0", 4096), .failedMap("0000:00:02.0", 4096), .failedMap("0000:07:00.0", 2_097_152),
             .failedMap("0000:0a:00.0", 0x16ea), .failedMap("0000:01:00.0", 4096), .failedMap("0000:01:00.0", 4096),
         ]),
+        Sample(file: "formats/dma-debug-cacheline-eexist-first.txt", facts: [.dmaDebug("0000:00:1d.0", size: nil)]),
+        Sample(file: "formats/dma-direct-overflow-without-pool.txt", facts: [.failedMap("0000:01:00.0", 4096)]),
+        Sample(file: "formats/swiotlb-addr-overflow-pool-above-4g.txt", facts: [.failedMap("0000:02:00.0", 8192)]),
+        Sample(file: "formats/swiotlb-pool-torn-down-then-overflow.txt", facts: [.failedMap("0000:03:00.0", 4096)]),
+        Sample(file: "formats/swiotlb-pool-mapped-then-full.txt", facts: [.failedMap("0000:00:14.0", 65536)]),
     ]
 
     static func path(_ file: String) -> String {

@@ -33,6 +33,17 @@ import Testing
         var options = WorkloadOptions(seed: 3, opCount: 600, inFlightPerDevice: 1)
         override.apply(&options)
         let run = WorkloadRun(try kind.generator.steps(options))
+        if kind == .hiddenMemory && options.dmaBits == 32 {
+            // The addressing limit that makes the kernel bounce: with hidden-memory's pool,
+            // edu2's maps beyond its mask go through `swiotlb_map()` and never return
+            // (or fail for want of slots, or beyond the 256 KiB a bounce can take).
+            #expect(!run.failures.isEmpty)
+            #expect(run.failures.allSatisfy { failure in
+                guard case .map(let map) = failure.step.op.call else { return failure.step.op.kind == .detach }
+                return map.device == "edu2" && ["oops", "mapping-error"].contains(failure.outcome.status.name)
+            }, "\(run.failures.prefix(3))")
+            return
+        }
         #expect(run.failures.isEmpty, "\(run.failures.prefix(3))")
         #expect(run.detections.filter { $0.outcome.status.name != "mapping-error" }.isEmpty, "\(run.detections.prefix(3))")
     }

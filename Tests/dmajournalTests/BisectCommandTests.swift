@@ -45,9 +45,13 @@ import Testing
         let predicate = try ToolRun.run(["bisect", journal, "--until", "finding=nonsense"])
         #expect(predicate.status == 2)
         #expect(predicate.stderr == "dmajournal: --until: unknown misuse class 'nonsense'\n")
-        let override = try ToolRun.run(["replay", journal, "--with", "swiotlb-size=1M"])
+        // swiotlb-size on a journal without a pool boots with one (replay.md); force off has nothing to turn off.
+        let override = try ToolRun.run(["replay", journal, "--with", "swiotlb-force=off"])
         #expect(override.status == 2)
-        #expect(override.stderr == "dmajournal: \(journal): --with swiotlb-size=1048576 changes nothing: the journal declares no matching swiotlb\n")
+        #expect(override.stderr == "dmajournal: \(journal): --with swiotlb-force=off changes nothing: the journal declares no matching swiotlb\n")
+        let size = try ToolRun.run(["replay", journal, "--with", "swiotlb-size=3K"])
+        #expect(size.status == 2)
+        #expect(size.stderr.contains("--with swiotlb-size=3K: swiotlb size must be a positive multiple of 256K"), "\(size.stderr)")
         let both = try ToolRun.run(["bisect", journal, "--until", "fault", "--run", "true"])
         #expect(both.status == 2)
     }

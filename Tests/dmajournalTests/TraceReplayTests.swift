@@ -52,9 +52,13 @@ import Testing
     /// Captures of Linux 7.3.4 under QEMU from the kernel lab (`../shared/kernel-captures`;
     /// the strict NVMe one cut to its first 1,500 lines), with the ops each makes.
     static let kernelCaptures: [(file: String, ops: Int)] = [
-        ("fixtures/kernel-captures/7.3-intel-iommu-lazy-nvme-iova-probes-edu-oracle-none.txt", 64),
+        ("fixtures/kernel-captures/7.3-intel-iommu-lazy-nvme-iova-probes-edu-oracle-none.txt", 67),
         ("fixtures/kernel-captures/7.3-intel-iommu-strict-nvme-iova-probes-edu-hidden-oracle-none.txt", 66),
         ("fixtures/kernel-captures/7.3-intel-iommu-strict-nvme-first-1500-lines.txt", 899),
+        // Lazy: fq_timer placed where the kernel's IOVAs show it ran (issue 14).
+        ("fixtures/kernel-captures/7.3-intel-iommu-lazy-nvme-first-1499-lines.txt", 918),
+        // EVENTS="dma iommu timer:timer_start timer:timer_expire_entry": where it ran, traced.
+        ("fixtures/kernel-captures/7.3-intel-iommu-lazy-nvme-timer-events-first-1500-lines.txt", 553),
     ]
 
     /// A real 7.3 kernel's run agrees with the model op for op and address for address,
@@ -70,6 +74,51 @@ import Testing
         #expect(replay.status == 0, "\(replay.stderr)")
         let ops = try #require(Self.kernelCaptures.first { $0.file == capture }).ops
         #expect(replay.stdout == "\(ops) ops of the kernel trace ran on the model, which agrees with the kernel at each one\n")
+    }
+
+    /// Lazy mode: `fq_flush_timeout()` frees the queued IOVAs; a trace of the default
+    /// events does not show it, so the import puts a `flush` where the kernel handed out a
+    /// queued IOVA again, as of when that IOVA was queued (line 215's unmap): the range
+    /// queued after it (line 219, 0xfffce000) stays queued, as the next IOVAs (0xfffcf000,
+    /// then 0xfffd0000, LIFO from the magazine) show. With timer events, the traced
+    /// `timer_expire_entry` lines are the flushes.
+    @Test func lazyFlushesGoWhereTheTraceShowsTheTimerRan() throws {
+        let (_, _, lines) = try Self.simulation(of: "fixtures/kernel-captures/7.3-intel-iommu-lazy-nvme-first-1499-lines.txt")
+        let flush = try #require(lines.firstIndex { $0.contains(".txt:221 fq_flush_timeout") })
+        #expect(lines[flush] == "flush iommu dev=dev-0000:00:01.0 at=7.087696s time=7.08954s => completed  # 7.3-intel-iommu-lazy-nvme-first-1499-lines.txt:221 fq_flush_timeout")
+        #expect(lines[flush + 1].hasPrefix("map m41 dev=dev-0000:00:01.0 phys=0x359ea000 len=4K dir=from-device time=7.08954s => completed iova=0xfffcf000"))
+        #expect(lines.contains("iommu iommu mode=lazy granule=4K aperture-bits=48 fq-timer=explicit"))
+        let (_, _, traced) = try Self.simulation(of: "fixtures/kernel-captures/7.3-intel-iommu-lazy-nvme-timer-events-first-1500-lines.txt")
+        let flushes = traced.filter { $0.hasPrefix("flush ") }
+        #expect(flushes.count == 11)
+        #expect(flushes.first == "flush iommu dev=dev-0000:00:01.0 time=7.925149s => completed  # 7.3-intel-iommu-lazy-nvme-timer-events-first-1500-lines.txt:140 fq_flush_timeout")
+    }
+
+    /// The seed's case on the lab kernel (ORACLE=edu-untrusted UNTRUSTED=hidden-link0
+    /// MIN_ALIGN_MASK=0xfff, mem=768M swiotlb=force, intel-iommu strict; the command in
+    /// docs/import.md): an untrusted device's unaligned `dma_iova_link` of memory above
+    /// `mem=` oopses in the bounce copy (`swiotlb_tbl_map_single()` <-
+    /// `iommu_dma_map_swiotlb()` <- `iommu_dma_iova_bounce_and_link()` <- `dma_iova_link()`).
+    /// The capture's `# oops:` lines end the link the trace entered and never left; the
+    /// simulation takes `mem=` (a shared region above it), `swiotlb=force` (a pool) and the
+    /// task that died in dma-iommu's bounce (an untrusted device) from the capture, and the
+    /// model oopses at the same op.
+    @Test func theModelOopsWhereTheKernelDid() throws {
+        let capture = "fixtures/kernel-captures/7.3-intel-iommu-strict-nvme-iova-probes-edu-untrusted-oracle-none-hidden-link0-swiotlb-force.txt"
+        let journal = Self.temporary(".db")
+        let run = try ToolRun.run(["import", capture, "--journal", journal, "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("1 oops"), "\(run.stdout)")
+        let link = try ToolRun.run(["query", journal, "SELECT kind, status FROM op_log WHERE kind IN ('alloc', 'link') ORDER BY seq", "--format", "csv"])
+        #expect(link.stdout == "kind,status\nalloc,ok\nlink,oops\n", "\(link.stdout)")
+        let replay = try ToolRun.run(["replay", journal])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(replay.stdout == "36 ops of the kernel trace ran on the model, which agrees with the kernel at each one\n")
+        let script = try ToolRun.run(["export", journal, "--format", "script"])
+        #expect(script.stdout.contains("region hidden base=0x30000000"))
+        #expect(script.stdout.contains("swiotlb size=64M force"))
+        #expect(script.stdout.contains("device dev-0000:00:02.0 iommu=iommu dma-bits=64 coherent untrusted"))
+        #expect(script.stdout.contains("=> oops"))
     }
 
     @Test func realTracesAreFound() {

@@ -21,13 +21,30 @@
 extension Engine {
     func finishBoot(into outcome: inout Outcome) {
         booted = true
-        guard swiotlb == nil, let spec = defaultSwiotlb() else { return }
-        _ = placePool(spec)
+        guard swiotlb == nil, let spec = bootSwiotlb.map(placedOnTheCommandLine) ?? defaultSwiotlb() else { return }
+        if let problem = placePool(spec) {
+            outcome.warnings.append("swiotlb: no pool of \(spec.sizeBytes >> 10)K: \(problem)")
+            return
+        }
         swiotlb = spec
         swiotlbPool = SwiotlbPool(base: spec.base, sizeBytes: spec.sizeBytes)
         outcome.warnings.append("software IO TLB: mapped [mem 0x\(Self.hex16(spec.base))-0x\(Self.hex16(spec.base + spec.sizeBytes))] "
             + "(\(spec.sizeBytes >> 20)MB)")
     }
+
+    /// The pool of `bootSwiotlb`, where `swiotlb_memblock_alloc()` puts the pool a command
+    /// line's `swiotlb=N[,force]` asks for: top-down in the RAM below 4 GiB, like the
+    /// default one; at the spec's own base when no RAM there holds it.
+    private func placedOnTheCommandLine(_ asked: SwiotlbSpec) -> SwiotlbSpec {
+        guard var spec = placement(ofPoolBytes: asked.sizeBytes, below: 1 << 32, in: memory.regions.filter { $0.kind == .ram }) else {
+            return asked
+        }
+        spec.force = asked.force
+        return spec
+    }
+
+    /// The pool the machine has once booted (declared, or made at boot); nil for none.
+    public var bootedSwiotlb: SwiotlbSpec? { swiotlbPool == nil ? nil : swiotlb }
 
     /// The pool the kernel would set up on this machine, placed; nil for none.
     private func defaultSwiotlb() -> SwiotlbSpec? {

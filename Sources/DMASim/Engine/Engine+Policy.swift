@@ -1,15 +1,33 @@
 /// `flush`, `detach`, `checkpoint` and `verify`.
 extension Engine {
     /// The flush-queue timer firing now, on this op's CPU (`fq_flush_timeout()`): every
-    /// domain of the IOMMU with queued ranges flushes its IOTLB and frees them, and its
-    /// pending timer has nothing left to do (it is cancelled). With nothing queued the
-    /// timer was never armed, and strict or passthrough IOMMUs have no queue: nothing happens.
+    /// domain of the IOMMU with queued ranges (or the device's domain alone) flushes its
+    /// IOTLB and frees them, and its pending timer has nothing left to do (it is
+    /// cancelled). With nothing queued the timer was never armed, and strict or
+    /// passthrough IOMMUs have no queue: nothing happens. With `ranAt`, the timer ran then:
+    /// ranges queued since stay, and the first of them armed it again.
     func flush(_ call: FlushOp) -> Outcome {
-        guard let domains = domainsOfIOMMU[call.iommu] else { return .rejected("unknown iommu \(call.iommu)") }
+        if let ranAt = call.ranAt, ranAt > clock {
+            return .rejected("flush at=\(DurationText.text(of: ranAt)) is after the op's time \(DurationText.text(of: clock))")
+        }
+        guard var domains = domainsOfIOMMU[call.iommu] else { return .rejected("unknown iommu \(call.iommu)") }
+        if let name = call.device {
+            guard let device = devices[name] else { return .rejected("unknown device \(name)") }
+            guard let domain = device.domain, domain.iommu.name == call.iommu else {
+                return .rejected("device \(name) has no DMA domain on iommu \(call.iommu)")
+            }
+            domains = [domain]
+        }
         var outcome = Outcome()
         for domain in domains where domain.usesFlushQueue && domain.hasQueuedRanges {
             cancelTimer(.flushQueue(domainID(of: domain)))
-            domain.flushQueueTimeout(outcome: &outcome)
+            guard let ranAt = call.ranAt else {
+                domain.flushQueueTimeout(outcome: &outcome)
+                continue
+            }
+            if let armedAt = domain.flushQueueTimeout(ranAt: ranAt, outcome: &outcome) {
+                armFlushTimer(of: domain, armedAt: armedAt)
+            }
         }
         return outcome
     }

@@ -62,6 +62,14 @@ extension Engine {
     func fire(_ timer: KernelTimer, into outcome: inout Outcome) {
         guard let domain = domain(timer.domain) else { return }
         switch timer {
+        case .flushQueue where domain.iommu.explicitFlushTimer:
+            // No flush op said the timer ran, and it is now later than it ever runs: it ran
+            // when it was due, on the CPU it was armed on.
+            let armedAt = domain.oldestQueued?.time ?? clock
+            let due = min(flushTimerDeadline(of: domain, armedAt: armedAt, late: false), clock)
+            runningOn(domain.flushTimerCPU) {
+                if let rearmedAt = domain.flushQueueTimeout(ranAt: due, outcome: &outcome) { armFlushTimer(of: domain, armedAt: rearmedAt) }
+            }
         case .flushQueue:
             // fq_flush_timeout() runs in the timer softirq of the CPU the timer was armed
             // on, so the IOVAs it frees go into that CPU's magazines.
@@ -91,6 +99,8 @@ extension Engine {
         for (domain, request) in context.takeRequests() {
             let id = domainID(of: domain)
             switch request {
+            case .flushQueue where domain.iommu.explicitFlushTimer:
+                armFlushTimer(of: domain, armedAt: clock)
             case .flushQueue(let milliseconds):
                 armTimer(.flushQueue(id), afterMilliseconds: milliseconds)
             case .depotReclaim(let order):
@@ -100,6 +110,31 @@ extension Engine {
             }
         }
     }
+
+    /// `fq_timer` of a domain, armed at `armedAt` (which may be past: a `flush at=` learnt
+    /// late that the range queued then armed it). On the engine's clock it fires at the
+    /// wheel's tick; with `fq-timer=explicit` it fires `flushTimerLateJiffies` after that, as
+    /// a backstop: by then the kernel's timer has surely run, and flush ops would have said
+    /// where if the trace showed it.
+    func armFlushTimer(of domain: DMADomain, armedAt: UInt64) {
+        let deadline = flushTimerDeadline(of: domain, armedAt: armedAt, late: domain.iommu.explicitFlushTimer)
+        armTimer(.flushQueue(domainID(of: domain)), at: max(deadline, clock &+ 1))
+    }
+
+    /// When `mod_timer(&cookie->fq_timer, jiffies + msecs_to_jiffies(fq_timeout))` at
+    /// `armedAt` is due (the tick `calc_wheel_index()` files it for), or, `late`, the latest
+    /// the lab saw one run: its softirq ran up to 2 jiffies after the due tick (90 expiries,
+    /// `timer:timer_expire_entry now=` against `timer_start bucket_expiry=`, 1 and 2 vCPUs;
+    /// one more jiffy is the margin).
+    func flushTimerDeadline(of domain: DMADomain, armedAt: UInt64, late: Bool) -> UInt64 {
+        let timeout = domain.singleQueue ? DMADomain.singleFlushTimeout : DMADomain.flushTimeout
+        let now = jiffies.phasedJiffies(at: armedAt)
+        let bucket = Self.wheelBucket(expires: now &+ max(jiffies.fromMilliseconds(timeout), 1), now: now)
+        return jiffies.deadline(armedAt: armedAt, afterJiffies: bucket &- now &+ (late ? Self.flushTimerLateJiffies : 0))
+    }
+
+    /// How many jiffies after its tick an explicit `fq_timer` is taken to have run anyway.
+    static let flushTimerLateJiffies: UInt64 = 3
 
     /// `IOVA_DEPOT_DELAY`: `msecs_to_jiffies(100)`.
     static let depotDelayMilliseconds: UInt64 = 100

@@ -91,14 +91,8 @@ extension Engine {
             swiotlb = spec
             return .ok
         }
-        let segmentBytes = SwiotlbPool.slotBytes * UInt64(SwiotlbPool.segmentSlots)
-        guard spec.sizeBytes > 0, spec.sizeBytes % segmentBytes == 0 else {
-            return .rejected("swiotlb size must be a positive multiple of 256K (IO_TLB_SEGSIZE slots of 2K; the kernel rounds nslabs up to it)")
-        }
+        if let problem = SwiotlbSpec.sizeProblem(spec.sizeBytes) { return .rejected(problem) }
         guard spec.base % SwiotlbPool.pageBytes == 0 else { return .rejected("swiotlb base must be 4K aligned") }
-        guard spec.sizeBytes <= SwiotlbPool.maxBytes else {
-            return .rejected("swiotlb size 0x\(hex(spec.sizeBytes)) is more than the simulator's 0x\(hex(SwiotlbPool.maxBytes)) (1 GiB, \(SwiotlbPool.maxBytes >> SwiotlbPool.slotShift) slots): it keeps io_tlb_slot metadata per 2 KiB slot, as the kernel does, whose swiotlb_memblock_alloc() would fail and halve the request")
-        }
         if let problem = placePool(spec) { return .rejected(problem) }
         swiotlb = spec
         swiotlbPool = SwiotlbPool(base: spec.base, sizeBytes: spec.sizeBytes)

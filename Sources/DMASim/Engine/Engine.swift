@@ -36,6 +36,10 @@ public final class Engine {
     @exclusivity(unchecked) var swiotlb: SwiotlbSpec?
     /// The bounce pool, once `swiotlb` is declared (`is_swiotlb_active()`).
     @exclusivity(unchecked) var swiotlbPool: SwiotlbPool?
+    /// A pool asked for from outside the ops (`replay --with swiotlb-size=` on a journal
+    /// with no `swiotlb` line), made at boot in place of the kernel's default (Engine+Boot).
+    /// Not part of the state: only a fresh engine reads it, when it boots.
+    @exclusivity(unchecked) public var bootSwiotlb: SwiotlbSpec?
     /// The CPU cache model, once a non-coherent device is declared.
     @exclusivity(unchecked) var cache: CPUCache?
 
@@ -61,7 +65,7 @@ public final class Engine {
     /// Whether a `machine` op ran: it may run once, before any other topology.
     @exclusivity(unchecked) var machineDeclared = false
     /// Nanoseconds since boot: the latest op `time` or `advance` reached. Starts at 0.
-    @exclusivity(unchecked) public internal(set) var clock: UInt64 = 0
+    @exclusivity(unchecked) public internal(set) var clock: UInt64 = 0 { didSet { context.clock = clock } }
     /// The CPU the current (or last) op ran on.
     public internal(set) var currentCPU = 0 { didSet { context.cpu = currentCPU } }
     /// Where the current call runs and the timers it asks for, shared with the DMA domains.

@@ -251,11 +251,13 @@ final class DMADomain {
             flushIOTLB(outcome: &outcome)
             ringFree(index, outcome: &outcome)
         }
-        flushQueues[index].append(FlushQueue.Entry(pfn: pfn, pageCount: pageCount, counter: flushStartCount))
+        flushQueues[index].append(FlushQueue.Entry(pfn: pfn, pageCount: pageCount, counter: flushStartCount, queuedAt: context.clock))
         outcome.events.append(SideEvent(.flushQueued, address: granule.address(ofPfn: pfn), length: granule.address(ofPfn: pageCount)))
         if !flushTimerOn {
             flushTimerOn = true
             flushTimerCPU = context.cpu
+            // With fq-timer=explicit `flush` ops say when it ran; the engine's clock runs it
+            // only as a backstop, later than the kernel's ever runs (Engine.armFlushTimer).
             context.request(.flushQueue(milliseconds: singleQueue ? Self.singleFlushTimeout : Self.flushTimeout), for: self)
         }
     }
@@ -289,8 +291,42 @@ final class DMADomain {
         for index in flushQueues.indices { ringFree(index, outcome: &outcome) }
     }
 
+    /// `fq_flush_timeout()` that ran at `time`, before ranges queued since (a `flush at=`):
+    /// it frees what was queued by then; the later ranges stay queued as after the flush,
+    /// and the first of them armed the timer again on its CPU (`queue_iova()` saw
+    /// `fq_timer_on` cleared). Whether it is armed, and where, is returned for the engine.
+    /// Whether the timer is armed again, and when the range that armed it was queued.
+    @discardableResult
+    func flushQueueTimeout(ranAt time: UInt64, outcome: inout Outcome) -> UInt64? {
+        flushTimerOn = false
+        flushIOTLB(outcome: &outcome)
+        for index in flushQueues.indices {
+            flushQueues[index].markFlushed(queuedBy: time, counter: flushStartCount, finished: flushFinishCount)
+            ringFree(index, outcome: &outcome)
+        }
+        guard let later = oldestQueued else { return nil }
+        flushTimerOn = true
+        flushTimerCPU = singleQueue ? flushTimerCPU : later.queue
+        return later.time
+    }
+
+    /// The oldest queued range's time and queue (per-CPU: its CPU): on an explicit-timer
+    /// domain, the range that armed `fq_timer`.
+    var oldestQueued: (time: UInt64, queue: Int)? {
+        flushQueues.indices.compactMap { index in flushQueues[index].oldestQueuedAt.map { (time: $0, queue: index) } }
+            .min { ($0.time, $0.queue) < ($1.time, $1.queue) }
+    }
+
     /// Whether any flush queue holds a range.
     var hasQueuedRanges: Bool { flushQueues.contains { !$0.isEmpty } }
+
+    /// When the latest of the queued ranges (any CPU's) that overlap `start..<end` was
+    /// queued; nil when none does. An IOVA there is not free until a flush frees it
+    /// (`fq_ring_free_locked()`).
+    func latestQueuedOverlap(_ start: UInt64, _ end: UInt64) -> UInt64? {
+        let first = granule.pfn(start), last = granule.pfn(end &- 1)
+        return flushQueues.lazy.flatMap(\.entries).filter { $0.pfn <= last && first < $0.pfn &+ $0.pageCount }.map(\.queuedAt).max()
+    }
 
     /// Every queued range, queue by queue (tests and diagnostics).
     var queuedEntries: [FlushQueue.Entry] { flushQueues.flatMap(\.entries) }

@@ -12,6 +12,9 @@ struct FlushQueue {
         var pageCount: UInt64
         /// `fq_flush_start_cnt` when queued.
         var counter: UInt64 = 0
+        /// The engine's clock when queued (ns): which ranges a flush that ran at a given
+        /// time covers (`flush at=`).
+        var queuedAt: UInt64 = 0
     }
 
     let slots: Int
@@ -39,4 +42,16 @@ struct FlushQueue {
         defer { entries.removeFirst(count) }
         return Array(entries.prefix(count))
     }
+
+    /// A flush that ran at `time`, learnt later: it covers the ranges queued by then (the
+    /// ring's oldest), which `fq_ring_free_locked()` then frees; the rest were queued after
+    /// it, and get the flush-start count they would have had (`counter`).
+    mutating func markFlushed(queuedBy time: UInt64, counter: UInt64, finished: UInt64) {
+        for index in entries.indices {
+            entries[index].counter = entries[index].queuedAt <= time ? min(entries[index].counter, finished &- 1) : counter
+        }
+    }
+
+    /// When the oldest range was queued, if any.
+    var oldestQueuedAt: UInt64? { entries.first?.queuedAt }
 }

@@ -2,11 +2,11 @@
 /// and 6.16 (the first with the two-step API), on x86-64 or arm64, as the `machine` line
 /// declares them. Each rule is named for what it decides and cites the change behind it;
 /// docs/kernel-model.md lists them.
-struct KernelRules: Hashable, Sendable {
+package struct KernelRules: Hashable, Sendable {
     var version: KernelVersion
     var architecture: Architecture
 
-    init(_ machine: MachineSpec) {
+    package init(_ machine: MachineSpec) {
         version = machine.kernel
         architecture = machine.arch
     }
@@ -41,7 +41,7 @@ struct KernelRules: Hashable, Sendable {
     /// `dma_get_cache_alignment() >= L1_CACHE_BYTES` (64 on both architectures): never on
     /// x86, where overlapping small buffers are harmless ("dma-debug: ... false positive",
     /// bugzilla 215740, 2026). 6.16 reported on every architecture.
-    var reportsCachelineOverlap: Bool { version == .v6_16 || dmaCacheAlignment >= 64 }
+    package var reportsCachelineOverlap: Bool { version == .v6_16 || dmaCacheAlignment >= 64 }
 
     /// 7.0: the overlap is allowed when both mappings carry
     /// `DMA_ATTR_DEBUGGING_IGNORE_CACHELINES` or `DMA_ATTR_REQUIRE_COHERENT`.

@@ -241,10 +241,21 @@ public struct DeviceReadOp: Sendable, Hashable {
     }
 }
 
-/// Drains a lazy IOMMU's flush queues now: what the 10 ms `fq_timer` does.
+/// Drains a lazy IOMMU's flush queues now: what the 10 ms `fq_timer` does
+/// (`fq_flush_timeout()`), on the op's CPU. With `device`, only that device's domain (each
+/// domain has its own timer); else every domain of the IOMMU.
+///
+/// `ranAt` (script `at=`, ns since boot, not after the op's time) says the timer ran then,
+/// though the op comes later (an import learns it from a later IOVA): only the ranges
+/// queued by then are freed; those queued since stay, as queued after the flush, and the
+/// first of them armed the timer again.
 public struct FlushOp: Sendable, Hashable {
     public var iommu: String
-    public init(iommu: String) { self.iommu = iommu }
+    public var device: String?
+    public var ranAt: UInt64?
+    public init(iommu: String, device: String? = nil, ranAt: UInt64? = nil) {
+        self.iommu = iommu; self.device = device; self.ranAt = ranAt
+    }
 }
 
 /// Driver unbind / device removal: live states and mappings are reported as leaks.

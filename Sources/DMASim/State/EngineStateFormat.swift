@@ -25,7 +25,8 @@ enum EngineStateFormat {
     /// Version 8: per-CPU rcache magazines, a flush queue per CPU with the flush counts and
     /// the flush timer's state, the depot-reclaim timers, the machine's dma-debug and tick
     /// phase, each device's `dma_skip_sync` and whether dma-debug tracks each mapping.
-    static let version: UInt32 = 8
+    /// Version 9: an IOMMU's `fq-timer=explicit` (a third IOMMU flag).
+    static let version: UInt32 = 9
     /// Older versions still read, for the checkpoints in existing journals: version 3
     /// kept every record ever made, at index = creation order; versions 3 to 5 mapped
     /// every PTE as one granule.
@@ -37,6 +38,8 @@ enum EngineStateFormat {
     static let kernel73Version: UInt32 = 7
     /// The first version with per-CPU caches and queues, timers of the IOVA code, dma-debug.
     static let perCPUVersion: UInt32 = 8
+    /// The first version with the IOMMU's explicit flush timer.
+    static let explicitTimerVersion: UInt32 = 9
     static let headerBytes = 28
 
     /// Header + `payload`.

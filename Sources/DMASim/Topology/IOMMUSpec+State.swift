@@ -9,7 +9,7 @@ extension IOMMUSpec {
         writer.varint(granuleBytes)
         writer.varint(apertureBits)
         writer.varint(flushQueueSlots)
-        writer.flags(needsSyncMap, forceDAC)
+        writer.flags(needsSyncMap, forceDAC, explicitFlushTimer)
         writer.array(reservedRanges) { writer, range in
             writer.varint(range.lowerBound)
             writer.varint(range.upperBound - range.lowerBound)
@@ -25,7 +25,8 @@ extension IOMMUSpec {
         let granuleBytes = try reader.varint("iommu granule")
         let apertureBits = try reader.int("iommu aperture bits", in: 0...64)
         let flushQueueSlots = try reader.int("iommu fq size", in: 0...Int(Int32.max))
-        let flags = try reader.flags("iommu flags", count: 2)
+        // Version 9 added the explicit flush timer.
+        let flags = try reader.flags("iommu flags", count: version >= EngineStateFormat.explicitTimerVersion ? 3 : 2)
         let reservedRanges = try reader.array("iommu reserved ranges") { reader throws(EngineStateError) in
             let start = reader.offset
             let lower = try reader.varint("reserved range start")
@@ -35,6 +36,7 @@ extension IOMMUSpec {
         }
         let pageSizes = version >= EngineStateFormat.blockPTEsVersion ? try reader.varint("iommu page sizes") : granuleBytes
         self.init(name: name, mode: mode, granuleBytes: granuleBytes, pageSizes: pageSizes, apertureBits: apertureBits,
-                  needsSyncMap: flags[0], flushQueueSlots: flushQueueSlots, forceDAC: flags[1], reservedRanges: reservedRanges)
+                  needsSyncMap: flags[0], flushQueueSlots: flushQueueSlots, forceDAC: flags[1], reservedRanges: reservedRanges,
+                  explicitFlushTimer: version >= EngineStateFormat.explicitTimerVersion && flags[2])
     }
 }

@@ -46,6 +46,13 @@ public struct IOMMUSpec: Sendable, Hashable {
     public var singleFlushQueue: Bool { flushQueueSlots == Self.singleFlushQueueSlots }
     /// `iommu.forcedac=1`: PCI devices skip the below-4-GiB first attempt.
     public var forceDAC: Bool
+    /// Whether `fq_timer` runs on the engine's clock (`fq-timer=kernel`: at the tick
+    /// `calc_wheel_index()` gives it) or where `flush` ops say (`fq-timer=explicit`). A
+    /// trace does not say when the timer softirq really ran (the tick's phase, a late tick
+    /// that left `jiffies` behind at arming, a softirq deferred to ksoftirqd): an import
+    /// places each expiry where the trace shows it, from `timer:timer_expire_entry` or from
+    /// the first IOVA the kernel handed out again out of the flush queue.
+    public var explicitFlushTimer: Bool
     /// IOVA ranges the domain reserves (MSI windows, PCI host-bridge windows), reserved
     /// with `reserve_iova()` when each domain is created. Inclusive byte ranges.
     public var reservedRanges: [ClosedRange<UInt64>]
@@ -53,13 +60,13 @@ public struct IOMMUSpec: Sendable, Hashable {
     public init(
         name: String, mode: IOMMUMode = .strict, granuleBytes: UInt64 = 4096, pageSizes: UInt64? = nil, apertureBits: Int = 48,
         needsSyncMap: Bool = false, flushQueueSlots: Int = 256, forceDAC: Bool = false,
-        reservedRanges: [ClosedRange<UInt64>] = []
+        reservedRanges: [ClosedRange<UInt64>] = [], explicitFlushTimer: Bool = false
     ) {
         self.name = name; self.mode = mode; self.granuleBytes = granuleBytes
         self.pageSizes = pageSizes ?? PageSizes.defaultBitmap(granuleBytes: granuleBytes)
         self.apertureBits = apertureBits; self.needsSyncMap = needsSyncMap
         self.flushQueueSlots = flushQueueSlots; self.forceDAC = forceDAC
-        self.reservedRanges = reservedRanges
+        self.reservedRanges = reservedRanges; self.explicitFlushTimer = explicitFlushTimer
     }
 }
 

@@ -57,7 +57,10 @@ extension OpFields {
         case .cpuRead(let access): phys = access.phys; length = access.length
         case .deviceWrite(let access): setAccess(access.device, access.address, access.length); fill = access.fill
         case .deviceRead(let access): setAccess(access.device, access.address, access.length)
-        case .flush(let call): device = NameRef(.iommu, call.iommu)
+        case .flush(let call):
+            // The IOMMU in `device`; a device whose domain alone is flushed in `handle`.
+            device = NameRef(.iommu, call.iommu); handle = call.device.map { NameRef(.device, $0) }
+            offset = call.ranAt  // `at=`: when the timer ran, if before the op
         case .detach(let call): device = NameRef(.device, call.device)
         case .checkpoint(let call): handle = NameRef(.checkpoint, call.name)
         case .verify(let call): handle = NameRef(.checkpoint, call.name)
@@ -147,7 +150,7 @@ extension OpFields {
                                               length: try need(length, "length"), fill: try need(fill, "fill")))
         case .deviceRead:
             return .deviceRead(DeviceReadOp(device: try name(device, "device"), address: try deviceAddress(), length: try need(length, "length")))
-        case .flush: return .flush(FlushOp(iommu: try name(device, "device")))
+        case .flush: return .flush(FlushOp(iommu: try name(device, "device"), device: handle?.name, ranAt: offset))
         case .detach: return .detach(DetachOp(device: try name(device, "device")))
         case .checkpoint: return .checkpoint(CheckpointOp(name: try name(handle, "handle")))
         case .verify: return .verify(VerifyOp(name: try name(handle, "handle")))

@@ -12,6 +12,8 @@ enum TopologyColumn: Int32, TableColumn {
     case minAlignMask
     /// Schema 11 (issue 15): an IOMMU's pgsize_bitmap.
     case pageSizes
+    /// schema/015: the IOMMU's `fq-timer=` (`kernel` or `explicit`; NULL before it: kernel).
+    case fqTimer
 
     static let table = "topology"
 }

@@ -43,6 +43,7 @@ enum TopologyRecord {
         statement.bind(spec.needsSyncMap, at: TopologyColumn.needsSyncMap.rawValue)
         statement.bind(spec.flushQueueSlots, at: TopologyColumn.fqSlots.rawValue)
         statement.bind(spec.forceDAC, at: TopologyColumn.forceDac.rawValue)
+        statement.bind(spec.explicitFlushTimer ? "explicit" : "kernel", at: TopologyColumn.fqTimer.rawValue)
         statement.bind(ReservedRangesText.text(of: spec.reservedRanges), at: TopologyColumn.reserved.rawValue)
     }
 
@@ -86,7 +87,8 @@ enum TopologyRecord {
                 pageSizes: row.uint64(at: TopologyColumn.pageSizes.resultIndex) ?? granuleBytes,
                 apertureBits: try reader.int(.apertureBits), needsSyncMap: try reader.bool(.needsSyncMap),
                 flushQueueSlots: try reader.int(.fqSlots), forceDAC: try reader.bool(.forceDac),
-                reservedRanges: try reservedRanges(reader)))
+                reservedRanges: try reservedRanges(reader),
+                explicitFlushTimer: row.text(at: TopologyColumn.fqTimer.resultIndex) == "explicit"))
         case OpKind.device.rawValue:
             return .device(DeviceSpec(
                 name: try reader.text(.name), iommu: row.text(at: TopologyColumn.iommu.resultIndex), dmaBits: try reader.int(.dmaBits),

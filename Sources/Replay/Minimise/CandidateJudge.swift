@@ -71,7 +71,7 @@ struct CandidateJudge {
 
     /// The recorded machine against the changed one, op by op.
     private func divergenceShows(_ lines: [ScriptLine]) -> Bool {
-        let recorded = Engine(), changed = Engine()
+        let recorded = Engine(), changed = overrides.freshEngine()
         for line in lines {
             let expected = recorded.apply(line.op)
             if case .rejected = expected.status { return false }

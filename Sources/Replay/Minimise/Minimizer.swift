@@ -150,7 +150,10 @@ public struct Minimizer {
     /// its outcome has now; for `mismatch`, the recorded expectation that fails is kept
     /// as a comment above its op.
     private func describe(_ lines: [ScriptLine], predicate: BisectPredicate, firstBad: Int, interrupted: Bool) throws(ReplayError) -> String {
-        let engine = Engine(), keeper = SnapshotKeeper()
+        let engine = overrides.freshEngine(), keeper = SnapshotKeeper()
+        // A pool the overrides boot with on a journal that declares none is written out,
+        // where the kernel placed it, before the first call, so the script checks itself.
+        var poolToDeclare = lines.contains { $0.op.kind == .swiotlb } ? nil : overrides.bootSwiotlb
         var printer = ScriptLineWriter()
         var text = """
             # Reproducer minimised by dmajournal from \(reader.path)
@@ -167,6 +170,10 @@ public struct Minimizer {
             do { outcome = try keeper.apply(op, to: engine, sequence: sequence) } catch { throw .snapshot("\(error)") }
             let failed = Claim.check(line.claims, outcome: outcome, op: line.op)
             if predicate == .mismatch, !failed.isEmpty { text += "# seq \(line.lineNumber) was recorded expecting: => \(Claim.text(of: line.claims))\n" }
+            if poolToDeclare != nil, !op.kind.isTopology {
+                poolToDeclare = nil
+                if let pool = engine.bootedSwiotlb { text += printer.line(.swiotlb(pool), claims: []) + "\n" }
+            }
             text += printer.line(op, claims: OutcomeDescriber().claims(for: outcome)) + "\n"
         }
         return text

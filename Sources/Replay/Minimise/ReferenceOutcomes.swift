@@ -48,7 +48,7 @@ struct ReferenceOutcomes {
     /// The outcomes of `lines` on `machine` through a snapshot keeper (as `dmajournal run`
     /// runs `checkpoint` and `verify` lines); an op that throws counts as rejected.
     static func run(_ lines: [ScriptLine], on machine: [TopologyOverride]) -> [Outcome] {
-        let engine = Engine(), keeper = SnapshotKeeper()
+        let engine = machine.freshEngine(), keeper = SnapshotKeeper()
         return lines.enumerated().map { sequence, line in
             let op = machine.apply(to: line.op)
             return (try? keeper.apply(op, to: engine, sequence: sequence)) ?? Outcome(status: .rejected("the op could not run"))

@@ -26,9 +26,11 @@ public enum TopologyOverride: Sendable, Hashable {
     case untrusted(Bool)
     /// Every device's `dma_set_min_align_mask()`.
     case minAlignMask(UInt64)
-    /// The declared swiotlb pool's size.
+    /// The declared swiotlb pool's size; on a journal that declares none, the pool a
+    /// command line's `swiotlb=` makes at boot (`Engine.bootSwiotlb`).
     case swiotlbSize(UInt64)
-    /// `swiotlb=force` on the declared pool.
+    /// `swiotlb=force` on the declared pool; on a journal that declares none, `on` boots
+    /// with a forced pool (of `swiotlb-size`, or the default 64 MiB).
     case swiotlbForce(Bool)
     /// The kernel whose semantics the engine follows (`machine kernel=`).
     case kernel(KernelVersion)
@@ -74,7 +76,10 @@ public enum TopologyOverride: Sendable, Hashable {
                 throw .init(text, "expected a mask of low bits below 2^32 (0, 0xfff)")
             }
             self = .minAlignMask(mask)
-        case "swiotlb-size": self = .swiotlbSize(try Self.size(value, text))
+        case "swiotlb-size":
+            let bytes = try Self.size(value, text)
+            if let problem = SwiotlbSpec.sizeProblem(bytes) { throw .init(text, problem) }
+            self = .swiotlbSize(bytes)
         case "swiotlb-force": self = .swiotlbForce(try Self.flag(value, text))
         case "kernel":
             guard let kernel = KernelVersion(rawValue: value) else {
@@ -136,11 +141,15 @@ public enum TopologyOverride: Sendable, Hashable {
         return spec
     }
 
-    /// Whether the override changes anything in a machine declared by `topology`: a
-    /// swiotlb override on a journal without a pool would silently do nothing. Every
-    /// journal has a machine: its `machine` line, or the defaults.
+    /// Whether the override changes anything in a machine declared by `topology`: an
+    /// IOMMU override on a journal without an IOMMU would silently do nothing. Every
+    /// journal has a machine: its `machine` line, or the defaults; and a swiotlb pool,
+    /// declared or made at boot, except that `swiotlb-force=off` needs a declared one.
     public func applies(to topology: [Op]) -> Bool {
-        targetKind == .machine || topology.contains { $0.kind == targetKind }
+        switch self {
+        case .swiotlbSize, .swiotlbForce(true): return true
+        default: return targetKind == .machine || topology.contains { $0.kind == targetKind }
+        }
     }
 
     var targetKind: OpKind {
@@ -204,7 +213,26 @@ extension Array where Element == TopologyOverride {
     /// `defaultMachine`), changed.
     public func machine(from base: MachineSpec) -> MachineSpec { reduce(base) { $1.apply(to: $0) } }
 
+    /// The pool these overrides ask the kernel's command line for: `swiotlb=N[,force]` as
+    /// `--with swiotlb-size=N` and `swiotlb-force=on` spell it; nil when they ask for none.
+    /// It only counts on a journal with no `swiotlb` line (a declared pool is overridden
+    /// line by line): the what-if "the same ops on a kernel booted with that pool".
+    public var bootSwiotlb: SwiotlbSpec? {
+        var size: UInt64?, force: Bool?
+        for override in self {
+            if case .swiotlbSize(let bytes) = override { size = bytes }
+            if case .swiotlbForce(let on) = override { force = on }
+        }
+        guard size != nil || force == true else { return nil }
+        return SwiotlbSpec(sizeBytes: size ?? SwiotlbSpec.defaultSizeBytes, force: force ?? false)
+    }
+
     /// A fresh engine for a replay with these overrides: on the changed `base`, which a
-    /// `machine` line in the journal (overridden in turn) replaces.
-    public func freshEngine(on base: MachineSpec) -> Engine { Engine(machine: machine(from: base)) }
+    /// `machine` line in the journal (overridden in turn) replaces, and with the boot pool
+    /// they ask for.
+    public func freshEngine(on base: MachineSpec = MachineSpec()) -> Engine {
+        let engine = Engine(machine: machine(from: base))
+        engine.bootSwiotlb = bootSwiotlb
+        return engine
+    }
 }

@@ -98,12 +98,15 @@ final class CallAssembler {
     /// Where a DMA API mapping through the IOMMU starts, per file: IOVA → its end.
     private var streamingIOVAs: [Int: [UInt64: UInt64]] = [:]
     var rebuild = TwoStepRebuild()
+    /// The kernel oopses the input reported.
+    private var oopses: [KernelOops] = []
     var probes = IOVAProbeCalls()
 
     // MARK: in and out
 
     /// Takes the next event of file `source` in trace order.
     func feed(_ event: ParsedEvent, source: Int) {
+        if case .oops(let oops) = event.kind { return take(oops) }
         let key = TaskKey(source: source, pid: event.provenance.pid, context: event.provenance.context)
         let count = items.count
         // The idle task (pid 0) makes no DMA calls an interrupt could come in the middle of.
@@ -125,13 +128,17 @@ final class CallAssembler {
         }
         if let interrupted {
             let mapID = base + items.count - 1
-            if Self.isBareIOMMUMap(event), items.count > count, item(mapID)?.hold == .unclaimedMap, let iova = event.address,
-               !freedRanges(interrupted).contains(where: { $0.contains(iova) }) {
-                for id in interrupted { update(id) { $0.gate = .allocation(of: mapID) } }
-                allocationGates[mapID] = interrupted
+            // The allocation came after the unmap that freed its IOVA (if one did) and before
+            // the ones after it: free_iova_fast() puts each freed IOVA on top of the magazine.
+            let after: [Int]
+            if Self.isBareIOMMUMap(event), items.count > count, item(mapID)?.hold == .unclaimedMap, let iova = event.address {
+                let freedIt = interrupted.lastIndex { id in freedRanges([id]).contains { $0.contains(iova) } }
+                after = freedIt.map { Array(interrupted[($0 + 1)...]) } ?? interrupted
             } else {
-                for id in interrupted { update(id) { $0.gate = nil } }
+                after = []
             }
+            for id in interrupted { update(id) { $0.gate = after.contains(id) ? .allocation(of: mapID) : nil } }
+            if !after.isEmpty { allocationGates[mapID] = after }
         }
         if items.count - head > Self.horizon { settleHead() }
     }
@@ -196,7 +203,7 @@ final class CallAssembler {
         for key in Array(unclaimedMaps.keys) { settleUnclaimedMaps(of: key) }
         for key in Array(unmapsAwaitingCall.keys) { releaseUnmap(of: key) }
         for key in Array(freesAwaitingUnmap.keys) { releaseFree(of: key) }
-        for id in probes.abandonAll() { update(id) { $0.hold = .ready } }
+        for id in probes.abandonAll() { settleUnreturned(id) }
         for ids in interruptUnmaps.values { for id in ids { update(id) { $0.gate = nil } } }
         interruptUnmaps = [:]
         while settleHead() {}
@@ -370,7 +377,7 @@ final class CallAssembler {
         case .freeAwaitingUnmap: releaseFree(of: held.key)
         case .callAwaitingReturn:
             probes.abandon(id, key: held.key)
-            update(id) { $0.hold = .ready }
+            settleUnreturned(id)
         case .piece:
             if let request = rebuild.requestByShape(startingAt: id) {
                 for (link, events) in request { update(link) { $0.events = events; $0.hold = .ready } }
@@ -405,6 +412,34 @@ final class CallAssembler {
         alloc.note = (alloc.note ?? "") + "; placed before the interrupt that unmapped other IOVAs before the first link: "
             + "the IOVA it got is not one they freed"
         update(earliest) { $0.events.insert(alloc, at: 0) }
+    }
+
+    // MARK: oopses
+
+    /// A kernel oops: the calls of its task it interrupted, open now or found open later,
+    /// never return (a capture's `# oops:` lines come before its trace).
+    private func take(_ oops: KernelOops) {
+        oopses.append(oops)
+        for id in probes.interrupted(by: oops) { settleUnreturned(id) }
+    }
+
+    /// A call whose return the trace does not hold, settled as its entry said; when an
+    /// oops of its task names its function, the kernel died inside it (`oopsed`).
+    private func settleUnreturned(_ id: Int) {
+        let oopses = self.oopses
+        update(id) { item in
+            item.hold = .ready
+            guard case .iova(let call)? = item.events.first?.kind else { return }
+            if oopses.contains(where: { $0.interrupted(call.rawValue) && Self.sameTask($0.pid, item.key.pid) }) {
+                item.events[0].oopsed = true
+            }
+        }
+    }
+
+    /// An unknown pid on either side matches (a log without the report's `CPU:` line).
+    static func sameTask(_ oopsed: Int?, _ caller: Int?) -> Bool {
+        guard let oopsed, let caller else { return true }
+        return oopsed == caller
     }
 
     // MARK: the held events

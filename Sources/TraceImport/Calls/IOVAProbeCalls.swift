@@ -48,6 +48,20 @@ struct IOVAProbeCalls {
         if open[key]?.isEmpty == true { open[key] = nil }
     }
 
+    /// The open calls `oops` happened inside (its task's, named in its call trace), no
+    /// longer open: they will never return.
+    mutating func interrupted(by oops: KernelOops) -> [Int] {
+        var ids: [Int] = []
+        for (key, stack) in open where CallAssembler.sameTask(oops.pid, key.pid) {
+            let dead = stack.filter { oops.interrupted($0.call.rawValue) }
+            guard !dead.isEmpty else { continue }
+            ids += dead.compactMap(\.id)
+            let left = stack.filter { !oops.interrupted($0.call.rawValue) }
+            open[key] = left.isEmpty ? nil : left
+        }
+        return ids
+    }
+
     mutating func abandonAll() -> [Int] {
         defer { open = [:] }
         return open.values.flatMap { $0.compactMap(\.id) }

@@ -42,6 +42,20 @@ public struct MachineFacts: Sendable, Hashable {
     public var kernelRelease: String?
     /// The kernel's dma-debug is on (it prints "DMA-API: …" lines at boot).
     public var dmaDebug: Bool?
+    /// What the log says of the swiotlb bounce pool (`SwiotlbFacts`).
+    public var swiotlb = SwiotlbFacts()
+    /// Devices a dma-direct or swiotlb overflow report named (`swiotlb addr …`, `DMA addr …
+    /// overflow (mask M, …)`): they have no IOMMU, and M is their DMA mask.
+    public var directDeviceMasks: [String: UInt64] = [:]
+    /// `mem=` on the command line: the kernel owns RAM below this; RAM above it has no
+    /// `struct page` and no direct map (the lab's hidden-memory runs).
+    public var memLimit: UInt64?
+    /// The command line forced bouncing (`swiotlb=force`).
+    public var swiotlbForce: Bool?
+    /// Tasks that oopsed in dma-iommu's bounce (`iommu_dma_map_swiotlb` in the call trace):
+    /// the kernel bounced their device's unaligned range, which on a coherent machine it
+    /// does only for an untrusted device (`dev_use_swiotlb()`).
+    public var bouncingTasks: Set<Int> = []
     /// Where each fact came from, in the order they were learnt.
     public var provenance: [String] = []
 

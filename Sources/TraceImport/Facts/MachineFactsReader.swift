@@ -3,7 +3,7 @@
 /// overwritten by a weaker source: the IOMMU groups' domain types (what the kernel
 /// really chose) beat the dmesg policy line, which beats the command line.
 final class MachineFactsReader {
-    private(set) var facts = MachineFacts()
+    var facts = MachineFacts()
     private var strictFrom = Strength.none
     private var devices: DeviceDirectory
 
@@ -38,6 +38,7 @@ final class MachineFactsReader {
 
     /// A kernel log message (its text after any timestamp or syslog prefix).
     func readLog(_ message: Substring) {
+        if readSwiotlb(message) { return }
         if let rest = message.removing(prefix: "Kernel command line: ") ?? message.removing(prefix: "Command line: ") {
             readCommandLine(rest)
         } else if let rest = message.removing(prefix: "iommu: DMA domain TLB invalidation policy: ") {
@@ -92,6 +93,11 @@ final class MachineFactsReader {
                 }
             case "amd_iommu" where value == "off":
                 facts.iommuDisabled = true; note("command line \(word)")
+            case "mem":
+                // memparse(): a number with an optional K/M/G/T suffix.
+                if facts.memLimit == nil, let bytes = Self.memparse(value) { facts.memLimit = bytes; note("command line \(word)") }
+            case "swiotlb":
+                if facts.swiotlbForce == nil { facts.swiotlbForce = value.split(separator: ",").contains("force"); note("command line \(word)") }
             default:
                 continue
             }
@@ -154,7 +160,25 @@ final class MachineFactsReader {
         note("\(count) CPU\(count == 1 ? "" : "s") (\(source))")
     }
 
-    private func note(_ text: String) { facts.provenance.append(text) }
+    func note(_ text: String) { facts.provenance.append(text) }
+
+    func canonical(_ device: String) -> String { devices.canonical(device) }
+
+    /// A kernel oops the log reported (`KernelOops`).
+    func readOops(_ oops: KernelOops) {
+        guard oops.interrupted("iommu_dma_map_swiotlb"), let pid = oops.pid, facts.bouncingTasks.insert(pid).inserted else { return }
+        note("oops: task \(pid) died in dma-iommu's bounce (\(oops.chainText)): its device is untrusted")
+    }
+
+    /// The kernel's `memparse()`: decimal or 0x hex, then an optional K, M, G or T.
+    static func memparse(_ text: Substring) -> UInt64? {
+        let shifts: [Character: UInt64] = ["K": 10, "k": 10, "M": 20, "m": 20, "G": 30, "g": 30, "T": 40, "t": 40]
+        var digits = text, shift: UInt64 = 0
+        if let last = text.last, let value = shifts[last] { digits = text.dropLast(); shift = value }
+        let number = digits.hasPrefix("0x") ? UInt64(digits.dropFirst(2), radix: 16) : UInt64(digits)
+        guard let number, number <= UInt64.max >> shift else { return nil }
+        return number << shift
+    }
 }
 
 extension Substring {

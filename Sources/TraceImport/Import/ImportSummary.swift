@@ -16,6 +16,8 @@ public struct ImportSummary: Sendable {
         /// parser knows), and the first of them, in line order.
         public var notUnderstoodLines: Int
         public var notUnderstood: [ImportSkipExample]
+        /// What ended the file's lines before its end (`TraceImportError.damaged` says it); nil when all were read.
+        public var readFailure: String? = nil
     }
 
     public var sources: [Source]
@@ -35,6 +37,12 @@ public struct ImportSummary: Sendable {
     public var lineCount: Int { sources.reduce(0) { $0 + $1.totals.lines } }
     public var skippedCount: Int { sources.reduce(0) { $0 + $1.totals.skipped } }
     public var notUnderstoodCount: Int { sources.reduce(0) { $0 + $1.notUnderstoodLines } }
+
+    /// The first file whose lines ended early, as the error that says so: the journal
+    /// holds the lines read before it.
+    public var firstReadFailure: TraceImportError? {
+        sources.first { $0.readFailure != nil }.map { .damaged(path: $0.path, afterLine: $0.totals.lines, reason: $0.readFailure ?? "") }
+    }
 
     /// Whether a skip reason (as `import_skip_reasons` stores it) is one of a line that
     /// looked like a DMA or IOMMU report but was not read.

@@ -19,6 +19,8 @@ struct SourceTally {
     var formats: Set<SourceFormat> = []
     var joinedLines = 0
     var quotedLines = 0
+    /// What ended the file's lines early (a read error, damaged or truncated gzip data).
+    var readFailure: String?
 
     mutating func countEvent(_ event: ParsedEvent) {
         events += 1

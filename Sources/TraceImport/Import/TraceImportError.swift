@@ -9,6 +9,9 @@ public enum TraceImportError: Error, Sendable, CustomStringConvertible {
     /// The file holds lines that look like DMA or IOMMU reports, and not one could be read.
     case noneUnderstood(path: String, lines: Int, first: ImportSkipExample)
     case journal(JournalError)
+    /// The file's bytes ended before its end: a read error, damaged or truncated gzip data.
+    /// The lines before it are imported (when they hold events).
+    case damaged(path: String, afterLine: Int, reason: String)
     /// An imported op's stored claims (`ops.claims`) do not parse.
     case badClaims(path: String, seq: Int, text: String)
 
@@ -25,6 +28,8 @@ public enum TraceImportError: Error, Sendable, CustomStringConvertible {
                 + " (line \(first.line): \(first.reason): '\(Self.cut(first.text))'); nothing imported"
         case .journal(let error):
             return error.description
+        case .damaged(let path, let line, let reason):
+            return "\(path): \(reason), after line \(line)"
         case .badClaims(let path, let seq, let text):
             return "\(path): seq \(seq): the kernel's claims '\(Self.cut(text))' do not parse"
         }

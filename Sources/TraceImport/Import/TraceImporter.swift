@@ -21,6 +21,8 @@ import OpScript
 /// claims (`ops.claims`), which `dmajournal replay` checks the model against.
 public final class TraceImporter {
     public let paths: [String]
+    /// Events between two `progress` calls.
+    public static let progressInterval = 1 << 16
     private let sources: [TraceSource]
     private let facts: MachineFactsReader
 
@@ -38,12 +40,17 @@ public final class TraceImporter {
         self.facts = facts
     }
 
+    /// Physical lines read so far, over all files.
+    public var linesRead: Int { sources.reduce(0) { $0 + $1.linesRead } }
+
     /// Imports every file into `writer` (which the caller finishes). Throws `noEvents`
     /// after writing when a file held no event: the caller discards the journal.
     /// `stopRequested` is polled between events (Ctrl-C): when it says so, the import ends
     /// there, with the machine declared and the sources' totals so far, a valid journal
-    /// of the events read.
-    public func run(into writer: JournalWriter, stopRequested: () -> Bool = { false }) throws(TraceImportError) -> ImportSummary {
+    /// of the events read. `progress` is called every `progressInterval` events with the
+    /// lines read and the ops journaled so far (a long import's progress line).
+    public func run(into writer: JournalWriter, stopRequested: () -> Bool = { false },
+                    progress: (_ lines: Int, _ ops: Int) -> Void = { _, _ in }) throws(TraceImportError) -> ImportSummary {
         let journaler = EventJournaler()
         var merger: SourceMerger
         var run = SimulatedRun()
@@ -58,9 +65,12 @@ public final class TraceImporter {
                     }
                 }
             }
+            var events = 0
             while !stopRequested(), let (event, index) = merger.next() {
                 assembler.feed(event, source: index)
                 try journalSettled()
+                events += 1
+                if events % Self.progressInterval == 0 { progress(linesRead, run.opCount) }
             }
             assembler.finish()
             try journalSettled()
@@ -72,6 +82,7 @@ public final class TraceImporter {
         }
         if let empty = sources.first(where: { $0.tally.events == 0 }) {
             let tally = empty.tally
+            if let failure = tally.readFailure { throw .damaged(path: empty.path, afterLine: tally.lines, reason: failure) }
             if tally.notUnderstoodLines > 0, let first = tally.notUnderstood.first {
                 throw .noneUnderstood(path: empty.path, lines: tally.notUnderstoodLines, first: first)
             }
@@ -80,7 +91,8 @@ public final class TraceImporter {
         return ImportSummary(
             sources: sources.map {
                 ImportSummary.Source(path: $0.path, totals: $0.tally.totals, eventsByKind: $0.tally.eventsByKind, eventLines: $0.tally.eventLines,
-                                     notUnderstoodLines: $0.tally.notUnderstoodLines, notUnderstood: $0.tally.notUnderstood)
+                                     notUnderstoodLines: $0.tally.notUnderstoodLines, notUnderstood: $0.tally.notUnderstood,
+                                     readFailure: $0.tally.readFailure)
             },
             opCount: run.opCount, opsByKind: run.opsByKind, findingCount: run.findingCount,
             mergedByTime: merger.mergesByTime, disagreements: run.disagreements, firstDisagreement: run.firstDisagreement,
@@ -99,6 +111,10 @@ struct SimulatedRun {
     private(set) var findingCount = 0
     private(set) var disagreements = 0
     private(set) var firstDisagreement: String?
+    /// Whether the trace has `fq_flush_timeout` expiries (then they alone say when it ran).
+    private var tracedFlushTimer = false
+    /// Each CPU's latest call: when, and in which task (pid 0: the idle task).
+    private var lastCallOnCPU: [Int: (time: UInt64, pid: Int?)] = [:]
     /// Findings of the steps added for the next record (a stand-in map's).
     private var pendingFindings: [Finding] = []
     /// The machine as the simulation declared it: journaled after the calls, so that a
@@ -106,7 +122,25 @@ struct SimulatedRun {
     private var topology: [Op] = []
 
     mutating func record(_ record: ImportedOp, facts: MachineFacts, into writer: JournalWriter) throws(JournalError) {
-        if simulation == nil { simulation = TraceSimulation(facts: facts) }
+        var record = record
+        if case .flush(let call) = record.op.call {
+            // A traced expiry names no device yet; the flushes placed here name theirs.
+            if call.device == nil {
+                record = FlushTimerPlacement.attributed(record, engine: engine)
+                tracedFlushTimer = true
+            }
+        } else {
+            while !tracedFlushTimer, let flush = FlushTimerPlacement.overdueFlush(before: record, engine: engine, lastCall: lastCallOnCPU) {
+                try self.record(flush, facts: facts, into: writer)
+            }
+            if let flush = FlushTimerPlacement.inferredFlush(before: record, engine: engine) {
+                try self.record(flush, facts: facts, into: writer)
+            }
+        }
+        if let provenance = record.provenance, let cpu = provenance.cpu, let time = provenance.timestampNanoseconds {
+            lastCallOnCPU[cpu] = (time, provenance.pid)
+        }
+        if simulation == nil { simulation = TraceSimulation(facts: facts) } else { simulation!.facts = facts }
         let steps = simulation!.steps(for: record)
         if !steps.contains(where: { $0.record != nil }) {
             // A call the simulation cannot run (it names no device, it unmapped nothing) is

@@ -32,6 +32,9 @@ final class TraceSource {
         kernelLog = KernelLogParser(devices: devices)
     }
 
+    /// Physical lines read so far.
+    var linesRead: Int { reader.linesRead }
+
     /// The next event in file order; nil at the end of the file.
     func next() -> ParsedEvent? {
         while readyIndex == ready.count {
@@ -56,6 +59,7 @@ final class TraceSource {
         flushCutMessage()
         release(kernelLog.finish())
         tally.lines = reader.linesRead
+        tally.readFailure = reader.failure
         tally.joinedLines = joiner.joinedLines
         tally.quotedLines = joiner.quotedLines
         finished = true
@@ -87,6 +91,7 @@ final class TraceSource {
     private func release(_ events: [ParsedEvent]) {
         for var event in events {
             tally.countEvent(event)
+            if case .oops(let oops) = event.kind { facts?.readOops(oops) }
             if let cpu = event.provenance.cpu, let pid = skippedTaskOnCPU.removeValue(forKey: cpu) {
                 event.provenance.taskRanBefore = pid
             }
@@ -108,6 +113,11 @@ final class TraceSource {
         let start = text.firstIndex { !$0.isSpace } ?? text.count
         guard start < text.count, text[start] != .hash else {
             if start < text.count, let facts { facts.readHeader(Substring(text.text((start + 1)..<text.count))) }
+            // A capture's `# oops: [ts] BUG: …` lines are the kernel log's oops report
+            // (the lab's guest-init.sh copies it there): read as the log lines they are.
+            if let logStart = Self.oopsHeaderMessage(text, from: start) {
+                return .kernelLog(record(line, KernelLogPrefix.parse(text, from: logStart)))
+            }
             return nil
         }
         if let prefix = QemuPrefix.parse(text, from: start) {
@@ -137,6 +147,13 @@ final class TraceSource {
         }
         if let facts, prefix.messageStart < text.count { facts.readLog(Substring(text.text(prefix.messageStart..<text.count))) }
         return .kernelLog(record(line, prefix))
+    }
+
+    static let oopsHeader = utf8("# oops: ")
+
+    /// Where the log line of a `# oops: ` header line starts.
+    private static func oopsHeaderMessage(_ text: [UInt8], from start: Int) -> Int? {
+        text.hasPrefix(oopsHeader, at: start) ? start + oopsHeader.count : nil
     }
 
     private func record(_ line: LogicalLine, _ prefix: LinePrefix) -> TraceRecord {

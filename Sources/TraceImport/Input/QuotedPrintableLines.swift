@@ -24,6 +24,7 @@ final class QuotedPrintableLines: LineProvider {
     init(_ source: LineProvider) { self.source = source }
 
     var linesRead: Int { source.linesRead }
+    var failure: String? { source.failure }
 
     func next() -> [UInt8]? {
         guard var line = source.next() else { return nil }

@@ -43,8 +43,17 @@ final class EventJournaler {
         case .debugReport(let call): return [emit(report(event, call), event)]
         case .attach, .groupAdd, .groupRemove: noteMachine(event); return []
         case .detach: return [emit(detach(event), event)]
-        case .iova(let call): return [emit(twoStep(event, call), event)]
+        case .iova(let call):
+            var draft = twoStep(event, call)
+            // The kernel oopsed inside the call (a bounce copy through phys_to_virt() in
+            // swiotlb_tbl_map_single()): it never returned, nothing it did is known.
+            if event.oopsed { draft.outcome = Outcome(status: .oops) }
+            return [emit(draft, event)]
         case .noOp, .iovaReturn: return []  // a return is folded into its call by CallAssembler
+        case .flushTimer:
+            // Whose fq_timer it was, the simulation asks the model (the line's timer= is hashed).
+            return [emit(Draft(op: .flush(FlushOp(iommu: DeviceRegistry.iommuName))), event)]
+        case .oops: return []  // its outcome went to the call it interrupted (CallAssembler)
         }
     }
 

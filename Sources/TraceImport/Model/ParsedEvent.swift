@@ -51,6 +51,8 @@ public struct ParsedEvent: Sendable, Hashable {
     public var fallback = false
     /// What the parser had to decide (a fault with no read/write flag, …).
     public var note: String?
+    /// The kernel oopsed inside this call: it never returned (`KernelOops`).
+    public var oopsed = false
     public var provenance: EventProvenance
 
     public init(kind: TraceEventKind, naming: String, provenance: EventProvenance) {

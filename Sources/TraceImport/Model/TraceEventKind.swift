@@ -27,6 +27,11 @@ public enum TraceEventKind: Sendable, Hashable {
     case iovaReturn(IOVACall)
     /// A call the kernel traced but that did nothing (`dma_free` of a NULL buffer).
     case noOp
+    /// The flush-queue timer ran (`timer:timer_expire_entry function=fq_flush_timeout`).
+    case flushTimer
+    /// A kernel oops: the call it interrupted (an unreturned probe entry whose function
+    /// the call trace names) gets its outcome, `oops` (CallAssembler).
+    case oops(KernelOops)
 
     var isTwoStep: Bool {
         if case .iova = self { return true }
@@ -46,6 +51,8 @@ public enum TraceEventKind: Sendable, Hashable {
         case .attach, .detach, .groupAdd, .groupRemove: return "attach/detach"
         case .iova, .iovaReturn: return "two-step"
         case .noOp: return "no-op"
+        case .flushTimer: return "flush timer"
+        case .oops: return "oops"
         }
     }
 }

@@ -29,6 +29,9 @@ enum DMADebugMessages {
 
     /// Every `err_printk` message from 2.6.30 to 7.3 (the wording has barely changed;
     /// fields were added, never renamed).
+    /// `DMA_MAPPING_ERROR`, `(dma_addr_t)-1`: what a failed map returns.
+    static let mappingErrorAddress = UInt64.max
+
     static let messages: [Message] = [
         Message(text: "device driver tries to free DMA memory it has not allocated", call: .unmap, misuse: .unmapNotMapped,
                 fields: ["device address", "size"], sizeField: "size"),
@@ -98,6 +101,8 @@ enum DMADebugMessages {
         event.reason = text
         if let device = located.device, bytes.text(device) != "NULL" { event.device = devices.canonical(bytes.text(device)) }
         event.address = bracketed(bytes, body, "device address").flatMap { TextScanner.numberValue(bytes, bytes.numberPrefix($0)) }
+        // check_unmap() prints "invalid DMA memory address" for one handle only: DMA_MAPPING_ERROR.
+        if message.misuse == .unmapOfMappingError { event.address = DMADebugMessages.mappingErrorAddress }
         event.sizeBytes = message.sizeField.flatMap { bracketed(bytes, body, $0) }
             .flatMap { TextScanner.decimalValue(bytes, bytes.digitsPrefix($0)) }
         event.direction = (bracketed(bytes, body, "unmapped with") ?? bracketed(bytes, body, "synced with")

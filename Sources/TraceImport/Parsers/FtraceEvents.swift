@@ -1,6 +1,6 @@
 /// An ftrace event after its line prefix: `name: fields`. perf script spells the name
-/// `system:name` (`iommu:map:`); both the `dma` and `iommu` systems are read, any other
-/// event is skipped.
+/// `system:name` (`iommu:map:`); both the `dma` and `iommu` systems are read, and the
+/// flush-queue timer's `timer:timer_expire_entry`; any other event is skipped.
 enum FtraceEvents {
     /// The event name at `start` and where its fields begin, when the text is `name: …`.
     static func eventName(_ bytes: [UInt8], at start: Int) -> (name: String, system: String?, fields: Int)? {
@@ -55,6 +55,9 @@ enum FtraceEvents {
             // Another system's event of the same name (`map`) lacks the `IOMMU:` marker.
             guard scanner.startsWith(IOMMUTracepoints.marker) else { return .skipped(.otherFtraceEvent) }
             return IOMMUTracepoints.parse(name, fields: range, record, devices: devices)
+        }
+        if name == TimerEvents.expireEntry, system == nil || system == "timer" {
+            return TimerEvents.parse(fields: range, record)
         }
         // Without a system name, `dma_fence_*` and the like belong to other subsystems.
         if system == "dma" || system == "iommu" { return .skipped(.unknownEvent) }

@@ -13,6 +13,8 @@ final class KernelLogParser {
     private var warningBefore: (cpu: Int?, pid: Int?, record: Int)?
     /// Records parsed so far.
     private var recordCount = 0
+    /// An oops report being read (`BUG: unable to handle page fault` … `---[ end trace`).
+    private var oops: KernelOopsMessages?
     /// The SMMU whose last event was skipped (not a fault with an address).
     private var skippedSMMUv3Event: String?
 
@@ -30,6 +32,7 @@ final class KernelLogParser {
     func parse(_ record: TraceRecord) -> LineResult {
         recordCount += 1
         noteDeviceName(record)
+        if oops != nil { return continueOops(record) }
         if let result = continuePending(record) { return result }
         let released = releasePending()
         var result = parseFresh(record)
@@ -37,8 +40,23 @@ final class KernelLogParser {
         return result
     }
 
-    /// The event still held at the end of the input.
-    func finish() -> [ParsedEvent] { releasePending() }
+    /// The event still held at the end of the input (an oops report cut short included).
+    func finish() -> [ParsedEvent] {
+        let cut = oops.map { [$0.event(through: $0.opening)] } ?? []
+        oops = nil
+        return releasePending() + cut
+    }
+
+    /// The next line of an oops report; the event goes out with the report's last line.
+    private func continueOops(_ record: TraceRecord) -> LineResult {
+        guard var collector = oops else { return .context }
+        if collector.take(record) {
+            oops = collector
+            return .context
+        }
+        oops = nil
+        return LineResult(disposition: .context, events: [collector.event(through: record)])
+    }
 
     /// A `driver DDDD:BB:DD.F: ` prefix teaches the full name of a PCI device, so a later
     /// DMAR report's `BB:DD.F` can be resolved.
@@ -51,6 +69,10 @@ final class KernelLogParser {
     private func parseFresh(_ record: TraceRecord) -> LineResult {
         let bytes = record.text
         let message = record.message
+        if let collector = KernelOopsMessages(record) {
+            oops = collector
+            return LineResult(disposition: .event)
+        }
         if let result = IntelDMARMessages.parse(record, message, devices: devices) { return hold(result) }
         if let result = AMDViMessages.parse(record, message, devices: devices) { return result }
         if let result = DMADebugMessages.parse(record, message, devices: devices) { return hold(result) }

@@ -130,7 +130,9 @@ enum SWIOTLBMessages {
         var scanner = TextScanner(bytes, from: at + (isSWIOTLB ? swiotlbOverflow.count : directOverflow.count), to: range.upperBound)
         let address = scanner.hex()
         guard scanner.skip(byte: .plus), let sizeBytes = scanner.decimal() else { return .skipped(.malformed(event.naming, missing: "addr+size")) }
-        event.phys = nil
+        // dma-direct's DMA address is the buffer's physical address (`phys_to_dma()` adds no
+        // offset on a PCI device of an x86 or arm64 machine); swiotlb's is the slot's, not the buffer's.
+        event.phys = isSWIOTLB ? nil : address
         event.sizeBytes = sizeBytes
         event.note = "the DMA address " + (address.map { "0x" + String($0, radix: 16) } ?? "?") + " is beyond the device's DMA mask"
         return .event(event)

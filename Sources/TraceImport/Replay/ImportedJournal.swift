@@ -4,7 +4,8 @@ import Journal
 /// An imported journal read back as the import wrote it: the machine it declared, and
 /// each kernel call as the trace had it (`ImportedOp`: NULL columns are what the line did
 /// not say) with its claims (`ops.claims`), so `TraceScenario` runs the same simulation
-/// the import ran.
+/// the import ran. The calls are read one at a time (`calls()`): a replay of a 10 M-line
+/// trace holds one call, not the trace.
 struct ImportedJournal {
     struct Call {
         var seq: Int
@@ -16,19 +17,41 @@ struct ImportedJournal {
     }
 
     let topology: [Op]
-    let calls: [Call]
     /// What the import's simulation filled in.
     let assumptions: [String]
+    private let path: String
 
     init(path: String) throws(JournalError) {
         let reader = try JournalReader(path: path)
         topology = try reader.topology()
         assumptions = try reader.importAssumptions()
-        calls = try Self.readCalls(QueryRunner(path: path))
+        self.path = path
     }
 
-    private static func readCalls(_ runner: QueryRunner) throws(JournalError) -> [Call] {
-        let cursor = try runner.cursor("""
+    /// The kernel calls in seq order, one at a time.
+    func calls() throws(JournalError) -> CallCursor {
+        try CallCursor(QueryRunner(path: path))
+    }
+
+    /// Reads the calls as `next()` asks for them; the runner (its connection) lives as long.
+    final class CallCursor {
+        private let runner: QueryRunner
+        private let cursor: QueryCursor
+
+        init(_ runner: QueryRunner) throws(JournalError) {
+            self.runner = runner
+            cursor = try runner.cursor(Self.sql)
+        }
+
+        /// The next call; nil after the last. Rows of a kind no import writes are passed over.
+        func next() throws(JournalError) -> Call? {
+            while try cursor.next() {
+                if let call = Self.call(cursor) { return call }
+            }
+            return nil
+        }
+
+        static let sql = """
             SELECT o.seq, k.name, d.name, h.name, o.offset, o.length, o.phys, o.address, dn.name, o.attrs, st.name, fk.name,
                    o.fault_address, o.out_address, o.claims, io.kernel_naming, io.line, src.path, io.raw, e.name,
                    io.timestamp_ns, io.cpu
@@ -43,11 +66,11 @@ struct ImportedJournal {
               LEFT JOIN errno_name e ON e.code = o.errno
               LEFT JOIN import_sources src ON src.id = io.source_id
              ORDER BY o.seq
-            """)
-        var calls: [Call] = []
-        while try cursor.next() {
+            """
+
+        private static func call(_ cursor: QueryCursor) -> Call? {
             guard let seq = cursor.integer(at: 0), let kind = cursor.text(at: 1).flatMap(OpKind.init(rawValue:)),
-                  let status = cursor.text(at: 10), let naming = cursor.text(at: 15) else { continue }
+                  let status = cursor.text(at: 10), let naming = cursor.text(at: 15) else { return nil }
             var row = Row(kind: kind, device: cursor.text(at: 2), handle: cursor.text(at: 3), offset: cursor.unsigned(at: 4),
                           length: cursor.unsigned(at: 5), phys: cursor.unsigned(at: 6), address: cursor.unsigned(at: 7),
                           direction: cursor.text(at: 8).flatMap(DMADirection.init(rawValue:)),
@@ -62,10 +85,9 @@ struct ImportedJournal {
             let provenance = ImportProvenance(sourceID: 0, line: line, lineCount: 1, sourceFormat: "", kernelNaming: naming,
                                               timestampNanoseconds: cursor.unsigned(at: 20), cpu: cursor.integer(at: 21).map { Int($0) },
                                               raw: cursor.text(at: 18) ?? "")
-            guard let record = row.record(provenance: provenance) else { continue }
-            calls.append(Call(seq: Int(seq), record: record, claims: cursor.text(at: 14), origin: "\(file):\(line) \(naming)"))
+            guard let record = row.record(provenance: provenance) else { return nil }
+            return Call(seq: Int(seq), record: record, claims: cursor.text(at: 14), origin: "\(file):\(line) \(naming)")
         }
-        return calls
     }
 
     /// One `ops` row's columns, NULL as nil.
@@ -127,6 +149,10 @@ struct ImportedJournal {
                                                 length: value(length, .length), fill: .zero))
             case .detach:
                 op = .detach(DetachOp(device: device))
+            case .flush:
+                // The IOMMU in the device column, the device whose domain it flushes in the
+                // handle, when its timer ran (if before the op) in the offset.
+                op = .flush(FlushOp(iommu: device, device: self.handle, ranAt: offset))
             default:
                 return nil
             }

@@ -62,6 +62,10 @@ extension ScriptNames {
             case .deviceRead(var access): access.device = devices.name(access.device); return op.with(.deviceRead(access))
             case .deviceWrite(var access): access.device = devices.name(access.device); return op.with(.deviceWrite(access))
             case .detach(var call): call.device = devices.name(call.device); return op.with(.detach(call))
+            case .flush(var call):
+                call.iommu = devices.name(call.iommu)
+                if let device = call.device { call.device = devices.name(device) }
+                return op.with(.flush(call))
             default: return op
             }
         }

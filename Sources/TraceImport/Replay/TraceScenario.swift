@@ -22,6 +22,10 @@ public struct TraceScenario {
         /// The imported op this line is, or serves when the simulation adds it (a
         /// stand-in map, a `mapping-error` check); nil for the topology, which serves them all.
         public var partOf: Int?
+
+        init(line: ScriptLine, origin: String?, sequence: Int?, partOf: Int?) {
+            self.line = line; self.origin = origin; self.sequence = sequence; self.partOf = partOf
+        }
     }
 
     public private(set) var lines: [Line] = []
@@ -29,39 +33,16 @@ public struct TraceScenario {
     public private(set) var assumptions: [String] = []
     public var script: Script { Script(lines: lines.map(\.line)) }
 
+    /// The whole scenario in memory (an exported script); a replay reads it line by line
+    /// through `TraceScenarioStream` instead.
     public init(journalPath: String) throws(TraceImportError) {
-        let journal: ImportedJournal
-        do { journal = try ImportedJournal(path: journalPath) } catch { throw .journal(error) }
-        var names = ScriptNames.Renaming()
-        let simulation = TraceSimulation(topology: journal.topology)
-        for op in journal.topology { append(op, claims: [], origin: nil, sequence: nil, partOf: nil, &names) }
-        for call in journal.calls {
-            for step in simulation.steps(for: call.record) {
-                var claims = step.claims
-                if step.record != nil, let text = call.claims {
-                    do {
-                        claims = try ScriptParser().parseClaims(text, fileName: "\(journalPath) seq \(call.seq) claims")
-                    } catch {
-                        throw .badClaims(path: journalPath, seq: call.seq, text: text)
-                    }
-                }
-                let isRecord = step.record != nil
-                append(step.op, claims: claims, origin: isRecord ? call.origin : nil, sequence: isRecord ? call.seq : nil,
-                       partOf: call.seq, &names)
-            }
-        }
-        for index in lines.indices { lines[index].line.lineNumber = index + 1 }
-        assumptions = journal.assumptions + names.renamed.map { "\($0.script) is \($0.kernel) in the trace" }
+        let stream = try TraceScenarioStream(journalPath: journalPath)
+        while let line = try stream.next() { lines.append(line) }
+        assumptions = stream.assumptions
     }
 
     /// True when the journal holds a kernel trace (`dmajournal import`) rather than a recording.
     public static func isImported(journalPath: String) throws(TraceImportError) -> Bool {
         do { return !(try JournalReader(path: journalPath).importedSources().isEmpty) } catch { throw .journal(error) }
-    }
-
-    private mutating func append(_ op: Op, claims: [Claim], origin: String?, sequence: Int?, partOf: Int?,
-                                 _ names: inout ScriptNames.Renaming) {
-        lines.append(Line(line: ScriptLine(lineNumber: 0, op: names.scriptOp(op), claims: claims), origin: origin,
-                          sequence: sequence, partOf: partOf))
     }
 }

@@ -12,9 +12,17 @@ struct DMADebugHints: Equatable {
     /// `check_unmap()`/`check_sync()` found no entry ("tries to free/sync DMA memory it
     /// has not allocated"): what was mapped there had been unmapped.
     var foundNoEntry: Bool
+    /// `check_unmap()` found the entry's `map_err_type` still `MAP_ERR_NOT_CHECKED` ("failed
+    /// to check map error"): the driver never called `dma_mapping_error()` on it.
+    var mapErrorUnchecked: Bool
+    /// `add_dma_entry()`: `active_cacheline_insert()` met a live entry on the same cacheline
+    /// ("cacheline tracking EEXIST, overlapping mappings aren't supported").
+    var overlapsLiveCacheline: Bool
 
     init(report text: String) {
         foundNoEntry = text.contains("DMA memory it has not allocated")
+        mapErrorUnchecked = text.contains("failed to check map error")
+        overlapsLiveCacheline = text.contains("cacheline tracking EEXIST")
         mappedLength = Self.number(after: "[map size=", in: text) ?? Self.number(after: "[allocation size=", in: text)
         mappedDirection = Self.direction(after: "[mapped as ", in: text) ?? Self.direction(after: "[mapped with ", in: text)
     }

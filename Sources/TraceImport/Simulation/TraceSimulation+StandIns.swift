@@ -30,16 +30,48 @@ extension TraceSimulation {
         }
         let known = MappingFacts(length: length, direction: direction, device: device, isState: false)
         facts_[handle] = known
-        if let address = record.address { remember(handle, at: address &- offset, length: length, device: device, isState: false) }
         preTraceCount += 1
+        // An unmap of DMA_MAPPING_ERROR itself: the handle a failed map returned.
+        if case .unmap = record.op.call, record.address == DMADebugMessages.mappingErrorAddress, !directDevices.contains(device) {
+            steps.append(failedMapStandIn(handle, device: device, direction: direction))
+            return known
+        }
+        if let address = record.address { remember(handle, at: address &- offset, length: length, device: device, isState: false) }
         let map = MapOp(mapping: handle, device: device, phys: inventPhys(length), length: length, direction: direction)
-        steps += [Step(op: .map(map), claims: [], record: nil), mappingErrorCheck(handle)]
+        steps.append(Step(op: .map(map), claims: [], record: nil))
+        if !hints.mapErrorUnchecked { steps.append(mappingErrorCheck(handle)) }
         // dma-debug found no entry for it (`check_unmap()`/`check_sync()`: "has not
         // allocated"): whatever the driver once mapped there was unmapped already.
         if hints.foundNoEntry {
             steps.append(Step(op: .unmap(UnmapOp(mapping: handle, length: length, direction: direction)), claims: [], record: nil))
         }
         return known
+    }
+
+    /// The failed map whose `DMA_MAPPING_ERROR` handle dma-debug saw unmapped (`check_unmap()`:
+    /// "tries to free an invalid DMA memory address"): the log does not say why it failed,
+    /// so the stand-in is one that fails the way any map through an IOMMU can, an IOVA
+    /// allocation larger than the device's whole IOVA space (`iommu_dma_alloc_iova()` finds
+    /// no range; `__iommu_dma_map()` returns `DMA_MAPPING_ERROR`). No `dma_mapping_error()`
+    /// check follows: a driver that checked would not have unmapped it.
+    private func failedMapStandIn(_ handle: String, device: String, direction: DMADirection) -> Step {
+        let sentence = "a map dma-debug saw unmapped as DMA_MAPPING_ERROR failed before the log: its stand-in is a map larger than the IOVA space, which fails as the kernel's did"
+        if !assumptions.contains(sentence) { note(sentence) }
+        let map = MapOp(mapping: handle, device: device, phys: 0, length: Self.regionSize, direction: direction)
+        return Step(op: .map(map), claims: [], record: nil)
+    }
+
+    /// The live mapping a map's cacheline overlapped (dma-debug's "cacheline tracking
+    /// EEXIST": `active_cacheline_insert()` found an entry there, which only a mapping the
+    /// device may write, not `DMA_TO_DEVICE`, leaves): mapped before the trace at the same
+    /// physical address, bidirectional, and left live (`o1`, `o2` …).
+    func overlappedMappingStandIn(device: String, phys: UInt64, length: UInt64) -> [Step] {
+        overlapStandIns += 1
+        let handle = "o\(overlapStandIns)"
+        facts_[handle] = MappingFacts(length: length, direction: .bidirectional, device: device, isState: false)
+        preTraceCount += 1
+        let map = MapOp(mapping: handle, device: device, phys: phys, length: length, direction: .bidirectional)
+        return [Step(op: .map(map), claims: [], record: nil), mappingErrorCheck(handle)]
     }
 
     /// What the simulation knows of a two-step state a call names, making a stand-in

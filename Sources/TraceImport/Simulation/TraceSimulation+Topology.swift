@@ -1,3 +1,4 @@
+import OpScript
 import DMASim
 import Journal
 
@@ -10,12 +11,88 @@ extension TraceSimulation {
         declaredTopology = true
         let machine = machineSpec()
         cpuCount = machine.cpuCount
-        note("region \(Self.regionName) holds every physical address the trace names")
         note("DMA masks are 64 bits unless a device's first IOVA says less; devices are coherent PCI devices (x86)")
         note("every map is followed by the dma_mapping_error() check drivers make, which no trace shows")
         note("a device access names the mapping that covered its address in the kernel's IOVA space; of unknown length, it is \(Self.accessLength) bytes")
-        return [Step(op: .machine(machine), claims: [], record: nil),
-                Step(op: .region(RegionSpec(name: Self.regionName, base: 0, sizeBytes: Self.regionSize, kind: .ram)), claims: [], record: nil)]
+        var steps = [Step(op: .machine(machine), claims: [], record: nil)] + memoryRegions().map { Step(op: $0, claims: [], record: nil) }
+        if let pool = swiotlbPool() { steps.append(Step(op: .swiotlb(pool), claims: [], record: nil)) }
+        return steps
+    }
+
+    /// One `ram` region for every physical address; with `mem=` only the RAM below the
+    /// limit is the kernel's, and above it a `shared` region: RAM with no `struct page`
+    /// and no direct map, which a bounce cannot copy (`swiotlb_tbl_map_single()`).
+    private func memoryRegions() -> [Op] {
+        guard let limit = facts.memLimit, limit > 0, limit < Self.regionSize, limit % 4096 == 0 else {
+            note("region \(Self.regionName) holds every physical address the trace names")
+            return [.region(RegionSpec(name: Self.regionName, base: 0, sizeBytes: Self.regionSize, kind: .ram))]
+        }
+        note("region \(Self.regionName) holds the kernel's RAM below mem=0x\(String(limit, radix: 16)); region \(Self.hiddenRegionName), "
+             + "kind shared, every physical address above it (outside the direct map)")
+        return [.region(RegionSpec(name: Self.regionName, base: 0, sizeBytes: limit, kind: .ram)),
+                .region(RegionSpec(name: Self.hiddenRegionName, base: limit, sizeBytes: Self.regionSize - limit, kind: .shared))]
+    }
+
+    /// The pool the log shows (`logPool()`), forced when the command line says
+    /// `swiotlb=force`; under force without such a line, the default 64 MiB one.
+    private func swiotlbPool() -> SwiotlbSpec? {
+        let force = facts.swiotlbForce ?? false
+        if var pool = logPool() {
+            if force && !pool.isNoForce { pool.force = true; note("swiotlb=force on the command line: the pool bounces every dma-direct map") }
+            return pool
+        }
+        guard force else { return nil }
+        note("swiotlb pool of 64 MiB, force: the command line's swiotlb=force (the log does not say where the kernel put it)")
+        return SwiotlbSpec(sizeBytes: SwiotlbSpec.defaultSizeBytes, force: true)
+    }
+    /// The swiotlb pool the log shows, declared before the first call as `swiotlb_init()`
+    /// makes it at boot; nil leaves the pool the model would make. A pool the log shows only
+    /// after the first call cannot be declared: `overflowClaims` then claims nothing.
+    private func logPool() -> SwiotlbSpec? {
+        let pool = facts.swiotlb
+        let segment = Self.swiotlbSegmentBytes
+        if let slot = pool.unreachableSlot {
+            // The pool holds the slot swiotlb_map() handed out: declared from that slot on, every
+            // slot sits where the device could not reach the first.
+            let base = slot & ~4095
+            let size = pool.mappedBytes.map { max(segment, $0 / segment * segment) } ?? segment
+            declaredPool = .unreachable
+            note("swiotlb pool at 0x\(String(base, radix: 16)), \(size >> 10) KiB: swiotlb_map() bounced into a slot there (swiotlb addr … overflow)")
+            return SwiotlbSpec(sizeBytes: size, base: base)
+        }
+        if let base = pool.mappedBase, let bytes = pool.mappedBytes, !pool.tornDown, bytes >= segment, base & 4095 == 0 {
+            declaredPool = .mapped
+            note("swiotlb pool at 0x\(String(base, radix: 16)), \(bytes >> 20) MiB: the log's software IO TLB: mapped line")
+            return SwiotlbSpec(sizeBytes: bytes / segment * segment, base: base)
+        }
+        if pool.tornDown || (pool.directOverflow && !pool.poolExisted) {
+            declaredPool = .absent
+            note(pool.tornDown ? "no swiotlb pool: the log shows swiotlb_exit() tearing it down"
+                               : "no swiotlb pool: dma_direct_map_phys() reported a DMA address overflow rather than bounce (is_swiotlb_active() false)")
+            return .noForce
+        }
+        return nil
+    }
+
+    /// `IO_TLB_SEGSIZE` slots of `IO_TLB_SIZE`: a pool is a whole number of them.
+    static let swiotlbSegmentBytes: UInt64 = 128 * 2048
+
+    /// What the kernel did for a map whose overflow report (dma-direct's `DMA addr …` or
+    /// `swiotlb_map()`'s `swiotlb addr …`) depends on the pool: claimed when the topology
+    /// declared the pool the report implies, nothing otherwise (the log showed it too late).
+    func overflowClaims(naming: String) -> [Claim]? {
+        switch naming {
+        case "swiotlb_map":
+            if declaredPool == .unreachable { return [.error(nil)] }
+        case "dma_direct_map":
+            // No pool, or one the device cannot reach: the map fails either way.
+            if declaredPool == .absent || declaredPool == .unreachable { return [.error(nil)] }
+        default:
+            return nil
+        }
+        let sentence = "a map whose overflow report depends on a swiotlb pool the log showed only after its first call claims nothing"
+        if !assumptions.contains(sentence) { note(sentence) }
+        return []
     }
 
     /// The machine the facts describe: its CPUs (`# cpus:`, ftrace's `#P:`), its kernel's
@@ -28,6 +105,11 @@ extension TraceSimulation {
             let parts = release.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
             if parts.count == 2, (parts[0], parts[1]) < (6, 17) { kernel = .v6_16 }
             note("kernel \(release): the model follows \(kernel.rawValue)'s DMA semantics")
+        } else if cachelineOverlapReported, arch == .x86_64 {
+            // add_dma_entry() of 7.x reports the overlap only when dma_get_cache_alignment() >=
+            // L1_CACHE_BYTES, never on x86: a kernel that reported it there is older.
+            kernel = .v6_16
+            note("kernel 6.16's DMA semantics: dma-debug reported a cacheline overlap on x86, which 7.x's add_dma_entry() never does")
         }
         let cpus: Int
         if let count = facts.cpuCount {
@@ -42,7 +124,9 @@ extension TraceSimulation {
         note(dmaDebug ? "dma-debug is built in (the kernel log says so): every mapping is tracked"
                       : "dma-debug is not built in (CONFIG_DMA_API_DEBUG, off in distribution kernels; the log does not show it): "
                         + "dma_need_unmap() is false for a coherent dma-direct device, whose driver may never unmap")
-        return MachineSpec(arch: arch, kernel: kernel, cpuCount: cpus, hz: 250, dmaDebug: dmaDebug)
+        let spec = MachineSpec(arch: arch, kernel: kernel, cpuCount: cpus, hz: 250, dmaDebug: dmaDebug)
+        modelRules = KernelRules(spec)
+        return spec
     }
 
     /// CPUs of a machine whose trace does not say: enough for any CPU column a pasted trace shows.
@@ -57,6 +141,10 @@ extension TraceSimulation {
         let domain = group ?? device
         domainOfDevice[device] = domain
         var spec = DeviceSpec(name: device, iommu: behindIOMMU ? Self.iommuName : nil, group: group)
+        if behindIOMMU, let pid = record.provenance?.pid, facts.bouncingTasks.contains(pid) {
+            spec.untrusted = true
+            note("\(device) is untrusted: its task oopsed in dma-iommu's bounce (dev_use_swiotlb())")
+        }
         if behindIOMMU {
             if !declaredIOMMU { steps.append(iommuStep()) }
             if domains[domain]?.fromCreation == nil, let bits = dmaBits(fromFirstAllocation: record) {
@@ -65,6 +153,10 @@ extension TraceSimulation {
             }
         } else {
             directDevices.insert(device)
+            if let mask = facts.directDeviceMasks[device], mask & (mask &+ 1) == 0, mask != 0 {
+                spec.dmaBits = mask.nonzeroBitCount
+                note("\(device): dma-bits=\(mask.nonzeroBitCount), the mask its overflow report printed")
+            }
         }
         steps.append(Step(op: .device(spec), claims: [], record: nil))
         return steps
@@ -86,7 +178,11 @@ extension TraceSimulation {
         // virtio-iommu implements iotlb_sync_map (drivers/iommu/virtio-iommu.c viommu_iotlb_sync_map).
         let syncMap = facts.iommuKind == .virtio
         if let kind = facts.iommuKind { note("the IOMMU is \(kind.rawValue)\(syncMap ? ", which needs iotlb_sync_map" : "")") }
-        return Step(op: .iommu(IOMMUSpec(name: Self.iommuName, mode: mode, needsSyncMap: syncMap)), claims: [], record: nil)
+        // Lazy: fq_timer runs where the trace shows it (a timer_expire_entry, or the first IOVA
+        // the kernel hands out again from the flush queue), not at a tick the model guesses.
+        if mode == .lazy { note("fq-timer=explicit: the flush-queue timer runs where the trace shows it ran (docs/import.md)") }
+        return Step(op: .iommu(IOMMUSpec(name: Self.iommuName, mode: mode, needsSyncMap: syncMap, explicitFlushTimer: mode == .lazy)),
+                    claims: [], record: nil)
     }
 
     /// Whether a device's DMA goes through the IOMMU: its IOMMU group, the IOMMU being off,
@@ -95,6 +191,8 @@ extension TraceSimulation {
     private func isBehindIOMMU(_ device: String, firstCall record: ImportedOp) -> Bool {
         if Self.isPseudoDevice(device) { return true }
         if facts.iommuDisabled == true { return false }
+        // dma-direct and swiotlb_map() report overflows only for a device without an IOMMU.
+        if facts.directDeviceMasks[device] != nil { return false }
         if let group = facts.group(of: device) { return group.type != "identity" }
         // The IOMMU reported this device's fault (a DMAR, AMD-Vi or SMMU fault record), so
         // its DMA is translated whatever groups the log happened to show.

@@ -7,7 +7,10 @@ public struct BuiltInWorkload: WorkloadGenerator {
     public init(_ kind: WorkloadKind) { self.kind = kind }
 
     public var supportedInjections: Set<InjectionClass> {
-        (0..<template.defaultDeviceCount).reduce(into: []) { $0.formUnion(template.device(at: $1).role.supportedInjections) }
+        let byRole: Set<InjectionClass> = (0..<template.defaultDeviceCount).reduce(into: []) {
+            $0.formUnion(template.device(at: $1).role.supportedInjections)
+        }
+        return template.hasUntrustedDeviceOnHiddenMemory ? byRole : byRole.subtracting([.unalignedBounce])
     }
 
     public func steps(_ options: WorkloadOptions) throws(WorkloadError) -> WorkloadStream {
@@ -26,6 +29,8 @@ public struct BuiltInWorkload: WorkloadGenerator {
         case .vfioMigration: return VFIOMigrationTopology.self
         case .gpuP2P: return GPUP2PTopology.self
         case .mixed: return MixedTopology.self
+        case .thunderbolt: return ThunderboltTopology.self
+        case .hiddenMemory: return HiddenMemoryTopology.self
         }
     }
 }

@@ -28,6 +28,11 @@ public enum InjectionClass: String, Sendable, CaseIterable, Hashable {
     /// `unlink-attribute-mismatch`: release with `DMA_ATTR_SKIP_CPU_SYNC` on a non-coherent device, so the
     /// cache is not invalidated: the destroy's attributes match no link of the state.
     case skippedCacheSync = "skipped-cache-sync"
+    /// `bounce-outside-direct-map`: the driver hands an untrusted device a buffer of memory
+    /// outside the direct map that starts inside a granule; dma-iommu bounces it
+    /// (`dma_iova_link()` → `iommu_dma_iova_link_swiotlb()` → `swiotlb_tbl_map_single()`),
+    /// whose copy through `phys_to_virt()` faults: the link never returns (`oops`).
+    case unalignedBounce = "unaligned-bounce"
 
     /// The checker classes that report this misuse, the one expected first first. Empty
     /// when the engine cannot observe it yet.
@@ -44,6 +49,7 @@ public enum InjectionClass: String, Sendable, CaseIterable, Hashable {
         case .freeWithLinkedRanges: return [.freeWithLinkedRanges]
         case .useAfterUnlink: return [.useAfterUnlink]
         case .skippedCacheSync: return [.unlinkAttributeMismatch]
+        case .unalignedBounce: return [.bounceOutsideDirectMap]
         }
     }
 

@@ -14,8 +14,14 @@ import OpScript
 /// When a segment is beyond the device's DMA mask (no swiotlb to bounce through), its
 /// map returns `DMA_MAPPING_ERROR`; the driver unmaps what it had mapped and fails the
 /// request there.
+///
+/// When dma-direct bounces a segment (`swiotlb=force`, or beyond the mask with a pool),
+/// `swiotlb_tbl_map_single()` copies it into its slot through the direct map: RAM bounces
+/// (and a segment over 256 KiB fails, no slots), but the shared region is outside it: the map never returns (`oops`,
+/// `bounce-outside-direct-map`) and the driver's task is dead, so the request ends there,
+/// its earlier mappings never unmapped. The map claims `ok`, what the driver expected.
 final class StreamingRequest: RequestProgram {
-    enum Stage: Equatable { case fill, alloc, map, access, unmap, verify, failedMap }
+    enum Stage: Equatable { case fill, alloc, map, access, unmap, verify, failedMap, oopsMap }
 
     let device: DeviceProfile
     let state: String
@@ -30,10 +36,14 @@ final class StreamingRequest: RequestProgram {
         self.device = device
         self.buffer = buffer
         state = context.nextStateHandle()
-        let unreachable = buffer.segments.firstIndex { !device.reaches($0.phys, length: $0.length) }
-        mappedCount = unreachable ?? buffer.segments.count
-        mappings = (0..<(unreachable.map { $0 + 1 } ?? mappedCount)).map { _ in context.nextMappingHandle() }
-        cursor = StageCursor(unreachable == nil ? [.fill, .alloc, .map, .access, .unmap, .verify] : [.fill, .alloc, .map, .failedMap, .unmap])
+        let stop = buffer.segments.firstIndex { device.directRefuses($0) || device.directBounceOopses($0) }
+        mappedCount = stop ?? buffer.segments.count
+        mappings = (0..<(stop.map { $0 + 1 } ?? mappedCount)).map { _ in context.nextMappingHandle() }
+        switch stop {
+        case nil: cursor = StageCursor([.fill, .alloc, .map, .access, .unmap, .verify])
+        case let index? where device.directBounceOopses(buffer.segments[index]): cursor = StageCursor([.fill, .alloc, .map, .oopsMap])
+        case _?: cursor = StageCursor([.fill, .alloc, .map, .failedMap, .unmap])
+        }
     }
 
     func nextStep(_ context: TrafficContext) -> WorkloadStep? {
@@ -50,6 +60,7 @@ final class StreamingRequest: RequestProgram {
         case .alloc: return 1
         case .map: return 2 * mappedCount  // map, then check it
         case .failedMap: return 2
+        case .oopsMap: return 1
         case .access, .unmap: return mappedCount
         case .verify: return buffer.verifyCount
         }
@@ -63,6 +74,7 @@ final class StreamingRequest: RequestProgram {
         case .map: return item % 2 == 0 ? map(item / 2, claims: StepClaims.ok) : check(item / 2, claims: StepClaims.ok)
         case .failedMap: return item == 0 ? map(mappedCount, claims: StepClaims.mapFailed)
                                           : check(mappedCount, claims: StepClaims.mappingErrorChecked)
+        case .oopsMap: return map(mappedCount, claims: StepClaims.ok)
         case .access: return buffer.deviceStep(item, device: device.name, address: .mapping(mappings[item], offset: 0))
         case .unmap: return WorkloadStep(op: .unmap(UnmapOp(mapping: mappings[item], length: buffer.segments[item].length,
                                                             direction: buffer.direction, attributes: buffer.segments[item].attributes)),

@@ -9,6 +9,7 @@ extension TwoStepRequest {
         case .partialLinkNotCleaned: return pieces.count >= 2
         case .skippedCacheSync: return !buffer.deviceReads  // the CPU reads after the release
         case .useAfterUnlink: return false
+        case .unalignedBounce: return !pieces[0].attributes.contains(.mmio)  // MMIO is refused (-EPERM), not bounced
         default: return true
         }
     }
@@ -51,7 +52,26 @@ extension TwoStepRequest {
             place(injection, at: .destroy)
         case .useAfterUnlink:
             preconditionFailure("a two-step request never unlinks a single range")
+        case .unalignedBounce:
+            startInsideTheGranule(context)
+            place(injection, at: .alloc)
         }
+    }
+
+    /// The buffer starts some sectors into its first granule (the fill the CPU made is
+    /// unchanged): try_alloc and the first link take the new start, and the untrusted
+    /// device's link bounces the head (`dma_iova_link()` → `iommu_dma_iova_link_swiotlb()`
+    /// → `iommu_dma_map_swiotlb()` → `swiotlb_tbl_map_single()`), whose copy from memory
+    /// outside the direct map never returns. The driver's task dies there: no later call
+    /// is made, and the state is never destroyed (`leak-at-detach` at the end).
+    private func startInsideTheGranule(_ context: TrafficContext) {
+        let sectors = Int(device.unitBytes / RequestBuffer.sectorBytes)
+        let head = UInt64(1 + context.injectionChoice(below: sectors - 1)) * RequestBuffer.sectorBytes
+        allocPhys += head
+        allocBytes -= head
+        pieces = [LinkPiece(offset: 0, phys: pieces[0].phys + head, length: pieces[0].length - head,
+                            direction: pieces[0].direction, attributes: pieces[0].attributes)]
+        for stage in [Stage.sync, .access, .destroy, .verify] { cursor.remove(stage) }
     }
 
     private func place(_ injection: InjectionClass, at stage: Stage, _ item: Int = 0) {

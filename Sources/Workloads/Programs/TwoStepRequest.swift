@@ -26,6 +26,10 @@ final class TwoStepRequest: RequestProgram {
     /// `mapped_len` for destroy: everything linked, unless a misuse says otherwise.
     @exclusivity(unchecked) var destroyLength: UInt64
     @exclusivity(unchecked) var releaseAttributes: DMAAttributes = []
+    /// `dma_iova_try_alloc(phys, size)`: the first segment's address and the payload,
+    /// unless a misuse moves the buffer's start.
+    @exclusivity(unchecked) var allocPhys: UInt64
+    @exclusivity(unchecked) var allocBytes: UInt64
 
     init(device: DeviceProfile, buffer: RequestBuffer, pieces: [LinkPiece], _ context: TrafficContext) {
         self.device = device
@@ -33,6 +37,8 @@ final class TwoStepRequest: RequestProgram {
         self.pieces = pieces
         state = context.nextStateHandle()
         destroyLength = buffer.totalBytes
+        allocPhys = buffer.segments[0].phys
+        allocBytes = buffer.totalBytes
         // Drivers unmap with the attributes they mapped with (nvme passes DMA_ATTR_MMIO
         // again for a P2P request); an injected misuse may change this below.
         releaseAttributes = pieces.first?.attributes ?? []
@@ -62,7 +68,7 @@ final class TwoStepRequest: RequestProgram {
     private func step(_ stage: Stage, _ item: Int, _ context: TrafficContext) -> WorkloadStep {
         switch stage {
         case .fill: return buffer.fillStep(item)
-        case .alloc: return call(.alloc(AllocOp(state: state, device: device.name, phys: buffer.segments[0].phys, sizeBytes: buffer.totalBytes)))
+        case .alloc: return call(.alloc(AllocOp(state: state, device: device.name, phys: allocPhys, sizeBytes: allocBytes)))
         case .link: return link(pieces[item])
         case .relink: return link(pieces[pieces.count - 1])
         case .sync: return call(.sync(SyncOp(state: state, offset: 0, length: buffer.totalBytes)))

@@ -15,6 +15,7 @@ enum BlockShape: BufferShape {
         let lengths = SlotLayout.split(units, into: segmentCount, &context.random).map { UInt64($0) * unit }
         var buffer = RequestBuffer(direction: context.random.chance(readShare) ? .fromDevice : .toDevice)
         buffer.appendInSlot(lengths, unit: unit, context)
+        if device.sectorAligned { buffer.cutToSectors(within: min(unit, device.spec.minAlignMask + 1), context) }
         return buffer
     }
 }

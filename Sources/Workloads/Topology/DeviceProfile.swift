@@ -11,9 +11,21 @@ struct DeviceProfile: Sendable, Hashable {
     var role: DeviceRole
     /// Requests kept in flight on it.
     var inFlight: Int
+    /// The machine's bounce pool (the stream's `swiotlb` line), which decides what
+    /// dma-direct does with a range it cannot map in place.
+    var swiotlb: SwiotlbSpec?
+    /// Its driver hands over buffers that start and end on 512-byte sectors inside a page
+    /// (O_DIRECT I/O), as NVMe's virt boundary allows: only the first segment may start
+    /// and only the last may end off a page boundary.
+    var sectorAligned = false
+    /// Whether the workload's buffers are RAM the kernel maps (`ram`), so a bounce can copy
+    /// them; `shared` memory has no direct map.
+    var memoryDirectMapped = false
 
-    init(_ name: String, role: DeviceRole, iommu: IOMMUSpec?, dmaBits: Int = 64, coherent: Bool = true, untrusted: Bool = false) {
+    init(_ name: String, role: DeviceRole, iommu: IOMMUSpec?, dmaBits: Int = 64, coherent: Bool = true, untrusted: Bool = false,
+         minAlignMask: UInt64 = 0) {
         spec = DeviceSpec(name: name, iommu: iommu?.name, dmaBits: dmaBits, coherent: coherent, untrusted: untrusted)
+        spec.minAlignMask = minAlignMask
         self.iommu = iommu
         self.role = role
         inFlight = role.defaultInFlight
@@ -41,6 +53,35 @@ struct DeviceProfile: Sendable, Hashable {
         usesIOVA || phys + length - 1 <= spec.dmaMask
     }
 
+    /// dma-direct bounces the range through swiotlb (`dma_direct_map_phys()` →
+    /// `swiotlb_map()` → `swiotlb_tbl_map_single()`): every range under `swiotlb=force`,
+    /// else one beyond the mask when a pool exists. Never MMIO (`DMA_ATTR_MMIO` fails
+    /// under force instead, and only has to be reachable otherwise).
+    func directBounces(_ segment: Segment) -> Bool {
+        guard !usesIOVA, let pool = swiotlb, !pool.isNoForce, !segment.attributes.contains(.mmio) else { return false }
+        return pool.force || !reaches(segment.phys, length: segment.length)
+    }
+
+    /// dma-direct refuses the map (`DMA_MAPPING_ERROR`): beyond the mask with nothing to
+    /// bounce through, MMIO under `swiotlb=force`, or a bounce larger than one allocation
+    /// can be (`swiotlb_tbl_map_single()` finds no slots).
+    func directRefuses(_ segment: Segment) -> Bool {
+        guard !usesIOVA else { return false }
+        if segment.attributes.contains(.mmio) && swiotlb?.force == true { return true }
+        if directBounces(segment) { return segment.length > Self.maxBounceBytes }
+        return !reaches(segment.phys, length: segment.length)
+    }
+
+    /// The bounce copy of the range never returns: it is outside the direct map
+    /// (`swiotlb_bounce()` reads it through `phys_to_virt()`).
+    func directBounceOopses(_ segment: Segment) -> Bool {
+        directBounces(segment) && !directRefuses(segment) && !memoryDirectMapped
+    }
+
+    /// `IO_TLB_SEGSIZE` slots of `IO_TLB_SIZE`: the most one swiotlb allocation holds
+    /// (`swiotlb_max_mapping_size()` for a device without a `min_align_mask`).
+    static let maxBounceBytes: UInt64 = 256 << 10
+
     /// 2 MiB slots one request of this device takes from the shared region.
     var slotsPerRequest: Int {
         switch role {
@@ -62,6 +103,8 @@ struct DeviceProfile: Sendable, Hashable {
         switch injection {
         case .missingSync: return needsSyncMap
         case .skippedCacheSync: return !spec.coherent
+        // dma-iommu bounces only an untrusted device's unaligned range, and only with a pool.
+        case .unalignedBounce: return spec.isUntrusted && swiotlb.map { !$0.isNoForce } == true
         default: return true
         }
     }

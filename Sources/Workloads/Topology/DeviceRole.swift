@@ -27,7 +27,7 @@ enum DeviceRole: Sendable, Hashable {
     var supportedInjections: Set<InjectionClass> {
         switch self {
         case .odpRegion:
-            return Set(InjectionClass.allCases).subtracting([.lateAccess, .destroyLengthMismatch, .skippedCacheSync])
+            return Set(InjectionClass.allCases).subtracting([.lateAccess, .destroyLengthMismatch, .skippedCacheSync, .unalignedBounce])
         case .blockQueue, .migrationBuffer, .peerTransfer:
             return Set(InjectionClass.allCases).subtracting([.useAfterUnlink])
         }

@@ -19,15 +19,26 @@ public struct WorkloadTopology: Sendable {
 
     init(template: any TopologyTemplate.Type, options: WorkloadOptions) throws(WorkloadError) {
         let count = options.deviceCount ?? template.defaultDeviceCount
+        var swiotlb = options.swiotlb(default: template.swiotlb)
+        // dma-iommu bounces through the pool: without one an unaligned link fails with
+        // -ENOMEM ("DMA bounce buffers are inactive"), so the misuse would not show as itself.
+        if swiotlb == nil, options.injections.contains(where: { $0.injectionClass == .unalignedBounce }) {
+            swiotlb = SwiotlbSpec(sizeBytes: SwiotlbSpec.defaultSizeBytes)
+        }
         var devices = (0..<count).map { options.applyOverrides(to: template.device(at: $0)) }
+        for index in devices.indices {
+            devices[index].swiotlb = swiotlb
+            devices[index].memoryDirectMapped = template.memoryKind.isDirectMapped
+        }
         for spec in options.injections {
             try Self.fit(spec.injectionClass, into: &devices, options: options)
         }
         self.devices = devices
-        shared = RegionSpec(name: "shm0", base: Self.sharedBase, sizeBytes: options.regionSizeBytes, kind: .shared)
+        shared = RegionSpec(name: template.memoryKind == .ram ? "ram0" : "shm0", base: Self.sharedBase,
+                            sizeBytes: options.regionSizeBytes, kind: template.memoryKind)
         bar = devices.contains { $0.role == .peerTransfer } ? Self.barRegion : nil
         let machine = options.kernel.map { [Op.machine(MachineSpec(kernel: $0))] } ?? []
-        ops = machine + Self.declarations(regions: [shared] + (bar.map { [$0] } ?? []), swiotlb: template.swiotlb, devices: devices)
+        ops = machine + Self.declarations(regions: [shared] + (bar.map { [$0] } ?? []), swiotlb: swiotlb, devices: devices)
     }
 
     /// Makes sure some device can commit `injection`: turns on needs-sync-map, or makes
@@ -47,6 +58,9 @@ public struct WorkloadTopology: Sendable {
 
     private static func unfitReason(_ injection: InjectionClass, _ devices: [DeviceProfile]) -> String {
         let mapping = devices.filter(\.usesIOVA)
+        if injection == .unalignedBounce, !mapping.contains(where: \.spec.isUntrusted) {
+            return "no untrusted device with an IOMMU DMA domain (declare more devices)"
+        }
         if mapping.isEmpty { return "no device has an IOMMU DMA domain (every IOMMU is passthrough, or there is none)" }
         if !mapping.contains(where: { $0.role.supportedInjections.contains(injection) }) {
             return "no device with an IOMMU DMA domain has a driver that makes the calls it needs (declare more devices)"

@@ -11,6 +11,12 @@ public enum WorkloadKind: String, Sendable, CaseIterable, Hashable {
     case gpuP2P = "gpu-p2p"
     /// All of the above on several kinds of device sharing one region.
     case mixed
+    /// NVMe behind a Thunderbolt port: untrusted devices whose unaligned ranges dma-iommu
+    /// bounces through swiotlb, on RAM the kernel maps.
+    case thunderbolt
+    /// The seed's case: memory outside the direct map, an untrusted device among the
+    /// devices, and the bounce that oopses (`unaligned-bounce`, `--swiotlb-force`).
+    case hiddenMemory = "hidden-memory"
 
     /// The generator for this workload.
     public var generator: any WorkloadGenerator { BuiltInWorkload(self) }

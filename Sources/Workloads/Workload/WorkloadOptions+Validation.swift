@@ -1,3 +1,5 @@
+import DMASim
+
 extension WorkloadOptions {
     /// Throws for options no workload can honour. Device DMA masks must be at least 32
     /// bits: below that the IOVA space is too small for realistic requests, and the
@@ -16,9 +18,23 @@ extension WorkloadOptions {
         if let dmaBits, !(32...64).contains(dmaBits) {
             throw .invalidOption("dma-bits must be 32 to 64, got \(dmaBits)")
         }
+        if let swiotlbBytes, let problem = SwiotlbSpec.sizeProblem(swiotlbBytes) {
+            throw .invalidOption("\(problem), got \(swiotlbBytes)")
+        }
         if let inFlightPerDevice, !(1...64).contains(inFlightPerDevice) {
             throw .invalidOption("requests in flight per device must be 1 to 64, got \(inFlightPerDevice)")
         }
+    }
+
+    /// The bounce pool the stream declares: the workload's own, resized or forced by
+    /// `--swiotlb` / `--swiotlb-force`, or one of the kernel's default size
+    /// (`CONFIG_SWIOTLB_DEFAULT_SIZE_MB`) when only those ask for one.
+    func swiotlb(default template: SwiotlbSpec?) -> SwiotlbSpec? {
+        guard swiotlbBytes != nil || swiotlbForce else { return template }
+        var spec = template ?? SwiotlbSpec(sizeBytes: SwiotlbSpec.defaultSizeBytes)
+        spec.sizeBytes = swiotlbBytes ?? spec.sizeBytes
+        spec.force = spec.force || swiotlbForce
+        return spec
     }
 
     /// The device with the topology overrides applied: mode, needs-sync-map and granule

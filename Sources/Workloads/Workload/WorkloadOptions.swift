@@ -27,6 +27,14 @@ public struct WorkloadOptions: Sendable, Hashable {
     /// The kernel whose semantics the run follows (`--kernel`): nil runs on the engine's
     /// default (7.3) and declares no machine; a version declares `machine kernel=…` first.
     public var kernel: KernelVersion?
+    /// The bounce pool's size (`--swiotlb`, the command line's `swiotlb=`): nil keeps the
+    /// workload's own pool, or none. Journaled as the stream's `swiotlb` line, so a replay
+    /// runs on the same pool.
+    public var swiotlbBytes: UInt64?
+    /// `swiotlb=force` (`--swiotlb-force`): dma-direct bounces every mapping
+    /// (`dma_direct_map_phys()` → `swiotlb_map()`); a pool of the default size is made
+    /// when no size is given. dma-iommu ignores it (`dev_use_swiotlb()`).
+    public var swiotlbForce = false
 
     public static let defaultRegionSizeBytes: UInt64 = 1 << 40
 

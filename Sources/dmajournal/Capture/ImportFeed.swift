@@ -8,9 +8,9 @@ import Synchronization
 /// fails — can stop the capture from taking tracefs down; its own process group, so a
 /// terminal's Ctrl-C stops the capture but not the import of what was captured.
 final class ImportFeed: @unchecked Sendable {
-    /// What `dmajournal import` is given as its input: its standard input. (`-` once the
-    /// importer reads stdin by that name; a path to the pipe works with every version.)
-    static let standardInputPath = "/proc/self/fd/0"
+    /// What `dmajournal import` is given as its input: its standard input, by the name
+    /// every such tool gives it.
+    static let standardInputPath = "-"
 
     private let child: ChildProcess
     private var feeder: BackgroundThread?

@@ -17,16 +17,21 @@ struct ImportCommand: ParsableCommand {
             the journal keeps them too (import_skips). The summary line goes to stdout. \
             Exit status 0; 2 for bad input: a file that cannot be read or holds no DMA or \
             IOMMU event (or only reports none could be read), or an existing journal \
-            without --force. See docs/import.md.
+            without --force. A file whose data ends early (damaged or truncated gzip \
+            data, a read error) is also exit 2, after its lines up to there are \
+            journaled. On a terminal, a long import shows its progress on stderr. See \
+            docs/import.md.
 
             EXAMPLES:
               dmajournal import trace.txt dmesg.log --journal j.db
+              dmajournal import trace.txt.gz --journal j.db
+              trace-cmd report | dmajournal import - --journal j.db
               dmajournal import fixtures/traces/13-dmesg-T-amdvi-io-page-fault-ahci-asm1061-43bit.txt --journal j.db --format json
               dmajournal query j.db --named faults-after-unmap
             """
     )
 
-    @Argument(help: "Trace and log files (ftrace/trace-cmd text, dmesg, syslog, QEMU trace output, mail excerpts).")
+    @Argument(help: "Trace and log files (ftrace/trace-cmd text, dmesg, syslog, QEMU trace output, mail excerpts); gzip-compressed ones are read as they are; - is standard input.")
     var files: [String]
 
     @Option(help: "The journal file to write.")
@@ -52,15 +57,20 @@ struct ImportCommand: ParsableCommand {
             }
             let importer = try importCall { () throws(TraceImportError) -> TraceImporter in try TraceImporter(paths: files) }
             InterruptFlag.stopBetweenOps()
+            var progress = ImportProgress()
             let summary = try JournalFile.write(journal, source: files.joined(separator: " "), interruptedBy: { InterruptFlag.signal }) { writer in
                 try importCall { () throws(TraceImportError) -> ImportSummary in
-                    try importer.run(into: writer, stopRequested: { InterruptFlag.isRaised })
+                    try importer.run(into: writer, stopRequested: { InterruptFlag.isRaised }) { progress.update(lines: $0, ops: $1) }
                 }
             }
+            progress.finish()
             ImportReport.perFile(summary, quiet: quiet).forEach(StandardError.write)
             print(format == .json ? ImportReport.json(summary, journal: journal).text : ImportReport.summaryLine(summary, journal: journal))
             if let line = ImportReport.disagreementLine(summary) { StandardError.write(line) }
             if InterruptFlag.isRaised { throw CLIFailure.interrupted(JournalSink.interruptedLine(path: journal, opsKept: summary.opCount)) }
+            if let damaged = summary.firstReadFailure {
+                throw CLIFailure.badInput("\(damaged.description); the lines before it are imported into \(journal)")
+            }
         }
     }
 }

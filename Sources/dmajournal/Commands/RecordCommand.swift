@@ -23,6 +23,9 @@ struct RecordCommand: ParsableCommand {
               dmajournal record --workload nvme --ops 20000 --journal nvme.db
               dmajournal record --workload nvme --ops 100000 --journal nvme.db --iommu-mode lazy --inject late-access@50000 --quiet
               dmajournal record --workload rdma-odp --ops 1000000 --journal odp.db --checkpoint-every 100000
+              dmajournal record --workload nvme --ops 20000 --journal forced.db --swiotlb 64M --swiotlb-force
+              dmajournal record --workload hidden-memory --ops 20000 --journal hidden.db --inject unaligned-bounce@5000
+              dmajournal record --workload thunderbolt --ops 20000 --journal tb.db
             """
     )
 
@@ -58,6 +61,13 @@ struct RecordCommand: ParsableCommand {
 
     @Option(help: "Override every device's DMA mask bits.")
     var dmaBits: Int?
+
+    @Option(help: "Declare a swiotlb bounce pool of this size (swiotlb=; a multiple of 256K up to 1G), journaled as the stream's swiotlb line.",
+            transform: RecordCommand.size)
+    var swiotlb: UInt64?
+
+    @Flag(help: "swiotlb=force: dma-direct bounces every mapping (a 64M pool unless --swiotlb sizes it).")
+    var swiotlbForce = false
 
     @Option(help: "The kernel whose DMA semantics to follow: 7.3 (the default) or 6.16; declares a machine line.")
     var kernel: KernelVersion?
@@ -115,6 +125,8 @@ struct RecordCommand: ParsableCommand {
                                       iommuMode: iommuMode, needsSyncMap: needsSyncMap ? true : nil,
                                       granuleBytes: granule, dmaBits: dmaBits)
         options.kernel = kernel
+        options.swiotlbBytes = swiotlb
+        options.swiotlbForce = swiotlbForce
         do {
             options.injections = try injections.map { text throws -> InjectionSpec in try InjectionSpec(parsing: text) }
             return try workload.generator.steps(options)

@@ -30,6 +30,7 @@ struct ReplayCommand: ParsableCommand {
               dmajournal replay nvme.db --with iommu-mode=strict
               dmajournal replay nvme.db --from auto:249999 --to 260000
               dmajournal replay nvme.db --with needs-sync-map=on --format json
+              dmajournal replay nvme.db --with swiotlb-size=64M --with swiotlb-force=on
             """
     )
 

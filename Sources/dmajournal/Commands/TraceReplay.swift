@@ -15,33 +15,41 @@ struct TraceReplay {
     /// Stop after this imported op (journal seq).
     let lastSequence: Int?
 
+    /// The scenario streams (`TraceScenarioStream`): one call's lines in memory at a time.
     func run() throws {
-        let scenario = try importCall { () throws(TraceImportError) in try TraceScenario(journalPath: journal) }
-        var lines = scenario.lines.filter { line in
-            guard let lastSequence, let partOf = line.partOf else { return true }
-            return partOf <= lastSequence
+        let scenario = try importCall { () throws(TraceImportError) in try TraceScenarioStream(journalPath: journal) }
+        var current: TraceScenario.Line?
+        func nextLine() throws -> ScriptLine? {
+            guard var line = try importCall({ () throws(TraceImportError) in try scenario.next() }) else { return nil }
+            // Calls come in seq order, the topology (partOf nil) first: past the last one asked for, the rest is too.
+            if let lastSequence, let partOf = line.partOf, partOf > lastSequence { return nil }
+            line.line.op = overrides.apply(to: line.line.op)
+            current = line
+            return line.line
         }
-        for index in lines.indices { lines[index].line.op = overrides.apply(to: lines[index].line.op) }
+        // The first five of the checker's news, and how many there were: nothing grows with the trace.
         var news: [String] = []
+        var newsCount = 0
         var replayed = 0
-        let ending = try ScriptExecutor().run(Script(lines: lines.map(\.line))) { result in
-            guard let sequence = lines[result.sequence].sequence else { return }
+        let ending = try ScriptExecutor().run(next: nextLine) { result in
+            guard let line = current, let sequence = line.sequence else { return }
             replayed += 1
             guard result.failedClaims.isEmpty, result.line.claims == [.completed] else { return }
             for finding in result.outcome.findings {
-                news.append("seq \(sequence) (\(lines[result.sequence].origin ?? "")): \(finding.misuse.rawValue): \(finding.message)")
+                newsCount += 1
+                if news.count < 5 { news.append("seq \(sequence) (\(line.origin ?? "")): \(finding.misuse.rawValue): \(finding.message)") }
             }
         }
         let machine = overrides.isEmpty ? "" : " with \(overrides.map(\.description).joined(separator: ", "))"
         switch ending {
         case .completed:
             print("\(replayed) ops of the kernel trace ran on the model\(machine), which agrees with the kernel at each one")
-            if !news.isEmpty {
-                print("the model's checker also reports \(news.count) finding(s) on ops where the trace shows none:")
-                for line in news.prefix(5) { print("  " + line) }
+            if newsCount > 0 {
+                print("the model's checker also reports \(newsCount) finding(s) on ops where the trace shows none:")
+                for line in news { print("  " + line) }
             }
         case .claimFailed(let result), .rejected(let result):
-            let line = lines[result.sequence]
+            guard let line = current else { return }
             let place = line.sequence.map { "seq \($0) (\(line.origin ?? "added by the scenario"))" }
                 ?? "script line \(result.sequence + 1), which the scenario adds"
             var writer = ScriptLineWriter()

@@ -15,6 +15,8 @@ final class KernelRunContext {
 
     @exclusivity(unchecked) var cpu = 0
     @exclusivity(unchecked) var onlineCPUs = 1
+    /// The engine's clock (ns): when a range was queued (`FlushQueue.Entry.queuedAt`).
+    @exclusivity(unchecked) var clock: UInt64 = 0
     @exclusivity(unchecked) private(set) var requests: [(domain: DMADomain, request: TimerRequest)] = []
 
     func request(_ request: TimerRequest, for domain: DMADomain) {
