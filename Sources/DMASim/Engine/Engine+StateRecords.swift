@@ -11,14 +11,14 @@ extension Engine {
     }
 
     func decodeRecords(from reader: inout StateReader, links: DecodingLinks) throws(EngineStateError) {
-        states = try HandleTable(
+        states.replaceContents(with: try HandleTable(
             count: links.stateCount, version: links.version, handle: \.handle, from: &reader,
             record: { reader, slot throws(EngineStateError) in try IOVAStateRecord(from: &reader, links: links, slot: slot) },
-            epitaph: { reader throws(EngineStateError) in try IOVAStateEpitaph.decoding(from: &reader, links: links) })
-        mappings = try HandleTable(
+            epitaph: { reader throws(EngineStateError) in try IOVAStateEpitaph.decoding(from: &reader, links: links) }))
+        mappings.replaceContents(with: try HandleTable(
             count: links.mappingCount, version: links.version, handle: \.handle, from: &reader,
             record: { reader, slot throws(EngineStateError) in try StreamingMappingRecord(from: &reader, links: links, slot: slot) },
-            epitaph: { reader throws(EngineStateError) in try MappingEpitaph.decoding(from: &reader, links: links) })
+            epitaph: { reader throws(EngineStateError) in try MappingEpitaph.decoding(from: &reader, links: links) }))
         try checkOwnersNameRecords(at: reader)
         rebuildDebugEntries()
     }
