@@ -25,6 +25,7 @@ public final class JournalSnapshotStorage: SnapshotStorage {
     /// Inserts the snapshot's row and chunk references, and for a checkpoint the engine's
     /// state, LZ4-framed.
     public func save(_ record: SnapshotRecord, of engine: Engine) throws {
+        // Invariant: sortedChunkIndexes are the keys of manifest.chunks.
         let refs = record.manifest.sortedChunkIndexes.map { ChunkRef(index: $0, hash: record.manifest.chunks[$0]!.value) }
         let statistics = record.statistics
         let row = SnapshotRow(name: record.name, seq: record.sequence, kind: record.kind.rawValue, epoch: record.manifest.epoch,

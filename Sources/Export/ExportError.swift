@@ -2,12 +2,16 @@ import Journal
 
 /// Why an export or a report could not be written, as one line naming the place: the
 /// journal file, the output path, the table. The command-line tool prints `description`
-/// and exits with status 2 (bad input).
+/// and exits with status 2 (bad input), or 3 (a tool failure) for `writeFailed` and a
+/// journal's I/O error or full disk.
 public enum ExportError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The journal could not be read (missing, not a journal, corrupt, a bad record).
     case journal(JournalError)
-    /// The output could not be created or written.
+    /// The output could not be created (a missing folder, a directory, no permission).
     case cannotWrite(path: String, reason: String)
+    /// The output was opened but a write, flush, close or the rename into place failed
+    /// (ENOSPC, EIO): the machine's failure, not the path's.
+    case writeFailed(path: String, reason: String)
     /// `--table NAME` named no table the CSV export knows.
     case unknownTable(name: String, known: [String])
     /// The table exists in the CSV export but not in this journal (an older schema).
@@ -25,7 +29,7 @@ public enum ExportError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .journal(let error):
             return error.description
-        case .cannotWrite(let path, let reason):
+        case .cannotWrite(let path, let reason), .writeFailed(let path, let reason):
             return "\(path): cannot write: \(reason)"
         case .unknownTable(let name, let known):
             return "no CSV table '\(name)'; known: \(known.joined(separator: ", "))"

@@ -35,6 +35,7 @@ extension Snapshotter {
     private func restoreBatch(_ batch: [UInt64], of manifest: SnapshotManifest, from store: some ChunkStore,
                               into engine: Engine) throws {
         buffers.reserve(workers.count)
+        // Invariant: `batch` is a slice of manifest.sortedChunkIndexes, the keys of manifest.chunks.
         let hashes = batch.map { manifest.chunks[$0]! }
         let frames = try batch.indices.map { job in try Self.placing(batch[job]) { try ChunkReader.frame(hashes[job], from: store) } }
         var backed: [UnsafeMutableRawPointer?] = []
@@ -55,6 +56,7 @@ extension Snapshotter {
                     if zeroPages.contains(offset) {
                         target?.zeroPage()
                     } else {
+                        // Invariant: a nil target is a page without backing, and a chunk with one got a reservation above.
                         (target ?? reservations[job]!.page(offset))
                             .copyMemory(from: chunk.baseAddress! + offset * Self.pageBytes, byteCount: Self.pageBytes)
                     }

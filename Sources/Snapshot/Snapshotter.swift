@@ -105,6 +105,7 @@ public final class Snapshotter {
         }
         for (job, frame) in zip(newJobs, frames) {
             try Self.placing(batch[job]) {
+                // Invariant: newJobs holds only jobs whose chunk hashed (all-zero chunks `continue` above).
                 try store.put(hashes[job]!, frame: frame, rawBytes: SnapshotManifest.chunkBytes)
             }
             statistics.chunksStored += 1

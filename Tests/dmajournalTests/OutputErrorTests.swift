@@ -4,7 +4,8 @@ import Testing
 
 /// output-errors.sh (fixtures/reliability), end to end: a write that fails — standard
 /// output on a full device or file system, an `-o` path that is not a regular file — is
-/// one line and a non-zero exit, never an exit 0 with nothing written; `-o` follows
+/// one line and a non-zero exit (3, a tool failure, when the write itself failed; 2, bad
+/// input, when the path cannot be written to), never an exit 0 with nothing written; `-o` follows
 /// symbolic links and leaves no staging file behind, also when a signal stops the command.
 @Suite struct OutputErrorTests {
     static func journal() throws -> String {
@@ -39,7 +40,7 @@ import Testing
         let journal = try Self.journal()
         for arguments in Self.commands(journal) {
             let result = try Self.run(arguments, stdout: "/dev/full")
-            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.status == 3, "\(arguments): \(result.stderr)")
             #expect(result.stderr == "dmajournal: standard output: cannot write: No space left on device\n", "\(arguments): \(result.stderr)")
         }
     }
@@ -55,20 +56,20 @@ import Testing
         for arguments in Self.commands(journal) {
             _ = FileManager.default.createFile(atPath: mountPoint + "/out", contents: nil)
             let result = try Self.run(arguments, stdout: mountPoint + "/out")
-            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.status == 3, "\(arguments): \(result.stderr)")
             #expect(result.stderr == "dmajournal: standard output: cannot write: No space left on device\n", "\(arguments): \(result.stderr)")
         }
         for arguments in [["report", journal, "-o", mountPoint + "/r.html"], ["export", journal, "--format", "perfetto", "-o", mountPoint + "/t.json"],
                           ["minimize", journal, "--until", "finding", "-o", mountPoint + "/m.ops"]] {
             let run = try ToolRun.run(arguments)
-            #expect(run.status == 2, "\(arguments): \(run.stderr)")
+            #expect(run.status == 3, "\(arguments): \(run.stderr)")
             #expect(run.stderr.hasSuffix(": cannot write: No space left on device\n"), "\(arguments): \(run.stderr)")
             // One error line; minimize's progress lines (each shorter reproducer it found) come before it.
             #expect(run.stderr.split(separator: "\n").filter { $0.contains("cannot write") }.count == 1, "\(run.stderr)")
             #expect(run.stderr.split(separator: "\n").allSatisfy { $0.contains("cannot write") || $0.hasPrefix("minimize: ") }, "\(run.stderr)")
         }
         let record = try ToolRun.run(["record", "--workload", "nvme", "--ops", "20000", "--journal", mountPoint + "/j.db", "--quiet"])
-        #expect(record.status == 2)
+        #expect(record.status == 3)
         #expect(record.stderr.hasSuffix("no space left on the device (SQLite: database or disk is full)\n"), "\(record.stderr)")
         let left = try FileManager.default.contentsOfDirectory(atPath: mountPoint).filter { $0.contains(".partial") }
         #expect(left.isEmpty, "\(left)")

@@ -37,6 +37,7 @@ struct OwnershipMap {
 
     var isEmpty: Bool { idsOfPage.isEmpty && largeIDs.isEmpty }
 
+    // Invariant: callers pass ids this map handed out (`overlapping`) and has not removed.
     subscript(id: Int) -> Entry {
         get { entries[id]! }
         set { entries[id] = newValue }
@@ -92,6 +93,7 @@ struct OwnershipMap {
     func overlapping(_ first: UInt64, _ end: UInt64) -> [Int] {
         guard !isEmpty, end > first else { return [] }
         var found: Set<Int> = []
+        // Invariant: `insert` and `remove` keep largeIDs and idsOfPage to the ids in `entries`.
         for id in largeIDs where entries[id]!.first < end && first < entries[id]!.end { found.insert(id) }
         guard !idsOfPage.isEmpty else { return found.sorted() }
         let firstPage = first >> Self.pageShift, lastPage = (end - 1) >> Self.pageShift
@@ -105,6 +107,7 @@ struct OwnershipMap {
     }
 
     private func collect(_ page: UInt64, _ first: UInt64, _ end: UInt64, into found: inout Set<Int>) {
+        // Invariant: as above, idsOfPage lists only ids in `entries`.
         for id in idsOfPage[page] ?? [] where entries[id]!.first < end && first < entries[id]!.end { found.insert(id) }
     }
 

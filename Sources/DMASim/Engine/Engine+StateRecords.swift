@@ -11,14 +11,14 @@ extension Engine {
     }
 
     func decodeRecords(from reader: inout StateReader, links: DecodingLinks) throws(EngineStateError) {
-        states = try HandleTable(
+        states.replaceContents(with: try HandleTable(
             count: links.stateCount, version: links.version, handle: \.handle, from: &reader,
             record: { reader, slot throws(EngineStateError) in try IOVAStateRecord(from: &reader, links: links, slot: slot) },
-            epitaph: { reader throws(EngineStateError) in try IOVAStateEpitaph.decoding(from: &reader, links: links) })
-        mappings = try HandleTable(
+            epitaph: { reader throws(EngineStateError) in try IOVAStateEpitaph.decoding(from: &reader, links: links) }))
+        mappings.replaceContents(with: try HandleTable(
             count: links.mappingCount, version: links.version, handle: \.handle, from: &reader,
             record: { reader, slot throws(EngineStateError) in try StreamingMappingRecord(from: &reader, links: links, slot: slot) },
-            epitaph: { reader throws(EngineStateError) in try MappingEpitaph.decoding(from: &reader, links: links) })
+            epitaph: { reader throws(EngineStateError) in try MappingEpitaph.decoding(from: &reader, links: links) }))
         try checkOwnersNameRecords(at: reader)
         rebuildDebugEntries()
     }
@@ -31,6 +31,7 @@ extension Engine {
 
     /// Owner spans and ownership entries, read before the records, must name records.
     private func checkOwnersNameRecords(at reader: StateReader) throws(EngineStateError) {
+        // Invariant: keys of the dictionary they index.
         let domains = domainsOfIOMMU.keys.sorted().flatMap { domainsOfIOMMU[$0]! }
         let owners = domains.flatMap { $0.owners.spans.elements.map(\.owner) } + ownership.entries.compactMap { $0?.owner }
         for owner in owners {

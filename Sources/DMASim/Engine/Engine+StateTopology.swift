@@ -6,6 +6,7 @@ extension Engine {
         var links = EncodingLinks()
         let iommuNames = iommus.keys.sorted()
         writer.array(iommuNames) { writer, name in
+            // Invariant: `name` comes from iommus.keys.
             iommus[name]!.encode(to: &writer)
             writer.array(domainsOfIOMMU[name] ?? []) { writer, domain in
                 links.domainIndex[ObjectIdentifier(domain)] = links.domainIndex.count
@@ -18,6 +19,7 @@ extension Engine {
         }
         let deviceNames = devices.keys.sorted()
         for (index, name) in deviceNames.enumerated() { links.deviceIndex[name] = index }
+        // Invariant: deviceNames are devices.keys.
         writer.array(deviceNames) { devices[$1]!.encode(to: &$0, links: links) }
         writer.optional(swiotlb) { $1.encode(to: &$0) }
         writer.optional(swiotlbPool) { $1.encode(to: &$0) }

@@ -46,8 +46,8 @@ public final class Engine {
     /// The IOVA states and streaming mappings ops name by handle: full records of live
     /// ones and of ended ones something still names, each ended handle's epitaph
     /// (HandleTable; Engine+Retirement decides when a record goes).
-    @exclusivity(unchecked) var states = HandleTable<IOVAStateRecord, IOVAStateEpitaph>()
-    @exclusivity(unchecked) var mappings = HandleTable<StreamingMappingRecord, MappingEpitaph>()
+    let states = HandleTable<IOVAStateRecord, IOVAStateEpitaph>()
+    let mappings = HandleTable<StreamingMappingRecord, MappingEpitaph>()
     /// Records the current op ended or let go of: retired, if nothing names them, after it.
     @exclusivity(unchecked) var retirementCandidates: [IOVAOwner] = []
     @exclusivity(unchecked) var checkpointNames: Set<String> = []

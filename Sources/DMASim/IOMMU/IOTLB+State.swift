@@ -13,6 +13,7 @@ extension IOTLB {
         var previousGranule: UInt64 = 0
         var previousWord: UInt64 = 0
         for key in keys {
+            // Invariant: `keys` are cached.keys.
             let entry = cached[key]!
             let word = entry.pte.raw
             writer.varint(key.firstGranule - previousGranule)

@@ -121,6 +121,7 @@ struct IOTLB {
 
     private mutating func remove(_ key: Key) {
         guard cached.removeValue(forKey: key) != nil else { return }
+        // Invariant: every cached entry was counted under its page shift when inserted.
         countOfShift[key.pageShift]! -= 1
         if countOfShift[key.pageShift] == 0 {
             countOfShift[key.pageShift] = nil

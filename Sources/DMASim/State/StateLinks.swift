@@ -7,6 +7,7 @@ struct EncodingLinks {
     var domainIndex: [ObjectIdentifier: Int] = [:]
     var deviceIndex: [String: Int] = [:]
 
+    // Invariant: Engine.encode numbers every domain of every IOMMU before any record names one.
     func index(of domain: DMADomain) -> Int { domainIndex[ObjectIdentifier(domain)]! }
 }
 
@@ -14,6 +15,7 @@ extension StateWriter {
     /// What every record starts with: its handle, and its device by number.
     mutating func recordHead(handle: String, device: String, links: EncodingLinks) {
         string(handle)
+        // Invariant: Engine.encode numbers every declared device first, and records name only those.
         varint(links.deviceIndex[device]!)
     }
 }

@@ -85,7 +85,7 @@ public final class TextOutput {
         let failed = fflush(file) != 0 || ferror(file) != 0
         var reason = errno != 0 ? String(cString: strerror(errno)) : "write error"
         guard let stagingPath, let finalPath else {
-            if failed { throw .cannotWrite(path: displayPath, reason: reason) }
+            if failed { throw .writeFailed(path: displayPath, reason: reason) }
             return
         }
         defer { staging?.release() }
@@ -93,12 +93,12 @@ public final class TextOutput {
         if closeFailed, !failed { reason = String(cString: strerror(errno)) }
         guard !failed, !closeFailed else {
             unlink(stagingPath)
-            throw .cannotWrite(path: displayPath, reason: reason)
+            throw .writeFailed(path: displayPath, reason: reason)
         }
         if rename(stagingPath, finalPath) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(stagingPath)
-            throw .cannotWrite(path: displayPath, reason: reason)
+            throw .writeFailed(path: displayPath, reason: reason)
         }
     }
 

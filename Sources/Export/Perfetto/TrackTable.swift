@@ -136,6 +136,7 @@ struct TrackTable {
     /// forgetting the handle.
     private mutating func track(_ key: HandleKey, lane: Int, end: Int64) -> Track {
         let pid = owners[key.owner].pid
+        // Invariant: both callers store handles[key] (the `default:` subscript, or an assignment) before calling.
         if lane == handles[key]!.tids.count {
             let tid = newTid()
             handles[key]!.tids.append(tid)

@@ -186,6 +186,7 @@ final class CallAssembler {
             guard item.hold == .ready else { return nil }
             if let gate = item.gate {
                 guard case .allocation(let mapID) = gate, self.item(mapID)?.hold ?? .ready == .ready else { return nil }
+                // Invariant: items[head] is `item`, non-nil (the guard above), until it is cleared below.
                 items[head]!.gate = nil
                 allocationGates[mapID] = nil
             }
@@ -462,6 +463,7 @@ final class CallAssembler {
     private func update(_ id: Int, _ change: (inout Item) -> Void) {
         let index = id - base
         guard index >= 0, index < items.count, items[index] != nil else { return }
+        // Invariant: the guard above checked items[index] != nil.
         change(&items[index]!)
     }
 

@@ -20,6 +20,7 @@ struct IOVAProbeCalls {
     /// call it belongs to (unlink and free inside destroy).
     mutating func enter(_ call: IOVACall, key: CallAssembler.TaskKey, nextID: Int) -> Int? {
         if let outer = open[key]?.last, outer.call == .destroy, call == .unlink || call == .free {
+            // Invariant: the `if let` above found open[key]'s last element.
             open[key]!.append(Open(call: call, id: nil))
             return nil
         }

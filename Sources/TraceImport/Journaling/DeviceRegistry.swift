@@ -44,6 +44,7 @@ struct DeviceRegistry {
 
     mutating func update(_ device: String, _ change: (inout Entry) -> Void) {
         note(device)
+        // Invariant: `note` just made the entry if it was missing.
         change(&entries[device]!)
     }
 

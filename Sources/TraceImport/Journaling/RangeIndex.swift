@@ -46,6 +46,7 @@ struct RangeIndex {
             for (id, range) in ranges where range.overlaps(query) { found.append(id) }
         } else {
             for bucket in first...last {
+                // Invariant: `insert` and `remove(id:)` keep buckets and `wide` to the ids in `ranges`.
                 for id in buckets[bucket] ?? [] where ranges[id]!.overlaps(query) { found.append(id) }
             }
             for id in wide where ranges[id]!.overlaps(query) { found.append(id) }

@@ -35,14 +35,9 @@ struct BisectCommand: ParsableCommand {
     @Argument(help: "The journal file.")
     var journal: String
 
-    @Option(help: "What makes the run bad: \(BisectPredicate.syntax).")
-    var until: String?
+    @OptionGroup var badRun: BadRunOptions<BisectCommand>
 
-    @Option(name: .customLong("run"), help: "Judge prefixes with this shell command instead (git bisect run exit codes).")
-    var command: String?
-
-    @Option(name: .customLong("with"), help: "Replay on a changed machine: KEY=VALUE; repeatable.")
-    var overrides: [String] = []
+    @OptionGroup var machine: MachineChangeOptions
 
     @Option(help: ArgumentHelp("Also write each --run step to FILE.", valueName: "file"))
     var log: String?
@@ -52,8 +47,8 @@ struct BisectCommand: ParsableCommand {
 
     func run() throws {
         try CLIFailure.rendering {
-            let predicate = try predicate()
-            let changes = try ReplayCommand.parse(overrides)
+            let predicate = try badRun.predicate()
+            let changes = try machine.parsed()
             try ReplayCommand.refuseImported(journal, command: "bisect")
             let reader = try libraryCall { () throws(JournalError) -> JournalReader in try JournalReader(path: journal) }
             let bisector = try libraryCall { () throws(ReplayError) -> Bisector in try Bisector(reader: reader, overrides: changes) }
@@ -76,19 +71,11 @@ struct BisectCommand: ParsableCommand {
         }
     }
 
-    private func predicate() throws -> BisectPredicate {
-        switch (until, command) {
-        case (nil, let command?): return .command(command)
-        case (let text?, nil): return try libraryCall { () throws(ReplayError) -> BisectPredicate in try BisectPredicate(parsing: text) }
-        default: throw CLIFailure.badInput("bisect: give exactly one of --until PREDICATE and --run CMD")
-        }
-    }
-
     /// Nothing found is an answer, not bad input: exit 1.
     static func failure(_ error: ReplayError) -> CLIFailure {
         switch error {
         case .neverHolds, .holdsAtStart, .commandAborted: return .expectationFailed(error.description)
-        default: return .badInput(error.description)
+        default: return .from(error, message: error.description)
         }
     }
 
@@ -140,4 +127,9 @@ struct BisectCommand: ParsableCommand {
             throw CLIFailure.expectationFailed("bisect was inconclusive")
         }
     }
+}
+
+extension BisectCommand: BadRunJudging {
+    static let commandName = "bisect"
+    static let runHelp = "Judge prefixes with this shell command instead (git bisect run exit codes)."
 }

@@ -126,5 +126,5 @@ struct ExportCommand: ParsableCommand {
 
 /// Runs an export, turning its error into the CLI's one-line bad-input failure.
 func exportCall<T>(_ body: () throws(ExportError) -> T) throws -> T {
-    do { return try body() } catch { throw CLIFailure.badInput(error.description) }
+    do { return try body() } catch { throw CLIFailure.from(error, message: error.description) }
 }

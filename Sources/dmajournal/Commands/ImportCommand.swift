@@ -77,5 +77,5 @@ struct ImportCommand: ParsableCommand {
 
 /// Runs an import call, turning its error into the CLI's one-line bad-input failure.
 func importCall<T>(_ body: () throws(TraceImportError) -> T) throws -> T {
-    do { return try body() } catch { throw CLIFailure.badInput(error.description) }
+    do { return try body() } catch { throw CLIFailure.from(error, message: error.description) }
 }

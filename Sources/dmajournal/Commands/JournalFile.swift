@@ -28,12 +28,12 @@ enum JournalFile {
             let signal = interruptedBy()
             _ = try libraryCall { () throws(JournalError) in try writer.finish(interruptedBy: signal, waiting: SealWaiting()) }
             try libraryCall { () throws(JournalError) in try JournalWriter.checkReplaceable(target) }
-            if rename(temporary, target) != 0 { throw CLIFailure.badInput("\(path): cannot write the journal: \(String(cString: strerror(errno)))") }
+            if rename(temporary, target) != 0 { throw CLIFailure.toolFailure("\(path): cannot write the journal: \(String(cString: strerror(errno)))") }
             return result
         } catch {
             for suffix in ["", "-wal", "-shm", "-journal"] { try? files.removeItem(atPath: temporary + suffix) }
             if error is CLIFailure { throw error }
-            throw CLIFailure.badInput("\(path): cannot write the journal: \(error.localizedDescription)")
+            throw CLIFailure.toolFailure("\(path): cannot write the journal: \(error.localizedDescription)")
         }
     }
 }

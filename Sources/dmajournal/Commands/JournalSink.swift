@@ -16,7 +16,7 @@ struct JournalSink {
         do {
             writer = try JournalWriter(path: path, force: force, run: RecordingOrigin.runInfo(source: source, seed: seed))
         } catch {
-            throw CLIFailure.badInput(error.description)
+            throw CLIFailure.from(error, message: error.description)
         }
     }
 
@@ -30,7 +30,7 @@ struct JournalSink {
                 try writer?.markInjection(sequence: result.sequence, injectionClass: injection.injectionClass.rawValue, handle: injection.handle)
             }
         } catch {
-            throw CLIFailure.badInput(error.description)
+            throw CLIFailure.from(error, message: error.description)
         }
     }
 
@@ -55,7 +55,7 @@ struct JournalSink {
         let raisedBefore = InterruptFlag.isRaised
         let waiting = SealWaiting(notice: StandardError.write, shouldStop: { !raisedBefore && InterruptFlag.isRaised })
         let result: SealResult
-        do { result = try writer.finish(interruptedBy: InterruptFlag.signal, waiting: waiting) } catch { throw CLIFailure.badInput(error.description) }
+        do { result = try writer.finish(interruptedBy: InterruptFlag.signal, waiting: waiting) } catch { throw CLIFailure.from(error, message: error.description) }
         if let note = Self.note(on: result, path: writer.path) { StandardError.write("dmajournal: " + note) }
     }
 

@@ -33,14 +33,9 @@ struct MinimizeCommand: ParsableCommand {
     @Argument(help: "The journal file.")
     var journal: String
 
-    @Option(help: "What makes the run bad: \(BisectPredicate.syntax).")
-    var until: String?
+    @OptionGroup var badRun: BadRunOptions<MinimizeCommand>
 
-    @Option(name: .customLong("run"), help: "Judge candidates with this shell command instead.")
-    var command: String?
-
-    @Option(name: .customLong("with"), help: "Replay on a changed machine: KEY=VALUE; repeatable.")
-    var overrides: [String] = []
+    @OptionGroup var machine: MachineChangeOptions
 
     @Option(name: [.short, .customLong("output")], help: "Where to write the reproducer (default: standard output).")
     var output: String?
@@ -50,17 +45,12 @@ struct MinimizeCommand: ParsableCommand {
 
     func run() throws {
         try CLIFailure.rendering {
-            let predicate: BisectPredicate
-            switch (until, command) {
-            case (nil, let command?): predicate = .command(command)
-            case (let text?, nil): predicate = try libraryCall { () throws(ReplayError) -> BisectPredicate in try BisectPredicate(parsing: text) }
-            default: throw CLIFailure.badInput("minimize: give exactly one of --until PREDICATE and --run CMD")
-            }
+            let predicate = try badRun.predicate()
             // A path that cannot be written is refused now, not after minutes of search.
             if let output {
                 try libraryCall { () throws(OutputPathError) in _ = try OutputPath(output) }
             }
-            let changes = try ReplayCommand.parse(overrides)
+            let changes = try machine.parsed()
             try ReplayCommand.refuseImported(journal, command: "minimize")
             let reader = try libraryCall { () throws(JournalError) -> JournalReader in try JournalReader(path: journal) }
             let minimizer = try libraryCall { () throws(ReplayError) -> Minimizer in try Minimizer(reader: reader, overrides: changes) }
@@ -106,4 +96,9 @@ struct MinimizeCommand: ParsableCommand {
         if output == nil { print(reproducer.script, terminator: "") }
         StandardError.write(summary)
     }
+}
+
+extension MinimizeCommand: BadRunJudging {
+    static let commandName = "minimize"
+    static let runHelp = "Judge candidates with this shell command instead."
 }

@@ -60,7 +60,7 @@ struct OracleCommand: ParsableCommand {
             } else {
                 let directory = try planDirectory()
                 do { try session.plan.write(to: directory) } catch {
-                    throw CLIFailure.badInput("\(directory.path): cannot write the plan: \(error)")
+                    throw CLIFailure.toolFailure("\(directory.path): cannot write the plan: \(error)")
                 }
                 if planOnly {
                     printPlan(session.plan, directory)

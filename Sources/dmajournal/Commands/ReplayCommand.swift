@@ -40,8 +40,7 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Stop after this sequence number.")
     var to: Int?
 
-    @Option(name: .customLong("with"), help: "Replay on a changed machine: KEY=VALUE; repeatable.")
-    var overrides: [String] = []
+    @OptionGroup var machine: MachineChangeOptions
 
     @Option(help: "Start at this checkpoint (its memory and engine state) instead of op 0.")
     var from: String?
@@ -55,7 +54,7 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         try CLIFailure.rendering {
-            let changes = try Self.parse(overrides)
+            let changes = try machine.parsed()
             if from != nil && !changes.isEmpty {
                 // A checkpoint holds the recorded machine's state: a changed machine must start at op 0.
                 throw CLIFailure.badInput("replay: --from and --with do not combine: a checkpoint was taken on the recorded machine")
@@ -111,9 +110,4 @@ struct ReplayCommand: ParsableCommand {
     }
 
     /// Parses `--with` arguments; shared by replay, bisect and minimize.
-    static func parse(_ arguments: [String]) throws -> [TopologyOverride] {
-        try arguments.map { text throws -> TopologyOverride in
-            try libraryCall { () throws(TopologyOverrideError) -> TopologyOverride in try TopologyOverride(parsing: text) }
-        }
-    }
 }

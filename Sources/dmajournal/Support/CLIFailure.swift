@@ -2,20 +2,25 @@ import ArgumentParser
 import Foundation
 
 /// The tool's own failures, each rendered as one line on stderr with its exit status:
-/// 1 when the simulated run disagreed with what was expected, 2 for bad input, 124 when
+/// 1 when the simulated run disagreed with what was expected, 2 for bad input, 3 when the
+/// tool could not do its work although the input was fine (an I/O error, a full disk, a
+/// journal or output that cannot be written or renamed into place), 124 when
 /// a `--timeout` ran out (as timeout(1) exits), 128 + N when signal N stopped the command
 /// (130 for Ctrl-C, 143 for SIGTERM, as shells report it; a recording still sealed its
 /// journal).
 enum CLIFailure: Error {
     case expectationFailed(String)
     case badInput(String)
+    /// The machine failed the tool, not the user: EIO, ENOSPC, a failed write or rename.
+    /// Retrying elsewhere may succeed; fixing the input will not.
+    case toolFailure(String)
     case timedOut(String)
     /// A command cut short by SIGINT/SIGTERM/SIGHUP: what it kept, exit 128 + the signal.
     case interrupted(String)
 
     var message: String {
         switch self {
-        case .expectationFailed(let text), .badInput(let text), .timedOut(let text), .interrupted(let text): return text
+        case .expectationFailed(let text), .badInput(let text), .toolFailure(let text), .timedOut(let text), .interrupted(let text): return text
         }
     }
 
@@ -23,6 +28,7 @@ enum CLIFailure: Error {
         switch self {
         case .expectationFailed: return ExitCode(1)
         case .badInput: return ExitCode(2)
+        case .toolFailure: return ExitCode(3)
         case .timedOut: return ExitCode(124)
         case .interrupted: return ExitCode(InterruptFlag.isRaised ? InterruptFlag.exitStatus : 130)
         }
@@ -49,8 +55,8 @@ extension CLIFailure {
     /// Runs the whole command and returns its exit status, rendering every failure as one
     /// line on stderr: the tool's own (`CLIFailure`, already printed by `rendering`), the
     /// argument parser's (a usage error: one line and where to read more, not a dump of
-    /// the usage), and a failed write to standard output (exit 2 when the command had
-    /// succeeded: its output was lost).
+    /// the usage), and a failed write to standard output (exit 3, a tool failure, when the
+    /// command had succeeded: its output was lost).
     static func exitStatus(_ body: () throws -> Void) -> Int32 {
         var status: Int32
         do {
@@ -63,7 +69,7 @@ extension CLIFailure {
         }
         if let reason = StandardOutput.flush() {
             StandardError.write("dmajournal: standard output: cannot write: \(reason)")
-            if status == 0 { status = 2 }
+            if status == 0 { status = CLIFailure.toolFailure("").exitCode.rawValue }
         }
         return status
     }

@@ -60,6 +60,7 @@ struct EpitaphTable<Epitaph> {
             guard removed != nil else { return nil }
             page.slots[Int(number % UInt64(Self.pageSize))] = nil
             page.filledCount -= 1
+            // Invariant: `page` was just read from pagesOfPrefix[prefix] (the guard above).
             pagesOfPrefix[prefix]![pageNumber] = page.filledCount == 0 ? nil : page
             if pagesOfPrefix[prefix]!.isEmpty { pagesOfPrefix[prefix] = nil }
         } else {
@@ -75,6 +76,7 @@ struct EpitaphTable<Epitaph> {
         var result: [(handle: String, epitaph: Epitaph)] = []
         result.reserveCapacity(count)
         for prefix in pagesOfPrefix.keys.sorted() {
+            // Invariant: keys from the dictionaries they index (here and the two lookups below).
             let pages = pagesOfPrefix[prefix]!
             for pageNumber in pages.keys.sorted() {
                 for (slot, epitaph) in pages[pageNumber]!.slots.enumerated() {

@@ -28,7 +28,7 @@ extension HandleTable {
     }
 
     /// The table of `count` slots a state of `version` holds.
-    init(count: Int, version: UInt32, handle: (Record) -> String, from reader: inout StateReader,
+    convenience init(count: Int, version: UInt32, handle: (Record) -> String, from reader: inout StateReader,
          record: (inout StateReader, Int) throws(EngineStateError) -> Record,
          epitaph: (inout StateReader) throws(EngineStateError) -> (handle: String, epitaph: Epitaph)) throws(EngineStateError) {
         let slots = try Self.decodeSlots(count: count, version: version, from: &reader, record)

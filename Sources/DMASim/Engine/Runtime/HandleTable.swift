@@ -7,17 +7,32 @@
 ///     insert ──▶ record in a slot, current for its handle (the one it replaces: `replaced`)
 ///     retire ──▶ slot freed; if the record was current, its epitaph stands for the handle
 ///     revive ──▶ an ended handle's epitaph back in a slot, current again
-struct HandleTable<Record, Epitaph> {
+///
+/// A class the engine holds in a `let`, used from the engine's one thread like the engine
+/// itself. As a struct in the engine's stored property, every read through a method or
+/// subscript copied the whole table (retaining each of its five buffers): +5.9 % of
+/// Benchmarks/ProfileLoop's instructions; as a class in a `var`, each read retained the
+/// table: +2.6 %; as now, +0.1 %.
+final class HandleTable<Record, Epitaph> {
     /// Full records by slot: what owners and ownership entries name.
-    private(set) var slots: RecordSlots<Record>
+    @exclusivity(unchecked) private(set) var slots: RecordSlots<Record>
     /// Each handle's current full record. An ended handle has none: it is in `ended`.
-    private(set) var slotOfHandle: [String: Int]
+    @exclusivity(unchecked) private(set) var slotOfHandle: [String: Int]
     /// The epitaphs of ended handles nothing but the handle names.
-    private(set) var ended: EpitaphTable<Epitaph>
+    @exclusivity(unchecked) private(set) var ended: EpitaphTable<Epitaph>
     /// The serial the next new or revived record gets: creation order, for `detach`.
-    private(set) var nextSerial: Int
+    @exclusivity(unchecked) private(set) var nextSerial: Int
 
-    init() { self.init(slots: RecordSlots(), slotOfHandle: [:], ended: EpitaphTable(), nextSerial: 0) }
+    convenience init() { self.init(slots: RecordSlots(), slotOfHandle: [:], ended: EpitaphTable(), nextSerial: 0) }
+
+    /// Takes what `other` holds: the engine keeps one table for its life (a `let`, so
+    /// reads through it need not retain it) and a decoded state replaces the contents.
+    func replaceContents(with other: HandleTable) {
+        slots = other.slots
+        slotOfHandle = other.slotOfHandle
+        ended = other.ended
+        nextSerial = other.nextSerial
+    }
 
     /// A table as a state read back had it.
     init(slots: RecordSlots<Record>, slotOfHandle: [String: Int], ended: EpitaphTable<Epitaph>, nextSerial: Int) {
@@ -28,7 +43,8 @@ struct HandleTable<Record, Epitaph> {
     }
 
     subscript(slot: Int) -> Record {
-        get { slots[slot] }
+        // The records alone: reading `slots[slot]` copies (retains) the free list too.
+        get { slots.records[slot]! }
         _modify { yield &slots[slot] }
     }
 
@@ -46,7 +62,7 @@ struct HandleTable<Record, Epitaph> {
     /// The slot of the full record `handle` names now, without reviving an ended one.
     func currentSlot(of handle: String) -> Int? { slotOfHandle[handle] }
 
-    mutating func takeSerial() -> Int {
+    func takeSerial() -> Int {
         defer { nextSerial += 1 }
         return nextSerial
     }
@@ -54,7 +70,7 @@ struct HandleTable<Record, Epitaph> {
     /// An ended handle's record back in a slot, current again; `record` makes it from the
     /// epitaph and a new serial. Nil when the handle has no epitaph. The caller notes the
     /// slot for retirement after the op.
-    mutating func revive(_ handle: String, as record: (Epitaph, _ serial: Int) -> Record) -> Int? {
+    func revive(_ handle: String, as record: (Epitaph, _ serial: Int) -> Record) -> Int? {
         guard let epitaph = ended.removeValue(forKey: handle) else { return nil }
         let slot = slots.insert(record(epitaph, takeSerial()))
         slotOfHandle[handle] = slot
@@ -63,7 +79,7 @@ struct HandleTable<Record, Epitaph> {
 
     /// A new record becomes its handle's current one. `replaced` is the slot of the record
     /// it replaces, which goes once nothing else names it; an epitaph it replaces goes now.
-    mutating func insert(_ record: Record, handle: String) -> (slot: Int, replaced: Int?) {
+    func insert(_ record: Record, handle: String) -> (slot: Int, replaced: Int?) {
         let slot = slots.insert(record)
         let replaced = slotOfHandle.updateValue(slot, forKey: handle)
         if replaced == nil { ended.removeValue(forKey: handle) }
@@ -72,7 +88,7 @@ struct HandleTable<Record, Epitaph> {
 
     /// Frees the slot. A record still current for `handle` leaves `epitaph(record)` in its
     /// place; a replaced one leaves nothing (nothing names it).
-    mutating func retire(_ slot: Int, handle: String, epitaph: (Record) -> Epitaph) {
+    func retire(_ slot: Int, handle: String, epitaph: (Record) -> Epitaph) {
         let record = slots.remove(slot)
         guard slotOfHandle[handle] == slot else { return }
         slotOfHandle[handle] = nil

@@ -16,6 +16,7 @@ struct RecordSlots<Record> {
     /// Slots held or free: every slot number is below it.
     var count: Int { records.count }
 
+    // Invariant: callers name occupied slots (a handle's slot, or one `isOccupied` checked).
     subscript(slot: Int) -> Record {
         get { records[slot]! }
         _modify { yield &records[slot]! }
@@ -37,6 +38,7 @@ struct RecordSlots<Record> {
     }
 
     mutating func remove(_ slot: Int) -> Record {
+        // Invariant: only an occupied slot is removed (the engine retires each record once).
         let record = records[slot]!
         records[slot] = nil
         freeSlots.append(slot)
