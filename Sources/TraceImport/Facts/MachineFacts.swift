@@ -45,8 +45,8 @@ public struct MachineFacts: Sendable, Hashable {
     /// What the log says of the swiotlb bounce pool (`SwiotlbFacts`).
     public var swiotlb = SwiotlbFacts()
     /// Devices a dma-direct or swiotlb overflow report named (`swiotlb addr …`, `DMA addr …
-    /// overflow (mask M, …)`): they have no IOMMU, and M is their DMA mask.
-    public var directDeviceMasks: [String: UInt64] = [:]
+    /// overflow (mask M, …)`): they have no IOMMU (M goes to `dmaMasks`).
+    public var directDevices: Set<String> = []
     /// `mem=` on the command line: the kernel owns RAM below this; RAM above it has no
     /// `struct page` and no direct map (the lab's hidden-memory runs).
     public var memLimit: UInt64?
@@ -62,7 +62,8 @@ public struct MachineFacts: Sendable, Hashable {
     /// Devices dma-iommu treats as untrusted (`dev_is_untrusted()`): their unaligned ranges
     /// are bounced (`dev_use_swiotlb()`).
     public var untrustedDevices: Set<String> = []
-    /// `dma_get_mask()` of the devices the log gives it for (the lab module's `dma_mask=`).
+    /// `dma_get_mask()` of the devices the log gives it for (the lab module's `dma_mask=`,
+    /// an overflow report's `mask`).
     public var dmaMasks: [String: UInt64] = [:]
     /// `dma_get_min_align_mask()` of the devices the log gives it for.
     public var minAlignMasks: [String: UInt64] = [:]

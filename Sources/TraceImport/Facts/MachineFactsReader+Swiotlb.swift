@@ -55,18 +55,18 @@ extension MachineFactsReader {
         if fields["untrusted"] == "1" || fields["dev_is_untrusted"] == "1" {
             learnUntrusted(device, from: "edu_iova: \(name) untrusted=1")
         }
-        if let text = fields["dma_mask"], let mask = Self.hex(text), mask != 0, mask & (mask &+ 1) == 0, facts.dmaMasks[device] == nil {
+        if let text = fields["dma_mask"], let mask = Self.hexNumber(text), mask != 0, mask & (mask &+ 1) == 0, facts.dmaMasks[device] == nil {
             facts.dmaMasks[device] = mask
             note("edu_iova: \(name) dma_mask=\(text)")
         }
-        if let text = fields["min_align_mask"], let mask = Self.hex(text), facts.minAlignMasks[device] == nil {
+        if let text = fields["min_align_mask"], let mask = Self.hexNumber(text), facts.minAlignMasks[device] == nil {
             facts.minAlignMasks[device] = mask
             note("edu_iova: \(name) min_align_mask=\(text)")
         }
         if let text = fields["pool_nslabs"], let slabs = UInt64(text) {
             if slabs == 0 {
                 learnPool(.none, from: "edu_iova: pool_nslabs=0 (no swiotlb pool)")
-            } else if let start = fields["pool_start"].flatMap(Self.hex) {
+            } else if let start = fields["pool_start"].flatMap(Self.hexNumber) {
                 learnPool(.pool(base: start, sizeBytes: slabs * 2048), from: "edu_iova: pool_start=\(fields["pool_start"]!) pool_nslabs=\(slabs)")
             }
         }
@@ -83,10 +83,5 @@ extension MachineFactsReader {
         guard !facts.untrustedDevices.contains(name) else { return }
         facts.untrustedDevices.insert(name)
         note(source)
-    }
-
-    private static func hex(_ text: Substring) -> UInt64? {
-        let digits = text.hasPrefix("0x") ? text.dropFirst(2) : text
-        return digits.isEmpty ? nil : UInt64(digits, radix: 16)
     }
 }

@@ -69,10 +69,11 @@ extension MachineFactsReader {
         guard let name = head[..<marker.lowerBound].split(separator: " ").last,
               let mask = Self.hexNumber(message[range.upperBound...].prefix { $0.isHexDigit || $0 == "x" }) else { return }
         let device = canonical(String(name))
-        if facts.directDeviceMasks[device] == nil {
-            facts.directDeviceMasks[device] = mask
+        if !facts.directDevices.contains(device) {
+            facts.directDevices.insert(device)
             note("dmesg: \(name) reported a DMA overflow (mask \(String(mask, radix: 16))): it has no IOMMU")
         }
+        if facts.dmaMasks[device] == nil, mask != 0, mask & (mask &+ 1) == 0 { facts.dmaMasks[device] = mask }
         if isSwiotlb {
             let address = head[marker.upperBound...].prefix { $0 != "+" }
             if facts.swiotlb.unreachableSlot == nil, let slot = Self.hexNumber(address) { facts.swiotlb.unreachableSlot = slot }

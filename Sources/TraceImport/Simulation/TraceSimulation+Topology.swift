@@ -173,7 +173,7 @@ extension TraceSimulation {
             // dma_set_mask(): the capture gives it (a dma-direct device's mask decides
             // whether a swiotlb slot is reachable, swiotlb_map()'s "overflow").
             spec.dmaBits = mask.nonzeroBitCount
-            note("\(device): dma-bits=\(spec.dmaBits), the mask the capture gives it")
+            note("\(device): dma-bits=\(spec.dmaBits), the mask the log gives it")
         }
         if let mask = facts.minAlignMasks[device] {
             spec.minAlignMask = mask
@@ -191,10 +191,6 @@ extension TraceSimulation {
             }
         } else {
             directDevices.insert(device)
-            if let mask = facts.directDeviceMasks[device], mask & (mask &+ 1) == 0, mask != 0 {
-                spec.dmaBits = mask.nonzeroBitCount
-                note("\(device): dma-bits=\(mask.nonzeroBitCount), the mask its overflow report printed")
-            }
         }
         steps.append(Step(op: .device(spec), claims: [], record: nil))
         return steps
@@ -230,7 +226,7 @@ extension TraceSimulation {
         if Self.isPseudoDevice(device) { return true }
         if facts.iommuDisabled == true { return false }
         // dma-direct and swiotlb_map() report overflows only for a device without an IOMMU.
-        if facts.directDeviceMasks[device] != nil { return false }
+        if facts.directDevices.contains(device) { return false }
         if let group = facts.group(of: device) { return group.type != "identity" }
         // The IOMMU reported this device's fault (a DMAR, AMD-Vi or SMMU fault record), so
         // its DMA is translated whatever groups the log happened to show.
