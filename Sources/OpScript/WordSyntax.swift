@@ -56,9 +56,11 @@ enum WordSyntax {
     }
 
     /// `skip-cpu-sync,mmio`: each piece must be a flag name; a bad one is reported at
-    /// its own column.
+    /// its own column. `attrs=` with nothing after it is no flags, as the kernel's trace
+    /// prints attrs 0 and as the canonical form's default means.
     static func attributes(_ token: Token) throws(TokenError) -> DMAAttributes {
         var attributes: DMAAttributes = []
+        if token.text.isEmpty { return attributes }
         for piece in token.pieces(separatedBy: ",") {
             guard let flag = DMAAttributes(flagName: piece.text) else {
                 let names = DMAAttributes.namedFlags.map(\.name)

@@ -56,6 +56,15 @@ struct ParseCase: Sendable, CustomTestStringConvertible {
                   .map(MapOp(mapping: "m1", device: "old0", phys: 0x100_0200, length: 8 << 10, direction: .fromDevice,
                              attributes: [.weakOrdering, .writeCombine, .requireCoherent]))),
         ParseCase("unmap m1 len=8K dir=from-device", .unmap(UnmapOp(mapping: "m1", length: 8 << 10, direction: .fromDevice))),
+        // Every DMA_ATTR_* bit the kernel's dma-mapping.h has up to 7.3, and the old name
+        // of bit 11 (DMA_ATTR_CPU_CACHE_CLEAN, trace CACHE_CLEAN).
+        ParseCase("map m1 dev=d phys=0 len=4K dir=to-device attrs=no-kernel-mapping,force-contiguous,alloc-single-pages,cc-shared",
+                  .map(MapOp(mapping: "m1", device: "d", phys: 0, length: 4 << 10, direction: .toDevice,
+                             attributes: [.noKernelMapping, .forceContiguous, .allocSinglePages, .ccShared]))),
+        ParseCase("unmap m1 len=4K dir=to-device attrs=cpu-cache-clean,cache-clean",
+                  .unmap(UnmapOp(mapping: "m1", length: 4 << 10, direction: .toDevice, attributes: .debuggingIgnoreCachelines))),
+        // attrs= with nothing after it, as the trace prints attrs 0: no flags.
+        ParseCase("unmap m1 len=4K dir=to-device attrs=", .unmap(UnmapOp(mapping: "m1", length: 4 << 10, direction: .toDevice))),
         ParseCase("sync-for-cpu m1 off=0 len=8K dir=from-device",
                   .syncForCPU(StreamingSyncOp(mapping: "m1", offset: 0, length: 8 << 10, direction: .fromDevice))),
         ParseCase("sync-for-device m1 off=512 len=1K dir=to-device",

@@ -4,7 +4,10 @@
 /// kernel, where dma-debug only reports.
 extension Engine {
     /// `add_dma_entry()`: a mapping that is not TO_DEVICE enters the active-cacheline
-    /// tree by its first cacheline; -EEXIST is reported unless the map had SKIP_CPU_SYNC,
+    /// tree by its first cacheline (counting at most 7 overlaps: past them
+    /// `active_cacheline_inc_overlap()` WARNs once, "exceeded 7 overlapping mappings of
+    /// cacheline", except, from 7.0, for a mapping marked ignore-cachelines or
+    /// require-coherent); -EEXIST is reported unless the map had SKIP_CPU_SYNC,
     /// or (7.x) both it and the line's entry are marked ignore-cachelines or
     /// require-coherent, or (7.x) `dma_get_cache_alignment()` is below `L1_CACHE_BYTES`
     /// (x86), or (CONFIG_DMA_BOUNCE_UNALIGNED_KMALLOC: arm64) swiotlb is active, which
@@ -14,6 +17,11 @@ extension Engine {
         let marked = !call.attributes.isDisjoint(with: [.debuggingIgnoreCachelines, .requireCoherent])
         guard let existing = activeCachelines.insert(phys: call.phys, marked: marked) else { return }
         let rules = kernelRules
+        // active_cacheline_inc_overlap(): WARN_ONCE, not for a marked mapping from 7.0.
+        if existing.overflowed && !(rules.toleratesMarkedCachelineOverlap && marked) {
+            warnOnce("active_cacheline_inc_overlap", "DMA-API: exceeded \(ActiveCachelines.maxOverlap) overlapping mappings of cacheline 0x\(Self.hex16(existing.line))",
+                     into: &outcome)
+        }
         if call.attributes.contains(.skipCPUSync) { return }
         if rules.toleratesMarkedCachelineOverlap && marked && existing.existingIsMarked { return }
         if !rules.reportsCachelineOverlap { return }

@@ -97,13 +97,13 @@ extension Engine {
         return lines
     }
 
-    /// 7.x `check_unmap()`: the attributes in `DMA_ATTR_UNMAP_VALID` (of those modelled:
-    /// MMIO, REQUIRE_COHERENT, PRIVILEGED) must be the same at unmap as at map; the text
-    /// after "with different attributes … [size=…]" when they are not, nil when they are
-    /// (and always on 6.16, which did not check).
+    /// 7.2+ `check_unmap()`: the attributes in `DMA_ATTR_UNMAP_VALID` (NO_KERNEL_MAPPING,
+    /// FORCE_CONTIGUOUS, MMIO, REQUIRE_COHERENT, PRIVILEGED, CC_SHARED) must be the same at
+    /// unmap as at map; the text after "with different attributes … [size=…]" when they
+    /// are not, nil when they are (and always before 7.2, which did not check).
     func unmapAttributeMismatch(mapped: DMAAttributes, unmapped: DMAAttributes) -> String? {
-        guard kernelRules.version == .v7_3 else { return nil }
-        let mustMatch: DMAAttributes = [.mmio, .requireCoherent, .privileged]
+        guard kernelRules.debugChecksAttributes else { return nil }
+        let mustMatch: DMAAttributes = [.noKernelMapping, .forceContiguous, .mmio, .requireCoherent, .privileged, .ccShared]
         guard mapped.intersection(mustMatch) != unmapped.intersection(mustMatch) else { return nil }
         return "[mapped with 0x\(hex(UInt64(mapped.rawValue)))] [unmapped with 0x\(hex(UInt64(unmapped.rawValue)))]"
     }

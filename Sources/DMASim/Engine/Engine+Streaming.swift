@@ -13,6 +13,10 @@ extension Engine {
             if !device.spec.coherent && call.attributes.contains(.requireCoherent) {
                 // dma_map_phys(): a non-coherent device cannot honour REQUIRE_COHERENT.
                 result = .failed
+            } else if device.domain != nil && call.attributes.contains(.ccShared) {
+                // dma_map_phys() (7.3): CC_SHARED memory is for dma-direct only; the
+                // IOMMU path is not taken.
+                result = .failed
             } else if let domain = device.domain {
                 result = iommuMap(call, device: device, domain: domain, owner: .mapping(index), outcome: &outcome)
             } else {

@@ -2,19 +2,26 @@
 /// The bus address is the physical address, or a swiotlb slot's.
 extension Engine {
     /// `dma_direct_map_phys()` (kernel/dma/direct.c): under `swiotlb=force` everything is
-    /// bounced, except MMIO and REQUIRE_COHERENT mappings, which fail without a word; an
-    /// MMIO range only has to be reachable; otherwise a buffer the device cannot reach
+    /// bounced, except MMIO and REQUIRE_COHERENT mappings, which fail without a word, and
+    /// CC_SHARED ones (7.3), which are mapped in place; CC_SHARED without `swiotlb=force`
+    /// fails; an MMIO or CC_SHARED range only has to be reachable; otherwise a buffer the device cannot reach
     /// (`!dma_capable`) or a kmalloc buffer that needs it is bounced when swiotlb is
     /// active (never for REQUIRE_COHERENT), else `DMA_MAPPING_ERROR` with the "overflow"
     /// dev_WARN; then the clean for a non-coherent device (not for MMIO).
     func directMap(_ call: MapOp, device: DeviceRuntime, outcome: inout Outcome) -> StreamingMapResult {
         let attributes = call.attributes
-        if swiotlb?.force == true {
+        let forced = swiotlb?.force == true
+        if forced && !attributes.contains(.ccShared) {
             if attributes.refusesBounce { return .failed }
             return bounceDirect(call, device: device, path: .directForced, outcome: &outcome)
         }
+        // CC_SHARED (7.3) is only for a device that bounces everything: elsewhere
+        // DMA_MAPPING_ERROR, without a word ("This is defensive").
+        if !forced && attributes.contains(.ccShared) { return .failed }
         let capable = dmaCapable(device, address: call.phys, length: call.length)
-        if attributes.contains(.mmio) {
+        if !attributes.isDisjoint(with: [.mmio, .ccShared]) {
+            // dma_addr = phys (MMIO) or phys_to_dma_unencrypted() (CC_SHARED; the same
+            // address on a machine without memory encryption): reachable or the overflow.
             guard capable else { return directOverflow(call, device: device, outcome: &outcome) }
         } else if !capable || (swiotlbPool != nil && kmallocNeedsBounce(device, length: call.length, direction: call.direction)) {
             guard swiotlbPool != nil, !attributes.contains(.requireCoherent) else {

@@ -29,7 +29,7 @@ extension Engine {
         stateCall(call.state, "dma_iova_destroy", releasing: true) { index, device, domain, outcome in
             if call.mappedLength != 0 {
                 noteUnlinkSignature(index, direction: call.direction, attributes: call.attributes, call: "dma_iova_destroy", into: &outcome)
-                let freesInUnlink = machine.kernel == .v6_16
+                let freesInUnlink = !kernelRules.destroyUnlinksThenFrees
                 let result = unlinkRange(state: index, device: device, domain: domain, offset: 0, length: call.mappedLength,
                                          direction: call.direction, attributes: call.attributes, freeIOVA: freesInUnlink,
                                          remembersUnlink: false, outcome: &outcome)
@@ -40,7 +40,7 @@ extension Engine {
             }
             // 7.3 always ends with dma_iova_free(); 6.16 only when nothing was linked
             // ("We can be here if first call to dma_iova_link() failed").
-            if machine.kernel == .v7_3 || call.mappedLength == 0 { freeStateIOVA(index, domain: domain, outcome: &outcome) }
+            if kernelRules.destroyUnlinksThenFrees || call.mappedLength == 0 { freeStateIOVA(index, domain: domain, outcome: &outcome) }
             noteStalePTEs(index, domain: domain, call: call, into: &outcome)
             releaseOwnership(ofState: index)
             states[index].life = .destroyed

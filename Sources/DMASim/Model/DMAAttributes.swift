@@ -8,9 +8,16 @@ public struct DMAAttributes: OptionSet, Sendable, Hashable {
 
     public static let weakOrdering = DMAAttributes(rawValue: 1 << 1)
     public static let writeCombine = DMAAttributes(rawValue: 1 << 2)
+    /// An allocation attribute; dma-debug's `DMA_ATTR_UNMAP_VALID` still wants it the same
+    /// at unmap as at map (7.2+).
+    public static let noKernelMapping = DMAAttributes(rawValue: 1 << 4)
     /// Skips cache maintenance and swiotlb copies at map/link/unlink, and silences
     /// dma-debug's overlap check.
     public static let skipCPUSync = DMAAttributes(rawValue: 1 << 5)
+    /// Allocation attributes, no effect on a streaming map or a link; `FORCE_CONTIGUOUS` is
+    /// in `DMA_ATTR_UNMAP_VALID` (7.2+).
+    public static let forceContiguous = DMAAttributes(rawValue: 1 << 6)
+    public static let allocSinglePages = DMAAttributes(rawValue: 1 << 7)
     public static let noWarn = DMAAttributes(rawValue: 1 << 8)
     /// Adds `IOMMU_PRIV` to the page-table entry.
     public static let privileged = DMAAttributes(rawValue: 1 << 9)
@@ -22,24 +29,36 @@ public struct DMAAttributes: OptionSet, Sendable, Hashable {
     /// 7.0+: the mapping must need neither a bounce nor cache maintenance; RDMA umem and
     /// HMM pass it. A call that would need either fails instead.
     public static let requireCoherent = DMAAttributes(rawValue: 1 << 12)
+    /// 7.3: the memory is shared (decrypted) with the host of a confidential-computing
+    /// guest. dma-direct maps it at its unencrypted address and never bounces it; only a
+    /// device that bounces everything (`is_swiotlb_force_bounce()`) may map it, and the
+    /// IOMMU path refuses it (kernel/dma/direct.h, kernel/dma/mapping.c).
+    public static let ccShared = DMAAttributes(rawValue: 1 << 13)
 
     /// Op-script spellings, in the order the printer emits them.
     public static let namedFlags: [(name: String, flag: DMAAttributes)] = [
         ("weak-ordering", .weakOrdering),
         ("write-combine", .writeCombine),
+        ("no-kernel-mapping", .noKernelMapping),
         ("skip-cpu-sync", .skipCPUSync),
+        ("force-contiguous", .forceContiguous),
+        ("alloc-single-pages", .allocSinglePages),
         ("no-warn", .noWarn),
         ("privileged", .privileged),
         ("mmio", .mmio),
         ("debugging-ignore-cachelines", .debuggingIgnoreCachelines),
         ("require-coherent", .requireCoherent),
+        ("cc-shared", .ccShared),
     ]
 
-    /// Other spellings the parser takes: the kernel's trace names (`CACHELINES_OVERLAP`)
-    /// and the short form. The printer writes the names above.
+    /// Other spellings the parser takes: the kernel's trace names (`CACHELINES_OVERLAP`),
+    /// the short form, and the bit's first name (`DMA_ATTR_CPU_CACHE_CLEAN`, trace
+    /// `CACHE_CLEAN`, before the 7.0 rename). The printer writes the names above.
     public static let flagAliases: [(name: String, flag: DMAAttributes)] = [
         ("ignore-cachelines", .debuggingIgnoreCachelines),
         ("cachelines-overlap", .debuggingIgnoreCachelines),
+        ("cpu-cache-clean", .debuggingIgnoreCachelines),
+        ("cache-clean", .debuggingIgnoreCachelines),
     ]
 
     /// The comma list used by op scripts (`skip-cpu-sync,mmio`); empty for no flags.

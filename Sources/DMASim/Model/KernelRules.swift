@@ -1,7 +1,7 @@
-/// Where the kernels the model follows differ: Linux 7.3 (the default, the lab's kernel)
-/// and 6.16 (the first with the two-step API), on x86-64 or arm64, as the `machine` line
-/// declares them. Each rule is named for what it decides and cites the change behind it;
-/// docs/kernel-model.md lists them.
+/// Where the kernels the model follows differ: every release from 6.16 (the first with the
+/// two-step API) to 7.3 (the default, the lab's kernel), on x86-64 or arm64, as the
+/// `machine` line declares them. Each rule is named for what it decides, cites the change
+/// behind it and says from which release it holds; docs/kernel-model.md lists them.
 package struct KernelRules: Hashable, Sendable {
     var version: KernelVersion
     var architecture: Architecture
@@ -15,15 +15,20 @@ package struct KernelRules: Hashable, Sendable {
     /// 6ec91df8aff7): `iommu_dma_iova_link_swiotlb()` links the aligned middle only when
     /// there is one, and its error unwind unlinks from the failing link's `offset`, only
     /// what it mapped. 6.16 linked an empty middle and unwound from offset 0.
-    var linksEmptyMiddleAndUnwindsFromZero: Bool { version == .v6_16 }
+    var linksEmptyMiddleAndUnwindsFromZero: Bool { version < .v6_18 }
 
-    /// The `DMA_ATTR_*` bits this kernel defines. 6.16 has neither `DMA_ATTR_MMIO` (6.18)
-    /// nor `DMA_ATTR_DEBUGGING_IGNORE_CACHELINES` and `DMA_ATTR_REQUIRE_COHERENT` (7.0):
-    /// it ignores those bits, so an MMIO link there gets `IOMMU_CACHE` on a coherent
-    /// device, cache maintenance and bounces like RAM (the P2P bugs 6.18 fixed).
+    /// The `DMA_ATTR_*` bits this kernel defines: `DMA_ATTR_MMIO` from 6.18 (the
+    /// dma-mapping-6.18 pull), `DMA_ATTR_DEBUGGING_IGNORE_CACHELINES` (mst's
+    /// `DMA_ATTR_CPU_CACHE_CLEAN`, renamed in the 7.0 fixes) and `DMA_ATTR_REQUIRE_COHERENT`
+    /// from 7.0, `DMA_ATTR_CC_SHARED` from 7.3 (in its dma-mapping.h, measured). An older
+    /// kernel ignores the newer bits, so an MMIO link on 6.17 gets `IOMMU_CACHE` on a
+    /// coherent device, cache maintenance and bounces like RAM (the P2P bugs 6.18 fixed).
     var knownAttributes: DMAAttributes {
-        let all = DMAAttributes(DMAAttributes.namedFlags.map(\.flag))
-        return version == .v6_16 ? all.subtracting([.mmio, .debuggingIgnoreCachelines, .requireCoherent]) : all
+        var known = DMAAttributes(DMAAttributes.namedFlags.map(\.flag))
+        if version < .v6_18 { known.remove(.mmio) }
+        if version < .v7_0 { known.subtract([.debuggingIgnoreCachelines, .requireCoherent]) }
+        if version < .v7_3 { known.remove(.ccShared) }
+        return known
     }
 
     /// `CONFIG_DMA_BOUNCE_UNALIGNED_KMALLOC`: arm64 selects it (small kmalloc buffers keep
@@ -37,13 +42,37 @@ package struct KernelRules: Hashable, Sendable {
     /// `dma_get_cache_alignment()` is 1 (include/linux/dma-mapping.h).
     var dmaCacheAlignment: UInt64 { architecture == .arm64 ? 128 : 1 }
 
-    /// `add_dma_entry()`: 7.x reports "cacheline tracking EEXIST" only when
+    /// `add_dma_entry()`: from 7.0 "cacheline tracking EEXIST" is reported only when
     /// `dma_get_cache_alignment() >= L1_CACHE_BYTES` (64 on both architectures): never on
-    /// x86, where overlapping small buffers are harmless ("dma-debug: ... false positive",
-    /// bugzilla 215740, 2026). 6.16 reported on every architecture.
-    package var reportsCachelineOverlap: Bool { version == .v6_16 || dmaCacheAlignment >= 64 }
+    /// x86, where overlapping small buffers are harmless ("dma-debug: suppress cacheline
+    /// overlap warning when arch has no DMA alignment requirement", 3d48c9fd78dd, a 7.0-rc
+    /// fix taken into 6.19.y; bugzilla 215740). Before, on every architecture.
+    package var reportsCachelineOverlap: Bool { version < .v7_0 || dmaCacheAlignment >= 64 }
 
     /// 7.0: the overlap is allowed when both mappings carry
-    /// `DMA_ATTR_DEBUGGING_IGNORE_CACHELINES` or `DMA_ATTR_REQUIRE_COHERENT`.
-    var toleratesMarkedCachelineOverlap: Bool { version == .v7_3 }
+    /// `DMA_ATTR_DEBUGGING_IGNORE_CACHELINES` or `DMA_ATTR_REQUIRE_COHERENT`; and
+    /// `active_cacheline_inc_overlap()` no longer WARNs ("exceeded 7 overlapping mappings")
+    /// for a mapping that carries one ("dma-debug: Allow multiple invocations of
+    /// overlapping entries", eca58535b154, 7.0 fixes).
+    var toleratesMarkedCachelineOverlap: Bool { version >= .v7_0 }
+
+    /// 7.2: dma-debug keeps each mapping's attributes and `check_unmap()` reports an unmap
+    /// whose `DMA_ATTR_UNMAP_VALID` bits differ ("dma-debug: ensure mappings are created
+    /// and released with matching attributes", dma-mapping-for-next of 2026-05-08); and
+    /// `debug_dma_map_phys()` reports `DMA_ATTR_MMIO` on a valid, unreserved RAM page
+    /// ("dma-mapping: move dma_map_resource() sanity check into debug code", posted
+    /// 2026-05-13). Both are in the newest debug.c read; the release is inferred from
+    /// their dates.
+    var debugChecksAttributes: Bool { version >= .v7_2 }
+
+    /// 6.19: VT-d and AMD-Vi map through the generic IOMMU page table (iommupt; "iommu/vt-d:
+    /// Use the generic iommu page table", d373449d8e97, iommu pull for 6.19): a present PTE
+    /// is -EADDRINUSE and an unaligned range -ENXIO, silently.
+    var x86UsesGenericPageTable: Bool { version >= .v6_19 }
+
+    /// 7.3: `dma_iova_destroy()` is `dma_iova_unlink()` then `dma_iova_free()`, both at
+    /// once (measured on 7.3.4). The newest dma-iommu.c read before it (with
+    /// REQUIRE_COHERENT and `arch_sync_dma_flush()`) still unlinks with
+    /// `free_iova = true`, as 6.16 did.
+    var destroyUnlinksThenFrees: Bool { version >= .v7_3 }
 }

@@ -3,7 +3,9 @@ extension Architecture: StateTagged {
 }
 
 extension KernelVersion: StateTagged {
-    static let stateOrder: [KernelVersion] = [.v7_3, .v6_16]
+    /// 7.3 and 6.16 keep the tags they had when they were the only two; the releases
+    /// between were added after them, in release order.
+    static let stateOrder: [KernelVersion] = [.v7_3, .v6_16, .v6_17, .v6_18, .v6_19, .v7_0, .v7_1, .v7_2]
 }
 
 extension MachineSpec {

@@ -9,15 +9,47 @@ public enum Architecture: String, Sendable, CaseIterable, Hashable {
 }
 
 /// Which kernel's DMA semantics the engine follows where they differ between releases
-/// (docs/kernel-model.md, "Kernel versions").
-public enum KernelVersion: String, Sendable, CaseIterable, Hashable {
-    /// Linux 7.3 (the lab's Debian 7.3.4): `dma_iova_destroy` is `dma_iova_unlink` then
-    /// `dma_iova_free`, synchronous in every IOMMU mode.
-    case v7_3 = "7.3"
-    /// Linux 6.16, the first release with the two-step API: `dma_iova_destroy` unlinks
-    /// with `free_iova = true`, which on a flush-queue domain defers the IOTLB flush and
-    /// queues the IOVA.
+/// (docs/kernel-model.md, "Kernel versions"): every release from 6.16, the first with the
+/// two-step API, to 7.3, the lab's. `KernelRules` names each difference and the first
+/// release that has it; releases compare in release order.
+public enum KernelVersion: String, Sendable, CaseIterable, Hashable, Comparable {
+    /// Linux 6.16: the two-step API as first merged; `dma_iova_destroy` unlinks with
+    /// `free_iova = true`, which on a flush-queue domain defers the IOTLB flush and queues
+    /// the IOVA.
     case v6_16 = "6.16"
+    /// 6.17: the block layer's and NVMe's use of the two-step API; no change to its semantics.
+    case v6_17 = "6.17"
+    /// 6.18: `dma_map_phys()` and `DMA_ATTR_MMIO`; swiotlb's two-step link stops mapping an
+    /// empty middle.
+    case v6_18 = "6.18"
+    /// 6.19: VT-d and AMD-Vi map through the generic IOMMU page table (-EADDRINUSE, -ENXIO).
+    case v6_19 = "6.19"
+    /// 7.0: `DMA_ATTR_DEBUGGING_IGNORE_CACHELINES`, `DMA_ATTR_REQUIRE_COHERENT`; dma-debug
+    /// quiet about overlaps where `dma_get_cache_alignment()` is below a cache line.
+    case v7_0 = "7.0"
+    /// 7.1: nothing the model follows changed.
+    case v7_1 = "7.1"
+    /// 7.2: dma-debug records attributes and checks them at unmap; `DMA_ATTR_MMIO` on RAM
+    /// is reported.
+    case v7_2 = "7.2"
+    /// Linux 7.3 (the lab's Debian 7.3.4, the default): `DMA_ATTR_CC_SHARED`;
+    /// `dma_iova_destroy` is `dma_iova_unlink` then `dma_iova_free`, synchronous in every
+    /// IOMMU mode.
+    case v7_3 = "7.3"
+
+    public static func < (lhs: KernelVersion, rhs: KernelVersion) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+
+    /// The release whose DMA semantics a kernel `major.minor` has: its own, else the
+    /// newest older one the model knows (7.4 follows 7.3), else 6.16, the first with the
+    /// two-step API.
+    public static func following(major: Int, minor: Int) -> KernelVersion {
+        allCases.last { version in
+            let parts = version.rawValue.split(separator: ".").compactMap { Int($0) }
+            return (parts[0], parts[1]) <= (major, minor)
+        } ?? .v6_16
+    }
 }
 
 /// `machine arch=… kernel=… cpus=… hz=…`: the machine the ops run on. A script declares it

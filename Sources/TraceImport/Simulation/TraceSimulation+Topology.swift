@@ -115,14 +115,14 @@ extension TraceSimulation {
     }
 
     /// The machine the facts describe: its CPUs (`# cpus:`, ftrace's `#P:`), its kernel's
-    /// DMA semantics (7.3 from 6.17 on, 6.16 before), an Arm machine when Arm SMMU reports
+    /// DMA semantics (its release's, the nearest older one the model knows, 6.16 before it), an Arm machine when Arm SMMU reports
     /// appear. `CONFIG_HZ` is not in a trace: 250, Debian's (and the lab kernel's).
     private func machineSpec() -> MachineSpec {
         let arch: Architecture = armReports || facts.iommuKind == .armSMMU ? .arm64 : .x86_64
         var kernel = KernelVersion.v7_3
         if let release = facts.kernelRelease {
             let parts = release.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
-            if parts.count == 2, (parts[0], parts[1]) < (6, 17) { kernel = .v6_16 }
+            if parts.count == 2 { kernel = KernelVersion.following(major: parts[0], minor: parts[1]) }
             note("kernel \(release): the model follows \(kernel.rawValue)'s DMA semantics")
         } else if cachelineOverlapReported, arch == .x86_64 {
             // add_dma_entry() of 7.x reports the overlap only when dma_get_cache_alignment() >=
