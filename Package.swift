@@ -4,7 +4,8 @@ import PackageDescription
 // Dependency direction, never reversed:
 //   dmajournal (CLI) -> Workloads -> OpScript -> DMASim
 //   dmajournal (CLI) -> Replay -> Checkpoint -> Journal, Snapshot -> DMASim
-//   Replay -> OpScript -> Snapshot -> DMASim (scripts run checkpoint/verify through a SnapshotKeeper)
+//   Replay, Oracle, dmajournal (CLI) -> Pipeline -> OpScript, Snapshot -> DMASim (the one
+//     apply -> check claims -> hand on loop; checkpoint/verify run through a SnapshotKeeper)
 //   dmajournal (CLI) -> Export -> Journal, OpScript, TraceImport -> DMASim
 //   dmajournal (CLI) -> TraceImport -> Journal, OpScript -> DMASim (an import runs the trace on the engine)
 //   dmajournal (CLI) -> Oracle -> OpScript -> DMASim (the kernel oracle: oracle/ runs the guest)
@@ -20,6 +21,7 @@ let package = Package(
         .executable(name: "dmajournal", targets: ["dmajournal"]),
         .library(name: "DMASim", targets: ["DMASim"]),
         .library(name: "OpScript", targets: ["OpScript"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
         .library(name: "Snapshot", targets: ["Snapshot"]),
         .library(name: "Journal", targets: ["Journal"]),
         .library(name: "Workloads", targets: ["Workloads"]),
@@ -41,7 +43,10 @@ let package = Package(
         // so their stored properties are @exclusivity(unchecked) one by one: no unsafe
         // flags, so the package can be depended on by version.
         .target(name: "DMASim"),
-        .target(name: "OpScript", dependencies: ["DMASim", "Snapshot"]),
+        // The op script as text (lexer, parser, printer, claims) and nothing else.
+        .target(name: "OpScript", dependencies: ["DMASim"]),
+        // Ops through the engine (by way of a SnapshotKeeper), claims checked, results handed on.
+        .target(name: "Pipeline", dependencies: ["DMASim", "OpScript", "Snapshot"]),
         .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CXXHash", path: "Sources/CXXHash", providers: [.apt(["libxxhash-dev"])]),
         .target(name: "Snapshot", dependencies: ["DMASim", "CLZ4", "CXXHash"]),
@@ -63,7 +68,7 @@ let package = Package(
         .target(name: "TraceImport", dependencies: ["DMASim", "Journal", "OpScript", "CZlib"]),
         // The kernel oracle (issue 22): scripts translated for the dmaoracle module (oracle/),
         // the guest's output read back, compared line by line with the model.
-        .target(name: "Oracle", dependencies: ["DMASim", "OpScript"]),
+        .target(name: "Oracle", dependencies: ["DMASim", "OpScript", "Pipeline", "Snapshot"]),
         // Many journals together (issue 18): pushed into PostgreSQL through libpq (the system
         // library, as SQLite and LZ4 are; docs/fleet.md says why not postgres-nio), the
         // journal's views translated for PostgreSQL, and many SQLite files queried at once.
@@ -76,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "dmajournal",
             dependencies: [
-                "DMASim", "OpScript", "Journal", "Workloads", "Replay", "Snapshot", "Checkpoint", "Export", "TraceImport", "Oracle", "Capture", "Fleet",
+                "DMASim", "OpScript", "Pipeline", "Journal", "Workloads", "Replay", "Snapshot", "Checkpoint", "Export", "TraceImport", "Oracle", "Capture", "Fleet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -87,18 +92,18 @@ let package = Package(
         // What several test targets use: other processes on a journal (the sqlite3 shell).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "DMASim", "CSQLite", "Checkpoint", "Snapshot", "TestSupport"]),
-        .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "OpScript", "DMASim"]),
+        .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "OpScript", "Pipeline", "DMASim"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "Snapshot", "Journal", "DMASim", "OpScript"]),
-        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Checkpoint", "Snapshot", "Journal", "Workloads", "OpScript", "DMASim"]),
-        .testTarget(name: "ExportTests", dependencies: ["Export", "Journal", "OpScript", "DMASim"]),
+        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Checkpoint", "Snapshot", "Journal", "Workloads", "OpScript", "Pipeline", "DMASim"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Journal", "OpScript", "Pipeline", "DMASim"]),
         .testTarget(name: "TraceImportTests", dependencies: ["TraceImport", "Journal", "DMASim"]),
         .testTarget(name: "OracleTests", dependencies: ["Oracle", "OpScript", "DMASim"]),
-        .testTarget(name: "FleetTests", dependencies: ["Fleet", "Journal", "OpScript", "DMASim", "CSQLite", "TestSupport"]),
+        .testTarget(name: "FleetTests", dependencies: ["Fleet", "Journal", "OpScript", "Pipeline", "DMASim", "CSQLite", "TestSupport"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture"]),
-        .testTarget(name: "dmajournalTests", dependencies: ["dmajournal", "OpScript", "DMASim", "Journal", "TestSupport"]),
+        .testTarget(name: "dmajournalTests", dependencies: ["dmajournal", "OpScript", "Pipeline", "DMASim", "Journal", "TestSupport"]),
         // Fuzz targets (issue 21): mutated op scripts through the parser and the engine, and
         // damaged journals through every reader; bounded runs from fixed seeds.
-        .testTarget(name: "FuzzTests", dependencies: ["DMASim", "OpScript", "Snapshot", "Journal", "Checkpoint", "Replay", "Export"]),
+        .testTarget(name: "FuzzTests", dependencies: ["DMASim", "OpScript", "Pipeline", "Snapshot", "Journal", "Checkpoint", "Replay", "Export"]),
     ],
     swiftLanguageModes: [.v6]
 )

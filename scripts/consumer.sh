@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds and runs scripts/consumer, a package that depends on dmajournal by path and uses
-# its library products (DMASim, OpScript, Journal) as an outside tool would: it fails if a
+# its library products (DMASim, OpScript, Pipeline, Journal) as an outside tool would: it fails if a
 # product cannot be depended on (SwiftPM refuses unsafe flags in dependencies) or if the
 # public API no longer suffices to run a script. Its own .build under scripts/consumer.
 set -euo pipefail

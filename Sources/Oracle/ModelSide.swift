@@ -1,5 +1,6 @@
 import DMASim
 import OpScript
+import Pipeline
 
 /// The model's half of the comparison: the project's engine runs the lines the kernel ran
 /// (and the topology), on the guest's topology where the two could differ.

@@ -2,6 +2,7 @@ import DMASim
 import Foundation
 import Journal
 import OpScript
+import Pipeline
 import Testing
 @testable import Export
 

@@ -1,6 +1,7 @@
 import DMASim
 import Foundation
 import OpScript
+import Pipeline
 import Snapshot
 import Testing
 

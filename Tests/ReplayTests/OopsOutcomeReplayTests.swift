@@ -2,6 +2,7 @@ import DMASim
 import Journal
 import OpScript
 @testable import Replay
+import Pipeline
 import Testing
 import Workloads
 

@@ -1,6 +1,7 @@
 import DMASim
 import Journal
 import OpScript
+import Pipeline
 import Replay
 import Testing
 import Workloads

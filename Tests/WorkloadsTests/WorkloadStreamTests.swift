@@ -1,5 +1,6 @@
 import DMASim
 import OpScript
+import Pipeline
 import Testing
 @testable import Workloads
 

@@ -1,6 +1,7 @@
 import DMASim
 import Foundation
 import OpScript
+import Pipeline
 import Testing
 
 /// Every self-checking script in fixtures/scripts passes, and together they cover every

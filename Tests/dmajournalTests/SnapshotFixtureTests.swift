@@ -1,6 +1,7 @@
 import DMASim
 import Foundation
 import OpScript
+import Pipeline
 import Testing
 
 /// The snapshot fixtures say, in `#   finding: …` comments under a `verify` line, exactly

@@ -14,6 +14,7 @@ let package = Package(
         .executableTarget(name: "Consumer", dependencies: [
             .product(name: "DMASim", package: "dmajournal"),
             .product(name: "OpScript", package: "dmajournal"),
+            .product(name: "Pipeline", package: "dmajournal"),
             .product(name: "Journal", package: "dmajournal"),
         ]),
     ]

@@ -3,6 +3,7 @@ import Foundation
 import DMASim
 import Journal
 import OpScript
+import Pipeline
 import Snapshot
 import Workloads
 

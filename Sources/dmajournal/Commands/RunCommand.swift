@@ -1,6 +1,7 @@
 import ArgumentParser
 import DMASim
 import OpScript
+import Pipeline
 
 /// `dmajournal run SCRIPT`: execute an op script, print each line's outcome, check its
 /// `=>` expectations.

@@ -1,6 +1,7 @@
 import DMASim
 import Export
 import OpScript
+import Pipeline
 import Replay
 import TraceImport
 

@@ -1,6 +1,7 @@
 import DMASim
 import Journal
 import OpScript
+import Pipeline
 
 /// One JSON object per executed op, keys in a fixed order so output diffs cleanly.
 /// Addresses and digests are hex strings (JSON numbers lose 64-bit precision).

@@ -1,5 +1,6 @@
 import DMASim
 import OpScript
+import Pipeline
 
 /// Prints what `run` did, a line per op: the op as script text, then its outcome as the
 /// claims that hold for it — so a printed line pasted back into a script is a passing

@@ -2,6 +2,7 @@ import DMASim
 import Foundation
 import Journal
 import OpScript
+import Pipeline
 
 /// Journals for the export tests: an op script run through the engine into a new journal,
 /// as `dmajournal run --journal` records it.

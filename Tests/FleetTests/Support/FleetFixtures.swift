@@ -1,6 +1,7 @@
 import Foundation
 import Journal
 import OpScript
+import Pipeline
 import TestSupport
 
 /// Journals for the fleet tests, recorded from the op scripts in fixtures/scripts, and

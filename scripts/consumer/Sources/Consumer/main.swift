@@ -2,6 +2,7 @@ import Foundation
 import DMASim
 import Journal
 import OpScript
+import Pipeline
 
 // Runs a small op script through the engine with the library products only: a lazy-mode
 // IOMMU over a 1 TiB shared region, a two-step map (dma_iova_try_alloc, two

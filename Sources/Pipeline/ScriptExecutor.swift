@@ -1,4 +1,5 @@
 import DMASim
+import OpScript
 import Snapshot
 
 /// Runs a script's ops through an engine in order and checks each line's claims:
