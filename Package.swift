@@ -4,11 +4,11 @@ import PackageDescription
 // Dependency direction, never reversed:
 //   dmajournal (CLI) -> Workloads -> OpScript -> DMASim
 //   dmajournal (CLI) -> Replay -> Checkpoint -> Journal, Snapshot -> DMASim
-//   Replay, Oracle, dmajournal (CLI) -> Pipeline -> OpScript, Snapshot -> DMASim (the one
+//   Replay, TraceImport, Oracle, dmajournal (CLI) -> Pipeline -> OpScript, Snapshot -> DMASim (the one
 //     apply -> check claims -> hand on loop; checkpoint/verify run through a SnapshotKeeper)
 //   dmajournal (CLI) -> Export -> Journal, OpScript, TraceImport -> DMASim
-//   dmajournal (CLI) -> TraceImport -> Journal, OpScript -> DMASim (an import runs the trace on the engine)
-//   dmajournal (CLI) -> Oracle -> OpScript -> DMASim (the kernel oracle: oracle/ runs the guest)
+//   dmajournal (CLI) -> TraceImport -> Journal, Pipeline -> DMASim (an import runs the trace on the engine)
+//   dmajournal (CLI) -> Oracle -> Pipeline -> DMASim (the kernel oracle: oracle/ runs the guest)
 //   dmajournal (CLI) -> Capture (tracefs and trace_pipe; the CLI feeds its text to `dmajournal import`)
 //   Journal -> CSQLite (the system libsqlite3, bound through its C API)
 //   Snapshot -> CLZ4, CXXHash (the system liblz4 and libxxhash)
@@ -19,19 +19,17 @@ let package = Package(
     name: "dmajournal",
     products: [
         .executable(name: "dmajournal", targets: ["dmajournal"]),
+        // For outside use, every public declaration documented (docs/architecture.md,
+        // "Products for outside use"; scripts/consumer builds against them,
+        // scripts/public-docs.sh checks the documentation).
         .library(name: "DMASim", targets: ["DMASim"]),
         .library(name: "OpScript", targets: ["OpScript"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
-        .library(name: "Snapshot", targets: ["Snapshot"]),
         .library(name: "Journal", targets: ["Journal"]),
+        // For the Benchmarks package only (a package of its own); no promise to anyone else.
+        .library(name: "Snapshot", targets: ["Snapshot"]),
         .library(name: "Workloads", targets: ["Workloads"]),
-        .library(name: "Checkpoint", targets: ["Checkpoint"]),
         .library(name: "Replay", targets: ["Replay"]),
-        .library(name: "Export", targets: ["Export"]),
-        .library(name: "TraceImport", targets: ["TraceImport"]),
-        .library(name: "Oracle", targets: ["Oracle"]),
-        .library(name: "Capture", targets: ["Capture"]),
-        .library(name: "Fleet", targets: ["Fleet"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -59,16 +57,16 @@ let package = Package(
         // Where the Snapshot module's chunks and manifests meet the journal's tables:
         // journal-backed snapshot storage, checkpoint state, loading a checkpoint.
         .target(name: "Checkpoint", dependencies: ["DMASim", "Snapshot", "Journal"]),
-        .target(name: "Replay", dependencies: ["DMASim", "OpScript", "Journal", "Snapshot", "Checkpoint"]),
+        .target(name: "Replay", dependencies: ["DMASim", "OpScript", "Pipeline", "Journal", "Snapshot", "Checkpoint"]),
         // Journals out: Perfetto trace JSON, op scripts, CSV, the HTML report (issue 9).
         .target(name: "Export", dependencies: ["DMASim", "OpScript", "Journal", "TraceImport"]),
         // Real kernel traces and logs (ftrace, dmesg, syslog, QEMU) into journals (issue 9).
         // `.gz` traces are inflated through the system zlib.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "TraceImport", dependencies: ["DMASim", "Journal", "OpScript", "CZlib"]),
+        .target(name: "TraceImport", dependencies: ["DMASim", "Journal", "OpScript", "Pipeline", "CZlib"]),
         // The kernel oracle (issue 22): scripts translated for the dmaoracle module (oracle/),
         // the guest's output read back, compared line by line with the model.
-        .target(name: "Oracle", dependencies: ["DMASim", "OpScript", "Pipeline", "Snapshot"]),
+        .target(name: "Oracle", dependencies: ["DMASim", "OpScript", "Pipeline"]),
         // Many journals together (issue 18): pushed into PostgreSQL through libpq (the system
         // library, as SQLite and LZ4 are; docs/fleet.md says why not postgres-nio), the
         // journal's views translated for PostgreSQL, and many SQLite files queried at once.
@@ -89,13 +87,16 @@ let package = Package(
         .testTarget(name: "DMASimTests", dependencies: ["DMASim"]),
         .testTarget(name: "OpScriptTests", dependencies: ["OpScript", "DMASim"]),
         .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "DMASim"]),
-        // What several test targets use: other processes on a journal (the sqlite3 shell).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "JournalTests", dependencies: ["Journal", "DMASim", "CSQLite", "Checkpoint", "Snapshot", "TestSupport"]),
+        // What the test targets share: journals recorded through the pipeline as `run
+        // --journal` records them (`JournalRecording`), other processes on a journal (the
+        // sqlite3 shell), scratch directories.
+        .target(name: "TestSupport", dependencies: ["DMASim", "OpScript", "Pipeline", "Journal", "Snapshot", "Checkpoint"],
+                path: "Tests/TestSupport"),
+        .testTarget(name: "JournalTests", dependencies: ["Journal", "DMASim", "OpScript", "CSQLite", "Checkpoint", "Snapshot", "TestSupport"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "OpScript", "Pipeline", "DMASim"]),
-        .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "Snapshot", "Journal", "DMASim", "OpScript"]),
-        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Checkpoint", "Snapshot", "Journal", "Workloads", "OpScript", "Pipeline", "DMASim"]),
-        .testTarget(name: "ExportTests", dependencies: ["Export", "Journal", "OpScript", "Pipeline", "DMASim"]),
+        .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "Snapshot", "Journal", "DMASim", "OpScript", "TestSupport"]),
+        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Checkpoint", "Snapshot", "Journal", "Workloads", "OpScript", "Pipeline", "DMASim", "TestSupport"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Journal", "OpScript", "Pipeline", "DMASim", "TestSupport"]),
         .testTarget(name: "TraceImportTests", dependencies: ["TraceImport", "Journal", "DMASim"]),
         .testTarget(name: "OracleTests", dependencies: ["Oracle", "OpScript", "DMASim"]),
         .testTarget(name: "FleetTests", dependencies: ["Fleet", "Journal", "OpScript", "Pipeline", "DMASim", "CSQLite", "TestSupport"]),
@@ -103,7 +104,7 @@ let package = Package(
         .testTarget(name: "dmajournalTests", dependencies: ["dmajournal", "OpScript", "Pipeline", "DMASim", "Journal", "TestSupport"]),
         // Fuzz targets (issue 21): mutated op scripts through the parser and the engine, and
         // damaged journals through every reader; bounded runs from fixed seeds.
-        .testTarget(name: "FuzzTests", dependencies: ["DMASim", "OpScript", "Pipeline", "Snapshot", "Journal", "Checkpoint", "Replay", "Export"]),
+        .testTarget(name: "FuzzTests", dependencies: ["DMASim", "OpScript", "Pipeline", "Snapshot", "Journal", "Checkpoint", "Replay", "Export", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

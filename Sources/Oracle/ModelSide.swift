@@ -21,11 +21,9 @@ public struct ModelSide {
     /// Lines the model rejects when it runs the whole script, with the reason: these are
     /// faults of the script and are not sent to the kernel.
     public static func rejectedLines(of script: Script) throws -> [Int: String] {
-        let executor = ScriptExecutor()
         var rejected: [Int: String] = [:]
-        for line in script.lines {
-            let outcome = try executor.keeper.apply(line.op, to: executor.engine, sequence: line.lineNumber)
-            if case .rejected(let why) = outcome.status { rejected[line.lineNumber] = why }
+        _ = try ScriptExecutor().run(script.lines, stopping: .never) { result in
+            if case .rejected(let why) = result.outcome.status { rejected[result.line.lineNumber] = why }
         }
         return rejected
     }
@@ -57,20 +55,24 @@ public struct ModelSide {
         return topology
     }
 
-    /// Runs the plan's command lines on a fresh engine.
+    /// Runs the plan's topology and command lines on a fresh engine. Their claims are left
+    /// out: the comparison is of outcomes, with the kernel's.
     public static func run(_ plan: OraclePlan, topology: GuestTopology) throws -> [Int: LineOutcome] {
         let executor = ScriptExecutor()
-        var out: [Int: LineOutcome] = [:]
-        for (sequence, planned) in plan.lines.enumerated() {
+        let runs = plan.lines.filter { $0.action == .topology || $0.isCommand }
+        let lines = runs.map { planned in
             var op = planned.line.op
             if case .iommu(let spec) = op.call { op = op.with(.iommu(topology.applied(to: spec))) }
-            guard planned.action == .topology || planned.isCommand else { continue }
-            let outcome = try executor.keeper.apply(op, to: executor.engine, sequence: sequence)
+            return ScriptLine(lineNumber: planned.line.lineNumber, op: op)
+        }
+        var out: [Int: LineOutcome] = [:]
+        _ = try executor.run(lines, stopping: .never) { result in
             var memory: [Int: UInt64] = [:]
-            if case .command(_, let reports) = planned.action, reports || op.kind == .checkpoint || op.kind == .verify {
+            let kind = result.line.op.kind
+            if case .command(_, let reports) = runs[result.sequence].action, reports || kind == .checkpoint || kind == .verify {
                 memory = digests(of: plan.extents, in: executor.engine)
             }
-            out[planned.line.lineNumber] = LineOutcome(outcome: outcome, memory: memory)
+            out[result.line.lineNumber] = LineOutcome(outcome: result.outcome, memory: memory)
         }
         return out
     }

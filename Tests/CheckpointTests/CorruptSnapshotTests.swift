@@ -3,6 +3,7 @@ import DMASim
 import Foundation
 import Journal
 import Snapshot
+import TestSupport
 import Testing
 
 /// Damaged, truncated or missing snapshot data is corruption of the journal — one error

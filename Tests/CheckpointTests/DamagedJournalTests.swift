@@ -3,6 +3,7 @@ import DMASim
 import Foundation
 import Journal
 import Snapshot
+import TestSupport
 import Testing
 
 /// Structural damage to a journal — ops missing, repeated, out of range, snapshots after

@@ -3,6 +3,7 @@ import DMASim
 import Foundation
 import Journal
 import Snapshot
+import TestSupport
 import Testing
 
 /// Snapshots kept in a journal: they restore to the same bytes, identical ones share every

@@ -3,6 +3,7 @@ import DMASim
 import Foundation
 import Journal
 import Snapshot
+import TestSupport
 import Testing
 
 /// A snapshot is written inside the recording's open batch: a recording killed with

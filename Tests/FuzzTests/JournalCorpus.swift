@@ -4,6 +4,7 @@ import Foundation
 import Journal
 import OpScript
 import Snapshot
+import TestSupport
 
 /// The seed journals of the journal fuzz test: fixture scripts recorded as `run --journal`
 /// records them (checkpoint and verify ops store snapshots in the journal), plus a
@@ -19,16 +20,11 @@ enum JournalCorpus {
             let text = try String(contentsOf: fixtures.appendingPathComponent(name), encoding: .utf8)
             let ops = try ScriptParser().parse(text, fileName: name).ops
             let path = directory.appendingPathComponent(name.replacingOccurrences(of: "/", with: "-") + ".db").path
-            let writer = try JournalWriter(path: path, run: RunInfo(toolVersion: "fuzz", source: name, createdAt: "2026-12-01T00:00:00Z"), batchSize: 8)
-            let keeper = SnapshotKeeper(storage: JournalSnapshotStorage(tables: try writer.snapshotTables()))
-            let engine = Engine()
-            for (sequence, op) in ops.enumerated() {
-                let outcome = try keeper.apply(op, to: engine, sequence: sequence)
-                if sequence % 7 == 6 { try keeper.capture(engine, name: "fuzz:\(sequence)", kind: .checkpoint, afterSequence: sequence) }
-                try writer.record(op, outcome: outcome, sequence: sequence, sourceLine: nil)
-            }
-            try writer.finish()
-            return path
+            var recording = try JournalRecording(path: path, run: RunInfo(toolVersion: "fuzz", source: name, createdAt: "2026-12-01T00:00:00Z"),
+                                                 batchSize: 8, checkpointEvery: 7)
+            recording.checkpointPrefix = "fuzz:"
+            try recording.record(ops)
+            return try recording.finish()
         }
     }
 }

@@ -66,22 +66,6 @@ import Testing
         #expect(try runner.run("SELECT device FROM op_log WHERE seq = 23").rows == [[.text("nic0")]])
     }
 
-    /// The pipeline drives sinks through the protocol; the writer is one.
-    @Test func recordsThroughEventSink() throws {
-        let directory = TemporaryDirectory()
-        let path = directory.file("sink.db")
-        func drive(_ sink: inout some EventSink, _ ops: [Op]) throws {
-            let engine = Engine()
-            for (sequence, op) in ops.enumerated() {
-                try sink.record(op, outcome: engine.apply(op), sequence: sequence, sourceLine: nil)
-            }
-            try sink.finish()
-        }
-        var writer = try JournalWriter(path: path, run: Recording.run)
-        try drive(&writer, Scenarios.machine)
-        #expect(try JournalReader(path: path).readAll().map(\.op) == Scenarios.machine)
-    }
-
     private func hex16(_ value: UInt64) -> String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits

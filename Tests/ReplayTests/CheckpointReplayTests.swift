@@ -5,6 +5,7 @@ import Journal
 import OpScript
 import Replay
 import Snapshot
+import TestSupport
 import Testing
 import Workloads
 
@@ -15,20 +16,9 @@ import Workloads
     /// Records `ops` through a keeper that stores snapshots in the journal, taking a
     /// checkpoint `auto:SEQ` after every `every` ops (as `record --checkpoint-every`).
     static func record(_ ops: [Op], checkpointEvery every: Int) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-replay-\(UUID().uuidString).db").path
-        let writer = try JournalWriter(path: path, run: RunInfo(toolVersion: "test", source: "tests", createdAt: "2026-11-25T00:00:00Z"),
-                                       batchSize: 1000)
-        let keeper = SnapshotKeeper(storage: JournalSnapshotStorage(tables: try writer.snapshotTables()))
-        let engine = Engine()
-        for (sequence, op) in ops.enumerated() {
-            let outcome = try keeper.apply(op, to: engine, sequence: sequence)
-            if (sequence + 1) % every == 0 {
-                try keeper.capture(engine, name: "auto:\(sequence)", kind: .checkpoint, afterSequence: sequence)
-            }
-            try writer.record(op, outcome: outcome, sequence: sequence, sourceLine: nil)
-        }
-        try writer.finish()
-        return path
+        var recording = try JournalRecording(path: JournalRecording.temporaryPath("ckpt-replay"), batchSize: 1000, checkpointEvery: every)
+        try recording.record(ops)
+        return try recording.finish()
     }
 
     static func workloadOps(_ kind: WorkloadKind) throws -> [Op] {

@@ -3,6 +3,7 @@ import Foundation
 import Journal
 import OpScript
 import Replay
+import TestSupport
 import Testing
 import Workloads
 
@@ -16,17 +17,11 @@ import Workloads
 
     /// Records a workload with its claims; returns the journal and the injected seqs.
     static func recordWithMarks(_ kind: WorkloadKind, options: WorkloadOptions) throws -> (path: String, injected: [Int]) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("replay-\(UUID().uuidString).db").path
-        let writer = try JournalWriter(path: path, run: RunInfo(toolVersion: "test", seed: 1, source: kind.rawValue, createdAt: "2026-01-01T00:00:00Z"))
-        let engine = Engine()
-        var injected: [Int] = []
-        for (sequence, step) in try kind.generator.steps(options).enumerated() {
-            let claims = step.claims.isEmpty ? nil : Claim.text(of: step.claims)
-            try writer.record(step.op, outcome: engine.apply(step.op), sequence: sequence, sourceLine: nil, claims: claims)
-            if step.injected != nil { injected.append(sequence) }
-        }
-        try writer.finish()
-        return (path, injected)
+        let steps = Array(try kind.generator.steps(options))
+        var recording = try JournalRecording(path: JournalRecording.temporaryPath("replay"),
+                                             run: RunInfo(toolVersion: "test", seed: 1, source: kind.rawValue, createdAt: "2026-01-01T00:00:00Z"))
+        try recording.record(steps.map { $0.scriptLine(number: 0) }, sourceLines: false)
+        return (try recording.finish(), steps.indices.filter { steps[$0].injected != nil })
     }
 
     @Test(arguments: WorkloadKind.allCases)

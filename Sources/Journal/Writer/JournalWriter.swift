@@ -18,10 +18,13 @@ import DMASim
 ///
 /// After a thrown error the writer should be abandoned: the ops committed so far stay
 /// readable, the open batch is rolled back when the connection closes.
-public final class JournalWriter: EventSink {
+public final class JournalWriter {
+    /// Ops a transaction commits at a time unless the caller says otherwise.
     public static let defaultBatchSize = 10_000
 
+    /// The journal file being written.
     public let path: String
+    /// Ops per committed transaction.
     public let batchSize: Int
     // @exclusivity(unchecked) on the per-op state: see NameInterner.
     /// Ops recorded so far, committed or not.
@@ -146,7 +149,7 @@ public final class JournalWriter: EventSink {
         try statements.insertInjection.execute()
     }
 
-    /// `EventSink`: records an op that claimed nothing.
+    /// Records an op that claimed nothing.
     public func record(_ op: Op, outcome: Outcome, sequence: Int, sourceLine: Int?) throws(JournalError) {
         try record(op, outcome: outcome, sequence: sequence, sourceLine: sourceLine, claims: nil)
     }
@@ -168,8 +171,7 @@ public final class JournalWriter: EventSink {
         return result
     }
 
-    /// `EventSink`: seals a recording that ran to its end, waiting for readers the default
-    /// time.
+    /// Seals a recording that ran to its end, waiting for readers the default time.
     public func finish() throws(JournalError) {
         try finish(interruptedBy: 0)
     }

@@ -1,7 +1,7 @@
 import DMASim
 import Journal
 import OpScript
-import Snapshot
+import Pipeline
 
 /// Shrinks a journal to a short op script that still makes a predicate hold.
 ///
@@ -146,36 +146,23 @@ public struct Minimizer {
         }
     }
 
-    /// The script: a header saying where it came from, then each op with the claims
-    /// its outcome has now; for `mismatch`, the recorded expectation that fails is kept
-    /// as a comment above its op.
+    /// The script: a header saying where it came from, then the kept ops as they run on
+    /// the machine minimised for (`ReproducerText`).
     private func describe(_ lines: [ScriptLine], predicate: BisectPredicate, firstBad: Int, interrupted: Bool) throws(ReplayError) -> String {
-        let engine = overrides.freshEngine(), keeper = SnapshotKeeper()
-        // A pool the overrides boot with on a journal that declares none is written out,
-        // where the kernel placed it, before the first call, so the script checks itself.
-        var poolToDeclare = lines.contains { $0.op.kind == .swiotlb } ? nil : overrides.bootSwiotlb
-        var printer = ScriptLineWriter()
-        var text = """
+        let executor = ScriptExecutor(engine: overrides.freshEngine())
+        let header = """
             # Reproducer minimised by dmajournal from \(reader.path)
             # until \(predicate)\(overrides.isEmpty ? "" : " with " + overrides.map(\.description).joined(separator: " "))
             # \(lines.count) of the \(firstBad + 1) ops up to seq \(firstBad), where it first held.\(interrupted ? "\n# Interrupted: the shortest reproducer found so far, not a minimal one." : "")
 
             """
-        for (sequence, line) in lines.enumerated() {
-            // On a changed machine the script declares that machine, so it checks itself.
-            let op = overrides.apply(to: line.op)
-            // The keeper applies the op itself: a snapshot failure is an error, never a
-            // second apply (a checkpoint's op has run by the time its capture fails).
-            let outcome: Outcome
-            do { outcome = try keeper.apply(op, to: engine, sequence: sequence) } catch { throw .snapshot("\(error)") }
-            let failed = Claim.check(line.claims, outcome: outcome, op: line.op)
-            if predicate == .mismatch, !failed.isEmpty { text += "# seq \(line.lineNumber) was recorded expecting: => \(Claim.text(of: line.claims))\n" }
-            if poolToDeclare != nil, !op.kind.isTopology {
-                poolToDeclare = nil
-                if let pool = engine.bootedSwiotlb { text += printer.line(.swiotlb(pool), claims: []) + "\n" }
-            }
-            text += printer.line(op, claims: OutcomeDescriber().claims(for: outcome)) + "\n"
-        }
-        return text
+        var reproducer = ReproducerText(header: header, engine: executor.engine, predicate: predicate,
+                                        declaresBootPool: overrides.bootSwiotlb != nil && !lines.contains { $0.op.kind == .swiotlb })
+        // On a changed machine the script declares that machine, so it checks itself. The
+        // keeper applies each op itself: a snapshot failure is an error, never a second
+        // apply (a checkpoint's op has run by the time its capture fails).
+        let changed = lines.map { line in ScriptLine(lineNumber: line.lineNumber, op: overrides.apply(to: line.op), claims: line.claims) }
+        do { _ = try executor.run(changed, into: &reproducer, stopping: .never) } catch { throw .snapshot("\(error)") }
+        return reproducer.text
     }
 }

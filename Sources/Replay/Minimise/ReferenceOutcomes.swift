@@ -1,6 +1,6 @@
 import DMASim
 import OpScript
-import Snapshot
+import Pipeline
 
 /// What each op of the journal's prefix did in the original run, which every op a
 /// reproducer keeps must still do: the same observable status (ok, the errno, the fault
@@ -45,14 +45,20 @@ struct ReferenceOutcomes {
         }
     }
 
-    /// The outcomes of `lines` on `machine` through a snapshot keeper (as `dmajournal run`
-    /// runs `checkpoint` and `verify` lines); an op that throws counts as rejected.
+    /// The outcomes of `lines` on `machine`, through the pipeline as `dmajournal run` runs
+    /// them (`checkpoint` and `verify` by way of a snapshot keeper). Their claims are left
+    /// out: what counts here is the outcome itself. An op the keeper cannot run (a snapshot
+    /// it cannot take) counts as rejected, which makes a candidate invalid, so the lines
+    /// after it need not run.
     static func run(_ lines: [ScriptLine], on machine: [TopologyOverride]) -> [Outcome] {
-        let engine = machine.freshEngine(), keeper = SnapshotKeeper()
-        return lines.enumerated().map { sequence, line in
-            let op = machine.apply(to: line.op)
-            return (try? keeper.apply(op, to: engine, sequence: sequence)) ?? Outcome(status: .rejected("the op could not run"))
+        var outcomes = OutcomeList()
+        let unclaimed = lines.map { ScriptLine(lineNumber: $0.lineNumber, op: machine.apply(to: $0.op)) }
+        do {
+            _ = try ScriptExecutor(engine: machine.freshEngine()).run(unclaimed, into: &outcomes, stopping: .never)
+        } catch {
+            return outcomes.outcomes + [Outcome(status: .rejected("the op could not run"))]
         }
+        return outcomes.outcomes
     }
 
     /// The outcomes of `lines` on the first machine when every kept op keeps to the

@@ -1,6 +1,7 @@
 import DMASim
 import Journal
 import OpScript
+import Pipeline
 
 /// `dmajournal import`: reads kernel traces and logs and journals their DMA and IOMMU
 /// calls as ops, checked by the model, so the journal's views answer the same questions
@@ -105,7 +106,12 @@ public final class TraceImporter {
 /// those of the steps the simulation added for it), and its claims are checked.
 struct SimulatedRun {
     private(set) var simulation: TraceSimulation?
-    private let engine = Engine()
+    /// The model the trace runs on. A trace has no `checkpoint` or `verify`, so its keeper
+    /// never takes a snapshot.
+    private let executor = ScriptExecutor()
+    private var engine: Engine { executor.engine }
+    /// Simulation steps applied so far (the pipeline's sequence; a call may take several).
+    private var stepCount = 0
     private(set) var opCount = 0
     private(set) var opsByKind: [OpKind: Int] = [:]
     private(set) var findingCount = 0
@@ -147,22 +153,34 @@ struct SimulatedRun {
             // journaled all the same, as the trace has it (a dma-debug report keeps its class).
             try journal(record, claims: nil, writer)
         }
-        for step in steps {
-            let outcome = engine.apply(step.op)
-            if let kernel = step.record {
-                var journaled = kernel
-                journaled.op.cpu = step.op.cpu
-                journaled.op.time = step.op.time
-                journaled.outcome.findings = pendingFindings + outcome.findings
-                pendingFindings = []
-                try journal(journaled, claims: step.claims, writer)
-                let failed = Claim.check(step.claims, outcome: outcome, op: step.op)
-                if !failed.isEmpty { noteDisagreement(step, outcome, failed) }
-            } else if step.op.kind.isTopology {
-                topology.append(step.op)
-            } else {
-                pendingFindings += outcome.findings
-            }
+        let first = stepCount, executor = executor
+        stepCount += steps.count
+        do {
+            let lines = steps.lazy.map { ScriptLine(lineNumber: 0, op: $0.op, claims: $0.claims) }
+            _ = try executor.run(lines, stopping: .never, from: first) { result in try take(result, of: steps[result.sequence - first], writer) }
+        } catch let error as JournalError {
+            throw error
+        } catch {
+            throw JournalError.invalidRecord(path: writer.path, seq: Int64(opCount), reason: "the model could not run it: \(error)")
+        }
+    }
+
+    /// One simulation step's result: a kernel call is journaled with its findings (and
+    /// those of the steps added for it) and its claims judged; a declaration waits for
+    /// `finish`; an added step's findings wait for the next call.
+    private mutating func take(_ result: ScriptExecutor.LineResult, of step: TraceSimulation.Step, _ writer: JournalWriter) throws(JournalError) {
+        if let kernel = step.record {
+            var journaled = kernel
+            journaled.op.cpu = step.op.cpu
+            journaled.op.time = step.op.time
+            journaled.outcome.findings = pendingFindings + result.outcome.findings
+            pendingFindings = []
+            try journal(journaled, claims: step.claims, writer)
+            if !result.failedClaims.isEmpty { noteDisagreement(step, result.outcome, result.failedClaims) }
+        } else if step.op.kind.isTopology {
+            topology.append(step.op)
+        } else {
+            pendingFindings += result.outcome.findings
         }
     }
 

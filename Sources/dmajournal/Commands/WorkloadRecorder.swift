@@ -61,20 +61,28 @@ struct WorkloadRecorder {
         }
     }
 
+    /// Runs the stream through the pipeline, handing each result and its injected-misuse
+    /// mark to `sink`. A failed claim does not stop a recording: the summary counts it.
     func record(_ sink: (ScriptExecutor.LineResult, MisuseInjection?) throws -> Void) throws -> Summary {
-        let engine = Engine()
+        let executor = ScriptExecutor(keeper: keeper)
         var summary = Summary(workload: stream.kind.rawValue, seed: stream.options.seed)
-        for (sequence, step) in stream.enumerated() {
-            if InterruptFlag.isRaised { summary.interrupted = true; break }
-            let outcome = try keeper.apply(step.op, to: engine, sequence: sequence)
-            if checkpointEvery > 0 && (sequence + 1) % checkpointEvery == 0 {
-                try takeCheckpoint(of: engine, after: sequence, summary: &summary)
-            }
-            let failed = Claim.check(step.claims, outcome: outcome, op: step.op)
-            let line = ScriptLine(lineNumber: 0, op: step.op, claims: step.claims)
-            try sink(ScriptExecutor.LineResult(sequence: sequence, line: line, outcome: outcome, failedClaims: failed), step.injected)
-            summary.count(outcome, failed: failed, claims: step.claims, at: sequence, injected: step.injected != nil)
+        var steps = stream.makeIterator()
+        var injected: MisuseInjection?
+        var interrupted = false
+        func next() -> ScriptLine? {
+            if InterruptFlag.isRaised { interrupted = true; return nil }
+            guard let step = steps.next() else { return nil }
+            injected = step.injected
+            return step.scriptLine(number: 0)
         }
+        _ = try executor.run(next: next, stopping: .never) { result in
+            if checkpointEvery > 0 && (result.sequence + 1) % checkpointEvery == 0 {
+                try takeCheckpoint(of: executor.engine, after: result.sequence, summary: &summary)
+            }
+            try sink(result, injected)
+            summary.count(result.outcome, failed: result.failedClaims, claims: result.line.claims, at: result.sequence, injected: injected != nil)
+        }
+        summary.interrupted = interrupted
         return summary
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import Journal
 import OpScript
 import Pipeline
+import TestSupport
 
 /// Journals for the export tests: an op script run through the engine into a new journal,
 /// as `dmajournal run --journal` records it.
@@ -16,14 +17,10 @@ enum TestJournal {
 
     /// Records `script` (op-script text) and returns the journal's path.
     static func record(_ script: String, run: RunInfo = TestJournal.run, finish: Bool = true) throws -> String {
-        let path = temporaryPath("journal.db")
-        let parsed = try ScriptParser().parse(script, fileName: "test.ops")
-        let writer = try JournalWriter(path: path, run: run)
-        _ = try ScriptExecutor().run(parsed) { result in
-            try writer.record(result.line.op, outcome: result.outcome, sequence: result.sequence, sourceLine: result.line.lineNumber)
-        }
-        if finish { try writer.finish() }
-        return path
+        var recording = try JournalRecording(path: temporaryPath("journal.db"), run: run)
+        try recording.record(script: script, claims: false)
+        if finish { try recording.finish() }
+        return recording.path
     }
 
     /// Two devices behind two IOMMUs (the docs/queries.md example): a use after unmap

@@ -21,17 +21,11 @@ enum FleetFixtures {
 
     /// Records `script` into a new journal at `journal`, sealed unless `finish` is false.
     static func record(_ script: String, to journal: String, finish: Bool = true, batchSize: Int = 10_000) throws {
-        let text = try String(contentsOfFile: script, encoding: .utf8)
-        let parsed = try ScriptParser().parse(text, fileName: script)
-        let writer = try JournalWriter(path: journal, run: RunInfo(
+        var recording = try JournalRecording(path: journal, run: RunInfo(
             toolVersion: "0.0.0-test", source: script, createdAt: "2026-12-01T12:00:00Z", host: "test-host",
             commandLine: "dmajournal run \(script) --journal \(journal)"), batchSize: batchSize)
-        _ = try ScriptExecutor().run(parsed) { result in
-            let claims = result.line.claims.isEmpty ? nil : Claim.text(of: result.line.claims)
-            try writer.record(result.line.op, outcome: result.outcome, sequence: result.sequence,
-                              sourceLine: result.line.lineNumber, claims: claims)
-        }
-        if finish { try writer.finish() }
+        try recording.record(script: try String(contentsOfFile: script, encoding: .utf8), fileName: script)
+        if finish { try recording.finish() }
     }
 }
 

@@ -4,53 +4,6 @@ import Foundation
 import Journal
 import Snapshot
 
-/// A journal recorded the way `dmajournal run --journal` does it: ops through a snapshot
-/// keeper whose storage is the journal, so `checkpoint` ops store snapshots and state in
-/// the writer's open batch.
-struct JournalRecording {
-    let path: String
-    let engine = Engine()
-    let writer: JournalWriter
-    let keeper: SnapshotKeeper
-    private(set) var sequence = 0
-
-    static func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("checkpoint-\(UUID().uuidString).db").path
-    }
-
-    init(path: String = JournalRecording.temporaryPath(), batchSize: Int = JournalWriter.defaultBatchSize) throws {
-        self.path = path
-        writer = try JournalWriter(path: path, run: RunInfo(toolVersion: "test", source: "tests", createdAt: "2026-11-25T00:00:00Z"),
-                                   batchSize: batchSize)
-        keeper = SnapshotKeeper(storage: JournalSnapshotStorage(tables: try writer.snapshotTables()))
-    }
-
-    /// Applies and records `ops`; returns their outcomes.
-    @discardableResult
-    mutating func record(_ ops: [Op]) throws -> [Outcome] {
-        var outcomes: [Outcome] = []
-        for op in ops {
-            let outcome = try keeper.apply(op, to: engine, sequence: sequence)
-            try writer.record(op, outcome: outcome, sequence: sequence, sourceLine: nil)
-            outcomes.append(outcome)
-            sequence += 1
-        }
-        return outcomes
-    }
-
-    /// Takes a snapshot of the current memory, as `record --checkpoint-every` or
-    /// `dmajournal snapshot` do, after the last op recorded.
-    @discardableResult
-    func capture(_ name: String, kind: SnapshotRecord.Kind = .checkpoint) throws -> SnapshotRecord {
-        try keeper.capture(engine, name: name, kind: kind, afterSequence: sequence - 1)
-    }
-
-    func finish() throws -> String {
-        try writer.finish()
-        return path
-    }
-}
-
 /// The shell tools the tests check interoperability with, and SQL run with them.
 enum Shell {
     /// Runs `executable` with `arguments`; returns its exit status and stdout.
