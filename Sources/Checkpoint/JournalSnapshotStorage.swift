@@ -7,9 +7,9 @@ import Snapshot
 /// loading a checkpoint. The Snapshot module knows nothing of SQLite and the Journal
 /// module nothing of chunks and manifests; this type is where the two meet.
 public final class JournalSnapshotStorage: SnapshotStorage {
-    public let tables: SnapshotTables
+    package let tables: SnapshotTables
 
-    public init(tables: SnapshotTables) { self.tables = tables }
+    package init(tables: SnapshotTables) { self.tables = tables }
 
     public func contains(_ hash: ChunkHash) throws -> Bool { try tables.containsChunk(hash: hash.value) }
 
@@ -42,7 +42,7 @@ public final class JournalSnapshotStorage: SnapshotStorage {
     /// The snapshot a row describes, with its chunk references read back; a snapshot
     /// whose references are fewer or more than its row says, or that names a chunk beyond
     /// physical memory, is corrupt.
-    public func record(of row: SnapshotRow) throws -> SnapshotRecord {
+    package func record(of row: SnapshotRow) throws -> SnapshotRecord {
         let refs = try tables.chunkRefs(snapshotID: row.id ?? -1)
         guard refs.count == row.chunkCount else {
             throw SnapshotError(.incompleteManifest(expected: row.chunkCount, found: refs.count), snapshot: row.name, sequence: row.seq)

@@ -12,8 +12,11 @@ import DMASim
 /// The text parses back with the claim parser, and the claims hold for the outcome: it
 /// is what `run` prints for a line and what a recorded reproducer asserts.
 public struct OutcomeDescriber: Sendable {
+    /// A describer; it keeps no state.
     public init() {}
 
+    /// The claims that hold for `outcome` and say all of it: status, address, digest,
+    /// then each misuse class found.
     public func claims(for outcome: Outcome) -> [Claim] {
         var claims = [statusClaim(outcome.status)]
         if let address = outcome.address { claims.append(.iova(address)) }
@@ -21,6 +24,7 @@ public struct OutcomeDescriber: Sendable {
         return claims + misuseClasses(in: outcome).map { .violation($0) }
     }
 
+    /// Those claims as script text (`ok iova=0xfffff000, violation …`).
     public func describe(_ outcome: Outcome) -> String {
         Claim.text(of: claims(for: outcome))
     }

@@ -6,6 +6,7 @@
 ///
 ///     quickstart.ops:7:18: expected a direction (to-device, from-device, bidirectional, none), found 'up'
 public struct ScriptError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The script's name as the caller gave it to the parser.
     public var fileName: String
     /// 1-based line number in the file.
     public var line: Int
@@ -15,9 +16,11 @@ public struct ScriptError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What was expected and what was found instead.
     public var message: String
 
+    /// The mistake `message` at `line`:`column` of `fileName`.
     public init(fileName: String, line: Int, column: Int, message: String) {
         self.fileName = fileName; self.line = line; self.column = column; self.message = message
     }
 
+    /// `FILE:LINE:COLUMN: message`, as a compiler prints its errors.
     public var description: String { "\(fileName):\(line):\(column): \(message)" }
 }

@@ -10,6 +10,7 @@ public struct ScriptLineWriter: Sendable {
     private var handles = HandleKinds()
     private let printer = ScriptPrinter()
 
+    /// A writer before the first line: no handle declared yet.
     public init() {}
 
     /// Whether `name` can stand in a script (`[A-Za-z_][A-Za-z0-9_.:-]*`): a journal

@@ -6,6 +6,7 @@ import DMASim
 /// stops at the first one. The text of a parsed script is not kept: `ScriptPrinter`
 /// writes the canonical form back.
 public struct ScriptParser: Sendable {
+    /// A parser; each `parse` starts afresh.
     public init() {}
 
     /// Parses a whole script. `fileName` only labels errors.

@@ -9,8 +9,10 @@ import DMASim
 /// the largest exact K/M/G/T suffix; defaults and empty `attrs=` left out; claims after
 /// ` => `; one line per op, each ending in a newline.
 public struct ScriptPrinter: Sendable {
+    /// A printer; it keeps no state between calls.
     public init() {}
 
+    /// `script` as text: its lines with their claims, one a line, in canonical form.
     public func print(_ script: Script) -> String {
         var writer = ScriptLineWriter()
         var text = ""
@@ -20,6 +22,7 @@ public struct ScriptPrinter: Sendable {
         return text
     }
 
+    /// `ops` as text, without claims.
     public func print(_ ops: [Op]) -> String {
         print(Script(lines: ops.enumerated().map { ScriptLine(lineNumber: $0.offset + 1, op: $0.element) }))
     }

@@ -8,11 +8,11 @@ extension Engine {
     public var memoryRegions: [RegionSpec] { memory.regions }
 
     /// The current write epoch: pages written from now on carry it.
-    public var memoryEpoch: UInt32 { memory.store.epoch }
+    package var memoryEpoch: UInt32 { memory.store.epoch }
 
     /// Ends the current write epoch (a snapshot boundary) and returns it.
     @discardableResult
-    public func startMemoryEpoch() -> UInt32 { memory.store.startEpoch() }
+    package func startMemoryEpoch() -> UInt32 { memory.store.startEpoch() }
 
     /// Pages with backing, ascending; with `epoch`, only those written during or after it.
     public func touchedPages(writtenSince epoch: UInt32 = 0) -> [UInt64] {
@@ -28,12 +28,12 @@ extension Engine {
     }
 
     /// Overwrites page `pageNumber` with 4 KiB from `source` (restore).
-    public func restorePage(_ pageNumber: UInt64, from source: UnsafeRawPointer) {
+    package func restorePage(_ pageNumber: UInt64, from source: UnsafeRawPointer) {
         memory.store.page(pageNumber).copyMemory(from: source, byteCount: SparsePageStore.pageBytes)
     }
 
     /// Zeroes page `pageNumber` if it has backing (restore of a chunk the snapshot elided).
-    public func zeroPage(_ pageNumber: UInt64) {
+    package func zeroPage(_ pageNumber: UInt64) {
         guard let page = memory.store.existingPage(pageNumber) else { return }
         page.initializeMemory(as: UInt8.self, repeating: 0, count: SparsePageStore.pageBytes)
     }

@@ -9,13 +9,13 @@
 extension Engine {
     /// The bytes of page `pageNumber` (4 KiB), or nil when it was never written (it reads
     /// as zero).
-    public func pageBytes(_ pageNumber: UInt64) -> UnsafeRawPointer? {
+    package func pageBytes(_ pageNumber: UInt64) -> UnsafeRawPointer? {
         memory.store.existingPage(pageNumber).map { UnsafeRawPointer($0) }
     }
 
     /// The backing of page `pageNumber` to overwrite if it has any; nil for a page that
     /// reads as zero without backing.
-    public func existingPageBacking(_ pageNumber: UInt64) -> UnsafeMutableRawPointer? {
+    package func existingPageBacking(_ pageNumber: UInt64) -> UnsafeMutableRawPointer? {
         memory.store.existingPage(pageNumber)
     }
 
@@ -25,26 +25,26 @@ extension Engine {
     /// kernel never backs it. Reserving before knowing which pages will need it lets a
     /// restore decompress a chunk and copy its pages out in one step on a worker, while
     /// this thread alone, in address order, decides which pages get backing.
-    public func reservePageBacking(_ count: Int) -> PageBackingReservation {
+    package func reservePageBacking(_ count: Int) -> PageBackingReservation {
         let (first, bytes) = memory.store.reserveSlots(count)
         return PageBackingReservation(firstSlot: first, count: count, bytes: bytes)
     }
 
     /// Makes page `index` of `reservation` the backing of page `pageNumber` (which has
     /// none), written in the current epoch.
-    public func bindPageBacking(_ pageNumber: UInt64, to reservation: PageBackingReservation, at index: Int) {
+    package func bindPageBacking(_ pageNumber: UInt64, to reservation: PageBackingReservation, at index: Int) {
         precondition(index >= 0 && index < reservation.count)
         memory.store.bind(pageNumber, toSlot: reservation.firstSlot + index)
     }
 }
 
 /// Backing reserved by `Engine.reservePageBacking`.
-public struct PageBackingReservation {
+package struct PageBackingReservation {
     let firstSlot: Int
-    public let count: Int
+    package let count: Int
     /// The first page's 4 KiB; page `i` starts `i` × 4 KiB further.
-    public let bytes: UnsafeMutableRawPointer
+    package let bytes: UnsafeMutableRawPointer
 
     /// Page `index`'s 4 KiB.
-    public func page(_ index: Int) -> UnsafeMutableRawPointer { bytes + index * SparsePageStore.pageBytes }
+    package func page(_ index: Int) -> UnsafeMutableRawPointer { bytes + index * SparsePageStore.pageBytes }
 }

@@ -12,18 +12,18 @@ import Darwin
 /// regular file and leave the target stale; done on `/dev/full` or a FIFO it would replace a
 /// device node with a file (as root, even `/dev/null`). So the link is followed first,
 /// and anything that is not a regular file (or not there yet) is refused.
-public struct OutputPath: Sendable, Equatable {
+package struct OutputPath: Sendable, Equatable {
     /// The path the user gave.
-    public let requested: String
+    package let requested: String
     /// The file that will be written: `requested` with every symbolic link followed.
-    public let resolved: String
+    package let resolved: String
     /// The permission bits of the regular file being replaced; nil for a new file.
-    public let existingPermissions: mode_t?
+    package let existingPermissions: mode_t?
 
     /// Links followed before giving up, as the kernel's own `MAXSYMLINKS` (40).
     static let maximumLinks = 40
 
-    public init(_ path: String) throws(OutputPathError) {
+    package init(_ path: String) throws(OutputPathError) {
         requested = path
         var current = path
         for _ in 0...Self.maximumLinks {
@@ -61,29 +61,29 @@ public struct OutputPath: Sendable, Equatable {
 
     /// A fresh path beside the resolved file for writing before the rename:
     /// `NAME.partial-PID`, so a leftover names the process that wrote it.
-    public var stagingPath: String { "\(resolved).partial-\(getpid())" }
+    package var stagingPath: String { "\(resolved).partial-\(getpid())" }
 }
 
 /// Why a path cannot be written, as one line.
-public enum OutputPathError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum OutputPathError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The path names a directory, a device node, a FIFO or a socket.
     case notRegularFile(path: String, kind: String)
     /// A link that cannot be read, or too many links.
     case cannotResolve(path: String, reason: String)
 
-    public var path: String {
+    package var path: String {
         switch self {
         case .notRegularFile(let path, _), .cannotResolve(let path, _): return path
         }
     }
 
     /// The problem without the path, for messages that name the path themselves.
-    public var reason: String {
+    package var reason: String {
         switch self {
         case .notRegularFile(_, let kind): return "it is \(kind), not a regular file; refusing to replace it"
         case .cannotResolve(_, let reason): return "cannot follow the path: \(reason)"
         }
     }
 
-    public var description: String { "\(path): cannot write: \(reason)" }
+    package var description: String { "\(path): cannot write: \(reason)" }
 }

@@ -4,7 +4,7 @@ import DMASim
 /// may be partly unknown, each tied to the line it came from.
 extension JournalWriter {
     /// Adds an imported file; its counts are filled in by `completeImportSource`.
-    public func addImportSource(path: String) throws(JournalError) -> Int64 {
+    package func addImportSource(path: String) throws(JournalError) -> Int64 {
         let insert = openStatements.imports.insertSource
         insert.bind(path, at: 1)
         defer { insert.reset() }
@@ -18,7 +18,7 @@ extension JournalWriter {
     /// trace has them, NULL where the line said nothing, the claims it makes of the model
     /// (`ops.claims`: what the kernel did, as op-script text), and an `imported_ops` row for
     /// its origin.
-    public func record(_ imported: ImportedOp, sequence: Int, claims: String? = nil) throws(JournalError) {
+    package func record(_ imported: ImportedOp, sequence: Int, claims: String? = nil) throws(JournalError) {
         let statements = openStatements
         var fields = OpFields(imported.op)
         fields.clear(imported.unknown)
@@ -33,7 +33,7 @@ extension JournalWriter {
     }
 
     /// Fills in what a file held once it has been read to the end.
-    public func completeImportSource(id: Int64, totals: ImportSourceTotals) throws(JournalError) {
+    package func completeImportSource(id: Int64, totals: ImportSourceTotals) throws(JournalError) {
         let imports = openStatements.imports
         let update = imports.updateSource
         update.bind(totals.formats.joined(separator: ","), at: 1)
@@ -58,7 +58,7 @@ extension JournalWriter {
     }
 
     /// What the import's simulation filled in that the trace did not say (schema 009).
-    public func addImportAssumptions(_ assumptions: [String]) throws(JournalError) {
+    package func addImportAssumptions(_ assumptions: [String]) throws(JournalError) {
         let insert = openStatements.imports.insertAssumption
         for text in assumptions {
             insert.bind(text, at: 1)

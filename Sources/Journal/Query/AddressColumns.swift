@@ -5,7 +5,7 @@
 ///
 /// Matched by column name, as the views and tables spell them; a column renamed with
 /// `AS` in one's own SQL is matched by its new name.
-public enum AddressColumns {
+package enum AddressColumns {
     /// Shown as `0x…` with no padding.
     static let addresses: Set<String> = [
         "iova", "iova_end", "phys", "phys_end", "address", "out_address", "fault_address", "range_iova",
@@ -14,7 +14,7 @@ public enum AddressColumns {
     /// Shown as 16 hex digits: XXH3/XXH64 values, whose leading zeros are part of the value.
     static let digests: Set<String> = ["digest", "hash", "hash_a", "hash_b"]
 
-    public static func contains(_ column: String) -> Bool {
+    package static func contains(_ column: String) -> Bool {
         addresses.contains(column) || digests.contains(column)
     }
 

@@ -1,8 +1,8 @@
 /// JSON string literals (RFC 8259 §7), written by hand so output keeps its key order and
 /// needs no Foundation: shared by query results and the CLI's per-op JSON.
-public enum JSONString {
+package enum JSONString {
     /// `text` quoted, with quote, backslash and control characters escaped.
-    public static func literal(_ text: String) -> String {
+    package static func literal(_ text: String) -> String {
         var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -6,6 +6,7 @@
 ///
 /// Columns are 0-based. The accessors read the row the last `next()` stood on.
 public final class QueryCursor {
+    /// The result's column names, in order.
     public let columns: [String]
     private let statement: Statement
     private let path: String
@@ -38,8 +39,10 @@ public final class QueryCursor {
     /// An address, length or digest column: the stored bit pattern as `UInt64`.
     public func unsigned(at column: Int) -> UInt64? { statement.uint64(at: Int32(column)) }
 
+    /// A text column (nil for NULL; other types as SQLite converts them).
     public func text(at column: Int) -> String? { statement.text(at: Int32(column)) }
 
+    /// A column as the typed value SQLite holds.
     public func value(at column: Int) -> SQLValue { statement.value(at: Int32(column)) }
 
     /// Every column of the current row.

@@ -1,5 +1,5 @@
 /// How `dmajournal query` prints a result (`--format table|csv|json`).
-public enum QueryOutputFormat: String, Sendable, CaseIterable {
+package enum QueryOutputFormat: String, Sendable, CaseIterable {
     /// Aligned columns under a header and a rule; NULL shows as `NULL`.
     case table
     /// RFC 4180: a header row, fields quoted when they hold a comma, quote or newline;

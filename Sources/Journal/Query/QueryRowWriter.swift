@@ -12,8 +12,8 @@
 /// columns to them, as the sqlite3 shell's column modes size theirs to what they have
 /// seen; a later cell that is wider is printed whole, pushing the rest of its line right.
 /// A result of up to `lookAhead` rows is therefore aligned exactly.
-public final class QueryRowWriter {
-    public static let defaultLookAhead = 1000
+package final class QueryRowWriter {
+    package static let defaultLookAhead = 1000
 
     private let columns: [String]
     private let format: QueryOutputFormat
@@ -23,7 +23,7 @@ public final class QueryRowWriter {
     private var widths: [Int]?
     private var rowCount = 0
 
-    public init(columns: [String], format: QueryOutputFormat, lookAhead: Int = QueryRowWriter.defaultLookAhead,
+    package init(columns: [String], format: QueryOutputFormat, lookAhead: Int = QueryRowWriter.defaultLookAhead,
                 write: @escaping (String) -> Void) {
         self.columns = columns
         self.format = format
@@ -33,13 +33,13 @@ public final class QueryRowWriter {
     }
 
     /// Rows handed to `add` so far.
-    public var rowsWritten: Int { rowCount }
+    package var rowsWritten: Int { rowCount }
 
     /// Whether any row has been handed to `write` (the table holds its first rows back).
-    public var hasWrittenRows: Bool { rowCount > 0 && (format != .table || widths != nil) }
+    package var hasWrittenRows: Bool { rowCount > 0 && (format != .table || widths != nil) }
 
     /// One row, its values in column order.
-    public func add(_ values: [SQLValue]) {
+    package func add(_ values: [SQLValue]) {
         defer { rowCount += 1 }
         switch format {
         case .csv:
@@ -60,7 +60,7 @@ public final class QueryRowWriter {
     }
 
     /// Ends the output: the table's held rows, JSON's closing bracket.
-    public func finish() {
+    package func finish() {
         switch format {
         case .csv: break
         case .json: write(rowCount == 0 ? "[]\n" : "\n]\n")

@@ -20,11 +20,13 @@ import CSQLite
 /// (`csqlite_harden_for_queries`). A `QueryWatchdog` stops a query on `--timeout` or
 /// Ctrl-C.
 public final class QueryRunner {
+    /// The journal file as the caller named it.
     public let path: String
     let database: Database
     /// Stops a running statement when its time is up or the user pressed Ctrl-C.
     public let watchdog: QueryWatchdog
 
+    /// Opens `path` read-only for queries, stopped by `watchdog`.
     public init(path: String, watchdog: QueryWatchdog = QueryWatchdog(timeout: nil)) throws(JournalError) {
         let (database, _) = try JournalOpener.openReadOnly(path)
         self.path = path

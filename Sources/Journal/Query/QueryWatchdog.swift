@@ -14,13 +14,20 @@ import Darwin
 /// The watchdog remembers why it stopped the query, so the error names the reason
 /// (`JournalError.queryStopped`) instead of SQLite's "interrupted".
 public final class QueryWatchdog {
-    public enum Reason: Sendable, Hashable { case timeout(seconds: Double), interrupted }
+    /// Why it stopped a query: its time was up, or the user interrupted it.
+    public enum Reason: Sendable, Hashable {
+        /// The query ran longer than its timeout, in seconds.
+        case timeout(seconds: Double)
+        /// The user asked it to stop (Ctrl-C).
+        case interrupted
+    }
 
     /// When the query must stop, on the monotonic clock; nil for never.
     private let deadline: timespec?
     private let timeoutSeconds: Double?
     /// Polled with the clock: true once the user asked to stop (the CLI's SIGINT flag).
     private let isInterrupted: @Sendable () -> Bool
+    /// Why it stopped the last query it stopped; nil when it stopped none.
     public private(set) var stopReason: Reason?
 
     /// `timeout` in seconds (nil: none); `isInterrupted` is polled as the query runs.

@@ -11,12 +11,15 @@ import DMASim
 /// whose recording was killed opens like any other: it holds every committed batch, and
 /// `isFinished` / `lastCommittedSequence` say where it stopped.
 public final class JournalReader {
+    /// The journal file as the caller named it.
     public let path: String
     /// `PRAGMA user_version`: the schema the file is at.
     public let schemaVersion: Int
+    /// What the journal says about its recording (the `run` row).
     public let run: RunInfo
     /// The writer's `finish()` ran; false for a recording that was killed or abandoned.
     public let isFinished: Bool
+    /// How many ops the journal holds.
     public let opCount: Int
     /// The last op the journal holds: after a crash, the last one committed.
     public let lastCommittedSequence: Int?
@@ -34,6 +37,7 @@ public final class JournalReader {
     /// Whether the recording journaled IOTLB fills (`iotlb-fill` events) and named the fill
     /// and the unmap in stale-iotlb-hit messages: a build at schema 17 or later did.
     public var journalsIOTLBFills: Bool { recordedSchemaVersion >= Self.iotlbFillsSchemaVersion }
+    /// The first schema whose recordings journaled IOTLB fills.
     public static let iotlbFillsSchemaVersion = 17
 
     let database: Database

@@ -4,7 +4,9 @@ import DMASim
 public struct RecordedOp: Sendable, Hashable {
     /// The op's position in apply order (`ops.seq`), also its virtual time.
     public var seq: Int
+    /// The op as it was applied.
     public var op: Op
+    /// What the op returned and caused, as the journal keeps it.
     public var outcome: RecordedOutcome
     /// The op-script line it came from, when it came from one.
     public var sourceLine: Int?
@@ -12,6 +14,7 @@ public struct RecordedOp: Sendable, Hashable {
     /// older than schema 5).
     public var claims: String?
 
+    /// An op as a reader builds it from its rows.
     public init(seq: Int, op: Op, outcome: RecordedOutcome, sourceLine: Int?, claims: String? = nil) {
         self.seq = seq; self.op = op; self.outcome = outcome; self.sourceLine = sourceLine; self.claims = claims
     }

@@ -5,14 +5,22 @@ import DMASim
 ///
 /// Replay compares `RecordedOutcome(engine.apply(op))` with the recorded one.
 public struct RecordedOutcome: Sendable, Hashable {
+    /// `Outcome.status`.
     public var status: OutcomeStatus
+    /// `Outcome.address`: the IOVA or DMA address returned, if any.
     public var address: UInt64?
+    /// `Outcome.digest`: a read's XXH64, if it was a read.
     public var digest: UInt64?
+    /// `Outcome.ranges`: the page-table ranges a link or map installed.
     public var ranges: [MappedRange]
+    /// `Outcome.events`: IOTLB, flush-queue, IOVA and cache side events, in order.
     public var events: [SideEvent]
+    /// `Outcome.findings`: the checker's misuse findings.
     public var findings: [Finding]
+    /// `Outcome.warnings`: the kernel log lines the call would print.
     public var warnings: [String]
 
+    /// An outcome from its fields (a reader's rows, or a test's expectation).
     public init(
         status: OutcomeStatus, address: UInt64? = nil, digest: UInt64? = nil, ranges: [MappedRange] = [],
         events: [SideEvent] = [], findings: [Finding] = [], warnings: [String] = []

@@ -1,7 +1,7 @@
 extension JournalWriter {
     /// The snapshot tables on the recording's connection: rows go into the open batch
     /// transaction, so a snapshot is committed with its batch or absent after a crash.
-    public func snapshotTables() throws(JournalError) -> SnapshotTables {
+    package func snapshotTables() throws(JournalError) -> SnapshotTables {
         if let tables = openSnapshotTables { return tables }
         guard let database = openDatabase else { preconditionFailure("JournalWriter.snapshotTables after finish()") }
         let tables = try SnapshotTables(database)
@@ -12,7 +12,7 @@ extension JournalWriter {
 
 extension JournalReader {
     /// The snapshot tables, read-only (empty for a journal older than schema 3).
-    public func snapshotTables() throws(JournalError) -> SnapshotTables {
+    package func snapshotTables() throws(JournalError) -> SnapshotTables {
         try SnapshotTables(database)
     }
 }

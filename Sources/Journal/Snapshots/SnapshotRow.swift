@@ -1,20 +1,20 @@
 /// A row of `snapshots`: one memory snapshot or checkpoint, as the journal keeps it.
 /// Plain values only; the Snapshot module's types meet these in the Checkpoint module.
-public struct SnapshotRow: Sendable, Hashable {
+package struct SnapshotRow: Sendable, Hashable {
     /// The row id; nil for a row not inserted yet.
-    public var id: Int64?
-    public var name: String
+    package var id: Int64?
+    package var name: String
     /// Taken after this op; -1 before the first op.
-    public var seq: Int
+    package var seq: Int
     /// `snapshot` or `checkpoint`.
-    public var kind: String
-    public var epoch: UInt32
-    public var chunkCount: Int
-    public var examinedChunks: Int
-    public var newChunks: Int
-    public var newFrameBytes: Int
+    package var kind: String
+    package var epoch: UInt32
+    package var chunkCount: Int
+    package var examinedChunks: Int
+    package var newChunks: Int
+    package var newFrameBytes: Int
 
-    public init(id: Int64? = nil, name: String, seq: Int, kind: String, epoch: UInt32, chunkCount: Int,
+    package init(id: Int64? = nil, name: String, seq: Int, kind: String, epoch: UInt32, chunkCount: Int,
                 examinedChunks: Int = 0, newChunks: Int = 0, newFrameBytes: Int = 0) {
         self.id = id; self.name = name; self.seq = seq; self.kind = kind; self.epoch = epoch
         self.chunkCount = chunkCount; self.examinedChunks = examinedChunks
@@ -23,24 +23,24 @@ public struct SnapshotRow: Sendable, Hashable {
 }
 
 /// A row of `snapshot_chunks`: which content a snapshot holds at one chunk index.
-public struct ChunkRef: Sendable, Hashable {
+package struct ChunkRef: Sendable, Hashable {
     /// `phys / 65536`.
-    public var index: UInt64
+    package var index: UInt64
     /// XXH3-64 of the chunk, the key of its row in `chunks`.
-    public var hash: UInt64
+    package var hash: UInt64
 
-    public init(index: UInt64, hash: UInt64) { self.index = index; self.hash = hash }
+    package init(index: UInt64, hash: UInt64) { self.index = index; self.hash = hash }
 }
 
 /// A row of `checkpoints`: a checkpoint's engine state, LZ4-framed.
-public struct CheckpointStateRow: Sendable, Hashable {
-    public var frame: [UInt8]
+package struct CheckpointStateRow: Sendable, Hashable {
+    package var frame: [UInt8]
     /// The state encoding's format version.
-    public var format: Int
+    package var format: Int
     /// Size of the state before compression.
-    public var rawBytes: Int
+    package var rawBytes: Int
 
-    public init(frame: [UInt8], format: Int, rawBytes: Int) {
+    package init(frame: [UInt8], format: Int, rawBytes: Int) {
         self.frame = frame; self.format = format; self.rawBytes = rawBytes
     }
 }

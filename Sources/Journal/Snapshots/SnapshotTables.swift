@@ -12,10 +12,10 @@ import CSQLite
 ///   `inTransaction(_:)` around its inserts.
 ///
 /// A journal older than schema 3 has no such tables: it reads as holding no snapshots.
-public final class SnapshotTables {
-    public var path: String { database.path }
+package final class SnapshotTables {
+    package var path: String { database.path }
     /// The journal has the tables (schema 3 or later).
-    public let exists: Bool
+    package let exists: Bool
 
     private let database: Database
     private var statements: [String: Statement] = [:]
@@ -28,7 +28,7 @@ public final class SnapshotTables {
     /// Opens an existing journal read-write and brings its schema up to date (an older
     /// journal gains the snapshot tables). Holds a shared `JournalLock` while open: a
     /// journal still being recorded or recovered is refused (`JournalError.inUse`).
-    public static func openForWriting(path: String) throws(JournalError) -> SnapshotTables {
+    package static func openForWriting(path: String) throws(JournalError) -> SnapshotTables {
         let lock = try JournalLock.acquire(path, exclusive: false, refusal: "a snapshot is added once that process has finished")
         let (database, _) = try JournalOpener.open(path, readOnly: false)
         database.lock = lock
@@ -38,7 +38,7 @@ public final class SnapshotTables {
 
     /// Runs `body` in one IMMEDIATE transaction; rolls back when it throws. Only for a
     /// connection this type opened (`openForWriting`): a writer's batch is already open.
-    public func inTransaction(_ body: () throws -> Void) throws {
+    package func inTransaction(_ body: () throws -> Void) throws {
         try database.execute("BEGIN IMMEDIATE")
         do {
             try body()
@@ -59,7 +59,7 @@ public final class SnapshotTables {
 
     // MARK: chunks
 
-    public func containsChunk(hash: UInt64) throws(JournalError) -> Bool {
+    package func containsChunk(hash: UInt64) throws(JournalError) -> Bool {
         guard exists else { return false }
         let select = try statement("SELECT 1 FROM chunks WHERE hash = ?")
         defer { select.reset() }
@@ -68,7 +68,7 @@ public final class SnapshotTables {
     }
 
     /// Stores a chunk's frame; a hash already stored is left as it is.
-    public func insertChunk(hash: UInt64, rawBytes: Int, frame: [UInt8]) throws(JournalError) {
+    package func insertChunk(hash: UInt64, rawBytes: Int, frame: [UInt8]) throws(JournalError) {
         let insert = try statement("INSERT OR IGNORE INTO chunks (hash, raw_bytes, frame) VALUES (?, ?, ?)")
         insert.bind(hash, at: 1)
         insert.bind(rawBytes, at: 2)
@@ -77,7 +77,7 @@ public final class SnapshotTables {
     }
 
     /// The frame stored under `hash`, nil when there is no such row.
-    public func chunkFrame(hash: UInt64) throws(JournalError) -> [UInt8]? {
+    package func chunkFrame(hash: UInt64) throws(JournalError) -> [UInt8]? {
         guard exists else { return nil }
         let select = try statement("SELECT frame FROM chunks WHERE hash = ?")
         defer { select.reset() }
@@ -98,7 +98,7 @@ public final class SnapshotTables {
 
     /// Inserts a snapshot and its chunk references; returns its id.
     @discardableResult
-    public func insertSnapshot(_ row: SnapshotRow, chunks: [ChunkRef]) throws(JournalError) -> Int64 {
+    package func insertSnapshot(_ row: SnapshotRow, chunks: [ChunkRef]) throws(JournalError) -> Int64 {
         let insert = try statement("""
             INSERT INTO snapshots (name, seq, kind, epoch, chunk_count, examined_chunks, new_chunks, new_frame_bytes)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -124,7 +124,7 @@ public final class SnapshotTables {
     }
 
     /// Stores checkpoint `snapshotID`'s engine state.
-    public func insertCheckpointState(snapshotID: Int64, _ state: CheckpointStateRow) throws(JournalError) {
+    package func insertCheckpointState(snapshotID: Int64, _ state: CheckpointStateRow) throws(JournalError) {
         let insert = try statement("INSERT INTO checkpoints (snapshot_id, state, state_format, state_bytes) VALUES (?, ?, ?, ?)")
         insert.bind(snapshotID, at: 1)
         insert.bind(.blob(state.frame), at: 2)
@@ -136,13 +136,13 @@ public final class SnapshotTables {
     static let snapshotColumns = "id, name, seq, kind, epoch, chunk_count, examined_chunks, new_chunks, new_frame_bytes"
 
     /// Every snapshot, by seq then id.
-    public func snapshots() throws(JournalError) -> [SnapshotRow] {
+    package func snapshots() throws(JournalError) -> [SnapshotRow] {
         guard exists else { return [] }
         return try rows(try statement("SELECT \(Self.snapshotColumns) FROM snapshots ORDER BY seq, id"))
     }
 
     /// The latest snapshot named `name` taken after an op at or before `seq`.
-    public func latestSnapshot(named name: String, atOrBefore seq: Int) throws(JournalError) -> SnapshotRow? {
+    package func latestSnapshot(named name: String, atOrBefore seq: Int) throws(JournalError) -> SnapshotRow? {
         guard exists else { return nil }
         let select = try statement("""
             SELECT \(Self.snapshotColumns) FROM snapshots WHERE name = ? AND seq <= ? ORDER BY seq DESC, id DESC LIMIT 1
@@ -153,7 +153,7 @@ public final class SnapshotTables {
     }
 
     /// The latest checkpoint taken after an op at or before `seq`.
-    public func latestCheckpoint(atOrBefore seq: Int) throws(JournalError) -> SnapshotRow? {
+    package func latestCheckpoint(atOrBefore seq: Int) throws(JournalError) -> SnapshotRow? {
         guard exists else { return nil }
         let select = try statement("""
             SELECT \(Self.snapshotColumns) FROM snapshots WHERE kind = 'checkpoint' AND seq <= ? ORDER BY seq DESC, id DESC LIMIT 1
@@ -175,7 +175,7 @@ public final class SnapshotTables {
     }
 
     /// The chunk references of snapshot `id`, by chunk index.
-    public func chunkRefs(snapshotID id: Int64) throws(JournalError) -> [ChunkRef] {
+    package func chunkRefs(snapshotID id: Int64) throws(JournalError) -> [ChunkRef] {
         let select = try statement("SELECT chunk_index, hash FROM snapshot_chunks WHERE snapshot_id = ? ORDER BY chunk_index")
         defer { select.reset() }
         select.bind(id, at: 1)
@@ -187,7 +187,7 @@ public final class SnapshotTables {
     }
 
     /// Checkpoint `id`'s engine state; nil when the snapshot has none.
-    public func checkpointState(snapshotID id: Int64) throws(JournalError) -> CheckpointStateRow? {
+    package func checkpointState(snapshotID id: Int64) throws(JournalError) -> CheckpointStateRow? {
         let select = try statement("SELECT state, state_format, state_bytes FROM checkpoints WHERE snapshot_id = ?")
         defer { select.reset() }
         select.bind(id, at: 1)

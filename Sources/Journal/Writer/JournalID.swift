@@ -3,6 +3,7 @@
 /// source when a journal is created: the id only has to be unique across a fleet, and
 /// the engine's determinism does not reach the file's identity.
 public enum JournalID {
+    /// A fresh id from the system's random source.
     public static func random() -> String {
         var generator = SystemRandomNumberGenerator()
         var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }

@@ -13,12 +13,14 @@ import Darwin
 /// make the recording fail: the writer waits, polling, and gives up only after `limit`
 /// or when `shouldStop` says so (Ctrl-C) — losing nothing either way (`SealResult`).
 public struct SealWaiting {
+    /// How long to wait for readers at most.
     public var limit: Duration
     /// Called once, after a second of waiting, with a line naming the readers.
     public var notice: (String) -> Void
     /// Polled between attempts: true stops waiting (the journal stays complete, in WAL mode).
     public var shouldStop: () -> Bool
 
+    /// Waiting of at most `limit`, telling `notice`, stopping when `shouldStop` says so.
     public init(limit: Duration = .seconds(60), notice: @escaping (String) -> Void = { _ in }, shouldStop: @escaping () -> Bool = { false }) {
         self.limit = limit
         self.notice = notice

@@ -19,6 +19,7 @@ public struct RunInfo: Sendable, Hashable {
     /// …`), so it can be made again; nil when a library caller gives none.
     public var commandLine: String?
 
+    /// The run information of a new recording; fields left out are unknown.
     public init(toolVersion: String, seed: UInt64? = nil, source: String, createdAt: String,
                 journalID: String? = nil, host: String? = nil, commandLine: String? = nil) {
         self.toolVersion = toolVersion

@@ -6,7 +6,7 @@ public struct ImportSummary: Sendable {
     /// One file.
     public struct Source: Sendable {
         public var path: String
-        public var totals: ImportSourceTotals
+        package var totals: ImportSourceTotals
         /// Events per kind (map, unmap, sync, fault, access, dma-debug, attach/detach).
         public var eventsByKind: [String: Int]
         /// Lines that reported an event or completed one.
@@ -15,7 +15,7 @@ public struct ImportSummary: Sendable {
         /// report missing a field, an unknown dma/iommu event, a fault-like message no
         /// parser knows), and the first of them, in line order.
         public var notUnderstoodLines: Int
-        public var notUnderstood: [ImportSkipExample]
+        package var notUnderstood: [ImportSkipExample]
         /// What ended the file's lines before its end (`TraceImportError.damaged` says it); nil when all were read.
         public var readFailure: String? = nil
     }

@@ -8,6 +8,7 @@ public enum TraceImportError: Error, Sendable, CustomStringConvertible {
     case noEvents(path: String, lines: Int, skipped: Int, firstSkip: ImportSkipExample?)
     /// The file holds lines that look like DMA or IOMMU reports, and not one could be read.
     case noneUnderstood(path: String, lines: Int, first: ImportSkipExample)
+    /// The journal could not be written.
     case journal(JournalError)
     /// The file's bytes ended before its end: a read error, damaged or truncated gzip data.
     /// The lines before it are imported (when they hold events).
