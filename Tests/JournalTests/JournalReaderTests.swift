@@ -80,6 +80,28 @@ import Testing
         #expect(text.hasSuffix("\nswiotlb noforce"))
     }
 
+    /// A device whose driver set `pci_dev->untrusted` in its probe, after
+    /// `iommu_probe_device()` chose its domain, comes back as `untrusted-at-probe`, and the
+    /// `topology_lines` view spells it so (schema 23), beside a device untrusted from
+    /// enumeration.
+    @Test func untrustedAtProbeRoundTripsAndTheViewSpellsIt() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("at-probe.db")
+        let atProbe = DeviceSpec(name: "edu0", iommu: "mmu0", untrustedAtProbe: true)
+        let ops: [Op] = [
+            .region(RegionSpec(name: "ram0", base: 0x10_0000, sizeBytes: 1 << 30, kind: .ram)),
+            .iommu(IOMMUSpec(name: "mmu0", mode: .strict)),
+            .device(atProbe),
+            .device(DeviceSpec(name: "tb0", iommu: "mmu0", untrusted: true)),
+        ]
+        try Recording.record(ops, to: path)
+        let reader = try JournalReader(path: path)
+        #expect(try reader.topology() == ops)
+        let text = try reader.topologyText()
+        #expect(text.contains("device edu0 iommu=mmu0 dma-bits=64 coherent untrusted-at-probe\n"))
+        #expect(text.hasSuffix("device tb0 iommu=mmu0 dma-bits=64 coherent untrusted"))
+    }
+
     /// The machine line, each op's CPU and time, and `advance` come back as recorded, and
     /// the columns and views show them (schema 8).
     @Test func cpusTimesAndTheMachineRoundTrip() throws {

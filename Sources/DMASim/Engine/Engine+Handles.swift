@@ -2,13 +2,11 @@
 /// state that is no longer (or never was) live.
 extension Engine {
     /// The state named by a call and its device, or the rejection to return.
-    func liveDevice(ofState handle: String) -> Result<(index: Int, device: DeviceRuntime), RejectReason> {
+    func stateAndDevice(named handle: String) -> Result<(index: Int, device: DeviceRuntime), RejectReason> {
         guard let index = stateSlot(of: handle) else {
             return .failure(RejectReason("unknown IOVA state \(handle) (no alloc declared it)"))
         }
-        let device = states[index].runtime
-        guard !device.isDetached else { return .failure(RejectReason("device \(device.spec.name) was detached")) }
-        return .success((index, device))
+        return .success((index, states[index].runtime))
     }
 
     /// The DMA domain a two-step call dereferences. Without one the kernel follows a NULL
@@ -24,7 +22,7 @@ extension Engine {
     /// a call through a state that is not live, then hands over to `body`.
     func stateCall(_ handle: String, _ call: String, releasing: Bool = false,
                    _ body: (Int, DeviceRuntime, DMADomain, inout Outcome) -> Void) -> Outcome {
-        liveDevice(ofState: handle).orReject { index, device in
+        stateAndDevice(named: handle).orReject { index, device in
             var outcome = Outcome()
             noteStateLife(index, call: call, releasing: releasing, into: &outcome)
             return domain(of: device, for: call).orReject { domain in

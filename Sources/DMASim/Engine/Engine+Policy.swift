@@ -34,7 +34,9 @@ extension Engine {
 
     /// Driver unbind (`BUS_NOTIFY_UNBOUND_DRIVER`): dma-debug reports pending mappings
     /// (class 22); the two-step API has no such check, so live IOVA states are reported
-    /// here too. Later ops naming the device are rejected.
+    /// here too. Nothing is reclaimed (`dma_debug_device_change()` only reports): the
+    /// entries stay, a driver bound again later may unmap them, and the next unbind
+    /// reports those still pending again.
     func detach(_ call: DetachOp) -> Outcome {
         device(named: call.device).orReject { device in
             var outcome = Outcome()
@@ -52,7 +54,7 @@ extension Engine {
                 outcome.findings.append(Finding(.leakAtDetach, handle: mapping.handle,
                     "DMA-API: device driver has pending DMA allocations while released from device [device address=0x\(hex(mapping.dmaAddress))] [size=\(mapping.length) bytes]"))
             }
-            device.isDetached = true
+            device.driverWasReleased = true
             return outcome
         }
     }

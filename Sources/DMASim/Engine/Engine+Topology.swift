@@ -124,7 +124,6 @@ extension Engine {
     /// The device named by an op, or why the op cannot run.
     func device(named name: String) -> Result<DeviceRuntime, RejectReason> {
         guard let device = devices[name] else { return .failure(RejectReason("unknown device \(name)")) }
-        guard !device.isDetached else { return .failure(RejectReason("device \(name) was detached")) }
         return .success(device)
     }
 }

@@ -6,7 +6,7 @@ extension DeviceRuntime {
         spec.encode(to: &writer)
         // 0 for dma-direct, else domain index + 1.
         writer.varint(domain.map { links.index(of: $0) + 1 } ?? 0)
-        writer.flags(pci32BitWorkaround, isDetached, skipsSync)
+        writer.flags(pci32BitWorkaround, driverWasReleased, skipsSync)
     }
 
     static func decoding(from reader: inout StateReader, links: DecodingLinks) throws(EngineStateError) -> DeviceRuntime {
@@ -22,7 +22,7 @@ extension DeviceRuntime {
         let flags = try reader.flags("device flags", count: links.version >= EngineStateFormat.perCPUVersion ? 3 : 2)
         let device = DeviceRuntime(spec: spec, domain: domain, forceDAC: false)
         device.pci32BitWorkaround = flags[0]
-        device.isDetached = flags[1]
+        device.driverWasReleased = flags[1]
         if links.version >= EngineStateFormat.perCPUVersion { device.skipsSync = flags[2] }
         return device
     }

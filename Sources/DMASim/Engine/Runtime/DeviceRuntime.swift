@@ -7,8 +7,12 @@ final class DeviceRuntime {
     /// `dev->iommu->pci_32bit_workaround`: PCI devices try below 4 GiB first until that
     /// fails once (unless `iommu.forcedac`).
     @exclusivity(unchecked) var pci32BitWorkaround: Bool
-    /// Set by `detach`; later ops on the device are rejected.
-    @exclusivity(unchecked) var isDetached = false
+    /// Set by the first `detach`: a driver was released from the device at least once. It
+    /// rejects nothing: the device, its DMA domain and dma-debug's entries outlive the
+    /// driver (`__device_release_driver()` only notifies; `dma_debug_device_change()`
+    /// reports and reclaims nothing), and a later op naming the device is a driver bound
+    /// to it again. Kept for `state` and the engine state's bytes.
+    @exclusivity(unchecked) var driverWasReleased = false
     /// `dev->dma_skip_sync`: set from the device's coherence when its DMA ops are set up
     /// (`dma_setup_need_sync()`), cleared for good by its first swiotlb bounce
     /// (`swiotlb_tbl_map_single()` → `dma_reset_need_sync()`).
