@@ -145,6 +145,9 @@ import Testing
         Sample(file: "formats/swiotlb-addr-overflow-pool-above-4g.txt", facts: [.failedMap("0000:02:00.0", 8192)]),
         Sample(file: "formats/swiotlb-pool-torn-down-then-overflow.txt", facts: [.failedMap("0000:03:00.0", 4096)]),
         Sample(file: "formats/swiotlb-pool-mapped-then-full.txt", facts: [.failedMap("0000:00:14.0", 65536)]),
+        Sample(file: "formats/dmesg-color-always-dma-debug-and-dmar.txt", facts: [
+            .dmaDebug("0000:01:00.0", address: 0xfffe_0000, size: 4096), .fault("0000:01:00.0", 0xfffd_1000, write: true),
+        ]),
     ]
 
     static func path(_ file: String) -> String {

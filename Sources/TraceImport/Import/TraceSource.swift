@@ -26,7 +26,7 @@ final class TraceSource {
 
     init(path: String, lines: LineProvider, devices: DeviceDirectory, facts: MachineFactsReader? = nil) {
         self.path = path
-        self.reader = QuotedPrintableLines(lines)
+        self.reader = QuotedPrintableLines(TerminalEscapeLines(lines))
         self.devices = devices
         self.facts = facts
         kernelLog = KernelLogParser(devices: devices)

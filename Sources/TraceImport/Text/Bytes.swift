@@ -4,6 +4,7 @@ extension UInt8 {
     static let tab = UInt8(ascii: "\t")
     static let newline = UInt8(ascii: "\n")
     static let carriageReturn = UInt8(ascii: "\r")
+    static let escape: UInt8 = 0x1B
     static let zero = UInt8(ascii: "0")
     static let colon = UInt8(ascii: ":")
     static let equals = UInt8(ascii: "=")
