@@ -110,4 +110,21 @@ import Testing
         let kmsg = KernelLogPrefix.parse(Array("3,1,18446744073709551615,-;x".utf8), from: 0)
         #expect(kmsg.timestampNanoseconds == nil)
     }
+
+    /// `/dev/kmsg`'s dictionary lines after a record (` SUBSYSTEM=pci`, ` DEVICE=+pci:…`) are
+    /// part of it, not unread log lines; an indented message of a pasted log is no such line.
+    @Test func kmsgDictionaryLinesAreNotUnreadLines() throws {
+        let text = """
+            3,1234,12345678,-;DMAR: [DMA Write NO_PASID] Request device [01:00.0] fault addr 0xfffd1000 [fault reason 0x05] PTE Write access is not set
+             SUBSYSTEM=pci
+             DEVICE=+pci:0000:01:00.0
+            """
+        let (_, summary) = try ImportFixture.importing(text: text)
+        let totals = try #require(summary.sources.first).totals
+        #expect(totals.events == 1)
+        #expect(totals.skipped == 0)
+        #expect(TraceSource.isKmsgDictionaryLine(Array(" DEVICE=+pci:0000:01:00.0".utf8), start: 1))
+        #expect(!TraceSource.isKmsgDictionaryLine(Array(" DMAR: fault=1".utf8), start: 1))
+        #expect(!TraceSource.isKmsgDictionaryLine(Array("  SUBSYSTEM=pci".utf8), start: 2))
+    }
 }

@@ -108,9 +108,26 @@ final class TraceSource {
     }
 
     /// The parser for a record's format; nil for a comment.
+    /// `/dev/kmsg` follows a record with its dictionary (Documentation/ABI/testing/dev-kmsg):
+    /// lines of one space and `KEY=value` (`SUBSYSTEM=pci`, `DEVICE=+pci:0000:01:00.0`).
+    /// They say nothing the record's own `driver device:` prefix does not, and are no
+    /// line of a log to report as unread.
+    static func isKmsgDictionaryLine(_ text: [UInt8], start: Int) -> Bool {
+        guard start == 1, text[0] == .space, start < text.count, (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(text[start]) else { return false }
+        var index = start + 1
+        while index < text.count {
+            let byte = text[index]
+            if byte == .equals { return true }
+            guard (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || byte == UInt8(ascii: "_") || byte.isDigit else { return false }
+            index += 1
+        }
+        return false
+    }
+
     private func dispatch(_ line: LogicalLine) -> Dispatched? {
         let text = line.text
         let start = text.firstIndex { !$0.isSpace } ?? text.count
+        if Self.isKmsgDictionaryLine(text, start: start) { return nil }
         guard start < text.count, text[start] != .hash else {
             if start < text.count, let facts { facts.readHeader(Substring(text.text((start + 1)..<text.count))) }
             // A capture's `# oops: [ts] BUG: …` lines are the kernel log's oops report
