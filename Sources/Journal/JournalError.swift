@@ -27,6 +27,7 @@ public enum JournalError: Error, Sendable, Hashable, CustomStringConvertible {
     case multipleStatements(path: String, sql: String)
     /// The query text held no statement.
     case emptyQuery(path: String)
+    /// `query --named` asked for a query the journal does not carry; `known` are the ones it does.
     case unknownNamedQuery(path: String, name: String, known: [String])
     /// A `:name` parameter the query uses was not given.
     case missingParameter(path: String, name: String)

@@ -102,11 +102,16 @@ enum BounceResult: Equatable {
 /// How each line of the model's page-fault report begins, for readers that must tell the
 /// report from other kernel lines (the kernel oracle compares an oops by its call chain).
 public enum PageFaultReport {
+    /// The report's first line.
     public static let bug = "BUG: unable to handle page fault for address: "
+    /// The line saying what kind of access faulted.
     public static let pageFault = "#PF: "
+    /// The oops line.
     public static let oops = "Oops: "
+    /// The line naming the faulting function.
     public static let rip = "RIP: "
     /// Followed by the call chain, innermost first, joined by " <- ".
     public static let callTrace = "Call Trace: "
+    /// Every prefix above, in report order.
     public static let linePrefixes = [bug, pageFault, oops, rip, callTrace]
 }

@@ -18,9 +18,13 @@ extension Engine {
     /// (the wheel's tick for the range that armed it) and when the engine runs it anyway
     /// on an explicit-timer IOMMU (`Engine.armFlushTimer`).
     public struct ArmedFlushTimer: Sendable, Hashable {
+        /// A device of the timer's domain.
         public var device: String
+        /// The CPU it is armed on.
         public var cpu: Int
+        /// When it is due, ns since boot.
         public var due: UInt64
+        /// When the engine runs it anyway on an explicit-timer IOMMU, ns since boot.
         public var backstop: UInt64
     }
 

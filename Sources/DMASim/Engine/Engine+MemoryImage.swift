@@ -2,6 +2,7 @@
 /// Pages are 4 KiB, numbered by physical address >> 12; a page never written reads as
 /// zero and is never listed.
 extension Engine {
+    /// The size of a page of simulated memory (4 KiB).
     public static let memoryPageBytes = SparsePageStore.pageBytes
 
     /// The declared regions, by base address.

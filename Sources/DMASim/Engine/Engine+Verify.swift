@@ -23,6 +23,7 @@ extension Engine {
         if memory.lastWriters == nil { memory.lastWriters = LastWriterMap() }
     }
 
+    /// Whether it keeps which op last wrote each byte (from the first checkpoint on).
     public var isTrackingWriters: Bool { memory.lastWriters != nil }
 
     /// The runs as differences: split at region borders, each with its last writers.

@@ -84,6 +84,7 @@ public final class Engine {
     /// Faults and findings so far.
     @exclusivity(unchecked) public internal(set) var tally = OutcomeTally()
 
+    /// An engine with the default machine and nothing declared.
     public init() {}
 
     /// An engine on `machine` from the start: what a `machine` op would declare, for a

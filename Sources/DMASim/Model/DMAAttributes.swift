@@ -6,7 +6,9 @@ public struct DMAAttributes: OptionSet, Sendable, Hashable {
     public let rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 
+    /// `DMA_ATTR_WEAK_ORDERING`.
     public static let weakOrdering = DMAAttributes(rawValue: 1 << 1)
+    /// `DMA_ATTR_WRITE_COMBINE`.
     public static let writeCombine = DMAAttributes(rawValue: 1 << 2)
     /// An allocation attribute; dma-debug's `DMA_ATTR_UNMAP_VALID` still wants it the same
     /// at unmap as at map (7.2+).
@@ -17,7 +19,9 @@ public struct DMAAttributes: OptionSet, Sendable, Hashable {
     /// Allocation attributes, no effect on a streaming map or a link; `FORCE_CONTIGUOUS` is
     /// in `DMA_ATTR_UNMAP_VALID` (7.2+).
     public static let forceContiguous = DMAAttributes(rawValue: 1 << 6)
+    /// `DMA_ATTR_ALLOC_SINGLE_PAGES`.
     public static let allocSinglePages = DMAAttributes(rawValue: 1 << 7)
+    /// `DMA_ATTR_NO_WARN`: no warning when a mapping fails.
     public static let noWarn = DMAAttributes(rawValue: 1 << 8)
     /// Adds `IOMMU_PRIV` to the page-table entry.
     public static let privileged = DMAAttributes(rawValue: 1 << 9)

@@ -1,7 +1,30 @@
 /// The errno values the modelled kernel calls can return. A simulated `-EIO` is data in
 /// an `Outcome`, never a Swift `throw`.
 public enum Errno: String, Sendable, CaseIterable, Hashable {
-    case EPERM, EIO, ENXIO, ENOMEM, EFAULT, EBUSY, EEXIST, ENODEV, EINVAL, ERANGE, EOPNOTSUPP, EADDRINUSE
+    /// Operation not permitted.
+    case EPERM
+    /// I/O error.
+    case EIO
+    /// No such device or address.
+    case ENXIO
+    /// Out of memory (of IOVA space, page tables, bounce slots).
+    case ENOMEM
+    /// Bad address.
+    case EFAULT
+    /// Device or resource busy.
+    case EBUSY
+    /// Already exists (a page already mapped).
+    case EEXIST
+    /// No such device.
+    case ENODEV
+    /// Invalid argument.
+    case EINVAL
+    /// Out of range.
+    case ERANGE
+    /// Not supported.
+    case EOPNOTSUPP
+    /// Address already in use.
+    case EADDRINUSE
 
     /// The value from include/uapi/asm-generic/errno-base.h and errno.h.
     public var number: Int32 {

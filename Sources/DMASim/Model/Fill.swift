@@ -73,13 +73,16 @@ public enum Fill: Sendable, Hashable {
 /// SplitMix64 (Steele, Lea, Flood 2014), the generator Java's `SplittableRandom` uses.
 /// Random access: the k-th output depends only on the seed and k.
 public enum SplitMix64 {
+    /// The golden-ratio increment between outputs.
     public static let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
 
+    /// The `index`-th output for `seed`.
     @inlinable
     public static func word(seed: UInt64, index: UInt64) -> UInt64 {
         mix(seed &+ (index &+ 1) &* gamma)
     }
 
+    /// The output function: mixes one 64-bit state into a word.
     @inlinable
     public static func mix(_ value: UInt64) -> UInt64 {
         var z = value
@@ -92,7 +95,9 @@ public enum SplitMix64 {
 /// A seeded sequential generator for workloads and tests (never used by the engine).
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var index: UInt64 = 0
+    /// The seed it draws from.
     public let seed: UInt64
+    /// A generator at its first output for `seed`.
     public init(seed: UInt64) { self.seed = seed }
     public mutating func next() -> UInt64 {
         defer { index &+= 1 }

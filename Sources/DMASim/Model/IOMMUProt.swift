@@ -4,11 +4,17 @@ public struct IOMMUProt: OptionSet, Sendable, Hashable {
     public let rawValue: UInt8
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 
+    /// `IOMMU_READ`: the device may read.
     public static let read = IOMMUProt(rawValue: 1 << 0)
+    /// `IOMMU_WRITE`: the device may write.
     public static let write = IOMMUProt(rawValue: 1 << 1)
+    /// `IOMMU_CACHE`: the access snoops the CPU caches (coherent).
     public static let cache = IOMMUProt(rawValue: 1 << 2)
+    /// `IOMMU_NOEXEC`.
     public static let noexec = IOMMUProt(rawValue: 1 << 3)
+    /// `IOMMU_MMIO`: the range is MMIO.
     public static let mmio = IOMMUProt(rawValue: 1 << 4)
+    /// `IOMMU_PRIV`: privileged accesses only.
     public static let priv = IOMMUProt(rawValue: 1 << 5)
 
     /// `dma_info_to_prot()` (drivers/iommu/dma-iommu.c): `IOMMU_CACHE` for a coherent

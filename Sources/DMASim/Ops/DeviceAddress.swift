@@ -2,6 +2,7 @@
 /// streaming mapping and are resolved when the op runs — also after the state is freed,
 /// which is how a stale access is written (`s1+0x200`, `m3`).
 public enum DeviceAddress: Sendable, Hashable {
+    /// A plain IOVA or DMA address.
     case absolute(UInt64)
     /// `state->addr + offset`.
     case state(String, offset: UInt64)

@@ -1,17 +1,55 @@
 /// The verb of an op, as op scripts and the journal spell it.
 public enum OpKind: String, Sendable, CaseIterable, Hashable {
-    case region, iommu, device, swiotlb
-    case alloc, link, sync, unlink, destroy, free
-    case map, unmap
+    /// A region of physical memory.
+    case region
+    /// An IOMMU.
+    case iommu
+    /// A device.
+    case device
+    /// The swiotlb pool.
+    case swiotlb
+    /// `dma_iova_try_alloc`.
+    case alloc
+    /// `dma_iova_link`.
+    case link
+    /// `dma_iova_sync`.
+    case sync
+    /// `dma_iova_unlink`.
+    case unlink
+    /// `dma_iova_destroy`.
+    case destroy
+    /// `dma_iova_free`.
+    case free
+    /// `dma_map_phys`.
+    case map
+    /// `dma_unmap_phys`.
+    case unmap
+    /// `dma_sync_single_for_cpu`.
     case syncForCPU = "sync-for-cpu"
+    /// `dma_sync_single_for_device`.
     case syncForDevice = "sync-for-device"
+    /// `dma_mapping_error`.
     case mappingError = "mapping-error"
+    /// A CPU store.
     case cpuWrite = "cpu-write"
+    /// A CPU load.
     case cpuRead = "cpu-read"
+    /// A device DMA write.
     case deviceWrite = "dev-write"
+    /// A device DMA read.
     case deviceRead = "dev-read"
-    case flush, detach, checkpoint, verify
-    case machine, advance
+    /// The flush-queue timer running now (`fq_flush_timeout`).
+    case flush
+    /// A driver unbind.
+    case detach
+    /// A named snapshot of memory and engine state.
+    case checkpoint
+    /// A comparison of memory with a checkpoint.
+    case verify
+    /// The machine: architecture, kernel, CPUs, HZ.
+    case machine
+    /// Time passing with nothing else happening.
+    case advance
 
     /// Topology lines declare the machine; they are not calls.
     public var isTopology: Bool {
@@ -23,6 +61,7 @@ public enum OpKind: String, Sendable, CaseIterable, Hashable {
 }
 
 extension Op {
+    /// The op's verb.
     public var kind: OpKind { call.kind }
 
     /// The IOVA state or streaming mapping the op names, if any.
@@ -30,6 +69,7 @@ extension Op {
 }
 
 extension Op.Call {
+    /// The op's verb.
     public var kind: OpKind {
         switch self {
         case .machine: return .machine

@@ -12,10 +12,13 @@ public enum FaultKind: String, Sendable, CaseIterable, Hashable {
 
 /// An IOMMU fault, as a driver's fault handler would report it.
 public struct Fault: Sendable, Hashable {
+    /// What kind of fault (no translation, permission, bus error …).
     public var kind: FaultKind
     /// The device-side address of the first byte that could not be translated.
     public var address: UInt64
+    /// The access was a write (false: a read).
     public var isWrite: Bool
+    /// A fault of `kind` at `address`.
     public init(kind: FaultKind, address: UInt64, isWrite: Bool) {
         self.kind = kind; self.address = address; self.isWrite = isWrite
     }

@@ -106,11 +106,13 @@ public enum MisuseClass: String, Sendable, CaseIterable, Hashable {
 
 /// One misuse finding, tied to the op that produced it.
 public struct Finding: Sendable, Hashable {
+    /// Which rule was broken.
     public var misuse: MisuseClass
     /// The IOVA state or mapping concerned, when there is one.
     public var handle: String?
     /// A one-line explanation naming the kernel rule.
     public var message: String
+    /// A finding of `misuse` on `handle`, explained by `message`.
     public init(_ misuse: MisuseClass, handle: String?, _ message: String) {
         self.misuse = misuse; self.handle = handle; self.message = message
     }

@@ -1,6 +1,7 @@
 /// What an op returned and caused. Engine results are data: a simulated `-EIO` is a
 /// `.errno(.EIO)` here, never a Swift `throw`.
 public struct Outcome: Sendable, Hashable {
+    /// What the call returned: ok, a fallback, an errno, a mapping error, a fault, a rejection, an oops.
     public var status: OutcomeStatus
     /// The IOVA `dma_iova_try_alloc` put in `state->addr`, the IOVA a link starts at, or
     /// the DMA address a streaming map returned.
@@ -11,11 +12,14 @@ public struct Outcome: Sendable, Hashable {
     public var ranges: [MappedRange]
     /// Physical ranges a device access actually hit (the bounce slot or the original).
     public var touched: [PhysRange]
+    /// What it did besides, in order (`SideEvent`).
     public var events: [SideEvent]
+    /// The checker's misuse findings on this op.
     public var findings: [Finding]
     /// Kernel log lines this call would print (WARN_ON, pr_err, dev_notice).
     public var warnings: [String]
 
+    /// An outcome of these parts; `.ok` and nothing else by default.
     public init(
         status: OutcomeStatus = .ok, address: UInt64? = nil, digest: UInt64? = nil,
         ranges: [MappedRange] = [], touched: [PhysRange] = [], events: [SideEvent] = [],
@@ -25,6 +29,7 @@ public struct Outcome: Sendable, Hashable {
         self.touched = touched; self.events = events; self.findings = findings; self.warnings = warnings
     }
 
+    /// Success with nothing to report.
     public static let ok = Outcome()
 
     /// The fault, when the status is one.
@@ -39,6 +44,7 @@ public struct Outcome: Sendable, Hashable {
     }
 }
 
+/// What a call returned.
 public enum OutcomeStatus: Sendable, Hashable {
     /// The call succeeded (or returned void).
     case ok

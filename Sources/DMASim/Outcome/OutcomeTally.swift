@@ -7,6 +7,7 @@ public struct OutcomeTally: Sendable, Hashable {
     /// Findings by misuse class.
     public private(set) var findings: [MisuseClass: Int] = [:]
 
+    /// An empty tally.
     public init() {}
 
     init(faults: [FaultKind: Int], findings: [MisuseClass: Int]) {

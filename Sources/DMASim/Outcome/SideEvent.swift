@@ -2,19 +2,23 @@
 /// IOVA frees, cache maintenance, bounce copies and kernel warnings. Each event has one
 /// address space, said by its kind: IOVA for the IOMMU events, physical for the others.
 public struct SideEvent: Sendable, Hashable {
+    /// What happened.
     public var kind: SideEventKind
     /// Start of the range (IOVA or physical, by kind); 0 for events with no range.
     public var address: UInt64
+    /// Its length in bytes.
     public var length: UInt64
     /// A second address where the kind has one (the destination of a bounce copy, the
     /// physical address an `iotlb-fill` caches), or the page size of a `block-map`.
     public var target: UInt64
 
+    /// An event of `kind`; fields it has no use for stay 0.
     public init(_ kind: SideEventKind, address: UInt64 = 0, length: UInt64 = 0, target: UInt64 = 0) {
         self.kind = kind; self.address = address; self.length = length; self.target = target
     }
 }
 
+/// The kinds of side event; the raw value is the journal's and the printer's spelling.
 public enum SideEventKind: String, Sendable, CaseIterable, Hashable {
     /// `iommu_sync_map()` → `ops->iotlb_sync_map` on an IOVA range (needs-sync-map IOMMUs).
     case iotlbSyncMap = "iotlb-sync-map"
@@ -57,11 +61,15 @@ public enum SideEventKind: String, Sendable, CaseIterable, Hashable {
 public struct MappedRange: Sendable, Hashable {
     /// The device-side address (IOVA, or the bus address for dma-direct).
     public var iova: UInt64
+    /// The physical address it starts at.
     public var phys: UInt64
+    /// Its length in bytes.
     public var length: UInt64
+    /// The protection bits the entries carry.
     public var prot: IOMMUProt
     /// The physical side is a swiotlb slot, not the caller's memory.
     public var bounced: Bool
+    /// A range as the page table holds it.
     public init(iova: UInt64, phys: UInt64, length: UInt64, prot: IOMMUProt, bounced: Bool) {
         self.iova = iova; self.phys = phys; self.length = length; self.prot = prot; self.bounced = bounced
     }
@@ -69,7 +77,10 @@ public struct MappedRange: Sendable, Hashable {
 
 /// A physical byte range a device access really touched.
 public struct PhysRange: Sendable, Hashable {
+    /// The physical address it starts at.
     public var phys: UInt64
+    /// Its length in bytes.
     public var length: UInt64
+    /// The range of `length` bytes from `phys`.
     public init(phys: UInt64, length: UInt64) { self.phys = phys; self.length = length }
 }

@@ -10,6 +10,7 @@ public enum CheckpointVerifier {
         public var splitAfter: Int
         /// The first op (0-based) whose outcome differs; nil when the states differ.
         public var opIndex: Int?
+        /// What differs, in words.
         public var detail: String
 
         public var description: String {

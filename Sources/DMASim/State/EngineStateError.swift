@@ -7,6 +7,7 @@
 /// value the engine could not hold (an unknown tag, an index out of range, a count longer
 /// than the bytes left). Decoding never traps on bad input.
 public struct EngineStateError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// What is wrong with the bytes.
     public enum Problem: Equatable, Sendable {
         /// The bytes do not start with the state's magic number.
         case notAnEngineState
@@ -25,10 +26,12 @@ public struct EngineStateError: Error, CustomStringConvertible, Equatable, Senda
         case trailingBytes(count: Int)
     }
 
+    /// What is wrong.
     public var problem: Problem
     /// Byte offset in the encoded state (header included).
     public var offset: Int
 
+    /// `problem` at byte `offset`.
     public init(_ problem: Problem, at offset: Int) {
         self.problem = problem
         self.offset = offset

@@ -14,6 +14,7 @@ public struct XXH64: Sendable {
     @usableFromInline var bufferedBytes = 0
     let seed: UInt64
 
+    /// A hash of no bytes yet, with `seed`.
     public init(seed: UInt64 = 0) {
         self.seed = seed
         v1 = seed &+ Self.p1 &+ Self.p2

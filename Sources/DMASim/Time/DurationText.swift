@@ -22,6 +22,7 @@ public enum DurationText {
     /// The spellings, for messages.
     public static let form = "a time with a unit (12.094264s, 10ms, 250us, 5000ns)"
 
+    /// The nanoseconds `text` spells (`form`); a `Failure` naming the problem otherwise.
     public static func value(of text: String) throws(Failure) -> UInt64 {
         guard let unit = units.first(where: { text.hasSuffix($0.suffix) && !Self.endsInLongerUnit(text, $0.suffix) }) else {
             throw .malformed

@@ -6,9 +6,12 @@
 /// have another phase relative to its trace clock, which no trace records: `phase` (less
 /// than a jiffy) moves every tick that late, when the machine gives one (`tick-phase=`).
 public struct Jiffies: Sendable, Hashable {
+    /// `CONFIG_HZ`: ticks a second.
     public let hz: Int
+    /// How late every tick comes, in ns (less than a jiffy).
     public let phase: UInt64
 
+    /// Jiffies of `hz` ticks a second, each `phase` ns late.
     public init(hz: Int, phase: UInt64 = 0) {
         precondition(hz > 0, "HZ must be positive")
         self.hz = hz

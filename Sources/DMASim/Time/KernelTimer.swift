@@ -25,9 +25,12 @@ public enum KernelTimer: Sendable, Hashable {
 /// A DMA domain, as timers and other engine-wide tables name it: its IOMMU and its place
 /// in that IOMMU's domains, in creation order (stable for the engine's life).
 public struct DomainID: Sendable, Hashable, Comparable {
+    /// The IOMMU the domain belongs to.
     public var iommu: String
+    /// Its place among that IOMMU's domains, in creation order.
     public var index: Int
 
+    /// Domain `index` of `iommu`.
     public init(iommu: String, index: Int) { self.iommu = iommu; self.index = index }
 
     public static func < (lhs: DomainID, rhs: DomainID) -> Bool {
@@ -38,8 +41,10 @@ public struct DomainID: Sendable, Hashable, Comparable {
 /// One armed timer: what, when, and in which order it was armed (the tie-break between
 /// equal deadlines, as timers expiring in one tick run in the order they were queued).
 public struct PendingTimer: Sendable, Hashable {
+    /// Which timer.
     public var timer: KernelTimer
     /// Nanoseconds since boot.
     public var deadline: UInt64
+    /// The order it was armed in, among all timers.
     public var armSerial: UInt64
 }

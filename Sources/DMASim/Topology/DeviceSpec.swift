@@ -1,12 +1,15 @@
 /// The bus a device sits on; PCI devices get the kernel's 32-bit-first IOVA workaround.
 public enum DeviceBus: String, Sendable, CaseIterable, Hashable {
+    /// A PCI device.
     case pci
+    /// A platform device.
     case platform
 }
 
 /// `device NAME iommu=… dma-bits=… coherent|noncoherent [untrusted|untrusted-at-probe]
 /// [bus=…] [group=…] [min-align-mask=N]`.
 public struct DeviceSpec: Sendable, Hashable {
+    /// The name ops call the device by.
     public var name: String
     /// The IOMMU the device sits behind; nil for `iommu=none` (dma-direct).
     public var iommu: String?
@@ -24,6 +27,7 @@ public struct DeviceSpec: Sendable, Hashable {
     /// oracle's module mark their device this way (the lab runs of 7.3.4, fixtures/scripts/lab/).
     /// Implies `untrusted`.
     public var untrustedAtProbe: Bool
+    /// The bus it sits on.
     public var bus: DeviceBus
     /// Devices naming the same group on the same IOMMU share one DMA domain (one IOVA
     /// space and page table), as functions of one IOMMU group do. Nil: a group of its own.
@@ -34,6 +38,7 @@ public struct DeviceSpec: Sendable, Hashable {
     /// its `dma_map_phys` address loses the in-page offset (the lab runs of 7.3.4, fixtures/scripts/lab/).
     public var minAlignMask: UInt64
 
+    /// A device as its `device` line declares it; unset keys take the script's defaults.
     public init(
         name: String, iommu: String?, dmaBits: Int = 64, coherent: Bool = true, untrusted: Bool = false,
         bus: DeviceBus = .pci, group: String? = nil, minAlignMask: UInt64 = 0, untrustedAtProbe: Bool = false
@@ -71,8 +76,10 @@ public struct SwiotlbSpec: Sendable, Hashable {
     /// `swiotlb=force`: dma-direct bounces every mapping.
     public var force: Bool
 
+    /// Where a pool declared without `base=` starts.
     public static let defaultBase: UInt64 = 0x0100_0000
 
+    /// A pool of `sizeBytes` at `base`, forced or not.
     public init(sizeBytes: UInt64, base: UInt64 = SwiotlbSpec.defaultBase, force: Bool = false) {
         self.sizeBytes = sizeBytes; self.base = base; self.force = force
     }
@@ -80,6 +87,7 @@ public struct SwiotlbSpec: Sendable, Hashable {
     /// `swiotlb=noforce`: no bounce buffering at all.
     public static let noForce = SwiotlbSpec(sizeBytes: 0)
 
+    /// The pool is `noforce`: no bounce buffering.
     public var isNoForce: Bool { sizeBytes == 0 }
 
     /// `CONFIG_SWIOTLB_DEFAULT_SIZE_MB` of the lab's (Debian's) kernel: 64 MiB.

@@ -19,7 +19,9 @@ public enum IOMMUMode: String, Sendable, CaseIterable, Hashable {
 
 /// `iommu NAME mode=… granule=… aperture-bits=… [needs-sync-map] …`.
 public struct IOMMUSpec: Sendable, Hashable {
+    /// The name ops call the IOMMU by.
     public var name: String
+    /// strict, lazy (DMA-FQ) or passthrough.
     public var mode: IOMMUMode
     /// The smallest page size in `pgsize_bitmap`: the IOVA granule G.
     public var granuleBytes: UInt64
@@ -57,6 +59,7 @@ public struct IOMMUSpec: Sendable, Hashable {
     /// with `reserve_iova()` when each domain is created. Inclusive byte ranges.
     public var reservedRanges: [ClosedRange<UInt64>]
 
+    /// An IOMMU as its `iommu` line declares it; unset keys take the script's defaults.
     public init(
         name: String, mode: IOMMUMode = .strict, granuleBytes: UInt64 = 4096, pageSizes: UInt64? = nil, apertureBits: Int = 48,
         needsSyncMap: Bool = false, flushQueueSlots: Int = 256, forceDAC: Bool = false,

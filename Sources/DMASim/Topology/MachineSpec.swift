@@ -4,7 +4,9 @@
 /// size `ARCH_DMA_MINALIGN`, the default IOMMU mode — is modelled by the 7.3 model's owner
 /// (docs/kernel-model.md, "Kernel versions").
 public enum Architecture: String, Sendable, CaseIterable, Hashable {
+    /// x86-64.
     case x86_64
+    /// arm64 (AArch64).
     case arm64
 }
 
@@ -55,7 +57,9 @@ public enum KernelVersion: String, Sendable, CaseIterable, Hashable, Comparable 
 /// `machine arch=… kernel=… cpus=… hz=…`: the machine the ops run on. A script declares it
 /// at most once, before any other topology; without one the defaults hold.
 public struct MachineSpec: Sendable, Hashable {
+    /// The architecture.
     public var arch: Architecture
+    /// The kernel release whose semantics apply.
     public var kernel: KernelVersion
     /// Online CPUs: an op's `cpu` is below this.
     public var cpuCount: Int
@@ -80,6 +84,7 @@ public struct MachineSpec: Sendable, Hashable {
     /// also Kconfig.hz's default; arm64 keeps that default.
     public static func defaultHZ(for arch: Architecture) -> Int { 250 }
 
+    /// A machine as its `machine` line declares it; unset keys take the defaults.
     public init(arch: Architecture = .x86_64, kernel: KernelVersion = .v7_3, cpuCount: Int = 1, hz: Int? = nil,
                 dmaDebug: Bool = true, tickPhase: UInt64 = 0) {
         self.arch = arch; self.kernel = kernel; self.cpuCount = cpuCount

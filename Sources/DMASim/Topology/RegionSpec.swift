@@ -19,11 +19,16 @@ public enum RegionKind: String, Sendable, CaseIterable, Hashable {
 
 /// `region NAME base=… size=… kind=…`.
 public struct RegionSpec: Sendable, Hashable {
+    /// The name the region is reported by.
     public var name: String
+    /// Its first physical address.
     public var base: UInt64
+    /// Its size in bytes.
     public var sizeBytes: UInt64
+    /// What kind of memory it is.
     public var kind: RegionKind
 
+    /// A region as its `region` line declares it.
     public init(name: String, base: UInt64, sizeBytes: UInt64, kind: RegionKind) {
         self.name = name; self.base = base; self.sizeBytes = sizeBytes; self.kind = kind
     }

@@ -3,13 +3,16 @@
 public struct MemoryDifference: Sendable, Hashable, CustomStringConvertible {
     /// The region holding the run.
     public var region: String
+    /// The run's first physical address.
     public var phys: UInt64
+    /// The run's length in bytes.
     public var length: UInt64
     /// The distinct ops that last wrote the run's bytes, in address order.
     public var writers: [MemoryWriter]
     /// Some bytes of the run have no tracked writer (written before tracking began).
     public var hasUntrackedBytes: Bool
 
+    /// A run as `Engine.verify` reports it.
     public init(region: String, phys: UInt64, length: UInt64, writers: [MemoryWriter], hasUntrackedBytes: Bool) {
         self.region = region; self.phys = phys; self.length = length
         self.writers = writers; self.hasUntrackedBytes = hasUntrackedBytes

@@ -15,15 +15,18 @@ public struct MemoryWriter: Sendable, Hashable, CustomStringConvertible {
 
     /// The op's sequence number: its 0-based position in apply order, the journal's seq.
     public var sequence: Int
+    /// The op's kind.
     public var op: OpKind
     /// The device of the op (the writing device for DMA).
     public var device: String?
     /// The IOVA state or mapping the op named.
     public var handle: String?
+    /// How the bytes were reached (`Path`).
     public var path: Path
     /// For DMA: the device-side address the first written byte was reached through.
     public var deviceAddress: UInt64?
 
+    /// A writer as the last-writer map records it.
     public init(sequence: Int, op: OpKind, device: String?, handle: String?, path: Path, deviceAddress: UInt64? = nil) {
         self.sequence = sequence; self.op = op; self.device = device; self.handle = handle
         self.path = path; self.deviceAddress = deviceAddress

@@ -1,9 +1,14 @@
 /// One value of a query result, as SQLite typed it.
 public enum SQLValue: Sendable, Hashable {
+    /// SQL NULL.
     case null
+    /// An INTEGER: SQLite's 64-bit signed integer.
     case integer(Int64)
+    /// A REAL: a double.
     case real(Double)
+    /// TEXT, as UTF-8.
     case text(String)
+    /// A BLOB's bytes.
     case blob([UInt8])
 
     /// Reads a parameter the way a command line gives it: an integer in decimal or `0x`
