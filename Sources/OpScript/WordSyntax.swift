@@ -38,8 +38,16 @@ enum WordSyntax {
         try choice(token, among: Architecture.allCases, as: "an architecture")
     }
 
+    /// A release the model knows, `7.3`, or one of its stable updates, `7.3.4` (what
+    /// `uname -r` starts with): the stable updates of a release keep its DMA semantics
+    /// in the model. The printer writes the release.
     static func kernelVersion(_ token: Token) throws(TokenError) -> KernelVersion {
-        try choice(token, among: KernelVersion.allCases, as: "a kernel version")
+        let parts = token.text.split(separator: ".", omittingEmptySubsequences: false)
+        if parts.count == 3, !parts[2].isEmpty, parts[2].allSatisfy({ $0.isASCII && $0.isNumber }),
+           let release = KernelVersion(rawValue: parts[0] + "." + parts[1]) {
+            return release
+        }
+        return try choice(token, among: KernelVersion.allCases, as: "a kernel version")
     }
 
     /// `on` or `off`.

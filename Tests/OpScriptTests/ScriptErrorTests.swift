@@ -81,6 +81,8 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
     static let timeCases: [ErrorCase] = [
         ErrorCase("machine arch=riscv64", "t.ops:1:14: expected an architecture (x86_64, arm64), found 'riscv64'"),
         ErrorCase("machine kernel=6.1", "t.ops:1:16: expected a kernel version (6.16, 6.17, 6.18, 6.19, 7.0, 7.1, 7.2, 7.3), found '6.1'"),
+        ErrorCase("machine kernel=7.4", "t.ops:1:16: expected a kernel version (6.16, 6.17, 6.18, 6.19, 7.0, 7.1, 7.2, 7.3), found '7.4'"),
+        ErrorCase("machine kernel=7.3.", "t.ops:1:16: expected a kernel version (6.16, 6.17, 6.18, 6.19, 7.0, 7.1, 7.2, 7.3), found '7.3.'"),
         ErrorCase("machine cpus=0", "t.ops:1:14: expected a CPU count from 1 to 8192, found '0'"),
         ErrorCase("machine hz=200", "t.ops:1:12: expected a CONFIG_HZ (100, 250, 300, 1000), found '200'"),
         ErrorCase("machine cpus=2 cpus=4", "t.ops:1:16: expected each key once, found a second 'cpus' (first at column 9)"),

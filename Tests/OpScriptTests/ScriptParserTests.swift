@@ -99,6 +99,11 @@ struct ParseCase: Sendable, CustomTestStringConvertible {
         ParseCase("machine", .machine(MachineSpec())),
         ParseCase("machine cpus=8 hz=1000 kernel=6.16 arch=arm64",
                   .machine(MachineSpec(arch: .arm64, kernel: .v6_16, cpuCount: 8, hz: 1000))),
+        // Every release from 6.16 to 7.3, and a stable update (uname -r's 7.3.4) as its release.
+        ParseCase("machine kernel=6.18", .machine(MachineSpec(kernel: .v6_18))),
+        ParseCase("machine kernel=7.0", .machine(MachineSpec(kernel: .v7_0))),
+        ParseCase("machine kernel=7.3.4", .machine(MachineSpec(kernel: .v7_3))),
+        ParseCase("machine kernel=6.19.12", .machine(MachineSpec(kernel: .v6_19))),
         ParseCase("advance 10ms", .advance(AdvanceOp(nanoseconds: 10_000_000))),
         ParseCase("advance time=12.094264s", Op(.advance(AdvanceOp(nanoseconds: 0)), time: 12_094_264_000)),
         ParseCase("advance 250us cpu=1 time=1s", Op(.advance(AdvanceOp(nanoseconds: 250_000)), cpu: 1, time: 1_000_000_000)),

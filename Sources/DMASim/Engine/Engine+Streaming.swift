@@ -42,6 +42,7 @@ extension Engine {
                 return outcome
             }
             guard mappings[index].tracked else { return outcome }
+            debugCheckMMIOOnRAM(call, into: &outcome)
             debugDMAMap(call, into: &outcome)
             addDebugEntry(index)
             noteDeviceOwns(mapping: index)

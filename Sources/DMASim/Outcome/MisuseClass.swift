@@ -74,9 +74,14 @@ public enum MisuseClass: String, Sendable, CaseIterable, Hashable {
     case unmapSizeMismatch = "unmap-size-mismatch"
     /// dma-debug 7: unmap with a different direction than the map.
     case unmapDirectionMismatch = "unmap-direction-mismatch"
-    /// dma-debug (7.x): unmap with other `DMA_ATTR_UNMAP_VALID` attributes (MMIO,
-    /// REQUIRE_COHERENT, PRIVILEGED) than the map.
+    /// dma-debug (7.2+): unmap with other `DMA_ATTR_UNMAP_VALID` attributes
+    /// (NO_KERNEL_MAPPING, FORCE_CONTIGUOUS, MMIO, REQUIRE_COHERENT, PRIVILEGED, CC_SHARED)
+    /// than the map.
     case unmapAttributeMismatch = "unmap-attribute-mismatch"
+    /// dma-debug (7.2+): a map with `DMA_ATTR_MMIO` (`dma_map_resource()`, or
+    /// `dma_map_phys()` with the attribute) of a valid, unreserved RAM page:
+    /// `debug_dma_map_phys()` says "dma_map_resource called for RAM address".
+    case mmioMapOfRAM = "mmio-map-of-ram"
     /// dma-debug 8: unmapped without `dma_mapping_error()` having been checked.
     case mapErrorUnchecked = "map-error-unchecked"
     /// dma-debug 14: sync of memory no live mapping contains (unmapped, failed, or an
