@@ -14,14 +14,10 @@ extension Engine {
         return (domain.flushTimerCPU, queuedAt)
     }
 
-    /// An armed `fq_timer`: a device of its domain, the CPU it is armed on, when it is due
-    /// (the wheel's tick for the range that armed it) and when the engine runs it anyway
-    /// on an explicit-timer IOMMU (`Engine.armFlushTimer`).
+    /// An armed `fq_timer`: a device of its domain and the CPU it is armed on.
     public struct ArmedFlushTimer: Sendable, Hashable {
         public var device: String
         public var cpu: Int
-        public var due: UInt64
-        public var backstop: UInt64
     }
 
     /// Each domain of `iommu` whose `fq_timer` is armed, in the order the domains were
@@ -31,10 +27,7 @@ extension Engine {
         guard let domains = domainsOfIOMMU[iommu] else { return [] }
         return domains.filter { $0.usesFlushQueue && $0.flushTimerOn }.compactMap { domain in
             guard let device = devices.values.filter({ $0.domain === domain }).map(\.spec.name).min() else { return nil }
-            let armedAt = domain.oldestQueued?.time ?? clock
-            return ArmedFlushTimer(device: device, cpu: domain.flushTimerCPU,
-                                   due: flushTimerDeadline(of: domain, armedAt: armedAt, late: false),
-                                   backstop: timerDeadline(.flushQueue(domainID(of: domain))) ?? .max)
+            return ArmedFlushTimer(device: device, cpu: domain.flushTimerCPU)
         }
     }
 }
