@@ -68,6 +68,7 @@ public final class TraceImporter {
             }
             var events = 0
             while !stopRequested(), let (event, index) = merger.next() {
+                assembler.strictIOMMU = facts.facts.strict == true
                 assembler.feed(event, source: index)
                 try journalSettled()
                 events += 1
