@@ -16,7 +16,9 @@ extension Engine {
 
     /// An armed `fq_timer`: a device of its domain and the CPU it is armed on.
     public struct ArmedFlushTimer: Sendable, Hashable {
+        /// The first device of the domain, by name.
         public var device: String
+        /// The CPU `queue_iova()` armed it on, whose timer base runs it.
         public var cpu: Int
     }
 
