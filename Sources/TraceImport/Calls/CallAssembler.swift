@@ -163,6 +163,7 @@ final class CallAssembler {
             if let (id, merge) = probes.leave(call, key: key), var entry = item(id)?.events.first {
                 merge(&entry, event)
                 update(id) { $0.events = [entry]; $0.hold = .ready }
+                if call == .tryAlloc { placeProbedAllocation(at: id, key: key) }
             }
         } else if let id = probes.openCall(of: key), Self.isBareIOMMUMap(event) || Self.isBareIOMMUUnmap(event),
                   var call = item(id)?.events.first {
@@ -425,6 +426,26 @@ final class CallAssembler {
         alloc.note = (alloc.note.map { $0 + "; " } ?? "") + "placed before the interrupt that unmapped other IOVAs before its first "
             + (alloc.kind == .map ? "iommu:map" : "link") + ": the IOVA it got is not one they freed"
         update(earliest) { $0.events.insert(alloc, at: 0) }
+    }
+
+    /// A probed `dma_iova_try_alloc` whose entry and return bracket an interrupt's unmaps
+    /// in its task (a completion, `d.h` in the flags, between the entry and the allocation
+    /// inside it, or after): its IOVA, which the return event gives exactly, says where
+    /// the allocation fell. One the interrupt freed could only be allocated after that
+    /// free (`free_iova_fast()` put it on top of the CPU's magazine), so the call goes right
+    /// after the last unmap that freed it; anything else stays at the entry.
+    private func placeProbedAllocation(at id: Int, key: TaskKey) {
+        guard var alloc = item(id)?.events.first, alloc.kind == .iova(.tryAlloc), let address = alloc.address, !alloc.fallback else { return }
+        let inside = ((id + 1)..<(base + items.count)).filter { other in
+            guard let inner = item(other)?.key else { return false }
+            return inner.source == key.source && inner.pid == key.pid && inner.context != .task && inner.context != nil
+        }
+        guard let freedIt = inside.last(where: { freedRanges([$0]).contains { $0.contains(address) } }) else { return }
+        update(id) { $0.events.removeFirst() }
+        if let time = item(freedIt)?.events.last?.provenance.timestampNanoseconds { alloc.provenance.timestampNanoseconds = time }
+        alloc.note = (alloc.note.map { $0 + "; " } ?? "") + "placed after the interrupt's unmap that freed the IOVA it returned: "
+            + "the interrupt came inside the call, before its allocation"
+        update(freedIt) { $0.events.append(alloc) }
     }
 
     // MARK: oopses
