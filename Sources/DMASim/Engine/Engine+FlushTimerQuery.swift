@@ -14,18 +14,12 @@ extension Engine {
         return (domain.flushTimerCPU, queuedAt)
     }
 
-    /// An armed `fq_timer`: a device of its domain, the CPU it is armed on, when it is due
-    /// (the wheel's tick for the range that armed it) and when the engine runs it anyway
-    /// on an explicit-timer IOMMU (`Engine.armFlushTimer`).
+    /// An armed `fq_timer`: a device of its domain and the CPU it is armed on.
     public struct ArmedFlushTimer: Sendable, Hashable {
-        /// A device of the timer's domain.
+        /// The first device of the domain, by name.
         public var device: String
-        /// The CPU it is armed on.
+        /// The CPU `queue_iova()` armed it on, whose timer base runs it.
         public var cpu: Int
-        /// When it is due, ns since boot.
-        public var due: UInt64
-        /// When the engine runs it anyway on an explicit-timer IOMMU, ns since boot.
-        public var backstop: UInt64
     }
 
     /// Each domain of `iommu` whose `fq_timer` is armed, in the order the domains were
@@ -35,10 +29,7 @@ extension Engine {
         guard let domains = domainsOfIOMMU[iommu] else { return [] }
         return domains.filter { $0.usesFlushQueue && $0.flushTimerOn }.compactMap { domain in
             guard let device = devices.values.filter({ $0.domain === domain }).map(\.spec.name).min() else { return nil }
-            let armedAt = domain.oldestQueued?.time ?? clock
-            return ArmedFlushTimer(device: device, cpu: domain.flushTimerCPU,
-                                   due: flushTimerDeadline(of: domain, armedAt: armedAt, late: false),
-                                   backstop: timerDeadline(.flushQueue(domainID(of: domain))) ?? .max)
+            return ArmedFlushTimer(device: device, cpu: domain.flushTimerCPU)
         }
     }
 }

@@ -93,5 +93,10 @@ extension Engine {
         for entry in timers.pending where domain(entry.timer.domain) == nil {
             throw reader.invalid("timers", "a timer names a domain the state does not have", at: start)
         }
+        // Before the explicit fq_timer left the clock, a state could hold one armed as a
+        // backstop: only flush ops run it now (Engine.armRequestedTimers).
+        for entry in timers.pending where domain(entry.timer.domain)?.iommu.explicitFlushTimer == true {
+            if case .flushQueue = entry.timer { cancelTimer(entry.timer) }
+        }
     }
 }

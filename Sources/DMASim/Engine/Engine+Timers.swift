@@ -62,14 +62,6 @@ extension Engine {
     func fire(_ timer: KernelTimer, into outcome: inout Outcome) {
         guard let domain = domain(timer.domain) else { return }
         switch timer {
-        case .flushQueue where domain.iommu.explicitFlushTimer:
-            // No flush op said the timer ran, and it is now later than it ever runs: it ran
-            // when it was due, on the CPU it was armed on.
-            let armedAt = domain.oldestQueued?.time ?? clock
-            let due = min(flushTimerDeadline(of: domain, armedAt: armedAt, late: false), clock)
-            runningOn(domain.flushTimerCPU) {
-                if let rearmedAt = domain.flushQueueTimeout(ranAt: due, outcome: &outcome) { armFlushTimer(of: domain, armedAt: rearmedAt) }
-            }
         case .flushQueue:
             // fq_flush_timeout() runs in the timer softirq of the CPU the timer was armed
             // on, so the IOVAs it frees go into that CPU's magazines.
@@ -100,7 +92,9 @@ extension Engine {
             let id = domainID(of: domain)
             switch request {
             case .flushQueue where domain.iommu.explicitFlushTimer:
-                armFlushTimer(of: domain, armedAt: clock)
+                // fq-timer=explicit: queue_iova() set fq_timer_on on its CPU (the domain
+                // keeps both), but only flush ops run the timer, never the clock.
+                break
             case .flushQueue(let milliseconds):
                 armTimer(.flushQueue(id), afterMilliseconds: milliseconds)
             case .depotReclaim(let order):
@@ -112,29 +106,25 @@ extension Engine {
     }
 
     /// `fq_timer` of a domain, armed at `armedAt` (which may be past: a `flush at=` learnt
-    /// late that the range queued then armed it). On the engine's clock it fires at the
-    /// wheel's tick; with `fq-timer=explicit` it fires `flushTimerLateJiffies` after that, as
-    /// a backstop: by then the kernel's timer has surely run, and flush ops would have said
-    /// where if the trace showed it.
+    /// late that the range queued then armed it), due at the tick the wheel gives it. Not
+    /// on an explicit-timer IOMMU: there only `flush` ops run it. When the kernel's softirq
+    /// ran it has no bound a trace could be held to: the lab's traced expiries ran 1-3
+    /// jiffies after `expires`, but in a fresh single-vCPU capture one ran 32 ms after
+    /// arming, 4 jiffies past that (docs/import.md). Only an IOVA the kernel hands out
+    /// again says it ran, and the import journals that as a `flush`.
     func armFlushTimer(of domain: DMADomain, armedAt: UInt64) {
-        let deadline = flushTimerDeadline(of: domain, armedAt: armedAt, late: domain.iommu.explicitFlushTimer)
-        armTimer(.flushQueue(domainID(of: domain)), at: max(deadline, clock &+ 1))
+        guard !domain.iommu.explicitFlushTimer else { return }
+        armTimer(.flushQueue(domainID(of: domain)), at: max(flushTimerDeadline(of: domain, armedAt: armedAt), clock &+ 1))
     }
 
     /// When `mod_timer(&cookie->fq_timer, jiffies + msecs_to_jiffies(fq_timeout))` at
-    /// `armedAt` is due (the tick `calc_wheel_index()` files it for), or, `late`, the latest
-    /// the lab saw one run: its softirq ran up to 2 jiffies after the due tick (90 expiries,
-    /// `timer:timer_expire_entry now=` against `timer_start bucket_expiry=`, 1 and 2 vCPUs;
-    /// one more jiffy is the margin).
-    func flushTimerDeadline(of domain: DMADomain, armedAt: UInt64, late: Bool) -> UInt64 {
+    /// `armedAt` is due: the tick `calc_wheel_index()` files it for.
+    func flushTimerDeadline(of domain: DMADomain, armedAt: UInt64) -> UInt64 {
         let timeout = domain.singleQueue ? DMADomain.singleFlushTimeout : DMADomain.flushTimeout
         let now = jiffies.phasedJiffies(at: armedAt)
         let bucket = Self.wheelBucket(expires: now &+ max(jiffies.fromMilliseconds(timeout), 1), now: now)
-        return jiffies.deadline(armedAt: armedAt, afterJiffies: bucket &- now &+ (late ? Self.flushTimerLateJiffies : 0))
+        return jiffies.deadline(armedAt: armedAt, afterJiffies: bucket &- now)
     }
-
-    /// How many jiffies after its tick an explicit `fq_timer` is taken to have run anyway.
-    static let flushTimerLateJiffies: UInt64 = 3
 
     /// `IOVA_DEPOT_DELAY`: `msecs_to_jiffies(100)`.
     static let depotDelayMilliseconds: UInt64 = 100

@@ -14,6 +14,10 @@ package struct UnknownFields: OptionSet, Sendable, Hashable {
     package static let fill = UnknownFields(rawValue: 1 << 5)
     /// A dma-debug warning printed without a device (`DMA-API: cacheline tracking EEXIST …`).
     package static let device = UnknownFields(rawValue: 1 << 6)
+    /// An allocation whose size the trace gives only a lower bound of (a two-step request
+    /// rebuilt from its links, the trace ending before its destroy): the column keeps the
+    /// bound, and the IOVA the kernel gave, which the size decides, is not claimed.
+    package static let sizeLowerBound = UnknownFields(rawValue: 1 << 7)
 
     // topology: a device or IOMMU the trace names but does not describe
     package static let dmaBits = UnknownFields(rawValue: 1 << 8)

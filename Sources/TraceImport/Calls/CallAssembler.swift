@@ -60,7 +60,10 @@ final class CallAssembler {
     /// on top of the CPU's rcache magazine, `free_iova_fast`, for the next allocation of
     /// their size). So an interrupt's unmap in a task is held until the task's next event;
     /// if that is a map outside every range the interrupts freed, until the map's call is
-    /// known, and a rebuilt try_alloc goes before the interrupts.
+    /// known, and a rebuilt try_alloc goes before the interrupts. A streaming map on a
+    /// strict IOMMU is the same: `iommu_dma_map_phys()` allocates (`iommu_dma_alloc_iova()`)
+    /// before it maps and traces, so an interrupt between them shows the same way, and the
+    /// whole call goes before the interrupts (their unmaps touch other ranges).
     enum AllocationGate: Equatable {
         /// Waiting for the interrupted task's next event in task context.
         case task
@@ -98,6 +101,11 @@ final class CallAssembler {
     /// Where a DMA API mapping through the IOMMU starts, per file: IOVA → its end.
     private var streamingIOVAs: [Int: [UInt64: UInt64]] = [:]
     var rebuild = TwoStepRebuild()
+    /// Whether the IOMMU is strict (the machine's facts say so): then a streaming unmap
+    /// frees its IOVA at once (`iommu_dma_free_iova()` → `free_iova_fast()`), and an
+    /// interrupt's unmaps say when a streaming map allocated; lazy, `queue_iova()` holds
+    /// them, and a streaming map keeps its place in the trace.
+    var strictIOMMU = false
     /// The kernel oopses the input reported.
     private var oopses: [KernelOops] = []
     var probes = IOVAProbeCalls()
@@ -155,6 +163,7 @@ final class CallAssembler {
             if let (id, merge) = probes.leave(call, key: key), var entry = item(id)?.events.first {
                 merge(&entry, event)
                 update(id) { $0.events = [entry]; $0.hold = .ready }
+                if call == .tryAlloc { placeProbedAllocation(at: id, key: key) }
             }
         } else if let id = probes.openCall(of: key), Self.isBareIOMMUMap(event) || Self.isBareIOMMUUnmap(event),
                   var call = item(id)?.events.first {
@@ -252,7 +261,7 @@ final class CallAssembler {
         }
         if let request = rebuild.request(endedBy: event, source: key.source) {
             for (id, events) in request.links { update(id) { $0.events = events; $0.hold = .ready } }
-            if let first = request.links.first?.0 { placeAllocation(ofRequestAt: first) }
+            if let first = request.links.first?.0 { placeAllocation(ofCallAt: first) }
             append(request.destroy, source: key.source, key: key, hold: .ready)
             return
         }
@@ -291,6 +300,7 @@ final class CallAssembler {
         rebuild.noteDeviceBehindIOMMU(folded, source: key.source)
         update(first) { $0.events = [folded]; $0.hold = .ready }
         for id in claimed.dropFirst() { update(id) { $0.events = []; $0.hold = .ready } }
+        placeAllocation(ofCallAt: first)
         if let start = maps.first?.iova, let end = maps.last?.end { streamingIOVAs[key.source, default: [:]][start] = end }
     }
 
@@ -382,7 +392,7 @@ final class CallAssembler {
         case .piece:
             if let request = rebuild.requestByShape(startingAt: id) {
                 for (link, events) in request { update(link) { $0.events = events; $0.hold = .ready } }
-                if let first = request.first?.0 { placeAllocation(ofRequestAt: first) }
+                if let first = request.first?.0 { placeAllocation(ofCallAt: first) }
             } else {
                 update(id) { $0.hold = .ready }
             }
@@ -402,17 +412,40 @@ final class CallAssembler {
         }
     }
 
-    /// A rebuilt request's try_alloc (the first event of its first link's item) goes before
-    /// the interrupts whose unmaps came between it and that link, when its IOVA says so.
-    private func placeAllocation(ofRequestAt first: Int) {
+    /// The allocation a call made before the interrupts whose unmaps came between it and
+    /// its first `iommu:map` goes before them, when its IOVA says so: a rebuilt request's
+    /// try_alloc (the first event of its first link's item), or a streaming map whole (the
+    /// call folded into its first map's item).
+    private func placeAllocation(ofCallAt first: Int) {
         let gated = (allocationGates.removeValue(forKey: first) ?? []).filter { item($0)?.gate == .allocation(of: first) }
         for id in gated { update(id) { $0.gate = nil } }
-        guard let earliest = gated.first, var alloc = item(first)?.events.first, alloc.kind == .iova(.tryAlloc) else { return }
+        guard let earliest = gated.first, var alloc = item(first)?.events.first,
+              alloc.kind == .iova(.tryAlloc) || (alloc.kind == .map && !alloc.iommuEvents.isEmpty && strictIOMMU) else { return }
         update(first) { $0.events.removeFirst() }
         if let time = item(earliest)?.events.first?.provenance.timestampNanoseconds { alloc.provenance.timestampNanoseconds = time }
-        alloc.note = (alloc.note ?? "") + "; placed before the interrupt that unmapped other IOVAs before the first link: "
-            + "the IOVA it got is not one they freed"
+        alloc.note = (alloc.note.map { $0 + "; " } ?? "") + "placed before the interrupt that unmapped other IOVAs before its first "
+            + (alloc.kind == .map ? "iommu:map" : "link") + ": the IOVA it got is not one they freed"
         update(earliest) { $0.events.insert(alloc, at: 0) }
+    }
+
+    /// A probed `dma_iova_try_alloc` whose entry and return bracket an interrupt's unmaps
+    /// in its task (a completion, `d.h` in the flags, between the entry and the allocation
+    /// inside it, or after): its IOVA, which the return event gives exactly, says where
+    /// the allocation fell. One the interrupt freed could only be allocated after that
+    /// free (`free_iova_fast()` put it on top of the CPU's magazine), so the call goes right
+    /// after the last unmap that freed it; anything else stays at the entry.
+    private func placeProbedAllocation(at id: Int, key: TaskKey) {
+        guard var alloc = item(id)?.events.first, alloc.kind == .iova(.tryAlloc), let address = alloc.address, !alloc.fallback else { return }
+        let inside = ((id + 1)..<(base + items.count)).filter { other in
+            guard let inner = item(other)?.key else { return false }
+            return inner.source == key.source && inner.pid == key.pid && inner.context != .task && inner.context != nil
+        }
+        guard let freedIt = inside.last(where: { freedRanges([$0]).contains { $0.contains(address) } }) else { return }
+        update(id) { $0.events.removeFirst() }
+        if let time = item(freedIt)?.events.last?.provenance.timestampNanoseconds { alloc.provenance.timestampNanoseconds = time }
+        alloc.note = (alloc.note.map { $0 + "; " } ?? "") + "placed after the interrupt's unmap that freed the IOVA it returned: "
+            + "the interrupt came inside the call, before its allocation"
+        update(freedIt) { $0.events.append(alloc) }
     }
 
     // MARK: oopses

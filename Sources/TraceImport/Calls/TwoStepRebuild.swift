@@ -74,7 +74,8 @@ struct TwoStepRebuild {
     }
 
     /// The run of consecutive maps of one task starting with piece `id`, as a request whose
-    /// destroy the trace does not hold.
+    /// destroy the trace does not hold (a capture cut short): its try_alloc's size is only
+    /// what it linked, a lower bound of `dma_iova_try_alloc()`'s.
     mutating func requestByShape(startingAt id: Int) -> [(Int, [ParsedEvent])]? {
         guard let (source, first) = pieces.lazy.compactMap({ source, byIOVA in
             byIOVA.values.first { $0.id == id }.map { (source, $0) }
@@ -87,7 +88,14 @@ struct TwoStepRebuild {
         }
         for piece in run { pieces[source]?[piece.event.address!] = nil }
         let total = run.reduce(UInt64(0)) { $0 &+ ($1.event.sizeBytes ?? 0) }
-        return linkEvents(run, state: newState(), source: source, total: total)
+        var links = linkEvents(run, state: newState(), source: source, total: total)
+        if var alloc = links.first?.1.first, alloc.kind == .iova(.tryAlloc) {
+            alloc.sizeIsLowerBound = true
+            alloc.note = (alloc.note ?? "") + "; the trace holds no destroy of this request (it ends first): the allocation was at "
+                + "least this size, and its IOVA, which the size decides, is not claimed"
+            links[0].1[0] = alloc
+        }
+        return links
     }
 
     private mutating func newState() -> String {

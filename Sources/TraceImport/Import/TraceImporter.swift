@@ -68,6 +68,7 @@ public final class TraceImporter {
             }
             var events = 0
             while !stopRequested(), let (event, index) = merger.next() {
+                assembler.strictIOMMU = facts.facts.strict == true
                 assembler.feed(event, source: index)
                 try journalSettled()
                 events += 1
@@ -117,10 +118,6 @@ struct SimulatedRun {
     private(set) var findingCount = 0
     private(set) var disagreements = 0
     private(set) var firstDisagreement: String?
-    /// Whether the trace has `fq_flush_timeout` expiries (then they alone say when it ran).
-    private var tracedFlushTimer = false
-    /// Each CPU's latest call: when, and in which task (pid 0: the idle task).
-    private var lastCallOnCPU: [Int: (time: UInt64, pid: Int?)] = [:]
     /// Findings of the steps added for the next record (a stand-in map's).
     private var pendingFindings: [Finding] = []
     /// The machine as the simulation declared it: journaled after the calls, so that a
@@ -131,20 +128,9 @@ struct SimulatedRun {
         var record = record
         if case .flush(let call) = record.op.call {
             // A traced expiry names no device yet; the flushes placed here name theirs.
-            if call.device == nil {
-                record = FlushTimerPlacement.attributed(record, engine: engine)
-                tracedFlushTimer = true
-            }
-        } else {
-            while !tracedFlushTimer, let flush = FlushTimerPlacement.overdueFlush(before: record, engine: engine, lastCall: lastCallOnCPU) {
-                try self.record(flush, facts: facts, into: writer)
-            }
-            if let flush = FlushTimerPlacement.inferredFlush(before: record, engine: engine) {
-                try self.record(flush, facts: facts, into: writer)
-            }
-        }
-        if let provenance = record.provenance, let cpu = provenance.cpu, let time = provenance.timestampNanoseconds {
-            lastCallOnCPU[cpu] = (time, provenance.pid)
+            if call.device == nil { record = FlushTimerPlacement.attributed(record, engine: engine) }
+        } else if let flush = FlushTimerPlacement.inferredFlush(before: record, engine: engine) {
+            try self.record(flush, facts: facts, into: writer)
         }
         if simulation == nil { simulation = TraceSimulation(facts: facts) } else { simulation!.facts = facts }
         let steps = simulation!.steps(for: record)

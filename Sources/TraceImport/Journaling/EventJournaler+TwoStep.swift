@@ -16,6 +16,7 @@ extension EventJournaler {
             stateDevices[stateKey(event)] = device
             draft = Draft(op: .alloc(AllocOp(state: handle, device: device, phys: event.phys ?? 0, sizeBytes: event.sizeBytes ?? 0)))
             if event.phys == nil { draft.unknown.insert(.phys) }
+            if event.sizeIsLowerBound { draft.unknown.insert(.sizeLowerBound) }
             draft.outcome = event.fallback ? Outcome(status: .fallback) : Outcome(status: .ok, address: event.address)
             registry.noteMap(device, address: nil, phys: nil, ownMapping: true, dmaAPI: true)
         case .link:

@@ -53,6 +53,9 @@ public struct ParsedEvent: Sendable, Hashable {
     public var note: String?
     /// The kernel oopsed inside this call: it never returned (`KernelOops`).
     public var oopsed = false
+    /// A rebuilt `dma_iova_try_alloc` whose size is only what the trace showed linked: the
+    /// request's destroy, whose unmap says its size, is not in the trace.
+    public var sizeIsLowerBound = false
     public var provenance: EventProvenance
 
     public init(kind: TraceEventKind, naming: String, provenance: EventProvenance) {

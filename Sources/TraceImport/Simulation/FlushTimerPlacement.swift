@@ -7,7 +7,7 @@ import Journal
 /// msecs_to_jiffies(10)`; the timer wheel (kernel/time/timer.c `calc_wheel_index()`) files
 /// it one jiffy later still, so it is due 12-16 ms after arming at HZ 250 — but `jiffies`
 /// at arming may lag the clock (a tick handled late), the tick's phase is in no trace, and
-/// the softirq can run late. The lab measured 10.5-19 ms. So the import places each run
+/// the softirq can run late. The lab measured 10.5-32 ms. So the import places each run
 /// of the timer where the trace shows it:
 ///
 /// - a traced expiry (`timer:timer_expire_entry function=fq_flush_timeout`, with
@@ -21,6 +21,11 @@ import Journal
 ///   saying the timer ran when that range was queued (`at=`): a range queued later was not
 ///   freed by it (the magazines are LIFO: a flush after it would have handed it out first),
 ///   and stays queued.
+///
+/// Nothing else says the timer ran: when its softirq runs has no bound a trace can be
+/// held to (a fresh single-vCPU capture shows one running 32 ms after arming, twice its
+/// due time); a run that freed no IOVA the kernel then handed out left no mark in the
+/// trace's addresses.
 ///
 /// Either way the flush is journaled as its own op (`imported_ops.kernel_naming` is
 /// `fq_flush_timeout`), so a replay runs it where the import did.
@@ -50,31 +55,6 @@ enum FlushTimerPlacement {
             + "(at \(DurationText.text(of: queuedAt))): what was queued later stays queued"
         let flush = FlushOp(iommu: DeviceRegistry.iommuName, device: device, ranAt: queuedAt)
         return ImportedOp(op: .flush(flush), outcome: .ok, provenance: provenance)
-    }
-
-    /// The run of an armed timer that the trace, up to `record`, never showed though it was
-    /// surely over by then: `record` comes after the timer's backstop (its due tick and
-    /// the latest the lab saw a softirq run it). It ran at its due tick, on the CPU it was
-    /// armed on, unless that CPU was idle (its latest call came from the idle task, pid 0:
-    /// an interrupt) and another was busy (its latest call came from a task): the
-    /// timer-migration hierarchy (kernel/time/timer_migration.c) has an active CPU expire
-    /// an idle one's global timers (`fq_timer` is not pinned).
-    static func overdueFlush(before record: ImportedOp, engine: Engine, lastCall: [Int: (time: UInt64, pid: Int?)]) -> ImportedOp? {
-        guard var provenance = record.provenance, let time = provenance.timestampNanoseconds,
-              let timer = engine.armedFlushTimers(iommu: DeviceRegistry.iommuName).first(where: { $0.backstop <= time }) else { return nil }
-        var cpu = timer.cpu
-        if lastCall[timer.cpu]?.pid == 0,
-           let busy = lastCall.filter({ $0.key != timer.cpu && ($0.value.pid ?? 0) != 0 }).max(by: { $0.value.time < $1.value.time }) {
-            cpu = busy.key
-        }
-        provenance.kernelNaming = naming
-        provenance.timestampNanoseconds = timer.due
-        provenance.cpu = cpu
-        provenance.task = nil
-        provenance.pid = nil
-        provenance.note = "fq_flush_timeout due at \(DurationText.text(of: timer.due)) on CPU \(cpu) (armed on CPU \(timer.cpu)): "
-            + "the trace shows no run of it before this line, though it had surely run by \(DurationText.text(of: timer.backstop))"
-        return ImportedOp(op: .flush(FlushOp(iommu: DeviceRegistry.iommuName, device: timer.device)), outcome: .ok, provenance: provenance)
     }
 
     /// A traced expiry, given to the first domain whose timer is armed; with none armed it

@@ -310,13 +310,17 @@ final class TraceSimulation {
                 return [.completed]
             }
             var claims: [Claim] = kernel.findings.isEmpty ? [.completed] : kernel.findings.map { .violation($0.misuse) }
-            if let address = kernel.address, claimsAddresses(of: op) { claims.append(.iova(address)) }
+            if let address = kernel.address, claimsAddresses(of: op), !record.unknown.contains(.sizeLowerBound) {
+                claims.append(.iova(address))
+            }
             return claims
         }
     }
 
     /// Maps and try_allocs of a device in a domain the trace holds from its creation claim
-    /// the kernel's address. A pseudo-device's space is the importer's, not the kernel's.
+    /// the kernel's address (not a try_alloc whose size the trace only bounds: its size
+    /// picks the IOVA, `alloc_iova_fast()` rounding it up to a power of two and taking the
+    /// magazine of that order). A pseudo-device's space is the importer's, not the kernel's.
     private func claimsAddresses(of op: Op) -> Bool {
         let device: String
         switch op.call {
