@@ -136,7 +136,7 @@ final class TraceSimulation {
         if record.provenance?.kernelNaming.hasPrefix("arm_smmu") == true { armReports = true }
         if record.provenance?.kernelNaming == "dma_debug" {
             dmaDebugReports = true
-            if DMADebugHints(report: record.provenance?.raw ?? "").overlapsLiveCacheline { cachelineOverlapReported = true }
+            if DMADebugHints(of: record).overlapsLiveCacheline { cachelineOverlapReported = true }
         }
         if !declaredTopology { steps += topologySteps() }
         let skippedBefore = unmapsOfNothing
@@ -175,7 +175,7 @@ final class TraceSimulation {
             map.device = device
             if record.unknown.contains(.phys) { map.phys = inventPhys(call.length) }
             if record.unknown.contains(.length) || map.length == 0 { map.length = max(call.length, 4096) }
-            if DMADebugHints(report: record.provenance?.raw ?? "").overlapsLiveCacheline, record.unknown.contains(.phys) {
+            if DMADebugHints(of: record).overlapsLiveCacheline, record.unknown.contains(.phys) {
                 steps += overlappedMappingStandIn(device: device, phys: map.phys, length: map.length)
             }
             facts_[call.mapping] = MappingFacts(length: map.length, direction: map.direction, device: device, isState: false)
