@@ -55,7 +55,7 @@ final class TraceSimulation {
     /// Devices in the bus address space (no IOMMU).
     var directDevices: Set<String> = []
     var domains: [String: DomainState] = [:]
-    var facts_: [String: MappingFacts] = [:]
+    var facts_ = HandleFactsTable()
     var nextInventedPhys = TraceSimulation.inventedPhysBase
     var inventedPhysCount = 0
     var preTraceCount = 0
@@ -81,7 +81,7 @@ final class TraceSimulation {
     enum DeclaredPool { case mapped, unreachable, absent }
 
     /// What the simulation knows of a mapping or state handle, for the calls that name it.
-    struct MappingFacts {
+    struct MappingFacts: Equatable {
         var length: UInt64
         var direction: DMADirection
         var device: String
