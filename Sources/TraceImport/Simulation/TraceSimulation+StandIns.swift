@@ -13,7 +13,7 @@ extension TraceSimulation {
         if let known = facts_[handle] { return known }
         guard let device = record.device, !device.isEmpty else { return nil }
         steps += declare(device, firstCall: record)
-        let hints = record.provenance?.kernelNaming == "dma_debug" ? DMADebugHints(report: record.provenance?.raw ?? "") : DMADebugHints(report: "")
+        let hints = DMADebugHints(of: record)
         let offset: UInt64
         let length: UInt64, direction: DMADirection
         switch record.op.call {

@@ -55,7 +55,7 @@ final class TraceSimulation {
     /// Devices in the bus address space (no IOMMU).
     var directDevices: Set<String> = []
     var domains: [String: DomainState] = [:]
-    var facts_: [String: MappingFacts] = [:]
+    var facts_ = HandleFactsTable()
     var nextInventedPhys = TraceSimulation.inventedPhysBase
     var inventedPhysCount = 0
     var preTraceCount = 0
@@ -81,7 +81,7 @@ final class TraceSimulation {
     enum DeclaredPool { case mapped, unreachable, absent }
 
     /// What the simulation knows of a mapping or state handle, for the calls that name it.
-    struct MappingFacts {
+    struct MappingFacts: Equatable {
         var length: UInt64
         var direction: DMADirection
         var device: String
@@ -136,7 +136,7 @@ final class TraceSimulation {
         if record.provenance?.kernelNaming.hasPrefix("arm_smmu") == true { armReports = true }
         if record.provenance?.kernelNaming == "dma_debug" {
             dmaDebugReports = true
-            if DMADebugHints(report: record.provenance?.raw ?? "").overlapsLiveCacheline { cachelineOverlapReported = true }
+            if DMADebugHints(of: record).overlapsLiveCacheline { cachelineOverlapReported = true }
         }
         if !declaredTopology { steps += topologySteps() }
         let skippedBefore = unmapsOfNothing
@@ -175,7 +175,7 @@ final class TraceSimulation {
             map.device = device
             if record.unknown.contains(.phys) { map.phys = inventPhys(call.length) }
             if record.unknown.contains(.length) || map.length == 0 { map.length = max(call.length, 4096) }
-            if DMADebugHints(report: record.provenance?.raw ?? "").overlapsLiveCacheline, record.unknown.contains(.phys) {
+            if DMADebugHints(of: record).overlapsLiveCacheline, record.unknown.contains(.phys) {
                 steps += overlappedMappingStandIn(device: device, phys: map.phys, length: map.length)
             }
             facts_[call.mapping] = MappingFacts(length: map.length, direction: map.direction, device: device, isState: false)
