@@ -32,7 +32,8 @@ enum StrandedPartitions {
     }
 
     /// Drops every stranded table whose push is over (`JournalPusher` sweeps when it
-    /// connects); those of pushes still running are left to them.
+    /// connects); those of pushes still running are left to them. Stops at the first
+    /// failure (a table of another role's, say).
     static func sweep(on connection: PGConnection) throws(FleetError) {
         let ids = try connection.query("""
             SELECT DISTINCT (regexp_match(relname, '_j([0-9]+)$'))[1] FROM pg_class
