@@ -36,8 +36,8 @@ public final class JournalPusher {
     let helper: PGConnection?
     /// The journal schema the store mirrors: this build's.
     public let schemaVersion: Int
-    /// Journals of fewer ops go over one connection: for them a second transaction's
-    /// round trips and catalog work cost more than the overlap saves.
+    /// Journals of fewer ops go over one connection: the second transaction's own round
+    /// trips and catalog work (a few milliseconds) would be most of a small push's time.
     public var helperFromOps = 20_000
     /// Called after each table the journal's own connection copies (tests use it to break
     /// the connection mid-push).
@@ -104,7 +104,8 @@ public final class JournalPusher {
         var tables: [JournalLayout.Table] = []
         for table in try JournalLayout.tables(in: file) where try file.hasRows(table.name) { tables.append(table) }
         let loader = PartitionLoader(connection: connection, storeID: storeID)
-        let (own, others) = helper != nil && facts.opCount >= helperFromOps
+        // A helper connection that broke since (a server restart) is not used again.
+        let (own, others) = helper?.isAlive == true && facts.opCount >= helperFromOps
             ? (tables.filter { $0.name == "ops" }, tables.filter { $0.name != "ops" }) : (tables, [])
         let copied: (rows: Int, bytes: Int)
         if others.isEmpty {
