@@ -40,7 +40,7 @@ public final class JournalReader {
     /// The first schema whose recordings journaled IOTLB fills.
     public static let iotlbFillsSchemaVersion = 17
     /// The schema this build writes (and migrates journals to).
-    public static var currentSchemaVersion: Int { SchemaMigrator.latestVersion }
+    package static var currentSchemaVersion: Int { SchemaMigrator.latestVersion }
 
     let database: Database
     let codes: JournalCodes
