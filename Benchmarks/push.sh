@@ -2,13 +2,15 @@
 # Issue 18's fleet-store figures, in one run on this machine (docs/fleet.md, "Measured"):
 #   push of one 100 K-op journal  vs  psql \copy of the same rows (CSV from sqlite3 -csv)
 #                                     into plain tables on the same server, in one transaction
-#   push of JOURNALS journals of OPS ops each, then `query --db … --named per-device` over all
+#   push of JOURNALS journals of OPS ops each, then `query --db … --named per-device` over all,
+#   and reuse-distance and faults-after-unmap over them all, from the store and from the files
 #
 # The server: DMAJOURNAL_TEST_PG_URL if set, else the throwaway cluster of
 # scripts/pg-test-cluster.sh (started here, stopped on exit). Without a PostgreSQL server
 # it says so in one line and exits 0. Each figure is the best of ROUNDS (3) tries, ours and
 # the baseline taken in turn so a neighbour's build slows both alike.
 # Usage: Benchmarks/push.sh [journals] [ops]   (release build; defaults 100 100000)
+#        TOOL=/path/to/dmajournal Benchmarks/push.sh …   (that build instead, not rebuilt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 journals=${1:-100}
@@ -38,9 +40,13 @@ for tool in psql sqlite3; do
     command -v $tool >/dev/null || { echo "push.sh: no $tool: skipped"; exit 0; }
 done
 
-echo "== building (release)" >&2
-swift build -c release --product dmajournal >&2
-tool=.build/release/dmajournal
+if [ -n "${TOOL:-}" ]; then
+    tool=$TOOL   # another build's dmajournal (e.g. main's, for a before/after), not rebuilt
+else
+    echo "== building (release)" >&2
+    swift build -c release --product dmajournal >&2
+    tool=.build/release/dmajournal
+fi
 seconds() { /usr/bin/time -f "%e" "$@" 2>&1 >/dev/null | tail -1; }
 database() {   # a fresh database; dropped on exit
     local name="dmajournal_bench_$1_$$"
@@ -122,3 +128,7 @@ for round in $(seq 1 "$rounds"); do
     echo "query --named per-device over $journals journals: $(seconds "$tool" query --db "$store" --named per-device) s"
 done
 echo "query --named per-device --where \"seed = 7\": $(seconds "$tool" query --db "$store" --named per-device --where "seed = 7") s"
+for named in reuse-distance faults-after-unmap; do
+    echo "query --db … --named $named over $journals journals: $(seconds "$tool" query --db "$store" --named $named) s"
+    echo "query FILE… --named $named over the $journals files: $(seconds "$tool" query "${all[@]}" --named $named) s"
+done

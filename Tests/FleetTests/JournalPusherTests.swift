@@ -20,6 +20,33 @@ struct JournalPusherTests {
         Int(try connection.scalar(sql) ?? "-1") ?? -1
     }
 
+    private func count(sqlite path: String, _ sql: String) throws -> Int {
+        var handle: OpaquePointer?
+        sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY, nil)
+        defer { sqlite3_close(handle) }
+        var statement: OpaquePointer?
+        sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+        defer { sqlite3_finalize(statement) }
+        return sqlite3_step(statement) == SQLITE_ROW ? Int(sqlite3_column_int64(statement, 0)) : -1
+    }
+
+    /// The push of `path` fails with the connection lost, leaves no journal, no rows and
+    /// no `_jN` table behind, and goes in whole when pushed again over a new connection.
+    private func expectLostAndNothingLeft(pushing path: String, with pusher: JournalPusher, database: TestServer.Database,
+                                          observer: PGConnection) throws {
+        #expect {
+            try pusher.push(path: path)
+        } throws: { error in
+            guard case .connectionLost(_, let during, _) = error as? FleetError else { return false }
+            return during == "pushing \(path)"
+        }
+        #expect(try count(observer, "SELECT count(*) FROM dmajournal.journals") == 0)
+        #expect(try count(observer, "SELECT count(*) FROM dmajournal.ops") == 0)
+        #expect(try count(observer, "SELECT count(*) FROM pg_class WHERE relname ~ '_j[0-9]+(_|$)' AND relnamespace = 'dmajournal'::regnamespace") == 0)
+        guard case .pushed = try JournalPusher(connection: database.connect()).push(path: path) else { Issue.record("not pushed"); return }
+        #expect(try count(observer, "SELECT count(*) FROM dmajournal.ops") == (try JournalReader(path: path).opCount))
+    }
+
     @Test func pushingTwiceAddsNothing() throws {
         let database = try TestServer.Database()
         let connection = try database.connect()
@@ -103,18 +130,83 @@ struct JournalPusherTests {
             // network failure would).
             if copiedTables == 3 { _ = try? observer.query("SELECT pg_terminate_backend($1)", [String(backend)]) }
         }
+        try expectLostAndNothingLeft(pushing: path, with: pusher, database: database, observer: observer)
+    }
+
+    /// A big journal goes over two connections: the helper commits every table but `ops`
+    /// with its keys and indexes built, the journal's transaction attaches them, and
+    /// ATTACH adopts those indexes (the partitions have the parents' indexes once each).
+    @Test func aJournalLoadedOverTwoConnectionsIsWholeWithItsIndexesOnce() throws {
+        let database = try TestServer.Database()
+        let connection = try database.connect()
+        let pusher = try JournalPusher(connection: connection)
+        pusher.helperFromOps = 0
+        let path = try journal("big.db", script: "fixtures/scripts/kernel/iova-top-down-and-rcache.ops")
+        guard case .pushed(let storeID, _, let ops, _, _) = try pusher.push(path: path) else { Issue.record("not pushed"); return }
+        #expect(try count(connection, "SELECT count(*) FROM dmajournal.ops") == ops)
+        #expect(try count(connection, "SELECT count(*) FROM dmajournal.mapped_ranges") == count(sqlite: path, "SELECT count(*) FROM mapped_ranges"))
+        #expect(try count(connection, "SELECT count(*) FROM pg_class WHERE relname ~ '_j\(storeID)$' AND relkind = 'r' AND NOT relispartition") == 0)
+        // Each partition has exactly the indexes its parent declares.
+        let unmatched = try connection.query("""
+            SELECT c.relname, (SELECT count(*) FROM pg_index WHERE indrelid = c.oid), (SELECT count(*) FROM pg_index WHERE indrelid = c.relparent)
+              FROM (SELECT oid, relname, (SELECT inhparent FROM pg_inherits WHERE inhrelid = pg_class.oid) AS relparent
+                      FROM pg_class WHERE relname ~ '_j\(storeID)$' AND relkind = 'r') c
+             WHERE (SELECT count(*) FROM pg_index WHERE indrelid = c.oid) <> (SELECT count(*) FROM pg_index WHERE indrelid = c.relparent)
+            """).rows
+        #expect(unmatched.isEmpty, "partitions whose index count differs from their parent's: \(unmatched)")
+        let fleet = try FleetQuery(connection: database.connect())
+        let all = ResultCollector()
+        try fleet.runNamed("per-device", parameters: [:], into: .collecting(into: all))
+        #expect(all.rows.map { Array($0.dropFirst()) } == (try QueryRunner(path: path).named("per-device").rows))
+    }
+
+    /// The helper's tables are committed before the journal's transaction attaches them:
+    /// if that transaction then dies, they are dropped, and nothing of the journal shows.
+    @Test func aServerThatGoesAwayBeforeAttachLeavesNoHelperTables() throws {
+        let database = try TestServer.Database()
+        let connection = try database.connect()
+        let observer = try database.connect()
+        let pusher = try JournalPusher(connection: connection)
+        pusher.helperFromOps = 0
+        let path = try journal("big.db", script: "fixtures/scripts/kernel/iova-top-down-and-rcache.ops")
+        let backend = connection.backendPID
+        pusher.beforeAttach = { _ = try? observer.query("SELECT pg_terminate_backend($1)", [String(backend)]) }
+        try expectLostAndNothingLeft(pushing: path, with: pusher, database: database, observer: observer)
+    }
+
+    /// A push killed after its helper committed leaves plain `_jN` tables no parent
+    /// holds: the next pusher drops them, but not those of a push still running (its
+    /// transaction holds the advisory lock on its store id).
+    @Test func tablesAKilledPushLeftAreDroppedByTheNextPusher() throws {
+        let database = try TestServer.Database()
+        let connection = try database.connect()
+        _ = try JournalPusher(connection: connection)
+        try connection.execute("CREATE TABLE dmajournal.ops_j901 (LIKE dmajournal.ops); CREATE TABLE dmajournal.names_j901 (LIKE dmajournal.names)")
+        try connection.execute("CREATE TABLE dmajournal.ops_j902 (LIKE dmajournal.ops)")
+        let running = try database.connect()
+        try running.execute("BEGIN")
+        try running.execute(StrandedPartitions.lockCall("pg_advisory_xact_lock", storeID: 902))
+        _ = try JournalPusher(connection: database.connect())
+        #expect(try count(connection, "SELECT count(*) FROM pg_class WHERE relname IN ('ops_j901', 'names_j901')") == 0)
+        #expect(try count(connection, "SELECT count(*) FROM pg_class WHERE relname = 'ops_j902'") == 1)
+        try running.execute("ROLLBACK")
+        _ = try JournalPusher(connection: database.connect())
+        #expect(try count(connection, "SELECT count(*) FROM pg_class WHERE relname = 'ops_j902'") == 0)
+    }
+
+    /// A store that exists is checked against this build's schema without a template
+    /// journal: another version is one line, and nothing is pushed.
+    @Test func aStoreOfAnotherSchemaIsRefusedInOneLine() throws {
+        let database = try TestServer.Database()
+        _ = try JournalPusher(connection: database.connect())
+        try database.connect().execute("UPDATE dmajournal.store_info SET value = '8' WHERE key = 'journal_schema'")
         #expect {
-            try pusher.push(path: path)
+            try JournalPusher(connection: database.connect())
         } throws: { error in
-            guard case .connectionLost(_, let during, _) = error as? FleetError else { return false }
-            return during == "pushing \(path)"
+            let text = (error as? FleetError)?.description ?? ""
+            return text.contains("the store holds schema 8 journals and this dmajournal writes schema \(JournalReader.currentSchemaVersion)")
+                && !text.contains("\n")
         }
-        #expect(try count(observer, "SELECT count(*) FROM dmajournal.journals") == 0)
-        #expect(try count(observer, "SELECT count(*) FROM dmajournal.ops") == 0)
-        #expect(try count(observer, "SELECT count(*) FROM pg_class WHERE relname ~ '_j[0-9]+(_|$)' AND relnamespace = 'dmajournal'::regnamespace") == 0)
-        // Pushed again over a new connection, it goes in whole.
-        guard case .pushed = try JournalPusher(connection: database.connect()).push(path: path) else { Issue.record("not pushed"); return }
-        #expect(try count(observer, "SELECT count(*) FROM dmajournal.ops") == (try JournalReader(path: path).opCount))
     }
 
     @Test func queriesAreReadOnlyAndNameTheirJournal() throws {
@@ -135,6 +227,10 @@ struct JournalPusherTests {
         let one = ResultCollector()
         try fleet.run("SELECT journal, device, ops FROM per_device ORDER BY device", parameters: [:], into: .collecting(into: one))
         #expect(one.rows.count == local.rows.count && one.rows.allSatisfy { $0[0] == .text(firstID) })
+        // No JIT for fleet queries (FleetQuery: it cost seconds per journal).
+        let jit = ResultCollector()
+        try fleet.run("SELECT current_setting('jit') AS jit", parameters: [:], into: .collecting(into: jit))
+        #expect(jit.rows == [[.text("off")]])
         try fleet.select(journal: nil, where: "workload LIKE '%misuse%'")
         #expect(fleet.selected.count == 1 && fleet.selected[0].journal != firstID)
         #expect {

@@ -17,11 +17,11 @@ struct JournalFacts {
         RETURNING id
         """
 
-    static func read(path: String, expecting layout: JournalLayout) throws(FleetError) -> JournalFacts {
+    static func read(path: String, expecting schemaVersion: Int) throws(FleetError) -> JournalFacts {
         let reader: JournalReader
         do { reader = try JournalReader(path: path) } catch { throw .journal(error.description) }
-        guard reader.schemaVersion == layout.schemaVersion else {
-            throw .unpushable(path: path, reason: "journal schema \(reader.schemaVersion), but the store takes schema \(layout.schemaVersion) journals (those this dmajournal writes, which carry the journal id a store keys rows by): record it again, or export it and run the script with this dmajournal")
+        guard reader.schemaVersion == schemaVersion else {
+            throw .unpushable(path: path, reason: "journal schema \(reader.schemaVersion), but the store takes schema \(schemaVersion) journals (those this dmajournal writes, which carry the journal id a store keys rows by): record it again, or export it and run the script with this dmajournal")
         }
         guard reader.isFinished else {
             throw .unpushable(path: path, reason: "the recording did not finish (killed, or still being written): `dmajournal recover \(path)` seals it, then push it")

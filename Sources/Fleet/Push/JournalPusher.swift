@@ -1,12 +1,20 @@
-import CSQLite
+import Dispatch
 import Journal
 
 /// Copies journals into a store (`dmajournal push`). Each journal goes in one
-/// transaction: its `journals` row, then for every table it has rows in a plain table loaded with binary
-/// COPY (FREEZE: made in this transaction, so its rows need no later vacuum pass),
-/// attached at the end as the journal's partition, which builds its indexes in one sort
-/// each. Until COMMIT nothing of it is visible; if anything fails (the server goes away,
-/// a row does not fit) the transaction dies with it and the store is as it was.
+/// transaction: its `journals` row, then for every table it has rows in a plain table
+/// loaded with binary COPY (FREEZE: made in this transaction, so its rows need no later
+/// vacuum pass), attached at the end as the journal's partition. Until COMMIT nothing of
+/// it is visible; if anything fails (the server goes away, a row does not fit) the
+/// transaction dies with it and the store is as it was.
+///
+/// A big journal's push is the server's work (COPY, then an index build per key and
+/// index), one core's worth. So a second connection, the helper, loads every table but
+/// `ops` at the same time and builds their keys and indexes, in a transaction of its own
+/// that commits plain tables no parent holds (no view sees them); the journal's
+/// transaction loads `ops`, then attaches them all, adopting the helper's indexes. Should
+/// the journal's transaction not commit, the helper's tables are dropped
+/// (`StrandedPartitions`), now or by the next push if this one was killed.
 ///
 ///     let pusher = try JournalPusher(connection: connection)
 ///     let outcome = try pusher.push(path: "nvme.db")
@@ -23,37 +31,64 @@ public final class JournalPusher {
     }
 
     public let connection: PGConnection
-    public let schema: StoreSchema
-    /// Called after each table is copied (tests use it to break the connection mid-push).
+    /// The second connection; nil when the server would not give one (everything then
+    /// goes over `connection`).
+    let helper: PGConnection?
+    /// The journal schema the store mirrors: this build's.
+    public let schemaVersion: Int
+    /// Journals of fewer ops go over one connection: the second transaction's own round
+    /// trips and catalog work (a few milliseconds) would be most of a small push's time.
+    public var helperFromOps = 20_000
+    /// Called after each table the journal's own connection copies (tests use it to break
+    /// the connection mid-push).
     public var afterTable: ((String) -> Void)?
+    /// Called when every table is loaded (the helper's committed), just before they are
+    /// attached (tests break the connection there).
+    public var beforeAttach: (() -> Void)?
+    private var indexes: PartitionIndexes?
 
+    /// Connects to the store, making it first if the database has none (from `layout`,
+    /// by default this build's: `JournalLayout.current()`, which writes and reads a
+    /// template journal). A store that is there already needs no layout: its version is
+    /// checked against this build's, and each journal's tables are read from the journal
+    /// itself, of the same schema. That spares every later push command the template
+    /// (0.23 G of the 1.5 G instructions a 100 K-op push took, callgrind). Tables a
+    /// killed push left behind are dropped here.
     public init(connection: PGConnection, layout: JournalLayout? = nil) throws(FleetError) {
         self.connection = connection
-        if let layout {
-            schema = StoreSchema(layout: layout)
+        if layout == nil, let version = try StoreSetup.storedVersion(connection) {
+            schemaVersion = try StoreSetup.checked(version, connection, expected: JournalReader.currentSchemaVersion)
         } else {
-            schema = StoreSchema(layout: try JournalLayout.current())
+            let layout = if let layout { layout } else { try JournalLayout.current() }
+            schemaVersion = try StoreSetup.ensure(connection, schema: StoreSchema(layout: layout))
         }
-        try StoreSetup.ensure(connection, schema: schema)
+        helper = try? PGConnection(connection.store)
+        // Best effort: a stranded table only takes space (store ids are never reused, so
+        // no later push trips over it), and another role's may not be ours to drop.
+        try? StrandedPartitions.sweep(on: connection)
     }
 
     /// Pushes one journal file.
     public func push(path: String) throws(FleetError) -> Outcome {
-        let facts = try JournalFacts.read(path: path, expecting: schema.layout)
+        let facts = try JournalFacts.read(path: path, expecting: schemaVersion)
         let file = try SQLiteFile(path: path)
         try connection.execute("BEGIN")
+        var helped: Int64?
         do throws(FleetError) {
-            let outcome = try pushInTransaction(facts, file)
+            let outcome = try pushInTransaction(facts, file, helped: &helped)
             if case .alreadyThere = outcome { try connection.execute("ROLLBACK"); return outcome }
             try commit(facts)
             return outcome
         } catch {
             if connection.isAlive { try? connection.execute("ROLLBACK") }
+            if let storeID = helped, let helper, helper.isAlive { try? StrandedPartitions.drop(storeID: storeID, on: helper) }
             throw relabelled(error, path: path)
         }
     }
 
-    private func pushInTransaction(_ facts: JournalFacts, _ file: SQLiteFile) throws(FleetError) -> Outcome {
+    /// The push inside the journal's transaction; `helped` is set to the store id once
+    /// the helper may have committed tables for it.
+    private func pushInTransaction(_ facts: JournalFacts, _ file: SQLiteFile, helped: inout Int64?) throws(FleetError) -> Outcome {
         let name = StoreSchema.name
         if try connection.scalar("SELECT id FROM \(name).journals WHERE journal = $1", [facts.journalID]) != nil {
             return .alreadyThere(journalID: facts.journalID)
@@ -61,35 +96,78 @@ public final class JournalPusher {
         guard let idText = try connection.scalar(JournalFacts.insertSQL, facts.values), let storeID = Int64(idText) else {
             throw .server(store: connection.store.description, sqlState: "", message: "no id for the new journal")
         }
-        var rows = 0
-        var bytes = 0
-        var buffer = CopyBuffer()
-        defer { buffer.deallocate() }
+        try connection.execute(StrandedPartitions.lockCall("pg_advisory_xact_lock", storeID: storeID))
         // A table the journal left empty gets no partition: the parent then has no rows
         // for this journal, which is what an empty partition would say, and the push
         // skips its CREATE, COPY and ATTACH (most of a small journal's tables are empty:
         // snapshots, imports, injections, …).
         var tables: [JournalLayout.Table] = []
-        for table in schema.layout.tables where try file.hasRows(table.name) { tables.append(table) }
-        // One round trip makes every partition-to-be, one attaches them all: a push costs
-        // the same few round trips whatever the number of tables, and each COPY.
-        let partition = { (table: JournalLayout.Table) in "\(name).\(table.name)_j\(storeID)" }
-        try connection.execute(tables.map { table in """
-            CREATE TABLE \(partition(table)) (LIKE \(name).\(table.name));
-            ALTER TABLE \(partition(table)) ALTER COLUMN journal_no SET DEFAULT \(storeID),
-                ADD CONSTRAINT \(table.name)_j\(storeID)_journal CHECK (journal_no = \(storeID));
-            """ }.joined(separator: "\n"))
-        for table in tables {
-            let copied = try TableCopier(table: table, file: file, connection: connection)
-                .copy(into: partition(table), buffer: &buffer)
-            rows += copied.rows
-            bytes += copied.bytes
-            afterTable?(table.name)
+        for table in try JournalLayout.tables(in: file) where try file.hasRows(table.name) { tables.append(table) }
+        let loader = PartitionLoader(connection: connection, storeID: storeID)
+        // A helper connection that broke since (a server restart) is not used again.
+        let (own, others) = helper?.isAlive == true && facts.opCount >= helperFromOps
+            ? (tables.filter { $0.name == "ops" }, tables.filter { $0.name != "ops" }) : (tables, [])
+        let copied: (rows: Int, bytes: Int)
+        if others.isEmpty {
+            try loader.create(own)
+            copied = try loader.copy(own, from: file, afterTable: afterTable)
+            try loader.analyze(own)
+        } else {
+            helped = storeID
+            copied = try loadWithHelper(own, loader, file, others, PartitionLoader(connection: helper!, storeID: storeID), path: file.path)
         }
-        try connection.execute(tables.map { table in
-            "ALTER TABLE \(name).\(table.name) ATTACH PARTITION \(partition(table)) FOR VALUES IN (\(storeID));"
-        }.joined(separator: "\n"))
-        return .pushed(storeID: storeID, journalID: facts.journalID, ops: facts.opCount, rows: rows, bytes: bytes)
+        beforeAttach?()
+        try PartitionLoader.attach(tables, storeID: storeID, on: connection)
+        return .pushed(storeID: storeID, journalID: facts.journalID, ops: facts.opCount, rows: copied.rows, bytes: copied.bytes)
+    }
+
+    /// `own` over the journal's connection and `others` over the helper's, at once; the
+    /// helper commits its tables with their keys and indexes built.
+    private func loadWithHelper(_ own: [JournalLayout.Table], _ loader: PartitionLoader, _ file: SQLiteFile,
+                                _ others: [JournalLayout.Table], _ helperLoader: PartitionLoader,
+                                path: String) throws(FleetError) -> (rows: Int, bytes: Int) {
+        if indexes == nil { indexes = try PartitionIndexes(connection) }
+        let indexes = indexes!
+        // Each side uses only its own connection and SQLite handle; the journal's side
+        // alone touches `file` and calls `afterTable`.
+        nonisolated(unsafe) let (loader, helperLoader, file, afterTable) = (loader, helperLoader, file, afterTable)
+        let results = SideResults()
+        DispatchQueue.concurrentPerform(iterations: 2) { side in
+            if side == 0 {
+                results.own = Result { () throws(FleetError) in
+                    try loader.create(own)
+                    let copied = try loader.copy(own, from: file, afterTable: afterTable)
+                    try loader.analyze(own)
+                    return copied
+                }
+            } else {
+                // A SQLite connection of its own: NOMUTEX connections are not shared
+                // between threads.
+                results.others = Result { () throws(FleetError) in
+                    try Self.loadAndCommit(others, helperLoader, from: SQLiteFile(path: path), indexes)
+                }
+            }
+        }
+        let ownCopied = try results.own.get()
+        let othersCopied = try results.others.get()
+        return (ownCopied.rows + othersCopied.rows, ownCopied.bytes + othersCopied.bytes)
+    }
+
+    private static func loadAndCommit(_ tables: [JournalLayout.Table], _ loader: PartitionLoader, from file: SQLiteFile,
+                                      _ indexes: PartitionIndexes) throws(FleetError) -> (rows: Int, bytes: Int) {
+        let connection = loader.connection
+        try connection.execute("BEGIN")
+        do throws(FleetError) {
+            try loader.create(tables)
+            let copied = try loader.copy(tables, from: file, afterTable: nil)
+            try loader.analyze(tables)
+            try loader.buildIndexes(tables, indexes)
+            try connection.execute("COMMIT")
+            return copied
+        } catch {
+            if connection.isAlive { try? connection.execute("ROLLBACK") }
+            throw error
+        }
     }
 
     private func commit(_ facts: JournalFacts) throws(FleetError) {
@@ -112,4 +190,11 @@ public final class JournalPusher {
         }
         return error
     }
+}
+
+/// What each side of a two-connection load gave; each slot is written by one side only,
+/// and read after `concurrentPerform` has returned.
+private final class SideResults: @unchecked Sendable {
+    var own: Result<(rows: Int, bytes: Int), FleetError> = .success((0, 0))
+    var others: Result<(rows: Int, bytes: Int), FleetError> = .success((0, 0))
 }

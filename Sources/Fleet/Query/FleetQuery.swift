@@ -14,21 +14,47 @@ public final class FleetQuery {
     public let connection: PGConnection
     /// The store's numbers of the selected journals, with their ids, in push order.
     public private(set) var selected: [(storeID: Int64, journal: String)] = []
+    private let timeoutSeconds: Double?
+    private var lane: PGConnection?
 
     public init(connection: PGConnection, timeoutSeconds: Double? = nil) throws(FleetError) {
         self.connection = connection
+        self.timeoutSeconds = timeoutSeconds
         guard try StoreSetup.storedVersion(connection) != nil else {
             throw .notAStore(store: connection.store.description, reason: "no dmajournal store here (schema \(StoreSchema.name)): `dmajournal push JOURNAL --to URL` makes one")
         }
-        try connection.execute("BEGIN READ ONLY")
-        try connection.execute("SET LOCAL search_path = \(StoreSchema.name), public")
-        if let timeoutSeconds {
-            try connection.execute("SET LOCAL statement_timeout = \(Int((timeoutSeconds * 1000).rounded(.up)))")
-        }
+        try Self.begin(connection, timeoutSeconds: timeoutSeconds)
         try select(journal: nil, where: nil)
     }
 
-    deinit { if connection.isAlive { try? connection.execute("ROLLBACK") } }
+    /// The session every question runs in: one READ ONLY transaction, the store's schema
+    /// first on the search path, no JIT, the statement timeout asked for.
+    private static func begin(_ connection: PGConnection, timeoutSeconds: Double?) throws(FleetError) {
+        try connection.execute("BEGIN READ ONLY")
+        try connection.execute("SET LOCAL search_path = \(StoreSchema.name), public")
+        // No JIT: a journal's freshly attached partitions have no statistics until
+        // autovacuum analyzes them, the planner's row estimates for the views' joins run to
+        // billions, and JIT then compiles each query for seconds it never wins back
+        // (reuse-distance on one 100 K-op journal: 3.0 of its 4.2 s were JIT).
+        try connection.execute("SET LOCAL jit = off")
+        if let timeoutSeconds {
+            try connection.execute("SET LOCAL statement_timeout = \(Int((timeoutSeconds * 1000).rounded(.up)))")
+        }
+    }
+
+    /// The second lane's connection for many-journal named queries (`TwoLanes`), made on
+    /// first use; nil when the server would not give one (one lane then).
+    private func secondLane() -> PGConnection? {
+        if let lane { return lane }
+        guard let made = try? PGConnection(connection.store), (try? Self.begin(made, timeoutSeconds: timeoutSeconds)) != nil else { return nil }
+        lane = made
+        return made
+    }
+
+    deinit {
+        if connection.isAlive { try? connection.execute("ROLLBACK") }
+        if let lane, lane.isAlive { try? lane.execute("ROLLBACK") }
+    }
 
     /// Narrows the journals to the one whose id is `journal` (or starts with it) and to
     /// those `whereSQL` (a condition on `journals`' columns) keeps; nil for all.
@@ -71,6 +97,19 @@ public final class FleetQuery {
         let values = try Self.values(for: names, from: parameters)
         let columns = try connection.describe(sql, parameterTypes: [20] + names.map { _ in 0 })
         handler.columns(["journal"] + columns.map(\.name))
+        if selected.count > 1, let second = secondLane() {
+            // Journal by journal on two connections at once, rows in journal order.
+            let lanes = [connection, second]
+            let selected = selected
+            try TwoLanes.run(count: selected.count) { (index, lane) throws(FleetError) in
+                try lanes[lane].query(sql, [String(selected[index].storeID)] + values).rows.map { row in
+                    zip(row, columns).map { PGValue.value($0, typeOID: $1.typeOID) }
+                }
+            } emit: { index, rows in
+                rows.allSatisfy { handler.row([.text(selected[index].journal)] + $0) }
+            }
+            return
+        }
         for journal in selected {
             var wanted = true
             try connection.streamRows(sql, [String(journal.storeID)] + values, columns: { _ in }) { row in

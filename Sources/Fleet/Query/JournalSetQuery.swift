@@ -1,54 +1,34 @@
-import CSQLite
 import Journal
 
 /// A query over many journal files at once, no server needed (`dmajournal query a.db
-/// b.db … --named per-device`): the files are ATTACHed read-only to one in-memory
-/// connection, as many at a time as SQLite allows (`SQLITE_LIMIT_ATTACHED`, 10 in
-/// Debian's build), and the query runs against each journal in turn, every row led by a
-/// `journal` column naming its file. A named query is each journal's own (it carries its
-/// named_queries); one's own SQL is the same text for all.
+/// b.db … --named per-device`): each file is attached read-only to an in-memory
+/// connection in turn (`SQLiteLane`), two at a time on two connections (`TwoLanes`), and
+/// the query's rows come journal by journal in the order the files were given, every
+/// row led by a `journal` column naming its file. A named query is each journal's own (it
+/// carries its named_queries); one's own SQL is the same text for all.
 ///
 /// To aim unchanged SQL at one attached journal, the tables and views it reads (after
 /// FROM, JOIN, or a comma in a FROM list) are qualified with that journal's schema name;
-/// the journal's views already read their own schema's tables. The same locks as
-/// `QueryRunner` keep the files unchanged: `mode=ro` on every file, an authorizer that
-/// refuses ATTACH and DETACH (but ours), pragma assignments, `load_extension` and
-/// `fts3_tokenizer`, and `sqlite3_stmt_readonly` checked before a statement runs.
+/// the journal's views already read their own schema's tables.
 public final class JournalSetQuery {
     public let paths: [String]
-    private let handle: OpaquePointer
-    /// Whether the authorizer lets ATTACH / DETACH through: only while we attach.
-    private let attaching = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
-
-    /// How many files are attached at once.
-    public var batchSize: Int { Int(sqlite3_limit(handle, SQLITE_LIMIT_ATTACHED, -1)) }
+    /// Two lanes, or one for one file.
+    private let lanes: [SQLiteLane]
 
     public init(paths: [String]) throws(FleetError) {
         for path in paths {
             do { _ = try JournalReader(path: path) } catch { throw .journal(error.description) }
         }
-        var handle: OpaquePointer?
-        guard sqlite3_open_v2(":memory:", &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI, nil) == SQLITE_OK, let handle else {
-            sqlite3_close(handle)
-            throw .journal("cannot open an in-memory SQLite connection")
-        }
         self.paths = paths
-        self.handle = handle
-        attaching.pointee = 0
-        sqlite3_set_authorizer(handle, Self.authorize, UnsafeMutableRawPointer(attaching))
-    }
-
-    deinit {
-        sqlite3_close(handle)
-        attaching.deallocate()
+        lanes = paths.count > 1 ? [try SQLiteLane(), try SQLiteLane()] : [try SQLiteLane()]
     }
 
     /// Runs the named query `name` (with `parameters`) over every journal.
     public func runNamed(_ name: String, parameters: [String: SQLValue], into handler: RowHandler) throws(FleetError) {
-        try run(parameters: parameters, into: handler) { (schema, path) throws(FleetError) -> String in
-            let rows = try self.rows("SELECT sql FROM \(schema).named_queries WHERE name = ?", [.text(name)])
+        try run(parameters: parameters, into: handler) { (lane, schema, path) throws(FleetError) -> String in
+            let rows = try lane.rows("SELECT sql FROM \(schema).named_queries WHERE name = ?", [.text(name)])
             guard let first = rows.first, case .text(let sql) = first[0] else {
-                let known = try self.rows("SELECT name FROM \(schema).named_queries ORDER BY name").compactMap { row -> String? in
+                let known = try lane.rows("SELECT name FROM \(schema).named_queries ORDER BY name").compactMap { row -> String? in
                     if case .text(let text) = row[0] { return text } else { return nil }
                 }
                 throw .journal("\(path): no named query '\(name)'; it has: \(known.joined(separator: ", "))")
@@ -59,156 +39,25 @@ public final class JournalSetQuery {
 
     /// Runs one's own SQL over every journal.
     public func run(_ sql: String, parameters: [String: SQLValue], into handler: RowHandler) throws(FleetError) {
-        try run(parameters: parameters, into: handler) { (_, _) throws(FleetError) -> String in sql }
+        try run(parameters: parameters, into: handler) { (_, _, _) throws(FleetError) -> String in sql }
     }
 
     private func run(parameters: [String: SQLValue], into handler: RowHandler,
-                     sqlFor: (String, String) throws(FleetError) -> String) throws(FleetError) {
+                     sqlFor: (SQLiteLane, String, String) throws(FleetError) -> String) throws(FleetError) {
         var announced: [String]?
-        var start = 0
-        while start < paths.count {
-            let batch = Array(paths[start..<min(start + max(batchSize, 1), paths.count)])
-            try attach(batch)
-            defer { detach(batch.count) }
-            for (offset, path) in batch.enumerated() {
-                let schema = "j\(offset)"
-                let sql = try sqlFor(schema, path)
-                let qualified = SchemaQualifier(relations: try relationNames(in: schema)).qualify(sql, schema: schema)
-                let keepGoing = try stream(qualified, path: path, parameters: parameters) { (columns: [String]) throws(FleetError) in
-                    if let announced, announced != columns {
-                        throw .journal("\(path): the query's columns here (\(columns.joined(separator: ", "))) differ from \(paths[0])'s (\(announced.joined(separator: ", ")))")
-                    }
-                    if announced == nil { announced = columns; handler.columns(["journal"] + columns) }
-                } row: { values in handler.row([.text(path)] + values) }
-                if !keepGoing { return }
+        let (paths, lanes) = (paths, lanes)
+        try TwoLanes.run(count: paths.count) { (index, laneNumber) throws(FleetError) -> SQLiteLane.Answer in
+            let lane = lanes[laneNumber]
+            return try lane.answer(path: paths[index], parameters: parameters) { (schema, path) throws(FleetError) in
+                try sqlFor(lane, schema, path)
             }
-            start += batch.count
+        } emit: { (index, answer) throws(FleetError) -> Bool in
+            if let announced, announced != answer.columns {
+                throw .journal("\(paths[index]): the query's columns here (\(answer.columns.joined(separator: ", "))) differ from \(paths[0])'s (\(announced.joined(separator: ", ")))")
+            }
+            if announced == nil { announced = answer.columns; handler.columns(["journal"] + answer.columns) }
+            return answer.rows.allSatisfy { handler.row([.text(paths[index])] + $0) }
         }
         if announced == nil { handler.columns(["journal"]) }
-    }
-
-    // MARK: - Attaching
-
-    private func attach(_ batch: [String]) throws(FleetError) {
-        attaching.pointee = 1
-        defer { attaching.pointee = 0 }
-        for (offset, path) in batch.enumerated() {
-            _ = try rows("ATTACH DATABASE ? AS j\(offset)", [.text(Self.readOnlyURI(path))])
-        }
-    }
-
-    private func detach(_ count: Int) {
-        attaching.pointee = 1
-        defer { attaching.pointee = 0 }
-        for offset in 0..<count { sqlite3_exec(handle, "DETACH DATABASE j\(offset)", nil, nil, nil) }
-    }
-
-    /// `file:PATH?mode=ro`, the path percent-encoded where a URI needs it.
-    static func readOnlyURI(_ path: String) -> String {
-        var encoded = ""
-        for byte in path.utf8 {
-            let character = Character(Unicode.Scalar(byte))
-            if byte < 0x80, character.isLetter || character.isNumber || "/._-~".contains(character) {
-                encoded.append(character)
-            } else {
-                encoded += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
-            }
-        }
-        return "file:\(encoded)?mode=ro"
-    }
-
-    private func relationNames(in schema: String) throws(FleetError) -> Set<String> {
-        Set(try rows("SELECT name FROM \(schema).sqlite_schema WHERE type IN ('table', 'view')").compactMap { row -> String? in
-            if case .text(let name) = row[0] { return name } else { return nil }
-        })
-    }
-
-    // MARK: - Statements
-
-    /// Runs `sql`, announcing its columns and handing over its rows; false when `row`
-    /// asked to stop.
-    private func stream(_ sql: String, path: String, parameters: [String: SQLValue],
-                        columns: ([String]) throws(FleetError) -> Void, row: ([SQLValue]) -> Bool) throws(FleetError) -> Bool {
-        var statement: OpaquePointer?
-        var tail: UnsafePointer<CChar>?
-        guard sqlite3_prepare_v2(handle, sql, -1, &statement, &tail) == SQLITE_OK, let statement else {
-            throw .journal("\(path): \(String(cString: sqlite3_errmsg(handle)))")
-        }
-        defer { sqlite3_finalize(statement) }
-        if let tail, String(cString: tail).contains(where: { !$0.isWhitespace && $0 != ";" }) {
-            throw .journal("\(path): only one statement can be run at a time")
-        }
-        guard sqlite3_stmt_readonly(statement) != 0 else { throw .journal("\(path): the query would write; journals are opened read-only") }
-        try bind(parameters, to: statement, path: path)
-        let count = sqlite3_column_count(statement)
-        try columns((0..<count).map { String(cString: sqlite3_column_name(statement, $0)) })
-        while true {
-            let code = sqlite3_step(statement)
-            if code == SQLITE_DONE { return true }
-            guard code == SQLITE_ROW else { throw .journal("\(path): \(String(cString: sqlite3_errmsg(handle)))") }
-            if !row((0..<count).map { Self.value(statement, $0) }) { return false }
-        }
-    }
-
-    private func bind(_ parameters: [String: SQLValue], to statement: OpaquePointer, path: String) throws(FleetError) {
-        let count = sqlite3_bind_parameter_count(statement)
-        var names: [String] = []
-        for index in 0..<count {
-            let name = sqlite3_bind_parameter_name(statement, index + 1).map { String(String(cString: $0).dropFirst()) } ?? "\(index + 1)"
-            names.append(name)
-            guard let value = parameters[name] else { throw .parameter("the query needs --param \(name)=VALUE") }
-            switch value {
-            case .null: sqlite3_bind_null(statement, index + 1)
-            case .integer(let number): sqlite3_bind_int64(statement, index + 1, number)
-            case .real(let number): sqlite3_bind_double(statement, index + 1, number)
-            case .text(let text): sqlite3_bind_text(statement, index + 1, text, -1, csqlite_transient())
-            case .blob(let bytes): sqlite3_bind_blob(statement, index + 1, bytes, Int32(bytes.count), csqlite_transient())
-            }
-        }
-        if let unknown = parameters.keys.sorted().first(where: { !names.contains($0) }) {
-            throw .parameter("--param \(unknown): the query has no :\(unknown)")
-        }
-    }
-
-    private func rows(_ sql: String, _ parameters: [SQLValue] = []) throws(FleetError) -> [[SQLValue]] {
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
-            throw .journal(String(cString: sqlite3_errmsg(handle)))
-        }
-        defer { sqlite3_finalize(statement) }
-        for (index, value) in parameters.enumerated() {
-            if case .text(let text) = value { sqlite3_bind_text(statement, Int32(index + 1), text, -1, csqlite_transient()) }
-        }
-        var result: [[SQLValue]] = []
-        while true {
-            let code = sqlite3_step(statement)
-            if code == SQLITE_DONE { return result }
-            guard code == SQLITE_ROW else { throw .journal(String(cString: sqlite3_errmsg(handle))) }
-            result.append((0..<sqlite3_column_count(statement)).map { Self.value(statement, $0) })
-        }
-    }
-
-    private static func value(_ statement: OpaquePointer, _ column: Int32) -> SQLValue {
-        switch sqlite3_column_type(statement, column) {
-        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(statement, column))
-        case SQLITE_FLOAT: return .real(sqlite3_column_double(statement, column))
-        case SQLITE_TEXT: return .text(String(cString: sqlite3_column_text(statement, column)))
-        case SQLITE_BLOB:
-            let count = Int(sqlite3_column_bytes(statement, column))
-            guard count > 0, let pointer = sqlite3_column_blob(statement, column) else { return .blob([]) }
-            return .blob(Array(UnsafeRawBufferPointer(start: pointer, count: count)))
-        default: return .null
-        }
-    }
-
-    /// ATTACH and DETACH only while `attaching` says so; no pragma assignments, no
-    /// `load_extension` or `fts3_tokenizer` (issue 21's hardening, as `QueryRunner`).
-    private static let authorize: @convention(c) (
-        UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?
-    ) -> Int32 = { flag, action, _, argument, _, _ in
-        if action == SQLITE_ATTACH || action == SQLITE_DETACH {
-            return flag?.assumingMemoryBound(to: Int32.self).pointee == 1 ? SQLITE_OK : SQLITE_DENY
-        }
-        return QueryRunner.refusesPragmaOrFunction(action, argument) ? SQLITE_DENY : SQLITE_OK
     }
 }

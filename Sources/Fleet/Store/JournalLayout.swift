@@ -92,6 +92,16 @@ public struct JournalLayout: Sendable {
         return JournalLayout(schemaVersion: version, tables: tables, views: views, indexes: indexes, namedQueries: named)
     }
 
+    /// The tables of the journal `file` (in the order they were made), without its views,
+    /// indexes and named queries: what a push of it copies.
+    static func tables(in file: SQLiteFile) throws(FleetError) -> [Table] {
+        var tables: [Table] = []
+        for row in try file.textRows("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid") {
+            if let name = row[0] { tables.append(try table(name, in: file)) }
+        }
+        return tables
+    }
+
     private static func table(_ name: String, in file: SQLiteFile) throws(FleetError) -> Table {
         let rows = try file.textRows("SELECT name, type, \"notnull\", pk FROM pragma_table_info('\(name)') ORDER BY cid")
         let columns = rows.map { Column(name: $0[0] ?? "", declaredType: $0[1] ?? "", notNull: $0[2] == "1") }

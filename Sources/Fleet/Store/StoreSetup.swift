@@ -8,13 +8,14 @@ public enum StoreSetup {
     /// Makes the store if the database has none; returns the journal schema it holds.
     @discardableResult
     public static func ensure(_ connection: PGConnection, schema: StoreSchema) throws(FleetError) -> Int {
-        if let version = try storedVersion(connection) { return try checked(version, connection, schema) }
+        let expected = schema.layout.schemaVersion
+        if let version = try storedVersion(connection) { return try checked(version, connection, expected: expected) }
         try connection.execute("BEGIN")
         do throws(FleetError) {
             try connection.execute("SELECT pg_advisory_xact_lock(\(lockKey))")
             if let version = try storedVersion(connection) {
                 try connection.execute("COMMIT")
-                return try checked(version, connection, schema)
+                return try checked(version, connection, expected: expected)
             }
             for statement in try schema.tableStatements() { try connection.execute(statement) }
             try createViews(connection, schema)
@@ -33,9 +34,11 @@ public enum StoreSetup {
         return try connection.scalar("SELECT value FROM \(StoreSchema.name).store_info WHERE key = 'journal_schema'").flatMap { Int($0) }
     }
 
-    private static func checked(_ version: Int, _ connection: PGConnection, _ schema: StoreSchema) throws(FleetError) -> Int {
-        guard version == schema.layout.schemaVersion else {
-            throw .notAStore(store: connection.store.description, reason: "the store holds schema \(version) journals and this dmajournal writes schema \(schema.layout.schemaVersion): use a store (database) of its own for each")
+    /// `version` (the store's) when it is `expected` (this build's); else the store is
+    /// not one this build can push to.
+    static func checked(_ version: Int, _ connection: PGConnection, expected: Int) throws(FleetError) -> Int {
+        guard version == expected else {
+            throw .notAStore(store: connection.store.description, reason: "the store holds schema \(version) journals and this dmajournal writes schema \(expected): use a store (database) of its own for each")
         }
         return version
     }

@@ -39,6 +39,8 @@ public final class JournalReader {
     public var journalsIOTLBFills: Bool { recordedSchemaVersion >= Self.iotlbFillsSchemaVersion }
     /// The first schema whose recordings journaled IOTLB fills.
     public static let iotlbFillsSchemaVersion = 17
+    /// The schema this build writes (and migrates journals to).
+    package static var currentSchemaVersion: Int { SchemaMigrator.latestVersion }
 
     let database: Database
     let codes: JournalCodes

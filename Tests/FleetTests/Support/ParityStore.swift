@@ -40,8 +40,8 @@ final class ParityStore: Sendable {
         atexit { ParityStore.removeAll() }
         url = StoreURL(TestServer.url(database: Self.databaseName))
         let connection = try PGConnection(url)
-        let pusher = try JournalPusher(connection: connection)
-        layout = pusher.schema.layout
+        layout = try JournalLayout.current()
+        let pusher = try JournalPusher(connection: connection, layout: layout)
         var journals: [String: Journal] = [:]
         for (index, script) in FleetFixtures.scripts().enumerated() {
             let path = Self.directory + "/j\(index).db"
@@ -65,7 +65,7 @@ final class ParityStore: Sendable {
         self.viewRows = viewRows
         self.viewColumns = viewColumns
         var namedSQL: [String: (sql: String, parameters: [String])] = [:]
-        for named in layout.namedQueries { namedSQL[named.name] = try pusher.schema.scopedSQL(named.sql) }
+        for named in layout.namedQueries { namedSQL[named.name] = try StoreSchema(layout: layout).scopedSQL(named.sql) }
         self.namedSQL = namedSQL
     }
 
