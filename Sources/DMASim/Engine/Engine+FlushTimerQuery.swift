@@ -14,14 +14,13 @@ extension Engine {
         return (domain.flushTimerCPU, queuedAt)
     }
 
-    /// An armed `fq_timer`: a device of its domain, the CPU it is armed on, when it is due
-    /// (the wheel's tick for the range that armed it) and when the engine runs it anyway
-    /// on an explicit-timer IOMMU (`Engine.armFlushTimer`).
+    /// An armed `fq_timer`: a device of its domain, the CPU it is armed on and when it is
+    /// due (the wheel's tick for the range that armed it; an explicit timer runs later,
+    /// where a flush op says).
     public struct ArmedFlushTimer: Sendable, Hashable {
         public var device: String
         public var cpu: Int
         public var due: UInt64
-        public var backstop: UInt64
     }
 
     /// Each domain of `iommu` whose `fq_timer` is armed, in the order the domains were
@@ -33,8 +32,45 @@ extension Engine {
             guard let device = devices.values.filter({ $0.domain === domain }).map(\.spec.name).min() else { return nil }
             let armedAt = domain.oldestQueued?.time ?? clock
             return ArmedFlushTimer(device: device, cpu: domain.flushTimerCPU,
-                                   due: flushTimerDeadline(of: domain, armedAt: armedAt, late: false),
-                                   backstop: timerDeadline(.flushQueue(domainID(of: domain))) ?? .max)
+                                   due: flushTimerDeadline(of: domain, armedAt: armedAt))
+        }
+    }
+}
+
+extension Engine {
+    /// A range a lazy domain holds in a flush queue: its IOVA, its length, when it was
+    /// queued (`queue_iova()`) and on which CPU (its queue's; 0 for the single queue), and
+    /// when `fq_timer` would be due had this range armed it (`mod_timer()` at that time);
+    /// `granule` is the domain's IOVA granule, within which an allocation that reuses the
+    /// range starts.
+    public struct QueuedRange: Sendable, Hashable {
+        public var start: UInt64
+        public var length: UInt64
+        public var queuedAt: UInt64
+        public var cpu: Int
+        public var timerDue: UInt64
+        public var granule: UInt64
+
+        public init(start: UInt64, length: UInt64, queuedAt: UInt64, cpu: Int, timerDue: UInt64, granule: UInt64) {
+            self.start = start; self.length = length; self.queuedAt = queuedAt
+            self.cpu = cpu; self.timerDue = timerDue; self.granule = granule
+        }
+
+        /// Whether the IOVA an allocation got (a map's DMA address keeps its offset into
+        /// the first granule) is this range handed out again.
+        public func isReused(by address: UInt64) -> Bool { address >= start && address - start < granule }
+    }
+
+    /// The ranges `device`'s domain holds in its flush queues, queue by queue (per CPU,
+    /// oldest first): what an `fq_flush_timeout()` run would free (`fq_ring_free_locked()`).
+    public func queuedRanges(device: String) -> [QueuedRange] {
+        guard let domain = devices[device]?.domain, domain.usesFlushQueue else { return [] }
+        let granule = domain.granule
+        return domain.flushQueues.indices.flatMap { cpu in
+            domain.flushQueues[cpu].entries.map {
+                QueuedRange(start: granule.address(ofPfn: $0.pfn), length: granule.address(ofPfn: $0.pageCount), queuedAt: $0.queuedAt,
+                            cpu: cpu, timerDue: flushTimerDeadline(of: domain, armedAt: $0.queuedAt), granule: granule.bytes)
+            }
         }
     }
 }

@@ -63,13 +63,9 @@ extension Engine {
         guard let domain = domain(timer.domain) else { return }
         switch timer {
         case .flushQueue where domain.iommu.explicitFlushTimer:
-            // No flush op said the timer ran, and it is now later than it ever runs: it ran
-            // when it was due, on the CPU it was armed on.
-            let armedAt = domain.oldestQueued?.time ?? clock
-            let due = min(flushTimerDeadline(of: domain, armedAt: armedAt, late: false), clock)
-            runningOn(domain.flushTimerCPU) {
-                if let rearmedAt = domain.flushQueueTimeout(ranAt: due, outcome: &outcome) { armFlushTimer(of: domain, armedAt: rearmedAt) }
-            }
+            // Only a state saved while the engine still ran an explicit timer on its clock
+            // (as a backstop) has one armed: flush ops alone run it now.
+            break
         case .flushQueue:
             // fq_flush_timeout() runs in the timer softirq of the CPU the timer was armed
             // on, so the IOVAs it frees go into that CPU's magazines.
@@ -100,7 +96,8 @@ extension Engine {
             let id = domainID(of: domain)
             switch request {
             case .flushQueue where domain.iommu.explicitFlushTimer:
-                armFlushTimer(of: domain, armedAt: clock)
+                // Armed (fq_timer_on), but it runs where a flush op says, never on this clock.
+                break
             case .flushQueue(let milliseconds):
                 armTimer(.flushQueue(id), afterMilliseconds: milliseconds)
             case .depotReclaim(let order):
@@ -112,29 +109,23 @@ extension Engine {
     }
 
     /// `fq_timer` of a domain, armed at `armedAt` (which may be past: a `flush at=` learnt
-    /// late that the range queued then armed it). On the engine's clock it fires at the
-    /// wheel's tick; with `fq-timer=explicit` it fires `flushTimerLateJiffies` after that, as
-    /// a backstop: by then the kernel's timer has surely run, and flush ops would have said
-    /// where if the trace showed it.
+    /// late that the range queued then armed it), fires on the engine's clock at the tick the
+    /// wheel files it for. An explicit timer (`fq-timer=explicit`) is never put on the clock:
+    /// when it runs is what the trace shows (flush ops), and a loaded machine runs it
+    /// arbitrarily late (the lab's 2-vCPU runs: over 50 ms after its tick).
     func armFlushTimer(of domain: DMADomain, armedAt: UInt64) {
-        let deadline = flushTimerDeadline(of: domain, armedAt: armedAt, late: domain.iommu.explicitFlushTimer)
-        armTimer(.flushQueue(domainID(of: domain)), at: max(deadline, clock &+ 1))
+        guard !domain.iommu.explicitFlushTimer else { return }
+        armTimer(.flushQueue(domainID(of: domain)), at: max(flushTimerDeadline(of: domain, armedAt: armedAt), clock &+ 1))
     }
 
     /// When `mod_timer(&cookie->fq_timer, jiffies + msecs_to_jiffies(fq_timeout))` at
-    /// `armedAt` is due (the tick `calc_wheel_index()` files it for), or, `late`, the latest
-    /// the lab saw one run: its softirq ran up to 2 jiffies after the due tick (90 expiries,
-    /// `timer:timer_expire_entry now=` against `timer_start bucket_expiry=`, 1 and 2 vCPUs;
-    /// one more jiffy is the margin).
-    func flushTimerDeadline(of domain: DMADomain, armedAt: UInt64, late: Bool) -> UInt64 {
+    /// `armedAt` is due: the tick `calc_wheel_index()` files it for.
+    func flushTimerDeadline(of domain: DMADomain, armedAt: UInt64) -> UInt64 {
         let timeout = domain.singleQueue ? DMADomain.singleFlushTimeout : DMADomain.flushTimeout
         let now = jiffies.phasedJiffies(at: armedAt)
         let bucket = Self.wheelBucket(expires: now &+ max(jiffies.fromMilliseconds(timeout), 1), now: now)
-        return jiffies.deadline(armedAt: armedAt, afterJiffies: bucket &- now &+ (late ? Self.flushTimerLateJiffies : 0))
+        return jiffies.deadline(armedAt: armedAt, afterJiffies: bucket &- now)
     }
-
-    /// How many jiffies after its tick an explicit `fq_timer` is taken to have run anyway.
-    static let flushTimerLateJiffies: UInt64 = 3
 
     /// `IOVA_DEPOT_DELAY`: `msecs_to_jiffies(100)`.
     static let depotDelayMilliseconds: UInt64 = 100

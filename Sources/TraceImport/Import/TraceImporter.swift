@@ -117,34 +117,34 @@ struct SimulatedRun {
     private(set) var findingCount = 0
     private(set) var disagreements = 0
     private(set) var firstDisagreement: String?
-    /// Whether the trace has `fq_flush_timeout` expiries (then they alone say when it ran).
-    private var tracedFlushTimer = false
-    /// Each CPU's latest call: when, and in which task (pid 0: the idle task).
-    private var lastCallOnCPU: [Int: (time: UInt64, pid: Int?)] = [:]
     /// Findings of the steps added for the next record (a stand-in map's).
     private var pendingFindings: [Finding] = []
     /// The machine as the simulation declared it: journaled after the calls, so that a
     /// call's seq is its place among the trace's calls.
     private var topology: [Op] = []
+    /// The records read but not yet run: the trace ahead of the one running.
+    private var ahead = RecordWindow<(record: ImportedOp, facts: MachineFacts)>(capacity: SimulatedRun.lookahead)
+    /// How many records the import reads ahead of the one the model runs: enough for the
+    /// kernel to hand out again the IOVAs a flush-queue timer run freed.
+    static let lookahead = 32768
 
+    /// Takes the next record in call order; it runs once `lookahead` more have come (or at `finish`).
     mutating func record(_ record: ImportedOp, facts: MachineFacts, into writer: JournalWriter) throws(JournalError) {
+        ahead.append((record, facts))
+        while ahead.isOverfull, let (oldest, facts) = ahead.removeFirst() { try run(oldest, facts: facts, into: writer) }
+    }
+
+    private mutating func run(_ record: ImportedOp, facts: MachineFacts, into writer: JournalWriter) throws(JournalError) {
         var record = record
         if case .flush(let call) = record.op.call {
             // A traced expiry names no device yet; the flushes placed here name theirs.
             if call.device == nil {
                 record = FlushTimerPlacement.attributed(record, engine: engine)
-                tracedFlushTimer = true
             }
         } else {
-            while !tracedFlushTimer, let flush = FlushTimerPlacement.overdueFlush(before: record, engine: engine, lastCall: lastCallOnCPU) {
-                try self.record(flush, facts: facts, into: writer)
+            for flush in FlushTimerPlacement.inferredFlushes(before: record, engine: engine, ahead: ahead.pending.lazy.map(\.record)) {
+                try run(flush, facts: facts, into: writer)
             }
-            if let flush = FlushTimerPlacement.inferredFlush(before: record, engine: engine) {
-                try self.record(flush, facts: facts, into: writer)
-            }
-        }
-        if let provenance = record.provenance, let cpu = provenance.cpu, let time = provenance.timestampNanoseconds {
-            lastCallOnCPU[cpu] = (time, provenance.pid)
         }
         if simulation == nil { simulation = TraceSimulation(facts: facts) } else { simulation!.facts = facts }
         let steps = simulation!.steps(for: record)
@@ -186,6 +186,7 @@ struct SimulatedRun {
 
     /// Journals the machine the calls ran on.
     mutating func finish(into writer: JournalWriter) throws(JournalError) {
+        while let (record, facts) = ahead.removeFirst() { try run(record, facts: facts, into: writer) }
         for op in topology { try journal(ImportedOp(op: op, outcome: .ok, provenance: nil), claims: nil, writer) }
         topology = []
     }

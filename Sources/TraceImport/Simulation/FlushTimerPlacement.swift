@@ -27,55 +27,71 @@ import Journal
 enum FlushTimerPlacement {
     static let naming = TimerEvents.flushQueueCallback
 
-    /// The flush the kernel's answer to `record` shows ran before it, if any.
-    static func inferredFlush(before record: ImportedOp, engine: Engine) -> ImportedOp? {
-        guard record.outcome.status == .ok, let address = record.outcome.address, var provenance = record.provenance else { return nil }
-        let device: String, length: UInt64
-        switch record.op.call {
-        case .map(let call): device = record.device ?? call.device; length = call.length
-        case .alloc(let call): device = call.device; length = call.sizeBytes
-        default: return nil
-        }
-        guard let (armedOn, queuedAt) = engine.armedFlushTimer(holding: address, length: max(length, 1), device: device) else { return nil }
+    /// The flushes the kernel's answer to `record` shows ran before it, oldest first (none
+    /// when it shows none). `ahead` are the records that follow it in the trace: where the
+    /// kernel next handed out each range those runs freed says which CPU's magazine it went
+    /// into, and so how many runs there were and where (`FlushTimerRuns`).
+    static func inferredFlushes(before record: ImportedOp, engine: Engine, ahead: some Sequence<ImportedOp>) -> [ImportedOp] {
+        guard record.outcome.status == .ok, let address = record.outcome.address, let provenance = record.provenance,
+              let (device, length) = allocation(record) else { return [] }
+        guard let (armedOn, queuedAt) = engine.armedFlushTimer(holding: address, length: max(length, 1), device: device) else { return [] }
         // The freed IOVAs go into the magazine of the CPU that ran the timer, and this call's
         // CPU found one there: it ran the timer (its own, or, with the arming CPU idle, as
         // the timer-migration hierarchy's migrator, kernel/time/timer_migration.c).
         let cpu = provenance.cpu ?? armedOn
-        provenance.kernelNaming = naming
-        provenance.cpu = cpu
-        provenance.task = nil
-        provenance.pid = nil
-        provenance.note = "fq_flush_timeout inferred: the kernel handed out 0x\(String(address, radix: 16)) (line \(provenance.line)), "
-            + "which the flush queue still held, so fq_timer ran before it, on CPU \(cpu) (armed on CPU \(armedOn)), and after that range was queued "
-            + "(at \(DurationText.text(of: queuedAt))): what was queued later stays queued"
-        let flush = FlushOp(iommu: DeviceRegistry.iommuName, device: device, ranAt: queuedAt)
-        return ImportedOp(op: .flush(flush), outcome: .ok, provenance: provenance)
+        let freed = engine.queuedRanges(device: device).filter { $0.queuedAt <= queuedAt }
+            .sorted { ($0.queuedAt, $0.isReused(by: address) ? 1 : 0) < ($1.queuedAt, $1.isReused(by: address) ? 1 : 0) }
+        let owners = nextOwners(of: freed, device: device, ahead: ahead)
+        let runs = freed.isEmpty ? [FlushTimerRuns.Run(cpu: cpu, after: queuedAt)]
+            : FlushTimerRuns.runs(of: freed, owners: owners, evidenceCPU: cpu)
+        return runs.enumerated().map { index, run in
+            var placed = provenance
+            placed.kernelNaming = naming
+            placed.cpu = run.cpu
+            placed.task = nil
+            placed.pid = nil
+            placed.note = index == runs.count - 1
+                ? "fq_flush_timeout inferred: the kernel handed out 0x\(String(address, radix: 16)) (line \(provenance.line)), "
+                    + "which the flush queue still held, so fq_timer ran before it, on CPU \(run.cpu) (armed on CPU \(armedOn)), and after that range was queued "
+                    + "(at \(DurationText.text(of: run.after))): what was queued later stays queued"
+                : "fq_flush_timeout inferred: an earlier run than the one line \(provenance.line) shows, on CPU \(run.cpu), after the range queued at "
+                    + "\(DurationText.text(of: run.after)): " + (run.ownerShown
+                        ? "the kernel next handed out a range it freed on that CPU (its magazine), later in the trace"
+                        : "the timer armed on that CPU was due by then, and the trace shows no later owner of what it freed")
+            return ImportedOp(op: .flush(FlushOp(iommu: DeviceRegistry.iommuName, device: device, ranAt: run.after)), outcome: .ok, provenance: placed)
+        }
     }
 
-    /// The run of an armed timer that the trace, up to `record`, never showed though it was
-    /// surely over by then: `record` comes after the timer's backstop (its due tick and
-    /// the latest the lab saw a softirq run it). It ran at its due tick, on the CPU it was
-    /// armed on, unless that CPU was idle (its latest call came from the idle task, pid 0:
-    /// an interrupt) and another was busy (its latest call came from a task): the
-    /// timer-migration hierarchy (kernel/time/timer_migration.c) has an active CPU expire
-    /// an idle one's global timers (`fq_timer` is not pinned).
-    static func overdueFlush(before record: ImportedOp, engine: Engine, lastCall: [Int: (time: UInt64, pid: Int?)]) -> ImportedOp? {
-        guard var provenance = record.provenance, let time = provenance.timestampNanoseconds,
-              let timer = engine.armedFlushTimers(iommu: DeviceRegistry.iommuName).first(where: { $0.backstop <= time }) else { return nil }
-        var cpu = timer.cpu
-        if lastCall[timer.cpu]?.pid == 0,
-           let busy = lastCall.filter({ $0.key != timer.cpu && ($0.value.pid ?? 0) != 0 }).max(by: { $0.value.time < $1.value.time }) {
-            cpu = busy.key
+    /// The device and length of an allocation the kernel answered with an IOVA.
+    private static func allocation(_ record: ImportedOp) -> (device: String, length: UInt64)? {
+        switch record.op.call {
+        case .map(let call): return (record.device ?? call.device, call.length)
+        case .alloc(let call): return (call.device, call.sizeBytes)
+        default: return nil
         }
-        provenance.kernelNaming = naming
-        provenance.timestampNanoseconds = timer.due
-        provenance.cpu = cpu
-        provenance.task = nil
-        provenance.pid = nil
-        provenance.note = "fq_flush_timeout due at \(DurationText.text(of: timer.due)) on CPU \(cpu) (armed on CPU \(timer.cpu)): "
-            + "the trace shows no run of it before this line, though it had surely run by \(DurationText.text(of: timer.backstop))"
-        return ImportedOp(op: .flush(FlushOp(iommu: DeviceRegistry.iommuName, device: timer.device)), outcome: .ok, provenance: provenance)
     }
+
+    /// For each range, the CPU of the first allocation in `ahead` that the kernel gave it
+    /// to, if any and if it came from a magazine: a range of 64 granules or more is not
+    /// cached (`IOVA_RANGE_CACHE_MAX_SIZE`) and goes back to the tree, for any CPU.
+    private static func nextOwners(of ranges: [Engine.QueuedRange], device: String, ahead: some Sequence<ImportedOp>) -> [Int?] {
+        guard let granule = ranges.first?.granule else { return [] }
+        var wanted: [UInt64: Int] = [:]
+        for (index, range) in ranges.enumerated() where range.length / granule <= maxCachedGranules { wanted[range.start] = index }
+        var owners = [Int?](repeating: nil, count: ranges.count)
+        var left = wanted.count
+        for later in ahead where left > 0 {
+            guard later.outcome.status == .ok, let address = later.outcome.address, let cpu = later.provenance?.cpu,
+                  let (laterDevice, _) = allocation(later), laterDevice == device,
+                  let index = wanted.removeValue(forKey: address & ~(granule - 1)) else { continue }
+            owners[index] = cpu
+            left -= 1
+        }
+        return owners
+    }
+
+    /// The largest cached range, in granules: order `IOVA_RANGE_CACHE_MAX_SIZE - 1`.
+    private static let maxCachedGranules: UInt64 = 1 << 5
 
     /// A traced expiry, given to the first domain whose timer is armed; with none armed it
     /// stays the IOMMU's (a flush of nothing).
