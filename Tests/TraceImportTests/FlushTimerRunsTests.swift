@@ -55,3 +55,42 @@ import Testing
         #expect(FlushTimerRuns.split(queuedAt: [1, 2], owners: [nil, nil], cpu: 1, forced: false) == [FlushTimerRuns.Run(cpu: 1, after: 2)])
     }
 }
+
+/// Where a traced `fq_flush_timeout()` run goes among the calls: the timer softirq runs on
+/// interrupt exit in whatever task was running, and can come inside a `dma_map_phys` after
+/// its `alloc_iova_fast()` and before its traced `iommu_map()`.
+@Suite struct TracedFlushPlacementTests {
+    static func lines(mapAfterTheRun iova: String, end: String) -> String {
+        """
+                  dd-149     [000] .....    12.900000: map: IOMMU: iova=0x00000000fffff000 - 0x0000000100000000 paddr=0x00000000275e2000 size=4096
+                  dd-149     [000] .....    12.900010: dma_map_phys: 0000:00:01.0 dir=TO_DEVICE dma_addr=fffff000 size=4096 phys_addr=275e2000 attrs=
+                  <idle>-0   [000] d.h1.    12.900100: unmap: IOMMU: iova=0x00000000fffff000 - 0x0000000100000000 size=4096 unmapped_size=4096
+                  <idle>-0   [000] d.h1.    12.900110: dma_unmap_phys: 0000:00:01.0 dir=TO_DEVICE dma_addr=fffff000 size=4096 attrs=
+                  dd-149     [000] ..s1.    12.920000: timer_expire_entry: timer=(____ptrval____) function=fq_flush_timeout now=4294895033 baseclk=4294895032
+                  dd-149     [000] .l...    12.920300: map: IOMMU: iova=0x00000000\(iova) - 0x\(end) paddr=0x00000000275e2000 size=4096
+                  dd-149     [000] .l...    12.920310: dma_map_phys: 0000:00:01.0 dir=TO_DEVICE dma_addr=\(iova) size=4096 phys_addr=275e2000 attrs=
+        """
+    }
+
+    static func order(_ journal: String) throws -> [[String]] {
+        try ImportFixture.rows(journal, """
+            SELECT o.kind, CASE WHEN x.out_address IS NULL THEN '' ELSE printf('0x%x', x.out_address) END FROM op_log o JOIN ops x USING (seq)
+            WHERE o.kind IN ('map', 'unmap', 'flush') ORDER BY seq
+            """)
+    }
+
+    /// The map after the run got 0xffffe000, not the 0xfffff000 the run freed onto the
+    /// magazine: it had its IOVA before the run, which goes after it.
+    @Test func aRunInsideAMapGoesAfterIt() throws {
+        let (journal, summary) = try ImportFixture.importing(text: Self.lines(mapAfterTheRun: "ffffe000", end: "00000000fffff000"))
+        #expect(try Self.order(journal) == [["map", "0xfffff000"], ["unmap", ""], ["map", "0xffffe000"], ["flush", ""]])
+        #expect(summary.disagreements == 0)
+    }
+
+    /// The map got what the run freed: the run came first.
+    @Test func aRunBeforeAMapStaysBeforeIt() throws {
+        let (journal, summary) = try ImportFixture.importing(text: Self.lines(mapAfterTheRun: "fffff000", end: "0000000100000000"))
+        #expect(try Self.order(journal) == [["map", "0xfffff000"], ["unmap", ""], ["flush", ""], ["map", "0xfffff000"]])
+        #expect(summary.disagreements == 0)
+    }
+}

@@ -131,7 +131,18 @@ struct SimulatedRun {
     /// Takes the next record in call order; it runs once `lookahead` more have come (or at `finish`).
     mutating func record(_ record: ImportedOp, facts: MachineFacts, into writer: JournalWriter) throws(JournalError) {
         ahead.append((record, facts))
-        while ahead.isOverfull, let (oldest, facts) = ahead.removeFirst() { try run(oldest, facts: facts, into: writer) }
+        while ahead.isOverfull { try runOldest(into: writer) }
+    }
+
+    /// Runs the oldest record read; a traced timer run that came inside the call after it
+    /// goes after that call (`FlushTimerPlacement.callInterrupted`).
+    private mutating func runOldest(into writer: JournalWriter) throws(JournalError) {
+        guard let (oldest, facts) = ahead.removeFirst() else { return }
+        if let offset = FlushTimerPlacement.callInterrupted(by: oldest, engine: engine, ahead: ahead.pending.lazy.map(\.record)) {
+            let (call, callFacts) = ahead.remove(pendingAt: offset)
+            try run(call, facts: callFacts, into: writer)
+        }
+        try run(oldest, facts: facts, into: writer)
     }
 
     private mutating func run(_ record: ImportedOp, facts: MachineFacts, into writer: JournalWriter) throws(JournalError) {
@@ -186,7 +197,7 @@ struct SimulatedRun {
 
     /// Journals the machine the calls ran on.
     mutating func finish(into writer: JournalWriter) throws(JournalError) {
-        while let (record, facts) = ahead.removeFirst() { try run(record, facts: facts, into: writer) }
+        while !ahead.isEmpty { try runOldest(into: writer) }
         for op in topology { try journal(ImportedOp(op: op, outcome: .ok, provenance: nil), claims: nil, writer) }
         topology = []
     }

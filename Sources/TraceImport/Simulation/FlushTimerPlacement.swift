@@ -93,6 +93,32 @@ enum FlushTimerPlacement {
     /// The largest cached range, in granules: order `IOVA_RANGE_CACHE_MAX_SIZE - 1`.
     private static let maxCachedGranules: UInt64 = 1 << 5
 
+    /// Where, among the records `ahead`, is the call a traced timer run (`flush`, its
+    /// `timer_expire_entry` line) came inside of, after the call had its IOVA: the timer
+    /// softirq runs on interrupt exit in whatever task was running (the line names that
+    /// task), so it can come between a `dma_map_phys`'s `alloc_iova_fast()` and its traced
+    /// `iommu_map()`. It did when the task's next record on that CPU is an allocation the
+    /// kernel gave an IOVA the flush queue does not hold: had the run come first, its
+    /// frees would be on top of the CPU's magazine (`fq_ring_free_locked()` →
+    /// `free_iova_fast()`) and that allocation would have got one of them, or the same.
+    /// The lab's 2-vCPU intel capture, line 8860: the run in dd-149 freed 0xfff8a000-0xfff97000,
+    /// and dd-149's map got 0xfff62000, the magazine's top before it.
+    static func callInterrupted(by record: ImportedOp, engine: Engine, ahead: some Sequence<ImportedOp>) -> Int? {
+        guard case .flush(let call) = record.op.call, call.device == nil, call.ranAt == nil,
+              let pid = record.provenance?.pid, pid != 0, let cpu = record.provenance?.cpu else { return nil }
+        for (offset, later) in ahead.prefix(Self.interruptedCallHorizon).enumerated() where later.provenance?.cpu == cpu {
+            guard later.provenance?.pid == pid, later.outcome.status == .ok, let address = later.outcome.address,
+                  let (device, length) = allocation(later),
+                  engine.armedFlushTimer(holding: address, length: max(length, 1), device: device) == nil else { return nil }
+            return offset
+        }
+        return nil
+    }
+
+    /// How many records after a traced timer run the call it interrupted may be (other
+    /// CPUs' records come between).
+    private static let interruptedCallHorizon = 64
+
     /// A traced expiry, given to the first domain whose timer is armed; with none armed it
     /// stays the IOMMU's (a flush of nothing).
     static func attributed(_ record: ImportedOp, engine: Engine) -> ImportedOp {

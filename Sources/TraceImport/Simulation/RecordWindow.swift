@@ -26,6 +26,11 @@ struct RecordWindow<Element> {
         return first
     }
 
+    /// Takes the record `offset` places after the oldest (0 is the oldest).
+    mutating func remove(pendingAt offset: Int) -> Element {
+        items.remove(at: head + offset)
+    }
+
     /// The records after the ones taken, oldest first.
     var pending: ArraySlice<Element> { items[head...] }
 }
