@@ -20,14 +20,18 @@ import Testing
     /// allocation got the last range it freed. Without the timer lines and with no later
     /// owner known, the kernel's schedule says the same: each run at the due tick of the
     /// timer the first range after the previous run armed, on its CPU; the last on the
-    /// evidence's.
+    /// evidence's. Two runs in a row on one CPU are taken as one, late: nothing tells them
+    /// apart, and one late run is what the 2-vCPU intel capture shows at 13.745 s (CPU 1's
+    /// queued range went on top of CPU 0's, ring order, not queue time).
     @Test func withNoOwnerKnownEachRunIsDueWhereItWasArmed() {
         let ranges = [Self.range(0xbf, queuedAt: 100, cpu: 1), Self.range(0xbe, queuedAt: 102, cpu: 1),
                       Self.range(0xbd, queuedAt: 115, cpu: 1), Self.range(0xbc, queuedAt: 120, cpu: 1),
                       Self.range(0xb9, queuedAt: 150, cpu: 0), Self.range(0xb7, queuedAt: 152, cpu: 0)]
         let runs = FlushTimerRuns.runs(of: ranges, owners: Array(repeating: nil, count: ranges.count), evidenceCPU: 0)
-        #expect(runs == [FlushTimerRuns.Run(cpu: 1, after: 102 * Self.ms), FlushTimerRuns.Run(cpu: 1, after: 120 * Self.ms),
-                         FlushTimerRuns.Run(cpu: 0, after: 152 * Self.ms)])
+        #expect(runs == [FlushTimerRuns.Run(cpu: 1, after: 120 * Self.ms), FlushTimerRuns.Run(cpu: 0, after: 152 * Self.ms)])
+        #expect(FlushTimerRuns.coalesced([FlushTimerRuns.Run(cpu: 1, after: 1, ownerShown: true), FlushTimerRuns.Run(cpu: 1, after: 2),
+                                          FlushTimerRuns.Run(cpu: 0, after: 3), FlushTimerRuns.Run(cpu: 1, after: 4)])
+                == [FlushTimerRuns.Run(cpu: 1, after: 2, ownerShown: true), FlushTimerRuns.Run(cpu: 0, after: 3), FlushTimerRuns.Run(cpu: 1, after: 4)])
     }
 
     /// A range next handed out on another CPU than the one that armed the timer went into

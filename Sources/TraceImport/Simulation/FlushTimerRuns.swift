@@ -44,7 +44,23 @@ enum FlushTimerRuns {
                           cpu: last ? cpu : ranges[first].cpu, forced: last)
             first = end
         }
-        return runs
+        return coalesced(runs)
+    }
+
+    /// Consecutive runs on one CPU as one, the later: nothing shows the timer ran twice
+    /// there rather than once, late (a loaded 2-vCPU guest ran it up to 75 ms after
+    /// arming), and it matters: one run frees CPU 0's queue, then CPU 1's, in ring order
+    /// (`fq_flush_timeout()`'s `for_each_possible_cpu`), two runs each in turn.
+    static func coalesced(_ runs: [Run]) -> [Run] {
+        var merged: [Run] = []
+        for run in runs {
+            if let last = merged.last, last.cpu == run.cpu {
+                merged[merged.count - 1] = Run(cpu: run.cpu, after: run.after, ownerShown: last.ownerShown || run.ownerShown)
+            } else {
+                merged.append(run)
+            }
+        }
+        return merged
     }
 
     /// The fewest runs that free ranges queued at `queuedAt` (oldest first) so that each
