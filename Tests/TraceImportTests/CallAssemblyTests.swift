@@ -111,7 +111,7 @@ import Testing
     /// `dma_iova_link`. The IOVA it got is not the one the interrupt freed, which
     /// `free_iova_fast` put on top of the CPU's magazine for the next allocation of that
     /// size: the try_alloc came first, and goes before the destroy.
-    static func requestAfterInterrupt(at iova: UInt64, between: String = "") -> String {
+    static func requestAfterInterrupt(at iova: UInt64, between: String = "", requestCPU: String = "000") -> String {
         let hex = { (value: UInt64) in String(value, radix: 16) }
         return """
                 kworker/u4:0-12      [000] .....     6.636916: map: IOMMU: iova=0x00000000ffffe000 - 0x00000000fffff000 paddr=0x0000000006ee5000 size=4096
@@ -119,8 +119,8 @@ import Testing
                 kworker/0:0H-10      [000] .....     9.522850: map: IOMMU: iova=0x00000000ffeb8000 - 0x00000000ffeb9000 paddr=0x00000000091be000 size=4096
                 kworker/0:0H-10      [000] .....     9.522853: map: IOMMU: iova=0x00000000ffeb9000 - 0x00000000ffeba000 paddr=0x000000000919a000 size=4096
                 kworker/0:0H-10      [000] d.h1.     9.523366: unmap: IOMMU: iova=0x00000000ffeb8000 - 0x00000000ffeba000 size=8192 unmapped_size=8192
-            \(between)    kworker/0:0H-10      [000] .....     9.523494: map: IOMMU: iova=0x00000000\(hex(iova)) - 0x00000000\(hex(iova + 0x1000)) paddr=0x00000000091c1000 size=4096
-                kworker/0:0H-10      [000] .....     9.523499: map: IOMMU: iova=0x00000000\(hex(iova + 0x1000)) - 0x00000000\(hex(iova + 0x2000)) paddr=0x00000000091d6000 size=4096
+            \(between)    kworker/0:0H-10      [\(requestCPU)] .....     9.523494: map: IOMMU: iova=0x00000000\(hex(iova)) - 0x00000000\(hex(iova + 0x1000)) paddr=0x00000000091c1000 size=4096
+                kworker/0:0H-10      [\(requestCPU)] .....     9.523499: map: IOMMU: iova=0x00000000\(hex(iova + 0x1000)) - 0x00000000\(hex(iova + 0x2000)) paddr=0x00000000091d6000 size=4096
                           dd-171     [000] dBH..     9.523945: unmap: IOMMU: iova=0x00000000\(hex(iova)) - 0x00000000\(hex(iova + 0x2000)) size=8192 unmapped_size=8192
             """
     }
@@ -182,6 +182,17 @@ import Testing
     ])
     func aTaskThatStoppedRunningWasNotInsideACall(_ between: String) throws {
         let (journal, _) = try ImportFixture.importing(text: Self.requestAfterInterrupt(at: 0xffea0000, between: between))
+        #expect(try Self.twoStepOrder(journal) == [["alloc", "s1", "0xffeb8000"], ["destroy", "s1", "0xffeb8000"],
+                                                   ["alloc", "s2", "0xffea0000"], ["destroy", "s2", "0xffea0000"]])
+    }
+
+    /// The task's next event is on another CPU than its interrupt's (a 2-vCPU capture,
+    /// `SMP=2`: dd-187 interrupted on CPU 0, its next request mapped on CPU 1): it was
+    /// migrated, so it had stopped running and was not inside a call when the interrupt
+    /// came (a try_alloc before it would have run on CPU 0, `raw_cpu_ptr()` in
+    /// `__iova_rcache_get()`). The order stays.
+    @Test func aTaskMigratedToAnotherCPUWasNotInsideACall() throws {
+        let (journal, _) = try ImportFixture.importing(text: Self.requestAfterInterrupt(at: 0xffea0000, requestCPU: "001"))
         #expect(try Self.twoStepOrder(journal) == [["alloc", "s1", "0xffeb8000"], ["destroy", "s1", "0xffeb8000"],
                                                    ["alloc", "s2", "0xffea0000"], ["destroy", "s2", "0xffea0000"]])
     }

@@ -59,6 +59,10 @@ import Testing
         ("fixtures/kernel-captures/7.3-intel-iommu-lazy-nvme-first-1499-lines.txt", 917),
         // EVENTS="dma iommu timer:timer_start timer:timer_expire_entry": where it ran, traced.
         ("fixtures/kernel-captures/7.3-intel-iommu-lazy-nvme-timer-events-first-1500-lines.txt", 553),
+        // Two vCPUs (SMP=2): the runs' CPUs inferred from which CPU next got what each freed.
+        ("fixtures/kernel-captures/7.3-virtio-iommu-lazy-nvme-smp2-first-2000-lines.txt", 1726),
+        // The same kernel with timer events, their lines deleted: the inference alone.
+        ("fixtures/kernel-captures/7.3-virtio-iommu-lazy-nvme-smp2-timer-lines-removed-first-1499-lines.txt", 920),
     ] + labCaptures.map { ($0.file, $0.ops) }
 
     /// The lab runs of issue 26 (docs/kernel-model.md, "Lab runs"): an untrusted device
@@ -151,6 +155,19 @@ import Testing
         let flushes = traced.filter { $0.hasPrefix("flush ") }
         #expect(flushes.count == 11)
         #expect(flushes.first == "flush iommu dev=dev-0000:00:01.0 time=7.925149s => completed  # 7.3-intel-iommu-lazy-nvme-timer-events-first-1500-lines.txt:140 fq_flush_timeout")
+    }
+
+    /// Two vCPUs: the timer that CPU 1 armed (its unmaps, lines 147-155) was run by CPU 0,
+    /// whose allocation at line 561 got 0xfffbe000 (queued on CPU 1 at 46.939558 s) from its
+    /// own magazine: so when line 413 shows a run on CPU 1, the import puts an earlier run
+    /// on CPU 0 before it, freeing what was queued up to then (`fq_flush_timeout()` frees
+    /// every CPU's queue into the running CPU's magazine, `__iova_rcache_insert()`).
+    @Test func aRunOnAnotherCPUIsInferredFromWhereItsRangesWentNext() throws {
+        let (_, _, lines) = try Self.simulation(of: "fixtures/kernel-captures/7.3-virtio-iommu-lazy-nvme-smp2-first-2000-lines.txt")
+        let runs = lines.filter { $0.contains(".txt:413 fq_flush_timeout") }
+        #expect(runs.first?.hasPrefix("flush iommu dev=dev-0000:00:02.0 at=46.939558s time=47.091562s") == true, "\(runs)")
+        #expect(runs.last?.hasPrefix("flush iommu dev=dev-0000:00:02.0 at=47.091207s cpu=1 time=47.091562s") == true, "\(runs)")
+        #expect(lines.contains { $0.hasPrefix("map m127 dev=dev-0000:00:02.0 phys=0x3ea2c000 len=4K dir=from-device time=47.108182s => completed iova=0xfffbe000") })
     }
 
     /// The seed's case on the lab kernel (ORACLE=edu-untrusted UNTRUSTED=hidden-link0

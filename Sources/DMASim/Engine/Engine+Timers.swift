@@ -62,6 +62,10 @@ extension Engine {
     func fire(_ timer: KernelTimer, into outcome: inout Outcome) {
         guard let domain = domain(timer.domain) else { return }
         switch timer {
+        case .flushQueue where domain.iommu.explicitFlushTimer:
+            // Only a state saved while the engine still ran an explicit timer on its clock
+            // (as a backstop) has one armed: flush ops alone run it now.
+            break
         case .flushQueue:
             // fq_flush_timeout() runs in the timer softirq of the CPU the timer was armed
             // on, so the IOVAs it frees go into that CPU's magazines.
@@ -92,8 +96,7 @@ extension Engine {
             let id = domainID(of: domain)
             switch request {
             case .flushQueue where domain.iommu.explicitFlushTimer:
-                // fq-timer=explicit: queue_iova() set fq_timer_on on its CPU (the domain
-                // keeps both), but only flush ops run the timer, never the clock.
+                // Armed (fq_timer_on), but it runs where a flush op says, never on this clock.
                 break
             case .flushQueue(let milliseconds):
                 armTimer(.flushQueue(id), afterMilliseconds: milliseconds)
@@ -106,12 +109,10 @@ extension Engine {
     }
 
     /// `fq_timer` of a domain, armed at `armedAt` (which may be past: a `flush at=` learnt
-    /// late that the range queued then armed it), due at the tick the wheel gives it. Not
-    /// on an explicit-timer IOMMU: there only `flush` ops run it. When the kernel's softirq
-    /// ran it has no bound a trace could be held to: the lab's traced expiries ran 1-3
-    /// jiffies after `expires`, but in a fresh single-vCPU capture one ran 32 ms after
-    /// arming, 4 jiffies past that (docs/import.md). Only an IOVA the kernel hands out
-    /// again says it ran, and the import journals that as a `flush`.
+    /// late that the range queued then armed it), fires on the engine's clock at the tick the
+    /// wheel files it for. An explicit timer (`fq-timer=explicit`) is never put on the clock:
+    /// when it runs is what the trace shows (flush ops), and a loaded machine runs it
+    /// arbitrarily late (the lab's 2-vCPU runs: over 50 ms after its tick).
     func armFlushTimer(of domain: DMADomain, armedAt: UInt64) {
         guard !domain.iommu.explicitFlushTimer else { return }
         armTimer(.flushQueue(domainID(of: domain)), at: max(flushTimerDeadline(of: domain, armedAt: armedAt), clock &+ 1))

@@ -260,8 +260,8 @@ final class DMADomain {
         if !flushTimerOn {
             flushTimerOn = true
             flushTimerCPU = context.cpu
-            // With fq-timer=explicit only `flush` ops run it, never the engine's clock
-            // (Engine.armRequestedTimers).
+            // With fq-timer=explicit `flush` ops say when it ran; the engine's clock never
+            // runs it (Engine.armFlushTimer).
             context.request(.flushQueue(milliseconds: singleQueue ? Self.singleFlushTimeout : Self.flushTimeout), for: self)
         }
     }

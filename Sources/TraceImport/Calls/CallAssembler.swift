@@ -125,6 +125,13 @@ final class CallAssembler {
             interruptedTaskOnCPU[cpu] = nil
             for id in interruptUnmaps.removeValue(forKey: running) ?? [] { update(id) { $0.gate = nil } }
         }
+        if let task, let cpu, key.context == .task, let elsewhere = interruptedTaskOnCPU.first(where: { $0.value == task && $0.key != cpu })?.key {
+            // The task runs on another CPU than the one its interrupts came on: it was
+            // migrated, so it stopped running in between and was not inside a call (and
+            // a try_alloc before the interrupts would have run on that other CPU).
+            interruptedTaskOnCPU[elsewhere] = nil
+            for id in interruptUnmaps.removeValue(forKey: task) ?? [] { update(id) { $0.gate = nil } }
+        }
         let interrupted = task.flatMap { key.context == .task ? interruptUnmaps.removeValue(forKey: $0) : nil }
         dispatch(event, key: key)
         if let task, key.context != .task, key.context != nil, Self.isBareIOMMUUnmap(event), items.count > count {

@@ -123,14 +123,40 @@ struct SimulatedRun {
     /// The machine as the simulation declared it: journaled after the calls, so that a
     /// call's seq is its place among the trace's calls.
     private var topology: [Op] = []
+    /// The records read but not yet run: the trace ahead of the one running.
+    private var ahead = RecordWindow<(record: ImportedOp, facts: MachineFacts)>(capacity: SimulatedRun.lookahead)
+    /// How many records the import reads ahead of the one the model runs: enough for the
+    /// kernel to hand out again the IOVAs a flush-queue timer run freed.
+    static let lookahead = 32768
 
+    /// Takes the next record in call order; it runs once `lookahead` more have come (or at `finish`).
     mutating func record(_ record: ImportedOp, facts: MachineFacts, into writer: JournalWriter) throws(JournalError) {
+        ahead.append((record, facts))
+        while ahead.isOverfull { try runOldest(into: writer) }
+    }
+
+    /// Runs the oldest record read; a traced timer run that came inside the call after it
+    /// goes after that call (`FlushTimerPlacement.callInterrupted`).
+    private mutating func runOldest(into writer: JournalWriter) throws(JournalError) {
+        guard let (oldest, facts) = ahead.removeFirst() else { return }
+        if let offset = FlushTimerPlacement.callInterrupted(by: oldest, engine: engine, ahead: ahead.pending.lazy.map(\.record)) {
+            let (call, callFacts) = ahead.remove(pendingAt: offset)
+            try run(call, facts: callFacts, into: writer)
+        }
+        try run(oldest, facts: facts, into: writer)
+    }
+
+    private mutating func run(_ record: ImportedOp, facts: MachineFacts, into writer: JournalWriter) throws(JournalError) {
         var record = record
         if case .flush(let call) = record.op.call {
             // A traced expiry names no device yet; the flushes placed here name theirs.
-            if call.device == nil { record = FlushTimerPlacement.attributed(record, engine: engine) }
-        } else if let flush = FlushTimerPlacement.inferredFlush(before: record, engine: engine) {
-            try self.record(flush, facts: facts, into: writer)
+            if call.device == nil {
+                record = FlushTimerPlacement.attributed(record, engine: engine)
+            }
+        } else {
+            for flush in FlushTimerPlacement.inferredFlushes(before: record, engine: engine, ahead: ahead.pending.lazy.map(\.record)) {
+                try run(flush, facts: facts, into: writer)
+            }
         }
         if simulation == nil { simulation = TraceSimulation(facts: facts) } else { simulation!.facts = facts }
         let steps = simulation!.steps(for: record)
@@ -172,6 +198,7 @@ struct SimulatedRun {
 
     /// Journals the machine the calls ran on.
     mutating func finish(into writer: JournalWriter) throws(JournalError) {
+        while !ahead.isEmpty { try runOldest(into: writer) }
         for op in topology { try journal(ImportedOp(op: op, outcome: .ok, provenance: nil), claims: nil, writer) }
         topology = []
     }

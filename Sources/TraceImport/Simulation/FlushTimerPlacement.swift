@@ -32,30 +32,97 @@ import Journal
 enum FlushTimerPlacement {
     static let naming = TimerEvents.flushQueueCallback
 
-    /// The flush the kernel's answer to `record` shows ran before it, if any.
-    static func inferredFlush(before record: ImportedOp, engine: Engine) -> ImportedOp? {
-        guard record.outcome.status == .ok, let address = record.outcome.address, var provenance = record.provenance else { return nil }
-        let device: String, length: UInt64
-        switch record.op.call {
-        case .map(let call): device = record.device ?? call.device; length = call.length
-        case .alloc(let call): device = call.device; length = call.sizeBytes
-        default: return nil
-        }
-        guard let (armedOn, queuedAt) = engine.armedFlushTimer(holding: address, length: max(length, 1), device: device) else { return nil }
+    /// The flushes the kernel's answer to `record` shows ran before it, oldest first (none
+    /// when it shows none). `ahead` are the records that follow it in the trace: where the
+    /// kernel next handed out each range those runs freed says which CPU's magazine it went
+    /// into, and so how many runs there were and where (`FlushTimerRuns`).
+    static func inferredFlushes(before record: ImportedOp, engine: Engine, ahead: some Sequence<ImportedOp>) -> [ImportedOp] {
+        guard record.outcome.status == .ok, let address = record.outcome.address, let provenance = record.provenance,
+              let (device, length) = allocation(record) else { return [] }
+        guard let (armedOn, queuedAt) = engine.armedFlushTimer(holding: address, length: max(length, 1), device: device) else { return [] }
         // The freed IOVAs go into the magazine of the CPU that ran the timer, and this call's
         // CPU found one there: it ran the timer (its own, or, with the arming CPU idle, as
         // the timer-migration hierarchy's migrator, kernel/time/timer_migration.c).
         let cpu = provenance.cpu ?? armedOn
-        provenance.kernelNaming = naming
-        provenance.cpu = cpu
-        provenance.task = nil
-        provenance.pid = nil
-        provenance.note = "fq_flush_timeout inferred: the kernel handed out 0x\(String(address, radix: 16)) (line \(provenance.line)), "
-            + "which the flush queue still held, so fq_timer ran before it, on CPU \(cpu) (armed on CPU \(armedOn)), and after that range was queued "
-            + "(at \(DurationText.text(of: queuedAt))): what was queued later stays queued"
-        let flush = FlushOp(iommu: DeviceRegistry.iommuName, device: device, ranAt: queuedAt)
-        return ImportedOp(op: .flush(flush), outcome: .ok, provenance: provenance)
+        let freed = engine.queuedRanges(device: device).filter { $0.queuedAt <= queuedAt }
+            .sorted { ($0.queuedAt, $0.isReused(by: address) ? 1 : 0) < ($1.queuedAt, $1.isReused(by: address) ? 1 : 0) }
+        let owners = nextOwners(of: freed, device: device, ahead: ahead)
+        let runs = freed.isEmpty ? [FlushTimerRuns.Run(cpu: cpu, after: queuedAt)]
+            : FlushTimerRuns.runs(of: freed, owners: owners, evidenceCPU: cpu)
+        return runs.enumerated().map { index, run in
+            var placed = provenance
+            placed.kernelNaming = naming
+            placed.cpu = run.cpu
+            placed.task = nil
+            placed.pid = nil
+            placed.note = index == runs.count - 1
+                ? "fq_flush_timeout inferred: the kernel handed out 0x\(String(address, radix: 16)) (line \(provenance.line)), "
+                    + "which the flush queue still held, so fq_timer ran before it, on CPU \(run.cpu) (armed on CPU \(armedOn)), and after that range was queued "
+                    + "(at \(DurationText.text(of: run.after))): what was queued later stays queued"
+                : "fq_flush_timeout inferred: an earlier run than the one line \(provenance.line) shows, on CPU \(run.cpu), after the range queued at "
+                    + "\(DurationText.text(of: run.after)): " + (run.ownerShown
+                        ? "the kernel next handed out a range it freed on that CPU (its magazine), later in the trace"
+                        : "the timer armed on that CPU was due by then, and the trace shows no later owner of what it freed")
+            return ImportedOp(op: .flush(FlushOp(iommu: DeviceRegistry.iommuName, device: device, ranAt: run.after)), outcome: .ok, provenance: placed)
+        }
     }
+
+    /// The device and length of an allocation the kernel answered with an IOVA.
+    private static func allocation(_ record: ImportedOp) -> (device: String, length: UInt64)? {
+        switch record.op.call {
+        case .map(let call): return (record.device ?? call.device, call.length)
+        case .alloc(let call): return (call.device, call.sizeBytes)
+        default: return nil
+        }
+    }
+
+    /// For each range, the CPU of the first allocation in `ahead` that the kernel gave it
+    /// to, if any and if it came from a magazine: a range of 64 granules or more is not
+    /// cached (`IOVA_RANGE_CACHE_MAX_SIZE`) and goes back to the tree, for any CPU.
+    private static func nextOwners(of ranges: [Engine.QueuedRange], device: String, ahead: some Sequence<ImportedOp>) -> [Int?] {
+        guard let granule = ranges.first?.granule else { return [] }
+        var wanted: [UInt64: Int] = [:]
+        for (index, range) in ranges.enumerated() where range.length / granule <= maxCachedGranules { wanted[range.start] = index }
+        var owners = [Int?](repeating: nil, count: ranges.count)
+        var left = wanted.count
+        for later in ahead where left > 0 {
+            guard later.outcome.status == .ok, let address = later.outcome.address, let cpu = later.provenance?.cpu,
+                  let (laterDevice, _) = allocation(later), laterDevice == device,
+                  let index = wanted.removeValue(forKey: address & ~(granule - 1)) else { continue }
+            owners[index] = cpu
+            left -= 1
+        }
+        return owners
+    }
+
+    /// The largest cached range, in granules: order `IOVA_RANGE_CACHE_MAX_SIZE - 1`.
+    private static let maxCachedGranules: UInt64 = 1 << 5
+
+    /// Where, among the records `ahead`, is the call a traced timer run (`flush`, its
+    /// `timer_expire_entry` line) came inside of, after the call had its IOVA: the timer
+    /// softirq runs on interrupt exit in whatever task was running (the line names that
+    /// task), so it can come between a `dma_map_phys`'s `alloc_iova_fast()` and its traced
+    /// `iommu_map()`. It did when the task's next record on that CPU is an allocation the
+    /// kernel gave an IOVA the flush queue does not hold: had the run come first, its
+    /// frees would be on top of the CPU's magazine (`fq_ring_free_locked()` →
+    /// `free_iova_fast()`) and that allocation would have got one of them, or the same.
+    /// The lab's 2-vCPU intel capture, line 8860: the run in dd-149 freed 0xfff8a000-0xfff97000,
+    /// and dd-149's map got 0xfff62000, the magazine's top before it.
+    static func callInterrupted(by record: ImportedOp, engine: Engine, ahead: some Sequence<ImportedOp>) -> Int? {
+        guard case .flush(let call) = record.op.call, call.device == nil, call.ranAt == nil,
+              let pid = record.provenance?.pid, pid != 0, let cpu = record.provenance?.cpu else { return nil }
+        for (offset, later) in ahead.prefix(Self.interruptedCallHorizon).enumerated() where later.provenance?.cpu == cpu {
+            guard later.provenance?.pid == pid, later.outcome.status == .ok, let address = later.outcome.address,
+                  let (device, length) = allocation(later),
+                  engine.armedFlushTimer(holding: address, length: max(length, 1), device: device) == nil else { return nil }
+            return offset
+        }
+        return nil
+    }
+
+    /// How many records after a traced timer run the call it interrupted may be (other
+    /// CPUs' records come between).
+    private static let interruptedCallHorizon = 64
 
     /// A traced expiry, given to the first domain whose timer is armed; with none armed it
     /// stays the IOMMU's (a flush of nothing).
