@@ -60,7 +60,8 @@ extension KernelLog {
             splat = .body
             return .warning(site: warningSite(text), message: pending.isEmpty ? nil : pending.joined(separator: " "))
         }
-        if text.hasPrefix("BUG: ") || text.hasPrefix("Oops: ") || text.hasPrefix("general protection fault") {
+        if text.hasPrefix("BUG: ") || text.hasPrefix("kernel BUG at ") || text.hasPrefix("Oops: ")
+            || text.hasPrefix("general protection fault") {
             let first = splat != .body
             splat = .body
             return first ? .oops(text) : nil

@@ -1,11 +1,11 @@
 @testable import DMASim
 import Testing
 
-/// `debug_dma_map_phys()` (kernel/dma/debug.c, 7.2+): `DMA_ATTR_MMIO` on a page that is
+/// `debug_dma_map_phys()` (kernel/dma/debug.c, 7.1+: af0c3f058662): `DMA_ATTR_MMIO` on a page that is
 /// `pfn_valid()` and not `PageReserved()` is "dma_map_resource called for RAM address".
 @Suite struct MMIOOnRAMTests {
-    /// RAM is reported from 7.2, and the map still succeeds as MMIO (`IOMMU_MMIO`).
-    @Test(arguments: [(KernelVersion.v7_3, true), (.v7_2, true), (.v7_1, false)])
+    /// RAM is reported from 7.1, and the map still succeeds as MMIO (`IOMMU_MMIO`).
+    @Test(arguments: [(KernelVersion.v7_3, true), (.v7_2, true), (.v7_1, true), (.v7_0, false)])
     func ramMappedAsMMIO(_ version: KernelVersion, reported: Bool) {
         let machine = TestMachine(machine: MachineSpec(kernel: version))
         let outcome = machine.mapAttrs("m1", phys: TestMachine.ram, len: 4096, dir: .toDevice, attrs: .mmio)

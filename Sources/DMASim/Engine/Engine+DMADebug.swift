@@ -30,12 +30,12 @@ extension Engine {
             "cacheline tracking EEXIST, overlapping mappings aren't supported [cacheline=0x\(hex(call.phys >> ActiveCachelines.lineShift))]"))
     }
 
-    /// `debug_dma_map_phys()` (7.2+; "dma-mapping: move dma_map_resource() sanity check
+    /// `debug_dma_map_phys()` (7.1+; "dma-mapping: move dma_map_resource() sanity check
     /// into debug code"): an MMIO mapping whose first page is RAM the kernel manages —
     /// `pfn_valid()` and not `PageReserved()`: a `ram` region outside the swiotlb pool,
     /// which memblock reserved — is reported; the map itself goes ahead as MMIO.
     func debugCheckMMIOOnRAM(_ call: MapOp, into outcome: inout Outcome) {
-        guard kernelRules.debugChecksAttributes, call.attributes.contains(.mmio),
+        guard kernelRules.debugChecksMMIOOnRAM, call.attributes.contains(.mmio),
               isDirectMapped(phys: call.phys, length: 1), swiotlbPool?.contains(call.phys) != true else { return }
         outcome.findings.append(Finding(.mmioMapOfRAM, handle: call.mapping,
             "dma_map_resource called for RAM address 0x\(Self.hex16(call.phys))"))

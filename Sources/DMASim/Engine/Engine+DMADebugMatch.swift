@@ -102,7 +102,7 @@ extension Engine {
     /// unmap as at map; the text after "with different attributes … [size=…]" when they
     /// are not, nil when they are (and always before 7.2, which did not check).
     func unmapAttributeMismatch(mapped: DMAAttributes, unmapped: DMAAttributes) -> String? {
-        guard kernelRules.debugChecksAttributes else { return nil }
+        guard kernelRules.debugChecksUnmapAttributes else { return nil }
         let mustMatch: DMAAttributes = [.noKernelMapping, .forceContiguous, .mmio, .requireCoherent, .privileged, .ccShared]
         guard mapped.intersection(mustMatch) != unmapped.intersection(mustMatch) else { return nil }
         return "[mapped with 0x\(hex(UInt64(mapped.rawValue)))] [unmapped with 0x\(hex(UInt64(unmapped.rawValue)))]"

@@ -27,6 +27,32 @@ extension Engine {
         outcome.warnings += Self.pageFaultReport(virtualAddress: Self.linearMapAddress(of: orig), callTrace: origin.path.callTrace)
     }
 
+    /// `swiotlb_search_pool_area()`'s `BUG_ON(!nslots)`: a bounce of 0 bytes with no
+    /// in-slot offset to keep. The kernel stops at once (x86-64's `ud2`, "invalid
+    /// opcode"), before its lock and before any slot is taken; the task dies.
+    func bugOnZeroSlots(_ device: DeviceRuntime, orig: UInt64, origin: BounceOrigin, into outcome: inout Outcome) {
+        outcome.status = .oops
+        outcome.findings.append(Finding(.zeroLengthBounce, handle: origin.handle,
+            "device \(device.spec.name) address 0x\(hex(orig)) size 0x0 path \(origin.path.description): "
+                + "swiotlb_tbl_map_single asks for a 0-byte allocation (no offset to keep in the slot), "
+                + "BUG_ON(!nslots) in swiotlb_search_pool_area: the call never returns"))
+        outcome.events.append(SideEvent(.kernelOops, address: orig, length: 0))
+        outcome.warnings += Self.bugReport(file: "kernel/dma/swiotlb.c", function: "swiotlb_search_pool_area",
+                                           callTrace: origin.path.callTrace)
+    }
+
+    /// What x86-64 prints for a `BUG()` (lib/bug.c `report_bug()`, then `die()` from the
+    /// invalid-opcode trap). The kernel's first line ends in the line number of the build
+    /// ("kernel BUG at kernel/dma/swiotlb.c:NNNN!"), which the model leaves out; the RIP
+    /// names the function holding the `BUG_ON`, where a build that inlines it names its
+    /// caller. The oracle compares the call chain only.
+    static func bugReport(file: String, function: String, callTrace: [String]) -> [String] {
+        [PageFaultReport.kernelBug + file + "!",
+         PageFaultReport.oops + "invalid opcode: 0000 [#1] SMP NOPTI",
+         PageFaultReport.rip + "0010:" + function,
+         PageFaultReport.callTrace + callTrace.joined(separator: " <- ")]
+    }
+
     /// What x86-64 prints for the fault (arch/x86/mm/fault.c `show_fault_oops()`, then
     /// `__die()` and the stack), as on the lab kernel; the RIP is `memcpy_orig`.
     static func pageFaultReport(virtualAddress: UInt64, callTrace: [String]) -> [String] {
@@ -99,11 +125,14 @@ enum BounceResult: Equatable {
     case oops
 }
 
-/// How each line of the model's page-fault report begins, for readers that must tell the
-/// report from other kernel lines (the kernel oracle compares an oops by its call chain).
+/// How each line of the model's oops reports (a page fault, a `BUG()`) begins, for readers
+/// that must tell a report from other kernel lines (the kernel oracle compares an oops by
+/// its call chain).
 public enum PageFaultReport {
-    /// The report's first line.
+    /// The page-fault report's first line.
     public static let bug = "BUG: unable to handle page fault for address: "
+    /// A `BUG()` report's first line.
+    public static let kernelBug = "kernel BUG at "
     /// The line saying what kind of access faulted.
     public static let pageFault = "#PF: "
     /// The oops line.
@@ -113,5 +142,5 @@ public enum PageFaultReport {
     /// Followed by the call chain, innermost first, joined by " <- ".
     public static let callTrace = "Call Trace: "
     /// Every prefix above, in report order.
-    public static let linePrefixes = [bug, pageFault, oops, rip, callTrace]
+    public static let linePrefixes = [bug, kernelBug, pageFault, oops, rip, callTrace]
 }

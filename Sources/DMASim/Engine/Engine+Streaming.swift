@@ -14,7 +14,7 @@ extension Engine {
                 // dma_map_phys(): a non-coherent device cannot honour REQUIRE_COHERENT.
                 result = .failed
             } else if device.domain != nil && call.attributes.contains(.ccShared) {
-                // dma_map_phys() (7.3): CC_SHARED memory is for dma-direct only; the
+                // dma_map_phys() (7.1+): CC_SHARED memory is for dma-direct only; the
                 // IOMMU path is not taken.
                 result = .failed
             } else if let domain = device.domain {

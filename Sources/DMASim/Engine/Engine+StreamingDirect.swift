@@ -3,7 +3,7 @@
 extension Engine {
     /// `dma_direct_map_phys()` (kernel/dma/direct.c): under `swiotlb=force` everything is
     /// bounced, except MMIO and REQUIRE_COHERENT mappings, which fail without a word, and
-    /// CC_SHARED ones (7.3), which are mapped in place; CC_SHARED without `swiotlb=force`
+    /// CC_SHARED ones (7.1+), which are mapped in place; CC_SHARED without `swiotlb=force`
     /// fails; an MMIO or CC_SHARED range only has to be reachable; otherwise a buffer the device cannot reach
     /// (`!dma_capable`) or a kmalloc buffer that needs it is bounced when swiotlb is
     /// active (never for REQUIRE_COHERENT), else `DMA_MAPPING_ERROR` with the "overflow"
@@ -15,7 +15,7 @@ extension Engine {
             if attributes.refusesBounce { return .failed }
             return bounceDirect(call, device: device, path: .directForced, outcome: &outcome)
         }
-        // CC_SHARED (7.3) is only for a device that bounces everything: elsewhere
+        // CC_SHARED (7.1+) is only for a device that bounces everything: elsewhere
         // DMA_MAPPING_ERROR, without a word ("This is defensive").
         if !forced && attributes.contains(.ccShared) { return .failed }
         let capable = dmaCapable(device, address: call.phys, length: call.length)

@@ -33,9 +33,17 @@ extension Engine {
         return .mapped(StreamingMap(dmaAddress: iova, bounceAddress: bounce))
     }
 
-    /// `__iommu_dma_map()`.
+    /// `__iommu_dma_map()`. A device whose `min_align_mask` reaches above the granule
+    /// cannot be served ("If anyone ever wants this we'd need support in the IOVA
+    /// allocator"): `dev_WARN_ONCE(…, "Unsupported alignment constraint")` and
+    /// `DMA_MAPPING_ERROR`, before any IOVA is taken; a bounce made before it is given
+    /// back by the caller.
     private func iommuDMAMap(_ call: MapOp, phys: UInt64, device: DeviceRuntime, domain: DMADomain, owner: IOVAOwner,
                              bounced: Bool, outcome: inout Outcome) -> UInt64? {
+        guard minAlignMask(device) <= domain.granule.mask else {
+            warnOnce("__iommu_dma_map", "\(device.spec.name): Unsupported alignment constraint", into: &outcome)
+            return nil
+        }
         let pad = domain.granule.offset(phys)
         let sizeBytes = alignedSize(call.length, pad: pad, granule: domain.granule, call: "dma_map_phys", handle: call.mapping, into: &outcome)
         let iova = domain.allocIOVA(sizeBytes: sizeBytes, dmaMask: device.spec.dmaMask, device: device, outcome: &outcome)

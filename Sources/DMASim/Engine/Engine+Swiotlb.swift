@@ -13,11 +13,24 @@ extension Engine {
     /// then an unconditional copy original → bounce (`swiotlb_bounce(…, DMA_TO_DEVICE)`,
     /// whatever `dir`: a device that writes only part of the buffer must not expose
     /// stale slot contents). `.failed` with the "buffer is full" warning when no slots
-    /// fit; `.oops` when the original is outside the direct map, the slots kept taken.
+    /// fit; `.oops` when the original is outside the direct map, the slots kept taken,
+    /// or when the request is for 0 bytes with no offset to keep (`BUG_ON(!nslots)`,
+    /// nothing taken).
     func swiotlbMapSingle(_ device: DeviceRuntime, orig: UInt64, length: UInt64, allocAlignMask: UInt64,
                           attributes: DMAAttributes, origin: BounceOrigin, into outcome: inout Outcome) -> BounceResult {
         let request = SwiotlbPool.Request(orig: orig, mappingBytes: length, allocAlignMask: allocAlignMask,
                                           minAlignMask: minAlignMask(device))
+        // "If a mapping is requested with larger alignment, the mapping may be unable to
+        // use the initial slot(s) in all sets of IO_TLB_SEGSIZE slots" (a granule above
+        // PAGE_SIZE on the IOMMU paths): dev_WARN_ONCE, and the map goes on.
+        if swiotlbPool != nil && allocAlignMask > SwiotlbPool.pageBytes - 1 {
+            warnOnce("swiotlb_tbl_map_single", "\(device.spec.name): Alloc alignment may prevent fulfilling requests with max mapping_size",
+                     into: &outcome)
+        }
+        if swiotlbPool != nil && SwiotlbPool.asksForNoSlot(request) {
+            bugOnZeroSlots(device, orig: orig, origin: origin, into: &outcome)
+            return .oops
+        }
         switch swiotlbPool?.mapSingle(request) {
         case .success(let tlb)?:
             device.skipsSync = false  // swiotlb_tbl_map_single() → dma_reset_need_sync(), before its bounce copy

@@ -20,14 +20,16 @@ package struct KernelRules: Hashable, Sendable {
     /// The `DMA_ATTR_*` bits this kernel defines: `DMA_ATTR_MMIO` from 6.18 (the
     /// dma-mapping-6.18 pull), `DMA_ATTR_DEBUGGING_IGNORE_CACHELINES` (mst's
     /// `DMA_ATTR_CPU_CACHE_CLEAN`, renamed in the 7.0 fixes) and `DMA_ATTR_REQUIRE_COHERENT`
-    /// from 7.0, `DMA_ATTR_CC_SHARED` from 7.3 (in its dma-mapping.h, measured). An older
-    /// kernel ignores the newer bits, so an MMIO link on 6.17 gets `IOMMU_CACHE` on a
-    /// coherent device, cache maintenance and bounces like RAM (the P2P bugs 6.18 fixed).
+    /// from 7.0, `DMA_ATTR_CC_SHARED` from 7.1 ("dma-mapping: introduce DMA_ATTR_CC_SHARED
+    /// for shared memory", f0548044a026, in tag dma-mapping-7.1-2026-04-16, which Linus
+    /// merged as 87768582a440 on 2026-04-17, the 7.1 merge window). An older kernel ignores
+    /// the newer bits, so an MMIO link on 6.17 gets `IOMMU_CACHE` on a coherent device,
+    /// cache maintenance and bounces like RAM (the P2P bugs 6.18 fixed).
     var knownAttributes: DMAAttributes {
         var known = DMAAttributes(DMAAttributes.namedFlags.map(\.flag))
         if version < .v6_18 { known.remove(.mmio) }
         if version < .v7_0 { known.subtract([.debuggingIgnoreCachelines, .requireCoherent]) }
-        if version < .v7_3 { known.remove(.ccShared) }
+        if version < .v7_1 { known.remove(.ccShared) }
         return known
     }
 
@@ -57,13 +59,21 @@ package struct KernelRules: Hashable, Sendable {
     var toleratesMarkedCachelineOverlap: Bool { version >= .v7_0 }
 
     /// 7.2: dma-debug keeps each mapping's attributes and `check_unmap()` reports an unmap
-    /// whose `DMA_ATTR_UNMAP_VALID` bits differ ("dma-debug: ensure mappings are created
-    /// and released with matching attributes", dma-mapping-for-next of 2026-05-08); and
-    /// `debug_dma_map_phys()` reports `DMA_ATTR_MMIO` on a valid, unreserved RAM page
-    /// ("dma-mapping: move dma_map_resource() sanity check into debug code", posted
-    /// 2026-05-13). Both are in the newest debug.c read; the release is inferred from
-    /// their dates.
-    var debugChecksAttributes: Bool { version >= .v7_2 }
+    /// whose `DMA_ATTR_UNMAP_VALID` bits differ ("dma-debug: Ensure mappings are created
+    /// and released with matching attributes", a34bd60bdaeb, with "Record DMA attributes
+    /// in debug entry" and "Feed DMA attribute for unmapping flows too"; in tag
+    /// dma-mapping-7.2-2026-06-16, which Linus merged as 4cc14386e350 on 2026-06-17, the
+    /// 7.2 merge window, next to memblock-v7.2-rc1).
+    var debugChecksUnmapAttributes: Bool { version >= .v7_2 }
+
+    /// 7.1: `debug_dma_map_phys()` reports `DMA_ATTR_MMIO` on a valid, unreserved RAM page
+    /// ("dma-mapping: move dma_map_resource() sanity check into debug code", af0c3f058662,
+    /// Fixes f7326196a781; in tag dma-mapping-7.1-2026-05-22, merged as 1c04dcd891c0 for
+    /// 7.1-rc5). Stable took it into 6.18.y and 7.0.y too (review patches of 2026-05-28,
+    /// "[PATCH 7.0 357/461]" and "[PATCH 6.18 314/377]"); the model follows mainline
+    /// releases, so 6.18 and 7.0 stand for their .0. Before, only `dma_map_resource()`
+    /// checked (`WARN_ON_ONCE(pfn_valid())`), which no op calls.
+    var debugChecksMMIOOnRAM: Bool { version >= .v7_1 }
 
     /// 6.19: VT-d and AMD-Vi map through the generic IOMMU page table (iommupt; "iommu/vt-d:
     /// Use the generic iommu page table", d373449d8e97, iommu pull for 6.19): a present PTE
@@ -71,8 +81,11 @@ package struct KernelRules: Hashable, Sendable {
     var x86UsesGenericPageTable: Bool { version >= .v6_19 }
 
     /// 7.3: `dma_iova_destroy()` is `dma_iova_unlink()` then `dma_iova_free()`, both at
-    /// once (measured on 7.3.4). The newest dma-iommu.c read before it (with
-    /// REQUIRE_COHERENT and `arch_sync_dma_flush()`) still unlinks with
-    /// `free_iova = true`, as 6.16 did.
+    /// once (measured on 7.3.4). The commit was not found in the archives searched (pushes
+    /// to torvalds/linux, linux-next, the dma-mapping tree), so the release is bounded, not
+    /// read: a dma-iommu.c with `arch_sync_dma_flush()` (from "dma-mapping: Separate DMA
+    /// sync issuing and completion waiting", d7eafe655b74, 7.1 merge window) still unlinks
+    /// with `free_iova = true`, as 6.16 did; 7.3.4 does not. 7.1 and 7.2 keep 6.16's
+    /// destroy here until a source says otherwise.
     var destroyUnlinksThenFrees: Bool { version >= .v7_3 }
 }

@@ -59,6 +59,11 @@ public enum MisuseClass: String, Sendable, CaseIterable, Hashable {
     /// `phys_to_virt()` and the kernel oopses. The finding names the device, the
     /// address, the size and the path that bounced.
     case bounceOutsideDirectMap = "bounce-outside-direct-map"
+    /// A bounce of 0 bytes with no alignment offset to keep (a zero-length `dma_map_phys`
+    /// or `dma_iova_link` that swiotlb must take): `swiotlb_tbl_map_single()` asks for a
+    /// 0-byte allocation and `swiotlb_search_pool_area()` stops the kernel at
+    /// `BUG_ON(!nslots)`. The call never returns; nothing was taken.
+    case zeroLengthBounce = "zero-length-bounce"
 
     // Ownership (dma-api.rst Part Id, docs/kernel-model.md "The CPU cache"), both APIs
     /// The CPU wrote a buffer the device owns, read one the device may write, or wrote
@@ -78,7 +83,7 @@ public enum MisuseClass: String, Sendable, CaseIterable, Hashable {
     /// (NO_KERNEL_MAPPING, FORCE_CONTIGUOUS, MMIO, REQUIRE_COHERENT, PRIVILEGED, CC_SHARED)
     /// than the map.
     case unmapAttributeMismatch = "unmap-attribute-mismatch"
-    /// dma-debug (7.2+): a map with `DMA_ATTR_MMIO` (`dma_map_resource()`, or
+    /// dma-debug (7.1+): a map with `DMA_ATTR_MMIO` (`dma_map_resource()`, or
     /// `dma_map_phys()` with the attribute) of a valid, unreserved RAM page:
     /// `debug_dma_map_phys()` says "dma_map_resource called for RAM address".
     case mmioMapOfRAM = "mmio-map-of-ram"

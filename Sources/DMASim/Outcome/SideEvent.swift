@@ -46,7 +46,8 @@ public enum SideEventKind: String, Sendable, CaseIterable, Hashable {
     case dacEnabled = "dac-enabled"
     /// The kernel oopsed inside the call: a page fault reading the physical range
     /// `address`, `length` through `phys_to_virt()` (a bounce of memory outside the
-    /// direct map). The report is in `Outcome.warnings`.
+    /// direct map), or a `BUG_ON` (a bounce of 0 bytes at `address`, `length` 0). The
+    /// report is in `Outcome.warnings`.
     case kernelOops = "kernel-oops"
     /// `map_pages()` installed block PTEs (`iommu_pgsize()` chose a size above the
     /// granule): `length` bytes of IOVA from `address`, in pages of `target` bytes.

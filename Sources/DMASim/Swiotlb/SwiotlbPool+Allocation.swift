@@ -21,6 +21,15 @@ extension SwiotlbPool {
         var usedSlots: Int
     }
 
+    /// Whether `request` asks for no slot at all: nothing to bounce and no in-slot offset
+    /// to keep, so `size = ALIGN(mapping_size + offset, alloc_align_mask + 1)` is 0 and
+    /// `swiotlb_search_pool_area()` meets `BUG_ON(!nslots)` (kernel/dma/swiotlb.c) before
+    /// it takes its lock. The caller must not ask `mapSingle` for it.
+    static func asksForNoSlot(_ request: Request) -> Bool {
+        request.mappingBytes == 0
+            && alignOffset(minAlignMask: request.minAlignMask, alignMask: request.allocAlignMask, request.orig) == 0
+    }
+
     /// Allocates slots for `request` and records the original address of each; returns
     /// `tlb_addr`, which repeats the original's low bits under the alignment masks.
     mutating func mapSingle(_ request: Request) -> Result<UInt64, Full> {

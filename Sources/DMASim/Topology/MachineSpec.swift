@@ -29,14 +29,12 @@ public enum KernelVersion: String, Sendable, CaseIterable, Hashable, Comparable 
     /// 7.0: `DMA_ATTR_DEBUGGING_IGNORE_CACHELINES`, `DMA_ATTR_REQUIRE_COHERENT`; dma-debug
     /// quiet about overlaps where `dma_get_cache_alignment()` is below a cache line.
     case v7_0 = "7.0"
-    /// 7.1: nothing the model follows changed.
+    /// 7.1: `DMA_ATTR_CC_SHARED`; dma-debug reports `DMA_ATTR_MMIO` on RAM.
     case v7_1 = "7.1"
-    /// 7.2: dma-debug records attributes and checks them at unmap; `DMA_ATTR_MMIO` on RAM
-    /// is reported.
+    /// 7.2: dma-debug records attributes and checks them at unmap.
     case v7_2 = "7.2"
-    /// Linux 7.3 (the lab's Debian 7.3.4, the default): `DMA_ATTR_CC_SHARED`;
-    /// `dma_iova_destroy` is `dma_iova_unlink` then `dma_iova_free`, synchronous in every
-    /// IOMMU mode.
+    /// Linux 7.3 (the lab's Debian 7.3.4, the default): `dma_iova_destroy` is
+    /// `dma_iova_unlink` then `dma_iova_free`, synchronous in every IOMMU mode.
     case v7_3 = "7.3"
 
     public static func < (lhs: KernelVersion, rhs: KernelVersion) -> Bool {
