@@ -51,23 +51,30 @@ import Testing
         #expect(event.isWrite == true)
     }
 
-    /// A held message is let go, as it is, at a line that opens a record or a call trace.
+    /// A held message is let go, as it is, at a line that opens a record or a call trace:
+    /// one still missing a field its format prints (`[map size=]`, `[unmap size=]`) is not
+    /// understood, since the replay could not meet the mismatch it reports; a last field
+    /// cut before its `]` still reads.
     @Test func aCutMessageIsReleasedAtTheNextRecord() throws {
-        let events = TraceText.events(in: """
+        let (_, summary) = try ImportFixture.importing(text: """
             e1000e 0000:00:19.0: DMA-API: device driver frees DMA memory with different size [device address=0x0000000000002000]
             Modules linked in: e1000e
             e1000e 0000:00:19.0: DMA-API: device driver tries to free DMA memory it has not allocated [device address=0x0000000000001000] [size=4096
              [<ffffffff810a1b2c>] ? check_unmap+0x180/0x7c6
             """)
-        #expect(events.map(\.address) == [0x2000, 0x1000])
-        #expect(events.map(\.sizeBytes) == [nil, 4096])
-        #expect(events.map(\.provenance.lineCount) == [1, 1])
+        let source = try #require(summary.sources.first)
+        #expect(source.notUnderstood.map(\.line) == [1])
+        #expect(source.notUnderstood.first?.reason == "dma_debug without a readable map size")
+        let events = TraceText.events(in: "e1000e 0000:00:19.0: DMA-API: device driver tries to free DMA memory it has not allocated [device address=0x0000000000001000] [size=4096\n [<ffffffff810a1b2c>] ? check_unmap+0x180/0x7c6")
+        #expect(events.map(\.address) == [0x1000])
+        #expect(events.map(\.sizeBytes) == [4096])
+        #expect(events.map(\.provenance.lineCount) == [1])
     }
 
     /// Never more than `maximumLines` lines in one message.
     @Test func joinsAtMostAFewLines() throws {
-        var text = "e1000e 0000:00:19.0: DMA-API: device driver tries to free DMA memory it has not allocated [device address="
-        for _ in 0..<10 { text += "\n    0x0000" }
+        var text = "e1000e 0000:00:19.0: DMA-API: device driver tries to free DMA memory it has not allocated [device address=0x1000] [size="
+        for _ in 0..<10 { text += "\n    4" }
         let events = TraceText.events(in: text)
         #expect(events.count == 1)
         #expect(events.first?.provenance.lineCount == CutMessageJoiner.maximumLines)

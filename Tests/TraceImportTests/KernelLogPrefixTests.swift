@@ -60,6 +60,8 @@ import Testing
         Case(tool: "dmesg -r", line: "<3>[   12.345678] \(dmar)", nanoseconds: 12_345_678_000),
         Case(tool: "dmesg -H", line: "[Jan  5 10:11] \(dmar)", wallClock: "Jan  5 10:11"),
         Case(tool: "CONFIG_PRINTK_CALLER", line: "[   12.345678][  T123] \(dmar)", nanoseconds: 12_345_678_000, pid: 123),
+        // util-linux dmesg 2.39+ (print_record): the time's "] ", then the caller as "[%*s] ".
+        Case(tool: "util-linux dmesg with CONFIG_PRINTK_CALLER", line: "[   12.345678] [  T123] \(dmar)", nanoseconds: 12_345_678_000, pid: 123),
         Case(tool: "/dev/kmsg", line: "3,1234,12345678,-;\(dmar)", nanoseconds: 12_345_678_000),
         Case(tool: "journalctl in a Dutch locale (pop-os/cosmic-greeter#344)", line: "nov 04 13:30:08 odys25 kernel: \(dmar)", format: .syslog,
              wallClock: "nov 04 13:30:08"),

@@ -145,6 +145,14 @@ import Testing
         Sample(file: "formats/swiotlb-addr-overflow-pool-above-4g.txt", facts: [.failedMap("0000:02:00.0", 8192)]),
         Sample(file: "formats/swiotlb-pool-torn-down-then-overflow.txt", facts: [.failedMap("0000:03:00.0", 4096)]),
         Sample(file: "formats/swiotlb-pool-mapped-then-full.txt", facts: [.failedMap("0000:00:14.0", 65536)]),
+        Sample(file: "dma-debug-7.1-sg-segment-nvidia-terminal-wrapped.txt", facts: [.dmaDebug("0000:00:09.0", size: 528_384)]),
+        Sample(file: "dma-debug-6.19-exceeded-7-overlapping-cache-clean-mlx5.txt", facts: [.dmaDebug(nil, size: nil)]),
+        Sample(file: "dma-debug-6.19-eexist-quoted-mapped-at-virtio-vsock.txt", facts: [.dmaDebug("0000:08:00.0", size: nil)]),
+        Sample(file: "dma-debug-6.18-sync-not-allocated-quoted-rockchip-sfc.txt",
+               facts: [.dmaDebug("fe300000.spi", address: 0xcf7_0000, size: 288)]),
+        Sample(file: "dma-debug-6.19-eexist-backslash-wrapped-udmabuf-amdgpu.txt", facts: [.dmaDebug("0000:03:00.0", size: nil)]),
+        Sample(file: "formats/dmesg-util-linux-caller-and-web-copy-nbsp.txt",
+               facts: [.dmaDebug("0000:08:00.0", size: nil), .fault("00:02.0", 0x70ad_5000, write: false)]),
         Sample(file: "formats/dmesg-color-always-dma-debug-and-dmar.txt", facts: [
             .dmaDebug("0000:01:00.0", address: 0xfffe_0000, size: 4096), .fault("0000:01:00.0", 0xfffd_1000, write: true),
         ]),
@@ -174,6 +182,24 @@ import Testing
         let totals = try #require(summary.sources.first).totals
         let notUnderstood = totals.skipExamples.filter { SkipReason(text: $0.reason).isNotUnderstood }
         #expect(notUnderstood.isEmpty, "\(notUnderstood)")
+    }
+
+    /// 6.19's WARN headline (kernel/panic.c `__warn`: `WARNING: %s:%d at %pS, CPU#%d: %s/%d`)
+    /// names the CPU, the task and its PID, the PID after the last `/` of a task name
+    /// that has its own (`swapper/0/1`); quoted in a mail, the `Modules linked in:` line
+    /// after it is a record of its own, not the rest of a wrapped headline. A console's
+    /// caller id (`[     T1]`, util-linux's spaced form) gives the PID when the WARN does not.
+    @Test(arguments: [
+        ("dma-debug-7.1-sg-segment-nvidia-terminal-wrapped.txt", ["13", "18", "4720", "nv_open_q"]),
+        ("dma-debug-6.19-eexist-quoted-mapped-at-virtio-vsock.txt", ["11", "3", "1", "swapper/0"]),
+        ("dma-debug-6.18-sync-not-allocated-quoted-rockchip-sfc.txt", ["13", "2", "151", "systemd-udevd"]),
+        ("dma-debug-6.19-eexist-backslash-wrapped-udmabuf-amdgpu.txt", ["10", "NULL", "NULL", "NULL"]),
+        ("formats/dmesg-util-linux-caller-and-web-copy-nbsp.txt", ["7", "3", "1", "swapper/0"]),
+    ])
+    func theWarnHeadlineGivesCPUTaskAndPID(_ file: String, _ expected: [String]) throws {
+        let (journal, _) = try ImportFixture.importing([Self.path(file)])
+        let rows = try ImportFixture.rows(journal, "SELECT l.line, l.cpu, l.pid, l.task FROM imported_log l WHERE l.kernel_naming = 'dma_debug'")
+        #expect(rows == [expected])
     }
 
     /// A swiotlb exhaustion is a failed map, queryable like any other op: status

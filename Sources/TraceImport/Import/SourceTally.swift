@@ -40,12 +40,24 @@ struct SourceTally {
     }
 
     mutating func countSkipped(_ reason: SkipReason, _ record: TraceRecord) {
-        skipped += record.lineCount
-        if reason.isNotUnderstood { notUnderstoodLines += record.lineCount }
+        countSkipped(reason, line: record.firstLine, lineCount: record.lineCount, text: record.text.text(0..<record.text.count))
+    }
+
+    /// An event its parser read but the import cannot take (a range past 2^64): its lines
+    /// count as skipped for `reason`, not as read.
+    mutating func reject(_ event: ParsedEvent, _ reason: SkipReason) {
+        let lineCount = event.provenance.lineCount
+        eventLines = max(0, eventLines - lineCount)
+        countSkipped(reason, line: event.provenance.line, lineCount: lineCount, text: event.provenance.raw)
+    }
+
+    private mutating func countSkipped(_ reason: SkipReason, line: Int, lineCount: Int, text: String) {
+        skipped += lineCount
+        if reason.isNotUnderstood { notUnderstoodLines += lineCount }
         let count = skipCounts[reason.text, default: 0]
-        skipCounts[reason.text] = count + record.lineCount
+        skipCounts[reason.text] = count + lineCount
         if skipExamples.count(where: { $0.reason == reason.text }) < Self.examplesPerReason {
-            skipExamples.append(ImportSkipExample(line: record.firstLine, reason: reason.text, text: record.text.text(0..<record.text.count)))
+            skipExamples.append(ImportSkipExample(line: line, reason: reason.text, text: text))
         }
     }
 

@@ -26,7 +26,7 @@ final class TraceSource {
 
     init(path: String, lines: LineProvider, devices: DeviceDirectory, facts: MachineFactsReader? = nil) {
         self.path = path
-        self.reader = QuotedPrintableLines(TerminalEscapeLines(lines))
+        self.reader = NonBreakingSpaceLines(QuotedPrintableLines(TerminalEscapeLines(lines)))
         self.devices = devices
         self.facts = facts
         kernelLog = KernelLogParser(devices: devices)
@@ -90,6 +90,10 @@ final class TraceSource {
 
     private func release(_ events: [ParsedEvent]) {
         for var event in events {
+            if event.rangeWraps {
+                tally.reject(event, .wrapping(event.naming))
+                continue
+            }
             tally.countEvent(event)
             if case .oops(let oops) = event.kind { facts?.readOops(oops) }
             if let cpu = event.provenance.cpu, let pid = skippedTaskOnCPU.removeValue(forKey: cpu) {

@@ -16,7 +16,18 @@ enum RecordStart {
         if KernelLogPrefix.startsWithHeader(bytes, from: index) || CalendarText.isoTimeEnd(bytes, at: index) != nil { return true }
         if QemuPrefix.parse(bytes, from: index) != nil || QemuEvents.startsWithEventName(bytes, at: index) { return true }
         if !ftraceFirst, FtracePrefix.parse(bytes, from: start) != nil { return true }
-        return startsWithLogPrefix(bytes, at: index)
+        return startsWithLogPrefix(bytes, at: index) || startsWARNReportLine(bytes, at: index)
+    }
+
+    /// Lines of a WARN or oops report (kernel/panic.c `__warn`, `show_regs`, `print_modules`)
+    /// that `word: ` does not catch: each is a printk of its own, never the rest of the
+    /// line before it, though a mail may quote it right after a 40–100-column line.
+    static let warnReportLines: [[UInt8]] = ["Modules linked in:", "------------[ cut here ]", "---[ end trace", "pc : ", "lr : ",
+                                             "sp : ", "irq event stamp:", "hardirqs last", "softirqs last", "<TASK>", "</TASK>",
+                                             "<IRQ>", "</IRQ>"].map { Array($0.utf8) }
+
+    static func startsWARNReportLine(_ bytes: [UInt8], at start: Int) -> Bool {
+        warnReportLines.contains { bytes.hasPrefix($0, at: start) }
     }
 
     /// `word: ` or `word word: ` (the second word may hold colons: `xhci_hcd 0000:00:14.0: `).

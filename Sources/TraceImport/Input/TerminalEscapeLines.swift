@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Drops terminal escape sequences from each line: `dmesg --color=always` (and `dmesg`
 /// through `script`, `less -R` or a CI console) wraps the timestamp, the `driver device`
 /// prefix and warnings in SGR colour codes (`ESC [ 32 m` … `ESC [ 0 m`), which a log
@@ -12,27 +6,12 @@ import Darwin
 /// one final byte) go; everything else stays.
 /// No kernel message contains ESC (printk prints control bytes as `\ooo` escapes in
 /// `/dev/kmsg` and the console never sends ESC of its own), so nothing meant is lost.
-final class TerminalEscapeLines: LineProvider {
-    private let source: LineProvider
+typealias TerminalEscapeLines = RewrittenLines<TerminalEscapes>
 
-    init(_ source: LineProvider) { self.source = source }
+enum TerminalEscapes: LineRewrite {
+    static let marker = UInt8.escape
 
-    var lineNumber: Int { source.lineNumber }
-    var linesRead: Int { source.linesRead }
-    var failure: String? { source.failure }
-
-    func next() -> [UInt8]? {
-        guard let line = source.next() else { return nil }
-        return Self.containsEscape(line) ? Self.stripped(line) : line
-    }
-
-    /// Whether ESC occurs: `memchr`, so a clean line costs one vectorized scan.
-    private static func containsEscape(_ line: [UInt8]) -> Bool {
-        line.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return false }
-            return memchr(base, Int32(UInt8.escape), buffer.count) != nil
-        }
-    }
+    static func rewritten(_ line: [UInt8]) -> [UInt8] { stripped(line) }
 
     static func stripped(_ line: [UInt8]) -> [UInt8] {
         var kept: [UInt8] = []

@@ -122,3 +122,19 @@ public struct EventProvenance: Sendable, Hashable {
         self.raw = raw
     }
 }
+
+extension ParsedEvent {
+    /// Whether `length` bytes from `address` run past 2^64 (the last byte's address wraps).
+    static func wraps(_ address: UInt64, _ length: UInt64) -> Bool {
+        length > 0 && address > UInt64.max - (length - 1)
+    }
+
+    /// Whether the range the event reports, at its DMA address or its physical one, runs
+    /// past 2^64. `DMA_MAPPING_ERROR` (~0), what a failed map returns, names no range.
+    var rangeWraps: Bool {
+        guard let length = sizeBytes else { return false }
+        if let address, address != DMADebugMessages.mappingErrorAddress, Self.wraps(address, length) { return true }
+        if let phys, Self.wraps(phys, length) { return true }
+        return false
+    }
+}

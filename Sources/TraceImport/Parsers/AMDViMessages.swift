@@ -54,12 +54,12 @@ enum AMDViMessages {
         guard event.device != nil else { return .skipped(.malformed(event.naming, missing: "device")) }
         guard let faultAddress = values.hex(address) else { return .skipped(.malformed(event.naming, missing: "address")) }
         event.address = faultAddress
-        if let flagBits = values.hex(flags) {
-            event.isWrite = flagBits & flagWrite != 0
-            event.faultKind = flagBits & flagPresent != 0 ? .permission : .notPresent
-            if flagBits & flagInterrupt != 0 {
-                event.note = "flags I (0x008): an interrupt request, not a memory access (IS_IOMMU_MEM_TRANSACTION)"
-            }
+        // Every IO_PAGE_FAULT format since 2.6.3x ends in `flags=`: without them the line was cut.
+        guard let flagBits = values.hex(flags) else { return .skipped(.malformed(event.naming, missing: "flags")) }
+        event.isWrite = flagBits & flagWrite != 0
+        event.faultKind = flagBits & flagPresent != 0 ? .permission : .notPresent
+        if flagBits & flagInterrupt != 0 {
+            event.note = "flags I (0x008): an interrupt request, not a memory access (IS_IOMMU_MEM_TRANSACTION)"
         }
         if let domainID = values.hex(domain) { event.reason = "domain \(String(format2: domainID))" }
         return .event(event)

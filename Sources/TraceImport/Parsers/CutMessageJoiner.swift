@@ -14,6 +14,14 @@
 ///     [  221.562629] AMD-Vi: Event logged [
 ///     [  221.565929] IO_PAGE_FAULT device=05:00.0 domain=0x0012 address=0x00000000ff6101b0 flags=0x0070]
 ///
+/// An author who wraps a log line in a commit message or a mail may end the first half
+/// with a shell-style ` \` (real: the udmabuf patches of March 2026),
+///
+///       DMA-API: amdgpu 0000:03:00.0: cacheline tracking EEXIST, \
+///           overlapping mappings aren't supported
+///
+/// the backslash is no part of the message and goes before its parser looks.
+///
 /// A message is held only when its parser says it was cut short (an open bracket, a
 /// phrase or field missing); the next record continues it when it has no prefix of its
 /// own and does not open a record itself (or, for AMD-Vi, is the event's second half).
@@ -25,9 +33,10 @@ struct CutMessageJoiner {
 
     /// Feeds the next kernel log record; returns the records now complete, in order.
     mutating func feed(_ record: TraceRecord) -> [TraceRecord] {
+        let record = record.withoutContinuationBackslash()
         if var joined = held, let kind = cut {
             if joined.lineCount < Self.maximumLines, kind.isContinued(by: record) {
-                joined = joined.appending(record, separator: kind.separator(joined))
+                joined = joined.appending(record, separator: kind.separator(joined)).withoutContinuationBackslash()
                 if let stillCut = CutMessage.of(joined) {
                     held = joined
                     cut = stillCut
@@ -101,6 +110,14 @@ enum CutMessage {
 }
 
 extension TraceRecord {
+    /// This record without a ` \` that ends it (a line continuation the author added);
+    /// itself when it has none.
+    func withoutContinuationBackslash() -> TraceRecord {
+        let end = text.trimmed(message).upperBound
+        guard end > message.lowerBound + 1, text[end - 1] == .backslash, text[end - 2] == .space else { return self }
+        return TraceRecord(text: Array(text[0..<(end - 2)]), prefix: prefix, firstLine: firstLine, lineCount: lineCount)
+    }
+
     /// This record with `next`'s message appended, spanning both records' lines.
     func appending(_ next: TraceRecord, separator: [UInt8]) -> TraceRecord {
         var joined = Array(text[0..<text.trimmed(0..<text.count).upperBound])

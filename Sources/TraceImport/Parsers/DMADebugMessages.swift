@@ -78,8 +78,13 @@ enum DMADebugMessages {
                 fields: ["count"]),
     ]
 
-    static let statusMessages = ["preallocated", "debugging", "dma_debug_entry pool grown", "cacheline tracking ENOMEM",
-                                 "enable driver filter", "switching off", "Mapped at:"]
+    /// What dma-debug says of itself (kernel/dma/debug.c `dma_debug_init`, `dma_entry_alloc`,
+    /// `dma_debug_add_bus`, `filter_write`, …; lib/dma-debug.c's capitalised 2.6–4.x wording).
+    static let statusMessages = ["preallocated", "debugging", "Debugging", "dma_debug_entry pool grown", "cacheline tracking ENOMEM",
+                                 "enable driver filter", "switching off", "Mapped at:", "dma_debug_add_bus: out of memory",
+                                 "can not create debugfs", "error creating debugfs", "Out of memory"]
+    /// `pr_warn("%d debug entries requested but only %d allocated\n", …)`, which opens with its number.
+    static let entriesRequested = "debug entries requested but only"
     static let mappedAt = "Mapped at:"
     static let leakDetails = utf8("One of leaked entries details:")
     static let dumpTypes = ["single", "scather-gather", "scatter-gather", "coherent", "noncoherent", "resource", "page", "phys"]
@@ -94,7 +99,7 @@ enum DMADebugMessages {
         let body = located.body
         let text = bytes.text(body)
         if text.hasPrefix(mappedAt) { return .context }
-        if statusMessages.contains(where: { text.hasPrefix($0) }) { return .skipped(.debugStatus) }
+        if statusMessages.contains(where: { text.hasPrefix($0) }) || text.contains(entriesRequested) { return .skipped(.debugStatus) }
         guard let message = messages.first(where: { text.hasPrefix($0.text) }) else { return .skipped(.unknownEvent) }
         var event = record.event(.debugReport(message.call), "dma_debug")
         event.misuse = message.misuse
@@ -105,6 +110,28 @@ enum DMADebugMessages {
         if message.misuse == .unmapOfMappingError { event.address = DMADebugMessages.mappingErrorAddress }
         event.sizeBytes = message.sizeField.flatMap { bracketed(bytes, body, $0) }
             .flatMap { TextScanner.decimalValue(bytes, bytes.digitsPrefix($0)) }
+        // Every field the message's format prints: one missing after the cut-message joiner
+        // gave up (the paste ended inside the report) leaves the report unreadable.
+        if let missing = message.fields.first(where: { bracketed(bytes, body, $0) == nil }) {
+            return .skipped(.malformed(event.naming, missing: missing))
+        }
+        // A field printed but unreadable (cut inside its number, or more digits than 64 bits
+        // hold) is not read as absent: the report is not understood, and says which field.
+        if event.address == nil, bracketed(bytes, body, "device address") != nil {
+            return .skipped(.malformed(event.naming, missing: "device address"))
+        }
+        if event.sizeBytes == nil, let name = message.sizeField, bracketed(bytes, body, name) != nil {
+            return .skipped(.malformed(event.naming, missing: name))
+        }
+        // The mapping's own size (`[map size=]`, `[allocation size=]`) sizes the stand-in
+        // a replay maps (DMADebugHints): it must be readable and end below 2^64 too.
+        for name in ["map size", "allocation size"] {
+            guard let field = bracketed(bytes, body, name) else { continue }
+            guard let size = TextScanner.decimalValue(bytes, bytes.digitsPrefix(field)) else {
+                return .skipped(.malformed(event.naming, missing: name))
+            }
+            if let address = event.address, ParsedEvent.wraps(address, size) { return .skipped(.wrapping(event.naming)) }
+        }
         event.direction = (bracketed(bytes, body, "unmapped with") ?? bracketed(bytes, body, "synced with")
                            ?? bracketed(bytes, body, "mapped with")).flatMap { KernelSymbols.direction(bytes.text($0)) }
         return .event(event)

@@ -1,6 +1,6 @@
 /// Reads kernel log messages (dmesg, syslog) one record at a time. Some reports span
 /// several records: a legacy DMAR fault with its reason on the next line, a dma-debug
-/// warning followed by the WARN's `WARNING: CPU: n PID: p` line, dma-debug's leak report
+/// warning followed by the WARN's `WARNING:` line (`WarnHeadline`), dma-debug's leak report
 /// and its details line, an SMMUv3 event and its words, a swiotlb-full line and the
 /// failed allocation or bounce map it caused. Such an event is held until the record after
 /// its last line, then released with everything those lines added.
@@ -10,7 +10,7 @@ final class KernelLogParser {
     /// A dma-debug `WARNING:` line that came before its message (older kernels).
     /// (Matched by record, not line number: wrapping and quoted-printable soft breaks
     /// change how many physical lines a record spans.)
-    private var warningBefore: (cpu: Int?, pid: Int?, record: Int)?
+    private var warningBefore: (headline: WarnHeadline, record: Int)?
     /// Records parsed so far.
     private var recordCount = 0
     /// An oops report being read (`BUG: unable to handle page fault` … `---[ end trace`).
@@ -22,8 +22,6 @@ final class KernelLogParser {
         case event(ParsedEvent)
         case smmuV3(SMMUv3Report)
     }
-
-    static let warning = utf8("WARNING: CPU:"), dmaDebugSource = utf8("dma-debug.c"), dmaDebugSourceNew = utf8("dma/debug.c")
 
     init(devices: DeviceDirectory) {
         self.devices = devices
@@ -93,14 +91,10 @@ final class KernelLogParser {
         if let result = SWIOTLBMessages.parse(record, message, devices: devices) { return hold(result) }
         if let result = OtherIOMMUMessages.parse(record, message, devices: devices) { return result }
         if RateLimitNote.isIOMMURateLimit(bytes, message) { return .skipped(.rateLimited) }
-        if bytes.hasPrefix(Self.warning, at: message.lowerBound) {
-            if TextScanner.find(Self.dmaDebugSource, in: bytes, from: message.lowerBound) != nil
-                || TextScanner.find(Self.dmaDebugSourceNew, in: bytes, from: message.lowerBound) != nil {
-                let (cpu, pid) = Self.cpuAndPID(record)
-                warningBefore = (cpu, pid, recordCount + 1)
-                return .context   // the WARN of the dma-debug message on the next line (before 4.x)
-            }
-            return .skipped(.notDMA)
+        if let headline = WarnHeadline(bytes, message) {
+            guard headline.isDMADebug else { return .skipped(.notDMA) }
+            warningBefore = (headline, recordCount + 1)
+            return .context   // the WARN of the dma-debug message on the next line (before 4.x)
         }
         return .skipped(ReportLikeText.looksLikeReport(record) ? .unrecognizedReport : .notDMA)
     }
@@ -110,8 +104,7 @@ final class KernelLogParser {
     private func hold(_ result: LineResult) -> LineResult {
         guard result.disposition == .event, var event = result.events.first else { return result }
         if case .debugReport = event.kind, let before = warningBefore, before.record == recordCount {
-            event.provenance.cpu = before.cpu
-            event.provenance.pid = before.pid
+            Self.take(before.headline, into: &event)
         }
         warningBefore = nil
         let waits: Bool
@@ -148,8 +141,9 @@ final class KernelLogParser {
         case .fault:
             return IntelDMARMessages.reasonLine(&event, record, message)
         case .debugReport:
-            if record.text.hasPrefix(Self.warning, at: message.lowerBound), event.provenance.cpu == nil {
-                (event.provenance.cpu, event.provenance.pid) = Self.cpuAndPID(record)
+            // A console's caller id (`[    C3]`, `[  T123]`) may have given one of the two already.
+            if event.provenance.cpu == nil || event.provenance.pid == nil, let headline = WarnHeadline(record.text, message) {
+                Self.take(headline, into: &event)
                 return true
             }
             return DMADebugMessages.leakDetailsLine(&event, record, message)
@@ -169,9 +163,10 @@ final class KernelLogParser {
         }
     }
 
-    /// `WARNING: CPU: 33 PID: 10759 at kernel/dma/debug.c:988 check_unmap+0xa6f/0x2360`
-    private static func cpuAndPID(_ record: TraceRecord) -> (Int?, Int?) {
-        let words = SpacedWords(record.text, record.message)
-        return (words.number(after: "CPU:")?.asInt, words.number(after: "PID:")?.asInt)
+    /// The CPU and task the WARN names are where the dma-debug check ran.
+    private static func take(_ headline: WarnHeadline, into event: inout ParsedEvent) {
+        event.provenance.cpu = headline.cpu ?? event.provenance.cpu
+        event.provenance.pid = headline.pid ?? event.provenance.pid
+        if let task = headline.task { event.provenance.task = task }
     }
 }

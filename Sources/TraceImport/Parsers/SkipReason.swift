@@ -15,7 +15,7 @@ struct SkipReason: Hashable, Sendable {
     /// The reason a journal or summary stored as `text`.
     init(text: String) {
         self.init(text, notUnderstood: text == Self.unrecognizedReport.text || text == Self.unknownEvent.text
-                  || text.contains(Self.malformedMarker))
+                  || text.contains(Self.malformedMarker) || text.hasSuffix(Self.wrapsMarker))
     }
 
     static let notDMA = SkipReason("not a DMA or IOMMU line")
@@ -33,4 +33,12 @@ struct SkipReason: Hashable, Sendable {
         SkipReason("\(naming)\(malformedMarker)\(field)", notUnderstood: true)
     }
     static let malformedMarker = " without a readable "
+
+    /// A report whose range runs past the top of the 64-bit address space: no mapping the
+    /// kernel made can (dma-debug's entries, a dump line, a map event are all real ranges),
+    /// so the numbers are damaged, not a fact to replay.
+    static func wrapping(_ naming: String) -> SkipReason {
+        SkipReason("\(naming)\(wrapsMarker)", notUnderstood: true)
+    }
+    static let wrapsMarker = " whose address + length pass 2^64"
 }

@@ -7,6 +7,7 @@
 ///     <3>[  12.345678] …                                    dmesg -r (log level)
 ///     kern  :err   : [  12.345678] …                        dmesg -x (facility, level)
 ///     [   12.345678][  T123] …                              CONFIG_PRINTK_CALLER
+///     [   12.345678] [  T123] …                             the same through util-linux dmesg
 ///     [  278.999480] host kernel: …   [  0.9] kernel: …     journalctl -o short-monotonic
 ///     kernel: [   13.134460] …   kernel: DMAR: …            the tag alone, time or host cut
 ///     May 30 17:35:46 localhost kernel: [  278.999480] …    syslog, kern.log (SyslogHeader)
@@ -129,10 +130,13 @@ enum KernelLogPrefix {
                                         "local3", "local4", "local5", "local6", "local7"].map { Array($0.utf8) }
     static let levels: [[UInt8]] = ["emerg", "alert", "crit", "err", "warn", "notice", "info", "debug"].map { Array($0.utf8) }
 
-    /// CONFIG_PRINTK_CALLER's `[  T123]` (task) or `[ C2]` (CPU) after the time.
+    /// CONFIG_PRINTK_CALLER's `[  T123]` (task) or `[ C2]` (CPU) after the time: right
+    /// after it on a console, after a space in util-linux dmesg (2.39+, which reads the
+    /// caller from /dev/kmsg and prints `"[%*s] "` after the time's `"] "`).
     private static func callerBracket(_ scanner: inout TextScanner, into prefix: inout LinePrefix) {
         let bytes = scanner.bytes
-        let start = scanner.position
+        var start = scanner.position
+        while start < bytes.count, bytes[start] == .space { start += 1 }
         guard start < bytes.count, bytes[start] == .openBracket,
               let close = bytes[start...].prefix(16).firstIndex(of: .closeBracket) else { return }
         let inner = bytes.trimmed((start + 1)..<close)

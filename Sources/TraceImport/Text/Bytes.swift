@@ -25,6 +25,7 @@ extension UInt8 {
     static let greaterThan = UInt8(ascii: ">")
     static let underscore = UInt8(ascii: "_")
     static let slash = UInt8(ascii: "/")
+    static let backslash = UInt8(ascii: "\\")
     static let pipe = UInt8(ascii: "|")
 
     var isDigit: Bool { self >= 0x30 && self <= 0x39 }
@@ -70,7 +71,8 @@ extension Array where Element == UInt8 {
     /// The leading `0x…` or decimal digits of `range` (`0x00000000443d7040` of a value
     /// a paste cut or ran into other text).
     func numberPrefix(_ range: Range<Int>) -> Range<Int> {
-        let isHex = range.count > 2 && self[range.lowerBound] == .zero && self[range.lowerBound + 1] | 0x20 == UInt8(ascii: "x")
+        // `0x` alone is a number cut after its prefix: kept whole, so it reads as no value, not 0.
+        let isHex = range.count >= 2 && self[range.lowerBound] == .zero && self[range.lowerBound + 1] | 0x20 == UInt8(ascii: "x")
         var upper = range.lowerBound + (isHex ? 2 : 0)
         while upper < range.upperBound, self[upper].isDigit || (isHex && self[upper].hexDigitValue != nil) { upper += 1 }
         return range.lowerBound..<upper
