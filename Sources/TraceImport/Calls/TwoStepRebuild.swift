@@ -32,6 +32,9 @@ struct TwoStepRebuild {
     /// that no DMA API call made it (a trace of `iommu:*` alone shows no DMA API call).
     private var tracesDMAAPI: Set<Int> = []
     private var requests = 0
+    /// How a rebuilt try_alloc's note begins: the call traced nothing, so where it ran is
+    /// only bounded by its task's events (`UntracedAllocationOrder`).
+    static let rebuiltAllocNote = "dma_iova_try_alloc rebuilt from the request's iommu:map events"
 
     mutating func noteDMATracing(source: Int) { tracesDMAAPI.insert(source) }
 
@@ -116,7 +119,7 @@ struct TwoStepRebuild {
                 alloc.state = state
                 alloc.device = device
                 alloc.sizeBytes = total
-                alloc.note = "dma_iova_try_alloc rebuilt from the request's iommu:map events (no dma_iova_* probe events): "
+                alloc.note = Self.rebuiltAllocNote + " (no dma_iova_* probe events): "
                     + "its size is theirs, granule-rounded; the buffer's offset in its first page is not in the trace"
                     + (device == nil ? "" : "; device \(device!): the last to map through the IOMMU")
                 events.append(alloc)

@@ -136,9 +136,17 @@ struct SimulatedRun {
     }
 
     /// Runs the oldest record read; a traced timer run that came inside the call after it
-    /// goes after that call (`FlushTimerPlacement.callInterrupted`).
+    /// goes after that call (`FlushTimerPlacement.callInterrupted`), and another task's
+    /// untraced try_alloc that the IOVAs show ran before it goes before it
+    /// (`UntracedAllocationOrder`).
     private mutating func runOldest(into writer: JournalWriter) throws(JournalError) {
         guard let (oldest, facts) = ahead.removeFirst() else { return }
+        if let offset = UntracedAllocationOrder.allocationBefore(oldest, engine: engine, ahead: ahead.pending.lazy.map(\.record)) {
+            var (earlier, earlierFacts) = ahead.remove(pendingAt: offset)
+            let note = earlier.provenance?.note.map { $0 + "; " } ?? ""
+            earlier.provenance?.note = note + UntracedAllocationOrder.note(movedBefore: oldest)
+            try run(earlier, facts: earlierFacts, into: writer)
+        }
         if let offset = FlushTimerPlacement.callInterrupted(by: oldest, engine: engine, ahead: ahead.pending.lazy.map(\.record)) {
             let (call, callFacts) = ahead.remove(pendingAt: offset)
             try run(call, facts: callFacts, into: writer)
