@@ -12,9 +12,20 @@ import Testing
     /// `capture.sh virtio-strict` (the mix workload), its first 15,650 lines, gzip'd.
     static let mapAcrossInterrupt = "fixtures/kernel-captures/7.3-virtio-iommu-strict-nvme-first-15650-lines.txt.gz"
 
+    /// `MEM=3G WORKLOAD=quick capture.sh intel-lazy` (with `APPEND=no_timer_check`), whole,
+    /// gzip'd: q35 puts RAM above 2 GiB past 4 GiB, so every buffer the trace maps lies
+    /// above 4 GiB, and the kernel keeps its swiotlb pool ("PCI-DMA: Using software bounce
+    /// buffering for IO (SWIOTLB)").
+    static let aboveFourGiB = "fixtures/kernel-captures/7.3-intel-iommu-lazy-nvme-quick-mem3g.txt.gz"
+
+    /// `MEM=4G WORKLOAD=quick capture.sh virtio-lazy`, whole, gzip'd.
+    static let aboveFourGiBVirtio = "fixtures/kernel-captures/7.3-virtio-iommu-lazy-nvme-quick-mem4g.txt.gz"
+
     static let captures: [(file: String, ops: Int)] = [
         (lateTimer, 1776),
         (mapAcrossInterrupt, 16248),
+        (aboveFourGiB, 2821),
+        (aboveFourGiBVirtio, 2817),
     ]
 
     @Test(arguments: captures.map(\.file))
@@ -59,5 +70,19 @@ import Testing
         #expect(lines[map + 1] == "mapping-error m978")
         #expect(lines[map + 2].hasSuffix(":15632 iommu_unmap"), "\(lines[map + 2])")
         #expect(lines[map + 3].hasSuffix(":15634 dma_unmap_phys"), "\(lines[map + 3])")
+    }
+
+    /// Every buffer of the 3 GiB and 4 GiB guests lies above 4 GiB, and every IOVA below it:
+    /// `iommu_dma_alloc_iova()` (drivers/iommu/dma-iommu.c) tries "all the 32-bit PCI
+    /// addresses first" for a PCI device, whatever the physical address, and the model
+    /// hands out the kernel's IOVAs there too (the replay compares each).
+    @Test(arguments: [aboveFourGiB, aboveFourGiBVirtio])
+    func buffersAboveFourGiBGetIOVAsBelowIt(_ capture: String) throws {
+        let journal = TraceReplayTests.temporary(".db")
+        #expect(try ToolRun.run(["import", capture, "--journal", journal, "--quiet"]).status == 0)
+        let query = try ToolRun.run(["query", journal, "--format", "csv", """
+            SELECT count(*) > 2000, sum(phys < 4294967296), max(iova + length) <= 4294967296 FROM mapped_ranges
+            """])
+        #expect(query.stdout.split(separator: "\n").last == "1,0,1", "\(query.stdout)")
     }
 }

@@ -29,17 +29,24 @@ extension IOVAAllocator {
         if size < UInt64(1) << (Self.rangeCacheMaxOrder - 1) { size = size.roundedUpToPowerOfTwo }
         let order = size.orderBase2
         guard order < Self.rangeCacheMaxOrder else { return [] }
-        return Array(rangeCaches[order].nextPops(cpu: cpu).prefix(count))
+        return rangeCaches[order].nextPops(cpu: cpu, count: count)
     }
 }
 
 extension IOVARangeCache {
-    /// The pfns `get()` on `cpu` would return, in order, with no limit: the loaded
-    /// magazine top down, then (swapped in when loaded is empty) the previous one, then
-    /// the depot's last magazine.
-    func nextPops(cpu: Int) -> [UInt64] {
-        guard cpu < cpus.count else { return depot.last.map { Array($0.pfns.reversed()) } ?? [] }
-        return Array(cpus[cpu].loaded.pfns.reversed()) + Array(cpus[cpu].previous.pfns.reversed())
-            + (depot.last.map { Array($0.pfns.reversed()) } ?? [])
+    /// The first `count` pfns `get()` on `cpu` would return, in order, with no limit: the
+    /// loaded magazine top down, then (swapped in when loaded is empty) the previous one,
+    /// then the depot's last magazine. Reads no more than `count` of them (it runs before
+    /// every imported allocation).
+    func nextPops(cpu: Int, count: Int) -> [UInt64] {
+        var pops: [UInt64] = []
+        let magazines = (cpu < cpus.count ? [cpus[cpu].loaded, cpus[cpu].previous] : []) + (depot.last.map { [$0] } ?? [])
+        for magazine in magazines {
+            for pfn in magazine.pfns.reversed() {
+                guard pops.count < count else { return pops }
+                pops.append(pfn)
+            }
+        }
+        return pops
     }
 }
