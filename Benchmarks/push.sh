@@ -89,33 +89,60 @@ for table in $tables; do
     sqlite3 -csv "$work/n1.db" "SELECT $select FROM \"$table\"" >"$work/csv/$table.csv"
 done
 
+# CPU as well as wall time: the client's (its rusage) and the server's (every backend of
+# the round's database, read from /proc: Benchmarks/backend-cpu.py), when the server runs
+# on this machine and its postmaster's PID can be read; wall time alone on a machine shared
+# with other work says more about the neighbours than about push.
+postmaster=$(head -1 "$(psql "$server" -tAc 'SHOW data_directory')/postmaster.pid" 2>/dev/null || true)
+measured() {   # $1: database name; the rest: the command. Prints "wall client server busiest".
+    if [ -n "$postmaster" ] && [ -r "/proc/$postmaster/stat" ]; then
+        python3 Benchmarks/backend-cpu.py "$postmaster" "$1" "${@:2}" 2>/dev/null \
+            | sed -E 's/^wall ([0-9.]+) s, client ([0-9.]+) s, server ([0-9.]+) s \([0-9]+ backends, busiest ([0-9.]+) s\)$/\1 \2 \3 \4/'
+    else
+        echo "$(seconds "${@:2}") - - -"
+    fi
+}
+minimum() { echo "$1 ${2:-$1}" | awk '{print ($1 < $2 ? $1 : $2)}'; }
 echo "== push of one journal ($one_ops ops) vs psql \\copy of the same rows, best of $rounds"
-best_ours=
-best_theirs=
-best_keyed=
+echo "   (wall s / client CPU s / server CPU s, busiest backend s; load $(cut -d' ' -f1-3 /proc/loadavg))"
+for what in ours theirs keyed; do for field in wall client server busiest; do eval "best_${what}_$field="; done; done
 for round in $(seq 1 "$rounds"); do
     store=$(database "one$round")
+    name=${store##*/}
     "$tool" push --quiet "$work/small.db" --to "$store"   # makes the store: not timed
     make_baseline "baseline" >"$work/copy.sql"
-    theirs=$(seconds psql "$store" -q -1 -v ON_ERROR_STOP=1 -f "$work/copy.sql")
+    read -r theirs_wall theirs_client theirs_server theirs_busiest < <(measured "$name" psql "$store" -q -1 -v ON_ERROR_STOP=1 -f "$work/copy.sql")
     # The same, then the store's keys and indexes built on the copied tables (what push's
     # ATTACH builds): where the baseline's time would go with the store's indexes.
     { make_baseline "keyed"; psql "$store" -tAc "SELECT regexp_replace(replace(indexdef, 'ON ONLY dmajournal.', 'ON keyed.'),
         '^CREATE (UNIQUE )?INDEX (\S+)', 'CREATE \1INDEX keyed_\2') || ';' FROM pg_indexes WHERE schemaname = 'dmajournal'
         AND tablename IN (SELECT relname FROM pg_class WHERE relkind = 'p' AND relnamespace = 'dmajournal'::regnamespace)"; } >"$work/keyed.sql"
-    keyed=$(seconds psql "$store" -q -1 -v ON_ERROR_STOP=1 -f "$work/keyed.sql")
-    ours=$(seconds "$tool" push --quiet "$work/n1.db" --to "$store")
-    echo "round $round: dmajournal push $ours s, psql \\copy $theirs s, psql \\copy + keys and indexes $keyed s"
-    best_keyed=$(echo "$keyed ${best_keyed:-$keyed}" | awk '{print ($1 < $2 ? $1 : $2)}')
-    best_ours=$(echo "$ours ${best_ours:-$ours}" | awk '{print ($1 < $2 ? $1 : $2)}')
-    best_theirs=$(echo "$theirs ${best_theirs:-$theirs}" | awk '{print ($1 < $2 ? $1 : $2)}')
+    read -r keyed_wall keyed_client keyed_server keyed_busiest < <(measured "$name" psql "$store" -q -1 -v ON_ERROR_STOP=1 -f "$work/keyed.sql")
+    read -r ours_wall ours_client ours_server ours_busiest < <(measured "$name" "$tool" push --quiet "$work/n1.db" --to "$store")
+    echo "round $round: dmajournal push $ours_wall / $ours_client / $ours_server, $ours_busiest;" \
+         "psql \\copy $theirs_wall / $theirs_client / $theirs_server, $theirs_busiest;" \
+         "\\copy + keys and indexes $keyed_wall / $keyed_client / $keyed_server, $keyed_busiest"
+    for what in ours theirs keyed; do for field in wall client server busiest; do
+        value=$(eval echo "\$${what}_$field"); [ "$value" = "-" ] && continue
+        eval "best_${what}_$field=\$(minimum $value \$best_${what}_$field)"
+    done; done
 done
-awk -v o="$best_ours" -v t="$best_theirs" -v k="$best_keyed" -v n="$one_ops" 'BEGIN {
-    printf "dmajournal push: %.2f s, %.0f K ops/s (whole command: store check, COPY, keys and indexes, attach, commit)\n", o, n / o / 1000
-    printf "psql \\copy:      %.2f s, %.0f K ops/s (CSV into plain tables, no keys or indexes)\n", t, n / t / 1000
-    printf "psql \\copy + the store'"'"'s keys and indexes: %.2f s, %.0f K ops/s\n", k, n / k / 1000
-    printf "push is %.2fx the baseline (target: 500 K ops/s)\n", t / o
-}'
+summary() {   # $1: label, $2: wall, $3: client, $4: server, $5: busiest backend
+    awk -v l="$1" -v w="$2" -v c="$3" -v s="$4" -v b="$5" -v n="$one_ops" 'BEGIN {
+        printf "%-26s %.2f s, %4.0f K ops/s", l, w, n / w / 1000
+        if (c != "") {
+            # On two idle cores: no faster than the busiest backend, nor than all the CPU
+            # spread over both cores.
+            idle = (c + s) / 2 > b ? (c + s) / 2 : b
+            printf "; CPU client %.3f s + server %.3f s = %.3f s (busiest backend %.3f s): two idle cores, at best %.2f s, %.0f K ops/s", c, s, c + s, b, idle, n / idle / 1000
+        }
+        printf "\n"
+    }'
+}
+summary "dmajournal push:" "$best_ours_wall" "$best_ours_client" "$best_ours_server" "$best_ours_busiest"
+summary "psql \\copy:" "$best_theirs_wall" "$best_theirs_client" "$best_theirs_server" "$best_theirs_busiest"
+summary "psql \\copy + keys, indexes:" "$best_keyed_wall" "$best_keyed_client" "$best_keyed_server" "$best_keyed_busiest"
+echo "(best of $rounds each, figure by figure; push: the whole command (store check, COPY, keys and indexes, attach, commit); \\copy: CSV into plain tables, no keys or indexes; target: 500 K ops/s)"
 
 echo "== $journals journals of $ops ops pushed, then per-device over all of them"
 store=$(database "fleet")

@@ -38,7 +38,7 @@ struct JournalPusherTests {
             try pusher.push(path: path)
         } throws: { error in
             guard case .connectionLost(_, let during, _) = error as? FleetError else { return false }
-            return during == "pushing \(path)"
+            return during == "pushing \(path)" && !(error as! FleetError).description.contains("\n")
         }
         #expect(try count(observer, "SELECT count(*) FROM dmajournal.journals") == 0)
         #expect(try count(observer, "SELECT count(*) FROM dmajournal.ops") == 0)
@@ -77,10 +77,12 @@ struct JournalPusherTests {
         #expect {
             try pusher.push(path: path)
         } throws: { error in
-            (error as? FleetError)?.description.contains("the recording did not finish") == true
+            (error as? FleetError)?.description.hasPrefix("\(path): the recording did not finish") == true
                 && (error as? FleetError)?.description.contains("dmajournal recover") == true
+                && (error as? FleetError)?.description.contains("\n") == false
         }
         #expect(try count(connection, "SELECT count(*) FROM dmajournal.journals") == 0)
+        #expect(try count(connection, "SELECT count(*) FROM pg_class WHERE relname ~ '_j[0-9]+(_|$)'") == 0)
     }
 
     @Test func aJournalOfAnotherSchemaVersionIsRefused() throws {
@@ -172,6 +174,37 @@ struct JournalPusherTests {
         let backend = connection.backendPID
         pusher.beforeAttach = { _ = try? observer.query("SELECT pg_terminate_backend($1)", [String(backend)]) }
         try expectLostAndNothingLeft(pushing: path, with: pusher, database: database, observer: observer)
+    }
+
+    /// The helper's session ends while it loads its tables (the journal's own session
+    /// goes on): the push fails in one line, nothing of the journal is in the store (the
+    /// helper had not committed, the journal's transaction rolls back), and the same
+    /// pusher sends the next journal over its own connection alone.
+    @Test func aHelperSessionThatEndsMidPushLeavesNothingHalfVisible() throws {
+        let database = try TestServer.Database()
+        let connection = try database.connect()
+        let observer = try database.connect()
+        let pusher = try JournalPusher(connection: connection)
+        pusher.helperFromOps = 0
+        let path = try journal("big.db", script: "fixtures/scripts/kernel/iova-top-down-and-rcache.ops")
+        let helperBackend = try #require(pusher.helper?.backendPID)
+        nonisolated(unsafe) var helperTables = 0
+        pusher.afterHelperTable = { _ in
+            helperTables += 1
+            if helperTables == 2 { _ = try? observer.query("SELECT pg_terminate_backend($1)", [String(helperBackend)]) }
+        }
+        #expect {
+            try pusher.push(path: path)
+        } throws: { error in
+            guard case .connectionLost(_, let during, _) = error as? FleetError else { return false }
+            return during == "pushing \(path)" && !(error as! FleetError).description.contains("\n")
+        }
+        #expect(connection.isAlive)
+        #expect(try count(observer, "SELECT count(*) FROM dmajournal.journals") == 0)
+        #expect(try count(observer, "SELECT count(*) FROM pg_class WHERE relname ~ '_j[0-9]+(_|$)' AND relnamespace = 'dmajournal'::regnamespace") == 0)
+        let next = try journal("next.db")
+        guard case .pushed(_, _, let ops, _, _) = try pusher.push(path: next) else { Issue.record("not pushed"); return }
+        #expect(try count(observer, "SELECT count(*) FROM dmajournal.ops") == ops)
     }
 
     /// A push killed after its helper committed leaves plain `_jN` tables no parent

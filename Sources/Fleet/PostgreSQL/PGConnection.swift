@@ -133,17 +133,21 @@ public final class PGConnection {
     }
 
     /// The error for a failed call: the server's own message and SQLSTATE when it sent
-    /// one, else libpq's (a connection that broke says so).
+    /// one, else libpq's. A connection that broke says so, even when the server said why
+    /// before closing it (a terminated session's `terminating connection due to
+    /// administrator command`, SQLSTATE 57P01): what the caller must know is that its
+    /// transaction is gone.
     func failure(doing what: String, result: OpaquePointer?) -> FleetError {
+        var said: (state: String, message: String)?
         if let result, let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))) {
-            let message = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) } ?? ""
-            return .server(store: store.description, sqlState: String(cString: state), message: message)
+            said = (String(cString: state), PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) } ?? "")
         }
-        let message = Self.firstLine(PQerrorMessage(handle))
         if !isAlive {
-            return .connectionLost(store: store.description, during: "running " + Self.summary(of: what), message: message)
+            return .connectionLost(store: store.description, during: "running " + Self.summary(of: what),
+                                   message: said?.message ?? Self.firstLine(PQerrorMessage(handle)))
         }
-        return .server(store: store.description, sqlState: "", message: message)
+        if let said { return .server(store: store.description, sqlState: said.state, message: said.message) }
+        return .server(store: store.description, sqlState: "", message: Self.firstLine(PQerrorMessage(handle)))
     }
 
     static func firstLine(_ message: UnsafePointer<CChar>?) -> String {

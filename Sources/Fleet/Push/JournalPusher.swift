@@ -42,6 +42,9 @@ public final class JournalPusher {
     /// Called after each table the journal's own connection copies (tests use it to break
     /// the connection mid-push).
     public var afterTable: ((String) -> Void)?
+    /// Called after each table the helper connection copies, on the helper's thread
+    /// (tests break the helper's connection mid-push).
+    public var afterHelperTable: ((String) -> Void)?
     /// Called when every table is loaded (the helper's committed), just before they are
     /// attached (tests break the connection there).
     public var beforeAttach: (() -> Void)?
@@ -63,9 +66,18 @@ public final class JournalPusher {
             schemaVersion = try StoreSetup.ensure(connection, schema: StoreSchema(layout: layout))
         }
         helper = try? PGConnection(connection.store)
+        for session in [connection, helper].compactMap({ $0 }) { try Self.buildIndexesSerially(on: session) }
         // Best effort: a stranded table only takes space (store ids are never reused, so
         // no later push trips over it), and another role's may not be ours to drop.
         try? StrandedPartitions.sweep(on: connection)
+    }
+
+    /// No parallel workers for the partitions' index builds. PostgreSQL gives a build one
+    /// once the table passes 8 MB (`ops` and `mapped_ranges` of a 100 K-op journal), but
+    /// the push's two sessions and the client's two threads already keep the cores busy:
+    /// the worker only adds a process start and a merge of two sorted runs.
+    private static func buildIndexesSerially(on session: PGConnection) throws(FleetError) {
+        try session.execute("SET max_parallel_maintenance_workers = 0")
     }
 
     /// Pushes one journal file.
@@ -129,8 +141,8 @@ public final class JournalPusher {
         if indexes == nil { indexes = try PartitionIndexes(connection) }
         let indexes = indexes!
         // Each side uses only its own connection and SQLite handle; the journal's side
-        // alone touches `file` and calls `afterTable`.
-        nonisolated(unsafe) let (loader, helperLoader, file, afterTable) = (loader, helperLoader, file, afterTable)
+        // alone touches `file` and calls `afterTable`, the helper's `afterHelperTable`.
+        nonisolated(unsafe) let (loader, helperLoader, file, afterTable, afterHelperTable) = (loader, helperLoader, file, afterTable, afterHelperTable)
         let results = SideResults()
         DispatchQueue.concurrentPerform(iterations: 2) { side in
             if side == 0 {
@@ -144,7 +156,7 @@ public final class JournalPusher {
                 // A SQLite connection of its own: NOMUTEX connections are not shared
                 // between threads.
                 results.others = Result { () throws(FleetError) in
-                    try Self.loadAndCommit(others, helperLoader, from: SQLiteFile(path: path), indexes)
+                    try Self.loadAndCommit(others, helperLoader, from: SQLiteFile(path: path), indexes, afterTable: afterHelperTable)
                 }
             }
         }
@@ -154,12 +166,12 @@ public final class JournalPusher {
     }
 
     private static func loadAndCommit(_ tables: [JournalLayout.Table], _ loader: PartitionLoader, from file: SQLiteFile,
-                                      _ indexes: PartitionIndexes) throws(FleetError) -> (rows: Int, bytes: Int) {
+                                      _ indexes: PartitionIndexes, afterTable: ((String) -> Void)?) throws(FleetError) -> (rows: Int, bytes: Int) {
         let connection = loader.connection
         try connection.execute("BEGIN")
         do throws(FleetError) {
             try loader.create(tables)
-            let copied = try loader.copy(tables, from: file, afterTable: nil)
+            let copied = try loader.copy(tables, from: file, afterTable: afterTable)
             try loader.analyze(tables)
             try loader.buildIndexes(tables, indexes)
             try connection.execute("COMMIT")
