@@ -8,7 +8,9 @@
 # The server: DMAJOURNAL_TEST_PG_URL if set, else the throwaway cluster of
 # scripts/pg-test-cluster.sh (started here, stopped on exit). Without a PostgreSQL server
 # it says so in one line and exits 0. Each figure is the best of ROUNDS (3) tries, ours and
-# the baseline taken in turn so a neighbour's build slows both alike.
+# the baseline taken in turn so a neighbour's build slows both alike; with a server on this
+# machine, the client's and the server's CPU are taken too (Benchmarks/backend-cpu.py), and
+# from them what two idle cores would allow.
 # Usage: Benchmarks/push.sh [journals] [ops]   (release build; defaults 100 100000)
 #        TOOL=/path/to/dmajournal Benchmarks/push.sh …   (that build instead, not rebuilt)
 set -euo pipefail
@@ -50,7 +52,7 @@ fi
 seconds() { /usr/bin/time -f "%e" "$@" 2>&1 >/dev/null | tail -1; }
 database() {   # a fresh database; dropped on exit
     local name="dmajournal_bench_$1_$$"
-    psql "$server" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)" -c "CREATE DATABASE $name" >/dev/null
+    psql "$server" -qc "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" -c "CREATE DATABASE $name" >/dev/null
     databases+=("$name")
     echo "$base/$name"
 }
@@ -154,7 +156,7 @@ echo "push of $journals journals ($total_ops ops): $push_all s"
 for round in $(seq 1 "$rounds"); do
     echo "query --named per-device over $journals journals: $(seconds "$tool" query --db "$store" --named per-device) s"
 done
-echo "query --named per-device --where \"seed = 7\": $(seconds "$tool" query --db "$store" --named per-device --where "seed = 7") s"
+echo "query --named per-device --where \"seed = 1\" (one journal): $(seconds "$tool" query --db "$store" --named per-device --where "seed = 1") s"
 for named in reuse-distance faults-after-unmap; do
     echo "query --db … --named $named over $journals journals: $(seconds "$tool" query --db "$store" --named $named) s"
     echo "query FILE… --named $named over the $journals files: $(seconds "$tool" query "${all[@]}" --named $named) s"

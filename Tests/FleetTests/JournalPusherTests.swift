@@ -30,6 +30,17 @@ struct JournalPusherTests {
         return sqlite3_step(statement) == SQLITE_ROW ? Int(sqlite3_column_int64(statement, 0)) : -1
     }
 
+    /// A store, the pushing connection, a second one to end sessions from, a pusher that
+    /// sends every journal over two connections (the helper's too), and a journal for it.
+    private func twoConnectionPush() throws -> (TestServer.Database, PGConnection, PGConnection, JournalPusher, String) {
+        let database = try TestServer.Database()
+        let connection = try database.connect()
+        let pusher = try JournalPusher(connection: connection)
+        pusher.helperFromOps = 0
+        return (database, connection, try database.connect(), pusher,
+                try journal("big.db", script: "fixtures/scripts/kernel/iova-top-down-and-rcache.ops"))
+    }
+
     /// The push of `path` fails with the connection lost, leaves no journal, no rows and
     /// no `_jN` table behind, and goes in whole when pushed again over a new connection.
     private func expectLostAndNothingLeft(pushing path: String, with pusher: JournalPusher, database: TestServer.Database,
@@ -165,12 +176,7 @@ struct JournalPusherTests {
     /// The helper's tables are committed before the journal's transaction attaches them:
     /// if that transaction then dies, they are dropped, and nothing of the journal shows.
     @Test func aServerThatGoesAwayBeforeAttachLeavesNoHelperTables() throws {
-        let database = try TestServer.Database()
-        let connection = try database.connect()
-        let observer = try database.connect()
-        let pusher = try JournalPusher(connection: connection)
-        pusher.helperFromOps = 0
-        let path = try journal("big.db", script: "fixtures/scripts/kernel/iova-top-down-and-rcache.ops")
+        let (database, connection, observer, pusher, path) = try twoConnectionPush()
         let backend = connection.backendPID
         pusher.beforeAttach = { _ = try? observer.query("SELECT pg_terminate_backend($1)", [String(backend)]) }
         try expectLostAndNothingLeft(pushing: path, with: pusher, database: database, observer: observer)
@@ -181,12 +187,7 @@ struct JournalPusherTests {
     /// helper had not committed, the journal's transaction rolls back), and the same
     /// pusher sends the next journal over its own connection alone.
     @Test func aHelperSessionThatEndsMidPushLeavesNothingHalfVisible() throws {
-        let database = try TestServer.Database()
-        let connection = try database.connect()
-        let observer = try database.connect()
-        let pusher = try JournalPusher(connection: connection)
-        pusher.helperFromOps = 0
-        let path = try journal("big.db", script: "fixtures/scripts/kernel/iova-top-down-and-rcache.ops")
+        let (database, connection, observer, pusher, path) = try twoConnectionPush()
         let helperBackend = try #require(pusher.helper?.backendPID)
         nonisolated(unsafe) var helperTables = 0
         pusher.afterHelperTable = { _ in
@@ -204,7 +205,7 @@ struct JournalPusherTests {
         #expect(try count(observer, "SELECT count(*) FROM pg_class WHERE relname ~ '_j[0-9]+(_|$)' AND relnamespace = 'dmajournal'::regnamespace") == 0)
         let next = try journal("next.db")
         guard case .pushed(_, _, let ops, _, _) = try pusher.push(path: next) else { Issue.record("not pushed"); return }
-        #expect(try count(observer, "SELECT count(*) FROM dmajournal.ops") == ops)
+        #expect(try count(database.connect(), "SELECT count(*) FROM dmajournal.ops") == ops)
     }
 
     /// A push killed after its helper committed leaves plain `_jN` tables no parent
