@@ -73,11 +73,31 @@ import Testing
         #expect(TestMachine.classes(late) == [.useAfterUnmap])
     }
 
+    /// `BUG_ON(!valid_dma_direction(dir))` (kernel/dma/mapping.c): `dma_map_phys()` and
+    /// `dma_unmap_phys()` oops on `DMA_NONE` and change nothing; the map leaves no mapping,
+    /// the unmap leaves its mapping mapped.
     @Test func dmaNoneIsABug() {
         let machine = TestMachine()
-        guard case .rejected(let reason) = machine.map("m1", phys: Self.ram, len: 4096, dir: .none).status else {
-            Issue.record("expected a rejection"); return
-        }
-        #expect(reason.contains("BUG_ON"))
+        let map = machine.map("m1", phys: Self.ram, len: 4096, dir: .none)
+        #expect(map.status == .oops && TestMachine.classes(map) == [.invalidDirection])
+        #expect(map.warnings.first == "kernel BUG at kernel/dma/mapping.c!" && map.warnings.last == "Call Trace: dma_map_phys")
+        if case .rejected = machine.unmap("m1", len: 4096).status {} else { Issue.record("the BUGged map left a mapping") }
+        #expect(machine.map("m2", phys: Self.ram, len: 4096, dir: .toDevice).address == 0xFFFF_F000)
+        let unmap = machine.unmap("m2", len: 4096, dir: .none)
+        #expect(unmap.status == .oops && TestMachine.classes(unmap) == [.invalidDirection])
+        #expect(machine.devRead(.m("m2"), len: 4096).status == .ok)
+        #expect(machine.unmap("m2", len: 4096, dir: .toDevice).status == .ok)
+    }
+
+    /// `dma_sync_single_for_cpu()` reaches `__dma_sync_single_for_cpu()`'s `BUG_ON` only
+    /// when `dma_dev_need_sync()`: with dma-debug built in, or for a device that does not
+    /// skip syncs; a coherent device without dma-debug returns in the inline wrapper.
+    @Test(arguments: [(true, true), (false, false)])
+    func dmaNoneSyncBugsWhenTheSyncIsMade(_ dmaDebug: Bool, _ bugs: Bool) {
+        let machine = TestMachine(machine: MachineSpec(dmaDebug: dmaDebug))
+        machine.map("m1", phys: Self.ram, len: 4096, dir: .toDevice)
+        let sync = machine.syncForCPU("m1", len: 4096, dir: .none)
+        #expect((sync.status == .oops) == bugs)
+        #expect(sync.findings.isEmpty == !bugs)
     }
 }

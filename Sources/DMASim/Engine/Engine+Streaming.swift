@@ -5,8 +5,7 @@ extension Engine {
     /// `dma_map_phys(dev, phys, size, dir, attrs)`.
     func map(_ call: MapOp) -> Outcome {
         device(named: call.device).orReject { device in
-            // BUG_ON(!valid_dma_direction(dir))
-            guard call.direction != .none else { return .rejected("dma_map_phys with DMA_NONE: BUG_ON(!valid_dma_direction(dir))") }
+            guard call.direction != .none else { return bugOnInvalidDirection("dma_map_phys", handle: call.mapping) }
             var outcome = Outcome()
             let index = mappings.nextSlot
             let result: StreamingMapResult
@@ -56,6 +55,7 @@ extension Engine {
             return .rejected("unknown mapping \(call.mapping) (no map declared it)")
         }
         return device(named: mappings[index].device).orReject { device in
+            guard call.direction != .none else { return bugOnInvalidDirection("dma_unmap_phys", handle: call.mapping) }
             var outcome = Outcome()
             guard checkUnmap(index, call, into: &outcome) else { return outcome }
             // A mapping made while dma_need_unmap() was false: no dma-debug, no entry.
@@ -79,8 +79,13 @@ extension Engine {
         guard let index = mappingSlot(of: call.mapping) else {
             return .rejected("unknown mapping \(call.mapping) (no map declared it)")
         }
-        guard call.direction != .none else { return .rejected("DMA sync with DMA_NONE: BUG_ON(!valid_dma_direction(dir))") }
         return device(named: mappings[index].device).orReject { device in
+            if call.direction == .none {
+                // A device that skips syncs never gets past the inline wrapper.
+                guard syncReachesKernel(device) else { return .ok }
+                return bugOnInvalidDirection(forDevice ? "__dma_sync_single_for_device" : "__dma_sync_single_for_cpu",
+                                             handle: call.mapping)
+            }
             var outcome = Outcome()
             // A sync of a mapping that is gone has no address to act on here; the
             // kernel's cache maintenance at a stale address is not modelled.

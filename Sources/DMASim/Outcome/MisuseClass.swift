@@ -64,6 +64,10 @@ public enum MisuseClass: String, Sendable, CaseIterable, Hashable {
     /// 0-byte allocation and `swiotlb_search_pool_area()` stops the kernel at
     /// `BUG_ON(!nslots)`. The call never returns; nothing was taken.
     case zeroLengthBounce = "zero-length-bounce"
+    /// A streaming map, unmap or sync with `DMA_NONE`: `BUG_ON(!valid_dma_direction(dir))`
+    /// in kernel/dma/mapping.c; the call never returns and changes nothing (a sync of a
+    /// device that skips syncs returns before it, in `dma_sync_single_for_*()`'s wrapper).
+    case invalidDirection = "invalid-direction"
 
     // Ownership (dma-api.rst Part Id, docs/kernel-model.md "The CPU cache"), both APIs
     /// The CPU wrote a buffer the device owns, read one the device may write, or wrote
