@@ -179,3 +179,18 @@ import Testing
         #expect(KernelVersion.following(major: major, minor: minor) == version)
     }
 }
+
+/// `dma_unmap_phys()` with `DMA_ATTR_CC_SHARED` on an IOMMU device returns before the
+/// unmap and before dma-debug (7.1+, f0548044a026); 7.0 ignores bit 13 and unmaps.
+@Suite struct CCSharedUnmapTests {
+    @Test(arguments: [(KernelVersion.v7_1, true), (.v7_3, true), (.v7_0, false)])
+    func iommuUnmapWithTheAttributeDoesNothing(_ kernel: KernelVersion, _ skipped: Bool) {
+        let machine = TestMachine(machine: MachineSpec(kernel: kernel))
+        machine.map("m1", phys: TestMachine.ram, len: 4096, dir: .toDevice)
+        machine.checkError("m1")
+        let unmap = machine.unmap("m1", len: 4096, dir: .toDevice, attrs: .ccShared)
+        #expect(unmap.status == .ok && unmap.findings.isEmpty)
+        #expect(unmap.events.isEmpty == skipped)
+        #expect((machine.devRead(.m("m1"), len: 4096).status == .ok) == skipped)
+    }
+}

@@ -56,6 +56,10 @@ extension Engine {
         }
         return device(named: mappings[index].device).orReject { device in
             guard call.direction != .none else { return bugOnInvalidDirection("dma_unmap_phys", handle: call.mapping) }
+            // dma_unmap_phys() (7.1+): CC_SHARED never takes the IOMMU path; it returns
+            // before iommu_dma_unmap_phys() and before dma-debug's check_unmap(), so an
+            // IOMMU mapping stays mapped and its entry stays.
+            if device.domain != nil && call.attributes.contains(.ccShared) { return .ok }
             var outcome = Outcome()
             guard checkUnmap(index, call, into: &outcome) else { return outcome }
             // A mapping made while dma_need_unmap() was false: no dma-debug, no entry.
