@@ -89,3 +89,16 @@ import Testing
         #expect(second.status == .ok && !second.warnings.contains(warning))
     }
 }
+
+/// `swiotlb_tbl_map_single()`'s "swiotlb buffer is full (sz: %zd bytes)" prints `size`,
+/// `ALIGN(mapping_size + offset, alloc_align_mask + 1)`, also for a request beyond one
+/// segment (256 KiB), which no search can place.
+@Suite struct SwiotlbFullSizeTests {
+    @Test func oversizeRequestPrintsTheAlignedSize() {
+        let machine = TestMachine(devices: [DeviceSpec(name: "ut0", iommu: "mmu0", untrusted: true)])
+        machine.run(.swiotlb(SwiotlbSpec(sizeBytes: 1 << 20, base: TestMachine.bounceRAM)))
+        let outcome = machine.map("m1", dev: "ut0", phys: TestMachine.bounceRAM + 0x10_0200, len: 307_201, dir: .toDevice)
+        #expect(outcome.status == .mappingError)
+        #expect(outcome.warnings == ["ut0: swiotlb buffer is full (sz: 311296 bytes), total 512 (slots), used 0 (slots)"])
+    }
+}

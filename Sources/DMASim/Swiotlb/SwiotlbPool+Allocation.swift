@@ -33,12 +33,15 @@ extension SwiotlbPool {
     /// Allocates slots for `request` and records the original address of each; returns
     /// `tlb_addr`, which repeats the original's low bits under the alignment masks.
     mutating func mapSingle(_ request: Request) -> Result<UInt64, Full> {
-        // Beyond one segment nothing fits (`swiotlb_find_slots()`); said before the
-        // arithmetic below could overflow.
-        guard request.mappingBytes <= Self.slotBytes * UInt64(Self.segmentSlots) else {
-            return .failure(Full(sizeBytes: request.mappingBytes, totalSlots: slotCount, usedSlots: usedSlots))
-        }
         var offset = Self.alignOffset(minAlignMask: request.minAlignMask, alignMask: request.allocAlignMask, request.orig)
+        // Beyond one segment nothing fits (`swiotlb_find_slots()`); said before the
+        // arithmetic below could overflow. The warning prints the kernel's `size`,
+        // `ALIGN(mapping_size + offset, alloc_align_mask + 1)`, where that has a value.
+        guard request.mappingBytes <= Self.slotBytes * UInt64(Self.segmentSlots) else {
+            let alignment = request.allocAlignMask &+ 1
+            let size = request.mappingBytes.adding(offset).flatMap { $0.adding(alignment &- 1) }.map { $0 & ~(alignment &- 1) }
+            return .failure(Full(sizeBytes: size ?? request.mappingBytes, totalSlots: slotCount, usedSlots: usedSlots))
+        }
         let allocBytes = alignUp(request.mappingBytes + offset, to: request.allocAlignMask + 1)
         guard var index = findSlots(request, allocBytes: allocBytes) else {
             return .failure(Full(sizeBytes: allocBytes, totalSlots: slotCount, usedSlots: usedSlots))
