@@ -71,10 +71,28 @@ import Testing
         #expect(events.map(\.provenance.lineCount) == [1])
     }
 
+    /// A terminal or a fixed-width console breaks at its column, inside a number too; a mail
+    /// client never does. A break after `0x…`/`=…` digits before more hex digits is one
+    /// number (`SplitNumber`): joined without a space, whether the cut-message joiner (a
+    /// line longer than a mail wraps) or the mail unwrapping (40–100 columns) joins it.
+    @Test func aBreakInsideANumberJoinsWithoutASpace() throws {
+        let events = TraceText.events(in: """
+            [   12.000002] DMA-API: e1000e 0000:00:19.0: device driver tries to free DMA memory it has not allocated [device address=0x000000
+            0000001000] [size=4096 bytes]
+            [  221.565929] AMD-Vi: Event logged [IO_PAGE_FAULT device=05:00.0 domain=0x0012 address=0x00000000ff61
+            01b0 flags=0x0070]
+            > [   12.1] DMAR: [DMA Read NO_PASID] Request device [00:02.0] fault addr 0x7ff
+            > ff000 [fault reason 0x06] PTE Read access is not set
+            """)
+        #expect(events.map(\.address) == [0x1000, 0xff61_01b0, 0x7fff_f000])
+        #expect(events.map(\.sizeBytes) == [4096, nil, nil])
+        #expect(events.map(\.provenance.lineCount) == [2, 2, 2])
+    }
+
     /// Never more than `maximumLines` lines in one message.
     @Test func joinsAtMostAFewLines() throws {
-        var text = "e1000e 0000:00:19.0: DMA-API: device driver tries to free DMA memory it has not allocated [device address=0x1000] [size="
-        for _ in 0..<10 { text += "\n    4" }
+        var text = "e1000e 0000:00:19.0: DMA-API: device driver frees DMA memory with wrong function [device address=0x1000] [size=66 bytes] [mapped as single] [unmapped as"
+        for _ in 0..<10 { text += "\n    page" }
         let events = TraceText.events(in: text)
         #expect(events.count == 1)
         #expect(events.first?.provenance.lineCount == CutMessageJoiner.maximumLines)

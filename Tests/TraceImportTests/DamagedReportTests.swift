@@ -26,6 +26,8 @@ import Testing
              reason: "dma_debug without a readable device address"),
         Case(line: "\(debug) tries to free DMA memory it has not allocated [device address=0x1ffffffffffffffff] [size=4096 bytes]",
              reason: "dma_debug without a readable device address"),
+        Case(line: "\(debug) tries to free DMA memory it has not allocated [device address=0x00000000 00001000] [size=4096 bytes]",
+             reason: "dma_debug without a readable device address"),
         Case(line: "\(debug) frees DMA memory with different size [device address=0x0000000000001000] [map size=4096 bytes] [unm",
              reason: "dma_debug without a readable unmap size"),
         Case(line: "[    1.000001] e1000e 0000:00:19.0: single idx 3 P=1000 N=1 D=fffffffffffff000 L=2000 DMA_TO_DEVICE dma map error checked",

@@ -24,8 +24,10 @@ struct LineJoiner {
         if !startsRecord, text.first?.isSpace == false, var record = pending, record.startsRecord, record.quoteDepth == depth,
            Self.looksWrapped(record) {
             while let last = record.text.last, last.isSpace { record.text.removeLast() }
-            record.text.append(.space)
-            record.text.append(contentsOf: text[text.trimmed(0..<text.count)])
+            let rest = text[text.trimmed(0..<text.count)]
+            // A break inside a number (a terminal's column, not a mail client) joins without a space.
+            if record.lastEndsWithSpace || !SplitNumber.isInside(record.text[...], rest) { record.text.append(.space) }
+            record.text.append(contentsOf: rest)
             record.lineCount += 1
             record.lastPhysicalLength = line.count
             record.lastEndsWithSpace = line.last == .space

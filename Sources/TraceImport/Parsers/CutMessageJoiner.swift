@@ -36,7 +36,7 @@ struct CutMessageJoiner {
         let record = record.withoutContinuationBackslash()
         if var joined = held, let kind = cut {
             if joined.lineCount < Self.maximumLines, kind.isContinued(by: record) {
-                joined = joined.appending(record, separator: kind.separator(joined)).withoutContinuationBackslash()
+                joined = joined.appending(record, separator: kind.separator(joined, record)).withoutContinuationBackslash()
                 if let stillCut = CutMessage.of(joined) {
                     held = joined
                     cut = stillCut
@@ -103,9 +103,13 @@ enum CutMessage {
     }
 
     /// Between the held text and the continuation: nothing after an opening `[` (the
-    /// AMD-Vi halves), else a space where the line was broken.
-    func separator(_ held: TraceRecord) -> [UInt8] {
-        self == .amdViEventLogged ? [] : [.space]
+    /// AMD-Vi halves) or inside a number a terminal broke (`SplitNumber`), else a space
+    /// where the line was broken.
+    func separator(_ held: TraceRecord, _ next: TraceRecord) -> [UInt8] {
+        guard self != .amdViEventLogged else { return [] }
+        let before = held.text[held.text.trimmed(held.message)]
+        let after = next.text[next.text.trimmed(next.message)]
+        return SplitNumber.isInside(before, after) ? [] : [.space]
     }
 }
 

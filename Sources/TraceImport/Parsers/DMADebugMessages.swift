@@ -105,11 +105,10 @@ enum DMADebugMessages {
         event.misuse = message.misuse
         event.reason = text
         if let device = located.device, bytes.text(device) != "NULL" { event.device = devices.canonical(bytes.text(device)) }
-        event.address = bracketed(bytes, body, "device address").flatMap { TextScanner.numberValue(bytes, bytes.numberPrefix($0)) }
+        event.address = bracketed(bytes, body, "device address").flatMap { wholeNumber(bytes, $0) }
         // check_unmap() prints "invalid DMA memory address" for one handle only: DMA_MAPPING_ERROR.
         if message.misuse == .unmapOfMappingError { event.address = DMADebugMessages.mappingErrorAddress }
-        event.sizeBytes = message.sizeField.flatMap { bracketed(bytes, body, $0) }
-            .flatMap { TextScanner.decimalValue(bytes, bytes.digitsPrefix($0)) }
+        event.sizeBytes = message.sizeField.flatMap { bracketed(bytes, body, $0) }.flatMap { sizeValue(bytes, $0) }
         // Every field the message's format prints: one missing after the cut-message joiner
         // gave up (the paste ended inside the report) leaves the report unreadable.
         if let missing = message.fields.first(where: { bracketed(bytes, body, $0) == nil }) {
@@ -127,7 +126,7 @@ enum DMADebugMessages {
         // a replay maps (DMADebugHints): it must be readable and end below 2^64 too.
         for name in ["map size", "allocation size"] {
             guard let field = bracketed(bytes, body, name) else { continue }
-            guard let size = TextScanner.decimalValue(bytes, bytes.digitsPrefix(field)) else {
+            guard let size = sizeValue(bytes, field) else {
                 return .skipped(.malformed(event.naming, missing: name))
             }
             if let address = event.address, ParsedEvent.wraps(address, size) { return .skipped(.wrapping(event.naming)) }
@@ -179,6 +178,23 @@ enum DMADebugMessages {
         var valueStart = valueEnd
         if valueStart < close, bytes[valueStart] == .equals || bytes[valueStart] == .space { valueStart += 1 }
         return bytes.trimmed(valueStart..<close)
+    }
+
+    /// A field's number when it is all the field holds (`0x0000000000001000`): two halves
+    /// of a number a paste joined with a space (`0x00000000 00001000`) are no value.
+    static func wholeNumber(_ bytes: [UInt8], _ field: Range<Int>) -> UInt64? {
+        let number = bytes.numberPrefix(field)
+        guard number == field else { return nil }
+        return TextScanner.numberValue(bytes, number)
+    }
+
+    /// A size field's decimal count, alone or followed by ` bytes` (`[size=4096 bytes]`,
+    /// `[len=1024]`); nil for anything else after the digits.
+    static func sizeValue(_ bytes: [UInt8], _ field: Range<Int>) -> UInt64? {
+        let digits = bytes.digitsPrefix(field)
+        let rest = bytes.trimmed(digits.upperBound..<field.upperBound)
+        guard rest.isEmpty || bytes.text(rest) == "bytes" else { return nil }
+        return TextScanner.decimalValue(bytes, digits)
     }
 
     /// The second line of the pending-allocations report: the leaked entry's details.
