@@ -6,6 +6,7 @@
 #   engine link+unlink 1 GiB     vs  the same before block PTEs (baselines/link-unlink-1G.txt, recorded)
 #   query first row, RSS         vs  the sqlite3 shell on the same journal and query (query.sh)
 #   import of ftrace text        vs  C prepared inserts of the rows it journals (import.sh)
+#   every named query            vs  the sqlite3 shell running its SQL on the same journal (named.sh)
 #   fleet push                   vs  psql \copy of the same rows into the same server (push.sh)
 # Usage: Benchmarks/compare.sh [image-MiB]   (release builds; takes a few minutes)
 set -euo pipefail
@@ -72,6 +73,9 @@ bash ./query.sh 1000000
 
 echo "== import: lines/s vs C inserts of the same rows, and replay RSS (1M lines; Benchmarks/import.sh for more)"
 bash ./import.sh 1000000
+
+echo "== named queries vs the sqlite3 shell running the same SQL (the import of 1M generated lines)"
+bash ./named.sh
 
 echo "== fleet store: push vs psql \\copy, and per-device over many journals (push.sh; skipped without a PostgreSQL server)"
 bash ./push.sh "${PUSH_JOURNALS:-100}"

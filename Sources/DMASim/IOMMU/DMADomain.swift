@@ -329,7 +329,15 @@ final class DMADomain {
     /// (`fq_ring_free_locked()`).
     func latestQueuedOverlap(_ start: UInt64, _ end: UInt64) -> UInt64? {
         let first = granule.pfn(start), last = granule.pfn(end &- 1)
-        return flushQueues.lazy.flatMap(\.entries).filter { $0.pfn <= last && first < $0.pfn &+ $0.pageCount }.map(\.queuedAt).max()
+        // Plain loops: an import asks this before every map, and the lazy
+        // flatMap/filter/max chain over every queued entry was 2 % of it.
+        var latest: UInt64?
+        for queue in flushQueues {
+            for entry in queue.entries where entry.pfn <= last && first < entry.pfn &+ entry.pageCount {
+                if latest.map({ entry.queuedAt > $0 }) ?? true { latest = entry.queuedAt }
+            }
+        }
+        return latest
     }
 
     /// Every queued range, queue by queue (tests and diagnostics).

@@ -26,12 +26,16 @@ package struct KernelRules: Hashable, Sendable {
     /// the newer bits, so an MMIO link on 6.17 gets `IOMMU_CACHE` on a coherent device,
     /// cache maintenance and bounces like RAM (the P2P bugs 6.18 fixed).
     var knownAttributes: DMAAttributes {
-        var known = DMAAttributes(DMAAttributes.namedFlags.map(\.flag))
+        var known = Self.everyNamedAttribute
         if version < .v6_18 { known.remove(.mmio) }
         if version < .v7_0 { known.subtract([.debuggingIgnoreCachelines, .requireCoherent]) }
         if version < .v7_1 { known.remove(.ccShared) }
         return known
     }
+
+    /// Every bit `DMAAttributes` names, made once: the engine asks `knownAttributes` on
+    /// every call, and building it from the name list each time was 1 % of an import.
+    private static let everyNamedAttribute = DMAAttributes(DMAAttributes.namedFlags.map(\.flag))
 
     /// `CONFIG_DMA_BOUNCE_UNALIGNED_KMALLOC`: arm64 selects it (small kmalloc buffers keep
     /// `ARCH_KMALLOC_MINALIGN` 8 and are bounced for non-coherent DMA instead); x86 has

@@ -84,7 +84,15 @@ extension JournalWriter {
         insert.bind(provenance.task, at: ImportedOpsColumn.task.rawValue)
         insert.bind(provenance.pid, at: ImportedOpsColumn.pid.rawValue)
         insert.bind(provenance.note, at: ImportedOpsColumn.note.rawValue)
-        insert.bind(provenance.raw, at: ImportedOpsColumn.raw.rawValue)
-        try insert.execute()
+        // The line, the row's longest text, is bound without SQLite copying it: the insert
+        // runs while it is in scope, and the binding is cleared before it goes.
+        var raw = provenance.raw
+        try raw.withUTF8 { bytes in
+            Result { () throws(JournalError) in
+                insert.bind(borrowingUTF8: bytes, at: ImportedOpsColumn.raw.rawValue)
+                defer { insert.bind(nil as Int64?, at: ImportedOpsColumn.raw.rawValue) }
+                try insert.execute()
+            }
+        }.get()
     }
 }

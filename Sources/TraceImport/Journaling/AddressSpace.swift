@@ -121,12 +121,7 @@ final class AddressSpace {
     /// allocator that hands the same IOVAs out again keeps this bounded.
     func bury(_ range: Range<UInt64>, handle: String, seq: Int, naming: String) {
         guard !range.isEmpty else { return }
-        for id in deadIndex.ids(overlapping: range) {
-            if let old = deadIndex.range(of: id), range.lowerBound <= old.lowerBound, old.upperBound <= range.upperBound {
-                deadIndex.remove(id: id)
-                dead[id] = nil
-            }
-        }
+        for id in deadIndex.removeAll(coveredBy: range) { dead[id] = nil }
         nextID += 1
         dead[nextID] = DeadRange(handle: handle, range: range, seq: seq, naming: naming)
         deadIndex.insert(id: nextID, range)

@@ -17,12 +17,7 @@ struct KernelMappingIndex {
     mutating func insert(_ mapping: TraceSimulation.KernelMapping) {
         let range = mapping.start..<mapping.start.adding(length: mapping.length)
         guard !range.isEmpty else { return }   // covers nothing: no access can name it
-        for id in index.ids(overlapping: range) {
-            if let old = index.range(of: id), range.lowerBound <= old.lowerBound, old.upperBound <= range.upperBound {
-                index.remove(id: id)
-                mappings[id] = nil
-            }
-        }
+        for id in index.removeAll(coveredBy: range) { mappings[id] = nil }
         nextID += 1
         mappings[nextID] = mapping
         index.insert(id: nextID, range)
