@@ -124,14 +124,14 @@ struct SimulatedRun {
     /// call's seq is its place among the trace's calls.
     private var topology: [Op] = []
     /// The records read but not yet run: the trace ahead of the one running.
-    private var ahead = RecordWindow<(record: ImportedOp, facts: MachineFacts)>(capacity: SimulatedRun.lookahead)
+    private var ahead = LookaheadRecords(capacity: SimulatedRun.lookahead)
     /// How many records the import reads ahead of the one the model runs: enough for the
     /// kernel to hand out again the IOVAs a flush-queue timer run freed.
     static let lookahead = 32768
 
     /// Takes the next record in call order; it runs once `lookahead` more have come (or at `finish`).
     mutating func record(_ record: ImportedOp, facts: MachineFacts, into writer: JournalWriter) throws(JournalError) {
-        ahead.append((record, facts))
+        ahead.append(record, facts: facts)
         while ahead.isOverfull { try runOldest(into: writer) }
     }
 
@@ -140,18 +140,18 @@ struct SimulatedRun {
     /// untraced try_alloc that the IOVAs show ran before it goes before it
     /// (`UntracedAllocationOrder`).
     private mutating func runOldest(into writer: JournalWriter) throws(JournalError) {
-        guard let (oldest, facts) = ahead.removeFirst() else { return }
-        if let offset = UntracedAllocationOrder.allocationBefore(oldest, engine: engine, ahead: ahead.pending.lazy.map(\.record)) {
-            var (earlier, earlierFacts) = ahead.remove(pendingAt: offset)
-            let note = earlier.provenance?.note.map { $0 + "; " } ?? ""
-            earlier.provenance?.note = note + UntracedAllocationOrder.note(movedBefore: oldest)
-            try run(earlier, facts: earlierFacts, into: writer)
+        guard let oldest = ahead.removeFirst() else { return }
+        if let offset = UntracedAllocationOrder.allocationBefore(oldest.record, engine: engine, ahead: ahead.pending) {
+            var earlier = ahead.remove(pendingAt: offset)
+            let note = earlier.record.provenance?.note.map { $0 + "; " } ?? ""
+            earlier.record.provenance?.note = note + UntracedAllocationOrder.note(movedBefore: oldest.record)
+            try run(earlier.record, facts: earlier.facts, into: writer)
         }
-        if let offset = FlushTimerPlacement.callInterrupted(by: oldest, engine: engine, ahead: ahead.pending.lazy.map(\.record)) {
-            let (call, callFacts) = ahead.remove(pendingAt: offset)
-            try run(call, facts: callFacts, into: writer)
+        if let offset = FlushTimerPlacement.callInterrupted(by: oldest.record, engine: engine, ahead: ahead.pending) {
+            let call = ahead.remove(pendingAt: offset)
+            try run(call.record, facts: call.facts, into: writer)
         }
-        try run(oldest, facts: facts, into: writer)
+        try run(oldest.record, facts: oldest.facts, into: writer)
     }
 
     private mutating func run(_ record: ImportedOp, facts: MachineFacts, into writer: JournalWriter) throws(JournalError) {
@@ -162,7 +162,7 @@ struct SimulatedRun {
                 record = FlushTimerPlacement.attributed(record, engine: engine)
             }
         } else {
-            for flush in FlushTimerPlacement.inferredFlushes(before: record, engine: engine, ahead: ahead.pending.lazy.map(\.record)) {
+            for flush in FlushTimerPlacement.inferredFlushes(before: record, engine: engine, ahead: ahead) {
                 try run(flush, facts: facts, into: writer)
             }
         }

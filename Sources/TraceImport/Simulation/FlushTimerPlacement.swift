@@ -36,7 +36,7 @@ enum FlushTimerPlacement {
     /// when it shows none). `ahead` are the records that follow it in the trace: where the
     /// kernel next handed out each range those runs freed says which CPU's magazine it went
     /// into, and so how many runs there were and where (`FlushTimerRuns`).
-    static func inferredFlushes(before record: ImportedOp, engine: Engine, ahead: some Sequence<ImportedOp>) -> [ImportedOp] {
+    static func inferredFlushes(before record: ImportedOp, engine: Engine, ahead: LookaheadRecords) -> [ImportedOp] {
         guard record.outcome.status == .ok, let address = record.outcome.address, let provenance = record.provenance,
               let (device, length) = allocation(record) else { return [] }
         guard let (armedOn, queuedAt) = engine.armedFlushTimer(holding: address, length: max(length, 1), device: device) else { return [] }
@@ -68,7 +68,7 @@ enum FlushTimerPlacement {
     }
 
     /// The device and length of an allocation the kernel answered with an IOVA.
-    private static func allocation(_ record: ImportedOp) -> (device: String, length: UInt64)? {
+    static func allocation(_ record: ImportedOp) -> (device: String, length: UInt64)? {
         switch record.op.call {
         case .map(let call): return (record.device ?? call.device, call.length)
         case .alloc(let call): return (call.device, call.sizeBytes)
@@ -77,22 +77,13 @@ enum FlushTimerPlacement {
     }
 
     /// For each range, the CPU of the first allocation in `ahead` that the kernel gave it
-    /// to, if any and if it came from a magazine: a range of 64 granules or more is not
+    /// to, if any and if it came from a magazine: a range of more than 32 granules is not
     /// cached (`IOVA_RANGE_CACHE_MAX_SIZE`) and goes back to the tree, for any CPU.
-    private static func nextOwners(of ranges: [Engine.QueuedRange], device: String, ahead: some Sequence<ImportedOp>) -> [Int?] {
-        guard let granule = ranges.first?.granule else { return [] }
-        var wanted: [UInt64: Int] = [:]
-        for (index, range) in ranges.enumerated() where range.length / granule <= maxCachedGranules { wanted[range.start] = index }
-        var owners = [Int?](repeating: nil, count: ranges.count)
-        var left = wanted.count
-        for later in ahead where left > 0 {
-            guard later.outcome.status == .ok, let address = later.outcome.address, let cpu = later.provenance?.cpu,
-                  let (laterDevice, _) = allocation(later), laterDevice == device,
-                  let index = wanted.removeValue(forKey: address & ~(granule - 1)) else { continue }
-            owners[index] = cpu
-            left -= 1
+    private static func nextOwners(of ranges: [Engine.QueuedRange], device: String, ahead: LookaheadRecords) -> [Int?] {
+        ranges.map { range in
+            range.length / range.granule <= maxCachedGranules
+                ? ahead.nextOwner(ofGranuleAt: range.start, granule: range.granule, device: device) : nil
         }
-        return owners
     }
 
     /// The largest cached range, in granules: order `IOVA_RANGE_CACHE_MAX_SIZE - 1`.
