@@ -58,6 +58,31 @@ import Testing
                 == [FlushTimerRuns.Run(cpu: 0, after: 2, ownerShown: true)])
         #expect(FlushTimerRuns.split(queuedAt: [1, 2], owners: [nil, nil], cpu: 1, forced: false) == [FlushTimerRuns.Run(cpu: 1, after: 2)])
     }
+
+    /// A run whose ranges never came back is on the CPU that armed the timer, unless that
+    /// CPU later handed out what its magazine held under them (`notOn`): the kernel's
+    /// `__iova_rcache_get()` pops the top, so the run pushed them elsewhere
+    /// (`fq_ring_free_locked()` → `free_iova_fast()` on the CPU that ran `fq_flush_timeout()`).
+    /// The evidence's own run stays on the evidence's CPU, and a CPU with no contradiction
+    /// keeps the run.
+    @Test func aCPUThatHandedOutWhatTheRunWouldHaveBuriedDidNotRunIt() {
+        let ranges = [Self.range(0xb0, queuedAt: 100, cpu: 0), Self.range(0x55, queuedAt: 104, cpu: 0),
+                      Self.range(0x54, queuedAt: 124, cpu: 0), Self.range(0xaf, queuedAt: 140, cpu: 0)]
+        let owners: [Int?] = [nil, nil, 0, 0]
+        let notOnZero = FlushTimerRuns.runs(of: ranges, owners: owners, evidenceCPU: 0, cpuCount: 2) { cpu, group in
+            cpu == 0 && group.first?.queuedAt == 100 * Self.ms
+        }
+        #expect(notOnZero == [FlushTimerRuns.Run(cpu: 1, after: 104 * Self.ms, ruledOut: 0),
+                              FlushTimerRuns.Run(cpu: 0, after: 140 * Self.ms, ownerShown: true)])
+        // No contradiction: one late run on CPU 0, as before.
+        #expect(FlushTimerRuns.runs(of: ranges, owners: owners, evidenceCPU: 0, cpuCount: 2)
+                == [FlushTimerRuns.Run(cpu: 0, after: 140 * Self.ms, ownerShown: true)])
+        // Every CPU contradicted, or one vCPU: the schedule stands.
+        #expect(FlushTimerRuns.runs(of: ranges, owners: owners, evidenceCPU: 0, cpuCount: 2) { _, _ in true }
+                == [FlushTimerRuns.Run(cpu: 0, after: 140 * Self.ms, ownerShown: true)])
+        #expect(FlushTimerRuns.runs(of: ranges, owners: owners, evidenceCPU: 0) { _, _ in true }
+                == [FlushTimerRuns.Run(cpu: 0, after: 140 * Self.ms, ownerShown: true)])
+    }
 }
 
 /// Where a traced `fq_flush_timeout()` run goes among the calls: the timer softirq runs on

@@ -84,3 +84,29 @@ extension Engine {
         }
     }
 }
+
+extension Engine {
+    /// What one CPU's rcache magazines of one order hold for a domain: `struct
+    /// iova_cpu_rcache` (drivers/iommu/iova.c), `loaded` then `prev`.
+    public struct CachedRanges: Sendable, Hashable {
+        /// The IOVA of each range, `loaded`'s from the bottom up, then `prev`'s.
+        public var starts: [UInt64]
+        /// How many of them `loaded` holds: a push onto a full `loaded` swaps it with `prev`.
+        public var loadedCount: Int
+    }
+
+    /// `IOVA_MAG_SIZE`: ranges a magazine holds.
+    public static let magazineCapacity = IOVAMagazine.capacity
+
+    /// What `cpu`'s magazines of `order` (ranges of 2^order granules) hold in `device`'s
+    /// domain: what `__iova_rcache_get()` on that CPU pops, top first, before the depot
+    /// and the tree. Nil for a device with no domain or an order the rcache does not keep.
+    public func cachedRanges(device: String, cpu: Int, order: Int) -> CachedRanges? {
+        guard let domain = devices[device]?.domain, (0..<IOVAAllocator.rangeCacheMaxOrder).contains(order) else { return nil }
+        let cpus = domain.allocator.rangeCaches[order].cpus
+        guard cpus.indices.contains(cpu) else { return CachedRanges(starts: [], loadedCount: 0) }
+        let granule = domain.granule
+        return CachedRanges(starts: (cpus[cpu].loaded.pfns + cpus[cpu].previous.pfns).map { granule.address(ofPfn: $0) },
+                            loadedCount: cpus[cpu].loaded.pfns.count)
+    }
+}

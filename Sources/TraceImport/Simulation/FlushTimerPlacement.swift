@@ -48,7 +48,9 @@ enum FlushTimerPlacement {
             .sorted { ($0.queuedAt, $0.isReused(by: address) ? 1 : 0) < ($1.queuedAt, $1.isReused(by: address) ? 1 : 0) }
         let owners = nextOwners(of: freed, device: device, ahead: ahead)
         let runs = freed.isEmpty ? [FlushTimerRuns.Run(cpu: cpu, after: queuedAt)]
-            : FlushTimerRuns.runs(of: freed, owners: owners, evidenceCPU: cpu)
+            : FlushTimerRuns.runs(of: freed, owners: owners, evidenceCPU: cpu, cpuCount: engine.machine.cpuCount) { runCPU, group in
+                magazines(of: runCPU, showNotHolding: group, queued: freed, device: device, engine: engine, ahead: ahead)
+            }
         return runs.enumerated().map { index, run in
             var placed = provenance
             placed.kernelNaming = naming
@@ -62,7 +64,9 @@ enum FlushTimerPlacement {
                 : "fq_flush_timeout inferred: an earlier run than the one line \(provenance.line) shows, on CPU \(run.cpu), after the range queued at "
                     + "\(DurationText.text(of: run.after)): " + (run.ownerShown
                         ? "the kernel next handed out a range it freed on that CPU (its magazine), later in the trace"
-                        : "the timer armed on that CPU was due by then, and the trace shows no later owner of what it freed")
+                        : run.ruledOut.map { "the timer armed on CPU \($0) was due by then, but CPU \($0) later handed out an IOVA its magazine held "
+                            + "under what the run freed, none of which came back: the run was not there" }
+                        ?? "the timer armed on that CPU was due by then, and the trace shows no later owner of what it freed")
             return ImportedOp(op: .flush(FlushOp(iommu: DeviceRegistry.iommuName, device: device, ranAt: run.after)), outcome: .ok, provenance: placed)
         }
     }
@@ -84,6 +88,35 @@ enum FlushTimerPlacement {
             range.length / range.granule <= maxCachedGranules
                 ? ahead.nextOwner(ofGranuleAt: range.start, granule: range.granule, device: device) : nil
         }
+    }
+
+    /// Whether `cpu`'s magazines show that a run there did not free `group`, ranges no
+    /// later allocation got. The run would have pushed them on top of what that CPU's
+    /// magazine of their order holds now (`fq_ring_free_locked()` → `free_iova_fast()` →
+    /// `__iova_rcache_insert()` on `raw_cpu_ptr()`), and `__iova_rcache_get()` pops the
+    /// top: the CPU could hand out nothing it holds now before them. It did when the first
+    /// allocation ahead to get one of those IOVAs ran on that CPU. Not shown when the
+    /// pushes could fill `loaded` (`IOVA_MAG_SIZE`): it then swaps with `prev`, and what
+    /// `prev` held comes first. The lab's 2-vCPU intel-lazy capture without timer events:
+    /// 0xfffb0000…0xffd55000, queued on CPU 0 at 16.7738-16.7778 s, never came back, and
+    /// at 16.9569 s (line 12,986) CPU 0 handed out 0xfffae000, in its magazine since 16.68 s.
+    static func magazines(of cpu: Int, showNotHolding group: ArraySlice<Engine.QueuedRange>, queued: [Engine.QueuedRange],
+                          device: String, engine: Engine, ahead: LookaheadRecords) -> Bool {
+        guard let granule = group.first?.granule else { return false }
+        for order in Set(group.compactMap { cachedOrder(of: $0) }) {
+            guard let held = engine.cachedRanges(device: device, cpu: cpu, order: order),
+                  held.loadedCount + queued.lazy.filter({ cachedOrder(of: $0) == order }).count < Engine.magazineCapacity else { continue }
+            if held.starts.contains(where: { ahead.nextOwner(ofGranuleAt: $0, granule: granule, device: device) == cpu }) { return true }
+        }
+        return false
+    }
+
+    /// The rcache order of a queued range, ⌈log2⌉ of its granules (`order_base_2()`), nil
+    /// when it is too large to cache.
+    private static func cachedOrder(of range: Engine.QueuedRange) -> Int? {
+        let granules = range.length / range.granule
+        guard granules <= maxCachedGranules else { return nil }
+        return granules <= 1 ? 0 : 64 - (granules - 1).leadingZeroBitCount
     }
 
     /// The largest cached range, in granules: order `IOVA_RANGE_CACHE_MAX_SIZE - 1`.

@@ -23,6 +23,9 @@ enum FlushTimerRuns {
         /// Whether a range it freed was next handed out on its CPU later in the trace (else
         /// it is the kernel's schedule: the CPU that armed the timer, or the evidence's).
         var ownerShown = false
+        /// The CPU the kernel's schedule put it on, which the trace shows it was not on
+        /// (`runs(of:owners:evidenceCPU:cpuCount:notOn:)`).
+        var ruledOut: Int?
     }
 
     /// The runs that freed `ranges` (the domain's queued ranges up to the evidence, oldest
@@ -31,7 +34,15 @@ enum FlushTimerRuns {
     /// that armed it (`queue_iova()` → `mod_timer()`), and, since the last range was handed
     /// out on `cpu`, the last run there; split where the ranges' next owners (`owners`)
     /// say a run's ranges went to different CPUs.
-    static func runs(of ranges: [Engine.QueuedRange], owners: [Int?], evidenceCPU cpu: Int) -> [Run] {
+    ///
+    /// A run none of whose ranges was handed out again says nothing of its CPU by an
+    /// owner, but a CPU can say it was not there (`notOn`, `FlushTimerPlacement`): had the
+    /// run pushed its ranges onto that CPU's magazine, the CPU could hand out nothing that
+    /// lay under them before them (`__iova_rcache_get()` pops the top). Such a run ran on
+    /// another of the `cpuCount` CPUs, the first not ruled out (with two vCPUs, an idle
+    /// CPU's `fq_timer` expired by the other, kernel/time/timer_migration.c).
+    static func runs(of ranges: [Engine.QueuedRange], owners: [Int?], evidenceCPU cpu: Int, cpuCount: Int = 1,
+                     notOn: (_ cpu: Int, _ ranges: ArraySlice<Engine.QueuedRange>) -> Bool = { _, _ in false }) -> [Run] {
         precondition(ranges.count == owners.count && !ranges.isEmpty)
         var runs: [Run] = []
         var first = 0
@@ -40,8 +51,14 @@ enum FlushTimerRuns {
             var end = first + 1
             while end < ranges.count, ranges[end].queuedAt < due { end += 1 }
             let last = end == ranges.count
-            runs += split(queuedAt: ranges[first..<end].map(\.queuedAt), owners: Array(owners[first..<end]),
-                          cpu: last ? cpu : ranges[first].cpu, forced: last)
+            var group = split(queuedAt: ranges[first..<end].map(\.queuedAt), owners: Array(owners[first..<end]),
+                              cpu: last ? cpu : ranges[first].cpu, forced: last)
+            if !last, group.count == 1, !group[0].ownerShown, notOn(group[0].cpu, ranges[first..<end]),
+               let other = (0..<cpuCount).first(where: { $0 != group[0].cpu && !notOn($0, ranges[first..<end]) }) {
+                group[0].ruledOut = group[0].cpu
+                group[0].cpu = other
+            }
+            runs += group
             first = end
         }
         return coalesced(runs)
@@ -55,7 +72,8 @@ enum FlushTimerRuns {
         var merged: [Run] = []
         for run in runs {
             if let last = merged.last, last.cpu == run.cpu {
-                merged[merged.count - 1] = Run(cpu: run.cpu, after: run.after, ownerShown: last.ownerShown || run.ownerShown)
+                merged[merged.count - 1] = Run(cpu: run.cpu, after: run.after, ownerShown: last.ownerShown || run.ownerShown,
+                                               ruledOut: last.ruledOut ?? run.ruledOut)
             } else {
                 merged.append(run)
             }
