@@ -20,9 +20,9 @@ import Testing
     @Test func aRunIsNotWhereItsCPUHandedOutWhatItWouldHaveBuried() throws {
         let (journal, _, lines) = try TraceReplayTests.simulation(of: Self.intelLazy)
         let moved = lines.filter { $0.hasPrefix("flush iommu dev=dev-0000:00:01.0 at=16.777765s") }
-        #expect(moved == ["flush iommu dev=dev-0000:00:01.0 at=16.777765s cpu=1 time=16.814654s => completed  # 7.3-intel-iommu-lazy-nvme-smp2-first-13000-lines.txt.gz:12544 fq_flush_timeout"], "\(moved)")
+        #expect(moved == ["flush iommu dev=dev-0000:00:01.0 at=16.777765s cpu=1 time=16.814654s => completed  # 7.3-intel-iommu-lazy-nvme-smp2-first-13000-lines.txt.gz:12545 fq_flush_timeout"], "\(moved)")
         #expect(lines.contains { $0.hasPrefix("map m922 dev=dev-0000:00:01.0 phys=0xe4dd750 len=1536 dir=to-device time=16.956858s => completed iova=0xfffae750") })
-        let note = try ToolRun.run(["query", journal, "SELECT note FROM imported_ops WHERE kernel_naming = 'fq_flush_timeout' AND cpu = 1 AND line = 12544", "--format", "csv"])
+        let note = try ToolRun.run(["query", journal, "SELECT note FROM imported_ops WHERE kernel_naming = 'fq_flush_timeout' AND cpu = 1 AND line = 12545", "--format", "csv"])
         #expect(note.stdout.contains("CPU 0 later handed out an IOVA its magazine held under what the run freed"), "\(note.stdout)")
         let replay = try ToolRun.run(["replay", journal])
         #expect(replay.status == 0, "\(replay.stderr)")
