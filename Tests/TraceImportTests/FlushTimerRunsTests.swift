@@ -69,7 +69,7 @@ import Testing
         let ranges = [Self.range(0xb0, queuedAt: 100, cpu: 0), Self.range(0x55, queuedAt: 104, cpu: 0),
                       Self.range(0x54, queuedAt: 124, cpu: 0), Self.range(0xaf, queuedAt: 140, cpu: 0)]
         let owners: [Int?] = [nil, nil, 0, 0]
-        let notOnZero = FlushTimerRuns.runs(of: ranges, owners: owners, evidenceCPU: 0, cpuCount: 2) { cpu, group in
+        let notOnZero = FlushTimerRuns.runs(of: ranges, owners: owners, evidenceCPU: 0, cpuCount: 2) { cpu, group, _ in
             cpu == 0 && group.first?.queuedAt == 100 * Self.ms
         }
         #expect(notOnZero == [FlushTimerRuns.Run(cpu: 1, after: 104 * Self.ms, ruledOut: 0),
@@ -78,10 +78,27 @@ import Testing
         #expect(FlushTimerRuns.runs(of: ranges, owners: owners, evidenceCPU: 0, cpuCount: 2)
                 == [FlushTimerRuns.Run(cpu: 0, after: 140 * Self.ms, ownerShown: true)])
         // Every CPU contradicted, or one vCPU: the schedule stands.
-        #expect(FlushTimerRuns.runs(of: ranges, owners: owners, evidenceCPU: 0, cpuCount: 2) { _, _ in true }
+        #expect(FlushTimerRuns.runs(of: ranges, owners: owners, evidenceCPU: 0, cpuCount: 2) { _, _, _ in true }
                 == [FlushTimerRuns.Run(cpu: 0, after: 140 * Self.ms, ownerShown: true)])
-        #expect(FlushTimerRuns.runs(of: ranges, owners: owners, evidenceCPU: 0) { _, _ in true }
+        #expect(FlushTimerRuns.runs(of: ranges, owners: owners, evidenceCPU: 0) { _, _, _ in true }
                 == [FlushTimerRuns.Run(cpu: 0, after: 140 * Self.ms, ownerShown: true)])
+    }
+
+    /// A range of unknown owner queued after a run's last known one would have been pushed
+    /// on top of it (`fq_ring_free_locked()` frees in ring order): when that CPU handed out
+    /// the earlier one first (`under`), the run ran before the later was queued, which
+    /// waits for the next run (the intel-lazy 2-vCPU capture: 0xffd52000, queued on CPU 1
+    /// at 17.5955 s, came back on CPU 0 while 0xffd4a000, queued at 17.6198 s, never did).
+    @Test func aRangeQueuedAfterOneItsCPUHandedOutFirstWaitsForTheNextRun() {
+        let ranges = [Self.range(0x52, queuedAt: 100, cpu: 1, due: 130), Self.range(0x4a, queuedAt: 124, cpu: 1, due: 138),
+                      Self.range(0x48, queuedAt: 140, cpu: 1)]
+        let owners: [Int?] = [0, nil, 1]
+        let runs = FlushTimerRuns.runs(of: ranges, owners: owners, evidenceCPU: 1, cpuCount: 2) { cpu, group, under in
+            cpu == 0 && group.first?.start == ranges[1].start && under.first?.start == ranges[0].start
+        }
+        #expect(runs == [FlushTimerRuns.Run(cpu: 0, after: 100 * Self.ms, ownerShown: true), FlushTimerRuns.Run(cpu: 1, after: 140 * Self.ms)])
+        #expect(FlushTimerRuns.runs(of: ranges, owners: owners, evidenceCPU: 1, cpuCount: 2)
+                == [FlushTimerRuns.Run(cpu: 0, after: 124 * Self.ms, ownerShown: true), FlushTimerRuns.Run(cpu: 1, after: 140 * Self.ms)])
     }
 }
 

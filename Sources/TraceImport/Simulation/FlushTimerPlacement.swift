@@ -48,8 +48,8 @@ enum FlushTimerPlacement {
             .sorted { ($0.queuedAt, $0.isReused(by: address) ? 1 : 0) < ($1.queuedAt, $1.isReused(by: address) ? 1 : 0) }
         let owners = nextOwners(of: freed, device: device, ahead: ahead)
         let runs = freed.isEmpty ? [FlushTimerRuns.Run(cpu: cpu, after: queuedAt)]
-            : FlushTimerRuns.runs(of: freed, owners: owners, evidenceCPU: cpu, cpuCount: engine.machine.cpuCount) { runCPU, group in
-                magazines(of: runCPU, showNotHolding: group, queued: freed, device: device, engine: engine, ahead: ahead)
+            : FlushTimerRuns.runs(of: freed, owners: owners, evidenceCPU: cpu, cpuCount: engine.machine.cpuCount) { runCPU, group, under in
+                magazines(of: runCPU, showNotHolding: group, under: under, queued: freed, device: device, engine: engine, ahead: ahead)
             }
         return runs.enumerated().map { index, run in
             var placed = provenance
@@ -100,13 +100,19 @@ enum FlushTimerPlacement {
     /// `prev` held comes first. The lab's 2-vCPU intel-lazy capture without timer events:
     /// 0xfffb0000…0xffd55000, queued on CPU 0 at 16.7738-16.7778 s, never came back, and
     /// at 16.9569 s (line 12,986) CPU 0 handed out 0xfffae000, in its magazine since 16.68 s.
-    static func magazines(of cpu: Int, showNotHolding group: ArraySlice<Engine.QueuedRange>, queued: [Engine.QueuedRange],
-                          device: String, engine: Engine, ahead: LookaheadRecords) -> Bool {
+    static func magazines(of cpu: Int, showNotHolding group: ArraySlice<Engine.QueuedRange>, under: ArraySlice<Engine.QueuedRange>,
+                          queued: [Engine.QueuedRange], device: String, engine: Engine, ahead: LookaheadRecords) -> Bool {
         guard let granule = group.first?.granule else { return false }
         for order in Set(group.compactMap { cachedOrder(of: $0) }) {
             guard let held = engine.cachedRanges(device: device, cpu: cpu, order: order),
                   held.loadedCount + queued.lazy.filter({ cachedOrder(of: $0) == order }).count < Engine.magazineCapacity else { continue }
-            if held.starts.contains(where: { ahead.nextOwner(ofGranuleAt: $0, granule: granule, device: device) == cpu }) { return true }
+            // `fq_flush_timeout()` frees CPU 0's queue, then CPU 1's, each in ring order.
+            let pushedFirst = under.lazy.filter { range in
+                cachedOrder(of: range) == order && group.allSatisfy { range.cpu < $0.cpu || (range.cpu == $0.cpu && range.queuedAt < $0.queuedAt) }
+            }.map(\.start)
+            if (held.starts + pushedFirst).contains(where: { ahead.nextOwner(ofGranuleAt: $0, granule: granule, device: device) == cpu }) {
+                return true
+            }
         }
         return false
     }

@@ -40,9 +40,14 @@ enum FlushTimerRuns {
     /// run pushed its ranges onto that CPU's magazine, the CPU could hand out nothing that
     /// lay under them before them (`__iova_rcache_get()` pops the top). Such a run ran on
     /// another of the `cpuCount` CPUs, the first not ruled out (with two vCPUs, an idle
-    /// CPU's `fq_timer` expired by the other, kernel/time/timer_migration.c).
+    /// CPU's `fq_timer` expired by the other, kernel/time/timer_migration.c). Ranges of
+    /// unknown owner queued after a run's last known one would have gone on top of it
+    /// (`fq_ring_free_locked()` frees in ring order): when that CPU handed out one pushed
+    /// before them (`under`) first, the run ran before they were queued, and they wait
+    /// for the next.
     static func runs(of ranges: [Engine.QueuedRange], owners: [Int?], evidenceCPU cpu: Int, cpuCount: Int = 1,
-                     notOn: (_ cpu: Int, _ ranges: ArraySlice<Engine.QueuedRange>) -> Bool = { _, _ in false }) -> [Run] {
+                     notOn: (_ cpu: Int, _ ranges: ArraySlice<Engine.QueuedRange>, _ under: ArraySlice<Engine.QueuedRange>) -> Bool
+                         = { _, _, _ in false }) -> [Run] {
         precondition(ranges.count == owners.count && !ranges.isEmpty)
         var runs: [Run] = []
         var first = 0
@@ -53,10 +58,15 @@ enum FlushTimerRuns {
             let last = end == ranges.count
             var group = split(queuedAt: ranges[first..<end].map(\.queuedAt), owners: Array(owners[first..<end]),
                               cpu: last ? cpu : ranges[first].cpu, forced: last)
-            if !last, group.count == 1, !group[0].ownerShown, notOn(group[0].cpu, ranges[first..<end]),
-               let other = (0..<cpuCount).first(where: { $0 != group[0].cpu && !notOn($0, ranges[first..<end]) }) {
+            let none = ranges[first..<first]
+            if !last, group.count == 1, !group[0].ownerShown, notOn(group[0].cpu, ranges[first..<end], none),
+               let other = (0..<cpuCount).first(where: { $0 != group[0].cpu && !notOn($0, ranges[first..<end], none) }) {
                 group[0].ruledOut = group[0].cpu
                 group[0].cpu = other
+            } else if !last, let known = owners[first..<end].lastIndex(where: { $0 != nil }), known + 1 < end,
+                      ranges[known].queuedAt < ranges[known + 1].queuedAt,
+                      notOn(group[group.count - 1].cpu, ranges[(known + 1)..<end], ranges[first...known]) {
+                group[group.count - 1].after = ranges[known].queuedAt
             }
             runs += group
             first = end
