@@ -77,6 +77,11 @@ import Testing
         Sample(file: "dma-debug-doc-example-dma-api-rst.txt", facts: [.dmaDebug("0000:00:08.0", address: 0x6404_44be, size: 66)]),
         Sample(file: "dma-debug-3.0-imx-fec-cut-paste.txt", facts: [.dmaDebug("eth0", address: 0x443d_7040, size: 2048)]),
         Sample(file: "dma-debug-5.11-ftgmac100-different-size.txt", facts: [.dmaDebug("1e670000.ftgmac", address: 0x81f7_f8c2, size: 42)]),
+        // The same log as journalctl -o json / json-pretty / verbose and dmesg --json (StructuredLogLines).
+        Sample(file: "formats/journalctl-json-dma-debug-ftgmac100.txt", facts: [.dmaDebug("1e670000.ftgmac", address: 0x81f7_f8c2, size: 42)]),
+        Sample(file: "formats/journalctl-json-pretty-dma-debug-ftgmac100.txt", facts: [.dmaDebug("1e670000.ftgmac", address: 0x81f7_f8c2, size: 42)]),
+        Sample(file: "formats/journalctl-verbose-dma-debug-ftgmac100.txt", facts: [.dmaDebug("1e670000.ftgmac", address: 0x81f7_f8c2, size: 42)]),
+        Sample(file: "formats/dmesg-json-dma-debug-ftgmac100.txt", facts: [.dmaDebug("1e670000.ftgmac", address: 0x81f7_f8c2, size: 42)]),
         Sample(file: "dma-debug-4.0-maps-from-stack-dwc-otg.txt", facts: [.dmaDebug("bcm2708_usb", size: nil)]),
         Sample(file: "swiotlb-full-4.15-amdgpu-coherent-allocation-failed.txt",
                facts: Array(repeating: .failedMap("0000:07:00.0", 2_097_152), count: 4)),

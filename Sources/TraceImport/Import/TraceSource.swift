@@ -26,7 +26,7 @@ final class TraceSource {
 
     init(path: String, lines: LineProvider, devices: DeviceDirectory, facts: MachineFactsReader? = nil) {
         self.path = path
-        self.reader = NonBreakingSpaceLines(QuotedPrintableLines(TerminalEscapeLines(lines)))
+        self.reader = NonBreakingSpaceLines(QuotedPrintableLines(TerminalEscapeLines(StructuredLogLines(lines))))
         self.devices = devices
         self.facts = facts
         kernelLog = KernelLogParser(devices: devices)
