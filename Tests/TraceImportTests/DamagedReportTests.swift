@@ -24,6 +24,8 @@ import Testing
              reason: "dma_debug without a readable unmap size"),
         Case(line: "\(debug) tries to free DMA memory it has not allocated [device address=0x] [size=4096 bytes]",
              reason: "dma_debug without a readable device address"),
+        Case(line: "[    1.000001] DMA-API: ntb_transport 0000:03:00.0: dma_map_resource called for RAM address 0x1ffffffffffffffff",
+             reason: "dma_debug without a readable RAM address"),
         Case(line: "\(debug) tries to free DMA memory it has not allocated [device address=0x1ffffffffffffffff] [size=4096 bytes]",
              reason: "dma_debug without a readable device address"),
         Case(line: "\(debug) tries to free DMA memory it has not allocated [device address=0x00000000 00001000] [size=4096 bytes]",

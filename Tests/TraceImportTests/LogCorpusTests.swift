@@ -82,6 +82,7 @@ import Testing
         Sample(file: "formats/journalctl-json-pretty-dma-debug-ftgmac100.txt", facts: [.dmaDebug("1e670000.ftgmac", address: 0x81f7_f8c2, size: 42)]),
         Sample(file: "formats/journalctl-verbose-dma-debug-ftgmac100.txt", facts: [.dmaDebug("1e670000.ftgmac", address: 0x81f7_f8c2, size: 42)]),
         Sample(file: "formats/dmesg-json-dma-debug-ftgmac100.txt", facts: [.dmaDebug("1e670000.ftgmac", address: 0x81f7_f8c2, size: 42)]),
+        Sample(file: "formats/dma-debug-7.1-mmio-map-of-ram.txt", facts: [.dmaDebug("0000:03:00.0", size: nil)]),
         Sample(file: "dma-debug-4.0-maps-from-stack-dwc-otg.txt", facts: [.dmaDebug("bcm2708_usb", size: nil)]),
         Sample(file: "swiotlb-full-4.15-amdgpu-coherent-allocation-failed.txt",
                facts: Array(repeating: .failedMap("0000:07:00.0", 2_097_152), count: 4)),

@@ -105,4 +105,14 @@ import Testing
         #expect(late.contains { $0.hasPrefix("map m1 ") && $0.contains("=> completed") })
         #expect(script.contains("a cacheline tracking EEXIST report claims only that the map went through"))
     }
+
+    /// 7.1+ dma-debug's "dma_map_resource called for RAM address %pa" (debug_dma_map_phys():
+    /// DMA_ATTR_MMIO on a page pfn_valid() and not PageReserved()) is an MMIO map of that
+    /// phys, which claims the model's `mmio-map-of-ram`, and the model agrees.
+    @Test func anMMIOMapOfRAMClaimsItsClass() throws {
+        let (journal, _, lines) = try TraceReplayTests.simulation(of: "fixtures/logs/formats/dma-debug-7.1-mmio-map-of-ram.txt")
+        #expect(lines.contains { $0.hasPrefix("map m1 dev=dev-0000:03:00.0 phys=0x10000000 ") && $0.contains("attrs=mmio")
+            && $0.contains("=> violation mmio-map-of-ram") })
+        #expect(try ToolRun.run(["replay", journal]).status == 0)
+    }
 }

@@ -33,8 +33,11 @@ extension EventJournaler {
         let op: Op
         switch call {
         case .map:
-            op = .map(MapOp(mapping: handle, device: device, phys: 0, length: size, direction: direction))
-            unknown.formUnion([.phys, .attributes])
+            // dma-debug names the phys only of an MMIO map of RAM (debug_dma_map_phys()).
+            op = .map(MapOp(mapping: handle, device: device, phys: event.phys ?? 0, length: size, direction: direction,
+                            attributes: event.attributes ?? []))
+            if event.phys == nil { unknown.insert(.phys) }
+            if event.attributes == nil { unknown.insert(.attributes) }
         case .unmap:
             op = .unmap(UnmapOp(mapping: handle, length: size, direction: direction))
             unknown.insert(.attributes)

@@ -68,7 +68,8 @@ enum DMADebugMessages {
         Message(text: "device driver maps memory from vmalloc area", call: .map, misuse: nil, fields: ["addr", "len"], sizeField: "len"),
         Message(text: "device driver maps memory from invalid area", call: .map, misuse: nil, fields: ["addr", "len"], sizeField: "len"),
         Message(text: "device driver maps memory from", call: .map, misuse: nil),
-        Message(text: "dma_map_resource called for RAM address", call: .map, misuse: nil),
+        // 7.1+ debug_dma_map_phys(): DMA_ATTR_MMIO on a page pfn_valid() and not PageReserved().
+        Message(text: "dma_map_resource called for RAM address", call: .map, misuse: .mmioMapOfRAM),
         Message(text: "mapping sg segment longer than device claims to support", call: .map, misuse: nil,
                 fields: ["len", "max"], sizeField: "len"),
         Message(text: "mapping sg segment across boundary", call: .map, misuse: nil, fields: ["start", "end", "boundary"]),
@@ -130,6 +131,13 @@ enum DMADebugMessages {
                 return .skipped(.malformed(event.naming, missing: name))
             }
             if let address = event.address, ParsedEvent.wraps(address, size) { return .skipped(.wrapping(event.naming)) }
+        }
+        if message.misuse == .mmioMapOfRAM {
+            // `%pa` of the phys the map was given: an MMIO map (`DMA_ATTR_MMIO`) of that RAM.
+            let number = bytes.trimmed((body.lowerBound + message.text.utf8.count)..<body.upperBound)
+            guard let phys = wholeNumber(bytes, number) else { return .skipped(.malformed(event.naming, missing: "RAM address")) }
+            event.phys = phys
+            event.attributes = .mmio
         }
         event.direction = (bracketed(bytes, body, "unmapped with") ?? bracketed(bytes, body, "synced with")
                            ?? bracketed(bytes, body, "mapped with")).flatMap { KernelSymbols.direction(bytes.text($0)) }
