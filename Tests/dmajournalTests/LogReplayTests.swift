@@ -115,4 +115,19 @@ import Testing
             && $0.contains("=> violation mmio-map-of-ram") })
         #expect(try ToolRun.run(["replay", journal]).status == 0)
     }
+
+    /// Stable took the 7.1 check into 6.18.y and 7.0.y; the model's 6.18 stands for 6.18.0,
+    /// which has none: on a log whose kernel is 6.18 the report claims only that the map
+    /// went through (a violation claim would be a disagreement of release, not of model).
+    @Test func anMMIOMapOfRAMOnAStableKernelClaimsOnlyTheMap() throws {
+        let fixture = TestPaths.packageRoot.appendingPathComponent("fixtures/logs/formats/dma-debug-7.1-mmio-map-of-ram.txt")
+        let lines = try String(contentsOf: fixture, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }
+        let log = TraceReplayTests.temporary(".txt")
+        try (["# kernel 6.18.30"] + lines.map(String.init)).joined(separator: "\n").write(toFile: log, atomically: true, encoding: .utf8)
+        let (journal, script, ops) = try TraceReplayTests.simulation(of: log)
+        #expect(script.contains("machine arch=x86_64 kernel=6.18 "))
+        #expect(ops.contains { $0.hasPrefix("map m1 ") && $0.contains("attrs=mmio") && $0.contains("=> completed") })
+        #expect(script.contains("predates 7.1's debug_dma_map_phys() check"))
+        #expect(try ToolRun.run(["replay", journal]).status == 0)
+    }
 }

@@ -77,7 +77,7 @@ package struct KernelRules: Hashable, Sendable {
     /// "[PATCH 7.0 357/461]" and "[PATCH 6.18 314/377]"); the model follows mainline
     /// releases, so 6.18 and 7.0 stand for their .0. Before, only `dma_map_resource()`
     /// checked (`WARN_ON_ONCE(pfn_valid())`), which no op calls.
-    var debugChecksMMIOOnRAM: Bool { version >= .v7_1 }
+    package var debugChecksMMIOOnRAM: Bool { version >= .v7_1 }
 
     /// 6.19: VT-d and AMD-Vi map through the generic IOMMU page table (iommupt; "iommu/vt-d:
     /// Use the generic iommu page table", d373449d8e97, iommu pull for 6.19): a present PTE

@@ -309,6 +309,12 @@ final class TraceSimulation {
                 noteUnreportableCachelineOverlap()
                 return [.completed]
             }
+            if kernel.findings.contains(where: { $0.misuse == .mmioMapOfRAM }), !modelRules.debugChecksMMIOOnRAM {
+                // A 6.18.y or 7.0.y stable kernel with the 7.1 check backported; the model's
+                // release stands for its .0, which has none.
+                noteUncheckedMMIOOnRAM()
+                return [.completed]
+            }
             var claims: [Claim] = kernel.findings.isEmpty ? [.completed] : kernel.findings.map { .violation($0.misuse) }
             if let address = kernel.address, claimsAddresses(of: op), !record.unknown.contains(.sizeLowerBound) {
                 claims.append(.iova(address))
@@ -336,6 +342,11 @@ final class TraceSimulation {
     /// (`dma_get_cache_alignment()` is below `L1_CACHE_BYTES`), before the log showed one.
     private func noteUnreportableCachelineOverlap() {
         let sentence = "a cacheline tracking EEXIST report claims only that the map went through: the machine follows 7.x x86, whose add_dma_entry() never reports it (dma_get_cache_alignment() < L1_CACHE_BYTES)"
+        if !assumptions.contains(sentence) { note(sentence) }
+    }
+
+    private func noteUncheckedMMIOOnRAM() {
+        let sentence = "an MMIO map of RAM dma-debug reported claims only that the map went through: the model's release predates 7.1's debug_dma_map_phys() check (stable backported it to 6.18.y and 7.0.y)"
         if !assumptions.contains(sentence) { note(sentence) }
     }
 
