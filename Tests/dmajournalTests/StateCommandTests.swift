@@ -97,4 +97,27 @@ import Testing
         let address = try ToolRun.run(["state", journal, "--address", "s1"])
         #expect(address.status == 2)
     }
+
+    /// An imported kernel trace has no recorded outcomes to replay against: its state is the
+    /// model's after the scenario `replay` runs. At seq 400 of this lazy capture the CPU's
+    /// order-0 magazine ends 0xfffda000 0xfffdb000 0xffffc000, and the kernel's next three
+    /// 4 KiB maps (seq 402, 404, 406) got exactly those, top first: `iova_magazine_pop()`
+    /// takes the last entry pushed (`__iova_rcache_get`).
+    @Test func anImportedTraceShowsTheModelsMachine() throws {
+        let journal = ExportCommandTests.temporary("state-imported.db")
+        let imported = try ToolRun.run(["import", "fixtures/kernel-captures/7.3-intel-iommu-lazy-nvme-first-1499-lines.txt",
+                                        "--journal", journal, "--quiet"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let state = try ToolRun.run(["state", journal, "--at", "400", "--show", "rcache,fq"])
+        #expect(state.status == 0, "\(state.stderr)")
+        let lines = state.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "\(journal) after seq 400: from op 0, 401 ops replayed")
+        let magazine = try #require(lines.first { $0.hasPrefix("    order 0 (4K) cpu 0: loaded [") }, "\(state.stdout)")
+        #expect(magazine.hasSuffix(" 0xfffda000 0xfffdb000 0xffffc000] prev []"), "\(magazine)")
+        #expect(lines.contains("  flush queues: 12 flushes started, 12 finished, timer armed on cpu 0"), "\(state.stdout)")
+        let beyond = try ToolRun.run(["state", journal, "--at", "100000"])
+        #expect(beyond.status == 2)
+        #expect(beyond.stderr.split(separator: "\n").count == 1, "\(beyond.stderr)")
+        #expect(beyond.stderr.contains("--at 100000: the journal's last op is seq"), "\(beyond.stderr)")
+    }
 }

@@ -23,6 +23,14 @@ public struct StateInspector {
         /// The script line of each op the state names (IOTLB fills and the ops that made
         /// entries stale), by seq.
         public let opLines: [Int: String]
+
+        /// A report made elsewhere: `state` of an imported journal, whose machine comes
+        /// from the trace's scenario rather than from a replay of recorded outcomes.
+        public init(sequence: Int, checkpoint: String?, checkpointSequence: Int?, replayedCount: Int,
+                    divergence: Divergence?, state: MachineState, opLines: [Int: String]) {
+            self.sequence = sequence; self.checkpoint = checkpoint; self.checkpointSequence = checkpointSequence
+            self.replayedCount = replayedCount; self.divergence = divergence; self.state = state; self.opLines = opLines
+        }
     }
 
     let reader: JournalReader

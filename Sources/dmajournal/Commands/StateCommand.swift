@@ -3,6 +3,7 @@ import DMASim
 import Journal
 import OpScript
 import Replay
+import TraceImport
 
 /// `dmajournal state FILE --at SEQ`: the machine after an op — page table, IOTLB (stale
 /// entries too), flush queues, rcache magazines, swiotlb slots, live handles — from the
@@ -22,7 +23,10 @@ struct StateCommand: ParsableCommand {
             slots and the IOVA states and streaming mappings the engine holds. The first \
             line says which checkpoint the replay started from and how many ops it \
             replayed. Exit status 0; 1 when the replay diverged before SEQ (the state \
-            shown is then the one after the divergent op); 2 for bad input.
+            shown is then the one after the divergent op); 2 for bad input. An imported \
+            kernel trace has no recorded outcomes or checkpoints: its state is the \
+            model's after the scenario `replay` runs reaches SEQ, and 1 means the model \
+            disagreed with the kernel before it.
 
             Sections (--show, comma-separated): \(StateSection.allCases.map(\.rawValue).joined(separator: ", ")).
 
@@ -67,6 +71,13 @@ struct StateCommand: ParsableCommand {
         try CLIFailure.rendering {
             let sections = try StateSection.parse(show)
             let request = MachineStateRequest(address: try parsedAddress(), around: UInt64(around), limit: limit, device: device)
+            if try importCall({ () throws(TraceImportError) in try TraceScenario.isImported(journalPath: journal) }) {
+                let (report, disagreement) = try ImportedTraceState(journal: journal, at: at).report(request)
+                let printer = MachineStatePrinter(journal: journal, report: report, sections: sections)
+                print(format == .json ? printer.json.text : printer.text)
+                if let disagreement { throw CLIFailure.expectationFailed(disagreement + "\nthe state shown is after that op") }
+                return
+            }
             let reader = try libraryCall { () throws(JournalError) in try JournalReader(path: journal) }
             let report = try libraryCall { () throws(ReplayError) in try StateInspector(reader: reader).state(after: at, request) }
             let printer = MachineStatePrinter(journal: journal, report: report, sections: sections)

@@ -16,24 +16,15 @@ struct TraceReplay {
     /// Stop after this imported op (journal seq).
     let lastSequence: Int?
 
-    /// The scenario streams (`TraceScenarioStream`): one call's lines in memory at a time.
+    /// The scenario streams (`TraceScenarioRun`): one call's lines in memory at a time.
     func run() throws {
-        let scenario = try importCall { () throws(TraceImportError) in try TraceScenarioStream(journalPath: journal) }
-        var current: TraceScenario.Line?
-        func nextLine() throws -> ScriptLine? {
-            guard var line = try importCall({ () throws(TraceImportError) in try scenario.next() }) else { return nil }
-            // Calls come in seq order, the topology (partOf nil) first: past the last one asked for, the rest is too.
-            if let lastSequence, let partOf = line.partOf, partOf > lastSequence { return nil }
-            line.line.op = overrides.apply(to: line.line.op)
-            current = line
-            return line.line
-        }
+        let scenario = TraceScenarioRun(journal: journal, overrides: overrides, lastSequence: lastSequence)
         // The first five of the checker's news, and how many there were: nothing grows with the trace.
         var news: [String] = []
         var newsCount = 0
         var replayed = 0
-        let ending = try ScriptExecutor().run(next: nextLine) { result in
-            guard let line = current, let sequence = line.sequence else { return }
+        let (ending, last) = try scenario.run { result, line in
+            guard let sequence = line.sequence else { return }
             replayed += 1
             guard result.failedClaims.isEmpty, result.line.claims == [.completed] else { return }
             for finding in result.outcome.findings {
@@ -50,16 +41,8 @@ struct TraceReplay {
                 for line in news { print("  " + line) }
             }
         case .claimFailed(let result), .rejected(let result):
-            guard let line = current else { return }
-            let place = line.sequence.map { "seq \($0) (\(line.origin ?? "added by the scenario"))" }
-                ?? "script line \(result.sequence + 1), which the scenario adds"
-            var writer = ScriptLineWriter()
-            throw CLIFailure.expectationFailed("""
-                \(journal): the model\(machine) disagrees with the kernel at \(place) after \(replayed) ops
-                  op:     \(writer.line(result.line.op, claims: []))
-                  kernel: \(result.line.claims.isEmpty ? "(nothing: the trace does not show this op)" : result.line.claims.map(\.description).joined(separator: ", "))
-                  model:  \(OutcomeDescriber().describe(result.outcome))
-                """)
+            guard last != nil else { return }
+            throw CLIFailure.expectationFailed(scenario.disagreement(at: result, line: last, replayed: replayed))
         }
     }
 }
