@@ -25,9 +25,12 @@ struct ImportedTraceState {
         if let at, at > lastSequence, case .completed = ending {
             throw CLIFailure.badInput("\(journal): --at \(at): the journal's last op is seq \(lastSequence)")
         }
-        var disagreement: String?
-        if case .claimFailed(let result) = ending { disagreement = scenario.disagreement(at: result, line: last, replayed: replayed) }
-        if case .rejected(let result) = ending { disagreement = scenario.disagreement(at: result, line: last, replayed: replayed) }
+        let disagreement: String?
+        switch ending {
+        case .completed: disagreement = nil
+        case .claimFailed(let result), .rejected(let result):
+            disagreement = scenario.disagreement(at: result, line: last, replayed: replayed)
+        }
         var state = scenario.executor.engine.machineState(request)
         if let device = request.device, state.domains.isEmpty {
             throw CLIFailure.badInput("\(journal): --device \(device): no device of that name is behind an IOMMU after seq \(lastSequence)")

@@ -1,9 +1,4 @@
-import DMASim
-import Export
-import OpScript
-import Pipeline
 import Replay
-import TraceImport
 
 /// `dmajournal replay` of an imported journal: the kernel trace, as the simulation
 /// `TraceScenario` makes of it, runs on the model (changed by `--with`), and every line's
